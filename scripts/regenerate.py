@@ -1,0 +1,17 @@
+"""Regenerate the files derived from the code: the report's JSON Schema. Tests fail when they are stale.
+
+    python scripts/regenerate.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mlaudit.generated import GENERATED
+
+ROOT = Path(__file__).resolve().parent.parent
+
+if __name__ == "__main__":
+    for relative, produce in GENERATED.items():
+        (ROOT / relative).write_text(produce(), encoding="utf-8")
+        print(f"wrote {relative}")

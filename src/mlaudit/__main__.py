@@ -1,0 +1,5 @@
+"""`python -m mlaudit` runs the command-line interface."""
+
+from mlaudit.cli import main
+
+main()

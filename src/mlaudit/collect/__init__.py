@@ -1,0 +1,1 @@
+"""Collectors: per-service code that turns read-only AWS calls into inventory records."""

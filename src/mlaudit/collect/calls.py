@@ -1,0 +1,73 @@
+"""Counting the AWS calls a scan makes, through botocore's event hooks.
+
+The counts feed the scan statistics, the read-only guard in the tests and the benchmark. A hook sees every
+call, including retries, whatever code path made it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "TransactionInProgressException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "LimitExceededException",
+        "RequestThrottled",
+        "SlowDown",
+        "PriorRequestNotComplete",
+        "EC2ThrottledException",
+    }
+)
+
+
+@dataclass
+class CallStats:
+    """How many API calls of each operation were made, retried and throttled."""
+
+    calls: Counter[str] = field(default_factory=Counter)
+    """Keyed by `service:Operation`, e.g. `sagemaker:ListEndpoints`; one per API call, not per attempt."""
+    retries: int = 0
+    throttles: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def attach(self, client: Any) -> None:
+        """Register the hooks on a boto3 client."""
+        service = client.meta.service_model.service_name
+        events = client.meta.events
+        events.register("before-call.*.*", lambda model, **_: self._on_call(service, model.name))
+        events.register("after-call.*.*", self._on_response)
+        events.register("needs-retry.*.*", self._on_attempt)
+
+    def _on_call(self, service: str, operation: str) -> None:
+        with self._lock:
+            self.calls[f"{service}:{operation}"] += 1
+
+    def _on_response(self, parsed: dict[str, Any] | None = None, **_: Any) -> None:
+        retries = ((parsed or {}).get("ResponseMetadata") or {}).get("RetryAttempts") or 0
+        if retries:
+            with self._lock:
+                self.retries += retries
+
+    def _on_attempt(self, response: Any = None, **_: Any) -> None:
+        if not response:
+            return None
+        code = ((response[1] or {}).get("Error") or {}).get("Code")
+        if code in THROTTLING_CODES:
+            with self._lock:
+                self.throttles += 1
+        return None
+
+    @property
+    def total(self) -> int:
+        return sum(self.calls.values())

@@ -1,0 +1,201 @@
+"""What a collector sees while it runs: clients, paginated calls, a concurrent fan-out, the parts it depends on.
+
+Every AWS call goes through `call` or `paginate`, which refuse undeclared operations and turn failures into
+`CallFailed` carrying the error to record. `fan_out` runs per-resource describes concurrently and records a
+failed describe against that resource only.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Executor
+from datetime import datetime
+from typing import Any, Callable, Iterable, Iterator, TypeVar
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from mlaudit.collect.failures import CallFailed, error_code, error_message, is_not_found
+from mlaudit.collect.session import AwsClients
+from mlaudit.collect.spec import PartCollector
+from mlaudit.inventory import GLOBAL_REGION, AccountInfo, CollectionError, Inventory, PartScope, Record, RefKind
+
+T = TypeVar("T")
+R = TypeVar("R", bound=Record)
+
+_in_fan_out = threading.local()
+
+
+class UndeclaredOperation(AssertionError):
+    """A collector called an operation its declaration does not list (a bug in mlaudit, not in the account)."""
+
+
+class CollectContext:
+    def __init__(
+        self,
+        collector: PartCollector,
+        account: AccountInfo,
+        region: str,
+        clients: AwsClients,
+        inventory: Inventory,
+        describe_pool: Executor,
+        since: datetime,
+    ) -> None:
+        self.collector = collector
+        self.account = account
+        self.region = region
+        """The scope's region, or `global` for account-wide parts."""
+        self.clients = clients
+        self.inventory = inventory
+        self.since = since
+        self._describe_pool = describe_pool
+        self._errors: list[CollectionError] = []
+        self._lock = threading.Lock()
+
+    @property
+    def account_id(self) -> str:
+        return self.account.account_id
+
+    @property
+    def partition(self) -> str:
+        return self.account.partition
+
+    @property
+    def errors(self) -> list[CollectionError]:
+        return list(self._errors)
+
+    # -- calls ---------------------------------------------------------------------------------------------
+    def client(self, service: str | None = None, region: str | None = None) -> Any:
+        service = service or self.collector.record.service
+        if region is None:
+            region = None if self.region == GLOBAL_REGION else self.region
+        return self.clients.client(service, region)
+
+    def call(
+        self,
+        method: str,
+        *,
+        service: str | None = None,
+        region: str | None = None,
+        absent: frozenset[str] = frozenset(),
+        **params: Any,
+    ) -> dict[str, Any] | None:
+        """One API call. Returns None when AWS answers with an error code listed in `absent` (e.g. "no policy")."""
+        client = self.client(service, region)
+        operation = self._declared(client, method)
+        try:
+            return getattr(client, method)(**params)
+        except (ClientError, BotoCoreError) as exc:
+            if isinstance(exc, ClientError) and error_code(exc) in absent:
+                return None
+            raise self._failure(client, operation, exc) from exc
+
+    def paginate(
+        self,
+        method: str,
+        result_key: str,
+        *,
+        service: str | None = None,
+        region: str | None = None,
+        **params: Any,
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of a list operation, across all pages."""
+        client = self.client(service, region)
+        operation = self._declared(client, method)
+        try:
+            for page in client.get_paginator(method).paginate(**params):
+                yield from page.get(result_key) or []
+        except (ClientError, BotoCoreError) as exc:
+            raise self._failure(client, operation, exc) from exc
+
+    def _declared(self, client: Any, method: str) -> str:
+        operation = client.meta.method_to_api_mapping[method]
+        qualified = f"{client.meta.service_model.service_name}:{operation}"
+        if qualified not in self.collector.operations:
+            raise UndeclaredOperation(f"{self.collector.part} calls undeclared operation {qualified}")
+        return operation
+
+    def _failure(self, client: Any, operation: str, exc: BaseException) -> CallFailed:
+        error = CollectionError(
+            part=self.collector.part,
+            service=client.meta.service_model.service_name,
+            operation=operation,
+            account_id=self.account_id,
+            region=self.region,
+            error_code=error_code(exc),
+            message=error_message(exc),
+        )
+        return CallFailed(error, not_found=is_not_found(exc))
+
+    # -- fan-out -------------------------------------------------------------------------------------------
+    def fan_out(
+        self,
+        items: Iterable[T],
+        describe: Callable[[T], R | None],
+        identify: Callable[[T], tuple[str, str | None]],
+    ) -> Iterator[R]:
+        """Describe each item concurrently; a failed describe is recorded against that item (its name and, when
+        known, ARN) and skipped."""
+        items = list(items)
+        if getattr(_in_fan_out, "active", False):
+            results = [self._guarded(describe, item) for item in items]
+        else:
+            results = [f.result() for f in [self._describe_pool.submit(self._guarded, describe, item) for item in items]]
+        for item, (record, failure) in zip(items, results):
+            if failure is not None:
+                self._record(failure, *identify(item))
+            elif record is not None:
+                yield record
+
+    def _guarded(self, describe: Callable[[T], R | None], item: T) -> tuple[R | None, BaseException | None]:
+        _in_fan_out.active = True
+        try:
+            return describe(item), None
+        except CallFailed as failed:
+            return None, None if failed.not_found else failed
+        except Exception as exc:  # noqa: BLE001 - an unexpected shape must not lose the rest of the part
+            return None, exc
+        finally:
+            _in_fan_out.active = False
+
+    def _record(self, failure: BaseException, resource: str, resource_arn: str | None) -> None:
+        if isinstance(failure, CallFailed):
+            error = failure.error.model_copy(update={"resource": resource, "resource_arn": resource_arn})
+        else:
+            error = internal_error(self, failure, resource).model_copy(update={"resource_arn": resource_arn})
+        with self._lock:
+            self._errors.append(error)
+
+    # -- dependencies --------------------------------------------------------------------------------------
+    def dependency(self, record_type: type[R], region: str | None = None) -> list[R]:
+        """Records of a part this collector depends on, in the same account (and region, for regional parts)."""
+        if record_type not in self.collector.dependencies:
+            raise AssertionError(f"{self.collector.part} reads {record_type.part} without depending on it")
+        return self.inventory.records(record_type, self.account_id, region or self.region)
+
+    def referenced(self, kind: RefKind) -> dict[str, list[str]]:
+        """Every target of references of `kind` in this account, with the ARNs of the records that hold them."""
+        targets: dict[str, list[str]] = {}
+        for record_type in self.collector.dependencies:
+            if kind not in record_type.reference_kinds:
+                continue
+            regions = self.inventory.regions if record_type.scope is PartScope.REGIONAL else [GLOBAL_REGION]
+            for region in regions:
+                for record in self.inventory.records(record_type, self.account_id, region):
+                    for ref in record.references():
+                        if ref.kind is kind:
+                            targets.setdefault(ref.target, []).append(record.arn)
+        return targets
+
+
+def internal_error(ctx: CollectContext, exc: BaseException, resource: str | None = None) -> CollectionError:
+    """An exception that is not an AWS error (an unexpected response shape, a bug): recorded, never swallowed."""
+    return CollectionError(
+        part=ctx.collector.part,
+        service=ctx.collector.record.service,
+        operation="(collector)",
+        account_id=ctx.account_id,
+        region=ctx.region,
+        error_code=type(exc).__name__,
+        message=str(exc) or type(exc).__name__,
+        resource=resource,
+    )

@@ -1,0 +1,53 @@
+"""Collection patterns shared by many parts, so that each part's collector is a declaration, not a loop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from mlaudit.collect.context import CollectContext
+from mlaudit.inventory import Record
+
+Builder = Callable[[CollectContext, dict[str, Any]], Record]
+
+
+@dataclass(frozen=True)
+class ListThenDescribe:
+    """List names (paginated), then describe each one concurrently and build a record from the description.
+
+    `list_params` computes extra list parameters from the context (e.g. a creation-time lower bound).
+    """
+
+    list_method: str
+    list_key: str
+    name_field: str
+    arn_field: str
+    describe_method: str
+    build: Builder
+    describe_param: str | None = None
+    list_params: Callable[[CollectContext], dict[str, Any]] | None = None
+
+    def __call__(self, ctx: CollectContext) -> Iterator[Record]:
+        params = self.list_params(ctx) if self.list_params else {}
+        summaries = list(ctx.paginate(self.list_method, self.list_key, **params))
+        param = self.describe_param or self.name_field
+
+        def describe(summary: dict[str, Any]) -> Record:
+            return self.build(ctx, ctx.call(self.describe_method, **{param: summary[self.name_field]}) or {})
+
+        return ctx.fan_out(summaries, describe, identify=lambda s: (s[self.name_field], s.get(self.arn_field)))
+
+
+@dataclass(frozen=True)
+class ListOnly:
+    """A list operation whose summaries hold everything checks need: no describe call per resource."""
+
+    list_method: str
+    list_key: str
+    build: Builder
+    list_params: Callable[[CollectContext], dict[str, Any]] | None = None
+
+    def __call__(self, ctx: CollectContext) -> Iterator[Record]:
+        params = self.list_params(ctx) if self.list_params else {}
+        for item in ctx.paginate(self.list_method, self.list_key, **params):
+            yield self.build(ctx, item)

@@ -1,0 +1,32 @@
+"""Every part collector, and the plan of which ones a set of checks needs."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from mlaudit.collect import autoscaling, iam, s3, sagemaker
+from mlaudit.collect.spec import PartCollector
+from mlaudit.inventory import RECORD_TYPES, Record
+
+COLLECTORS: dict[type[Record], PartCollector] = {
+    c.record: c for module in (sagemaker, s3, iam, autoscaling) for c in module.COLLECTORS
+}
+
+
+def plan(needed: Iterable[type[Record]]) -> list[PartCollector]:
+    """The collectors for `needed` and everything they depend on, dependencies first."""
+    ordered: list[PartCollector] = []
+    seen: set[type[Record]] = set()
+
+    def visit(record_type: type[Record]) -> None:
+        if record_type in seen:
+            return
+        seen.add(record_type)
+        collector = COLLECTORS[record_type]
+        for dependency in collector.dependencies:
+            visit(dependency)
+        ordered.append(collector)
+
+    for record_type in sorted(set(needed), key=RECORD_TYPES.index):
+        visit(record_type)
+    return ordered

@@ -1,0 +1,150 @@
+"""Running the collectors a scan needs, concurrently, in dependency order, across accounts and regions.
+
+A task is one part in one account and region (or `global`). A task starts once the tasks it depends on have
+finished; its records and errors are merged into the inventory by the coordinating thread only. Describe calls
+fan out on a second pool so that a task waiting on its describes never starves another of a worker.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable, Protocol, Sequence
+
+from mlaudit.collect.context import CollectContext, internal_error
+from mlaudit.collect.failures import CallFailed
+from mlaudit.collect.session import AwsClients
+from mlaudit.collect.spec import PartCollector
+from mlaudit.inventory import GLOBAL_REGION, AccountInfo, CollectionError, Inventory, PartScope, Record
+
+
+@dataclass(frozen=True)
+class Task:
+    collector: PartCollector
+    account: AccountInfo
+    region: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.collector.part, self.account.account_id, self.region)
+
+    @property
+    def service(self) -> str:
+        return self.collector.record.service
+
+
+@dataclass(frozen=True)
+class AccountTarget:
+    """One account to collect, with the clients that reach it."""
+
+    account: AccountInfo
+    clients: AwsClients
+
+
+class CollectionObserver(Protocol):
+    """Told about progress, for the terminal display."""
+
+    def planned(self, tasks: Sequence[Task]) -> None: ...
+
+    def finished(self, task: Task, records: int, errors: int) -> None: ...
+
+
+class _Silent:
+    def planned(self, tasks: Sequence[Task]) -> None:
+        pass
+
+    def finished(self, task: Task, records: int, errors: int) -> None:
+        pass
+
+
+def plan_tasks(collectors: Sequence[PartCollector], targets: Sequence[AccountTarget], regions: Sequence[str]) -> list[Task]:
+    tasks = []
+    for target in targets:
+        for collector in collectors:
+            scopes = [GLOBAL_REGION] if collector.record.scope is PartScope.GLOBAL else list(regions)
+            tasks.extend(Task(collector, target.account, region) for region in scopes)
+    return tasks
+
+
+def _dependencies(task: Task, by_key: dict[tuple[str, str, str], Task], regions: Sequence[str]) -> set[Task]:
+    deps = set()
+    for record_type in task.collector.dependencies:
+        if record_type.scope is PartScope.GLOBAL:
+            dep_regions: Iterable[str] = [GLOBAL_REGION]
+        elif task.region == GLOBAL_REGION:
+            dep_regions = regions
+        else:
+            dep_regions = [task.region]
+        for region in dep_regions:
+            dep = by_key.get((record_type.part, task.account.account_id, region))
+            if dep is None:
+                raise AssertionError(f"{task.collector.part} depends on {record_type.part}, which is not planned")
+            deps.add(dep)
+    return deps
+
+
+def collect(
+    collectors: Sequence[PartCollector],
+    targets: Sequence[AccountTarget],
+    regions: Sequence[str],
+    *,
+    since: datetime,
+    created_at: datetime,
+    max_workers: int = 16,
+    observer: CollectionObserver | None = None,
+) -> Inventory:
+    """Collect every part in `collectors` (already closed under dependencies) into a new inventory."""
+    observer = observer or _Silent()
+    inventory = Inventory([t.account for t in targets], regions, since=since, created_at=created_at)
+    clients_of = {t.account.account_id: t.clients for t in targets}
+    tasks = plan_tasks(collectors, targets, regions)
+    by_key = {t.key: t for t in tasks}
+    waiting = {t: _dependencies(t, by_key, regions) for t in tasks}
+    observer.planned(tasks)
+
+    with ThreadPoolExecutor(max_workers, thread_name_prefix="mlaudit-part") as part_pool, ThreadPoolExecutor(
+        max_workers, thread_name_prefix="mlaudit-describe"
+    ) as describe_pool:
+
+        def start(task: Task) -> Future[tuple[list[Record], list[CollectionError]]]:
+            ctx = CollectContext(
+                task.collector,
+                task.account,
+                task.region,
+                clients_of[task.account.account_id],
+                inventory,
+                describe_pool,
+                since,
+            )
+            return part_pool.submit(_run, ctx)
+
+        running: dict[Future[tuple[list[Record], list[CollectionError]]], Task] = {}
+        done: set[Task] = set()
+        while waiting or running:
+            for task in [t for t, deps in waiting.items() if deps <= done]:
+                del waiting[task]
+                running[start(task)] = task
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                task = running.pop(future)
+                records, errors = future.result()
+                inventory.add(task.collector.part, task.account.account_id, task.region, records, errors)
+                done.add(task)
+                observer.finished(task, len(records), len(errors))
+    return inventory
+
+
+def _run(ctx: CollectContext) -> tuple[list[Record], list[CollectionError]]:
+    """One task: whatever was collected before a failure is kept, and the failure is recorded."""
+    records: list[Record] = []
+    failure: CollectionError | None = None
+    try:
+        for record in ctx.collector.collect(ctx):
+            records.append(record)
+    except CallFailed as failed:
+        failure = failed.error
+    except Exception as exc:  # noqa: BLE001 - an unexpected response shape must not abort the scan
+        failure = internal_error(ctx, exc)
+    errors = ctx.errors + ([failure] if failure else [])
+    return records, errors

@@ -1,0 +1,72 @@
+"""boto3 sessions and clients for a scan: one client per (service, region), configured once.
+
+Retries default to botocore's `standard` mode with bounded attempts, unless the user's environment or profile
+already says otherwise. The endpoint URL is passed only when the user gave one (or for the demo's local
+server): `AWS_ENDPOINT_URL` and per-service endpoint settings keep working because we never override them.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from mlaudit import __version__
+from mlaudit.collect.calls import CallStats
+
+DEFAULT_MAX_ATTEMPTS = 5
+CONNECT_TIMEOUT_SECONDS = 10
+READ_TIMEOUT_SECONDS = 60
+
+
+def retry_settings(session: boto3.Session) -> dict[str, Any]:
+    """Our retry defaults, minus whatever the user configured (environment or profile), which wins."""
+    scoped = session._session.get_scoped_config()  # noqa: SLF001 - the profile's own settings
+    retries: dict[str, Any] = {}
+    if not (os.environ.get("AWS_RETRY_MODE") or scoped.get("retry_mode")):
+        retries["mode"] = "standard"
+    if not (os.environ.get("AWS_MAX_ATTEMPTS") or scoped.get("max_attempts")):
+        retries["total_max_attempts"] = DEFAULT_MAX_ATTEMPTS
+    return retries
+
+
+class AwsClients:
+    """A thread-safe cache of configured clients for one set of credentials."""
+
+    def __init__(
+        self,
+        session: boto3.Session,
+        *,
+        home_region: str,
+        endpoint_url: str | None = None,
+        max_pool_connections: int = 16,
+        stats: CallStats | None = None,
+    ) -> None:
+        self.session = session
+        self.home_region = home_region
+        """Region for account-wide calls (IAM, STS, the S3 bucket list)."""
+        self.endpoint_url = endpoint_url
+        self.stats = stats if stats is not None else CallStats()
+        self._config = Config(
+            retries=retry_settings(session),
+            user_agent_extra=f"mlaudit/{__version__}",
+            max_pool_connections=max_pool_connections,
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            read_timeout=READ_TIMEOUT_SECONDS,
+        )
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        key = (service, region or self.home_region)
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                extra = {"endpoint_url": self.endpoint_url} if self.endpoint_url else {}
+                client = self.session.client(service, region_name=key[1], config=self._config, **extra)
+                self.stats.attach(client)
+                self._clients[key] = client
+            return client

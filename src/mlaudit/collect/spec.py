@@ -1,0 +1,36 @@
+"""How a part is collected, declared as data: the record type, the API operations, the dependencies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from mlaudit.inventory import RECORD_TYPES, Record, RefKind
+
+if TYPE_CHECKING:
+    from mlaudit.collect.context import CollectContext
+
+
+@dataclass(frozen=True)
+class PartCollector:
+    """The declaration of one part's collector.
+
+    `operations` lists every API operation the collector may call, as `service:Operation`; the collector
+    context refuses any other, so the list is complete by construction (and is what an IAM policy needs).
+    """
+
+    record: type[Record]
+    operations: tuple[str, ...]
+    collect: Callable[[CollectContext], Iterable[Record]]
+    depends_on: tuple[type[Record], ...] = ()
+    follows: RefKind | None = None
+    """Collect the targets of every reference of this kind: depends on every part that can hold one."""
+    dependencies: tuple[type[Record], ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        followed = tuple(t for t in RECORD_TYPES if self.follows in t.reference_kinds) if self.follows else ()
+        object.__setattr__(self, "dependencies", tuple(dict.fromkeys(self.depends_on + followed)))
+
+    @property
+    def part(self) -> str:
+        return self.record.part

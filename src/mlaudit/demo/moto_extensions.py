@@ -1,0 +1,104 @@
+"""Operations the demo's moto server adds to moto, which does not implement them (moto 5.x).
+
+Each one is a minimal, faithful model of the AWS API: the request and response fields mlaudit's collectors
+read, with AWS's names and defaults. They serve the demo account and the tests, in-process (`mock_aws`) or
+over HTTP (`ThreadedMotoServer`), since both dispatch to the same response classes. `install()` adds only
+operations moto lacks, so a moto release that implements one takes precedence.
+
+Added: SageMaker monitoring schedules (create, list, describe, stop).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from moto.core.responses import ActionResult
+from moto.sagemaker.exceptions import ValidationError
+from moto.sagemaker.responses import SageMakerResponse
+
+_SCHEDULES = "_mlaudit_monitoring_schedules"
+
+
+def _schedules(response: SageMakerResponse) -> dict[str, dict[str, Any]]:
+    """Schedules live on the region's SageMaker backend, so moto's reset clears them too."""
+    backend = response.sagemaker_backend
+    if not hasattr(backend, _SCHEDULES):
+        setattr(backend, _SCHEDULES, {})
+    return getattr(backend, _SCHEDULES)
+
+
+def _endpoint_of(config: dict[str, Any]) -> str | None:
+    inputs = (config.get("MonitoringJobDefinition") or {}).get("MonitoringInputs") or []
+    for monitoring_input in inputs:
+        endpoint = (monitoring_input.get("EndpointInput") or {}).get("EndpointName")
+        if endpoint:
+            return endpoint
+    return None
+
+
+def create_monitoring_schedule(self: SageMakerResponse) -> ActionResult:
+    name = self._get_param("MonitoringScheduleName")
+    config = self._get_param("MonitoringScheduleConfig") or {}
+    arn = f"arn:aws:sagemaker:{self.region}:{self.current_account}:monitoring-schedule/{name.lower()}"
+    now = datetime.now(timezone.utc)
+    _schedules(self)[name] = {
+        "MonitoringScheduleArn": arn,
+        "MonitoringScheduleName": name,
+        "MonitoringScheduleStatus": "Scheduled",
+        "MonitoringType": config.get("MonitoringType") or "DataQuality",
+        "CreationTime": now,
+        "LastModifiedTime": now,
+        "MonitoringScheduleConfig": config,
+        "EndpointName": _endpoint_of(config) or self._get_param("EndpointName"),
+    }
+    return ActionResult({"MonitoringScheduleArn": arn})
+
+
+def _summary(schedule: dict[str, Any]) -> dict[str, Any]:
+    keys = ("MonitoringScheduleName", "MonitoringScheduleArn", "CreationTime", "LastModifiedTime",
+            "MonitoringScheduleStatus", "EndpointName", "MonitoringType")
+    return {k: schedule[k] for k in keys if schedule.get(k) is not None}
+
+
+def list_monitoring_schedules(self: SageMakerResponse) -> ActionResult:
+    endpoint = self._get_param("EndpointName")
+    status = self._get_param("StatusEquals")
+    summaries = [
+        _summary(s)
+        for s in _schedules(self).values()
+        if (endpoint is None or s.get("EndpointName") == endpoint) and (status is None or s["MonitoringScheduleStatus"] == status)
+    ]
+    return ActionResult({"MonitoringScheduleSummaries": summaries})
+
+
+def _get(self: SageMakerResponse) -> dict[str, Any]:
+    name = self._get_param("MonitoringScheduleName")
+    schedule = _schedules(self).get(name)
+    if schedule is None:
+        raise ValidationError(message=f"Monitoring schedule {name} does not exist")
+    return schedule
+
+
+def describe_monitoring_schedule(self: SageMakerResponse) -> ActionResult:
+    return ActionResult({k: v for k, v in _get(self).items() if v is not None})
+
+
+def stop_monitoring_schedule(self: SageMakerResponse) -> ActionResult:
+    _get(self)["MonitoringScheduleStatus"] = "Stopped"
+    return ActionResult({})
+
+
+_OPERATIONS = {
+    "create_monitoring_schedule": create_monitoring_schedule,
+    "list_monitoring_schedules": list_monitoring_schedules,
+    "describe_monitoring_schedule": describe_monitoring_schedule,
+    "stop_monitoring_schedule": stop_monitoring_schedule,
+}
+
+
+def install() -> None:
+    """Add the missing operations to moto's SageMaker responses (idempotent)."""
+    for name, operation in _OPERATIONS.items():
+        if not hasattr(SageMakerResponse, name):
+            setattr(SageMakerResponse, name, operation)

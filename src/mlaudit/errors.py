@@ -1,0 +1,38 @@
+"""Exit codes and the error type that turns into one clear line on stderr.
+
+Anything a user can get wrong (a profile, a check id, a directory) raises `UserError`; the CLI prints its
+message and exits with its code, never a traceback.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    """No unmuted FAIL at or above the --fail-on severity."""
+    FINDINGS = 1
+    """At least one unmuted FAIL at or above the --fail-on severity."""
+    USAGE = 2
+    """Usage, configuration, credential or fatal error."""
+    INCOMPLETE = 3
+    """The scan could not evaluate everything (ERROR findings) and nothing else gave 1."""
+
+
+class UserError(Exception):
+    """An error the user can fix; its message is printed as a single line."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+    def one_line(self) -> str:
+        text = str(self)
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class CredentialsError(UserError):
+    """No usable AWS credentials: missing, expired, or a profile that does not exist."""

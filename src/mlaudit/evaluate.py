@@ -1,0 +1,111 @@
+"""Running checks over an inventory. The engine, not each check, decides what becomes ERROR:
+
+- a part that failed to list in a scope gives one ERROR for that scope;
+- a resource whose describe failed gives ERROR for that resource;
+- a check that asks for data that was not collected, or that raises, gives ERROR for the resource it was judging.
+
+A check never sees a resource it cannot judge as PASS.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator
+
+from mlaudit.findings import Finding, FindingRemediation, finding_id
+from mlaudit.inventory import GLOBAL_REGION, CollectionError, Inventory, PartScope, Record
+from mlaudit.sdk import Check, CheckContext, DataUnavailable, Outcome
+from mlaudit.taxonomy import Status
+
+
+def evaluate(checks: Iterable[Check], inventory: Inventory, settings: dict[str, dict[str, Any]] | None = None) -> list[Finding]:
+    findings: list[Finding] = []
+    for check in checks:
+        check_settings = {name: s.default for name, s in check.metadata.settings.items()}
+        check_settings.update((settings or {}).get(check.id, {}))
+        findings.extend(_evaluate_check(check, inventory, check_settings))
+    return findings
+
+
+def _expected_scopes(check: Check, inventory: Inventory) -> list[tuple[str, str]]:
+    regions = [GLOBAL_REGION] if check.resource.scope is PartScope.GLOBAL else inventory.regions
+    return [(account.account_id, region) for account in inventory.accounts for region in regions]
+
+
+def _evaluate_check(check: Check, inventory: Inventory, settings: dict[str, Any]) -> Iterator[Finding]:
+    for account_id, region in _expected_scopes(check, inventory):
+        if not inventory.was_collected(check.resource, account_id, region):
+            yield _scope_error(check, inventory, account_id, region, f"{check.resource.label} were not collected for this scope")
+            continue
+        errors = inventory.errors_for(check.resource, account_id, region)
+        for error in errors:
+            if error.resource is None:
+                yield _scope_error(check, inventory, account_id, region, error.describe())
+            else:
+                yield _error_for_unlisted(check, inventory, account_id, region, error)
+        for record in inventory.records(check.resource, account_id, region):
+            # The record's own region, so that a bucket (a global part) looks up regional parts where it lives.
+            ctx = CheckContext(inventory, account_id, record.region, check.uses, settings)
+            yield from _judge(check, record, ctx)
+
+
+def _judge(check: Check, record: Record, ctx: CheckContext) -> Iterator[Finding]:
+    try:
+        outcome = check.function(record, ctx)
+    except DataUnavailable as missing:
+        yield _finding(check, record, Status.ERROR, f"could not evaluate: {missing.reason}")
+        return
+    except Exception as exc:  # noqa: BLE001 - one broken check must not abort the scan
+        yield _finding(check, record, Status.ERROR, f"check {check.id} raised {type(exc).__name__}: {exc}")
+        return
+    if outcome is None:
+        return
+    if not isinstance(outcome, Outcome) or outcome.status not in (Status.PASS, Status.FAIL):
+        yield _finding(check, record, Status.ERROR, f"check {check.id} returned {outcome!r} instead of passed(), failed() or None")
+        return
+    yield _finding(check, record, outcome.status, outcome.detail)
+
+
+def _finding(check: Check, record: Record, status: Status, detail: str) -> Finding:
+    return _build(check, status, detail, record.account_id, record.region, record.arn, record.name)
+
+
+def _scope_error(check: Check, inventory: Inventory, account_id: str, region: str, detail: str) -> Finding:
+    """ERROR for every resource of the check's type in a scope: the part could not be listed there."""
+    arn = _wildcard_arn(check, inventory, account_id, region)
+    return _build(check, Status.ERROR, f"could not evaluate: {detail}", account_id, region, arn, f"all {check.resource.label}")
+
+
+def _error_for_unlisted(check: Check, inventory: Inventory, account_id: str, region: str, error: CollectionError) -> Finding:
+    """ERROR for one resource that was listed but could not be described."""
+    name = error.resource or ""
+    arn = error.resource_arn or _wildcard_arn(check, inventory, account_id, region).removesuffix("*") + name
+    return _build(check, Status.ERROR, f"could not evaluate: {error.describe()}", account_id, region, arn, name)
+
+
+def _wildcard_arn(check: Check, inventory: Inventory, account_id: str, region: str) -> str:
+    partition = next((a.partition for a in inventory.accounts if a.account_id == account_id), "aws")
+    arn_region = "" if region == GLOBAL_REGION else region
+    kind = check.resource.resource_type.rsplit("::", 1)[-1].lower()
+    return f"arn:{partition}:{check.resource.service}:{arn_region}:{account_id}:{kind}/*"
+
+
+def _build(check: Check, status: Status, detail: str, account_id: str, region: str, arn: str, name: str) -> Finding:
+    meta = check.metadata
+    return Finding(
+        id=finding_id(meta.id, account_id, region, arn),
+        check_id=meta.id,
+        check_name=meta.name,
+        title=meta.title,
+        status=status,
+        status_detail=detail,
+        severity=meta.severity,
+        pillar=meta.pillar,
+        service=meta.service,
+        resource_type=meta.resource_type,
+        resource_arn=arn,
+        resource_name=name,
+        account_id=account_id,
+        region=region,
+        remediation=FindingRemediation(text=meta.remediation.text, url=meta.remediation.url),
+        references=list(meta.references),
+    )

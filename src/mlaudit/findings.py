@@ -1,0 +1,44 @@
+"""A finding: one check's verdict on one resource. Its JSON shape is a contract with dashboards."""
+
+from __future__ import annotations
+
+import hashlib
+
+from pydantic import BaseModel, ConfigDict
+
+from mlaudit.sdk.references import CheckReference
+from mlaudit.taxonomy import Pillar, Severity, Status
+
+
+class FindingRemediation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    url: str
+
+
+class Finding(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    """Stable across scans: the same check on the same resource always has the same id."""
+    check_id: str
+    check_name: str
+    title: str
+    status: Status
+    status_detail: str
+    severity: Severity
+    pillar: Pillar
+    service: str
+    resource_type: str
+    resource_arn: str
+    resource_name: str
+    account_id: str
+    region: str
+    remediation: FindingRemediation
+    references: list[CheckReference]
+
+
+def finding_id(check_id: str, account_id: str, region: str, resource_arn: str) -> str:
+    digest = hashlib.sha256("\x1f".join((check_id, account_id, region, resource_arn)).encode()).hexdigest()
+    return digest[:32]

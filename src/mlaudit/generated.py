@@ -1,0 +1,30 @@
+"""Files in the repository that are generated from the code, and how to produce each one.
+
+`scripts/regenerate.py` writes them; a test fails when a committed copy differs from what the code produces.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from mlaudit.report import Report
+
+
+def _all_required(schema: dict[str, Any]) -> None:
+    """Every key of a report object is always present (lists empty rather than missing): say so in the schema."""
+    for definition in [schema, *schema.get("$defs", {}).values()]:
+        if definition.get("type") == "object" and "properties" in definition:
+            definition["required"] = sorted(definition["properties"])
+
+
+def report_schema() -> str:
+    schema = Report.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    _all_required(schema)
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+GENERATED: dict[str, Callable[[], str]] = {
+    "schema/mlaudit-report.schema.json": report_schema,
+}

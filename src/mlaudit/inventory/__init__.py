@@ -1,0 +1,80 @@
+"""The typed inventory of an account: one pydantic record type per part, and the store that holds them."""
+
+from mlaudit.inventory.autoscaling import VARIANT_DIMENSION, ScalableTarget, ScalingPolicy, variant_resource_id
+from mlaudit.inventory.base import GLOBAL_REGION, PartScope, Record, RefKind, Reference, s3_bucket_of
+from mlaudit.inventory.iam import IamRole
+from mlaudit.inventory.s3 import S3Bucket, S3BucketEncryption
+from mlaudit.inventory.sagemaker import (
+    ConfigVariant,
+    DataCapture,
+    Endpoint,
+    EndpointConfig,
+    EndpointVariant,
+    Model,
+    ModelContainer,
+    ModelPackage,
+    ModelPackageGroup,
+    MonitoringSchedule,
+    NotebookInstance,
+    TrainingJob,
+)
+from mlaudit.inventory.store import (
+    AccountInfo,
+    CollectedScope,
+    CollectionError,
+    Inventory,
+    InventorySnapshot,
+    scope_region,
+)
+
+RECORD_TYPES: tuple[type[Record], ...] = (
+    NotebookInstance,
+    Model,
+    EndpointConfig,
+    Endpoint,
+    MonitoringSchedule,
+    ModelPackageGroup,
+    ModelPackage,
+    TrainingJob,
+    S3Bucket,
+    S3BucketEncryption,
+    IamRole,
+    ScalableTarget,
+    ScalingPolicy,
+)
+"""Every part an inventory can hold; snapshots are read back through this list."""
+
+__all__ = [
+    "RECORD_TYPES",
+    "AccountInfo",
+    "CollectedScope",
+    "CollectionError",
+    "ConfigVariant",
+    "DataCapture",
+    "Endpoint",
+    "EndpointConfig",
+    "EndpointVariant",
+    "GLOBAL_REGION",
+    "IamRole",
+    "Inventory",
+    "InventorySnapshot",
+    "Model",
+    "ModelContainer",
+    "ModelPackage",
+    "ModelPackageGroup",
+    "MonitoringSchedule",
+    "NotebookInstance",
+    "PartScope",
+    "Record",
+    "RefKind",
+    "Reference",
+    "S3Bucket",
+    "S3BucketEncryption",
+    "ScalableTarget",
+    "ScalingPolicy",
+    "TrainingJob",
+    "VARIANT_DIMENSION",
+    "s3_bucket_of",
+    "scope_region",
+    "variant_resource_id",
+]

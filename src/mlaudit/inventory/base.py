@@ -1,0 +1,70 @@
+"""The base of every inventory record, and the references that link records across services.
+
+A record holds only what checks need, already normalised from the API's shape, plus its identity (ARN, name,
+account, region). Each record class is one inventory *part*: the unit that checks ask for and collectors fill.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import ClassVar, Iterator, NamedTuple
+
+from pydantic import BaseModel, ConfigDict
+
+GLOBAL_REGION = "global"
+"""The region recorded for account-wide parts (IAM roles, the S3 bucket list)."""
+
+
+class PartScope(str, Enum):
+    REGIONAL = "regional"
+    """Collected once per region."""
+    GLOBAL = "global"
+    """Collected once per account (IAM, S3 bucket list, account settings)."""
+
+
+class RefKind(str, Enum):
+    """What a record can point at in another service; dependent collectors follow these."""
+
+    S3 = "s3"
+    IAM_ROLE = "iam-role"
+
+
+class Reference(NamedTuple):
+    kind: RefKind
+    target: str
+    """An s3:// URI, a role ARN..."""
+
+
+class Record(BaseModel):
+    """One collected resource (or one aspect of a resource) in one account and region."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    part: ClassVar[str]
+    """Stable identifier of the part, e.g. `sagemaker.endpoint`; also the `kind` tag in the inventory JSON."""
+    service: ClassVar[str]
+    """The AWS service, as in ARNs and the `service` field of findings."""
+    resource_type: ClassVar[str]
+    """CloudFormation-style type, e.g. `AWS::SageMaker::Endpoint`."""
+    label: ClassVar[str]
+    """Plural, for people: "endpoints"."""
+    scope: ClassVar[PartScope] = PartScope.REGIONAL
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset()
+    """The kinds of reference `references()` can yield; dependent collectors are wired from this."""
+
+    arn: str
+    name: str
+    account_id: str
+    region: str
+
+    def references(self) -> Iterator[Reference]:
+        """Links to resources of other services (buckets, roles...) that this record uses."""
+        return iter(())
+
+
+def s3_bucket_of(uri: str | None) -> str | None:
+    """The bucket name in an s3:// URI, or None for anything else."""
+    if not uri or not uri.startswith("s3://"):
+        return None
+    bucket = uri[len("s3://") :].split("/", 1)[0]
+    return bucket or None

@@ -1,0 +1,220 @@
+"""SageMaker records: notebooks, models, endpoint configs, endpoints, monitoring, registry, training jobs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Iterator
+
+from pydantic import BaseModel, ConfigDict
+
+from mlaudit.inventory.base import Record, RefKind, Reference
+
+
+class _Sub(BaseModel):
+    """A nested, immutable value inside a record."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _role_ref(role_arn: str | None) -> Iterator[Reference]:
+    if role_arn:
+        yield Reference(RefKind.IAM_ROLE, role_arn)
+
+
+def _s3_refs(*uris: str | None) -> Iterator[Reference]:
+    for uri in uris:
+        if uri and uri.startswith("s3://"):
+            yield Reference(RefKind.S3, uri)
+
+
+class NotebookInstance(Record):
+    part: ClassVar[str] = "sagemaker.notebook_instance"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::NotebookInstance"
+    label: ClassVar[str] = "notebook instances"
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE})
+
+    status: str
+    instance_type: str | None = None
+    direct_internet_access: str | None = None
+    """"Enabled" or "Disabled"; AWS's default is Enabled."""
+    root_access: str | None = None
+    """"Enabled" or "Disabled"; absent means the AWS default, Enabled."""
+    subnet_id: str | None = None
+    security_group_ids: tuple[str, ...] = ()
+    kms_key_id: str | None = None
+    role_arn: str | None = None
+    lifecycle_config_name: str | None = None
+    platform_identifier: str | None = None
+    minimum_imds_version: str | None = None
+    creation_time: datetime | None = None
+
+    def references(self) -> Iterator[Reference]:
+        yield from _role_ref(self.role_arn)
+
+
+class ModelContainer(_Sub):
+    image: str | None = None
+    model_data_url: str | None = None
+    model_package_name: str | None = None
+    image_repository_access_mode: str | None = None
+    """"Platform" (ECR) or "Vpc" (private registry); None when the container has no ImageConfig."""
+    environment_keys: tuple[str, ...] = ()
+    """Names of the container's environment variables. Values are never stored: they may be secrets."""
+
+
+class Model(Record):
+    part: ClassVar[str] = "sagemaker.model"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::Model"
+    label: ClassVar[str] = "models"
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.S3})
+
+    execution_role_arn: str | None = None
+    containers: tuple[ModelContainer, ...] = ()
+    """The primary container, or every container of an inference pipeline."""
+    vpc_subnets: tuple[str, ...] = ()
+    vpc_security_group_ids: tuple[str, ...] = ()
+    network_isolation: bool = False
+    creation_time: datetime | None = None
+
+    def references(self) -> Iterator[Reference]:
+        yield from _role_ref(self.execution_role_arn)
+        yield from _s3_refs(*(c.model_data_url for c in self.containers))
+
+
+class ConfigVariant(_Sub):
+    """A production variant as configured in an endpoint config."""
+
+    variant_name: str
+    model_name: str | None = None
+    instance_type: str | None = None
+    initial_instance_count: int | None = None
+    serverless: bool = False
+
+
+class DataCapture(_Sub):
+    enabled: bool
+    destination_s3_uri: str | None = None
+    kms_key_id: str | None = None
+
+
+class EndpointConfig(Record):
+    part: ClassVar[str] = "sagemaker.endpoint_config"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::EndpointConfig"
+    label: ClassVar[str] = "endpoint configs"
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.S3})
+
+    kms_key_id: str | None = None
+    variants: tuple[ConfigVariant, ...] = ()
+    data_capture: DataCapture | None = None
+    async_output_s3_uri: str | None = None
+    creation_time: datetime | None = None
+
+    @property
+    def serverless_only(self) -> bool:
+        return bool(self.variants) and all(v.serverless for v in self.variants)
+
+    def references(self) -> Iterator[Reference]:
+        capture_uri = self.data_capture.destination_s3_uri if self.data_capture else None
+        yield from _s3_refs(capture_uri, self.async_output_s3_uri)
+
+
+class EndpointVariant(_Sub):
+    """A production variant as it runs on an endpoint."""
+
+    variant_name: str
+    current_instance_count: int | None = None
+    desired_instance_count: int | None = None
+    serverless: bool = False
+
+
+class Endpoint(Record):
+    part: ClassVar[str] = "sagemaker.endpoint"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::Endpoint"
+    label: ClassVar[str] = "endpoints"
+
+    status: str
+    config_name: str | None = None
+    variants: tuple[EndpointVariant, ...] = ()
+    data_capture_enabled: bool | None = None
+    is_async: bool = False
+    """An asynchronous inference endpoint (its config has AsyncInferenceConfig)."""
+    failure_reason: str | None = None
+    creation_time: datetime | None = None
+
+    @property
+    def in_service(self) -> bool:
+        return self.status == "InService"
+
+    @property
+    def serverless_only(self) -> bool:
+        return bool(self.variants) and all(v.serverless for v in self.variants)
+
+
+class MonitoringSchedule(Record):
+    part: ClassVar[str] = "sagemaker.monitoring_schedule"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::MonitoringSchedule"
+    label: ClassVar[str] = "monitoring schedules"
+
+    status: str
+    endpoint_name: str | None = None
+    monitoring_type: str | None = None
+    """DataQuality, ModelQuality, ModelBias or ModelExplainability."""
+
+
+class ModelPackageGroup(Record):
+    part: ClassVar[str] = "sagemaker.model_package_group"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::ModelPackageGroup"
+    label: ClassVar[str] = "model package groups"
+
+    status: str | None = None
+    creation_time: datetime | None = None
+
+
+class ModelPackage(Record):
+    """A versioned model package in a registry group."""
+
+    part: ClassVar[str] = "sagemaker.model_package"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::ModelPackage"
+    label: ClassVar[str] = "model packages"
+
+    group_name: str
+    version: int | None = None
+    approval_status: str | None = None
+    """Approved, Rejected or PendingManualApproval."""
+    status: str | None = None
+    creation_time: datetime | None = None
+
+
+class TrainingJob(Record):
+    part: ClassVar[str] = "sagemaker.training_job"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::TrainingJob"
+    label: ClassVar[str] = "training jobs"
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.S3})
+
+    status: str
+    creation_time: datetime | None = None
+    role_arn: str | None = None
+    instance_type: str | None = None
+    instance_count: int | None = None
+    vpc_subnets: tuple[str, ...] = ()
+    network_isolation: bool = False
+    inter_container_encryption: bool = False
+    input_s3_uris: tuple[str, ...] = ()
+    output_s3_uri: str | None = None
+    output_kms_key_id: str | None = None
+    volume_kms_key_id: str | None = None
+    spot: bool = False
+    checkpoint_s3_uri: str | None = None
+    experiment_name: str | None = None
+
+    def references(self) -> Iterator[Reference]:
+        yield from _role_ref(self.role_arn)
+        yield from _s3_refs(*self.input_s3_uris, self.output_s3_uri, self.checkpoint_s3_uri)

@@ -1,0 +1,164 @@
+"""The inventory: every collected record, which part was collected where, and every collection error.
+
+Checks read it through `CheckContext`; the snapshot model makes it a file (`mlaudit collect`) that round-trips
+losslessly.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any, Iterable, Iterator, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from mlaudit.inventory.base import GLOBAL_REGION, PartScope, Record
+
+R = TypeVar("R", bound=Record)
+
+
+class CollectionError(BaseModel):
+    """One failed API call, kept as data: which part, where, which operation and what AWS said."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    part: str
+    service: str
+    operation: str
+    account_id: str
+    region: str
+    error_code: str
+    message: str
+    resource: str | None = None
+    """The name of the resource whose describe call failed; None when the whole part failed in that scope."""
+    resource_arn: str | None = None
+
+    def describe(self) -> str:
+        target = f" for {self.resource}" if self.resource else ""
+        return f"{self.service}:{self.operation}{target} failed in {self.region} ({self.error_code}): {self.message}"
+
+
+class AccountInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    account_id: str
+    partition: str = "aws"
+
+
+class CollectedScope(BaseModel):
+    """A part that collection was attempted for, in one account and region (or `global`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    part: str
+    account_id: str
+    region: str
+
+
+ScopeKey = tuple[str, str, str]
+"""(part, account_id, region)"""
+
+
+def scope_region(record_type: type[Record], region: str) -> str:
+    """The region under which a part is stored: the region itself, or `global` for account-wide parts."""
+    return GLOBAL_REGION if record_type.scope is PartScope.GLOBAL else region
+
+
+class Inventory:
+    """Records indexed by part and scope. Written only by the collector's coordinating thread."""
+
+    def __init__(
+        self,
+        accounts: Iterable[AccountInfo],
+        regions: Iterable[str],
+        since: datetime,
+        created_at: datetime,
+    ) -> None:
+        self.accounts = list(accounts)
+        self.regions = list(regions)
+        self.since = since
+        self.created_at = created_at
+        self.errors: list[CollectionError] = []
+        self._collected: set[ScopeKey] = set()
+        self._records: dict[ScopeKey, list[Record]] = defaultdict(list)
+
+    # -- writing -------------------------------------------------------------------------------------------
+    def add(self, part: str, account_id: str, region: str, records: Iterable[Record], errors: Iterable[CollectionError]) -> None:
+        key = (part, account_id, region)
+        self._collected.add(key)
+        self._records[key].extend(records)
+        self._records[key].sort(key=lambda r: r.arn)
+        self.errors.extend(errors)
+
+    # -- reading -------------------------------------------------------------------------------------------
+    def was_collected(self, record_type: type[Record], account_id: str, region: str) -> bool:
+        return (record_type.part, account_id, scope_region(record_type, region)) in self._collected
+
+    def collected_scopes(self, record_type: type[Record]) -> list[tuple[str, str]]:
+        """(account_id, region) pairs where the part was collected, in a stable order."""
+        return sorted((a, r) for p, a, r in self._collected if p == record_type.part)
+
+    def records(self, record_type: type[R], account_id: str, region: str) -> list[R]:
+        """The part's records in one scope (the account-wide list for global parts)."""
+        return self._records.get((record_type.part, account_id, scope_region(record_type, region)), [])  # type: ignore[return-value]
+
+    def all_records(self, record_type: type[R]) -> Iterator[R]:
+        for (part, _, _), records in sorted(self._records.items(), key=lambda kv: kv[0]):
+            if part == record_type.part:
+                yield from records  # type: ignore[misc]
+
+    def errors_for(self, record_type: type[Record], account_id: str, region: str) -> list[CollectionError]:
+        region = scope_region(record_type, region)
+        return [e for e in self.errors if e.part == record_type.part and e.account_id == account_id and e.region == region]
+
+    def parts(self) -> set[str]:
+        return {p for p, _, _ in self._collected}
+
+    # -- snapshot ------------------------------------------------------------------------------------------
+    def to_snapshot(self, tool_version: str) -> InventorySnapshot:
+        records: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for (part, _, _), items in sorted(self._records.items()):
+            records[part].extend(r.model_dump(mode="json") for r in items)
+        return InventorySnapshot(
+            tool_version=tool_version,
+            created_at=self.created_at,
+            since=self.since,
+            accounts=self.accounts,
+            regions=self.regions,
+            collected=[CollectedScope(part=p, account_id=a, region=r) for p, a, r in sorted(self._collected)],
+            errors=self.errors,
+            records=dict(records),
+        )
+
+    @classmethod
+    def from_snapshot(cls, snapshot: InventorySnapshot, record_types: Iterable[type[Record]]) -> Inventory:
+        by_part = {t.part: t for t in record_types}
+        inventory = cls(snapshot.accounts, snapshot.regions, snapshot.since, snapshot.created_at)
+        for scope in snapshot.collected:
+            inventory._collected.add((scope.part, scope.account_id, scope.region))
+        for part, items in snapshot.records.items():
+            record_type = by_part.get(part)
+            if record_type is None:
+                raise ValueError(f"unknown inventory part {part!r}")
+            for item in items:
+                record = record_type.model_validate(item)
+                key = (part, record.account_id, scope_region(record_type, record.region))
+                inventory._records[key].append(record)
+        inventory.errors = list(snapshot.errors)
+        return inventory
+
+
+class InventorySnapshot(BaseModel):
+    """The inventory as a file. Records are grouped by part name, which says how to read each one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format_version: str = "1.0"
+    tool_version: str
+    created_at: datetime
+    since: datetime
+    accounts: list[AccountInfo]
+    regions: list[str]
+    collected: list[CollectedScope]
+    errors: list[CollectionError]
+    records: dict[str, list[dict[str, Any]]]

@@ -1,0 +1,32 @@
+"""The check author's API, for built-in and third-party checks alike.
+
+    from mlaudit.sdk import CheckContext, Pillar, Remediation, Severity, check, failed, ml_lens, passed
+"""
+
+from mlaudit.sdk.context import CheckContext, DataUnavailable
+from mlaudit.sdk.definition import Check, CheckMetadata, Remediation, Setting, check
+from mlaudit.sdk.outcome import Outcome, failed, passed
+from mlaudit.sdk.references import CheckReference, ReferenceType, config_rule, documentation, ml_lens, security_hub
+from mlaudit.taxonomy import Pillar, Severity, Status
+
+__all__ = [
+    "Check",
+    "CheckContext",
+    "CheckMetadata",
+    "CheckReference",
+    "DataUnavailable",
+    "Outcome",
+    "Pillar",
+    "ReferenceType",
+    "Remediation",
+    "Setting",
+    "Severity",
+    "Status",
+    "check",
+    "config_rule",
+    "documentation",
+    "failed",
+    "ml_lens",
+    "passed",
+    "security_hub",
+]

@@ -1,0 +1,89 @@
+"""Helpers for tests: scanning the moto account through mlaudit's real code path, and reading verdicts."""
+
+from __future__ import annotations
+
+import boto3
+
+from mlaudit.report import Report
+from mlaudit.scan import ScanOptions, run_scan
+from mlaudit.taxonomy import Status
+
+ACCOUNT_ID = "123456789012"
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/test-execution"
+
+
+def scan(session: boto3.Session, checks: list[str], regions: tuple[str, ...] = ("us-east-1",), **options: object) -> Report:
+    """Scan the moto account through mlaudit's real code path."""
+    return run_scan(ScanOptions(session=session, regions=regions, checks=checks, **options)).report  # type: ignore[arg-type]
+
+
+def verdicts(report: Report, check_id: str) -> dict[str, Status]:
+    """The status of each resource (by name) for one check: tests assert the exact set."""
+    return {f.resource_name: f.status for f in report.findings if f.check_id == check_id}
+
+
+def create_model(session: boto3.Session, name: str, *, in_vpc: bool = False, region: str = "us-east-1", **container: str) -> None:
+    extra = {"VpcConfig": {"Subnets": ["subnet-0a1b2c3d"], "SecurityGroupIds": ["sg-0a1b2c3d"]}} if in_vpc else {}
+    session.client("sagemaker", region_name=region).create_model(
+        ModelName=name,
+        ExecutionRoleArn=ROLE_ARN,
+        PrimaryContainer=container or {"Image": f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/model:1"},
+        **extra,
+    )
+
+
+def create_endpoint(
+    session: boto3.Session,
+    name: str,
+    model: str,
+    *,
+    instance_type: str | None = "ml.m5.xlarge",
+    instances: int = 2,
+    region: str = "us-east-1",
+    **config: object,
+) -> None:
+    """An endpoint with one variant (`AllTraffic`) and its config `<name>-config`; instance_type None = serverless."""
+    variant: dict[str, object] = {"VariantName": "AllTraffic", "ModelName": model}
+    if instance_type:
+        variant |= {"InstanceType": instance_type, "InitialInstanceCount": instances}
+    else:
+        variant["ServerlessConfig"] = {"MemorySizeInMB": 2048, "MaxConcurrency": 5}
+    sagemaker = session.client("sagemaker", region_name=region)
+    sagemaker.create_endpoint_config(EndpointConfigName=f"{name}-config", ProductionVariants=[variant], **config)
+    sagemaker.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
+
+
+class _FakeHttpResponse:
+    """The minimum of botocore's AWSResponse that a short-circuited call needs."""
+
+    def __init__(self, status_code: int) -> None:
+        self.status_code = status_code
+        self.headers: dict[str, str] = {}
+        self.content = b""
+        self.raw = None
+
+
+def refuse(
+    session: boto3.Session,
+    service_id: str,
+    operation: str = "*",
+    *,
+    code: str = "AccessDeniedException",
+    message: str = "User is not authorized to perform this action",
+    status: int = 403,
+    only_for: str | None = None,
+) -> None:
+    """Make AWS answer calls from this session with an error, at botocore's API boundary (where a real error
+    arrives, after botocore's retries would have given up).
+
+    `service_id` is botocore's hyphenated service id (`sagemaker`, `application-auto-scaling`, `s3`...);
+    `only_for` limits the refusal to requests whose serialised form mentions that string (one resource's name).
+    """
+
+    def answer(params: dict[str, object], **_: object) -> tuple[_FakeHttpResponse, dict[str, object]] | None:
+        if only_for is not None and only_for not in repr(params.get("body")) + repr(params.get("url_path")):
+            return None
+        error = {"Code": code, "Message": message}
+        return _FakeHttpResponse(status), {"Error": error, "ResponseMetadata": {"HTTPStatusCode": status, "RetryAttempts": 0}}
+
+    session.events.register(f"before-call.{service_id}.{operation}", answer)

@@ -1,0 +1,73 @@
+"""A failed API call becomes ERROR for exactly the scope it affects, never PASS or FAIL."""
+
+from __future__ import annotations
+
+import boto3
+
+from support import create_endpoint, create_model, refuse, scan, verdicts
+from mlaudit.cli import exit_code
+from mlaudit.errors import ExitCode
+from mlaudit.taxonomy import Status
+
+
+def test_denied_service_gives_errors_for_its_checks_only(aws: boto3.Session) -> None:
+    create_model(aws, "m", in_vpc=True)
+    create_endpoint(aws, "endpoint", "m", KmsKeyId="arn:aws:kms:us-east-1:123456789012:key/abc")
+    refuse(aws, "application-auto-scaling")
+
+    report = scan(aws, ["SM-ENDPOINT-005", "SM-ENDPOINT-011", "SM-ENDPOINT-001"])
+
+    assert verdicts(report, "SM-ENDPOINT-005") == {"endpoint": Status.ERROR}
+    error = next(f for f in report.findings if f.check_id == "SM-ENDPOINT-005")
+    assert "AccessDeniedException" in error.status_detail
+    assert "DescribeScalableTargets" in error.status_detail
+    assert verdicts(report, "SM-ENDPOINT-011") == {"endpoint": Status.PASS}
+    assert verdicts(report, "SM-ENDPOINT-001") == {"endpoint-config": Status.PASS}
+    assert report.scan.status.value == "partial"
+    assert {(e.service, e.error_code) for e in report.scan.errors} == {("application-autoscaling", "AccessDeniedException")}
+    assert exit_code(report, "low") == ExitCode.INCOMPLETE
+
+
+def test_denied_list_call_gives_one_error_for_the_whole_scope(aws: boto3.Session) -> None:
+    aws.client("sagemaker").create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r")
+    refuse(aws, "sagemaker", "ListNotebookInstances")
+
+    report = scan(aws, ["SM-NOTEBOOK-001"])
+
+    [finding] = report.findings
+    assert finding.status is Status.ERROR
+    assert finding.resource_arn == "arn:aws:sagemaker:us-east-1:123456789012:notebookinstance/*"
+    assert "ListNotebookInstances" in finding.status_detail
+
+
+def test_denied_describe_gives_error_for_that_resource_only(aws: boto3.Session) -> None:
+    sagemaker = aws.client("sagemaker")
+    for name in ("first", "second"):
+        sagemaker.create_notebook_instance(NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r")
+    refuse(aws, "sagemaker", "DescribeNotebookInstance", message="explicit deny", only_for='"second"')
+
+    report = scan(aws, ["SM-NOTEBOOK-001", "SM-NOTEBOOK-003"])
+
+    assert verdicts(report, "SM-NOTEBOOK-001") == {"first": Status.FAIL, "second": Status.ERROR}
+    assert verdicts(report, "SM-NOTEBOOK-003") == {"first": Status.FAIL, "second": Status.ERROR}
+    error = next(f for f in report.findings if f.status is Status.ERROR)
+    assert error.resource_arn == "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/second"
+
+
+def test_a_vanished_resource_is_neither_error_nor_verdict(aws: boto3.Session) -> None:
+    sagemaker = aws.client("sagemaker")
+    sagemaker.create_notebook_instance(NotebookInstanceName="gone", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r")
+
+    refuse(
+        aws,
+        "sagemaker",
+        "DescribeNotebookInstance",
+        code="ValidationException",
+        message="RecordNotFound: Could not find notebook instance gone",
+        status=400,
+    )
+
+    report = scan(aws, ["SM-NOTEBOOK-001"])
+
+    assert report.findings == []
+    assert report.scan.status.value == "complete"
