@@ -222,19 +222,13 @@ def list_checks(fmt: str, checks_dir: tuple[Path, ...]) -> None:
     if fmt == "json":
         click.echo(json.dumps([c.metadata.model_dump(mode="json") for c in catalog.checks], indent=2))
         return
-    from rich.table import Table
-    from rich.text import Text
-
     from mlaudit.console import Terminal
 
-    table = Table(box=None, pad_edge=False)
-    for column in ("ID", "Name", "Severity", "Pillar", "Title"):
-        table.add_column(column)
-    for check in catalog.checks:
-        meta = check.metadata
-        title = meta.title + (" (opt-in)" if meta.opt_in else "")
-        table.add_row(meta.id, meta.name, meta.severity.value, meta.pillar.value, Text(title))
-    Terminal().console.print(table)
+    rows = [
+        (m.id, m.name, m.severity.value, m.pillar.value, m.title + (" (opt-in)" if m.opt_in else ""))
+        for m in (c.metadata for c in catalog.checks)
+    ]
+    Terminal().table(("ID", "Name", "Severity", "Pillar", "Title"), rows)
 
 
 @cli.command()

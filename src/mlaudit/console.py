@@ -67,6 +67,21 @@ class Terminal:
         if not self.quiet:
             self.console.print(Text(safe(text)))
 
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+        """A table of our own strings: rich on a terminal, aligned plain columns otherwise (never truncated)."""
+        if self.plain:
+            widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers) - 1)]
+            for row in [headers, *rows]:
+                cells = [str(cell).ljust(width) for cell, width in zip(row, widths)]
+                self.stream.write("  ".join([*cells, str(row[-1])]).rstrip() + "\n")
+            return
+        table = Table(box=None, pad_edge=False)
+        for header in headers:
+            table.add_column(header)
+        for row in rows:
+            table.add_row(*[Text(safe(cell)) for cell in row])
+        self.console.print(table)
+
     # -- progress ------------------------------------------------------------------------------------------
     def collection_progress(self) -> CollectionProgress:
         return CollectionProgress(self)

@@ -76,8 +76,9 @@ def run_scan(
         max_pool_connections=options.max_workers,
         stats=stats,
     )
+    requested = validate_regions(clients, options.regions) if options.regions else None
     account = identify(clients, options.profile)
-    regions = validate_regions(clients, options.regions) if options.regions else discover_regions(clients, account.partition)
+    regions = requested or discover_regions(clients, account.partition)
     since = started - timedelta(days=options.since_days)
     collectors = plan(record_type for c in checks for record_type in c.needs)
     inventory = collect(

@@ -118,7 +118,8 @@ class Inventory:
     def to_snapshot(self, tool_version: str) -> InventorySnapshot:
         records: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for (part, _, _), items in sorted(self._records.items()):
-            records[part].extend(r.model_dump(mode="json") for r in items)
+            if items:
+                records[part].extend(r.model_dump(mode="json") for r in items)
         return InventorySnapshot(
             tool_version=tool_version,
             created_at=self.created_at,

@@ -1,0 +1,172 @@
+"""The catalog: complete metadata for every check, selection by id, name or glob, and plug-ins that load like
+built-ins and cannot crash a scan."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import boto3
+import pytest
+
+from support import scan, verdicts
+from mlaudit.catalog import load_catalog
+from mlaudit.collect.registry import COLLECTORS
+from mlaudit.errors import UserError
+from mlaudit.sdk import ReferenceType
+from mlaudit.taxonomy import Severity, Status
+
+TESTS = Path(__file__).resolve().parent
+BUILTIN = load_catalog(include_entry_points=False)
+
+
+@pytest.mark.parametrize("check", BUILTIN.checks, ids=lambda c: c.id)
+def test_metadata_is_complete(check: object) -> None:
+    meta = check.metadata  # type: ignore[attr-defined]
+    assert meta.source == "builtin"
+    assert len(re.findall(r"[.!?](\s|$)", meta.rationale)) >= 2, "the rationale says why, in two or three sentences"
+    assert meta.remediation.text and meta.remediation.url.startswith("https://docs.aws.amazon.com/")
+    assert meta.remediation.cli and meta.remediation.cli.startswith("aws ")
+    assert any(r.type is ReferenceType.ML_LENS for r in meta.references), "every check maps to an ML Lens practice"
+    assert all(r.url.startswith("https://") for r in meta.references)
+
+
+@pytest.mark.parametrize("check", BUILTIN.checks, ids=lambda c: c.id)
+def test_every_check_has_tests_and_collectors(check: object) -> None:
+    sources = "".join(p.read_text() for p in TESTS.glob("test_checks_*.py"))
+    assert check.id in sources or check.name in sources, "no test module exercises this check"  # type: ignore[attr-defined]
+    assert all(record_type in COLLECTORS for record_type in check.needs)  # type: ignore[attr-defined]
+
+
+def test_collectors_declare_only_read_operations() -> None:
+    for collector in COLLECTORS.values():
+        for operation in collector.operations:
+            assert re.match(r"^[a-z0-9-]+:(List|Describe|Get|Head)[A-Z]", operation), operation
+
+
+def test_selection_by_id_name_glob_exclusion_and_severity() -> None:
+    assert [c.id for c in BUILTIN.select(["sm-endpoint-004", "endpoint-no-autoscaling"])] == ["SM-ENDPOINT-004", "SM-ENDPOINT-005"]
+    endpoint_ids = {c.id for c in BUILTIN.select(["SM-ENDPOINT-*"])}
+    assert endpoint_ids == {"SM-ENDPOINT-001", "SM-ENDPOINT-004", "SM-ENDPOINT-005", "SM-ENDPOINT-011"}
+    assert "SM-ENDPOINT-001" not in {c.id for c in BUILTIN.select(["SM-ENDPOINT-*"], ["endpoint-config-no-kms"])}
+    assert all(c.metadata.severity.at_least(Severity.HIGH) for c in BUILTIN.select(min_severity=Severity.HIGH))
+
+
+def test_unknown_check_suggests_the_closest() -> None:
+    with pytest.raises(UserError) as raised:
+        BUILTIN.select(["SM-ENDPONT-004"])
+    assert "did you mean SM-ENDPOINT-004" in raised.value.one_line()
+    with pytest.raises(UserError, match="--exclude-checks"):
+        BUILTIN.select([], ["notebook-rot-access"])
+
+
+def _plugin(tmp_path: Path, body: str, name: str = "acme.py") -> Path:
+    (tmp_path / name).write_text(
+        textwrap.dedent(
+            """
+            from mlaudit.inventory import NotebookInstance, Model
+            from mlaudit.sdk import Pillar, Remediation, Severity, check, failed, passed, ml_lens
+
+            def _meta(id, name):
+                return dict(id=id, name=name, title="t", severity=Severity.LOW, pillar=Pillar.COST,
+                            resource=NotebookInstance, rationale="r.", references=(ml_lens("MLCOST-16"),),
+                            remediation=Remediation(text="fix", url="https://example.com"))
+            """
+        )
+        + textwrap.dedent(body)
+    )
+    return tmp_path
+
+
+def _notebooks(session: boto3.Session, *names: str) -> None:
+    for name in names:
+        session.client("sagemaker").create_notebook_instance(
+            NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r"
+        )
+
+
+def test_checks_dir_plugin_runs_like_a_builtin(aws: boto3.Session, tmp_path: Path) -> None:
+    directory = _plugin(
+        tmp_path,
+        """
+        @check(**_meta("ACME-NOTEBOOK-001", "notebook-named-big"))
+        def big(notebook, ctx):
+            return failed("big name") if notebook.name.startswith("big") else passed("small name")
+        """,
+    )
+    _notebooks(aws, "big-one", "small-one")
+
+    report = scan(aws, ["ACME-NOTEBOOK-001"], checks_dirs=[directory])
+
+    assert verdicts(report, "ACME-NOTEBOOK-001") == {"big-one": Status.FAIL, "small-one": Status.PASS}
+    assert load_catalog([directory], include_entry_points=False).find("notebook-named-big").metadata.source.endswith("acme.py")
+
+
+def test_a_plugin_that_raises_or_misbehaves_yields_errors_naming_it(aws: boto3.Session, tmp_path: Path) -> None:
+    directory = _plugin(
+        tmp_path,
+        """
+        @check(**_meta("ACME-BROKEN-001", "raises"))
+        def raises(notebook, ctx):
+            raise RuntimeError("boom")
+
+        @check(**_meta("ACME-BROKEN-002", "returns-junk"))
+        def junk(notebook, ctx):
+            return "PASS"
+
+        @check(**_meta("ACME-BROKEN-003", "reads-undeclared"))
+        def undeclared(notebook, ctx):
+            return passed(str(ctx.all(Model)))
+        """,
+    )
+    _notebooks(aws, "nb")
+
+    report = scan(aws, ["ACME-BROKEN-*", "SM-NOTEBOOK-001"], checks_dirs=[directory])
+
+    errors = {f.check_id: f.status_detail for f in report.findings if f.status is Status.ERROR}
+    assert set(errors) == {"ACME-BROKEN-001", "ACME-BROKEN-002", "ACME-BROKEN-003"}
+    assert "ACME-BROKEN-001 raised RuntimeError: boom" in errors["ACME-BROKEN-001"]
+    assert "ACME-BROKEN-002 returned 'PASS'" in errors["ACME-BROKEN-002"]
+    assert "does not declare it" in errors["ACME-BROKEN-003"]
+    assert verdicts(report, "SM-NOTEBOOK-001") == {"nb": Status.FAIL}
+
+
+def test_a_plugin_that_does_not_import_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "broken.py").write_text("import does_not_exist\n")
+    with pytest.raises(UserError, match=r"could not load checks from .*broken.py: ModuleNotFoundError"):
+        load_catalog([tmp_path], include_entry_points=False)
+
+
+def test_a_plugin_cannot_reuse_a_builtin_id(tmp_path: Path) -> None:
+    directory = _plugin(
+        tmp_path,
+        """
+        @check(**_meta("SM-NOTEBOOK-001", "another-name"))
+        def clash(notebook, ctx):
+            return None
+        """,
+    )
+    with pytest.raises(UserError, match="two checks share 'SM-NOTEBOOK-001'"):
+        load_catalog([directory], include_entry_points=False)
+
+
+def test_entry_point_plugins_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _plugin(
+        tmp_path,
+        """
+        @check(**_meta("ACME-EP-001", "from-entry-point"))
+        def from_entry_point(notebook, ctx):
+            return None
+        """,
+        name="acme_checks.py",
+    )
+    dist = tmp_path / "acme_checks-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-checks\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[mlaudit.checks]\nacme = acme_checks\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    found = load_catalog().find("ACME-EP-001")
+
+    assert found is not None and found.metadata.source == "entry point acme (acme_checks)"

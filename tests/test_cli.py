@@ -1,0 +1,173 @@
+"""The command line, through click's runner: commands, output destinations, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import boto3
+import pytest
+from click.testing import CliRunner
+
+from mlaudit import __version__
+from mlaudit.cli import cli, exit_code
+from mlaudit.report import Report
+from mlaudit.collect.credentials import identify, open_session
+from mlaudit.collect.session import AwsClients
+from mlaudit.errors import CredentialsError
+from support import refuse
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def assert_one_line_error(code: int, stderr: str, *fragments: str) -> None:
+    assert code == 2
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mlaudit: error: "), stderr
+    assert "Traceback" not in stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and __version__ in out
+
+
+def test_help_documents_exit_codes() -> None:
+    code, out, _ = run("scan", "--help")
+    assert code == 0
+    assert "Exit codes" in out and "3  the scan was incomplete" in out
+
+
+def test_list_checks_table_and_json() -> None:
+    code, out, _ = run("list-checks")
+    assert code == 0 and "SM-ENDPOINT-004" in out and "endpoint-no-model-monitor" in out
+    code, out, _ = run("list-checks", "--format", "json")
+    listed = json.loads(out)
+    assert code == 0 and {"SM-ENDPOINT-004", "IAM-ML-001"} <= {c["id"] for c in listed}
+    assert all(c["rationale"] and c["remediation"]["url"] for c in listed)
+
+
+def test_explain_by_id_and_name() -> None:
+    code, out, _ = run("explain", "endpoint-no-model-monitor")
+    assert code == 0
+    for fragment in ("SM-ENDPOINT-004", "Why it matters:", "How to fix it:", "aws sagemaker create-monitoring-schedule", "MLOE-15"):
+        assert fragment in out
+
+
+def test_explain_unknown_check() -> None:
+    code, _, err = run("explain", "SM-ENDPOINT-44")
+    assert_one_line_error(code, err, "unknown check 'SM-ENDPOINT-44'", "did you mean")
+
+
+def test_unknown_check_id_on_scan() -> None:
+    code, _, err = run("scan", "--checks", "SM-ENDPONT-004", "--region", "us-east-1")
+    assert_one_line_error(code, err, "unknown check 'SM-ENDPONT-004'", "SM-ENDPOINT-004")
+
+
+def test_unknown_profile() -> None:
+    code, _, err = run("scan", "--profile", "no-such-profile", "--region", "us-east-1")
+    assert_one_line_error(code, err, "AWS profile 'no-such-profile' not found")
+
+
+def test_expired_sso_session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "config"
+    config.write_text(
+        "[profile sso-dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Audit\nregion = us-east-1\n"
+        "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    code, _, err = run("scan", "--profile", "sso-dev", "--region", "us-east-1", "--output-dir", str(tmp_path))
+    assert_one_line_error(code, err, "SSO", "aws sso login --profile sso-dev")
+
+
+def test_missing_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    code, _, err = run("scan", "--region", "us-east-1", "--output-dir", str(tmp_path))
+    assert_one_line_error(code, err, "no AWS credentials found")
+
+
+@pytest.mark.parametrize(
+    ("code_from_aws", "fragment"),
+    [("ExpiredToken", "have expired"), ("InvalidClientTokenId", "not valid"), ("AccessDenied", "GetCallerIdentity failed")],
+)
+def test_rejected_credentials(aws: boto3.Session, code_from_aws: str, fragment: str) -> None:
+    refuse(aws, "sts", code=code_from_aws)
+    with pytest.raises(CredentialsError, match=fragment):
+        identify(AwsClients(aws, home_region="us-east-1"), profile=None)
+
+
+def test_open_session_reads_aws_region(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    assert open_session(None).region_name == "eu-west-1"
+
+
+def test_unknown_region() -> None:
+    code, _, err = run("scan", "--region", "us-east-1x")
+    assert_one_line_error(code, err, "unknown region 'us-east-1x'", "did you mean us-east-1")
+
+
+def test_bad_format_and_output_combinations(tmp_path: Path) -> None:
+    code, _, err = run("scan", "--format", "xml", "--output-dir", str(tmp_path))
+    assert_one_line_error(code, err, "unknown format xml")
+    code, _, err = run("scan", "--format", "json,html", "--output", "-")
+    assert_one_line_error(code, err, "exactly one --format")
+    code, _, err = run("scan", "--since", "yesterday", "--output-dir", str(tmp_path))
+    assert_one_line_error(code, err, "--since")
+
+
+def test_unwritable_output_directory(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    code, _, err = run("scan", "--demo", "--output-dir", str(blocker / "reports"))
+    assert_one_line_error(code, err, "cannot write reports to")
+
+
+def test_demo_scan_writes_private_reports(tmp_path: Path) -> None:
+    code, out, _ = run("scan", "--demo", "--output-dir", str(tmp_path / "out"))
+
+    assert code == 1, "the demo account has failing findings"
+    report = json.loads((tmp_path / "out" / "mlaudit.json").read_text())
+    assert report["scan"]["status"] == "complete"
+    assert report["summary"]["by_status"]["FAIL"] > 0
+    assert "<!doctype html>" in (tmp_path / "out" / "mlaudit.html").read_text()
+    for name in ("mlaudit.json", "mlaudit.html"):
+        assert stat.S_IMODE((tmp_path / "out" / name).stat().st_mode) == 0o600
+    assert "wrote" in out.lower() and "mlaudit.json" in out
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["mlaudit.html", "mlaudit.json"], "no temporary files left"
+
+
+def test_demo_json_to_stdout_with_one_check() -> None:
+    code, out, err = run("scan", "--demo", "--checks", "SM-NOTEBOOK-001", "--format", "json", "--output", "-", "--fail-on", "none")
+
+    assert code == 0
+    report = json.loads(out)
+    assert {f["check_id"] for f in report["findings"]} == {"SM-NOTEBOOK-001"}
+    assert set(report["scan"]["statistics"]["by_operation"]) == {
+        "sts:GetCallerIdentity",
+        "sagemaker:ListNotebookInstances",
+        "sagemaker:DescribeNotebookInstance",
+    }
+    assert "Demo account" in err
+
+
+def test_fail_on_threshold(tmp_path: Path) -> None:
+    code, out, err = run("scan", "--demo", "--checks", "SM-REGISTRY-002", "--output-dir", str(tmp_path), "--quiet", "--fail-on", "none")
+    assert code == 0 and out == "" and err == ""
+
+    report = Report.model_validate_json((tmp_path / "mlaudit.json").read_text())
+    assert {f.severity.value for f in report.findings if f.status.value == "FAIL"} == {"low"}
+    assert exit_code(report, "low") == 1
+    assert exit_code(report, "info") == 1
+    assert exit_code(report, "medium") == 0

@@ -1,0 +1,84 @@
+"""How collection talks to AWS: endpoints, regions, retries, lookback, and collecting only what checks need."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import boto3
+import pytest
+from click.testing import CliRunner
+
+from support import ROLE_ARN, scan
+from mlaudit.cli import cli
+from mlaudit.collect.regions import discover_regions
+from mlaudit.collect.session import AwsClients, retry_settings
+from mlaudit.demo.server import moto_server
+
+
+def test_aws_endpoint_url_is_honoured_without_any_option(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    with moto_server() as url:
+        boto3.client("sagemaker", endpoint_url=url).create_notebook_instance(
+            NotebookInstanceName="via-env", InstanceType="ml.t3.medium", RoleArn=ROLE_ARN
+        )
+        monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+        result = CliRunner().invoke(cli, ["scan", "--region", "us-east-1", "--checks", "SM-NOTEBOOK-001", "--format", "json", "--output", "-"])
+    assert result.exit_code == 1, result.stderr
+    assert [f["resource_name"] for f in json.loads(result.stdout)["findings"]] == ["via-env"]
+
+
+def test_default_regions_are_enabled_regions_offering_sagemaker(aws: boto3.Session) -> None:
+    regions = discover_regions(AwsClients(aws, home_region="us-east-1"), "aws")
+    assert {"us-east-1", "eu-west-1", "ap-southeast-2"} <= set(regions)
+    assert set(regions) <= set(aws.get_available_regions("sagemaker"))
+
+
+def test_retry_defaults_yield_to_the_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert retry_settings(boto3.Session()) == {"mode": "standard", "total_max_attempts": 5}
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "12")
+    monkeypatch.setenv("AWS_RETRY_MODE", "adaptive")
+    session = boto3.Session()
+    assert retry_settings(session) == {}
+    client = AwsClients(session, home_region="us-east-1").client("sagemaker")
+    assert client.meta.config.retries["mode"] == "adaptive"
+    assert client.meta.config.retries["total_max_attempts"] == 12
+
+
+def test_training_jobs_are_bounded_by_the_lookback_window(aws: boto3.Session) -> None:
+    sent: list[dict[str, object]] = []
+    aws.events.register("provide-client-params.sagemaker.ListTrainingJobs", lambda params, **_: sent.append(dict(params)))
+    before = datetime.now(timezone.utc)
+
+    scan(aws, ["S3-ML-001"], since_days=30)
+
+    [params] = sent
+    bound = params["CreationTimeAfter"]
+    assert isinstance(bound, datetime)
+    assert abs((before - timedelta(days=30)) - bound) < timedelta(minutes=1)
+
+
+def test_one_check_collects_only_its_parts(aws: boto3.Session) -> None:
+    sagemaker = aws.client("sagemaker")
+    sagemaker.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE_ARN)
+    sagemaker.create_model(ModelName="m", ExecutionRoleArn=ROLE_ARN, PrimaryContainer={"Image": "img"})
+
+    report = scan(aws, ["SM-NOTEBOOK-001"])
+
+    assert set(report.scan.statistics.by_operation) == {
+        "sts:GetCallerIdentity",
+        "sagemaker:ListNotebookInstances",
+        "sagemaker:DescribeNotebookInstance",
+    }
+
+
+def test_each_resource_is_described_once_whatever_the_number_of_checks(aws: boto3.Session) -> None:
+    sagemaker = aws.client("sagemaker")
+    for name in ("a", "b", "c"):
+        sagemaker.create_notebook_instance(NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=ROLE_ARN)
+
+    report = scan(aws, ["SM-NOTEBOOK-001", "SM-NOTEBOOK-003", "IAM-ML-001"], regions=("us-east-1", "eu-west-1"))
+
+    calls = report.scan.statistics.by_operation
+    assert calls["sagemaker:DescribeNotebookInstance"] == 3
+    assert calls["sagemaker:ListNotebookInstances"] == 2, "once per region"
+    assert calls["iam:GetRole"] == 1, "the shared role is described once"
