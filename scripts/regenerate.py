@@ -1,4 +1,4 @@
-"""Regenerate the files derived from the code: the report's JSON Schema. Tests fail when they are stale.
+"""Regenerate the files derived from the code (report JSON Schema, docs/checks.md). Tests fail when they are stale.
 
     python scripts/regenerate.py
 """

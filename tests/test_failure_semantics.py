@@ -71,3 +71,17 @@ def test_a_vanished_resource_is_neither_error_nor_verdict(aws: boto3.Session) ->
 
     assert report.findings == []
     assert report.scan.status.value == "complete"
+
+
+def test_discovery_from_an_incomplete_part_is_reported_incomplete(aws: boto3.Session) -> None:
+    s3 = aws.client("s3")
+    s3.create_bucket(Bucket="model-artefacts")
+    create_model(aws, "m", Image="img", ModelDataUrl="s3://model-artefacts/m.tar.gz")
+    refuse(aws, "sagemaker", "ListTrainingJobs")
+
+    report = scan(aws, ["S3-ML-001"])
+
+    assert verdicts(report, "S3-ML-001") == {"model-artefacts": Status.FAIL, "all ML buckets": Status.ERROR}
+    error = next(f for f in report.findings if f.status is Status.ERROR)
+    assert "ML buckets may be incomplete because training jobs could not all be collected" in error.status_detail
+    assert "ListTrainingJobs" in error.status_detail

@@ -48,7 +48,7 @@ def hostile_report() -> Report:
     return Report(
         scan=ScanInfo(
             id="test", started_at=now, finished_at=now, status=ScanStatus.PARTIAL, profile="<script>p</script>",
-            regions=["us-east-1"], checks_selected=[check.id], since=now, errors=[error], statistics=CallStatistics(),
+            regions=["us-east-1"], checks_selected=[check.id], since=now, settings={}, errors=[error], statistics=CallStatistics(),
         ),
         accounts=[AccountInfo(account_id="123456789012")],
         summary=summarise(findings, [check.id]),

@@ -86,6 +86,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--exclude-checks", multiple=True, metavar="ID|NAME|GLOB", help="Do not run these checks; repeatable.")
 @click.option("--severity", type=click.Choice(SEVERITIES), help="Run only checks of at least this severity.")
 @click.option("--checks-dir", multiple=True, type=click.Path(path_type=Path), help="Also load checks from the *.py files of this directory.")
+@click.option("--set", "assignments", multiple=True, metavar="CHECK.SETTING=VALUE", help="Override a check's setting (see `mlaudit explain CHECK`); repeatable.")
 @click.option("--since", default="90d", show_default=True, help="Lookback window for training jobs: days (90d) or a date.")
 @click.option("--format", "formats", default="json,html", show_default=True, help="Report formats, comma-separated: json, html.")
 @click.option("--output-dir", type=click.Path(path_type=Path), default=Path("."), show_default=True, help="Directory for the report files (mlaudit.<format>).")
@@ -104,6 +105,7 @@ def scan(
     exclude_checks: tuple[str, ...],
     severity: str | None,
     checks_dir: tuple[Path, ...],
+    assignments: tuple[str, ...],
     since: str,
     formats: str,
     output_dir: Path,
@@ -114,10 +116,12 @@ def scan(
     demo: bool,
 ) -> None:
     """Scan an account and write the reports."""
+    from mlaudit.catalog import load_catalog
     from mlaudit.console import Terminal
     from mlaudit.output import prepare_directory
     from mlaudit.renderers import FORMATS
     from mlaudit.scan import ScanOptions, run_scan, select_checks
+    from mlaudit.settings import parse_assignments
     from mlaudit.taxonomy import Severity
 
     chosen = split_list([formats])
@@ -127,6 +131,7 @@ def scan(
     if output is not None and (output != "-" or len(chosen) != 1):
         raise UserError("--output - writes one format to stdout: choose exactly one --format")
     terminal = Terminal(stream=sys.stderr if output == "-" else None, quiet=quiet)
+    catalog = load_catalog(checks_dir)
     options = ScanOptions(
         profile=profile,
         regions=split_list(regions),
@@ -137,8 +142,9 @@ def scan(
         checks_dirs=checks_dir,
         since_days=parse_since(since),
         max_workers=max_workers,
+        settings=parse_assignments(catalog, assignments),
     )
-    selected = select_checks(options)
+    selected = select_checks(options, catalog)
     if not selected:
         raise UserError("no checks selected", hint="see `mlaudit list-checks`")
     directory = prepare_directory(output_dir) if output is None else None

@@ -66,7 +66,8 @@ def _judge(check: Check, record: Record, ctx: CheckContext) -> Iterator[Finding]
 
 
 def _finding(check: Check, record: Record, status: Status, detail: str) -> Finding:
-    return _build(check, status, detail, record.account_id, record.region, record.arn, record.name)
+    arn = record.subject_arn(check.metadata.service)
+    return _build(check, status, detail, record.account_id, record.region, arn, record.name)
 
 
 def _scope_error(check: Check, inventory: Inventory, account_id: str, region: str, detail: str) -> Finding:
@@ -86,7 +87,7 @@ def _wildcard_arn(check: Check, inventory: Inventory, account_id: str, region: s
     partition = next((a.partition for a in inventory.accounts if a.account_id == account_id), "aws")
     arn_region = "" if region == GLOBAL_REGION else region
     kind = check.resource.resource_type.rsplit("::", 1)[-1].lower()
-    return f"arn:{partition}:{check.resource.service}:{arn_region}:{account_id}:{kind}/*"
+    return f"arn:{partition}:{check.metadata.service}:{arn_region}:{account_id}:{kind}/*"
 
 
 def _build(check: Check, status: Status, detail: str, account_id: str, region: str, arn: str, name: str) -> Finding:

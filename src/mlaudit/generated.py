@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
+from mlaudit.catalog import load_catalog
+from mlaudit.checks_doc import render_checks_doc
 from mlaudit.report import Report
 
 
@@ -27,4 +29,5 @@ def report_schema() -> str:
 
 GENERATED: dict[str, Callable[[], str]] = {
     "schema/mlaudit-report.schema.json": report_schema,
+    "docs/checks.md": lambda: render_checks_doc(load_catalog(include_entry_points=False).checks),
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from enum import Enum
-from typing import Iterable
+from typing import Any, Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -56,6 +56,8 @@ class ScanInfo(BaseModel):
     checks_selected: list[str]
     since: datetime
     """Jobs created before this time were not collected (the lookback window)."""
+    settings: dict[str, dict[str, Any]]
+    """Check settings the user overrode, by check id (defaults are in `checks`)."""
     errors: list[CollectionError]
     statistics: CallStatistics
 

@@ -102,6 +102,7 @@ def run_scan(
             regions=regions,
             checks_selected=[c.id for c in checks],
             since=since,
+            settings={c.id: options.settings[c.id] for c in checks if options.settings.get(c.id)},
             errors=inventory.errors,
             statistics=CallStatistics(
                 api_calls=stats.total,

@@ -20,6 +20,7 @@ from mlaudit.collect.spec import PartCollector
 from mlaudit.inventory import GLOBAL_REGION, AccountInfo, CollectionError, Inventory, PartScope, Record, RefKind
 
 T = TypeVar("T")
+V = TypeVar("V")
 R = TypeVar("R", bound=Record)
 
 _in_fan_out = threading.local()
@@ -39,6 +40,7 @@ class CollectContext:
         inventory: Inventory,
         describe_pool: Executor,
         since: datetime,
+        input_errors: list[CollectionError] | None = None,
     ) -> None:
         self.collector = collector
         self.account = account
@@ -47,6 +49,8 @@ class CollectContext:
         self.clients = clients
         self.inventory = inventory
         self.since = since
+        self.input_errors = input_errors or []
+        """Why the parts this one is collected from are incomplete (empty when they are complete)."""
         self._describe_pool = describe_pool
         self._errors: list[CollectionError] = []
         self._lock = threading.Lock()
@@ -130,9 +134,9 @@ class CollectContext:
     def fan_out(
         self,
         items: Iterable[T],
-        describe: Callable[[T], R | None],
+        describe: Callable[[T], V | None],
         identify: Callable[[T], tuple[str, str | None]],
-    ) -> Iterator[R]:
+    ) -> Iterator[V]:
         """Describe each item concurrently; a failed describe is recorded against that item (its name and, when
         known, ARN) and skipped."""
         items = list(items)
@@ -146,7 +150,7 @@ class CollectContext:
             elif record is not None:
                 yield record
 
-    def _guarded(self, describe: Callable[[T], R | None], item: T) -> tuple[R | None, BaseException | None]:
+    def _guarded(self, describe: Callable[[T], V | None], item: T) -> tuple[V | None, BaseException | None]:
         _in_fan_out.active = True
         try:
             return describe(item), None

@@ -78,6 +78,6 @@ COLLECTORS = (
         S3BucketEncryption,
         ("s3:GetBucketEncryption",),
         _encryption,
-        depends_on=(S3Bucket,),
+        aspect_of=S3Bucket,
     ),
 )

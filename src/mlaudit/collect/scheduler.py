@@ -107,7 +107,9 @@ def collect(
         max_workers, thread_name_prefix="mlaudit-describe"
     ) as describe_pool:
 
-        def start(task: Task) -> Future[tuple[list[Record], list[CollectionError]]]:
+        errors_of: dict[Task, list[CollectionError]] = {}
+
+        def start(task: Task, dependencies: set[Task]) -> Future[tuple[list[Record], list[CollectionError]]]:
             ctx = CollectContext(
                 task.collector,
                 task.account,
@@ -116,23 +118,44 @@ def collect(
                 inventory,
                 describe_pool,
                 since,
+                input_errors=_incompleteness(task, dependencies, errors_of),
             )
             return part_pool.submit(_run, ctx)
 
         running: dict[Future[tuple[list[Record], list[CollectionError]]], Task] = {}
-        done: set[Task] = set()
         while waiting or running:
-            for task in [t for t, deps in waiting.items() if deps <= done]:
+            for task, dependencies in [(t, deps) for t, deps in waiting.items() if deps <= errors_of.keys()]:
                 del waiting[task]
-                running[start(task)] = task
+                running[start(task, dependencies)] = task
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 task = running.pop(future)
                 records, errors = future.result()
                 inventory.add(task.collector.part, task.account.account_id, task.region, records, errors)
-                done.add(task)
+                errors_of[task] = errors
                 observer.finished(task, len(records), len(errors))
     return inventory
+
+
+def _incompleteness(task: Task, dependencies: set[Task], errors_of: dict[Task, list[CollectionError]]) -> list[CollectionError]:
+    """A part collected from incomplete inputs is itself incomplete: one error saying which input and why."""
+    for dependency in sorted(dependencies, key=lambda t: t.key):
+        if dependency.collector.record is task.collector.aspect_of or not errors_of[dependency]:
+            continue
+        cause = errors_of[dependency][0]
+        return [
+            CollectionError(
+                part=task.collector.part,
+                service=task.service,
+                operation="(dependency)",
+                account_id=task.account.account_id,
+                region=task.region,
+                error_code="DependencyIncomplete",
+                message=f"{task.collector.record.label} may be incomplete because {dependency.collector.record.label} "
+                f"could not all be collected ({cause.describe()})",
+            )
+        ]
+    return []
 
 
 def _run(ctx: CollectContext) -> tuple[list[Record], list[CollectionError]]:
@@ -146,5 +169,5 @@ def _run(ctx: CollectContext) -> tuple[list[Record], list[CollectionError]]:
         failure = failed.error
     except Exception as exc:  # noqa: BLE001 - an unexpected response shape must not abort the scan
         failure = internal_error(ctx, exc)
-    errors = ctx.errors + ([failure] if failure else [])
+    errors = ctx.input_errors + ctx.errors + ([failure] if failure else [])
     return records, errors

@@ -23,13 +23,18 @@ class PartCollector:
     operations: tuple[str, ...]
     collect: Callable[[CollectContext], Iterable[Record]]
     depends_on: tuple[type[Record], ...] = ()
+    """Parts the collector reads to know what to collect; if one is incomplete, so is this part."""
     follows: RefKind | None = None
     """Collect the targets of every reference of this kind: depends on every part that can hold one."""
+    aspect_of: type[Record] | None = None
+    """The part whose records this one describes an aspect of (a bucket's encryption). A record missing from it
+    is already reported against that part, so its incompleteness does not spread here."""
     dependencies: tuple[type[Record], ...] = field(init=False)
 
     def __post_init__(self) -> None:
         followed = tuple(t for t in RECORD_TYPES if self.follows in t.reference_kinds) if self.follows else ()
-        object.__setattr__(self, "dependencies", tuple(dict.fromkeys(self.depends_on + followed)))
+        aspect = (self.aspect_of,) if self.aspect_of else ()
+        object.__setattr__(self, "dependencies", tuple(dict.fromkeys(self.depends_on + followed + aspect)))
 
     @property
     def part(self) -> str:

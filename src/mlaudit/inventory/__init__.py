@@ -1,9 +1,11 @@
 """The typed inventory of an account: one pydantic record type per part, and the store that holds them."""
 
 from mlaudit.inventory.autoscaling import VARIANT_DIMENSION, ScalableTarget, ScalingPolicy, variant_resource_id
-from mlaudit.inventory.base import GLOBAL_REGION, PartScope, Record, RefKind, Reference, s3_bucket_of
+from mlaudit.inventory.base import GLOBAL_REGION, PartScope, Record, RefKind, Reference, canonical_kms_key, s3_bucket_of
 from mlaudit.inventory.iam import IamRole
+from mlaudit.inventory.kms import KmsKey
 from mlaudit.inventory.s3 import S3Bucket, S3BucketEncryption
+from mlaudit.inventory.scopes import AccountScope, RegionScope
 from mlaudit.inventory.sagemaker import (
     ConfigVariant,
     DataCapture,
@@ -28,6 +30,8 @@ from mlaudit.inventory.store import (
 )
 
 RECORD_TYPES: tuple[type[Record], ...] = (
+    AccountScope,
+    RegionScope,
     NotebookInstance,
     Model,
     EndpointConfig,
@@ -39,6 +43,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     S3Bucket,
     S3BucketEncryption,
     IamRole,
+    KmsKey,
     ScalableTarget,
     ScalingPolicy,
 )
@@ -47,6 +52,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
 __all__ = [
     "RECORD_TYPES",
     "AccountInfo",
+    "AccountScope",
     "CollectedScope",
     "CollectionError",
     "ConfigVariant",
@@ -57,6 +63,7 @@ __all__ = [
     "GLOBAL_REGION",
     "IamRole",
     "Inventory",
+    "KmsKey",
     "InventorySnapshot",
     "Model",
     "ModelContainer",
@@ -68,12 +75,14 @@ __all__ = [
     "Record",
     "RefKind",
     "Reference",
+    "RegionScope",
     "S3Bucket",
     "S3BucketEncryption",
     "ScalableTarget",
     "ScalingPolicy",
     "TrainingJob",
     "VARIANT_DIMENSION",
+    "canonical_kms_key",
     "s3_bucket_of",
     "scope_region",
     "variant_resource_id",

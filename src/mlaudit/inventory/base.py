@@ -27,6 +27,7 @@ class RefKind(str, Enum):
 
     S3 = "s3"
     IAM_ROLE = "iam-role"
+    KMS_KEY = "kms-key"
 
 
 class Reference(NamedTuple):
@@ -60,6 +61,35 @@ class Record(BaseModel):
     def references(self) -> Iterator[Reference]:
         """Links to resources of other services (buckets, roles...) that this record uses."""
         return iter(())
+
+    def subject_arn(self, service: str) -> str:
+        """The ARN findings about this record carry (a region or account record names the checked service)."""
+        return self.arn
+
+    def matches(self, key: str) -> bool:
+        """Whether `key` (a name, an ARN...) designates this record; lookups by checks go through it."""
+        return key in (self.name, self.arn)
+
+    @property
+    def partition(self) -> str:
+        parts = self.arn.split(":", 2)
+        return parts[1] if len(parts) > 2 and parts[0] == "arn" else "aws"
+
+    def kms_key_ref(self, key: str | None) -> Reference | None:
+        """A reference to a KMS key given as an id, key ARN, alias name or alias ARN, made canonical: an ARN in
+        this record's region and account unless the key was already named by ARN."""
+        canonical = canonical_kms_key(key, self.partition, self.region, self.account_id)
+        return Reference(RefKind.KMS_KEY, canonical) if canonical else None
+
+
+def canonical_kms_key(key: str | None, partition: str, region: str, account_id: str) -> str | None:
+    """`alias/x` -> `arn:<p>:kms:<region>:<account>:alias/x`; a bare key id -> `...:key/<id>`; ARNs unchanged."""
+    if not key:
+        return None
+    if key.startswith("arn:"):
+        return key
+    resource = key if key.startswith("alias/") else f"key/{key}"
+    return f"arn:{partition}:kms:{region}:{account_id}:{resource}"
 
 
 def s3_bucket_of(uri: str | None) -> str | None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Iterator
 
-from mlaudit.inventory.base import PartScope, Record
+from mlaudit.inventory.base import PartScope, Record, RefKind, Reference
 
 
 class S3Bucket(Record):
@@ -34,8 +34,14 @@ class S3BucketEncryption(Record):
     resource_type: ClassVar[str] = "AWS::S3::Bucket"
     label: ClassVar[str] = "bucket encryption settings"
     scope: ClassVar[PartScope] = PartScope.GLOBAL
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.KMS_KEY})
 
     algorithm: str | None = None
     """SSEAlgorithm of the default rule: AES256, aws:kms, aws:kms:dsse; None when none is configured."""
     kms_key_id: str | None = None
     bucket_key_enabled: bool = False
+
+    def references(self) -> Iterator[Reference]:
+        ref = self.kms_key_ref(self.kms_key_id) if self.algorithm and self.algorithm.startswith("aws:kms") else None
+        if ref:
+            yield ref

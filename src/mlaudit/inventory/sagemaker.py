@@ -27,12 +27,19 @@ def _s3_refs(*uris: str | None) -> Iterator[Reference]:
             yield Reference(RefKind.S3, uri)
 
 
+def _kms_refs(record: Record, *keys: str | None) -> Iterator[Reference]:
+    for key in keys:
+        ref = record.kms_key_ref(key)
+        if ref:
+            yield ref
+
+
 class NotebookInstance(Record):
     part: ClassVar[str] = "sagemaker.notebook_instance"
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::NotebookInstance"
     label: ClassVar[str] = "notebook instances"
-    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE})
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.KMS_KEY})
 
     status: str
     instance_type: str | None = None
@@ -51,6 +58,7 @@ class NotebookInstance(Record):
 
     def references(self) -> Iterator[Reference]:
         yield from _role_ref(self.role_arn)
+        yield from _kms_refs(self, self.kms_key_id)
 
 
 class ModelContainer(_Sub):
@@ -104,7 +112,7 @@ class EndpointConfig(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::EndpointConfig"
     label: ClassVar[str] = "endpoint configs"
-    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.S3})
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.S3, RefKind.KMS_KEY})
 
     kms_key_id: str | None = None
     variants: tuple[ConfigVariant, ...] = ()
@@ -117,8 +125,9 @@ class EndpointConfig(Record):
         return bool(self.variants) and all(v.serverless for v in self.variants)
 
     def references(self) -> Iterator[Reference]:
-        capture_uri = self.data_capture.destination_s3_uri if self.data_capture else None
-        yield from _s3_refs(capture_uri, self.async_output_s3_uri)
+        capture = self.data_capture or DataCapture(enabled=False)
+        yield from _s3_refs(capture.destination_s3_uri, self.async_output_s3_uri)
+        yield from _kms_refs(self, self.kms_key_id, capture.kms_key_id)
 
 
 class EndpointVariant(_Sub):
@@ -197,7 +206,7 @@ class TrainingJob(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::TrainingJob"
     label: ClassVar[str] = "training jobs"
-    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.S3})
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.S3, RefKind.KMS_KEY})
 
     status: str
     creation_time: datetime | None = None
@@ -218,3 +227,4 @@ class TrainingJob(Record):
     def references(self) -> Iterator[Reference]:
         yield from _role_ref(self.role_arn)
         yield from _s3_refs(*self.input_s3_uris, self.output_s3_uri, self.checkpoint_s3_uri)
+        yield from _kms_refs(self, self.output_kms_key_id, self.volume_kms_key_id)

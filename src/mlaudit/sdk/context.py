@@ -57,7 +57,7 @@ class CheckContext:
         self._check_declared(record_type)
         records = self._inventory.records(record_type, self.account_id, self.region)
         for record in records:
-            if key in (record.name, record.arn):
+            if record.matches(key):
                 return record
         errors = [
             e

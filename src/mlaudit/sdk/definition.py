@@ -113,9 +113,10 @@ def check(
     uses: tuple[type[Record], ...] = (),
     settings: dict[str, Setting] | None = None,
     opt_in: bool = False,
+    service: str | None = None,
 ) -> Callable[[CheckFunction], Check]:
     """Declare a check. The decorated function becomes a `Check`; the loader finds it by type, not by import
-    side effects."""
+    side effects. `service` defaults to the resource's; region and account checks name the service they judge."""
 
     def wrap(function: CheckFunction) -> Check:
         metadata = CheckMetadata(
@@ -124,7 +125,7 @@ def check(
             title=title,
             severity=severity,
             pillar=pillar,
-            service=resource.service,
+            service=service or resource.service,
             resource_type=resource.resource_type,
             rationale=" ".join(rationale.split()),
             remediation=remediation,

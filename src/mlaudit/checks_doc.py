@@ -1,0 +1,63 @@
+"""`docs/checks.md`: one section per check, written from the checks' metadata so the two cannot drift."""
+
+from __future__ import annotations
+
+import html
+from typing import Sequence
+
+from mlaudit.sdk import Check
+
+REFERENCE_LABELS = {"ml-lens": "ML Lens", "security-hub": "Security Hub", "aws-config": "AWS Config", "documentation": "Docs"}
+
+
+def _prose(text: str) -> str:
+    """Text safe in Markdown: `<placeholders>` stay visible instead of becoming HTML tags."""
+    return html.escape(text, quote=False)
+
+
+def _anchor(check: Check) -> str:
+    return f"{check.id}-{check.name}".lower()
+
+
+def render_checks_doc(checks: Sequence[Check]) -> str:
+    lines = [
+        "# Checks",
+        "",
+        "<!-- Generated from the checks' metadata by `python scripts/regenerate.py`; do not edit by hand. -->",
+        "",
+        f"mlaudit has {len(checks)} built-in checks. `mlaudit list-checks` lists them and `mlaudit explain ID` prints one.",
+        "Checks marked opt-in run only when selected with `--checks`.",
+        "",
+        "| id | name | severity | pillar | title |",
+        "|---|---|---|---|---|",
+    ]
+    for check in checks:
+        meta = check.metadata
+        opt_in = " (opt-in)" if meta.opt_in else ""
+        lines.append(f"| [{meta.id}](#{_anchor(check)}) | {meta.name} | {meta.severity.value} | {meta.pillar.value} | {_prose(meta.title)}{opt_in} |")
+    for check in checks:
+        meta = check.metadata
+        lines += [
+            "",
+            f"## {meta.id} {meta.name}",
+            "",
+            f"**{_prose(meta.title)}**",
+            "",
+            f"Severity **{meta.severity.value}** · pillar **{meta.pillar.value}** · {meta.service} `{meta.resource_type}`"
+            + (" · **opt-in**" if meta.opt_in else ""),
+            "",
+            f"**Why it matters.** {_prose(meta.rationale)}",
+            "",
+            f"**How to fix it.** {_prose(meta.remediation.text)}",
+            "",
+        ]
+        if meta.remediation.cli:
+            lines += ["```bash", meta.remediation.cli, "```", ""]
+        lines.append(f"Documentation: {meta.remediation.url}")
+        if meta.references:
+            lines += ["", "**References:** " + ", ".join(f"{REFERENCE_LABELS[r.type.value]} [{r.id}]({r.url})" for r in meta.references)]
+        if meta.settings:
+            lines += ["", "**Settings** (override with `--set " + meta.id + ".NAME=VALUE`):", ""]
+            lines += [f"- `{name}` (default `{setting.default!r}`): {_prose(setting.description)}" for name, setting in meta.settings.items()]
+        lines += ["", f"Reads: {', '.join(f'`{part}`' for part in meta.parts)}"]
+    return "\n".join(lines) + "\n"
