@@ -170,3 +170,24 @@ def test_entry_point_plugins_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     found = load_catalog().find("ACME-EP-001")
 
     assert found is not None and found.metadata.source == "entry point acme (acme_checks)"
+
+
+def test_a_check_can_judge_several_kinds_of_resource(aws: boto3.Session, tmp_path: Path) -> None:
+    directory = _plugin(
+        tmp_path,
+        """
+        @check(**{**_meta("ACME-MULTI-001", "named-prod"), "resource": (NotebookInstance, Model)})
+        def named_prod(record, ctx):
+            return passed("prod") if "prod" in record.name else failed("not prod")
+        """,
+    )
+    _notebooks(aws, "nb-prod")
+    aws.client("sagemaker").create_model(ModelName="model-dev", ExecutionRoleArn="arn:aws:iam::123456789012:role/r", PrimaryContainer={"Image": "i"})
+
+    report = scan(aws, ["ACME-MULTI-001"], checks_dirs=[directory])
+
+    assert {(f.resource_name, f.resource_type, f.status) for f in report.findings} == {
+        ("nb-prod", "AWS::SageMaker::NotebookInstance", Status.PASS),
+        ("model-dev", "AWS::SageMaker::Model", Status.FAIL),
+    }
+    assert report.checks[-1].resource_type == "AWS::SageMaker::NotebookInstance, AWS::SageMaker::Model"

@@ -54,3 +54,11 @@ def test_wheel_ships_checks_and_templates(tmp_path: Path) -> None:
     module_path, templates = where.stdout.splitlines()
     assert module_path.startswith(str(target))
     assert {"report.html.j2", "report.css", "report.js"} <= set(eval(templates))  # noqa: S307 - our own printed list
+
+
+def test_every_package_is_listed_for_the_wheel() -> None:
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT / "src").parts) for p in (ROOT / "src").rglob("__init__.py")}
+    assert found | {"mlaudit.checks", "mlaudit.templates"} == listed

@@ -26,26 +26,27 @@ def evaluate(checks: Iterable[Check], inventory: Inventory, settings: dict[str, 
     return findings
 
 
-def _expected_scopes(check: Check, inventory: Inventory) -> list[tuple[str, str]]:
-    regions = [GLOBAL_REGION] if check.resource.scope is PartScope.GLOBAL else inventory.regions
+def _expected_scopes(record_type: type[Record], inventory: Inventory) -> list[tuple[str, str]]:
+    regions = [GLOBAL_REGION] if record_type.scope is PartScope.GLOBAL else inventory.regions
     return [(account.account_id, region) for account in inventory.accounts for region in regions]
 
 
 def _evaluate_check(check: Check, inventory: Inventory, settings: dict[str, Any]) -> Iterator[Finding]:
-    for account_id, region in _expected_scopes(check, inventory):
-        if not inventory.was_collected(check.resource, account_id, region):
-            yield _scope_error(check, inventory, account_id, region, f"{check.resource.label} were not collected for this scope")
-            continue
-        errors = inventory.errors_for(check.resource, account_id, region)
-        for error in errors:
-            if error.resource is None:
-                yield _scope_error(check, inventory, account_id, region, error.describe())
-            else:
-                yield _error_for_unlisted(check, inventory, account_id, region, error)
-        for record in inventory.records(check.resource, account_id, region):
-            # The record's own region, so that a bucket (a global part) looks up regional parts where it lives.
-            ctx = CheckContext(inventory, account_id, record.region, check.uses, settings)
-            yield from _judge(check, record, ctx)
+    for record_type in check.resources:
+        for account_id, region in _expected_scopes(record_type, inventory):
+            if not inventory.was_collected(record_type, account_id, region):
+                detail = f"{record_type.label} were not collected for this scope"
+                yield _scope_error(check, record_type, inventory, account_id, region, detail)
+                continue
+            for error in inventory.errors_for(record_type, account_id, region):
+                if error.resource is None:
+                    yield _scope_error(check, record_type, inventory, account_id, region, error.describe())
+                else:
+                    yield _error_for_unlisted(check, record_type, inventory, account_id, region, error)
+            for record in inventory.records(record_type, account_id, region):
+                # The record's own region, so that a bucket (a global part) looks up regional parts where it lives.
+                ctx = CheckContext(inventory, account_id, record.region, check.uses, settings)
+                yield from _judge(check, record, ctx)
 
 
 def _judge(check: Check, record: Record, ctx: CheckContext) -> Iterator[Finding]:
@@ -67,30 +68,44 @@ def _judge(check: Check, record: Record, ctx: CheckContext) -> Iterator[Finding]
 
 def _finding(check: Check, record: Record, status: Status, detail: str) -> Finding:
     arn = record.subject_arn(check.metadata.service)
-    return _build(check, status, detail, record.account_id, record.region, arn, record.name)
+    return _build(check, type(record), status, detail, record.account_id, record.region, arn, record.name)
 
 
-def _scope_error(check: Check, inventory: Inventory, account_id: str, region: str, detail: str) -> Finding:
-    """ERROR for every resource of the check's type in a scope: the part could not be listed there."""
-    arn = _wildcard_arn(check, inventory, account_id, region)
-    return _build(check, Status.ERROR, f"could not evaluate: {detail}", account_id, region, arn, f"all {check.resource.label}")
+def _scope_error(
+    check: Check, record_type: type[Record], inventory: Inventory, account_id: str, region: str, detail: str
+) -> Finding:
+    """ERROR for every resource of a type in a scope: the part could not be listed there."""
+    arn = _wildcard_arn(check, record_type, inventory, account_id, region)
+    name = f"all {record_type.label}"
+    return _build(check, record_type, Status.ERROR, f"could not evaluate: {detail}", account_id, region, arn, name)
 
 
-def _error_for_unlisted(check: Check, inventory: Inventory, account_id: str, region: str, error: CollectionError) -> Finding:
+def _error_for_unlisted(
+    check: Check, record_type: type[Record], inventory: Inventory, account_id: str, region: str, error: CollectionError
+) -> Finding:
     """ERROR for one resource that was listed but could not be described."""
     name = error.resource or ""
-    arn = error.resource_arn or _wildcard_arn(check, inventory, account_id, region).removesuffix("*") + name
-    return _build(check, Status.ERROR, f"could not evaluate: {error.describe()}", account_id, region, arn, name)
+    arn = error.resource_arn or _wildcard_arn(check, record_type, inventory, account_id, region).removesuffix("*") + name
+    return _build(check, record_type, Status.ERROR, f"could not evaluate: {error.describe()}", account_id, region, arn, name)
 
 
-def _wildcard_arn(check: Check, inventory: Inventory, account_id: str, region: str) -> str:
+def _wildcard_arn(check: Check, record_type: type[Record], inventory: Inventory, account_id: str, region: str) -> str:
     partition = next((a.partition for a in inventory.accounts if a.account_id == account_id), "aws")
     arn_region = "" if region == GLOBAL_REGION else region
-    kind = check.resource.resource_type.rsplit("::", 1)[-1].lower()
+    kind = record_type.resource_type.rsplit("::", 1)[-1].lower()
     return f"arn:{partition}:{check.metadata.service}:{arn_region}:{account_id}:{kind}/*"
 
 
-def _build(check: Check, status: Status, detail: str, account_id: str, region: str, arn: str, name: str) -> Finding:
+def _build(
+    check: Check,
+    record_type: type[Record],
+    status: Status,
+    detail: str,
+    account_id: str,
+    region: str,
+    arn: str,
+    name: str,
+) -> Finding:
     meta = check.metadata
     return Finding(
         id=finding_id(meta.id, account_id, region, arn),
@@ -102,7 +117,7 @@ def _build(check: Check, status: Status, detail: str, account_id: str, region: s
         severity=meta.severity,
         pillar=meta.pillar,
         service=meta.service,
-        resource_type=meta.resource_type,
+        resource_type=record_type.resource_type,
         resource_arn=arn,
         resource_name=name,
         account_id=account_id,

@@ -52,6 +52,8 @@ class Record(BaseModel):
     scope: ClassVar[PartScope] = PartScope.REGIONAL
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset()
     """The kinds of reference `references()` can yield; dependent collectors are wired from this."""
+    taggable: ClassVar[bool] = False
+    """Tags are collected for this part when a check needs them (sagemaker:ListTags for SageMaker records)."""
 
     arn: str
     name: str

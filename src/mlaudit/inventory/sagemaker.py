@@ -39,6 +39,7 @@ class NotebookInstance(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::NotebookInstance"
     label: ClassVar[str] = "notebook instances"
+    taggable: ClassVar[bool] = True
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.KMS_KEY})
 
     status: str
@@ -76,6 +77,7 @@ class Model(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::Model"
     label: ClassVar[str] = "models"
+    taggable: ClassVar[bool] = True
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.S3})
 
     execution_role_arn: str | None = None
@@ -144,6 +146,7 @@ class Endpoint(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::Endpoint"
     label: ClassVar[str] = "endpoints"
+    taggable: ClassVar[bool] = True
 
     status: str
     config_name: str | None = None
@@ -180,6 +183,7 @@ class ModelPackageGroup(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::ModelPackageGroup"
     label: ClassVar[str] = "model package groups"
+    taggable: ClassVar[bool] = True
 
     status: str | None = None
     creation_time: datetime | None = None
@@ -206,6 +210,7 @@ class TrainingJob(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::TrainingJob"
     label: ClassVar[str] = "training jobs"
+    taggable: ClassVar[bool] = True
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.S3, RefKind.KMS_KEY})
 
     status: str

@@ -4,8 +4,8 @@
     def notebook_direct_internet_access(notebook: NotebookInstance, ctx: CheckContext) -> Outcome | None:
         ...
 
-The function is called once per record of `resource` and returns `passed(...)`, `failed(...)` or None (not
-applicable). It reads other parts only through `ctx`, and must list them in `uses`: that is how a scan knows
+The function is called once per record of `resource` (a record type, or a tuple of them for a check that
+judges several kinds of resource alike) and returns `passed(...)`, `failed(...)` or None (not applicable). It reads other parts only through `ctx`, and must list them in `uses`: that is how a scan knows
 what to collect. The docs, `mlaudit explain` and every report read the same metadata.
 """
 
@@ -61,6 +61,7 @@ class CheckMetadata(BaseModel):
     pillar: Pillar
     service: str
     resource_type: str
+    """The CloudFormation type of the resources judged (comma-separated when there are several)."""
     rationale: str = Field(min_length=1)
     remediation: Remediation
     references: tuple[CheckReference, ...] = ()
@@ -79,7 +80,8 @@ CheckFunction = Callable[[Any, "CheckContext"], "Outcome | None"]
 @dataclass(frozen=True)
 class Check:
     metadata: CheckMetadata
-    resource: type[Record]
+    resources: tuple[type[Record], ...]
+    """The parts whose records the check judges, one call per record."""
     uses: tuple[type[Record], ...]
     function: CheckFunction = field(repr=False)
 
@@ -93,10 +95,10 @@ class Check:
 
     @property
     def needs(self) -> tuple[type[Record], ...]:
-        return (self.resource, *self.uses)
+        return (*self.resources, *self.uses)
 
     def with_source(self, source: str) -> Check:
-        return Check(self.metadata.model_copy(update={"source": source}), self.resource, self.uses, self.function)
+        return Check(self.metadata.model_copy(update={"source": source}), self.resources, self.uses, self.function)
 
 
 def check(
@@ -106,7 +108,7 @@ def check(
     title: str,
     severity: Severity,
     pillar: Pillar,
-    resource: type[Record],
+    resource: type[Record] | tuple[type[Record], ...],
     rationale: str,
     remediation: Remediation,
     references: tuple[CheckReference, ...] = (),
@@ -118,6 +120,8 @@ def check(
     """Declare a check. The decorated function becomes a `Check`; the loader finds it by type, not by import
     side effects. `service` defaults to the resource's; region and account checks name the service they judge."""
 
+    resources = resource if isinstance(resource, tuple) else (resource,)
+
     def wrap(function: CheckFunction) -> Check:
         metadata = CheckMetadata(
             id=id,
@@ -125,15 +129,15 @@ def check(
             title=title,
             severity=severity,
             pillar=pillar,
-            service=service or resource.service,
-            resource_type=resource.resource_type,
+            service=service or resources[0].service,
+            resource_type=", ".join(dict.fromkeys(t.resource_type for t in resources)),
             rationale=" ".join(rationale.split()),
             remediation=remediation,
             references=references,
-            parts=tuple(t.part for t in (resource, *uses)),
+            parts=tuple(t.part for t in (*resources, *uses)),
             settings=settings or {},
             opt_in=opt_in,
         )
-        return Check(metadata, resource, tuple(uses), function)
+        return Check(metadata, resources, tuple(uses), function)
 
     return wrap

@@ -1,12 +1,4 @@
-"""Operations the demo's moto server adds to moto, which does not implement them (moto 5.x).
-
-Each one is a minimal, faithful model of the AWS API: the request and response fields mlaudit's collectors
-read, with AWS's names and defaults. They serve the demo account and the tests, in-process (`mock_aws`) or
-over HTTP (`ThreadedMotoServer`), since both dispatch to the same response classes. `install()` adds only
-operations moto lacks, so a moto release that implements one takes precedence.
-
-Added: SageMaker monitoring schedules (create, list, describe, stop).
-"""
+"""SageMaker monitoring schedules (create, list, describe, stop), which moto does not implement."""
 
 from __future__ import annotations
 
@@ -16,6 +8,8 @@ from typing import Any
 from moto.core.responses import ActionResult
 from moto.sagemaker.exceptions import ValidationError
 from moto.sagemaker.responses import SageMakerResponse
+
+RESPONSE_CLASS = SageMakerResponse
 
 _SCHEDULES = "_mlaudit_monitoring_schedules"
 
@@ -89,16 +83,10 @@ def stop_monitoring_schedule(self: SageMakerResponse) -> ActionResult:
     return ActionResult({})
 
 
-_OPERATIONS = {
+OPERATIONS = {
     "create_monitoring_schedule": create_monitoring_schedule,
     "list_monitoring_schedules": list_monitoring_schedules,
     "describe_monitoring_schedule": describe_monitoring_schedule,
     "stop_monitoring_schedule": stop_monitoring_schedule,
 }
 
-
-def install() -> None:
-    """Add the missing operations to moto's SageMaker responses (idempotent)."""
-    for name, operation in _OPERATIONS.items():
-        if not hasattr(SageMakerResponse, name):
-            setattr(SageMakerResponse, name, operation)

@@ -1,14 +1,9 @@
-"""The demo account's ML estate: a payments company's ML platform in two regions.
-
-In us-east-1 the fraud-detection team runs a well-kept endpoint (registry-approved model in a VPC, KMS,
-data capture, Model Monitor, autoscaling) beside a neglected legacy churn model and an intern's sandbox
-notebook. In eu-west-1 the recommendations team has done half the work: its monitor is stopped and its
-autoscaling cannot scale. Every built-in check finds at least one resource to pass and one to fail.
-"""
+"""The demo estate's building blocks: one `Region` of seeding helpers per region, and the `Estate` they form."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -29,9 +24,16 @@ SAGEMAKER_TRUST = {
 }
 VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 
+FRAUD_ROLE = "acme-fraud-sagemaker-execution"
+"""The fraud-detection team's well-scoped execution role."""
+RECS_ROLE = "acme-recs-sagemaker-execution"
+"""The recommendations team's well-scoped execution role."""
+SANDBOX_ROLE = "acme-ds-notebook-role"
+"""A data-science sandbox role with AmazonSageMakerFullAccess attached."""
 
-def _role_arn(name: str) -> str:
-    return f"arn:aws:iam::{DEMO_ACCOUNT_ID}:role/{name}"
+
+def role_arn(name: str) -> str:
+    return f"arn:aws:iam::{DEMO_ACCOUNT_ID}:role/ml/{name}"
 
 
 class Region:
@@ -92,7 +94,7 @@ class Region:
 
     def model(self, name: str, role: str, container: dict[str, Any], in_vpc: bool) -> None:
         extra = {"VpcConfig": self.vpc_config()} if in_vpc else {}
-        self.sm.create_model(ModelName=name, ExecutionRoleArn=_role_arn(role), PrimaryContainer=container, **extra)
+        self.sm.create_model(ModelName=name, ExecutionRoleArn=role_arn(role), PrimaryContainer=container, **extra)
 
     def endpoint(
         self,
@@ -137,7 +139,7 @@ class Region:
                         "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 20}
                     },
                     "MonitoringAppSpecification": {"ImageUri": self.image("model-monitor:latest")},
-                    "RoleArn": _role_arn(role),
+                    "RoleArn": role_arn(role),
                 },
             },
         )
@@ -173,7 +175,7 @@ class Region:
         if root_access:
             settings["RootAccess"] = root_access
         self.sm.create_notebook_instance(
-            NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=_role_arn(role), **settings
+            NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=role_arn(role), **settings
         )
 
     def training_job(self, name: str, role: str, data_uri: str, output_uri: str, checkpoint_uri: str | None = None) -> None:
@@ -183,7 +185,7 @@ class Region:
         self.sm.create_training_job(
             TrainingJobName=name,
             AlgorithmSpecification={"TrainingImage": self.image("xgboost:1.7-1"), "TrainingInputMode": "File"},
-            RoleArn=_role_arn(role),
+            RoleArn=role_arn(role),
             InputDataConfig=[
                 {
                     "ChannelName": "train",
@@ -197,65 +199,25 @@ class Region:
         )
 
 
-def _roles(session: boto3.Session, endpoint_url: str) -> None:
-    iam = session.client("iam", endpoint_url=endpoint_url)
-    scoped = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::acme-*/*"},
-            {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": "*"},
-        ],
-    }
-    for name in ("acme-fraud-sagemaker-execution", "acme-recs-sagemaker-execution", "acme-ds-notebook-role"):
+
+
+@dataclass
+class Estate:
+    """What every area's seeder works with: the session, the server and a `Region` per demo region."""
+
+    session: boto3.Session
+    endpoint_url: str
+    east: Region
+    west: Region
+
+    def client(self, service: str, region: str = "us-east-1") -> Any:
+        return self.session.client(service, region_name=region, endpoint_url=self.endpoint_url)
+
+    def iam(self) -> Any:
+        return self.client("iam")
+
+    def create_role(self, name: str, inline_policy: dict[str, Any] | None = None) -> None:
+        iam = self.iam()
         iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(SAGEMAKER_TRUST), Path="/ml/")
-        iam.put_role_policy(RoleName=name, PolicyName="ml-data-access", PolicyDocument=json.dumps(scoped))
-    iam.attach_role_policy(RoleName="acme-ds-notebook-role", PolicyArn="arn:aws:iam::aws:policy/AmazonSageMakerFullAccess")
-
-
-def seed(session: boto3.Session, endpoint_url: str) -> None:
-    """Create the estate in the account behind `endpoint_url` (the demo's moto server)."""
-    _roles(session, endpoint_url)
-    fraud_role, recs_role, sandbox_role = "acme-fraud-sagemaker-execution", "acme-recs-sagemaker-execution", "acme-ds-notebook-role"
-
-    east = Region(session, endpoint_url, "us-east-1")
-    east.bucket("acme-fraud-training-data", "kms")
-    east.bucket("acme-fraud-model-artifacts", "kms")
-    east.bucket("acme-fraud-data-capture", "s3")
-    east.bucket("acme-churn-legacy", None)
-    fraud_versions = east.registry_group("fraud-detection", ["Rejected", "Approved", "PendingManualApproval"])
-    east.registry_group("churn-prediction", ["PendingManualApproval"])
-    east.model("fraud-xgb-v7", fraud_role, {"ModelPackageName": fraud_versions[1]}, in_vpc=True)
-    east.model(
-        "churn-legacy-2019",
-        sandbox_role,
-        {"Image": east.image("churn:2019"), "ModelDataUrl": "s3://acme-churn-legacy/models/churn-2019.tar.gz"},
-        in_vpc=False,
-    )
-    east.endpoint("fraud-scoring", "fraud-xgb-v7", "ml.m5.xlarge", instances=2, kms=True,
-                  capture_uri="s3://acme-fraud-data-capture/fraud-scoring/")
-    east.endpoint("fraud-scoring-shadow", "fraud-xgb-v7", instance_type=None)
-    east.endpoint("churn-scoring-legacy", "churn-legacy-2019", "ml.m4.xlarge")
-    east.monitor("fraud-scoring-data-quality", "fraud-scoring", "DataQuality", fraud_role, "s3://acme-fraud-model-artifacts/monitoring/")
-    east.monitor("fraud-scoring-model-quality", "fraud-scoring", "ModelQuality", fraud_role, "s3://acme-fraud-model-artifacts/monitoring/")
-    east.autoscaling("fraud-scoring", 2, 6)
-    east.notebook("fraud-research", fraud_role, locked_down=True, root_access="Disabled")
-    east.notebook("intern-sandbox", sandbox_role, locked_down=False)
-    east.training_job("fraud-xgb-train-2026-11", fraud_role, "s3://acme-fraud-training-data/2026-11/",
-                      "s3://acme-fraud-model-artifacts/training/", checkpoint_uri="s3://acme-fraud-model-artifacts/checkpoints/")
-    east.training_job("churn-retrain-2026-10", sandbox_role, "s3://acme-churn-legacy/data/", "s3://acme-churn-legacy/output/")
-
-    west = Region(session, endpoint_url, "eu-west-1")
-    west.bucket("acme-recs-features-eu", "kms")
-    west.registry_group("recs-ranking", ["Approved", "Approved"])
-    west.registry_group("recs-experimental", [])
-    west.model(
-        "recs-ranker-v3",
-        recs_role,
-        {"Image": west.image("recs-ranker:3"), "ModelDataUrl": "s3://acme-recs-features-eu/models/ranker-v3.tar.gz"},
-        in_vpc=True,
-    )
-    west.endpoint("recs-ranking", "recs-ranker-v3", "ml.g4dn.xlarge", instances=2)
-    west.monitor("recs-ranking-data-quality", "recs-ranking", "DataQuality", recs_role, "s3://acme-recs-features-eu/monitoring/", stopped=True)
-    west.autoscaling("recs-ranking", 2, 2)
-    west.notebook("recs-exploration", recs_role, locked_down=True, root_access="Enabled")
-    west.training_job("recs-ranker-train-2026-11", recs_role, "s3://acme-recs-features-eu/training/", "s3://acme-recs-features-eu/models/")
+        if inline_policy:
+            iam.put_role_policy(RoleName=name, PolicyName="ml-data-access", PolicyDocument=json.dumps(inline_policy))

@@ -1,0 +1,80 @@
+"""Recognising secret-looking text without keeping it.
+
+Collectors call these while reading environment variables and lifecycle scripts, and store only what was found
+(a variable's name, a line number and the kind of secret), never the value: the inventory and every report stay
+free of secrets by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("aws-access-key-id", re.compile(r"\b(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b")),
+    ("private-key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
+    ("github-token", re.compile(r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b|\bgithub_pat_[A-Za-z0-9_]{40,}\b")),
+    ("slack-token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b")),
+    ("openai-api-key", re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}\b")),
+    ("huggingface-token", re.compile(r"\bhf_[A-Za-z0-9]{30,}\b")),
+    ("jwt", re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\b")),
+    ("url-with-password", re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]{3,}@", re.I)),
+)
+_SECRET_NAME = re.compile(
+    r"(pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth|pwd)", re.I
+)
+# `NAME=value`, `NAME: value`, `export NAME="value"`, `--password value`, `--password=value`
+_ASSIGNMENT = re.compile(
+    r"""(?:--(?P<flag>[A-Za-z][\w-]*)[=\s]+|(?P<name>[A-Za-z_][\w.-]*)\s*[=:]\s*)["']?(?P<value>[^\s"'#;]{4,})"""
+)
+_AWS_SECRET_KEY = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])")
+_PLACEHOLDER = re.compile(r"^(\$|\{\{|<|%|\*+$|x+$|changeme$|none$|null$|true$|false$|example)", re.I)
+
+
+@dataclass(frozen=True)
+class SecretHit:
+    line: int
+    """1-based line number."""
+    kind: str
+
+
+def value_kind(value: str) -> str | None:
+    """The kind of secret a value looks like, or None."""
+    for kind, pattern in _VALUE_PATTERNS:
+        if pattern.search(value):
+            return kind
+    return None
+
+
+def is_secret_name(name: str) -> bool:
+    """A variable or key name that says it holds a secret (DB_PASSWORD, API_KEY...)."""
+    return bool(_SECRET_NAME.search(name))
+
+
+def variable_kind(name: str, value: str) -> str | None:
+    """Why an environment variable looks like a secret: its value's shape, or a secret-sounding name with a
+    literal value (a reference such as `${...}` or an ARN is not a secret)."""
+    kind = value_kind(value)
+    if kind:
+        return kind
+    literal = value.strip() and not _PLACEHOLDER.match(value.strip()) and not value.startswith("arn:")
+    if is_secret_name(name) and literal:
+        return "secret-named-variable"
+    if "secret" in name.lower() and _AWS_SECRET_KEY.search(value):
+        return "aws-secret-access-key"
+    return None
+
+
+def scan_text(text: str) -> list[SecretHit]:
+    """Secret-looking lines of a script: one hit per line, with its kind."""
+    hits = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        kind = value_kind(line)
+        if kind is None:
+            for match in _ASSIGNMENT.finditer(line):
+                kind = variable_kind(match.group("flag") or match.group("name"), match.group("value"))
+                if kind:
+                    break
+        if kind:
+            hits.append(SecretHit(number, kind))
+    return hits
