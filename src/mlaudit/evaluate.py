@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator
 from mlaudit.findings import Finding, FindingRemediation, finding_id
 from mlaudit.inventory import GLOBAL_REGION, CollectionError, Inventory, PartScope, Record
 from mlaudit.sdk import Check, CheckContext, DataUnavailable, Outcome
-from mlaudit.taxonomy import Status
+from mlaudit.taxonomy import Severity, Status
 
 
 def evaluate(checks: Iterable[Check], inventory: Inventory, settings: dict[str, dict[str, Any]] | None = None) -> list[Finding]:
@@ -63,12 +63,12 @@ def _judge(check: Check, record: Record, ctx: CheckContext) -> Iterator[Finding]
     if not isinstance(outcome, Outcome) or outcome.status not in (Status.PASS, Status.FAIL):
         yield _finding(check, record, Status.ERROR, f"check {check.id} returned {outcome!r} instead of passed(), failed() or None")
         return
-    yield _finding(check, record, outcome.status, outcome.detail)
+    yield _finding(check, record, outcome.status, outcome.detail, outcome.severity)
 
 
-def _finding(check: Check, record: Record, status: Status, detail: str) -> Finding:
+def _finding(check: Check, record: Record, status: Status, detail: str, severity: Severity | None = None) -> Finding:
     arn = record.subject_arn(check.metadata.service)
-    return _build(check, type(record), status, detail, record.account_id, record.region, arn, record.name)
+    return _build(check, type(record), status, detail, record.account_id, record.region, arn, record.name, severity)
 
 
 def _scope_error(
@@ -105,6 +105,7 @@ def _build(
     region: str,
     arn: str,
     name: str,
+    severity: Severity | None = None,
 ) -> Finding:
     meta = check.metadata
     return Finding(
@@ -114,7 +115,7 @@ def _build(
         title=meta.title,
         status=status,
         status_detail=detail,
-        severity=meta.severity,
+        severity=severity or meta.severity,
         pillar=meta.pillar,
         service=meta.service,
         resource_type=record_type.resource_type,

@@ -29,25 +29,11 @@ from mlaudit.inventory.store import (
     scope_region,
 )
 
-RECORD_TYPES: tuple[type[Record], ...] = (
-    AccountScope,
-    RegionScope,
-    NotebookInstance,
-    Model,
-    EndpointConfig,
-    Endpoint,
-    MonitoringSchedule,
-    ModelPackageGroup,
-    ModelPackage,
-    TrainingJob,
-    S3Bucket,
-    S3BucketEncryption,
-    IamRole,
-    KmsKey,
-    ScalableTarget,
-    ScalingPolicy,
-)
-"""Every part an inventory can hold; snapshots are read back through this list."""
+from mlaudit.inventory import autoscaling, iam, kms, s3, sagemaker, scopes  # noqa: E402 - the modules, for their RECORDS
+
+_MODULES = (scopes, sagemaker, s3, iam, kms, autoscaling)
+RECORD_TYPES: tuple[type[Record], ...] = tuple(record for module in _MODULES for record in module.RECORDS)
+"""Every part an inventory can hold (each module lists its own in `RECORDS`); snapshots are read back through it."""
 
 __all__ = [
     "RECORD_TYPES",

@@ -35,3 +35,6 @@ class ScalingPolicy(Record):
     resource_id: str
     scalable_dimension: str
     policy_type: str
+
+
+RECORDS = (ScalableTarget, ScalingPolicy,)

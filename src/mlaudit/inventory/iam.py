@@ -20,3 +20,6 @@ class IamRole(Record):
     used_by: tuple[str, ...] = ()
     """ARNs of (at most the first 20) ML resources that run as this role."""
     use_count: int = 0
+
+
+RECORDS = (IamRole,)

@@ -38,3 +38,6 @@ class KmsKey(Record):
 
     def matches(self, key: str) -> bool:
         return key in (self.name, self.arn) or key in self.resolved_from
+
+
+RECORDS = (KmsKey,)

@@ -45,3 +45,6 @@ class S3BucketEncryption(Record):
         ref = self.kms_key_ref(self.kms_key_id) if self.algorithm and self.algorithm.startswith("aws:kms") else None
         if ref:
             yield ref
+
+
+RECORDS = (S3Bucket, S3BucketEncryption,)

@@ -233,3 +233,6 @@ class TrainingJob(Record):
         yield from _role_ref(self.role_arn)
         yield from _s3_refs(*self.input_s3_uris, self.output_s3_uri, self.checkpoint_s3_uri)
         yield from _kms_refs(self, self.output_kms_key_id, self.volume_kms_key_id)
+
+
+RECORDS = (NotebookInstance, Model, EndpointConfig, Endpoint, MonitoringSchedule, ModelPackageGroup, ModelPackage, TrainingJob,)

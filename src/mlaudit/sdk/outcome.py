@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mlaudit.taxonomy import Status
+from mlaudit.taxonomy import Severity, Status
 
 
 @dataclass(frozen=True)
 class Outcome:
     status: Status
     detail: str
+    severity: Severity | None = None
+    """Overrides the check's severity for this finding (a rule that is worse for some resources)."""
 
 
 def passed(detail: str) -> Outcome:
     return Outcome(Status.PASS, detail)
 
 
-def failed(detail: str) -> Outcome:
-    return Outcome(Status.FAIL, detail)
+def failed(detail: str, severity: Severity | None = None) -> Outcome:
+    return Outcome(Status.FAIL, detail, severity)

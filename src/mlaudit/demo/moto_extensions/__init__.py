@@ -5,6 +5,9 @@ collectors read, with AWS's names and defaults. They serve the demo account and 
 (`mock_aws`) or over HTTP (`ThreadedMotoServer`), since both dispatch to the same response classes. A module
 declares `RESPONSE_CLASS` (moto's response class for the service) and `OPERATIONS` (method name -> function);
 `install()` adds only the operations moto lacks, so a moto release that implements one takes precedence.
+
+Where moto implements an operation but drops a field mlaudit reads, a module may also declare `OVERRIDES`
+(method name -> a function that takes moto's method and returns a wrapped one), applied once.
 """
 
 from __future__ import annotations
@@ -15,8 +18,14 @@ EXTENSIONS = (sagemaker_monitoring,)
 
 
 def install() -> None:
-    """Add the missing operations to moto's response classes (idempotent)."""
+    """Add the missing operations to moto's response classes, and wrap the lossy ones (idempotent)."""
     for extension in EXTENSIONS:
         for name, operation in extension.OPERATIONS.items():
             if not hasattr(extension.RESPONSE_CLASS, name):
                 setattr(extension.RESPONSE_CLASS, name, operation)
+        for name, wrap in getattr(extension, "OVERRIDES", {}).items():
+            original = getattr(extension.RESPONSE_CLASS, name)
+            if not getattr(original, "_mlaudit_override", False):
+                wrapped = wrap(original)
+                wrapped._mlaudit_override = True
+                setattr(extension.RESPONSE_CLASS, name, wrapped)
