@@ -14,6 +14,10 @@ import pytest
 from moto import mock_aws
 
 from mlaudit.demo import moto_extensions
+from mlaudit.demo.estate import seed
+from mlaudit.demo.server import DEMO_REGIONS, demo_session, moto_server
+from mlaudit.scan import ScanOptions, ScanResult, run_scan
+from support import Recorder
 
 
 @pytest.fixture(autouse=True)
@@ -46,3 +50,14 @@ def aws() -> Iterator[boto3.Session]:
 def aws_with_managed_policies() -> Iterator[boto3.Session]:
     """An empty moto account where AWS managed IAM policies exist, as in a real account (slower to start)."""
     yield from _account(load_managed_policies=True)
+
+
+@pytest.fixture(scope="session")
+def demo_scan() -> Iterator[tuple[ScanResult, Recorder]]:
+    """The demo account scanned once, over HTTP, with every check; shared by the tests that read its report."""
+    recorder = Recorder()
+    with moto_server() as url:
+        seed(demo_session(), url)
+        session = demo_session()
+        session.events.register("before-call", recorder)
+        yield run_scan(ScanOptions(regions=DEMO_REGIONS, endpoint_url=url, session=session)), recorder

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import boto3
 
 from mlaudit.report import Report
@@ -87,3 +89,23 @@ def refuse(
         return _FakeHttpResponse(status), {"Error": error, "ResponseMetadata": {"HTTPStatusCode": status, "RetryAttempts": 0}}
 
     session.events.register(f"before-call.{service_id}.{operation}", answer)
+
+
+class Recorder:
+    """A botocore hook of the test's own: every operation any mlaudit client calls, by service."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+
+    def __call__(self, model: object, **_: object) -> None:
+        self.calls[f"{model.service_model.service_name}:{model.name}"] += 1  # type: ignore[attr-defined]
+
+
+def answer(session: boto3.Session, service_id: str, operation: str, body: dict[str, object], status: int = 200) -> None:
+    """Make AWS answer one operation from this session with the given response body, at botocore's API boundary
+    (for responses moto cannot produce, such as a partial failure)."""
+
+    def respond(**_: object) -> tuple[_FakeHttpResponse, dict[str, object]]:
+        return _FakeHttpResponse(status), {**body, "ResponseMetadata": {"HTTPStatusCode": status, "RetryAttempts": 0}}
+
+    session.events.register(f"before-call.{service_id}.{operation}", respond)

@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from mlaudit import __version__
-from mlaudit.cli import cli, exit_code
+from mlaudit.cli import cli
+from mlaudit.gating import exit_code
 from mlaudit.report import Report
 from mlaudit.collect.credentials import identify, open_session
 from mlaudit.collect.session import AwsClients

@@ -4,40 +4,16 @@ and every AWS call mlaudit makes is a read."""
 from __future__ import annotations
 
 import re
-from collections import Counter
-from typing import Iterator
 
-import pytest
-
+from support import Recorder
 from mlaudit.catalog import load_catalog
-from mlaudit.demo.estate import seed
-from mlaudit.demo.server import DEMO_REGIONS, demo_session, moto_server
-from mlaudit.scan import ScanOptions, ScanResult, run_scan
+from mlaudit.demo.server import DEMO_REGIONS
+from mlaudit.scan import ScanResult
 from mlaudit.taxonomy import Status
 
 READ_OPERATION = re.compile(r"^(List|Describe|Get|Head)[A-Z]")
 READ_ONLY_EXCEPTIONS = frozenset()
 """Operations that read without a read-like name (none yet); adding one needs a reason beside it."""
-
-
-class Recorder:
-    """A botocore hook of the test's own: every operation any mlaudit client calls, by service."""
-
-    def __init__(self) -> None:
-        self.calls: Counter[str] = Counter()
-
-    def __call__(self, model: object, **_: object) -> None:
-        self.calls[f"{model.service_model.service_name}:{model.name}"] += 1  # type: ignore[attr-defined]
-
-
-@pytest.fixture(scope="module")
-def demo_scan() -> Iterator[tuple[ScanResult, Recorder]]:
-    recorder = Recorder()
-    with moto_server() as url:
-        seed(demo_session(), url)
-        session = demo_session()
-        session.events.register("before-call", recorder)
-        yield run_scan(ScanOptions(regions=DEMO_REGIONS, endpoint_url=url, session=session)), recorder
 
 
 def test_every_check_passes_and_fails_somewhere_and_never_errors(demo_scan: tuple[ScanResult, Recorder]) -> None:

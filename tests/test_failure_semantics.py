@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 
 from support import create_endpoint, create_model, refuse, scan, verdicts
-from mlaudit.cli import exit_code
+from mlaudit.gating import exit_code
 from mlaudit.errors import ExitCode
 from mlaudit.taxonomy import Status
 

@@ -4,10 +4,16 @@ report lists an account's weaknesses."""
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 
 from mlaudit.errors import UserError
+
+if TYPE_CHECKING:
+    from mlaudit.renderers import Format, RenderOptions
+    from mlaudit.report import Report
 
 REPORT_FILE_MODE = 0o600
 
@@ -34,3 +40,48 @@ def write_atomic(path: Path, content: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_reports(report: Report, formats: Sequence[Format], directory: Path | None, options: RenderOptions) -> list[Path]:
+    """Each format to `<directory>/mlaudit.<extension>`, or the single format to stdout when `directory` is None."""
+    if directory is None:
+        sys.stdout.write(formats[0].render(report, options))
+        sys.stdout.flush()
+        return []
+    written = []
+    for fmt in formats:
+        path = directory / fmt.filename
+        try:
+            write_atomic(path, fmt.render(report, options))
+        except OSError as exc:
+            raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        written.append(path)
+    return written
+
+
+GITHUB_SUMMARY_LIMIT = 1024 * 1024
+"""GitHub rejects a job summary larger than 1 MiB."""
+
+
+def append_github_summary(report: Report, options: RenderOptions) -> Path | None:
+    """When running in GitHub Actions (`GITHUB_STEP_SUMMARY`), append the Markdown summary, within what is left
+    of GitHub's 1 MiB budget."""
+    from dataclasses import replace
+
+    from mlaudit.renderers.markdown import render_markdown
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return None
+    path = Path(target)
+    used = path.stat().st_size if path.exists() else 0
+    budget = GITHUB_SUMMARY_LIMIT - used - 4096
+    if budget <= 4096:
+        return None
+    text = render_markdown(report, replace(options, markdown_budget=min(options.markdown_budget, budget)))
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UserError(f"cannot append to GITHUB_STEP_SUMMARY ({path}): {exc.strerror or exc}") from exc
+    return path

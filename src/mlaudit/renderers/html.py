@@ -17,6 +17,7 @@ from typing import Any
 
 import jinja2
 
+from mlaudit.renderers.options import RenderOptions
 from mlaudit.report import Report
 from mlaudit.scoring import pillar_scores
 from mlaudit.taxonomy import Pillar, Severity, Status
@@ -68,7 +69,7 @@ def payload(report: Report) -> dict[str, Any]:
     }
 
 
-def render_html(report: Report) -> str:
+def render_html(report: Report, options: RenderOptions = RenderOptions()) -> str:
     env = _environment()
     css = (files(TEMPLATE_PACKAGE) / "report.css").read_text(encoding="utf-8")
     script = (files(TEMPLATE_PACKAGE) / "report.js").read_text(encoding="utf-8")

@@ -1,0 +1,72 @@
+"""`mlaudit.md`: a Markdown summary for pull requests and CI pages (and GitHub's job summary).
+
+Counts first, then what changed since a previous report, then the failing findings, most severe first, within a
+size budget (`RenderOptions.markdown_budget`): GitHub rejects job summaries over 1 MiB, so the list stops with a
+note saying how many were left out.
+"""
+
+from __future__ import annotations
+
+from mlaudit.diffing import diff_reports
+from mlaudit.findings import Finding
+from mlaudit.renderers.options import RenderOptions
+from mlaudit.report import Report
+from mlaudit.taxonomy import Severity, Status
+
+MAX_CELL = 200
+
+
+def cell(value: object) -> str:
+    """A table cell's text: no line breaks, no table or HTML syntax, at most MAX_CELL characters."""
+    text = " ".join(str(value).split())
+    if len(text) > MAX_CELL:
+        text = text[: MAX_CELL - 1] + "…"
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("`", "\\`")
+
+
+def _finding_row(finding: Finding) -> str:
+    return (
+        f"| {finding.severity.value} | {cell(finding.check_id)} | {cell(finding.resource_name)} | "
+        f"{cell(finding.account_id)} {cell(finding.region)} | {cell(finding.status_detail)} |"
+    )
+
+
+def render_markdown(report: Report, options: RenderOptions = RenderOptions()) -> str:
+    counts = report.summary.by_status
+    accounts = ", ".join(cell(a.account_id) for a in report.accounts)
+    lines = [
+        "## mlaudit report",
+        "",
+        f"Scan of {accounts or 'no account'} in {cell(', '.join(report.scan.regions))} on "
+        f"{report.scan.finished_at:%Y-%m-%d %H:%M} UTC: **{report.scan.status.value}**, "
+        f"**{counts[Status.FAIL]} failing**, {counts[Status.ERROR]} errors, {counts[Status.PASS]} passing, "
+        f"{counts[Status.MUTED]} muted.",
+        "",
+        "| severity | FAIL | ERROR | MUTED | PASS |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for severity in Severity:
+        row = report.summary.by_severity[severity]
+        lines.append(f"| {severity.value} | {row[Status.FAIL]} | {row[Status.ERROR]} | {row[Status.MUTED]} | {row[Status.PASS]} |")
+    if options.previous is not None:
+        change = diff_reports(options.previous, report)
+        lines += [
+            "",
+            f"Since the previous report: **{len(change.new)} new**, {len(change.fixed)} fixed, "
+            f"{len(change.still_failing)} still failing, {len(change.changed_severity)} with a changed severity.",
+        ]
+    failing = [f for f in report.findings if f.status is Status.FAIL]
+    if failing:
+        lines += ["", "### Failing findings", "", "| severity | check | resource | account, region | detail |", "|---|---|---|---|---|"]
+        size = sum(len(line.encode()) + 1 for line in lines)
+        for shown, finding in enumerate(failing):
+            row = _finding_row(finding)
+            if size + len(row.encode()) + 200 > options.markdown_budget:
+                lines += ["", f"_{len(failing) - shown} more failing findings are not listed here; see the full report._"]
+                break
+            lines.append(row)
+            size += len(row.encode()) + 1
+    errors = [f for f in report.findings if f.status is Status.ERROR]
+    if errors:
+        lines += ["", f"_{len(errors)} findings are ERROR: mlaudit could not evaluate them (see `scan.errors` in mlaudit.json)._"]
+    return "\n".join(lines) + "\n"

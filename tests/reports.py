@@ -1,0 +1,49 @@
+"""Reports built directly from findings, for renderer tests that need a precise or hostile content."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from mlaudit.catalog import load_catalog
+from mlaudit.findings import Finding, FindingRemediation, finding_id
+from mlaudit.inventory import AccountInfo
+from mlaudit.report import CallStatistics, Report, ScanInfo, ScanStatus, sort_findings, summarise
+from mlaudit.taxonomy import Status
+
+CHECK = load_catalog(include_entry_points=False).checks[0].metadata
+
+
+def finding(name: str, status: Status = Status.FAIL, detail: str = "detail", region: str = "us-east-1") -> Finding:
+    arn = f"arn:aws:sagemaker:{region}:123456789012:endpoint/{name}"
+    return Finding(
+        id=finding_id(CHECK.id, "123456789012", region, arn),
+        check_id=CHECK.id,
+        check_name=CHECK.name,
+        title=CHECK.title,
+        status=status,
+        status_detail=detail,
+        severity=CHECK.severity,
+        pillar=CHECK.pillar,
+        service=CHECK.service,
+        resource_type=CHECK.resource_type,
+        resource_arn=arn,
+        resource_name=name,
+        account_id="123456789012",
+        region=region,
+        remediation=FindingRemediation(text=CHECK.remediation.text, url=CHECK.remediation.url),
+        references=list(CHECK.references),
+    )
+
+
+def report_of(findings: list[Finding], status: ScanStatus = ScanStatus.COMPLETE) -> Report:
+    now = datetime.now(timezone.utc)
+    return Report(
+        scan=ScanInfo(
+            id="test-scan", started_at=now, finished_at=now, status=status, profile=None, regions=["us-east-1"],
+            checks_selected=[CHECK.id], since=now, settings={}, errors=[], statistics=CallStatistics(),
+        ),
+        accounts=[AccountInfo(account_id="123456789012")],
+        summary=summarise(findings, [CHECK.id]),
+        checks=[CHECK],
+        findings=sort_findings(findings),
+    )

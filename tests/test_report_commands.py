@@ -1,0 +1,122 @@
+"""Rendering saved reports offline (`mlaudit report`), the GitHub job summary, and the Security Hub export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import boto3
+import pytest
+from click.testing import CliRunner
+
+from reports import finding, report_of
+from support import answer
+from mlaudit.cli import cli
+from mlaudit.output import GITHUB_SUMMARY_LIMIT
+from mlaudit.renderers.json_report import render_json
+from mlaudit.taxonomy import Status
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> Path:
+    path = tmp_path / "mlaudit.json"
+    path.write_text(render_json(report_of([finding("e1"), finding("e2", Status.PASS), finding("e3", Status.MUTED, "accepted")])))
+    return path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_report_renders_every_format_offline(saved: Path, tmp_path: Path) -> None:
+    code, out, _ = run("report", "--from", str(saved), "--format", "html,sarif,junit,md,csv,jsonl,ocsf,asff", "--output-dir", str(tmp_path / "r"))
+    assert code == 0
+    names = sorted(p.name for p in (tmp_path / "r").iterdir())
+    assert names == sorted(["mlaudit.html", "mlaudit.sarif", "mlaudit.xml", "mlaudit.md", "mlaudit.csv", "mlaudit.jsonl", "mlaudit.ocsf.json", "mlaudit.asff.json"])
+    assert out.count("wrote") == 8
+
+
+def test_report_to_stdout_and_previous(saved: Path, tmp_path: Path) -> None:
+    old = tmp_path / "old.json"
+    old.write_text(render_json(report_of([finding("e2"), finding("e9")])))
+    code, out, _ = run("report", "--from", str(saved), "--format", "md", "--output", "-", "--previous", str(old))
+    assert code == 0
+    assert "**1 new**, 2 fixed, 0 still failing" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("{not json", "is not valid JSON"),
+        ('{"hello": 1}', "is not an mlaudit report"),
+        ('{"schema_version": "2.0.0", "findings": []}', "newer than this mlaudit reads"),
+        ('{"schema_version": "1.0.0", "findings": [{"id": 1}]}', "is not a valid mlaudit report"),
+    ],
+)
+def test_bad_saved_reports_are_one_line_errors(tmp_path: Path, content: str, fragment: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    code, _, err = run("report", "--from", str(path))
+    assert code == 2 and fragment in err and len(err.strip().splitlines()) == 1
+
+
+def test_missing_saved_report(tmp_path: Path) -> None:
+    code, _, err = run("report", "--from", str(tmp_path / "nope.json"))
+    assert code == 2 and "cannot read" in err
+
+
+def test_github_step_summary_is_appended_within_the_limit(saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("# earlier step\n" + "x" * (GITHUB_SUMMARY_LIMIT - 20_000))
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    big = tmp_path / "big.json"
+    big.write_text(render_json(report_of([finding(f"endpoint-{i:05d}-" + "y" * 150) for i in range(2000)])))
+
+    from mlaudit.output import append_github_summary
+    from mlaudit.renderers import RenderOptions
+    from mlaudit.saved import load_report
+
+    assert append_github_summary(load_report(big), RenderOptions()) == summary
+    text = summary.read_text()
+    assert text.startswith("# earlier step") and "## mlaudit report" in text
+    assert len(text.encode()) < GITHUB_SUMMARY_LIMIT
+    assert "more failing findings are not listed here" in text
+
+
+def test_export_to_security_hub(aws: boto3.Session, saved: Path, tmp_path: Path) -> None:
+    from mlaudit.saved import load_report
+    from mlaudit.security_hub_export import export_findings
+
+    report = load_report(saved)
+    result = export_findings(report, aws)
+    assert (result.imported, result.rejected) == (3, [])
+    stored = aws.client("securityhub").get_findings()["Findings"]
+    assert {f["GeneratorId"] for f in stored} == {report.findings[0].check_id}
+    assert {f["Compliance"]["Status"] for f in stored} == {"FAILED", "PASSED"}
+
+    failed_only = export_findings(report, aws, failed_only=True)
+    assert failed_only.imported == 2
+
+
+def test_export_reports_each_rejected_finding(aws: boto3.Session, saved: Path) -> None:
+    from mlaudit.saved import load_report
+    from mlaudit.security_hub_export import export_findings
+
+    answer(
+        aws,
+        "securityhub",
+        "BatchImportFindings",
+        {"FailedCount": 1, "SuccessCount": 2, "FailedFindings": [{"Id": "x", "ErrorCode": "InvalidInput", "ErrorMessage": "bad Types"}]},
+    )
+    result = export_findings(load_report(saved), aws)
+    assert result.imported == 2
+    assert [(r.finding_id, r.error_code) for r in result.rejected] == [("x", "InvalidInput")]
+
+
+def test_export_command_exit_codes(saved: Path) -> None:
+    from moto import mock_aws
+
+    with mock_aws():
+        code, out, err = run("export", "security-hub", str(saved))
+    assert code == 0 and "imported 3 findings" in out and err == ""
