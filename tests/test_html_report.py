@@ -91,8 +91,9 @@ def test_hostile_strings_stay_data() -> None:
     assert "&lt;b&gt;Denied&lt;/b&gt;" in html
     data = re.search(r'<script type="application/json" id="mlaudit-data">(.*?)</script>', html, re.S)
     assert data is not None
-    rows = json.loads(data.group(1))["rows"]
-    assert {row[5] for row in rows} == set(HOSTILE_STRINGS)
+    embedded = json.loads(data.group(1))
+    name = embedded["columns"].index("name")
+    assert {row[name] for row in embedded["rows"]} == set(HOSTILE_STRINGS)
 
 
 def test_nothing_is_loaded_from_anywhere() -> None:

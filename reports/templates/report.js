@@ -7,13 +7,19 @@
   var SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
   var col = {};
   data.columns.forEach(function (name, i) { col[name] = i; });
+  var dict = data.dictionaries;
 
-  var findings = data.rows.map(function (row) {
-    var check = data.checks[row[col.check_id]] || {};
+  // Rows arrive dictionary-encoded and already in the default order (FAIL first, most severe first).
+  var findings = data.rows.map(function (row, index) {
+    var checkId = dict.check[row[col.check]];
+    var check = data.checks[checkId] || {};
     return {
-      id: row[col.id], check: row[col.check_id], status: row[col.status], detail: row[col.status_detail],
-      arn: row[col.resource_arn], name: row[col.resource_name], account: row[col.account_id], region: row[col.region],
-      severity: check.severity || "info", pillar: check.pillar || "", service: check.service || "", meta: check, hay: null
+      order: index, id: row[col.id], check: checkId, status: dict.status[row[col.status]],
+      severity: dict.severity[row[col.severity]], account: dict.account[row[col.account]],
+      region: dict.region[row[col.region]], detail: dict.detail[row[col.detail]],
+      arn: dict.arn_prefix[row[col.arn_prefix]] + row[col.arn_rest], name: row[col.name],
+      change: row[col.change] ? "new" : "", pillar: check.pillar || "", service: check.service || "",
+      meta: check, hay: null
     };
   });
 
@@ -26,7 +32,14 @@
     { key: "account", label: "Account", kind: "select" },
     { key: "check", label: "Check", kind: "select" }
   ];
-  var state = { filters: {}, query: "", sort: null, page: 0, visible: findings };
+  if (data.compared) FACETS.push({ key: "change", label: "Change", kind: "chips", order: ["new"] });
+  var counts = {};
+  FACETS.forEach(function (f) {
+    var c = {};
+    findings.forEach(function (x) { if (x[f.key] !== "") c[x[f.key]] = (c[x[f.key]] || 0) + 1; });
+    counts[f.key] = c;
+  });
+  var state = { filters: {}, resource: "", query: "", sort: null, page: 0, group: "", visible: findings, groups: [] };
   FACETS.forEach(function (f) { state.filters[f.key] = new Set(); });
 
   function el(tag, className, text) {
@@ -36,19 +49,13 @@
     return node;
   }
 
-  function counts(key) {
-    var c = {};
-    findings.forEach(function (f) { c[f[key]] = (c[f[key]] || 0) + 1; });
-    return c;
-  }
-
   function renderFacets() {
     var host = document.getElementById("facets");
     host.textContent = "";
     FACETS.forEach(function (facet) {
-      var c = counts(facet.key);
+      var c = counts[facet.key];
       var values = facet.order ? facet.order.filter(function (v) { return c[v]; }) : Object.keys(c).sort();
-      if (values.length < 2 && facet.kind === "select") return;
+      if (!values.length || (values.length < 2 && facet.kind === "select")) return;
       var box = el("div", "facet");
       box.appendChild(el("span", "facet-name", facet.label));
       if (facet.kind === "chips") {
@@ -82,6 +89,16 @@
       }
       host.appendChild(box);
     });
+    if (state.resource) {
+      var pinned = el("div", "facet");
+      pinned.appendChild(el("span", "facet-name", "Resource"));
+      var chip = el("button", "chip", state.resource + " ×");
+      chip.type = "button";
+      chip.setAttribute("aria-pressed", "true");
+      chip.addEventListener("click", function () { state.resource = ""; apply(); });
+      pinned.appendChild(chip);
+      host.appendChild(pinned);
+    }
   }
 
   function toggle(key, value) {
@@ -102,6 +119,7 @@
       var set = state.filters[FACETS[i].key];
       if (set.size && !set.has(f[FACETS[i].key])) return false;
     }
+    if (state.resource && f.arn !== state.resource) return false;
     return !state.query || haystack(f).indexOf(state.query) !== -1;
   }
 
@@ -113,37 +131,67 @@
     region: function (f) { return f.region; }
   };
 
-  function defaultOrder(a, b) {
-    return (STATUS_ORDER[a.status] - STATUS_ORDER[b.status]) || (SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]) ||
-      (a.check < b.check ? -1 : a.check > b.check ? 1 : 0) || (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
-  }
-
   function apply() {
     var visible = findings.filter(matches);
     if (state.sort) {
       var key = SORTS[state.sort.key], dir = state.sort.dir;
       visible.sort(function (a, b) {
         var x = key(a), y = key(b);
-        return (x < y ? -dir : x > y ? dir : 0) || defaultOrder(a, b);
+        return (x < y ? -dir : x > y ? dir : 0) || (a.order - b.order);
       });
-    } else {
-      visible.sort(defaultOrder);
     }
     state.visible = visible;
+    state.groups = state.group ? groupOf(visible, state.group) : [];
     state.page = 0;
     renderFacets();
-    renderTable();
+    render();
   }
 
-  function renderTable() {
+  function groupOf(visible, by) {
+    var groups = new Map();
+    visible.forEach(function (f) {
+      var key = by === "check" ? f.check : f.arn;
+      var g = groups.get(key);
+      if (!g) {
+        g = { key: key, label: by === "check" ? f.check : f.name, sub: by === "check" ? f.meta.title : f.arn, FAIL: 0, ERROR: 0, MUTED: 0, PASS: 0 };
+        groups.set(key, g);
+      }
+      g[f.status] += 1;
+    });
+    return Array.from(groups.values()).sort(function (a, b) {
+      return (b.FAIL - a.FAIL) || (b.ERROR - a.ERROR) || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0);
+    });
+  }
+
+  function render() {
+    var grouped = !!state.group;
+    document.getElementById("findings").hidden = grouped;
+    document.getElementById("groups").hidden = !grouped;
+    var items = grouped ? state.groups : state.visible;
+    var pages = Math.max(1, Math.ceil(items.length / PAGE_SIZE));
+    var page = items.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE);
+    if (grouped) renderGroups(page); else renderFindings(page);
+    document.getElementById("result-count").textContent = grouped
+      ? state.groups.length + " " + (state.group === "check" ? "checks" : "resources") + " · " + state.visible.length + " of " + findings.length + " findings"
+      : state.visible.length + " of " + findings.length + " findings";
+    document.getElementById("page-info").textContent = "Page " + (state.page + 1) + " of " + pages;
+    document.getElementById("prev").disabled = state.page === 0;
+    document.getElementById("next").disabled = state.page >= pages - 1;
+    document.querySelectorAll("#findings th[data-sort]").forEach(function (th) {
+      th.removeAttribute("aria-sort");
+      if (state.sort && state.sort.key === th.dataset.sort) th.setAttribute("aria-sort", state.sort.dir > 0 ? "ascending" : "descending");
+    });
+  }
+
+  function renderFindings(page) {
     var body = document.querySelector("#findings tbody");
     body.textContent = "";
-    var pages = Math.max(1, Math.ceil(state.visible.length / PAGE_SIZE));
-    var start = state.page * PAGE_SIZE;
-    state.visible.slice(start, start + PAGE_SIZE).forEach(function (f) {
+    page.forEach(function (f) {
       var tr = el("tr");
       tr.dataset.findingId = f.id;
-      var status = el("td"); status.appendChild(el("span", "status status-" + f.status, f.status)); tr.appendChild(status);
+      var status = el("td"); status.appendChild(el("span", "status status-" + f.status, f.status));
+      if (f.change) status.appendChild(el("span", "new-badge", "new"));
+      tr.appendChild(status);
       var sev = el("td"); sev.appendChild(el("span", "sev sev-" + f.severity, f.severity)); tr.appendChild(sev);
       var check = el("td"); check.appendChild(el("code", null, f.check)); check.appendChild(el("div", "sub", f.meta.title)); tr.appendChild(check);
       var res = el("td"); res.appendChild(el("div", "resource", f.name)); res.appendChild(el("div", "sub", f.account)); tr.appendChild(res);
@@ -152,14 +200,30 @@
       tr.addEventListener("click", function () { showDetail(f); });
       body.appendChild(tr);
     });
-    document.getElementById("result-count").textContent =
-      state.visible.length + " of " + findings.length + " findings";
-    document.getElementById("page-info").textContent = "Page " + (state.page + 1) + " of " + pages;
-    document.getElementById("prev").disabled = state.page === 0;
-    document.getElementById("next").disabled = state.page >= pages - 1;
-    document.querySelectorAll("#findings th[data-sort]").forEach(function (th) {
-      th.removeAttribute("aria-sort");
-      if (state.sort && state.sort.key === th.dataset.sort) th.setAttribute("aria-sort", state.sort.dir > 0 ? "ascending" : "descending");
+  }
+
+  function renderGroups(page) {
+    document.getElementById("group-title").textContent = state.group === "check" ? "Check" : "Resource";
+    var body = document.querySelector("#groups tbody");
+    body.textContent = "";
+    page.forEach(function (g) {
+      var tr = el("tr");
+      var head = el("td");
+      head.appendChild(state.group === "check" ? el("code", null, g.label) : el("div", "resource", g.label));
+      head.appendChild(el("div", "sub", g.sub));
+      tr.appendChild(head);
+      ["FAIL", "ERROR", "MUTED", "PASS"].forEach(function (s) {
+        var td = el("td");
+        if (g[s]) td.appendChild(el("span", "status status-" + s, g[s]));
+        tr.appendChild(td);
+      });
+      tr.addEventListener("click", function () {
+        if (state.group === "check") state.filters.check = new Set([g.key]); else state.resource = g.key;
+        state.group = "";
+        document.getElementById("group-by").value = "";
+        apply();
+      });
+      body.appendChild(tr);
     });
   }
 
@@ -185,7 +249,7 @@
     head.appendChild(el("code", null, f.check + " · " + (m.name || "")));
     body.appendChild(head);
     body.appendChild(el("h3", null, m.title));
-    body.appendChild(el("p", null, f.detail));
+    body.appendChild(el("p", "finding-detail", f.detail));
     var dl = el("dl");
     [["Resource", f.name], ["ARN", f.arn], ["Type", m.resource_type], ["Account", f.account], ["Region", f.region],
      ["Pillar", f.pillar], ["Finding id", f.id]].forEach(function (pair) {
@@ -199,7 +263,7 @@
     body.appendChild(el("h4", null, "How to fix it"));
     body.appendChild(el("p", null, fix.text));
     if (fix.cli) {
-      var cliHead = el("div", null, "AWS CLI");
+      var cliHead = el("div", "cli-head", "AWS CLI");
       cliHead.appendChild(copyButton(fix.cli));
       body.appendChild(cliHead);
       body.appendChild(el("pre", null, fix.cli));
@@ -232,14 +296,16 @@
     clearTimeout(timer);
     timer = setTimeout(function () { state.query = e.target.value.trim().toLowerCase(); apply(); }, 120);
   });
+  document.getElementById("group-by").addEventListener("change", function (e) { state.group = e.target.value; apply(); });
   document.getElementById("reset").addEventListener("click", function () {
     FACETS.forEach(function (f) { state.filters[f.key] = new Set(); });
-    state.query = ""; state.sort = null;
+    state.query = ""; state.sort = null; state.resource = ""; state.group = "";
     document.getElementById("search").value = "";
+    document.getElementById("group-by").value = "";
     apply();
   });
-  document.getElementById("prev").addEventListener("click", function () { state.page--; renderTable(); });
-  document.getElementById("next").addEventListener("click", function () { state.page++; renderTable(); });
+  document.getElementById("prev").addEventListener("click", function () { state.page--; render(); });
+  document.getElementById("next").addEventListener("click", function () { state.page++; render(); });
   document.querySelectorAll("#findings th[data-sort]").forEach(function (th) {
     th.addEventListener("click", function () {
       var key = th.dataset.sort;
@@ -248,11 +314,23 @@
     });
   });
   function focusExplorer() { document.querySelector(".explorer").scrollIntoView({ behavior: "smooth" }); }
-  document.querySelectorAll("[data-filter-status]").forEach(function (b) {
-    b.addEventListener("click", function () { state.filters.status = new Set([b.dataset.filterStatus]); apply(); focusExplorer(); });
-  });
-  document.querySelectorAll("[data-filter-check]").forEach(function (b) {
-    b.addEventListener("click", function () { state.filters.check = new Set([b.dataset.filterCheck]); apply(); focusExplorer(); });
+  function bindFilter(selector, key, attribute) {
+    document.querySelectorAll(selector).forEach(function (b) {
+      b.addEventListener("click", function () { state.filters[key] = new Set([b.dataset[attribute]]); apply(); focusExplorer(); });
+    });
+  }
+  bindFilter("[data-filter-status]", "status", "filterStatus");
+  bindFilter("[data-filter-change]", "change", "filterChange");
+  document.querySelectorAll("[data-chart-facet]").forEach(function (g) {
+    function choose() {
+      state.filters[g.dataset.chartFacet] = new Set([g.dataset.chartValue]);
+      if (g.dataset.chartFacet !== "status") state.filters.status = new Set(["FAIL"]);
+      apply();
+      focusExplorer();
+    }
+    g.addEventListener("click", choose);
+    g.addEventListener("keydown", function (e) { if (e.key === "Enter") choose(); });
   });
   apply();
+  document.body.dataset.ready = "true";
 })();

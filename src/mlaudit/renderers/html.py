@@ -11,19 +11,20 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections import Counter
 from importlib.resources import files
 from typing import Any
 
 import jinja2
 
+from mlaudit.diffing import diff_reports
+from mlaudit.renderers.charts import failing_by, pillar_chart, severity_chart, top_checks_chart
+from mlaudit.renderers.html_payload import payload
 from mlaudit.renderers.options import RenderOptions
 from mlaudit.report import Report
 from mlaudit.scoring import pillar_scores
-from mlaudit.taxonomy import Pillar, Severity, Status
+from mlaudit.taxonomy import Pillar, Status
 
 TEMPLATE_PACKAGE = "mlaudit.templates"
-FINDING_COLUMNS = ("id", "check_id", "status", "status_detail", "resource_arn", "resource_name", "account_id", "region")
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -47,50 +48,30 @@ def _csp_hash(source: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()
 
 
-def payload(report: Report) -> dict[str, Any]:
-    """What the explorer script needs: check metadata once, and one compact row per finding."""
-    return {
-        "columns": FINDING_COLUMNS,
-        "checks": {
-            c.id: {
-                "name": c.name,
-                "title": c.title,
-                "severity": c.severity.value,
-                "pillar": c.pillar.value,
-                "service": c.service,
-                "resource_type": c.resource_type,
-                "rationale": c.rationale,
-                "remediation": c.remediation.model_dump(),
-                "references": [r.model_dump(mode="json") for r in c.references],
-            }
-            for c in report.checks
-        },
-        "rows": [[getattr(f, column) for column in FINDING_COLUMNS] for f in report.findings],
-    }
-
-
 def render_html(report: Report, options: RenderOptions = RenderOptions()) -> str:
     env = _environment()
     css = (files(TEMPLATE_PACKAGE) / "report.css").read_text(encoding="utf-8")
     script = (files(TEMPLATE_PACKAGE) / "report.js").read_text(encoding="utf-8")
-    failing = [f for f in report.findings if f.status is Status.FAIL]
-    top_checks = Counter(f.check_id for f in failing).most_common(10)
+    change = diff_reports(options.previous, report) if options.previous else None
     titles = {c.id: c.title for c in report.checks}
+    scores = pillar_scores(report.findings)
     return env.get_template("report.html.j2").render(
         report=report,
         scan=report.scan,
         summary=report.summary,
         statuses=[Status.FAIL, Status.ERROR, Status.PASS, Status.MUTED],
-        severities=list(Severity),
         pillars=list(Pillar),
-        scores=pillar_scores(report.findings),
-        failing_by_severity={s: report.summary.by_severity[s][Status.FAIL] for s in Severity},
-        max_failing=max([report.summary.by_severity[s][Status.FAIL] for s in Severity] + [1]),
-        top_checks=[(check_id, titles.get(check_id, ""), count) for check_id, count in top_checks],
-        failing_by_region=Counter(f.region for f in failing).most_common(),
-        failing_by_service=Counter(f.service for f in failing).most_common(),
+        scores=scores,
+        charts=[
+            severity_chart(report.findings),
+            pillar_chart(report.findings, {p: s.grade for p, s in scores.items()}),
+            top_checks_chart(report.findings, titles),
+            failing_by(report.findings, "region", "Failing findings by region"),
+            failing_by(report.findings, "service", "Failing findings by service"),
+        ],
+        change=change,
         css=css,
         script=script,
-        data=script_json(payload(report)),
+        data=script_json(payload(report, {f.id for f in change.new} if change else None)),
         csp=f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src '{_csp_hash(script)}'",
     )

@@ -1,0 +1,83 @@
+"""The findings as the HTML report's script reads them: compact, and embedded once.
+
+Columns whose values repeat (check, status, severity, account, region, detail, the ARN up to its last `:` or
+`/`) are dictionary-encoded: each distinct value is written once and rows hold its index. Unique columns (finding
+id, the rest of the ARN, resource name) stay inline. At 100,000 findings this keeps the file around a hundred
+bytes per finding (see docs/reports.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mlaudit.findings import Finding
+from mlaudit.report import Report
+
+ENCODED = ("check", "status", "severity", "account", "region", "detail", "arn_prefix")
+COLUMNS = ("id", "check", "status", "severity", "account", "region", "detail", "arn_prefix", "arn_rest", "name", "change")
+
+
+class _Dictionary:
+    def __init__(self) -> None:
+        self.values: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def code(self, value: str) -> int:
+        index = self._index.get(value)
+        if index is None:
+            index = self._index[value] = len(self.values)
+            self.values.append(value)
+        return index
+
+
+def split_arn(arn: str) -> tuple[str, str]:
+    """`arn:aws:sagemaker:us-east-1:1234:endpoint/x` -> (`arn:aws:sagemaker:us-east-1:1234:endpoint/`, `x`)."""
+    cut = max(arn.rfind("/"), arn.rfind(":")) + 1
+    return arn[:cut], arn[cut:]
+
+
+def check_metadata(report: Report) -> dict[str, dict[str, Any]]:
+    return {
+        c.id: {
+            "name": c.name,
+            "title": c.title,
+            "severity": c.severity.value,
+            "pillar": c.pillar.value,
+            "service": c.service,
+            "resource_type": c.resource_type,
+            "rationale": c.rationale,
+            "remediation": c.remediation.model_dump(),
+            "references": [r.model_dump(mode="json") for r in c.references],
+        }
+        for c in report.checks
+    }
+
+
+def payload(report: Report, new_ids: set[str] | None = None) -> dict[str, Any]:
+    """`new_ids`: the failing findings that are new since a previous report (None when there is none)."""
+    dictionaries = {name: _Dictionary() for name in ENCODED}
+    new = new_ids or set()
+    rows = [_row(finding, dictionaries, new) for finding in report.findings]
+    return {
+        "columns": COLUMNS,
+        "dictionaries": {name: d.values for name, d in dictionaries.items()},
+        "checks": check_metadata(report),
+        "rows": rows,
+        "compared": new_ids is not None,
+    }
+
+
+def _row(finding: Finding, dictionaries: dict[str, _Dictionary], new: set[str]) -> list[Any]:
+    prefix, rest = split_arn(finding.resource_arn)
+    values = {
+        "check": finding.check_id,
+        "status": finding.status.value,
+        "severity": finding.severity.value,
+        "account": finding.account_id,
+        "region": finding.region,
+        "detail": finding.status_detail,
+        "arn_prefix": prefix,
+    }
+    encoded = {name: dictionaries[name].code(value) for name, value in values.items()}
+    change = 1 if finding.id in new else 0
+    return [finding.id, *[encoded[name] for name in ENCODED], rest, finding.resource_name, change]
