@@ -28,13 +28,13 @@ def test_a_report_validates_and_has_every_key(aws: boto3.Session) -> None:
     schema = json.loads((ROOT / "schema/mlaudit-report.schema.json").read_text())
 
     jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
-    assert document["schema_version"] == "1.0.0"
+    assert document["schema_version"] == "1.1.0"
     assert set(document) == {"schema_version", "tool", "scan", "accounts", "summary", "checks", "findings"}
     assert set(document["scan"]) >= {"id", "started_at", "finished_at", "status", "profile", "regions", "checks_selected", "errors"}
     [finding] = document["findings"]
     assert set(finding) == {
         "id", "check_id", "check_name", "title", "status", "status_detail", "severity", "pillar", "service",
-        "resource_type", "resource_arn", "resource_name", "account_id", "region", "remediation", "references",
+        "resource_type", "resource_arn", "resource_name", "account_id", "region", "remediation", "references", "suppression",
     }
     assert set(document["summary"]["by_status"]) == {"PASS", "FAIL", "ERROR", "MUTED"}
     assert document["summary"]["by_check"]["SM-ENDPOINT-011"] == {"PASS": 0, "FAIL": 0, "ERROR": 0, "MUTED": 0}

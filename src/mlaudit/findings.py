@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
@@ -15,6 +16,20 @@ class FindingRemediation(BaseModel):
 
     text: str
     url: str
+
+
+class Suppression(BaseModel):
+    """Why a finding is MUTED: an entry of the configuration's suppressions, or the baseline."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str
+    """`config` (a suppression rule) or `baseline`."""
+    muted_status: Status
+    """The verdict the suppression hides: FAIL or ERROR."""
+    reason: str
+    owner: str | None = None
+    expires: date | None = None
 
 
 class Finding(BaseModel):
@@ -37,6 +52,8 @@ class Finding(BaseModel):
     region: str
     remediation: FindingRemediation
     references: list[CheckReference]
+    suppression: Suppression | None = None
+    """Set when the finding is MUTED: the rule that muted it (its verdict is in `status_detail`)."""
 
 
 def finding_id(check_id: str, account_id: str, region: str, resource_arn: str) -> str:

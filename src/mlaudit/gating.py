@@ -1,4 +1,4 @@
-"""Whether a scan should fail the build: the exit code for a report and a `--fail-on` threshold."""
+"""Whether a scan should fail the build: the exit code for a report and the user's thresholds."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ from mlaudit.report import Report, ScanStatus
 from mlaudit.taxonomy import Severity, Status
 
 
-def exit_code(report: Report, fail_on: str) -> int:
-    """1 for an unmuted FAIL at or above `fail_on`; else 3 for an incomplete scan; else 0."""
+def exit_code(report: Report, fail_on: str, fail_on_error: bool = True, exit_zero: bool = False) -> int:
+    """1 for an unmuted FAIL at or above `fail_on` (`none`: never); else 3 for an incomplete scan, unless
+    `fail_on_error` is off; else 0. `exit_zero` makes every completed scan exit 0 (report-only runs)."""
+    if exit_zero:
+        return ExitCode.OK
     if fail_on != "none":
         threshold = Severity(fail_on)
         if any(f.status is Status.FAIL and f.severity.at_least(threshold) for f in report.findings):
             return ExitCode.FINDINGS
-    if report.scan.status is ScanStatus.PARTIAL:
+    if fail_on_error and report.scan.status is ScanStatus.PARTIAL:
         return ExitCode.INCOMPLETE
     return ExitCode.OK

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from enum import Enum
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,7 +19,7 @@ from mlaudit.inventory import AccountInfo, CollectionError
 from mlaudit.sdk import CheckMetadata
 from mlaudit.taxonomy import Pillar, Severity, Status
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 
 class ScanStatus(str, Enum):
@@ -59,6 +59,8 @@ class ScanInfo(BaseModel):
     settings: dict[str, dict[str, Any]]
     """Check settings the user overrode, by check id (defaults are in `checks`)."""
     errors: list[CollectionError]
+    warnings: list[str] = Field(default_factory=list)
+    """Things a person should know that are not findings: expired or unused suppressions, for example."""
     statistics: CallStatistics
 
 
@@ -108,4 +110,16 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(
         findings,
         key=lambda f: (status_order[f.status], -f.severity.rank, f.check_id, f.account_id, f.region, f.resource_arn),
+    )
+
+
+def with_findings(report: Report, findings: list[Finding], warnings: Sequence[str] = ()) -> Report:
+    """The report with new findings (after suppressions or a baseline), its summary recomputed."""
+    scan = report.scan.model_copy(update={"warnings": [*report.scan.warnings, *warnings]})
+    return report.model_copy(
+        update={
+            "scan": scan,
+            "findings": sort_findings(findings),
+            "summary": summarise(findings, report.summary.by_check.keys()),
+        }
     )

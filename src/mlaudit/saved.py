@@ -1,13 +1,19 @@
-"""Reading a saved report back, with one clear sentence for every way the file can be wrong."""
+"""Saved reports and inventory snapshots: written as files, read back with one clear sentence for every way the
+file can be wrong (missing, not JSON, another tool's, a newer version, invalid)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
+from mlaudit import __version__
 from mlaudit.errors import UserError
+from mlaudit.inventory import RECORD_TYPES, SNAPSHOT_FORMAT, Inventory, InventorySnapshot
+from mlaudit.output import write_atomic
 from mlaudit.report import SCHEMA_VERSION, Report
 
 
@@ -18,26 +24,59 @@ def _major(version: str) -> int:
         return -1
 
 
-def load_report(path: Path) -> Report:
-    """A report written by mlaudit (`mlaudit.json`), validated against the current schema."""
+def _read_json(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror or exc}") from exc
     try:
-        document = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        return json.loads(raw.decode("utf-8"))
+    except (OSError, EOFError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UserError(f"{path} is not valid JSON ({exc})") from exc
+
+
+def _check_version(path: Path, what: str, version: str, current: str) -> None:
+    if _major(version) > _major(current):
+        raise UserError(f"{path} has {what} {version}, newer than this mlaudit reads ({current})", hint="upgrade mlaudit")
+    if _major(version) < _major(current):
+        raise UserError(f"{path} has {what} {version}, older than this mlaudit reads ({current})")
+
+
+def _invalid(path: Path, what: str, exc: ValidationError) -> UserError:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return UserError(f"{path} is not a valid {what}: {where}: {first['msg']} ({exc.error_count()} problem(s))")
+
+
+def load_report(path: Path) -> Report:
+    """A report written by mlaudit (`mlaudit.json`), validated against the current schema."""
+    document = _read_json(path)
     if not isinstance(document, dict) or "schema_version" not in document or "findings" not in document:
         raise UserError(f"{path} is not an mlaudit report (no schema_version or findings)")
-    version = str(document["schema_version"])
-    if _major(version) > _major(SCHEMA_VERSION):
-        raise UserError(f"{path} has report schema {version}, newer than this mlaudit reads ({SCHEMA_VERSION})", hint="upgrade mlaudit")
-    if _major(version) < _major(SCHEMA_VERSION):
-        raise UserError(f"{path} has report schema {version}, older than this mlaudit reads ({SCHEMA_VERSION})")
+    _check_version(path, "report schema", str(document["schema_version"]), SCHEMA_VERSION)
     try:
         return Report.model_validate(document)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise UserError(f"{path} is not a valid mlaudit report: {where}: {first['msg']} ({exc.error_count()} problem(s))") from exc
+        raise _invalid(path, "mlaudit report", exc) from exc
+
+
+def save_inventory(inventory: Inventory, path: Path) -> None:
+    """The inventory as a snapshot file, gzip-compressed when the name ends in .gz."""
+    text = inventory.to_snapshot(__version__).model_dump_json()
+    write_atomic(path, gzip.compress(text.encode("utf-8")) if path.suffix == ".gz" else text)
+
+
+def load_inventory(path: Path) -> Inventory:
+    """An inventory snapshot written by `mlaudit collect` (plain or gzip-compressed JSON)."""
+    document = _read_json(path)
+    if not isinstance(document, dict) or "format_version" not in document or "records" not in document:
+        raise UserError(f"{path} is not an mlaudit inventory snapshot (no format_version or records)")
+    _check_version(path, "inventory format", str(document["format_version"]), SNAPSHOT_FORMAT)
+    try:
+        return Inventory.from_snapshot(InventorySnapshot.model_validate(document), RECORD_TYPES)
+    except ValidationError as exc:
+        raise _invalid(path, "inventory snapshot", exc) from exc
+    except ValueError as exc:
+        raise UserError(f"{path} is not a valid inventory snapshot: {exc}") from exc

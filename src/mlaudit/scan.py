@@ -1,6 +1,8 @@
 """One scan, from options to report: choose checks, plan parts, collect, evaluate, summarise.
 
 The CLI and the demo both come through `run_scan`; the demo only differs by the session and endpoint it passes.
+`collect_inventory` and `report_from_inventory` are the two halves, used alone by `mlaudit collect` and
+`mlaudit evaluate`.
 """
 
 from __future__ import annotations
@@ -59,15 +61,14 @@ def select_checks(options: ScanOptions, catalog: Catalog | None = None) -> list[
     return catalog.select(options.checks, options.exclude_checks, options.min_severity)
 
 
-def run_scan(
+def collect_inventory(
     options: ScanOptions,
+    checks: list[Check],
     observer: CollectionObserver | None = None,
     stats: CallStats | None = None,
-    checks: list[Check] | None = None,
-) -> ScanResult:
+) -> Inventory:
+    """Everything `checks` need, from the account behind the options' credentials."""
     started = datetime.now(timezone.utc)
-    checks = checks if checks is not None else select_checks(options)
-    stats = stats or CallStats()
     session = options.session or open_session(options.profile)
     clients = AwsClients(
         session,
@@ -79,41 +80,65 @@ def run_scan(
     requested = validate_regions(clients, options.regions) if options.regions else None
     account = identify(clients, options.profile)
     regions = requested or discover_regions(clients, account.partition)
-    since = started - timedelta(days=options.since_days)
-    collectors = plan(record_type for c in checks for record_type in c.needs)
-    inventory = collect(
-        collectors,
+    return collect(
+        plan(record_type for check in checks for record_type in check.needs),
         [AccountTarget(account, clients)],
         regions,
-        since=since,
+        since=started - timedelta(days=options.since_days),
         created_at=started,
         max_workers=options.max_workers,
         observer=observer,
     )
-    findings = sort_findings(evaluate(checks, inventory, options.settings))
+
+
+def report_from_inventory(
+    inventory: Inventory,
+    checks: list[Check],
+    settings: dict[str, dict[str, Any]],
+    profile: str | None,
+    statistics: CallStatistics,
+) -> Report:
+    """Evaluate `checks` over an inventory (just collected, or read from a snapshot)."""
+    findings = sort_findings(evaluate(checks, inventory, settings))
     incomplete = bool(inventory.errors) or any(f.status is Status.ERROR for f in findings)
-    report = Report(
+    return Report(
         scan=ScanInfo(
             id=str(uuid.uuid4()),
-            started_at=started,
+            started_at=inventory.created_at,
             finished_at=datetime.now(timezone.utc),
             status=ScanStatus.PARTIAL if incomplete else ScanStatus.COMPLETE,
-            profile=options.profile,
-            regions=regions,
+            profile=profile,
+            regions=inventory.regions,
             checks_selected=[c.id for c in checks],
-            since=since,
-            settings={c.id: options.settings[c.id] for c in checks if options.settings.get(c.id)},
+            since=inventory.since,
+            settings={c.id: settings[c.id] for c in checks if settings.get(c.id)},
             errors=inventory.errors,
-            statistics=CallStatistics(
-                api_calls=stats.total,
-                retries=stats.retries,
-                throttles=stats.throttles,
-                by_operation=dict(sorted(stats.calls.items())),
-            ),
+            statistics=statistics,
         ),
         accounts=inventory.accounts,
         summary=summarise(findings, [c.id for c in checks]),
         checks=[c.metadata for c in checks],
         findings=findings,
     )
+
+
+def call_statistics(stats: CallStats) -> CallStatistics:
+    return CallStatistics(
+        api_calls=stats.total,
+        retries=stats.retries,
+        throttles=stats.throttles,
+        by_operation=dict(sorted(stats.calls.items())),
+    )
+
+
+def run_scan(
+    options: ScanOptions,
+    observer: CollectionObserver | None = None,
+    stats: CallStats | None = None,
+    checks: list[Check] | None = None,
+) -> ScanResult:
+    checks = checks if checks is not None else select_checks(options)
+    stats = stats or CallStats()
+    inventory = collect_inventory(options, checks, observer, stats)
+    report = report_from_inventory(inventory, checks, options.settings, options.profile, call_statistics(stats))
     return ScanResult(report, inventory, checks, stats)

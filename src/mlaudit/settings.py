@@ -65,7 +65,7 @@ def resolve_setting(catalog: Catalog, check_key: str, name: str, value: Any, whe
         known = ", ".join(settings) or "none"
         hint = f"did you mean {close[0]}?" if close else f"{check.id} has settings: {known}"
         raise UserError(f"{where}: {check.id} has no setting {name!r}", hint=hint)
-    return check.id, name, coerce(f"{where} {check.id}.{name}", settings[name], value)
+    return check.id, name, coerce(f"{where}: {check.id}.{name}", settings[name], value)
 
 
 def parse_assignments(catalog: Catalog, assignments: Iterable[str]) -> dict[str, dict[str, Any]]:

@@ -7,9 +7,11 @@ import click
 
 from mlaudit import __version__
 from mlaudit.cli.catalog_commands import explain, list_checks
+from mlaudit.cli.ci_commands import baseline, diff, init, policy
 from mlaudit.cli.common import EXIT_CODES, MlauditGroup
 from mlaudit.cli.report_commands import export, report
 from mlaudit.cli.scan_command import scan
+from mlaudit.cli.snapshot_commands import collect, evaluate
 
 
 @click.group(cls=MlauditGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110}, epilog=EXIT_CODES)
@@ -25,7 +27,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)["debug"] = debug
 
 
-for command in (scan, report, export, list_checks, explain):
+for command in (scan, collect, evaluate, report, diff, baseline, export, policy, init, list_checks, explain):
     cli.add_command(command)
 
 

@@ -26,6 +26,7 @@ from mlaudit.inventory.store import (
     CollectionError,
     Inventory,
     InventorySnapshot,
+    SNAPSHOT_FORMAT,
     scope_region,
 )
 
@@ -51,6 +52,7 @@ __all__ = [
     "Inventory",
     "KmsKey",
     "InventorySnapshot",
+    "SNAPSHOT_FORMAT",
     "Model",
     "ModelContainer",
     "ModelPackage",

@@ -55,6 +55,9 @@ class CollectedScope(BaseModel):
     region: str
 
 
+SNAPSHOT_FORMAT = "1.0"
+"""Version of the snapshot file format: a new major version cannot be read by an older mlaudit."""
+
 ScopeKey = tuple[str, str, str]
 """(part, account_id, region)"""
 
@@ -154,7 +157,7 @@ class InventorySnapshot(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    format_version: str = "1.0"
+    format_version: str = SNAPSHOT_FORMAT
     tool_version: str
     created_at: datetime
     since: datetime

@@ -1,0 +1,81 @@
+"""Options shared by the commands that scan, collect or evaluate, declared once.
+
+Every option also reads an `MLAUDIT_<OPTION>` environment variable, and (through `cli.request`) the
+configuration file: command line > environment > file > defaults.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from mlaudit.cli.common import FORMAT_NAMES, SEVERITIES
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+DEFAULTS: dict[str, Any] = {
+    "since": "90d",
+    "formats": "json,html",
+    "output_dir": Path("."),
+    "sarif_anchor": ".mlaudit.yaml",
+    "fail_on": "low",
+    "fail_on_error": True,
+    "max_workers": 16,
+}
+"""Option defaults, kept out of click so that a value from the configuration file can be told from a default."""
+
+
+def _apply(*decorators: Decorator) -> Decorator:
+    def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+
+    return decorate
+
+
+config_option = click.option(
+    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), envvar="MLAUDIT_CONFIG",
+    help="Configuration file (default: ./.mlaudit.yaml, then ~/.mlaudit.yaml).",
+)
+
+account_options = _apply(
+    click.option("--profile", envvar=["MLAUDIT_PROFILE", "AWS_PROFILE"], help="AWS profile (default: AWS_PROFILE, then the default chain)."),
+    click.option("--region", "regions", multiple=True, envvar="MLAUDIT_REGIONS", metavar="REGION[,REGION]",
+                 help="Region to scan; repeatable. Default: every enabled region where SageMaker is offered."),
+    click.option("--endpoint-url", envvar="MLAUDIT_ENDPOINT_URL", help="Send every AWS call to this URL (an emulator). AWS_ENDPOINT_URL works too."),
+    click.option("--since", envvar="MLAUDIT_SINCE", help="Lookback window for jobs: days (90d) or a date.  [default: 90d]"),
+    click.option("--max-workers", type=click.IntRange(1, 256), envvar="MLAUDIT_MAX_WORKERS", help="Concurrent AWS calls.  [default: 16]"),
+)
+
+selection_options = _apply(
+    click.option("--checks", multiple=True, envvar="MLAUDIT_CHECKS", metavar="ID|NAME|GLOB",
+                 help="Run only these checks (ids, names or globs like SM-ENDPOINT-*); repeatable."),
+    click.option("--exclude-checks", multiple=True, envvar="MLAUDIT_EXCLUDE_CHECKS", metavar="ID|NAME|GLOB", help="Do not run these checks; repeatable."),
+    click.option("--severity", type=click.Choice(SEVERITIES), envvar="MLAUDIT_SEVERITY", help="Run only checks of at least this severity."),
+    click.option("--checks-dir", "checks_dirs", multiple=True, type=click.Path(path_type=Path), envvar="MLAUDIT_CHECKS_DIR",
+                 help="Also load checks from the *.py files of this directory."),
+    click.option("--set", "assignments", multiple=True, metavar="CHECK.SETTING=VALUE",
+                 help="Override a check's setting (see `mlaudit explain CHECK`); repeatable."),
+)
+
+report_options = _apply(
+    click.option("--format", "formats", envvar="MLAUDIT_FORMATS", help=f"Report formats, comma-separated: {FORMAT_NAMES}.  [default: json,html]"),
+    click.option("--output-dir", type=click.Path(path_type=Path), envvar="MLAUDIT_OUTPUT_DIR", help="Directory for the report files.  [default: .]"),
+    click.option("--output", metavar="-", help="Write the single chosen format to stdout (-) instead of a file."),
+    click.option("--previous", type=click.Path(path_type=Path, dir_okay=False), help="An earlier mlaudit.json: reports show what changed."),
+    click.option("--sarif-anchor", envvar="MLAUDIT_SARIF_ANCHOR", help="The repository file SARIF results point at.  [default: .mlaudit.yaml]"),
+    click.option("--quiet", "-q", is_flag=True, envvar="MLAUDIT_QUIET", help="Print nothing but errors."),
+)
+
+gate_options = _apply(
+    click.option("--fail-on", type=click.Choice((*SEVERITIES, "none")), envvar="MLAUDIT_FAIL_ON",
+                 help="Exit 1 when an unmuted FAIL at or above this severity exists.  [default: low]"),
+    click.option("--fail-on-error/--no-fail-on-error", default=None, envvar="MLAUDIT_FAIL_ON_ERROR",
+                 help="Exit 3 when the scan is incomplete (ERROR findings).  [default: on]"),
+    click.option("--exit-zero", is_flag=True, default=None, envvar="MLAUDIT_EXIT_ZERO", help="Always exit 0 after a completed run (report only)."),
+    click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False), envvar="MLAUDIT_BASELINE",
+                 help="Mute the findings recorded in this baseline (see `mlaudit baseline create`)."),
+)

@@ -1,0 +1,101 @@
+"""One run of a command that produces a report (`scan`, `evaluate`): from the merged options to the exit code.
+
+`Run.start` merges the options, loads the catalog, settings, suppressions and baseline, and checks the output
+directory before anything slow happens; `Run.finish` mutes what is accepted, writes the reports, prints the
+summary and exits with the code for the thresholds.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mlaudit.baseline import Baseline, apply_baseline, load_baseline
+from mlaudit.catalog import load_catalog
+from mlaudit.cli.common import choose_formats
+from mlaudit.cli.options import DEFAULTS
+from mlaudit.cli.request import Request, effective_settings, resolve_request, suppression_rules, validate_file_checks
+from mlaudit.console import Terminal
+from mlaudit.errors import UserError
+from mlaudit.gating import exit_code
+from mlaudit.output import append_github_summary, prepare_directory, write_reports
+from mlaudit.renderers import Format, RenderOptions
+from mlaudit.report import Report
+from mlaudit.saved import load_report
+from mlaudit.scan import ScanOptions, select_checks
+from mlaudit.sdk import Check
+from mlaudit.suppression import LabelledRule, apply_suppressions
+
+
+@dataclass
+class Run:
+    request: Request
+    terminal: Terminal
+    checks: list[Check]
+    settings: dict[str, dict[str, Any]]
+    rules: list[LabelledRule]
+    baseline: Baseline | None
+    formats: list[Format]
+    directory: Path | None
+    render_options: RenderOptions
+
+    @classmethod
+    def start(cls, ctx: click.Context, params: dict[str, Any]) -> Run:
+        request = resolve_request(ctx, params)
+        formats = choose_formats(request["formats"], request["output"])
+        terminal = Terminal(stream=sys.stderr if request["output"] == "-" else None, quiet=bool(request["quiet"]))
+        catalog = load_catalog(request["checks_dirs"])
+        validate_file_checks(request, catalog)
+        settings = effective_settings(request, catalog)
+        checks = select_checks(cls.scan_options_for(request, settings), catalog)
+        if not checks:
+            raise UserError("no checks selected", hint="see `mlaudit list-checks`")
+        previous = load_report(request["previous"]) if request["previous"] else None
+        return cls(
+            request=request,
+            terminal=terminal,
+            checks=checks,
+            settings=settings,
+            rules=suppression_rules(request),
+            baseline=load_baseline(request["baseline"]) if request["baseline"] else None,
+            formats=formats,
+            directory=prepare_directory(request["output_dir"]) if request["output"] is None else None,
+            render_options=RenderOptions(sarif_anchor=request["sarif_anchor"], previous=previous),
+        )
+
+    @staticmethod
+    def scan_options_for(request: Request, settings: dict[str, dict[str, Any]]) -> ScanOptions:
+        return ScanOptions(
+            profile=request["profile"],
+            regions=request["regions"] or (),
+            endpoint_url=request["endpoint_url"],
+            checks=request["checks"] or (),
+            exclude_checks=request["exclude_checks"] or (),
+            min_severity=request.severity,
+            checks_dirs=request["checks_dirs"] or (),
+            since_days=request.since_days,
+            max_workers=request["max_workers"] or DEFAULTS["max_workers"],
+            settings=settings,
+        )
+
+    def scan_options(self) -> ScanOptions:
+        return self.scan_options_for(self.request, self.settings)
+
+    def finish(self, ctx: click.Context, report: Report) -> None:
+        report = apply_suppressions(report, self.rules, date.today())
+        if self.baseline is not None:
+            report = apply_baseline(report, self.baseline, str(self.request["baseline"]))
+        written = write_reports(report, self.formats, self.directory, self.render_options)
+        if any(f.name == "md" for f in self.formats) and append_github_summary(report, self.render_options):
+            self.terminal.line("Appended the Markdown summary to GITHUB_STEP_SUMMARY")
+        for warning in report.scan.warnings:
+            click.echo(f"mlaudit: warning: {warning}", err=True)
+        self.terminal.summary(report, written)
+        ctx.exit(
+            exit_code(report, self.request["fail_on"], bool(self.request["fail_on_error"]), bool(self.request["exit_zero"]))
+        )

@@ -1,0 +1,71 @@
+"""`mlaudit collect` saves an inventory snapshot; `mlaudit evaluate` runs checks on one, with no AWS access."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mlaudit.cli.common import EXIT_CODES
+from mlaudit.cli.options import account_options, config_option, gate_options, report_options, selection_options
+
+
+@click.command()
+@config_option
+@account_options
+@selection_options
+@click.option("--output", "-o", "target", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Snapshot file (inventory.json, or inventory.json.gz to compress).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.pass_context
+def collect(ctx: click.Context, target: Path, **params: Any) -> None:
+    """Collect what the selected checks need (default: all) into a snapshot, for `mlaudit evaluate`.
+
+    The snapshot records the tool version, the parts it holds and every collection error.
+    """
+    from mlaudit.catalog import load_catalog
+    from mlaudit.cli.request import effective_settings, resolve_request, validate_file_checks
+    from mlaudit.cli.reporting import Run
+    from mlaudit.console import Terminal
+    from mlaudit.errors import UserError
+    from mlaudit.output import prepare_directory
+    from mlaudit.saved import save_inventory
+    from mlaudit.scan import collect_inventory, select_checks
+
+    request = resolve_request(ctx, params)
+    catalog = load_catalog(request["checks_dirs"])
+    validate_file_checks(request, catalog)
+    options = Run.scan_options_for(request, effective_settings(request, catalog))
+    checks = select_checks(options, catalog)
+    if not checks:
+        raise UserError("no checks selected", hint="see `mlaudit list-checks`")
+    prepare_directory(target.parent if str(target.parent) else Path("."))
+    terminal = Terminal(quiet=bool(request["quiet"]))
+    with terminal.collection_progress() as progress:
+        inventory = collect_inventory(options, checks, progress)
+    save_inventory(inventory, target)
+    terminal.line(f"wrote {target}: {len(inventory.parts())} parts, {len(inventory.errors)} collection errors")
+
+
+@click.command(epilog=EXIT_CODES)
+@click.argument("snapshot", type=click.Path(path_type=Path, dir_okay=False))
+@config_option
+@selection_options
+@report_options
+@gate_options
+@click.pass_context
+def evaluate(ctx: click.Context, snapshot: Path, **params: Any) -> None:
+    """Run checks on a saved inventory snapshot and write the reports, without AWS access.
+
+    A check whose inventory parts the snapshot lacks reports ERROR, saying so.
+    """
+    from mlaudit.cli.reporting import Run
+    from mlaudit.report import CallStatistics
+    from mlaudit.saved import load_inventory
+    from mlaudit.scan import report_from_inventory
+
+    run = Run.start(ctx, params)
+    inventory = load_inventory(snapshot)
+    report = report_from_inventory(inventory, run.checks, run.settings, None, CallStatistics())
+    run.finish(ctx, report)

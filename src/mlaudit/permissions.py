@@ -1,0 +1,139 @@
+"""The IAM permissions a scan needs, derived from what the collectors declare they call.
+
+Collectors declare API operations (`s3:GetBucketEncryption`); IAM names some of them differently
+(`s3:GetEncryptionConfiguration`). This module holds those differences and turns a set of checks into the
+minimal read-only policy, as JSON or as a role to deploy (CloudFormation, Terraform).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+from mlaudit.collect.registry import plan
+from mlaudit.sdk import Check
+
+SETUP_OPERATIONS = ("sts:GetCallerIdentity", "ec2:DescribeRegions")
+"""Calls every scan makes before collecting: whose account it is, and which regions are enabled."""
+
+IAM_ACTIONS = {
+    "s3:ListBuckets": ("s3:ListAllMyBuckets",),
+    "s3:GetBucketEncryption": ("s3:GetEncryptionConfiguration",),
+    "s3:GetBucketLifecycleConfiguration": ("s3:GetLifecycleConfiguration",),
+    "s3:GetPublicAccessBlock": ("s3:GetBucketPublicAccessBlock",),
+    "s3:HeadBucket": ("s3:ListBucket",),
+    "s3control:GetPublicAccessBlock": ("s3:GetAccountPublicAccessBlock",),
+}
+"""API operations whose IAM action has another name (or service prefix)."""
+SERVICE_PREFIXES = {"bedrock-agent": "bedrock", "monitoring": "cloudwatch"}
+"""API services whose IAM actions use another service prefix."""
+
+
+def iam_actions(operation: str) -> tuple[str, ...]:
+    """`service:Operation` as the IAM action(s) that allow it."""
+    if operation in IAM_ACTIONS:
+        return IAM_ACTIONS[operation]
+    service, name = operation.split(":", 1)
+    return (f"{SERVICE_PREFIXES.get(service, service)}:{name}",)
+
+
+def required_operations(checks: Iterable[Check]) -> list[str]:
+    collectors = plan(record_type for check in checks for record_type in check.needs)
+    return sorted({*SETUP_OPERATIONS, *(op for collector in collectors for op in collector.operations)})
+
+
+def required_actions(checks: Iterable[Check]) -> list[str]:
+    return sorted({action for operation in required_operations(checks) for action in iam_actions(operation)})
+
+
+def policy_document(actions: list[str]) -> dict[str, object]:
+    return {"Version": "2012-10-17", "Statement": [{"Sid": "MlauditReadOnly", "Effect": "Allow", "Action": actions, "Resource": "*"}]}
+
+
+def policy_json(actions: list[str]) -> str:
+    return json.dumps(policy_document(actions), indent=2) + "\n"
+
+
+def cloudformation(actions: list[str]) -> str:
+    """A template for a read-only role that a principal of the trusted account can assume."""
+    template = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "Read-only role for mlaudit: exactly the permissions its selected checks need.",
+        "Parameters": {
+            "TrustedAccountId": {"Type": "String", "Description": "Account whose principals may assume the role (where mlaudit runs)."},
+            "RoleName": {"Type": "String", "Default": "mlaudit-readonly"},
+        },
+        "Resources": {
+            "MlauditRole": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "RoleName": {"Ref": "RoleName"},
+                    "AssumeRolePolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${TrustedAccountId}:root"}},
+                                "Action": "sts:AssumeRole",
+                            }
+                        ],
+                    },
+                    "Policies": [{"PolicyName": "mlaudit-readonly", "PolicyDocument": policy_document(actions)}],
+                },
+            }
+        },
+        "Outputs": {"RoleArn": {"Value": {"Fn::GetAtt": ["MlauditRole", "Arn"]}}},
+    }
+    return json.dumps(template, indent=2) + "\n"
+
+
+def terraform(actions: list[str]) -> str:
+    action_lines = "\n".join(f'        "{action}",' for action in actions)
+    return f'''# Read-only role for mlaudit: exactly the permissions its selected checks need.
+variable "trusted_account_id" {{
+  description = "Account whose principals may assume the role (where mlaudit runs)."
+  type        = string
+}}
+
+variable "role_name" {{
+  type    = string
+  default = "mlaudit-readonly"
+}}
+
+data "aws_partition" "current" {{}}
+
+resource "aws_iam_role" "mlaudit" {{
+  name = var.role_name
+  assume_role_policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Effect    = "Allow"
+      Principal = {{ AWS = "arn:${{data.aws_partition.current.partition}}:iam::${{var.trusted_account_id}}:root" }}
+      Action    = "sts:AssumeRole"
+    }}]
+  }})
+}}
+
+resource "aws_iam_role_policy" "mlaudit" {{
+  name = "mlaudit-readonly"
+  role = aws_iam_role.mlaudit.id
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Sid      = "MlauditReadOnly"
+      Effect   = "Allow"
+      Resource = "*"
+      Action = [
+{action_lines}
+      ]
+    }}]
+  }})
+}}
+
+output "role_arn" {{
+  value = aws_iam_role.mlaudit.arn
+}}
+'''
+
+
+RENDERERS = {"json": policy_json, "cloudformation": cloudformation, "terraform": terraform}

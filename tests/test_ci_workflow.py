@@ -1,0 +1,188 @@
+"""mlaudit as a CI job: suppressions, baselines, diffs, offline snapshots, the least-privilege policy."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from datetime import date, timedelta
+from pathlib import Path
+
+import boto3
+import pytest
+from click.testing import CliRunner
+
+from reports import finding, report_of
+from support import Recorder, scan
+from mlaudit.baseline import apply_baseline, create_baseline
+from mlaudit.catalog import load_catalog
+from mlaudit.cli import cli
+from mlaudit.collect.registry import COLLECTORS
+from mlaudit.config import SuppressionRule
+from mlaudit.diffing import diff_reports
+from mlaudit.gating import exit_code
+from mlaudit.permissions import SETUP_OPERATIONS, iam_actions, required_actions, required_operations
+from mlaudit.renderers.json_report import render_json
+from mlaudit.suppression import LabelledRule, apply_suppressions
+from mlaudit.taxonomy import Status
+
+TODAY = date(2026, 11, 23)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def rule(label: str, **fields: object) -> LabelledRule:
+    return LabelledRule(label, SuppressionRule(reason=fields.pop("reason", "accepted"), **fields))  # type: ignore[arg-type]
+
+
+def test_suppressions_match_by_id_check_account_region_and_resource() -> None:
+    report = report_of([finding("legacy-a"), finding("legacy-b", region="eu-west-1"), finding("prod"), finding("ok", Status.PASS)])
+    target = next(f for f in report.findings if f.resource_name == "prod")
+    muted = apply_suppressions(
+        report,
+        [
+            rule("f:1", check=report.checks[0].name, regions=["eu-*"], reason="pilot"),
+            rule("f:2", check=report.checks[0].id, resources=["*:endpoint/legacy-a"], owner="me", expires=TODAY),
+            rule("f:3", finding_id=target.id, accounts=["1234*"]),
+            rule("f:4", check="SM-NOTEBOOK-*", reason="nothing here"),
+        ],
+        TODAY,
+    )
+    statuses = {f.resource_name: f.status for f in muted.findings}
+    assert statuses == {"legacy-a": Status.MUTED, "legacy-b": Status.MUTED, "prod": Status.MUTED, "ok": Status.PASS}
+    legacy = next(f for f in muted.findings if f.resource_name == "legacy-a")
+    assert legacy.suppression is not None and (legacy.suppression.owner, legacy.suppression.muted_status) == ("me", Status.FAIL)
+    assert muted.summary.by_status[Status.MUTED] == 3 and muted.summary.by_status[Status.FAIL] == 0
+    assert muted.scan.warnings == ["f:4: suppression of SM-NOTEBOOK-* (nothing here) matched no finding"]
+    assert exit_code(muted, "low") == 0
+
+
+def test_expired_suppressions_stop_applying_with_a_warning() -> None:
+    report = report_of([finding("legacy")])
+    muted = apply_suppressions(report, [rule("cfg:9", check=report.checks[0].id, expires=TODAY - timedelta(days=1))], TODAY)
+    assert muted.findings[0].status is Status.FAIL
+    assert muted.scan.warnings == [f"cfg:9: suppression of {report.checks[0].id} (accepted) expired on {TODAY - timedelta(days=1)}; no longer applied"]
+
+
+def test_tag_suppressions_need_the_tags() -> None:
+    report = report_of([finding("tagged"), finding("untagged")])
+    tags = {"tagged": {"environment": "sandbox-7"}}
+    muted = apply_suppressions(report, [rule("f:1", check="*", tags={"environment": "sandbox-*"})], TODAY, lambda f: tags.get(f.resource_name))
+    assert {f.resource_name: f.status for f in muted.findings} == {"tagged": Status.MUTED, "untagged": Status.FAIL}
+
+
+def test_passes_are_never_muted_and_errors_can_be() -> None:
+    report = report_of([finding("p", Status.PASS), finding("e", Status.ERROR, "AccessDenied")])
+    muted = apply_suppressions(report, [rule("f:1", check="*", reason="SCP denies this region by design")], TODAY)
+    assert {f.resource_name: f.status for f in muted.findings} == {"p": Status.PASS, "e": Status.MUTED}
+    errored = next(f for f in muted.findings if f.resource_name == "e")
+    assert errored.suppression is not None and errored.suppression.muted_status is Status.ERROR
+
+
+def test_baseline_round_trip() -> None:
+    today = report_of([finding("old-1"), finding("old-2"), finding("fine", Status.PASS)])
+    baseline = create_baseline(today)
+    assert [e.id for e in baseline.findings] == [f.id for f in today.findings if f.status is Status.FAIL]
+    tomorrow = report_of([finding("old-1"), finding("old-2", Status.PASS), finding("brand-new")])
+    gated = apply_baseline(tomorrow, baseline, ".mlaudit-baseline.json")
+    assert {f.resource_name: f.status for f in gated.findings} == {"old-1": Status.MUTED, "old-2": Status.PASS, "brand-new": Status.FAIL}
+    assert gated.scan.warnings == ["1 of 2 baseline findings no longer fail: recreate the baseline to drop them"]
+    assert create_baseline(gated).findings[0].id == next(f.id for f in tomorrow.findings if f.resource_name == "brand-new")
+    assert len(create_baseline(gated).findings) == 1, "fixing a finding removes it from the next baseline"
+
+
+def test_baseline_gated_ci_run_on_the_demo(tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    code, _, _ = run("scan", "--demo", "--checks", "SM-NOTEBOOK-*,SM-REGISTRY-002", "--output-dir", str(first), "--quiet")
+    assert code == 1
+    code, out, _ = run("baseline", "create", str(first / "mlaudit.json"), "-o", str(tmp_path / "baseline.json"))
+    assert code == 0 and "failing findings" in out
+    config = tmp_path / ".mlaudit.yaml"
+    config.write_text(f"baseline: {tmp_path / 'baseline.json'}\nfail_on: low\nformats: [json, junit]\n")
+    code, _, err = run("scan", "--demo", "--checks", "SM-NOTEBOOK-*,SM-REGISTRY-002", "--config", str(config), "--output-dir", str(tmp_path / "second"), "--quiet")
+    assert code == 0, err
+    report = json.loads((tmp_path / "second" / "mlaudit.json").read_text())
+    muted = [f for f in report["findings"] if f["status"] == "MUTED"]
+    assert muted and all(f["suppression"]["source"] == "baseline" for f in muted)
+    assert report["summary"]["by_status"]["FAIL"] == 0
+    assert (tmp_path / "second" / "mlaudit.xml").exists()
+
+
+def test_diff_categories_and_exit_code(tmp_path: Path) -> None:
+    old = report_of([finding("stays"), finding("gets-fixed"), finding("disappears")])
+    new = report_of([finding("stays"), finding("gets-fixed", Status.PASS), finding("appears")])
+    change = diff_reports(old, new)
+    assert [f.resource_name for f in change.new] == ["appears"]
+    assert sorted(f.resource_name for f in change.fixed) == ["disappears", "gets-fixed"]
+    assert [f.resource_name for f in change.still_failing] == ["stays"]
+    (tmp_path / "old.json").write_text(render_json(old))
+    (tmp_path / "new.json").write_text(render_json(new))
+    code, out, _ = run("diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"))
+    assert code == 1 and "appears" in out and "gets-fixed" in out
+    code, out, _ = run("diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"), "--format", "json", "--fail-on", "none")
+    assert code == 0 and [f["resource_name"] for f in json.loads(out)["new"]] == ["appears"]
+    code, out, _ = run("diff", str(tmp_path / "new.json"), str(tmp_path / "new.json"), "--format", "md")
+    assert code == 0 and "**0 new**" in out
+
+
+def test_snapshot_collect_then_evaluate_offline(aws: boto3.Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, root in (("nb-root", "Enabled"), ("nb-locked", "Disabled")):
+        aws.client("sagemaker").create_notebook_instance(NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r", RootAccess=root)
+    snapshot = tmp_path / "inventory.json.gz"
+    code, out, err = run("collect", "--region", "us-east-1", "--checks", "SM-NOTEBOOK-*", "-o", str(snapshot))
+    assert code == 0, err
+    assert snapshot.read_bytes()[:2] == b"\x1f\x8b"
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "would-fail-if-used")
+    code, out, err = run("evaluate", str(snapshot), "--checks", "SM-NOTEBOOK-003", "--format", "json", "--output", "-", "--fail-on", "none")
+    assert code == 0, err
+    report = json.loads(out)
+    assert {f["resource_name"]: f["status"] for f in report["findings"]} == {"nb-root": "FAIL", "nb-locked": "PASS"}
+    assert report["scan"]["statistics"]["api_calls"] == 0
+
+    code, out, _ = run("evaluate", str(snapshot), "--checks", "SM-ENDPOINT-004", "--format", "json", "--output", "-")
+    assert code == 3
+    errors = json.loads(out)["findings"]
+    assert errors and all(f["status"] == "ERROR" and "were not collected" in f["status_detail"] for f in errors)
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [("{}", "is not an mlaudit inventory snapshot"), ('{"format_version": "9.0", "records": {}}', "newer than this mlaudit reads")],
+)
+def test_bad_snapshots_are_one_line_errors(tmp_path: Path, content: str, fragment: str) -> None:
+    path = tmp_path / "inventory.json"
+    path.write_text(content)
+    code, _, err = run("evaluate", str(path))
+    assert code == 2 and fragment in err and len(err.strip().splitlines()) == 1
+
+
+def test_policy_covers_every_call_the_demo_scan_makes(demo_scan: tuple) -> None:  # type: ignore[type-arg]
+    _, recorder = demo_scan
+    assert isinstance(recorder, Recorder)
+    checks = [c for c in load_catalog(include_entry_points=False).checks if not c.metadata.opt_in]
+    declared = set(required_operations(checks))
+    assert set(recorder.calls) <= declared, "operations called but not declared by any collector"
+    actions = set(required_actions(checks))
+    assert all(set(iam_actions(op)) <= actions for op in recorder.calls)
+
+
+def test_policy_is_minimal_for_one_check_and_renders_as_a_role() -> None:
+    code, out, _ = run("policy", "--checks", "SM-NOTEBOOK-001")
+    actions = json.loads(out)["Statement"][0]["Action"]
+    assert code == 0 and actions == sorted({*SETUP_OPERATIONS, "sagemaker:ListNotebookInstances", "sagemaker:DescribeNotebookInstance"})
+    code, out, _ = run("policy", "--format", "cloudformation")
+    template = json.loads(out)
+    assert template["Resources"]["MlauditRole"]["Type"] == "AWS::IAM::Role"
+    assert "s3:GetEncryptionConfiguration" in json.dumps(template)
+    code, out, _ = run("policy", "--format", "terraform")
+    assert 'resource "aws_iam_role" "mlaudit"' in out and '"s3:ListAllMyBuckets",' in out
+
+
+def test_every_collector_operation_has_an_iam_action() -> None:
+    for collector in COLLECTORS.values():
+        for operation in collector.operations:
+            assert all(":" in action for action in iam_actions(operation))
+    assert iam_actions("s3:GetBucketEncryption") == ("s3:GetEncryptionConfiguration",)
