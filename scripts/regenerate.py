@@ -1,4 +1,4 @@
-"""Regenerate the files derived from the code (report JSON Schema, docs/checks.md). Tests fail when they are stale.
+"""Regenerate the files derived from the code (report JSON Schema, docs/checks.md, the README's check table). Tests fail when they are stale.
 
     python scripts/regenerate.py
 """
@@ -13,5 +13,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 if __name__ == "__main__":
     for relative, produce in GENERATED.items():
-        (ROOT / relative).write_text(produce(), encoding="utf-8")
+        path = ROOT / relative
+        path.write_text(produce(path.read_text(encoding="utf-8") if path.exists() else ""), encoding="utf-8")
         print(f"wrote {relative}")

@@ -17,7 +17,7 @@ from mlaudit.catalog import load_catalog
 from mlaudit.cli import cli
 from mlaudit.cli.ci_commands import STARTER
 from mlaudit.cli.options import account_options, config_option, gate_options, report_options, selection_options
-from mlaudit.cli.request import Request, effective_settings, resolve_request, validate_file_checks
+from mlaudit.cli.request import Request, effective_settings, resolve_request, suppression_rules, validate_file_checks
 from mlaudit.config import ConfigFile, find_config, load_config
 from mlaudit.errors import UserError
 
@@ -160,3 +160,21 @@ def test_config_errors_reach_the_command_line_as_one_line(tmp_path: Path) -> Non
     result = CliRunner().invoke(cli, ["scan", "--config", str(config)])
     assert result.exit_code == 2
     assert result.stderr.strip() == f"mlaudit: error: {config}:1: unknown key 'regoins' (did you mean regions?)"
+
+
+def test_a_separate_suppressions_file_adds_its_rules_with_their_own_lines(tmp_path: Path) -> None:
+    config = write(tmp_path, "suppressions_file: team/suppressions.yaml\nsuppressions:\n  - check: SM-ENDPOINT-005\n    reason: pilot\n")
+    (tmp_path / "team").mkdir()
+    separate = write(tmp_path / "team", "suppressions:\n  - check: SM-NOTEBOOK-*\n    reason: sandbox\n", name="suppressions.yaml")
+    request = resolved(["--config", str(config)])
+    assert request["suppressions_file"] == separate
+    validate_file_checks(request, CATALOG)
+    assert [(r.label, r.rule.reason) for r in suppression_rules(request)] == [(f"{config}:3", "pilot"), (f"{separate}:2", "sandbox")]
+
+    separate.write_text("suppressions:\n  - check: SM-NOTEBOK-001\n    reason: typo\n")
+    with pytest.raises(UserError) as raised:
+        validate_file_checks(request, CATALOG)
+    assert raised.value.one_line().startswith(f"{separate}:2:") and "did you mean SM-NOTEBOOK-001" in raised.value.one_line()
+    separate.write_text("suppressions: []\nfail_on: none\n")
+    with pytest.raises(UserError, match=r"suppressions.yaml:2: a suppressions file holds only `suppressions:`, not 'fail_on'"):
+        suppression_rules(request)

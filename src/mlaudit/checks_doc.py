@@ -19,6 +19,32 @@ def _anchor(check: Check) -> str:
     return f"{check.id}-{check.name}".lower()
 
 
+def _table_rows(checks: Sequence[Check], link_base: str) -> list[str]:
+    rows = []
+    for check in checks:
+        meta = check.metadata
+        opt_in = " (opt-in)" if meta.opt_in else ""
+        rows.append(
+            f"| [{meta.id}]({link_base}{_anchor(check)}) | {meta.name} | {meta.severity.value} | {meta.pillar.value} "
+            f"| {_prose(meta.title)}{opt_in} |"
+        )
+    return rows
+
+
+README_TABLE_START = "<!-- checks:start -->"
+README_TABLE_END = "<!-- checks:end -->"
+
+
+def with_readme_table(readme: str, checks: Sequence[Check]) -> str:
+    """The README with its check table (between the two markers) rewritten from the checks' metadata."""
+    head, found, rest = readme.partition(README_TABLE_START)
+    _, found_end, tail = rest.partition(README_TABLE_END)
+    if not (found and found_end):
+        raise ValueError(f"README.md has no {README_TABLE_START} ... {README_TABLE_END} region")
+    table = ["| id | name | severity | pillar | title |", "|---|---|---|---|---|", *_table_rows(checks, "docs/checks.md#")]
+    return "\n".join([head + README_TABLE_START, *table, README_TABLE_END + tail])
+
+
 def render_checks_doc(checks: Sequence[Check]) -> str:
     lines = [
         "# Checks",
@@ -31,10 +57,7 @@ def render_checks_doc(checks: Sequence[Check]) -> str:
         "| id | name | severity | pillar | title |",
         "|---|---|---|---|---|",
     ]
-    for check in checks:
-        meta = check.metadata
-        opt_in = " (opt-in)" if meta.opt_in else ""
-        lines.append(f"| [{meta.id}](#{_anchor(check)}) | {meta.name} | {meta.severity.value} | {meta.pillar.value} | {_prose(meta.title)}{opt_in} |")
+    lines += _table_rows(checks, "#")
     for check in checks:
         meta = check.metadata
         lines += [

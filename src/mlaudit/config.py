@@ -66,6 +66,8 @@ class ConfigFile(_Strict):
     fail_on_error: bool | None = None
     exit_zero: bool | None = None
     baseline: str | None = None
+    suppressions_file: str | None = None
+    """A separate YAML file of suppressions (`suppressions:` only), e.g. owned by the security team."""
     settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Per-check settings: {check id or name: {setting: value}}."""
     suppressions: list[SuppressionRule] = Field(default_factory=list)
@@ -164,3 +166,14 @@ def load_config(path: Path) -> LoadedConfig:
             raise UserError(f"{path}:{line_of(lines, loc)}: unknown key {key!r}", hint=hint) from exc
         raise UserError(f"{path}:{line_of(lines, loc)}: {key}: {error['msg']}") from exc
     return LoadedConfig(path, config, lines)
+
+
+def load_suppressions_file(path: Path) -> LoadedConfig:
+    """A file that holds only `suppressions:`, validated like the configuration file (errors name file and line)."""
+    if not path.is_file():
+        raise UserError(f"--suppressions {path}: no such file")
+    loaded = load_config(path)
+    others = sorted(loaded.config.model_fields_set - {"suppressions"})
+    if others:
+        raise UserError(f"{loaded.where(others[0])}: a suppressions file holds only `suppressions:`, not {others[0]!r}")
+    return loaded

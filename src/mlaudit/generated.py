@@ -9,7 +9,7 @@ import json
 from typing import Any, Callable
 
 from mlaudit.catalog import load_catalog
-from mlaudit.checks_doc import render_checks_doc
+from mlaudit.checks_doc import render_checks_doc, with_readme_table
 from mlaudit.report import Report
 
 
@@ -27,7 +27,13 @@ def report_schema() -> str:
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
 
 
-GENERATED: dict[str, Callable[[], str]] = {
-    "schema/mlaudit-report.schema.json": report_schema,
-    "docs/checks.md": lambda: render_checks_doc(load_catalog(include_entry_points=False).checks),
+def _built_in_checks() -> list[Any]:
+    return load_catalog(include_entry_points=False).checks
+
+
+GENERATED: dict[str, Callable[[str], str]] = {
+    "schema/mlaudit-report.schema.json": lambda _: report_schema(),
+    "docs/checks.md": lambda _: render_checks_doc(_built_in_checks()),
+    "README.md": lambda readme: with_readme_table(readme, _built_in_checks()),
 }
+"""Each file's content computed from its current content (the README keeps everything outside its check table)."""

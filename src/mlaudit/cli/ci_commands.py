@@ -32,6 +32,7 @@ output_dir: mlaudit-reports
 fail_on: high                        # exit 1 on an unmuted FAIL at or above this severity (none: never)
 fail_on_error: true                  # exit 3 when the scan is incomplete (ERROR findings)
 # baseline: .mlaudit-baseline.json   # mute the findings recorded by `mlaudit baseline create`
+# suppressions_file: suppressions.yaml  # more suppressions in a file of their own (`suppressions:` only)
 
 # Per-check settings (see `mlaudit explain CHECK` for each check's settings and defaults):
 # settings:

@@ -78,4 +78,6 @@ gate_options = _apply(
     click.option("--exit-zero", is_flag=True, default=None, envvar="MLAUDIT_EXIT_ZERO", help="Always exit 0 after a completed run (report only)."),
     click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False), envvar="MLAUDIT_BASELINE",
                  help="Mute the findings recorded in this baseline (see `mlaudit baseline create`)."),
+    click.option("--suppressions", "suppressions_file", type=click.Path(path_type=Path, dir_okay=False), envvar="MLAUDIT_SUPPRESSIONS",
+                 help="A YAML file of suppressions (`suppressions:` as in the configuration file), added to the file's own."),
 )

@@ -13,7 +13,7 @@ from click.core import ParameterSource
 from mlaudit.catalog import Catalog
 from mlaudit.cli.common import parse_since, split_list
 from mlaudit.cli.options import DEFAULTS
-from mlaudit.config import LoadedConfig, find_config, load_config
+from mlaudit.config import LoadedConfig, find_config, load_config, load_suppressions_file
 from mlaudit.errors import UserError
 from mlaudit.settings import parse_assignments, resolve_setting
 from mlaudit.suppression import LabelledRule
@@ -47,7 +47,7 @@ def _file_value(config: LoadedConfig | None, name: str) -> Any:
     value = getattr(config.config, name, None)
     if value is None:
         return None
-    if name in ("output_dir", "baseline"):
+    if name in ("output_dir", "baseline", "suppressions_file"):
         return (config.path.parent / value) if not Path(value).is_absolute() else Path(value)
     if name == "checks_dirs":
         return [config.path.parent / d if not Path(d).is_absolute() else Path(d) for d in value]
@@ -85,17 +85,24 @@ def _check_in_file(catalog: Catalog, config: LoadedConfig, key: str, *loc: Any) 
         raise UserError(f"{config.where(*loc)}: {exc}", hint=exc.hint) from None
 
 
+def _suppression_sources(request: Request) -> list[LoadedConfig]:
+    """The configuration file and the separate suppressions file, each with its own line numbers."""
+    sources = [request.config] if request.config is not None else []
+    if request["suppressions_file"]:
+        sources.append(load_suppressions_file(Path(request["suppressions_file"])))
+    return sources
+
+
 def validate_file_checks(request: Request, catalog: Catalog) -> None:
-    """Check ids, names and globs in the configuration file must name checks that exist."""
-    if request.config is None:
-        return
-    config = request.config.config
-    for option in ("checks", "exclude_checks"):
-        for index, key in enumerate(getattr(config, option) or []):
-            _check_in_file(catalog, request.config, key, option, index)
-    for index, rule in enumerate(config.suppressions):
-        if rule.check:
-            _check_in_file(catalog, request.config, rule.check, "suppressions", index, "check")
+    """Check ids, names and globs in the configuration and suppressions files must name checks that exist."""
+    if request.config is not None:
+        for option in ("checks", "exclude_checks"):
+            for index, key in enumerate(getattr(request.config.config, option) or []):
+                _check_in_file(catalog, request.config, key, option, index)
+    for source in _suppression_sources(request):
+        for index, rule in enumerate(source.config.suppressions):
+            if rule.check:
+                _check_in_file(catalog, source, rule.check, "suppressions", index, "check")
 
 
 def effective_settings(request: Request, catalog: Catalog) -> dict[str, dict[str, Any]]:
@@ -113,10 +120,8 @@ def effective_settings(request: Request, catalog: Catalog) -> dict[str, dict[str
 
 
 def suppression_rules(request: Request) -> list[LabelledRule]:
-    if request.config is None:
-        return []
     return [
-        LabelledRule(request.config.where("suppressions", index), rule)
-        for index, rule in enumerate(request.config.config.suppressions)
+        LabelledRule(source.where("suppressions", index), rule)
+        for source in _suppression_sources(request)
+        for index, rule in enumerate(source.config.suppressions)
     ]
-

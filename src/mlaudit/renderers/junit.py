@@ -1,4 +1,4 @@
-"""`mlaudit.junit.xml`: JUnit XML for GitLab, Jenkins and other CI test reports.
+"""`mlaudit.xml`: JUnit XML for GitLab, Jenkins and other CI test reports.
 
 One test suite per check and one test case per resource (named by ARN and region, unique within its suite):
 a FAIL is a failure, an ERROR an error, a MUTED finding is skipped with the suppression's reason; the severity
