@@ -1,0 +1,83 @@
+"""Where the payments company's data scientists work: notebook instances, their lifecycle scripts, Studio domains.
+
+The fraud team's feature lab in us-east-1 is locked down (VPC, customer managed key, Amazon Linux 2023, IMDSv2, an
+idle auto-stop) and its Studio domain is VPC-only with its own key. The neglected churn notebook beside it runs on a
+previous-generation ml.t2 with Amazon Linux 2, uses the AWS managed EBS key, and its lifecycle script still exports
+an access key and a database password (the AWS documentation's example values). The recommendations team's Studio
+domain in eu-west-1 was created with the defaults: public internet access and the AWS managed key.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from mlaudit.demo.estate.base import FRAUD_ROLE, RECS_ROLE, SANDBOX_ROLE, Estate, Region, role_arn
+
+FRAUD_AUTO_STOP = """#!/bin/bash
+# Stop the notebook after an hour without kernel activity (AWS's auto-stop-idle sample).
+set -e
+IDLE_TIME=3600
+wget -O /home/ec2-user/autostop.py https://raw.githubusercontent.com/aws-samples/amazon-sagemaker-notebook-instance-lifecycle-config-samples/master/scripts/auto-stop-idle/autostop.py
+(crontab -l 2>/dev/null; echo "*/5 * * * * /usr/bin/python3 /home/ec2-user/autostop.py --time $IDLE_TIME --ignore-connections") | crontab -
+"""
+
+CHURN_SETUP = """#!/bin/bash
+set -e
+sudo -u ec2-user -i <<'EOF'
+pip install --quiet xgboost==0.90 psycopg2-binary
+export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
+export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+echo "postgresql://churn:Churn2019!@legacy-db.internal:5432/churn" > ~/.churn-db
+EOF
+"""
+
+
+def _script(text: str) -> list[dict[str, str]]:
+    return [{"Content": base64.b64encode(text.encode()).decode()}]
+
+
+def _domain(region: Region, name: str, role: str, **settings: Any) -> None:
+    vpc = region.ec2.describe_subnets(SubnetIds=region.subnets)["Subnets"][0]["VpcId"]
+    region.sm.create_domain(
+        DomainName=name,
+        AuthMode="IAM",
+        DefaultUserSettings={"ExecutionRole": role_arn(role), "SecurityGroups": [region.security_group]},
+        VpcId=vpc,
+        SubnetIds=region.subnets,
+        **settings,
+    )
+
+
+def seed(estate: Estate) -> None:
+    """Two notebooks with lifecycle configurations in us-east-1, a Studio domain in each region."""
+    east = estate.east
+    east.sm.create_notebook_instance_lifecycle_config(
+        NotebookInstanceLifecycleConfigName="fraud-auto-stop", OnStart=_script(FRAUD_AUTO_STOP)
+    )
+    east.sm.create_notebook_instance(
+        NotebookInstanceName="fraud-feature-lab",
+        InstanceType="ml.m5.xlarge",
+        RoleArn=role_arn(FRAUD_ROLE),
+        SubnetId=east.subnets[0],
+        SecurityGroupIds=[east.security_group],
+        DirectInternetAccess="Disabled",
+        KmsKeyId=east.key_arn,
+        RootAccess="Disabled",
+        PlatformIdentifier="notebook-al2023-v1",
+        InstanceMetadataServiceConfiguration={"MinimumInstanceMetadataServiceVersion": "2"},
+        LifecycleConfigName="fraud-auto-stop",
+    )
+    east.sm.create_notebook_instance_lifecycle_config(
+        NotebookInstanceLifecycleConfigName="churn-legacy-setup", OnCreate=_script(CHURN_SETUP)
+    )
+    east.sm.create_notebook_instance(
+        NotebookInstanceName="churn-legacy-notebook",
+        InstanceType="ml.t2.medium",
+        RoleArn=role_arn(SANDBOX_ROLE),
+        KmsKeyId="alias/aws/ebs",
+        PlatformIdentifier="notebook-al2-v2",
+        LifecycleConfigName="churn-legacy-setup",
+    )
+    _domain(east, "acme-fraud-studio", FRAUD_ROLE, AppNetworkAccessType="VpcOnly", KmsKeyId=east.key_arn)
+    _domain(estate.west, "acme-recs-studio", RECS_ROLE)
