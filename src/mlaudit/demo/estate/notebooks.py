@@ -2,9 +2,10 @@
 
 The fraud team's feature lab in us-east-1 is locked down (VPC, customer managed key, Amazon Linux 2023, IMDSv2, an
 idle auto-stop) and its Studio domain is VPC-only with its own key. The neglected churn notebook beside it runs on a
-previous-generation ml.t2 with Amazon Linux 2, uses the AWS managed EBS key, and its lifecycle script still exports
-an access key and a database password (the AWS documentation's example values). The recommendations team's Studio
-domain in eu-west-1 was created with the defaults: public internet access and the AWS managed key.
+previous-generation ml.t2 with Amazon Linux 2, uses the AWS managed EBS key, and its lifecycle script still writes
+an access key pair (the AWS documentation's example values) with `aws configure set`, and a database password. The
+recommendations team's Studio domain in eu-west-1 was created with the defaults: public internet access and the AWS
+managed key.
 """
 
 from __future__ import annotations
@@ -22,12 +23,16 @@ wget -O /home/ec2-user/autostop.py https://raw.githubusercontent.com/aws-samples
 (crontab -l 2>/dev/null; echo "*/5 * * * * /usr/bin/python3 /home/ec2-user/autostop.py --time $IDLE_TIME --ignore-connections") | crontab -
 """
 
-CHURN_SETUP = """#!/bin/bash
+EXAMPLE_ACCESS_KEY = "AKIA" + "IOSFODNN7EXAMPLE"
+EXAMPLE_SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY"
+"""The AWS documentation's example credentials, split so that secret scanners do not flag this file."""
+
+CHURN_SETUP = f"""#!/bin/bash
 set -e
 sudo -u ec2-user -i <<'EOF'
 pip install --quiet xgboost==0.90 psycopg2-binary
-export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
-export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+aws configure set aws_access_key_id {EXAMPLE_ACCESS_KEY}
+aws configure set aws_secret_access_key {EXAMPLE_SECRET_KEY}
 echo "postgresql://churn:Churn2019!@legacy-db.internal:5432/churn" > ~/.churn-db
 EOF
 """
@@ -49,16 +54,32 @@ def _domain(region: Region, name: str, role: str, **settings: Any) -> None:
     )
 
 
+def _notebook(
+    region: Region, name: str, role: str, instance_type: str, lifecycle: tuple[str, str, str], **settings: Any
+) -> None:
+    """A notebook with a lifecycle configuration of its own: (configuration name, OnCreate or OnStart, script)."""
+    config, hook, script = lifecycle
+    region.sm.create_notebook_instance_lifecycle_config(
+        NotebookInstanceLifecycleConfigName=config, **{hook: _script(script)}
+    )
+    region.sm.create_notebook_instance(
+        NotebookInstanceName=name,
+        InstanceType=instance_type,
+        RoleArn=role_arn(role),
+        LifecycleConfigName=config,
+        **settings,
+    )
+
+
 def seed(estate: Estate) -> None:
     """Two notebooks with lifecycle configurations in us-east-1, a Studio domain in each region."""
     east = estate.east
-    east.sm.create_notebook_instance_lifecycle_config(
-        NotebookInstanceLifecycleConfigName="fraud-auto-stop", OnStart=_script(FRAUD_AUTO_STOP)
-    )
-    east.sm.create_notebook_instance(
-        NotebookInstanceName="fraud-feature-lab",
-        InstanceType="ml.m5.xlarge",
-        RoleArn=role_arn(FRAUD_ROLE),
+    _notebook(
+        east,
+        "fraud-feature-lab",
+        FRAUD_ROLE,
+        "ml.m5.xlarge",
+        ("fraud-auto-stop", "OnStart", FRAUD_AUTO_STOP),
         SubnetId=east.subnets[0],
         SecurityGroupIds=[east.security_group],
         DirectInternetAccess="Disabled",
@@ -66,18 +87,15 @@ def seed(estate: Estate) -> None:
         RootAccess="Disabled",
         PlatformIdentifier="notebook-al2023-v1",
         InstanceMetadataServiceConfiguration={"MinimumInstanceMetadataServiceVersion": "2"},
-        LifecycleConfigName="fraud-auto-stop",
     )
-    east.sm.create_notebook_instance_lifecycle_config(
-        NotebookInstanceLifecycleConfigName="churn-legacy-setup", OnCreate=_script(CHURN_SETUP)
-    )
-    east.sm.create_notebook_instance(
-        NotebookInstanceName="churn-legacy-notebook",
-        InstanceType="ml.t2.medium",
-        RoleArn=role_arn(SANDBOX_ROLE),
+    _notebook(
+        east,
+        "churn-legacy-notebook",
+        SANDBOX_ROLE,
+        "ml.t2.medium",
+        ("churn-legacy-setup", "OnCreate", CHURN_SETUP),
         KmsKeyId="alias/aws/ebs",
         PlatformIdentifier="notebook-al2-v2",
-        LifecycleConfigName="churn-legacy-setup",
     )
     _domain(east, "acme-fraud-studio", FRAUD_ROLE, AppNetworkAccessType="VpcOnly", KmsKeyId=east.key_arn)
     _domain(estate.west, "acme-recs-studio", RECS_ROLE)
