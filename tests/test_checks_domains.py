@@ -51,17 +51,28 @@ def test_studio_domain_not_cmk(aws: boto3.Session) -> None:
     }
 
 
-def test_refused_domain_calls_are_errors_for_their_scope(aws: boto3.Session) -> None:
+def test_a_domain_that_cannot_be_described_is_an_error_for_that_domain_only(aws: boto3.Session) -> None:
     _domain(aws, "readable", AppNetworkAccessType="VpcOnly")
     _domain(aws, "denied", AppNetworkAccessType="VpcOnly")
     refuse(aws, "sagemaker", "DescribeDomain", only_for='"d-denied"')
 
-    described = scan(aws, ["SM-DOMAIN-001"])
-    refuse(aws, "sagemaker", "ListDomains")
-    unlisted = scan(aws, ["SM-DOMAIN-001"])
+    report = scan(aws, ["SM-DOMAIN-001"])
 
     # A domain that could not be described is known by its id (and ARN) only.
-    assert verdicts(described, "SM-DOMAIN-001") == {"readable": Status.PASS, "d-denied": Status.ERROR}
-    [finding] = unlisted.findings
-    assert (finding.status, finding.resource_name) == (Status.ERROR, "all Studio domains")
-    assert "ListDomains" in finding.status_detail
+    assert verdicts(report, "SM-DOMAIN-001") == {"readable": Status.PASS, "d-denied": Status.ERROR}
+    error = next(f for f in report.findings if f.status is Status.ERROR)
+    assert error.resource_arn == "arn:aws:sagemaker:us-east-1:123456789012:domain/d-denied"
+    assert "DescribeDomain" in error.status_detail
+
+
+def test_refused_domain_list_is_an_error_for_all_domains(aws: boto3.Session) -> None:
+    _domain(aws, "unseen", AppNetworkAccessType="VpcOnly")
+    refuse(aws, "sagemaker", "ListDomains")
+
+    report = scan(aws, ["SM-DOMAIN-001", "SM-DOMAIN-002"])
+
+    assert {(f.check_id, f.status, f.resource_name) for f in report.findings} == {
+        ("SM-DOMAIN-001", Status.ERROR, "all Studio domains"),
+        ("SM-DOMAIN-002", Status.ERROR, "all Studio domains"),
+    }
+    assert all("ListDomains" in f.status_detail for f in report.findings)

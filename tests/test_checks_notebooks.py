@@ -18,7 +18,7 @@ def _notebook(session: boto3.Session, name: str, **settings: object) -> None:
     )
 
 
-def test_direct_internet_access(aws: boto3.Session) -> None:
+def test_direct_internet_access_and_vpc(aws: boto3.Session) -> None:
     ec2 = aws.client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
@@ -26,13 +26,14 @@ def test_direct_internet_access(aws: boto3.Session) -> None:
     _notebook(aws, "fail-explicit", DirectInternetAccess="Enabled")
     _notebook(aws, "fail-default")
 
-    report = scan(aws, ["SM-NOTEBOOK-001"])
+    report = scan(aws, ["SM-NOTEBOOK-001", "notebook-outside-vpc"])
 
-    assert verdicts(report, "SM-NOTEBOOK-001") == {
-        "pass-private": Status.PASS,
-        "fail-explicit": Status.FAIL,
-        "fail-default": Status.FAIL,
-    }
+    expected = {"pass-private": Status.PASS, "fail-explicit": Status.FAIL, "fail-default": Status.FAIL}
+    assert verdicts(report, "SM-NOTEBOOK-001") == expected
+    assert verdicts(report, "SM-NOTEBOOK-002") == expected
+    outside = [f.status_detail for f in report.findings if f.check_id == "SM-NOTEBOOK-002"]
+    assert f"runs in subnet {subnet} with security groups sg-1" in outside
+    assert "no SubnetId: the notebook runs in a network that SageMaker manages, not in your VPC" in outside
 
 
 def _omit_from_description(session: boto3.Session, field: str, notebook: str) -> None:
@@ -64,9 +65,14 @@ def test_root_access(aws: boto3.Session) -> None:
 
 
 def _lifecycle_config(session: boto3.Session, name: str, on_start: str = "", on_create: str = "") -> None:
-    scripts = {key: [{"Content": base64.b64encode(text.encode()).decode()}] for key, text in (("OnStart", on_start), ("OnCreate", on_create)) if text}
-    session.client("sagemaker").create_notebook_instance_lifecycle_config(NotebookInstanceLifecycleConfigName=name, **scripts)
+    hooks = (("OnStart", on_start), ("OnCreate", on_create))
+    scripts = {hook: [{"Content": base64.b64encode(text.encode()).decode()}] for hook, text in hooks if text}
+    session.client("sagemaker").create_notebook_instance_lifecycle_config(
+        NotebookInstanceLifecycleConfigName=name, **scripts
+    )
 
+
+AWS_KEY = "AKIA" + "IOSFODNN7EXAMPLE"
 
 AUTO_STOP = """#!/bin/bash
 set -e
@@ -76,26 +82,18 @@ wget -O /home/ec2-user/autostop.py https://raw.githubusercontent.com/aws-samples
 """
 
 
-def test_notebook_outside_vpc(aws: boto3.Session) -> None:
-    _notebook(aws, "pass-in-subnet", SubnetId="subnet-0a1b2c3d", SecurityGroupIds=["sg-0a1b2c3d"])
-    _notebook(aws, "fail-no-subnet")
-
-    report = scan(aws, ["SM-NOTEBOOK-002"])
-
-    assert verdicts(report, "SM-NOTEBOOK-002") == {"pass-in-subnet": Status.PASS, "fail-no-subnet": Status.FAIL}
-    assert "subnet-0a1b2c3d with security groups sg-0a1b2c3d" in _detail(report, "pass-in-subnet")
-
-
 def test_notebook_volume_not_cmk(aws: boto3.Session) -> None:
     kms = aws.client("kms")
     key = kms.create_key()["KeyMetadata"]["Arn"]
     kms.create_alias(AliasName="alias/ml-notebooks", TargetKeyId=key)
     _notebook(aws, "pass-cmk", KmsKeyId=key)
     _notebook(aws, "pass-cmk-alias", KmsKeyId="alias/ml-notebooks")
-    _notebook(aws, "pass-other-account", KmsKeyId="arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+    foreign_key = "arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    _notebook(aws, "pass-other-account", KmsKeyId=foreign_key)
     _notebook(aws, "fail-no-key")
     _notebook(aws, "fail-aws-managed", KmsKeyId="alias/aws/ebs")
-    _notebook(aws, "fail-deleted-key", KmsKeyId=f"arn:aws:kms:us-east-1:{ACCOUNT_ID}:key/0000aaaa-00aa-00aa-00aa-000000aaaaaa")
+    deleted_key = f"arn:aws:kms:us-east-1:{ACCOUNT_ID}:key/0000aaaa-00aa-00aa-00aa-000000aaaaaa"
+    _notebook(aws, "fail-deleted-key", KmsKeyId=deleted_key)
 
     report = scan(aws, ["notebook-volume-not-cmk"])
 
@@ -119,7 +117,9 @@ def test_notebook_unsupported_platform(aws: boto3.Session) -> None:
     _omit_from_description(aws, "PlatformIdentifier", "pass-unreported")
 
     default = scan(aws, ["SM-NOTEBOOK-005"])
-    allowing_al2 = scan(aws, ["SM-NOTEBOOK-005"], settings={"SM-NOTEBOOK-005": {"allowed_platforms": ("notebook-al2-v2",)}})
+    allowing_al2 = scan(
+        aws, ["SM-NOTEBOOK-005"], settings={"SM-NOTEBOOK-005": {"allowed_platforms": ("notebook-al2-v2",)}}
+    )
 
     assert verdicts(default, "SM-NOTEBOOK-005") == {
         "pass-al2023": Status.PASS,
@@ -173,15 +173,13 @@ def test_lifecycle_script_secrets_are_reported_by_line_and_kind_and_never_stored
     _lifecycle_config(
         aws,
         "pass-clean",
-        on_start="#!/bin/bash\nexport DB_PASSWORD=$(aws secretsmanager get-secret-value --secret-id db --query SecretString)\n",
+        on_start="#!/bin/bash\n"
+        "export DB_PASSWORD=$(aws secretsmanager get-secret-value --secret-id db --query SecretString)\n",
     )
-    _lifecycle_config(
-        aws,
-        "fail-secrets",
-        on_create="#!/bin/bash\nexport AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n",
-        on_start="#!/bin/bash\ncd /home/ec2-user\nDB_PASSWORD=hunter2hunter2\n",
-    )
-    _lifecycle_config(aws, "na-unused", on_start="TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n")
+    leaky_script = f"#!/bin/bash\nexport AWS_ACCESS_KEY_ID={AWS_KEY}\n"
+    password_script = "#!/bin/bash\ncd /home/ec2-user\nDB_PASSWORD=hunter2hunter2\n"
+    _lifecycle_config(aws, "fail-secrets", on_create=leaky_script, on_start=password_script)
+    _lifecycle_config(aws, "na-unused", on_start="TOKEN=ghp_" + "abcdefghijklmnopqrstuvwxyz0123456789\n")
     _notebook(aws, "clean", LifecycleConfigName="pass-clean")
     _notebook(aws, "leaky", LifecycleConfigName="fail-secrets")
     _notebook(aws, "leaky-too", LifecycleConfigName="fail-secrets")
@@ -194,8 +192,8 @@ def test_lifecycle_script_secrets_are_reported_by_line_and_kind_and_never_stored
                              "OnStart line 3: secret-named-variable")
     assert "(used by leaky, leaky-too)" in detail
     everything = result.report.model_dump_json() + result.inventory.to_snapshot("test").model_dump_json()
-    assert "AKIAIOSFODNN7EXAMPLE" not in everything and "hunter2" not in everything
-    assert "QUtJQUlPU0ZPRE5ON0VYQU1QTEU" not in everything  # nor the base64 of the key
+    assert AWS_KEY not in everything and "hunter2" not in everything
+    assert base64.b64encode(leaky_script.encode()).decode() not in everything
 
 
 def test_refused_lifecycle_config_is_an_error_for_its_users_only(aws: boto3.Session) -> None:
