@@ -64,7 +64,9 @@ def _placements(resource: Endpoint | NotebookInstance | TrainingJob, ctx: CheckC
     ),
     references=(ml_lens("MLSUS-12"), ml_lens("MLPER-05"), ml_lens("MLCOST-09")),
 )
-def previous_generation_instance(resource: Endpoint | NotebookInstance | TrainingJob, ctx: CheckContext) -> Outcome | None:
+def previous_generation_instance(
+    resource: Endpoint | NotebookInstance | TrainingJob, ctx: CheckContext
+) -> Outcome | None:
     placements = _placements(resource, ctx)
     if not placements:
         return None

@@ -49,15 +49,18 @@ def _lifecycle_configs(ctx: CollectContext) -> Iterator[NotebookLifecycleConfig]
     def describe(name: str) -> NotebookLifecycleConfig:
         d = ctx.call("describe_notebook_instance_lifecycle_config", NotebookInstanceLifecycleConfigName=name) or {}
         scripts = list(_scripts(d))
+        prefix = f"arn:{ctx.partition}:sagemaker:{ctx.region}:{ctx.account_id}"
+        arn = f"{prefix}:notebook-instance-lifecycle-config/{name.lower()}"
         return NotebookLifecycleConfig(
-            arn=d.get("NotebookInstanceLifecycleConfigArn")
-            or f"arn:{ctx.partition}:sagemaker:{ctx.region}:{ctx.account_id}:notebook-instance-lifecycle-config/{name.lower()}",
+            arn=d.get("NotebookInstanceLifecycleConfigArn") or arn,
             name=d.get("NotebookInstanceLifecycleConfigName") or name,
             account_id=ctx.account_id,
             region=ctx.region,
             used_by=tuple(sorted(users[name])),
             secrets=tuple(
-                ScriptSecret(script=script, line=hit.line, kind=hit.kind) for script, text in scripts for hit in scan_text(text)
+                ScriptSecret(script=script, line=hit.line, kind=hit.kind)
+                for script, text in scripts
+                for hit in scan_text(text)
             ),
             stops_when_idle=any(script == "OnStart" and _AUTO_STOP.search(text) for script, text in scripts),
             creation_time=d.get("CreationTime"),
