@@ -8,7 +8,11 @@ from mlaudit.sdk.helpers import endpoint_config_of, instance_family, names
 
 DEFAULT_SUCCESSORS = ("t2=t3", "m4=m7i", "c4=c7i", "p2=g6", "p3=p4d", "p3dn=p4d")
 """Previous-generation families offered by SageMaker, each with a current family offered for notebooks, training
-and hosting alike (except ml.t3, which hosting does not offer)."""
+and hosting alike, except ml.t3, which hosting does not offer."""
+
+DEFAULT_HOSTING_SUCCESSORS = ("t2=m7i",)
+"""Where endpoints need another suggestion: hosting offers no ml.t3, and ml.m7i.large is the nearest current size
+to an ml.t2.medium or ml.t2.large (serverless inference being the other way for small endpoints)."""
 
 
 def successors(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -45,14 +49,18 @@ def _placements(resource: Endpoint | NotebookInstance | TrainingJob, ctx: CheckC
         "successors": Setting(
             default=DEFAULT_SUCCESSORS,
             description="previous-generation families and the current family to suggest for each, as previous=current",
-        )
+        ),
+        "hosting_successors": Setting(
+            default=DEFAULT_HOSTING_SUCCESSORS,
+            description="suggestions for endpoint variants that replace those of `successors` (hosting offers no ml.t3)",
+        ),
     },
     rationale="""Previous-generation instances (ml.t2, ml.m4, ml.c4, ml.p2, ml.p3) do less work per watt and per
     dollar than their current counterparts, and their GPUs lack the tensor cores and memory that current frameworks
     expect, so the same model trains or serves slower at a higher cost and footprint. Judged: endpoints in service (each
     instance-based variant of their config), notebook instances whatever their status (the type they run on when
     started) and training jobs in the lookback window; the finding names the suggested current family, from a
-    setting.""",
+    setting, with its own suggestions for endpoints where hosting does not offer a family (ml.t3).""",
     remediation=Remediation(
         text="Move to the suggested current family after a quick benchmark: update a stopped notebook's instance type; "
         "deploy a new endpoint config on the current family and update the endpoint (a blue/green deployment; "
@@ -71,6 +79,8 @@ def previous_generation_instance(
     if not placements:
         return None
     current = successors(ctx.setting("successors"))
+    if isinstance(resource, Endpoint):
+        current |= successors(ctx.setting("hosting_successors"))
     previous = [
         f"{what} runs on {instance_type} (suggested current family: ml.{current[instance_family(instance_type)]})"
         for what, instance_type in placements

@@ -25,6 +25,7 @@ def test_previous_generation_instance(aws: boto3.Session) -> None:
     create_model(aws, "m")
     create_endpoint(aws, "pass-m5-endpoint", "m", instance_type="ml.m5.xlarge")
     create_endpoint(aws, "fail-m4-endpoint", "m", instance_type="ml.m4.xlarge")
+    create_endpoint(aws, "fail-t2-endpoint", "m", instance_type="ml.t2.medium")
     create_endpoint(aws, "na-serverless", "m", instance_type=None)
     sagemaker = aws.client("sagemaker")
     for name, instance_type in (("pass-t3-notebook", "ml.t3.medium"), ("fail-t2-notebook", "ml.t2.medium")):
@@ -38,6 +39,7 @@ def test_previous_generation_instance(aws: boto3.Session) -> None:
     assert verdicts(default, "SM-INSTANCE-001") == {
         "pass-m5-endpoint": Status.PASS,
         "fail-m4-endpoint": Status.FAIL,
+        "fail-t2-endpoint": Status.FAIL,
         "pass-t3-notebook": Status.PASS,
         "fail-t2-notebook": Status.FAIL,
         "pass-g5-job": Status.PASS,
@@ -47,6 +49,8 @@ def test_previous_generation_instance(aws: boto3.Session) -> None:
     assert details["fail-m4-endpoint"] == (
         "previous-generation family: variant AllTraffic runs on ml.m4.xlarge (suggested current family: ml.m7i)"
     )
+    # Hosting offers no ml.t3: an endpoint on ml.t2 is pointed elsewhere than a notebook on ml.t2.
+    assert "variant AllTraffic runs on ml.t2.medium (suggested current family: ml.m7i)" in details["fail-t2-endpoint"]
     assert "the notebook runs on ml.t2.medium (suggested current family: ml.t3)" in details["fail-t2-notebook"]
     assert "the training job runs on ml.p3.2xlarge (suggested current family: ml.p4d)" in details["fail-p3-job"]
     customised_verdicts = verdicts(customised, "SM-INSTANCE-001")
