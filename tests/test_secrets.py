@@ -56,3 +56,15 @@ def test_script_hits_carry_line_and_kind_only() -> None:
         SecretHit(5, "secret-named-variable"),
         SecretHit(7, "private-key"),
     ]
+
+
+def test_aws_configure_set_is_read_like_an_assignment() -> None:
+    script = "\n".join(
+        [
+            "aws configure set region eu-west-1",
+            f"aws configure set aws_secret_access_key {AWS_SECRET}",
+            "aws configure set aws_session_token $(cat /tmp/token)",
+            "git config --global credential.helper store",
+        ]
+    )
+    assert scan_text(script) == [SecretHit(2, "secret-named-variable")]

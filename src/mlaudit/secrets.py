@@ -27,6 +27,8 @@ _SECRET_NAME = re.compile(
 _ASSIGNMENT = re.compile(
     r"""(?:--(?P<flag>[A-Za-z][\w-]*)[=\s]+|(?P<name>[A-Za-z_][\w.-]*)\s*[=:]\s*)["']?(?P<value>[^\s"'#;]{4,})"""
 )
+# `aws configure set aws_secret_access_key value`: how lifecycle scripts commonly store credentials.
+_CONFIGURE_SET = re.compile(r"""\bconfigure\s+set\s+(?P<name>[A-Za-z_][\w.-]*)\s+["']?(?P<value>[^\s"'#;]{4,})""")
 _AWS_SECRET_KEY = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])")
 _PLACEHOLDER = re.compile(r"^(\$|\{\{|<|%|\*+$|x+$|changeme$|none$|null$|true$|false$|example)", re.I)
 
@@ -71,8 +73,8 @@ def scan_text(text: str) -> list[SecretHit]:
     for number, line in enumerate(text.splitlines(), start=1):
         kind = value_kind(line)
         if kind is None:
-            for match in _ASSIGNMENT.finditer(line):
-                kind = variable_kind(match.group("flag") or match.group("name"), match.group("value"))
+            for match in (*_ASSIGNMENT.finditer(line), *_CONFIGURE_SET.finditer(line)):
+                kind = variable_kind(match.groupdict().get("flag") or match.group("name"), match.group("value"))
                 if kind:
                     break
         if kind:

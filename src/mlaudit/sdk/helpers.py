@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mlaudit.inventory import ConfigVariant, Endpoint, EndpointConfig, Model
+from mlaudit.inventory import ConfigVariant, Endpoint, EndpointConfig, KmsKey, Model, Record
 from mlaudit.sdk.context import CheckContext, DataUnavailable
 from mlaudit.sdk.outcome import Outcome, failed, passed
 
@@ -80,3 +80,26 @@ def short_arn(arn: str) -> str:
     """The resource part of an ARN (`model/churn-2019`), which is what people recognise in a sentence."""
     parts = arn.split(":", 5)
     return parts[5] if len(parts) == 6 and parts[5] else arn
+
+
+# -- KMS keys (notebook volumes, Studio domains) ------------------------------------------------------------
+
+
+def customer_managed_key(record: Record, key_id: str | None, ctx: CheckContext, protects: str) -> Outcome:
+    """PASS when `key_id` (as the record gives it) is a customer managed KMS key; FAIL when there is none, it is
+    AWS managed, or it no longer exists. A key of another account passes: AWS managed keys cannot be used across
+    accounts. Needs `KmsKey` in the check's `uses`."""
+    reference = record.kms_key_ref(key_id)
+    if reference is None:
+        return failed(f"no KmsKeyId: {protects} is encrypted with a key that AWS manages, not you")
+    arn = reference.target.split(":")
+    owner = arn[4] if len(arn) > 5 else record.account_id
+    if owner != record.account_id:
+        return passed(f"{protects} is encrypted with {key_id}, a key of account {owner} (necessarily customer managed)")
+    key = ctx.get(KmsKey, reference.target)
+    if key is None:
+        return failed(f"{protects} names the KMS key {key_id}, which does not exist")
+    if not key.customer_managed:
+        return failed(f"{protects} is encrypted with {key_id}, an AWS managed key (KeyManager {key.key_manager})")
+    return passed(f"{protects} is encrypted with the customer managed key {key_id}")
+
