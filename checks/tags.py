@@ -6,7 +6,19 @@ from mlaudit.inventory import Endpoint, Model, ModelPackageGroup, NotebookInstan
 from mlaudit.inventory.sagemaker_features import FeatureGroup
 from mlaudit.inventory.sagemaker_pipelines import Pipeline
 from mlaudit.inventory.tags import ResourceTags
-from mlaudit.sdk import CheckContext, Outcome, Pillar, Remediation, Setting, Severity, check, failed, ml_lens, passed
+from mlaudit.sdk import (
+    CheckContext,
+    Outcome,
+    Pillar,
+    Remediation,
+    Setting,
+    Severity,
+    check,
+    config_rule,
+    failed,
+    ml_lens,
+    passed,
+)
 
 AWS_RESERVED_PREFIX = "aws:"
 
@@ -34,7 +46,12 @@ AWS_RESERVED_PREFIX = "aws:"
         "--tags Key=owner,Value=<team> Key=cost-center,Value=<cost-center> Key=environment,Value=<environment>",
         url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AddTags.html",
     ),
-    references=(ml_lens("MLOE-04"), ml_lens("MLCOST-20"), ml_lens("MLCOST-27")),
+    references=(
+        ml_lens("MLOE-04"),
+        ml_lens("MLCOST-20"),
+        ml_lens("MLCOST-27"),
+        config_rule("sagemaker-feature-group-tagged"),
+    ),
 )
 def ml_resource_missing_owner_tags(record: Record, ctx: CheckContext) -> Outcome | None:
     tags = ctx.require(ResourceTags, record.arn).tags

@@ -25,7 +25,6 @@ def _feature_group(ctx: CollectContext, d: dict[str, Any]) -> FeatureGroup:
         online_storage_type=online.get("StorageType"),
         online_kms_key_id=(online.get("SecurityConfig") or {}).get("KmsKeyId"),
         role_arn=d.get("RoleArn"),
-        creation_time=d.get("CreationTime"),
     )
 
 

@@ -52,7 +52,6 @@ def _definition_builder(record_type: type[MonitoringJobDefinition]) -> Callable[
             ),
             output_kms_key_id=output.get("KmsKeyId"),
             volume_kms_key_id=(resources.get("ClusterConfig") or {}).get("VolumeKmsKeyId"),
-            creation_time=d.get("CreationTime"),
         )
 
     return build

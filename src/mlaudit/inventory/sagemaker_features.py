@@ -3,7 +3,6 @@ from and serve with."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar, Iterator
 
 from mlaudit.inventory.base import Record, RefKind, Reference
@@ -27,7 +26,6 @@ class FeatureGroup(Record):
     """Standard (the AWS default when absent), Standard_V2 or InMemory."""
     online_kms_key_id: str | None = None
     role_arn: str | None = None
-    creation_time: datetime | None = None
 
     def references(self) -> Iterator[Reference]:
         yield from _role_ref(self.role_arn)

@@ -38,7 +38,6 @@ class MonitoringJobDefinition(Record):
     output_s3_uris: tuple[str, ...] = ()
     output_kms_key_id: str | None = None
     volume_kms_key_id: str | None = None
-    creation_time: datetime | None = None
 
     def references(self) -> Iterator[Reference]:
         yield from _role_ref(self.role_arn)
