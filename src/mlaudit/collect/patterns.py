@@ -51,3 +51,21 @@ class ListOnly:
         params = self.list_params(ctx) if self.list_params else {}
         for item in ctx.paginate(self.list_method, self.list_key, **params):
             yield self.build(ctx, item)
+
+
+@dataclass(frozen=True)
+class ForEachRecord:
+    """One describe per record of the parts this collector depends on (an aspect, such as a resource's tags),
+    concurrently; a failed call is recorded against that record only."""
+
+    parts: tuple[type[Record], ...]
+    describe: Callable[[CollectContext, Record], Record]
+
+    def __call__(self, ctx: CollectContext) -> Iterator[Record]:
+        records = [record for part in self.parts for record in ctx.dependency(part)]
+        return ctx.fan_out(records, lambda record: self.describe(ctx, record), identify=lambda r: (r.name, r.arn))
+
+
+def same_identity(record: Record) -> dict[str, str]:
+    """The identity fields of an aspect's record: those of the record it describes."""
+    return {"arn": record.arn, "name": record.name, "account_id": record.account_id, "region": record.region}

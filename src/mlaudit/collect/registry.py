@@ -4,12 +4,39 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from mlaudit.collect import autoscaling, iam, kms, s3, sagemaker, sagemaker_notebooks, sagemaker_studio, scopes
+from mlaudit.collect import (
+    autoscaling,
+    iam,
+    kms,
+    s3,
+    sagemaker,
+    sagemaker_features,
+    sagemaker_monitoring,
+    sagemaker_notebooks,
+    sagemaker_pipelines,
+    sagemaker_studio,
+    scopes,
+    tags,
+)
 from mlaudit.collect.spec import PartCollector
 from mlaudit.inventory import RECORD_TYPES, Record
 
 COLLECTORS: dict[type[Record], PartCollector] = {
-    c.record: c for module in (scopes, sagemaker, s3, iam, kms, autoscaling, sagemaker_notebooks, sagemaker_studio)
+    c.record: c
+    for module in (
+        scopes,
+        sagemaker,
+        s3,
+        iam,
+        kms,
+        autoscaling,
+        sagemaker_notebooks,
+        sagemaker_studio,
+        sagemaker_monitoring,
+        sagemaker_features,
+        sagemaker_pipelines,
+        tags,
+    )
     for c in module.COLLECTORS
 }
 

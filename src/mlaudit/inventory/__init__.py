@@ -31,9 +31,29 @@ from mlaudit.inventory.store import (
 )
 
 from mlaudit.inventory import autoscaling, iam, kms, s3, sagemaker, scopes  # noqa: E402 - the modules, for their RECORDS
-from mlaudit.inventory import sagemaker_notebooks, sagemaker_studio  # noqa: E402
+from mlaudit.inventory import (  # noqa: E402
+    sagemaker_features,
+    sagemaker_monitoring,
+    sagemaker_notebooks,
+    sagemaker_pipelines,
+    sagemaker_studio,
+    tags,
+)
 
-_MODULES = (scopes, sagemaker, s3, iam, kms, autoscaling, sagemaker_notebooks, sagemaker_studio)
+_MODULES = (
+    scopes,
+    sagemaker,
+    s3,
+    iam,
+    kms,
+    autoscaling,
+    sagemaker_notebooks,
+    sagemaker_studio,
+    sagemaker_monitoring,
+    sagemaker_features,
+    sagemaker_pipelines,
+    tags,
+)
 RECORD_TYPES: tuple[type[Record], ...] = tuple(record for module in _MODULES for record in module.RECORDS)
 """Every part an inventory can hold (each module lists its own in `RECORDS`); snapshots are read back through it."""
 

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import boto3
 
-from mlaudit.demo.estate import foundation, notebooks
+from mlaudit.demo.estate import foundation, lifecycle, notebooks
 from mlaudit.demo.estate.base import Estate, Region
 
-AREAS = (foundation, notebooks)
+AREAS = (
+    foundation,
+    notebooks,
+    lifecycle,
+)
 
 
 def seed(session: boto3.Session, endpoint_url: str) -> Estate:

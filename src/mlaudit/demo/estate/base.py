@@ -8,6 +8,7 @@ from typing import Any
 
 import boto3
 
+from mlaudit.demo.estate.lifecycle_requests import inline_schedule_config
 from mlaudit.demo.server import DEMO_ACCOUNT_ID
 
 ECR = f"{DEMO_ACCOUNT_ID}.dkr.ecr.{{region}}.amazonaws.com"
@@ -125,24 +126,8 @@ class Region:
         self.sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
 
     def monitor(self, name: str, endpoint: str, kind: str, role: str, output_uri: str, stopped: bool = False) -> None:
-        self.sm.create_monitoring_schedule(
-            MonitoringScheduleName=name,
-            MonitoringScheduleConfig={
-                "MonitoringType": kind,
-                "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
-                "MonitoringJobDefinition": {
-                    "MonitoringInputs": [{"EndpointInput": {"EndpointName": endpoint, "LocalPath": "/opt/ml/processing/input"}}],
-                    "MonitoringOutputConfig": {
-                        "MonitoringOutputs": [{"S3Output": {"S3Uri": output_uri, "LocalPath": "/opt/ml/processing/output"}}]
-                    },
-                    "MonitoringResources": {
-                        "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 20}
-                    },
-                    "MonitoringAppSpecification": {"ImageUri": self.image("model-monitor:latest")},
-                    "RoleArn": role_arn(role),
-                },
-            },
-        )
+        config = inline_schedule_config(kind, endpoint, role_arn(role), self.image("model-monitor:latest"), output_uri)
+        self.sm.create_monitoring_schedule(MonitoringScheduleName=name, MonitoringScheduleConfig=config)
         if stopped:
             self.sm.stop_monitoring_schedule(MonitoringScheduleName=name)
 

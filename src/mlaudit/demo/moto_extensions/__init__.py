@@ -12,9 +12,21 @@ Where moto implements an operation but drops a field mlaudit reads, a module may
 
 from __future__ import annotations
 
-from mlaudit.demo.moto_extensions import kms_managed_keys, sagemaker_monitoring, sagemaker_notebooks
+from mlaudit.demo.moto_extensions import (
+    kms_managed_keys,
+    sagemaker_features,
+    sagemaker_monitoring,
+    sagemaker_notebooks,
+    sagemaker_pipelines,
+)
 
-EXTENSIONS = (sagemaker_monitoring, sagemaker_notebooks, kms_managed_keys)
+EXTENSIONS = (
+    sagemaker_monitoring,
+    sagemaker_notebooks,
+    kms_managed_keys,
+    sagemaker_features,
+    sagemaker_pipelines,
+)
 
 
 def install() -> None:

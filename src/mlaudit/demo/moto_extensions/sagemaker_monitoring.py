@@ -1,12 +1,20 @@
-"""SageMaker monitoring schedules (create, list, describe, stop), which moto does not implement."""
+"""SageMaker monitoring schedules (create, list, describe, stop), which moto does not implement.
+
+moto runs no monitoring job, so a schedule never has an execution of its own. `record_monitoring_execution` sets
+what SageMaker's scheduler would report after running one (`LastMonitoringExecutionSummary`), for the demo and the
+tests; it reaches the backend directly, so it needs moto in this process (`mock_aws` or the demo's
+`ThreadedMotoServer`).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
 
+from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.responses import ActionResult
 from moto.sagemaker.exceptions import ValidationError
+from moto.sagemaker.models import SageMakerModelBackend, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
 RESPONSE_CLASS = SageMakerResponse
@@ -14,9 +22,8 @@ RESPONSE_CLASS = SageMakerResponse
 _SCHEDULES = "_mlaudit_monitoring_schedules"
 
 
-def _schedules(response: SageMakerResponse) -> dict[str, dict[str, Any]]:
+def _schedules(backend: SageMakerModelBackend) -> dict[str, dict[str, Any]]:
     """Schedules live on the region's SageMaker backend, so moto's reset clears them too."""
-    backend = response.sagemaker_backend
     if not hasattr(backend, _SCHEDULES):
         setattr(backend, _SCHEDULES, {})
     return getattr(backend, _SCHEDULES)
@@ -36,7 +43,7 @@ def create_monitoring_schedule(self: SageMakerResponse) -> ActionResult:
     config = self._get_param("MonitoringScheduleConfig") or {}
     arn = f"arn:aws:sagemaker:{self.region}:{self.current_account}:monitoring-schedule/{name.lower()}"
     now = datetime.now(timezone.utc)
-    _schedules(self)[name] = {
+    _schedules(self.sagemaker_backend)[name] = {
         "MonitoringScheduleArn": arn,
         "MonitoringScheduleName": name,
         "MonitoringScheduleStatus": "Scheduled",
@@ -44,6 +51,7 @@ def create_monitoring_schedule(self: SageMakerResponse) -> ActionResult:
         "CreationTime": now,
         "LastModifiedTime": now,
         "MonitoringScheduleConfig": config,
+        "MonitoringJobDefinitionName": config.get("MonitoringJobDefinitionName"),
         "EndpointName": _endpoint_of(config) or self._get_param("EndpointName"),
     }
     return ActionResult({"MonitoringScheduleArn": arn})
@@ -51,7 +59,7 @@ def create_monitoring_schedule(self: SageMakerResponse) -> ActionResult:
 
 def _summary(schedule: dict[str, Any]) -> dict[str, Any]:
     keys = ("MonitoringScheduleName", "MonitoringScheduleArn", "CreationTime", "LastModifiedTime",
-            "MonitoringScheduleStatus", "EndpointName", "MonitoringType")
+            "MonitoringScheduleStatus", "EndpointName", "MonitoringJobDefinitionName", "MonitoringType")
     return {k: schedule[k] for k in keys if schedule.get(k) is not None}
 
 
@@ -60,7 +68,7 @@ def list_monitoring_schedules(self: SageMakerResponse) -> ActionResult:
     status = self._get_param("StatusEquals")
     summaries = [
         _summary(s)
-        for s in _schedules(self).values()
+        for s in _schedules(self.sagemaker_backend).values()
         if (endpoint is None or s.get("EndpointName") == endpoint) and (status is None or s["MonitoringScheduleStatus"] == status)
     ]
     return ActionResult({"MonitoringScheduleSummaries": summaries})
@@ -68,13 +76,14 @@ def list_monitoring_schedules(self: SageMakerResponse) -> ActionResult:
 
 def _get(self: SageMakerResponse) -> dict[str, Any]:
     name = self._get_param("MonitoringScheduleName")
-    schedule = _schedules(self).get(name)
+    schedule = _schedules(self.sagemaker_backend).get(name)
     if schedule is None:
         raise ValidationError(message=f"Monitoring schedule {name} does not exist")
     return schedule
 
 
 def describe_monitoring_schedule(self: SageMakerResponse) -> ActionResult:
+    """As AWS: the schedule with its full config and, once a job has run, `LastMonitoringExecutionSummary`."""
     return ActionResult({k: v for k, v in _get(self).items() if v is not None})
 
 
@@ -83,10 +92,37 @@ def stop_monitoring_schedule(self: SageMakerResponse) -> ActionResult:
     return ActionResult({})
 
 
+def record_monitoring_execution(
+    region: str,
+    schedule_name: str,
+    status: str,
+    failure_reason: str | None = None,
+    account_id: str = DEFAULT_ACCOUNT_ID,
+) -> None:
+    """Record that the schedule's latest job ended with `status` (Completed, CompletedWithViolations, Failed...),
+    as SageMaker would after running it."""
+    schedule = _schedules(sagemaker_backends[account_id][region])[schedule_name]
+    now = datetime.now(timezone.utc)
+    schedule["LastMonitoringExecutionSummary"] = {
+        key: value
+        for key, value in {
+            "MonitoringScheduleName": schedule_name,
+            "ScheduledTime": now.replace(minute=0, second=0, microsecond=0),
+            "CreationTime": now,
+            "LastModifiedTime": now,
+            "MonitoringExecutionStatus": status,
+            "EndpointName": schedule.get("EndpointName"),
+            "FailureReason": failure_reason,
+            "MonitoringJobDefinitionName": schedule.get("MonitoringJobDefinitionName"),
+            "MonitoringType": schedule.get("MonitoringType"),
+        }.items()
+        if value is not None
+    }
+
+
 OPERATIONS = {
     "create_monitoring_schedule": create_monitoring_schedule,
     "list_monitoring_schedules": list_monitoring_schedules,
     "describe_monitoring_schedule": describe_monitoring_schedule,
     "stop_monitoring_schedule": stop_monitoring_schedule,
 }
-

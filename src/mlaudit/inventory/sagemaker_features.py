@@ -1,0 +1,36 @@
+"""Feature Store records: feature groups, whose offline store (S3) and online store hold the features models learn
+from and serve with."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Iterator
+
+from mlaudit.inventory.base import Record, RefKind, Reference
+from mlaudit.inventory.sagemaker import _kms_refs, _role_ref, _s3_refs
+
+
+class FeatureGroup(Record):
+    part: ClassVar[str] = "sagemaker.feature_group"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::FeatureGroup"
+    label: ClassVar[str] = "feature groups"
+    taggable: ClassVar[bool] = True
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.S3, RefKind.KMS_KEY})
+
+    status: str
+    offline_store: bool = False
+    offline_s3_uri: str | None = None
+    offline_kms_key_id: str | None = None
+    online_store: bool = False
+    online_storage_type: str | None = None
+    """Standard (the AWS default when absent), Standard_V2 or InMemory."""
+    online_kms_key_id: str | None = None
+    role_arn: str | None = None
+
+    def references(self) -> Iterator[Reference]:
+        yield from _role_ref(self.role_arn)
+        yield from _s3_refs(self.offline_s3_uri)
+        yield from _kms_refs(self, self.offline_kms_key_id, self.online_kms_key_id)
+
+
+RECORDS = (FeatureGroup,)

@@ -1,0 +1,111 @@
+"""Model Monitor records: the four kinds of monitoring job definition, and what a schedule's description adds to
+the schedule list (its inline job definition's network settings and its last execution)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Iterator
+
+from pydantic import BaseModel, ConfigDict
+
+from mlaudit.inventory.base import Record, RefKind, Reference
+from mlaudit.inventory.sagemaker import _kms_refs, _role_ref, _s3_refs
+
+
+class MonitoringNetwork(BaseModel):
+    """How a monitoring job's containers are networked: a job definition's `NetworkConfig` with its instance count."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    network_isolation: bool = False
+    inter_container_encryption: bool = False
+    instance_count: int | None = None
+
+
+class MonitoringJobDefinition(Record):
+    """A monitoring job definition. Each kind is its own part (AWS lists and describes them separately); checks
+    that judge them all name the four kinds."""
+
+    service: ClassVar[str] = "sagemaker"
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.S3, RefKind.KMS_KEY})
+    monitoring_type: ClassVar[str]
+    """DataQuality, ModelQuality, ModelBias or ModelExplainability: the word in the API's operation names."""
+
+    endpoint_name: str | None = None
+    """The endpoint whose traffic the job reads; None for a batch transform input."""
+    network: MonitoringNetwork = MonitoringNetwork()
+    role_arn: str | None = None
+    output_s3_uris: tuple[str, ...] = ()
+    output_kms_key_id: str | None = None
+    volume_kms_key_id: str | None = None
+
+    def references(self) -> Iterator[Reference]:
+        yield from _role_ref(self.role_arn)
+        yield from _s3_refs(*self.output_s3_uris)
+        yield from _kms_refs(self, self.output_kms_key_id, self.volume_kms_key_id)
+
+
+class DataQualityJobDefinition(MonitoringJobDefinition):
+    part: ClassVar[str] = "sagemaker.data_quality_job_definition"
+    resource_type: ClassVar[str] = "AWS::SageMaker::DataQualityJobDefinition"
+    label: ClassVar[str] = "data quality job definitions"
+    monitoring_type: ClassVar[str] = "DataQuality"
+
+
+class ModelQualityJobDefinition(MonitoringJobDefinition):
+    part: ClassVar[str] = "sagemaker.model_quality_job_definition"
+    resource_type: ClassVar[str] = "AWS::SageMaker::ModelQualityJobDefinition"
+    label: ClassVar[str] = "model quality job definitions"
+    monitoring_type: ClassVar[str] = "ModelQuality"
+
+
+class ModelBiasJobDefinition(MonitoringJobDefinition):
+    part: ClassVar[str] = "sagemaker.model_bias_job_definition"
+    resource_type: ClassVar[str] = "AWS::SageMaker::ModelBiasJobDefinition"
+    label: ClassVar[str] = "model bias job definitions"
+    monitoring_type: ClassVar[str] = "ModelBias"
+
+
+class ModelExplainabilityJobDefinition(MonitoringJobDefinition):
+    part: ClassVar[str] = "sagemaker.model_explainability_job_definition"
+    resource_type: ClassVar[str] = "AWS::SageMaker::ModelExplainabilityJobDefinition"
+    label: ClassVar[str] = "model explainability job definitions"
+    monitoring_type: ClassVar[str] = "ModelExplainability"
+
+
+JOB_DEFINITION_TYPES: tuple[type[MonitoringJobDefinition], ...] = (
+    DataQualityJobDefinition,
+    ModelQualityJobDefinition,
+    ModelBiasJobDefinition,
+    ModelExplainabilityJobDefinition,
+)
+
+
+class MonitoringExecution(BaseModel):
+    """The latest run of a monitoring schedule, as `LastMonitoringExecutionSummary` reports it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: str
+    """Pending, InProgress, Completed, CompletedWithViolations, Failed, Stopping or Stopped."""
+    scheduled_time: datetime | None = None
+    failure_reason: str | None = None
+
+
+class MonitoringScheduleDescription(Record):
+    """What DescribeMonitoringSchedule adds to a listed schedule (aspect of MonitoringSchedule, same ARN)."""
+
+    part: ClassVar[str] = "sagemaker.monitoring_schedule_description"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::MonitoringSchedule"
+    label: ClassVar[str] = "monitoring schedule descriptions"
+
+    inline_network: MonitoringNetwork | None = None
+    """The network settings of the schedule's inline job definition; None when it names a job definition."""
+    failure_reason: str | None = None
+    """Why the schedule itself is Failed."""
+    last_execution: MonitoringExecution | None = None
+    """None until a monitoring job has run."""
+
+
+RECORDS = (*JOB_DEFINITION_TYPES, MonitoringScheduleDescription)

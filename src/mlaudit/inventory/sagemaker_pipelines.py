@@ -1,0 +1,52 @@
+"""SageMaker Pipelines records: the pipelines of a region, and the newest executions of each."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Iterator
+
+from pydantic import BaseModel, ConfigDict
+
+from mlaudit.inventory.base import Record, RefKind, Reference
+from mlaudit.inventory.sagemaker import _role_ref
+
+
+class Pipeline(Record):
+    part: ClassVar[str] = "sagemaker.pipeline"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::Pipeline"
+    label: ClassVar[str] = "pipelines"
+    taggable: ClassVar[bool] = True
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE})
+
+    role_arn: str | None = None
+    creation_time: datetime | None = None
+
+    def references(self) -> Iterator[Reference]:
+        yield from _role_ref(self.role_arn)
+
+
+class PipelineExecution(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: str
+    """Executing, Stopping, Stopped, Failed, Succeeded or CompletedWithFailures."""
+    start_time: datetime | None = None
+    failure_reason: str | None = None
+
+
+class PipelineRecentExecutions(Record):
+    """A pipeline's newest executions, newest first (aspect of Pipeline, same ARN). Only a few are listed: the
+    history of a pipeline that runs hourly is never walked."""
+
+    part: ClassVar[str] = "sagemaker.pipeline_recent_executions"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::Pipeline"
+    label: ClassVar[str] = "recent pipeline executions"
+
+    listed_at: datetime
+    """When the executions were listed: staleness is judged from then, so a snapshot judges as it was scanned."""
+    executions: tuple[PipelineExecution, ...] = ()
+
+
+RECORDS = (Pipeline, PipelineRecentExecutions)

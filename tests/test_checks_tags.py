@@ -1,0 +1,79 @@
+"""SM-TAG-001 against tagged and untagged SageMaker resources of every taggable kind created in moto."""
+
+from __future__ import annotations
+
+import boto3
+
+from support import ROLE_ARN, create_endpoint, create_model, refuse, scan, verdicts
+from mlaudit.catalog import load_catalog
+from mlaudit.collect.tags import TAGGED_PARTS
+from mlaudit.demo.estate.lifecycle_requests import PIPELINE_DEFINITION, feature_group_request
+from mlaudit.taxonomy import Status
+
+OWNED = {"owner": "fraud-team", "cost-center": "cc-1", "environment": "prod"}
+
+
+def _tags(tags: dict[str, str]) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in tags.items()]
+
+
+def test_ml_resources_need_the_required_tags(aws: boto3.Session) -> None:
+    sagemaker = aws.client("sagemaker")
+    create_model(aws, "fail-model-without-cost-center")
+    create_endpoint(aws, "pass-endpoint", "fail-model-without-cost-center")
+    sagemaker.add_tags(ResourceArn=sagemaker.describe_endpoint(EndpointName="pass-endpoint")["EndpointArn"], Tags=_tags(OWNED))
+    sagemaker.add_tags(
+        ResourceArn=sagemaker.describe_model(ModelName="fail-model-without-cost-center")["ModelArn"],
+        Tags=_tags({"owner": "fraud-team", "environment": "prod"}),
+    )
+    sagemaker.create_notebook_instance(
+        NotebookInstanceName="pass-notebook-capitalised", InstanceType="ml.t3.medium", RoleArn=ROLE_ARN,
+        Tags=_tags({"Owner": "ds", "Cost-Center": "cc-2", "Environment": "dev"}),
+    )
+    sagemaker.create_model_package_group(
+        ModelPackageGroupName="fail-group-blank-owner", Tags=_tags({**OWNED, "owner": ""})
+    )
+    sagemaker.create_pipeline(
+        PipelineName="fail-pipeline-aws-tags-only", PipelineDefinition=PIPELINE_DEFINITION, RoleArn=ROLE_ARN,
+        Tags=_tags({"aws:cloudformation:stack-name": "ml", "aws:owner": "x"}),
+    )
+    sagemaker.create_feature_group(**feature_group_request("pass-feature-group", ROLE_ARN, online_storage="Standard", tags=OWNED))
+    sagemaker.create_domain(
+        DomainName="fail-domain-untagged", AuthMode="IAM", DefaultUserSettings={"ExecutionRole": ROLE_ARN},
+        VpcId="vpc-0a1b2c3d", SubnetIds=["subnet-0a1b2c3d"],
+    )
+
+    report = scan(aws, ["SM-TAG-001"])
+    relaxed = scan(aws, ["SM-TAG-001"], settings={"SM-TAG-001": {"required_tags": ("owner",)}})
+
+    assert verdicts(report, "SM-TAG-001") == {
+        "pass-endpoint": Status.PASS,
+        "pass-notebook-capitalised": Status.PASS,
+        "pass-feature-group": Status.PASS,
+        "fail-model-without-cost-center": Status.FAIL,
+        "fail-group-blank-owner": Status.FAIL,
+        "fail-pipeline-aws-tags-only": Status.FAIL,
+        "fail-domain-untagged": Status.FAIL,
+    }
+    details = {f.resource_name: f.status_detail for f in report.findings}
+    assert details["fail-model-without-cost-center"] == "missing tag(s): cost-center"
+    assert details["fail-group-blank-owner"] == "missing tag(s): owner"
+    assert details["fail-pipeline-aws-tags-only"] == "missing tag(s): owner, cost-center, environment"
+    assert verdicts(relaxed, "SM-TAG-001")["fail-model-without-cost-center"] is Status.PASS
+
+
+def test_every_taggable_part_is_judged() -> None:
+    """A record type that sets `taggable` gets its tags collected: SM-TAG-001 must judge it too."""
+    check = load_catalog(include_entry_points=False).find("SM-TAG-001")
+    assert check is not None and set(check.resources) == set(TAGGED_PARTS)
+
+
+def test_tags_that_cannot_be_listed_are_an_error_for_that_resource_alone(aws: boto3.Session) -> None:
+    create_model(aws, "readable")
+    create_model(aws, "hidden")
+    refuse(aws, "sagemaker", "ListTags", only_for="model/hidden")
+
+    report = scan(aws, ["SM-TAG-001"])
+
+    assert verdicts(report, "SM-TAG-001") == {"readable": Status.FAIL, "hidden": Status.ERROR}
+    assert "ListTags" in next(f.status_detail for f in report.findings if f.status is Status.ERROR)
