@@ -13,8 +13,9 @@ Where moto implements an operation but drops a field mlaudit reads, a module may
 from __future__ import annotations
 
 from mlaudit.demo.moto_extensions import sagemaker_monitoring
+from mlaudit.demo.moto_extensions import bedrock, bedrock_agent
 
-EXTENSIONS = (sagemaker_monitoring,)
+EXTENSIONS = (sagemaker_monitoring, bedrock, bedrock_agent)
 
 
 def install() -> None:
