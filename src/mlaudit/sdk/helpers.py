@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mlaudit.inventory import ConfigVariant, Endpoint, EndpointConfig, Model
+from mlaudit.inventory import ConfigVariant, Endpoint, EndpointConfig, KmsKey, Model, Record
 from mlaudit.sdk.context import CheckContext, DataUnavailable
 from mlaudit.sdk.outcome import Outcome, failed, passed
 
@@ -80,3 +80,28 @@ def short_arn(arn: str) -> str:
     """The resource part of an ARN (`model/churn-2019`), which is what people recognise in a sentence."""
     parts = arn.split(":", 5)
     return parts[5] if len(parts) == 6 and parts[5] else arn
+
+
+# -- Encryption with keys the account controls (added with the Bedrock and CloudWatch Logs checks) ---------------
+
+SSE_KMS_ALGORITHMS = frozenset({"aws:kms", "aws:kms:dsse"})
+"""S3 default-encryption algorithms that use a KMS key (SSE-KMS and dual-layer DSSE-KMS)."""
+
+
+def customer_managed_key(record: Record, key: str | None, ctx: CheckContext) -> Outcome:
+    """PASS when the key a record names (id, alias or ARN) is a customer managed KMS key; FAIL when it names none
+    (the service then uses a key AWS owns or manages), an AWS managed key, or a key that no longer exists. A key in
+    another account cannot be described from here; only customer managed keys can be used across accounts, so it
+    passes, saying so. Needs `KmsKey` in the check's `uses`."""
+    ref = record.kms_key_ref(key)
+    if ref is None:
+        return failed("no customer managed key is set, so the data is encrypted with a key AWS owns and controls")
+    owner = ref.target.split(":")[4]
+    if owner != record.account_id:
+        return passed(f"encrypted with {ref.target}, a key of account {owner} (AWS managed keys cannot be shared)")
+    found = ctx.get(KmsKey, ref.target)
+    if found is None:
+        return failed(f"the KMS key {key} no longer exists, so the data cannot be decrypted")
+    if found.customer_managed:
+        return passed(f"encrypted with the customer managed key {found.arn}")
+    return failed(f"encrypted with {key}, an AWS managed key: its policy and rotation cannot be controlled")
