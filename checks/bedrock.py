@@ -195,6 +195,8 @@ def bedrock_guardrail_weak(guardrail: Guardrail, ctx: CheckContext) -> Outcome |
 
 def _prompt_attack_problem(guardrail: Guardrail, required: str) -> str | None:
     """What keeps the prompt-attack filter from blocking attacks at the required strength, if anything."""
+    if required not in FILTER_STRENGTHS[1:]:
+        raise ValueError(f"the setting prompt_attack_strength must be LOW, MEDIUM or HIGH, not {required!r}")
     prompt_attack = next((f for f in guardrail.content_filters if f.type == "PROMPT_ATTACK"), None)
     if prompt_attack is None:
         return "no prompt-attack filter"

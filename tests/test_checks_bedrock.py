@@ -198,6 +198,10 @@ def test_weak_guardrails(aws: boto3.Session) -> None:
     assert "blocks or masks nothing" in details["fail-pii-detect-only"]
     assert verdicts(lenient, "BR-GUARDRAIL-002")["fail-medium"] is Status.PASS
 
+    mistyped = scan(aws, ["BR-GUARDRAIL-002"], settings={"BR-GUARDRAIL-002": {"prompt_attack_strength": "STRONG"}})
+    assert {f.status for f in mistyped.findings} == {Status.ERROR}
+    assert "must be LOW, MEDIUM or HIGH, not 'STRONG'" in mistyped.findings[0].status_detail
+
 
 def test_agents_data_sources_and_custom_models(aws: boto3.Session) -> None:
     key = _key(aws)

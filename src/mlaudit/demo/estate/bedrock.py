@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mlaudit.demo.estate.base import Estate, Region, role_arn
+from mlaudit.demo.estate.base import SAGEMAKER_TRUST, Estate, Region, role_arn
 from mlaudit.demo.server import DEMO_ACCOUNT_ID
 
 MODEL_ID = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -22,16 +22,10 @@ DISPUTES_ROLE = "acme-disputes-bedrock"
 """The dispute assistant's agent and knowledge-base role, also used to deliver invocation logs."""
 RECS_BEDROCK_ROLE = "acme-recs-bedrock"
 BEDROCK_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "bedrock.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-            "Condition": {"StringEquals": {"aws:SourceAccount": DEMO_ACCOUNT_ID}},
-        }
-    ],
+    **SAGEMAKER_TRUST,
+    "Statement": [{**SAGEMAKER_TRUST["Statement"][0], "Principal": {"Service": "bedrock.amazonaws.com"}}],
 }
+"""The SageMaker roles' trust (with its confused-deputy condition), for the Bedrock service principal."""
 INVOCATION_LOG_GROUP = "/aws/bedrock/model-invocations"
 
 
