@@ -106,7 +106,7 @@ def test_notebook_volume_not_cmk(aws: boto3.Session) -> None:
         "fail-deleted-key": Status.FAIL,
     }
     assert "alias/aws/ebs, an AWS managed key" in _detail(report, "fail-aws-managed")
-    assert "does not exist" in _detail(report, "fail-deleted-key")
+    assert "no longer exists" in _detail(report, "fail-deleted-key")
 
 
 def test_notebook_unsupported_platform(aws: boto3.Session) -> None:

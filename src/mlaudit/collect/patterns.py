@@ -15,7 +15,8 @@ Builder = Callable[[CollectContext, dict[str, Any]], Record]
 class ListThenDescribe:
     """List names (paginated), then describe each one concurrently and build a record from the description.
 
-    `list_params` computes extra list parameters from the context (e.g. a creation-time lower bound).
+    `list_params` computes extra list parameters from the context (e.g. a creation-time lower bound); `service`
+    names the boto3 client when it is not the record's own service (bedrock-agent for Bedrock agents).
     """
 
     list_method: str
@@ -26,14 +27,16 @@ class ListThenDescribe:
     build: Builder
     describe_param: str | None = None
     list_params: Callable[[CollectContext], dict[str, Any]] | None = None
+    service: str | None = None
 
     def __call__(self, ctx: CollectContext) -> Iterator[Record]:
         params = self.list_params(ctx) if self.list_params else {}
-        summaries = list(ctx.paginate(self.list_method, self.list_key, **params))
+        summaries = list(ctx.paginate(self.list_method, self.list_key, service=self.service, **params))
         param = self.describe_param or self.name_field
 
         def describe(summary: dict[str, Any]) -> Record:
-            return self.build(ctx, ctx.call(self.describe_method, **{param: summary[self.name_field]}) or {})
+            response = ctx.call(self.describe_method, service=self.service, **{param: summary[self.name_field]})
+            return self.build(ctx, response or {})
 
         return ctx.fan_out(summaries, describe, identify=lambda s: (s[self.name_field], s.get(self.arn_field)))
 

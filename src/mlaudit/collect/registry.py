@@ -6,8 +6,10 @@ from typing import Iterable
 
 from mlaudit.collect import (
     autoscaling,
+    bedrock,
     iam,
     kms,
+    logs,
     s3,
     sagemaker,
     sagemaker_features,
@@ -36,6 +38,8 @@ COLLECTORS: dict[type[Record], PartCollector] = {
         sagemaker_features,
         sagemaker_pipelines,
         tags,
+        bedrock,
+        logs,
     )
     for c in module.COLLECTORS
 }

@@ -32,6 +32,8 @@ from mlaudit.inventory.store import (
 
 from mlaudit.inventory import autoscaling, iam, kms, s3, sagemaker, scopes  # noqa: E402 - the modules, for their RECORDS
 from mlaudit.inventory import (  # noqa: E402
+    bedrock,
+    logs,
     sagemaker_features,
     sagemaker_monitoring,
     sagemaker_notebooks,
@@ -53,6 +55,8 @@ _MODULES = (
     sagemaker_features,
     sagemaker_pipelines,
     tags,
+    bedrock,
+    logs,
 )
 RECORD_TYPES: tuple[type[Record], ...] = tuple(record for module in _MODULES for record in module.RECORDS)
 """Every part an inventory can hold (each module lists its own in `RECORDS`); snapshots are read back through it."""

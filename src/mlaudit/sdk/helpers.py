@@ -82,7 +82,11 @@ def short_arn(arn: str) -> str:
     return parts[5] if len(parts) == 6 and parts[5] else arn
 
 
-# -- KMS keys (notebook volumes, Studio domains) ------------------------------------------------------------
+# -- KMS keys the account controls (notebook volumes, Studio domains, Bedrock, S3 default encryption) --------
+
+SSE_KMS_ALGORITHMS = frozenset({"aws:kms", "aws:kms:dsse"})
+"""S3 default-encryption algorithms that use a KMS key (SSE-KMS and dual-layer DSSE-KMS)."""
+
 
 
 def customer_managed_key(record: Record, key_id: str | None, ctx: CheckContext, protects: str) -> Outcome:
@@ -91,14 +95,14 @@ def customer_managed_key(record: Record, key_id: str | None, ctx: CheckContext, 
     accounts. Needs `KmsKey` in the check's `uses`."""
     reference = record.kms_key_ref(key_id)
     if reference is None:
-        return failed(f"no KmsKeyId: {protects} is encrypted with a key that AWS manages, not you")
+        return failed(f"no customer managed key is set: {protects} is encrypted with a key AWS owns, not you")
     arn = reference.target.split(":")
     owner = arn[4] if len(arn) > 5 else record.account_id
     if owner != record.account_id:
         return passed(f"{protects} is encrypted with {key_id}, a key of account {owner} (necessarily customer managed)")
     key = ctx.get(KmsKey, reference.target)
     if key is None:
-        return failed(f"{protects} names the KMS key {key_id}, which does not exist")
+        return failed(f"{protects} names the KMS key {key_id}, which no longer exists")
     if not key.customer_managed:
         return failed(f"{protects} is encrypted with {key_id}, an AWS managed key (KeyManager {key.key_manager})")
     return passed(f"{protects} is encrypted with the customer managed key {key_id}")

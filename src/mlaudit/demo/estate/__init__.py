@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import boto3
 
-from mlaudit.demo.estate import foundation, lifecycle, notebooks
+from mlaudit.demo.estate import bedrock, foundation, lifecycle, notebooks
 from mlaudit.demo.estate.base import Estate, Region
 
 AREAS = (
     foundation,
     notebooks,
     lifecycle,
+    bedrock,
 )
 
 

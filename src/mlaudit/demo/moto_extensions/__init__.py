@@ -13,6 +13,8 @@ Where moto implements an operation but drops a field mlaudit reads, a module may
 from __future__ import annotations
 
 from mlaudit.demo.moto_extensions import (
+    bedrock,
+    bedrock_agent,
     kms_managed_keys,
     sagemaker_features,
     sagemaker_monitoring,
@@ -26,6 +28,8 @@ EXTENSIONS = (
     kms_managed_keys,
     sagemaker_features,
     sagemaker_pipelines,
+    bedrock,
+    bedrock_agent,
 )
 
 

@@ -1,0 +1,274 @@
+"""Bedrock records: whether a region uses Bedrock, its invocation logging, guardrails, agents, knowledge bases and
+their data sources, and custom models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Iterator
+
+from pydantic import BaseModel, ConfigDict
+
+from mlaudit.inventory.base import Record, RefKind, Reference
+
+
+class _Sub(BaseModel):
+    """A nested, immutable value inside a record."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _kms_refs(record: Record, *keys: str | None) -> Iterator[Reference]:
+    for key in keys:
+        ref = record.kms_key_ref(key)
+        if ref:
+            yield ref
+
+
+def _role_refs(*roles: str | None) -> Iterator[Reference]:
+    for role in roles:
+        if role:
+            yield Reference(RefKind.IAM_ROLE, role)
+
+
+def _s3_refs(*uris: str | None) -> Iterator[Reference]:
+    for uri in uris:
+        if uri and uri.startswith("s3://"):
+            yield Reference(RefKind.S3, uri)
+
+
+class BedrockUsage(Record):
+    """Whether a region uses Bedrock, from evidence that costs one cheap read each (one per region, keyed by the
+    region's name like `RegionScope`).
+
+    Evidence is what invokes or serves models: Invocations metrics in the AWS/Bedrock namespace (CloudWatch lists
+    only metrics with data in the last two weeks), agents, knowledge bases, custom models and provisioned
+    throughput. Guardrails and a logging configuration are governance, not use, and do not count. Regions where
+    botocore knows no Bedrock endpoint get a record with `offered=False` and no call is made.
+    """
+
+    part: ClassVar[str] = "bedrock.usage"
+    service: ClassVar[str] = "bedrock"
+    resource_type: ClassVar[str] = "AWS::Region"
+    label: ClassVar[str] = "Bedrock usage records"
+
+    offered: bool = True
+    """False in regions where Bedrock has no endpoint (nothing else was asked there)."""
+    invoked_models: tuple[str, ...] = ()
+    """ModelId dimensions of AWS/Bedrock Invocations metrics with data in the last two weeks (the first 20)."""
+    invoked_model_count: int = 0
+    invocation_metrics: bool = False
+    """Any AWS/Bedrock Invocations metric with data in the last two weeks, with or without a ModelId."""
+    agents: bool = False
+    knowledge_bases: bool = False
+    custom_models: bool = False
+    provisioned_throughput: bool = False
+
+    @property
+    def in_use(self) -> bool:
+        return bool(self.evidence)
+
+    @property
+    def evidence(self) -> list[str]:
+        """Why the region counts as using Bedrock, for people; empty when it does not."""
+        found = []
+        if self.invocation_metrics:
+            more = f" and {self.invoked_model_count - 3} more" if self.invoked_model_count > 3 else ""
+            models = f" ({', '.join(self.invoked_models[:3])}{more})" if self.invoked_models else ""
+            found.append(f"model invocations in the last two weeks{models}")
+        found += [
+            label
+            for label, present in (
+                ("agents", self.agents),
+                ("knowledge bases", self.knowledge_bases),
+                ("custom models", self.custom_models),
+                ("provisioned throughput", self.provisioned_throughput),
+            )
+            if present
+        ]
+        return found
+
+    def subject_arn(self, service: str) -> str:
+        return f"arn:{self.partition}:{service}:{self.region}:{self.account_id}:*"
+
+
+class InvocationLogDestination(Record):
+    """One destination of a region's model invocation logging configuration: the CloudWatch Logs group, the S3
+    bucket, or the bucket CloudWatch delivery spills large and binary payloads to. A region without logging has
+    none; each destination is judged on its own, so a finding names the one to fix."""
+
+    part: ClassVar[str] = "bedrock.invocation_log_destination"
+    service: ClassVar[str] = "bedrock"
+    resource_type: ClassVar[str] = "AWS::Bedrock::ModelInvocationLoggingConfiguration"
+    label: ClassVar[str] = "model invocation log destinations"
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.S3, RefKind.IAM_ROLE})
+
+    kind: str
+    """`cloudwatch-logs`, `s3` or `large-data-s3`."""
+    log_group_name: str | None = None
+    role_arn: str | None = None
+    """The role Bedrock assumes to write to CloudWatch Logs."""
+    bucket: str | None = None
+    key_prefix: str | None = None
+    data_types: tuple[str, ...] = ()
+    """The data delivered (text, image, embedding, video, audio), the same for every destination of a region."""
+
+    @property
+    def s3_uri(self) -> str | None:
+        return f"s3://{self.bucket}/{self.key_prefix or ''}" if self.bucket else None
+
+    def references(self) -> Iterator[Reference]:
+        yield from _role_refs(self.role_arn)
+        yield from _s3_refs(self.s3_uri)
+
+
+class GuardrailFilter(_Sub):
+    """A content filter of a guardrail, as it applies to prompts (the input side)."""
+
+    type: str
+    """HATE, INSULTS, SEXUAL, VIOLENCE, MISCONDUCT or PROMPT_ATTACK."""
+    input_strength: str | None = None
+    """NONE, LOW, MEDIUM or HIGH."""
+    input_action: str | None = None
+    """BLOCK or NONE (detect mode: reported in the trace, nothing blocked); None is the AWS default, BLOCK."""
+    input_enabled: bool = True
+
+
+class SensitiveInformationRule(_Sub):
+    """A PII entity type or a named regex of a guardrail's sensitive-information policy (never the pattern)."""
+
+    kind: str
+    """`pii` or `regex`."""
+    name: str
+    input_action: str | None = None
+    """BLOCK, ANONYMIZE or NONE (detect mode)."""
+    output_action: str | None = None
+    input_enabled: bool = True
+    output_enabled: bool = True
+
+    @property
+    def acts(self) -> bool:
+        """Blocks or masks something on at least one side (not detect-only, not disabled on both)."""
+        sides = ((self.input_enabled, self.input_action), (self.output_enabled, self.output_action))
+        return any(enabled and action not in (None, "NONE") for enabled, action in sides)
+
+
+class Guardrail(Record):
+    """A guardrail's working draft (what ListGuardrails lists and what versions are cut from)."""
+
+    part: ClassVar[str] = "bedrock.guardrail"
+    service: ClassVar[str] = "bedrock"
+    resource_type: ClassVar[str] = "AWS::Bedrock::Guardrail"
+    label: ClassVar[str] = "guardrails"
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.KMS_KEY})
+
+    guardrail_id: str
+    version: str | None = None
+    status: str
+    """CREATING, UPDATING, VERSIONING, READY, FAILED or DELETING."""
+    content_filters: tuple[GuardrailFilter, ...] = ()
+    sensitive_information: tuple[SensitiveInformationRule, ...] = ()
+    kms_key_arn: str | None = None
+
+    def matches(self, key: str) -> bool:
+        return key in (self.name, self.arn, self.guardrail_id)
+
+    def references(self) -> Iterator[Reference]:
+        yield from _kms_refs(self, self.kms_key_arn)
+
+
+class BedrockAgent(Record):
+    part: ClassVar[str] = "bedrock.agent"
+    service: ClassVar[str] = "bedrock"
+    resource_type: ClassVar[str] = "AWS::Bedrock::Agent"
+    label: ClassVar[str] = "agents"
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.KMS_KEY})
+
+    agent_id: str
+    status: str
+    foundation_model: str | None = None
+    role_arn: str | None = None
+    kms_key_arn: str | None = None
+    """customerEncryptionKeyArn; None means a key AWS owns."""
+    guardrail_id: str | None = None
+    """guardrailConfiguration.guardrailIdentifier (an id or ARN)."""
+    guardrail_version: str | None = None
+
+    def references(self) -> Iterator[Reference]:
+        yield from _role_refs(self.role_arn)
+        yield from _kms_refs(self, self.kms_key_arn)
+
+
+class KnowledgeBase(Record):
+    part: ClassVar[str] = "bedrock.knowledge_base"
+    service: ClassVar[str] = "bedrock"
+    resource_type: ClassVar[str] = "AWS::Bedrock::KnowledgeBase"
+    label: ClassVar[str] = "knowledge bases"
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE})
+
+    knowledge_base_id: str
+    status: str
+    role_arn: str | None = None
+    storage_type: str | None = None
+    """The vector store: OPENSEARCH_SERVERLESS, RDS, PINECONE..."""
+
+    def references(self) -> Iterator[Reference]:
+        yield from _role_refs(self.role_arn)
+
+
+class KnowledgeBaseDataSource(Record):
+    """A data source of a knowledge base. Data sources have no ARN of their own: the record's ARN is the
+    knowledge base's with `/data-source/<id>` appended, and its name is `<knowledge base>/<data source>`."""
+
+    part: ClassVar[str] = "bedrock.data_source"
+    service: ClassVar[str] = "bedrock"
+    resource_type: ClassVar[str] = "AWS::Bedrock::DataSource"
+    label: ClassVar[str] = "knowledge base data sources"
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.S3, RefKind.KMS_KEY})
+
+    data_source_id: str
+    knowledge_base_id: str
+    status: str
+    source_type: str | None = None
+    """S3, WEB, CONFLUENCE, SALESFORCE, SHAREPOINT, CUSTOM..."""
+    s3_uris: tuple[str, ...] = ()
+    """The S3 bucket (one URI per inclusion prefix) of an S3 data source."""
+    kms_key_arn: str | None = None
+    """serverSideEncryptionConfiguration.kmsKeyArn: the key for transient data during ingestion."""
+
+    def references(self) -> Iterator[Reference]:
+        yield from _s3_refs(*self.s3_uris)
+        yield from _kms_refs(self, self.kms_key_arn)
+
+
+class CustomModel(Record):
+    """A customized (fine-tuned, continued pre-training or distilled) model."""
+
+    part: ClassVar[str] = "bedrock.custom_model"
+    service: ClassVar[str] = "bedrock"
+    resource_type: ClassVar[str] = "AWS::Bedrock::CustomModel"
+    label: ClassVar[str] = "custom models"
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.S3, RefKind.KMS_KEY})
+
+    status: str | None = None
+    """Creating, Active or Failed (absent from older responses)."""
+    base_model_arn: str | None = None
+    kms_key_arn: str | None = None
+    """modelKmsKeyArn; None means a key AWS manages."""
+    training_data_s3_uri: str | None = None
+    output_s3_uri: str | None = None
+    creation_time: datetime | None = None
+
+    def references(self) -> Iterator[Reference]:
+        yield from _s3_refs(self.training_data_s3_uri, self.output_s3_uri)
+        yield from _kms_refs(self, self.kms_key_arn)
+
+
+RECORDS = (
+    BedrockUsage,
+    InvocationLogDestination,
+    Guardrail,
+    BedrockAgent,
+    KnowledgeBase,
+    KnowledgeBaseDataSource,
+    CustomModel,
+)

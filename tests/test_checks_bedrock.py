@@ -1,0 +1,301 @@
+"""BR-* checks against Bedrock resources created in moto (guardrails, data sources and provisioned throughput through
+mlaudit's moto extensions), and the region-level notion of "Bedrock in use"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+
+from support import ACCOUNT_ID, ROLE_ARN, refuse, scan, verdicts
+from mlaudit.report import Report
+from mlaudit.taxonomy import Status
+
+FOUNDATION_MODEL = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"
+FOREIGN_KEY = "arn:aws:kms:us-east-1:999999999999:key/0f0e0d0c-0b0a-0908-0706-050403020100"
+
+
+def _invoke(session: boto3.Session, region: str, model: str = "anthropic.claude-3-haiku-20240307-v1:0") -> None:
+    """What Bedrock leaves behind when a model is invoked: an Invocations metric in the AWS/Bedrock namespace."""
+    session.client("cloudwatch", region_name=region).put_metric_data(
+        Namespace="AWS/Bedrock",
+        MetricData=[{"MetricName": "Invocations", "Dimensions": [{"Name": "ModelId", "Value": model}], "Value": 3}],
+    )
+
+
+def _key(session: boto3.Session, region: str = "us-east-1") -> str:
+    return session.client("kms", region_name=region).create_key(Description="bedrock")["KeyMetadata"]["Arn"]
+
+
+def _bucket(session: boto3.Session, name: str, kms_key: str | None = None) -> None:
+    s3 = session.client("s3")
+    s3.create_bucket(Bucket=name)
+    rule = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": kms_key} if kms_key else {"SSEAlgorithm": "AES256"}
+    encryption = {"Rules": [{"ApplyServerSideEncryptionByDefault": rule}]}
+    s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration=encryption)
+
+
+def _logging(session: boto3.Session, region: str, **config: Any) -> None:
+    session.client("bedrock", region_name=region).put_model_invocation_logging_configuration(
+        loggingConfig={"textDataDeliveryEnabled": True, **config}
+    )
+
+
+def _guardrail(
+    session: boto3.Session,
+    name: str,
+    *,
+    prompt_attack: dict[str, Any] | None = None,
+    pii: dict[str, Any] | None = None,
+    region: str = "us-east-1",
+) -> str:
+    extra: dict[str, Any] = {}
+    if prompt_attack is not None:
+        extra["contentPolicyConfig"] = {
+            "filtersConfig": [
+                {"type": "HATE", "inputStrength": "HIGH", "outputStrength": "HIGH"},
+                {"type": "PROMPT_ATTACK", "outputStrength": "NONE", **prompt_attack},
+            ]
+        }
+    if pii is not None:
+        extra["sensitiveInformationPolicyConfig"] = {"piiEntitiesConfig": [{"type": "EMAIL", **pii}]}
+    return session.client("bedrock", region_name=region).create_guardrail(
+        name=name, blockedInputMessaging="Blocked.", blockedOutputsMessaging="Blocked.", **extra
+    )["guardrailId"]
+
+
+def _agent(session: boto3.Session, name: str, region: str = "us-east-1", **extra: Any) -> None:
+    session.client("bedrock-agent", region_name=region).create_agent(
+        agentName=name, agentResourceRoleArn=ROLE_ARN, foundationModel=FOUNDATION_MODEL, **extra
+    )
+
+
+def _knowledge_base(session: boto3.Session, name: str, region: str = "us-east-1") -> str:
+    return session.client("bedrock-agent", region_name=region).create_knowledge_base(
+        name=name,
+        roleArn=ROLE_ARN,
+        knowledgeBaseConfiguration={
+            "type": "VECTOR",
+            "vectorKnowledgeBaseConfiguration": {"embeddingModelArn": FOUNDATION_MODEL},
+        },
+        storageConfiguration={
+            "type": "OPENSEARCH_SERVERLESS",
+            "opensearchServerlessConfiguration": {
+                "collectionArn": f"arn:aws:aoss:{region}:{ACCOUNT_ID}:collection/kb",
+                "vectorIndexName": "index",
+                "fieldMapping": {"vectorField": "vector", "textField": "text", "metadataField": "metadata"},
+            },
+        },
+    )["knowledgeBase"]["knowledgeBaseId"]
+
+
+def _data_source(session: boto3.Session, kb_id: str, name: str, kms_key: str | None = None) -> None:
+    extra = {"serverSideEncryptionConfiguration": {"kmsKeyArn": kms_key}} if kms_key else {}
+    session.client("bedrock-agent").create_data_source(
+        knowledgeBaseId=kb_id,
+        name=name,
+        dataSourceConfiguration={"type": "S3", "s3Configuration": {"bucketArn": "arn:aws:s3:::kb-documents"}},
+        **extra,
+    )
+
+
+def _custom_model(session: boto3.Session, name: str, region: str = "us-east-1", kms_key: str | None = None) -> None:
+    extra = {"customModelKmsKeyId": kms_key} if kms_key else {}
+    session.client("bedrock", region_name=region).create_model_customization_job(
+        jobName=f"{name}-job",
+        customModelName=name,
+        roleArn=ROLE_ARN,
+        baseModelIdentifier="amazon.titan-text-express-v1",
+        trainingDataConfig={"s3Uri": "s3://fine-tuning/train.jsonl"},
+        outputDataConfig={"s3Uri": "s3://fine-tuning/output/"},
+        hyperParameters={"epochCount": "1"},
+        **extra,
+    )
+
+
+def test_region_checks_judge_regions_that_use_bedrock_and_never_call_where_it_is_not_offered(aws: boto3.Session) -> None:
+    _invoke(aws, "us-east-1")
+    _logging(aws, "us-east-1", s3Config={"bucketName": "invocation-logs", "keyPrefix": "bedrock/"})
+    _guardrail(aws, "content-safety")
+    _agent(aws, "support-assistant", region="eu-west-1")
+    aws.client("bedrock", region_name="us-west-2").create_provisioned_model_throughput(
+        modelUnits=1, provisionedModelName="reserved", modelId=FOUNDATION_MODEL
+    )
+    _logging(aws, "ap-south-1", s3Config={"bucketName": "unused-logs"})  # configured, but nothing uses Bedrock there
+    _guardrail(aws, "unused", region="ap-south-1")
+    regions_called: set[str] = set()
+    for service in ("bedrock", "bedrock-agent"):
+        aws.events.register(f"before-call.{service}", lambda context, **_: regions_called.add(context["client_region"]))
+
+    regions = ("us-east-1", "eu-west-1", "us-west-2", "ap-south-1", "ap-east-1")
+    report = scan(aws, ["BR-LOGGING-001", "BR-GUARDRAIL-001"], regions=regions)
+
+    expected = {"us-east-1": Status.PASS, "eu-west-1": Status.FAIL, "us-west-2": Status.FAIL}
+    assert verdicts(report, "BR-LOGGING-001") == expected
+    assert verdicts(report, "BR-GUARDRAIL-001") == expected
+    details = {(f.check_id, f.resource_name): f.status_detail for f in report.findings}
+    assert "s3://invocation-logs/bedrock/" in details["BR-LOGGING-001", "us-east-1"]
+    assert "(agents)" in details["BR-LOGGING-001", "eu-west-1"]
+    assert "(provisioned throughput)" in details["BR-GUARDRAIL-001", "us-west-2"]
+    assert "ap-east-1" not in regions_called, "Bedrock has no endpoint in ap-east-1: no call should go there"
+    assert report.scan.status.value == "complete"
+
+
+def test_invocation_logs_are_encrypted_destination_by_destination(aws: boto3.Session) -> None:
+    key = _key(aws)
+    logs = aws.client("logs")
+    logs.create_log_group(logGroupName="pass-invocations", kmsKeyId=key)
+    aws.client("logs", region_name="eu-west-1").create_log_group(logGroupName="fail-invocations")
+    _bucket(aws, "fail-sse-s3-logs")
+    _bucket(aws, "pass-large-payloads", kms_key=key)
+    cloudwatch = {"logGroupName": "pass-invocations", "roleArn": ROLE_ARN}
+    _logging(aws, "us-east-1", s3Config={"bucketName": "fail-sse-s3-logs", "keyPrefix": "bedrock/"},
+             cloudWatchConfig={**cloudwatch, "largeDataDeliveryS3Config": {"bucketName": "pass-large-payloads"}})
+    _logging(aws, "eu-west-1", cloudWatchConfig={"logGroupName": "fail-invocations", "roleArn": ROLE_ARN},
+             s3Config={"bucketName": "na-bucket-of-another-account"})
+    _logging(aws, "us-west-2", cloudWatchConfig={"logGroupName": "fail-missing-group", "roleArn": ROLE_ARN})
+
+    report = scan(aws, ["BR-LOGGING-002"], regions=("us-east-1", "eu-west-1", "us-west-2"))
+
+    assert verdicts(report, "BR-LOGGING-002") == {
+        "pass-invocations": Status.PASS,
+        "s3://fail-sse-s3-logs/bedrock/": Status.FAIL,
+        "s3://pass-large-payloads/": Status.PASS,
+        "fail-invocations": Status.FAIL,
+        "fail-missing-group": Status.FAIL,
+    }
+    details = {f.resource_name: f.status_detail for f in report.findings}
+    assert "AES256 (SSE-S3)" in details["s3://fail-sse-s3-logs/bedrock/"]
+    assert "large-payload bucket" in details["s3://pass-large-payloads/"]
+    assert "does not exist" in details["fail-missing-group"]
+
+
+def test_weak_guardrails(aws: boto3.Session) -> None:
+    strong = {"inputStrength": "HIGH"}
+    _guardrail(aws, "pass-strong", prompt_attack=strong, pii={"action": "ANONYMIZE"})
+    _guardrail(aws, "fail-medium", prompt_attack={"inputStrength": "MEDIUM"}, pii={"action": "BLOCK"})
+    _guardrail(aws, "fail-detect-mode", prompt_attack={**strong, "inputAction": "NONE"}, pii={"action": "BLOCK"})
+    _guardrail(aws, "fail-no-prompt-attack", pii={"action": "BLOCK"})
+    _guardrail(aws, "fail-no-pii", prompt_attack=strong)
+    detect_only = {"action": "BLOCK", "inputAction": "NONE", "outputAction": "NONE"}
+    _guardrail(aws, "fail-pii-detect-only", prompt_attack=strong, pii=detect_only)
+
+    default = scan(aws, ["BR-GUARDRAIL-002"])
+    lenient = scan(aws, ["BR-GUARDRAIL-002"], settings={"BR-GUARDRAIL-002": {"prompt_attack_strength": "MEDIUM"}})
+
+    assert verdicts(default, "BR-GUARDRAIL-002") == {
+        "pass-strong": Status.PASS,
+        "fail-medium": Status.FAIL,
+        "fail-detect-mode": Status.FAIL,
+        "fail-no-prompt-attack": Status.FAIL,
+        "fail-no-pii": Status.FAIL,
+        "fail-pii-detect-only": Status.FAIL,
+    }
+    details = {f.resource_name: f.status_detail for f in default.findings}
+    assert "input strength is MEDIUM, below HIGH" in details["fail-medium"]
+    assert "detect mode" in details["fail-detect-mode"]
+    assert details["fail-no-pii"] == "no sensitive-information policy"
+    assert "blocks or masks nothing" in details["fail-pii-detect-only"]
+    assert verdicts(lenient, "BR-GUARDRAIL-002")["fail-medium"] is Status.PASS
+
+    mistyped = scan(aws, ["BR-GUARDRAIL-002"], settings={"BR-GUARDRAIL-002": {"prompt_attack_strength": "STRONG"}})
+    assert {f.status for f in mistyped.findings} == {Status.ERROR}
+    assert "must be LOW, MEDIUM or HIGH, not 'STRONG'" in mistyped.findings[0].status_detail
+
+
+def test_agents_data_sources_and_custom_models(aws: boto3.Session) -> None:
+    key = _key(aws)
+    guardrail = _guardrail(aws, "agent-guardrail", prompt_attack={"inputStrength": "HIGH"})
+    _agent(aws, "pass-guarded-cmk", customerEncryptionKeyArn=key,
+           guardrailConfiguration={"guardrailIdentifier": guardrail, "guardrailVersion": "1"})
+    _agent(aws, "fail-unguarded-aws-owned")
+    kb = _knowledge_base(aws, "policies")
+    _data_source(aws, kb, "pass-cmk", kms_key=key)
+    _data_source(aws, kb, "pass-other-account-key", kms_key=FOREIGN_KEY)
+    _data_source(aws, kb, "fail-aws-owned")
+    deleted_key = f"arn:aws:kms:us-east-1:{ACCOUNT_ID}:key/00000000-0000-0000-0000-000000000000"
+    _data_source(aws, kb, "fail-deleted-key", kms_key=deleted_key)
+    _custom_model(aws, "pass-cmk-model", kms_key=key)
+    _custom_model(aws, "fail-aws-owned-model")
+
+    report = scan(aws, ["bedrock-agent-no-guardrail", "BR-KB-001", "BR-CMK-001"])
+
+    assert verdicts(report, "BR-AGENT-001") == {"pass-guarded-cmk": Status.PASS, "fail-unguarded-aws-owned": Status.FAIL}
+    assert verdicts(report, "BR-KB-001") == {
+        "policies/pass-cmk": Status.PASS,
+        "policies/pass-other-account-key": Status.PASS,
+        "policies/fail-aws-owned": Status.FAIL,
+        "policies/fail-deleted-key": Status.FAIL,
+    }
+    assert verdicts(report, "BR-CMK-001") == {
+        "pass-cmk-model": Status.PASS,
+        "fail-aws-owned-model": Status.FAIL,
+        "pass-guarded-cmk": Status.PASS,
+        "fail-unguarded-aws-owned": Status.FAIL,
+    }
+    details = {(f.check_id, f.resource_name): f.status_detail for f in report.findings}
+    assert "a key AWS owns" in details["BR-CMK-001", "fail-aws-owned-model"]
+    assert "no longer exists" in details["BR-KB-001", "policies/fail-deleted-key"]
+
+
+def _one_of_everything(session: boto3.Session) -> str:
+    """Bedrock in use, a guardrail, an agent, a knowledge base with a data source and a custom model."""
+    _invoke(session, "us-east-1")
+    guardrail = _guardrail(session, "guardrail", prompt_attack={"inputStrength": "HIGH"})
+    _agent(session, "assistant")
+    _data_source(session, _knowledge_base(session, "kb"), "documents")
+    _custom_model(session, "tuned")
+    return guardrail
+
+
+def _errors(report: Report, check_id: str) -> dict[str, str]:
+    found = (f for f in report.findings if f.check_id == check_id and f.status is Status.ERROR)
+    return {f.resource_name: f.status_detail for f in found}
+
+
+CHECKS = ["BR-LOGGING-001", "BR-GUARDRAIL-002", "BR-AGENT-001", "BR-KB-001", "BR-CMK-001"]
+
+
+def test_refused_list_calls_are_errors_for_the_whole_region(aws: boto3.Session) -> None:
+    _one_of_everything(aws)
+    for service_id, operation in (("cloudwatch", "ListMetrics"), ("bedrock", "ListGuardrails"),
+                                  ("bedrock-agent", "ListKnowledgeBases"), ("bedrock", "ListCustomModels")):
+        refuse(aws, service_id, operation)
+
+    report = scan(aws, CHECKS)
+
+    assert {c: set(_errors(report, c)) for c in CHECKS} == {
+        "BR-LOGGING-001": {"all Bedrock usage records"},
+        "BR-GUARDRAIL-002": {"all guardrails"},
+        "BR-AGENT-001": set(),
+        "BR-KB-001": {"all knowledge base data sources"},
+        "BR-CMK-001": {"all custom models"},
+    }
+    assert "ListMetrics" in _errors(report, "BR-LOGGING-001")["all Bedrock usage records"]
+    assert "knowledge bases could not all be collected" in _errors(report, "BR-KB-001")["all knowledge base data sources"]
+    assert "ListCustomModels" in _errors(report, "BR-CMK-001")["all custom models"]
+    assert list(verdicts(report, "BR-AGENT-001").values()) == [Status.FAIL]  # ListAgents was not refused
+
+
+def test_refused_describe_calls_are_errors_for_that_resource(aws: boto3.Session) -> None:
+    guardrail = _one_of_everything(aws)
+    for service_id, operation in (
+        ("bedrock", "GetModelInvocationLoggingConfiguration"),
+        ("bedrock", "GetGuardrail"),
+        ("bedrock-agent", "GetAgent"),
+        ("bedrock-agent", "GetDataSource"),
+        ("bedrock", "GetCustomModel"),
+    ):
+        refuse(aws, service_id, operation)
+
+    report = scan(aws, CHECKS)
+
+    errors = {c: _errors(report, c) for c in CHECKS}
+    assert "GetModelInvocationLoggingConfiguration" in errors["BR-LOGGING-001"]["us-east-1"]
+    assert "GetGuardrail" in errors["BR-GUARDRAIL-002"][guardrail]
+    [agent] = errors["BR-AGENT-001"]
+    assert agent.startswith("assistant")  # moto's agent ids start with the name
+    assert "GetAgent" in errors["BR-AGENT-001"][agent]
+    assert "GetDataSource" in errors["BR-KB-001"]["kb/documents"]
+    assert set(errors["BR-CMK-001"]) == {"tuned", agent}
+    assert all(f.status is Status.ERROR for f in report.findings)
