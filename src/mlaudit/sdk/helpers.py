@@ -80,3 +80,22 @@ def short_arn(arn: str) -> str:
     """The resource part of an ARN (`model/churn-2019`), which is what people recognise in a sentence."""
     parts = arn.split(":", 5)
     return parts[5] if len(parts) == 6 and parts[5] else arn
+
+
+# -- KMS keys of jobs (training, processing, batch transform) ------------------------------------------------------
+
+
+def expect_kms_keys(keys: dict[str, str | None]) -> Outcome | None:
+    """PASS when every applicable key setting (its description -> the key it names, or None) names a key; FAIL
+    naming the settings without one; None when no setting applies to the resource."""
+    if not keys:
+        return None
+    missing = [setting for setting, key in keys.items() if not key]
+    if missing:
+        return failed("no KMS key: " + ", ".join(missing))
+    return passed("; ".join(f"{setting}: {key}" for setting, key in keys.items()))
+
+
+def counted(count: int, noun: str) -> str:
+    """`1 endpoint`, `3 endpoints`: a count with its noun, for a finding's detail."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
