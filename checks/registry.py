@@ -244,6 +244,7 @@ def no_model_cards(region: RegionScope, ctx: CheckContext) -> Outcome | None:
     cards = sorted(c.name for c in ctx.all(ModelCard) if c.status != "Archived")
     attached = sorted(d.name for d in ctx.all(ModelPackageDetail) if d.model_card_status not in (None, "Archived"))
     if cards or attached:
-        documented = ([f"model cards {names(cards)}"] if cards else []) + ([f"cards attached to {names(attached)}"] if attached else [])
+        documented = [f"{counted(len(cards), 'model card')} ({names(cards)})"] if cards else []
+        documented += [f"cards attached to {names(attached)}"] if attached else []
         return passed(" and ".join(documented) + " for " + counted(len(approved), "approved version"))
     return failed(counted(len(approved), "approved model version") + f" ({names(approved)}) and no model card")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import boto3
 
-from mlaudit.demo.estate import foundation
+from mlaudit.demo.estate import foundation, jobs
 from mlaudit.demo.estate.base import Estate, Region
 
-AREAS = (foundation,)
+AREAS = (foundation, jobs)
 
 
 def seed(session: boto3.Session, endpoint_url: str) -> Estate:
