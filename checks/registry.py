@@ -1,11 +1,85 @@
-"""The model registry: versioned, approved model packages are how a team knows what it deployed and why."""
+"""The model registry: versioned, approved and documented model packages are how a team knows what it deployed and
+why."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
-from mlaudit.inventory import ModelPackage, ModelPackageGroup
-from mlaudit.sdk import CheckContext, Outcome, Pillar, Remediation, Severity, check, failed, ml_lens, passed
+from mlaudit.inventory import Endpoint, EndpointConfig, Model, ModelPackage, ModelPackageGroup, RegionScope, TrainingJob
+from mlaudit.inventory.sagemaker_registry import ModelCard, ModelPackageDetail
+from mlaudit.sdk import (
+    CheckContext,
+    Outcome,
+    Pillar,
+    Remediation,
+    Setting,
+    Severity,
+    check,
+    documentation,
+    failed,
+    ml_lens,
+    passed,
+)
+from mlaudit.sdk.helpers import counted, names, served_models, short_arn
+
+APPROVED = "Approved"
+VERSIONED_PACKAGE = re.compile(r"^model-package/[^/]+/\d+$")
+"""The resource of a registry version's ARN (`model-package/<group>/<version>`); Marketplace packages have none."""
+
+
+def _arn_fields(reference: str) -> tuple[str, str, str] | None:
+    """(region, account, resource) of an ARN, None for a name."""
+    parts = reference.split(":", 5)
+    return (parts[3], parts[4], parts[5]) if len(parts) == 6 and parts[0] == "arn" else None
+
+
+def _version_arn(reference: str | None) -> bool:
+    """Whether a model's ModelPackageName is the ARN of a registry version (of any account or region)."""
+    fields = _arn_fields(reference or "")
+    return fields is not None and bool(VERSIONED_PACKAGE.match(fields[2]))
+
+
+@check(
+    id="SM-REGISTRY-001",
+    name="model-registry-unused",
+    title="Regions that train or serve models should use the model registry",
+    severity=Severity.MEDIUM,
+    pillar=Pillar.OPERATIONAL_EXCELLENCE,
+    resource=RegionScope,
+    uses=(ModelPackageGroup, Endpoint, TrainingJob, Model),
+    service="sagemaker",
+    rationale="""Without a model registry, trained models live as loose artefacts in S3: nothing records which
+    version is in production, who approved it, or which one to roll back to. Judged in regions with endpoints in
+    service or training jobs completed in the lookback window. Following AWS's multi-account guidance, a region whose
+    models are built from versions of a registry shared from another account or region uses a registry too.""",
+    remediation=Remediation(
+        text="Create a model package group per model, register every trained model as a version (a RegisterModel "
+        "step of the training pipeline does it), and deploy from approved versions. Multi-account estates can share "
+        "one central registry and deploy its versions by ARN.",
+        cli="aws sagemaker create-model-package-group --model-package-group-name <model> "
+        "--model-package-group-description <description>",
+        url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry.html",
+    ),
+    references=(ml_lens("MLOE-11"), ml_lens("MLREL-13")),
+)
+def model_registry_unused(region: RegionScope, ctx: CheckContext) -> Outcome | None:
+    if not (region.endpoints or region.training_jobs):
+        return None
+    serving = sorted(e.name for e in ctx.all(Endpoint) if e.in_service)
+    trained = sorted(j.name for j in ctx.all(TrainingJob) if j.status == "Completed")
+    if not serving and not trained:
+        return None
+    groups = sorted(g.name for g in ctx.all(ModelPackageGroup))
+    if groups:
+        return passed(counted(len(groups), "model package group") + ": " + names(groups))
+    shared = sorted({c.model_package_name for m in ctx.all(Model) for c in m.containers if _version_arn(c.model_package_name)})
+    if shared:
+        return passed("no model package group here, but models are built from registry versions " + names(shared))
+    workloads = [f"{counted(len(serving), 'endpoint')} in service ({names(serving)})"] if serving else []
+    if trained:
+        workloads.append(f"{counted(len(trained), 'completed training job')} ({names(trained)})")
+    return failed("no model package group, yet the region has " + " and ".join(workloads))
 
 
 @check(
@@ -31,8 +105,146 @@ def registry_group_without_approved_version(group: ModelPackageGroup, ctx: Check
     versions = [p for p in ctx.all(ModelPackage) if p.group_name == group.name]
     if not versions:
         return failed("the group has no model package versions")
-    approved = sorted(p.version or 0 for p in versions if p.approval_status == "Approved")
+    approved = sorted(p.version or 0 for p in versions if p.approval_status == APPROVED)
     if approved:
         return passed(f"version {approved[-1]} is approved ({len(approved)} of {len(versions)} versions approved)")
     statuses = Counter(p.approval_status or "unknown" for p in versions)
     return failed(f"none of {len(versions)} versions is approved: " + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())))
+
+
+@check(
+    id="SM-REGISTRY-003",
+    name="endpoint-serves-unapproved-package",
+    title="Endpoints should serve only approved model versions",
+    severity=Severity.HIGH,
+    pillar=Pillar.RESPONSIBLE_AI,
+    resource=Endpoint,
+    uses=(EndpointConfig, Model, ModelPackage),
+    rationale="""Approval is the registry's record that a person or a pipeline judged a version fit for production
+    (accuracy, bias, explainability). A model built from a version that is pending approval, rejected or deleted
+    serves predictions nobody signed off. Containers built from another account's or region's registry, or from a
+    Marketplace package, cannot be judged from here and are left out; endpoints with no such container are not
+    judged.""",
+    remediation=Remediation(
+        text="Approve the version if it is fit for production, otherwise update the endpoint to a model built from an "
+        "approved version. Deploy automatically on approval (an EventBridge rule on the version's status change) so "
+        "that nothing else reaches an endpoint.",
+        cli="aws sagemaker update-model-package --model-package-arn <package-arn> --model-approval-status Approved "
+        "--approval-description <why>",
+        url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-approve.html",
+    ),
+    references=(ml_lens("MLOE-11"), ml_lens("MLSEC-08"), ml_lens("MLREL-10")),
+)
+def endpoint_serves_unapproved_package(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
+    if not endpoint.in_service:
+        return None
+    approved, unapproved = [], []
+    for served in served_models(endpoint, ctx):
+        for reference in (c.model_package_name for c in served.model.containers if c.model_package_name):
+            package = ctx.get(ModelPackage, reference)
+            if package is not None:
+                verdict = f"{served.model.name} from {package.name} ({package.approval_status or 'no approval status'})"
+                (approved if package.approval_status == APPROVED else unapproved).append(verdict)
+            elif _local_version(reference, ctx):
+                unapproved.append(f"{served.model.name} from {short_arn(reference)}, which is no longer in the registry")
+    if unapproved:
+        return failed("serves unapproved versions: " + names(unapproved))
+    if approved:
+        return passed("serves approved versions: " + names(approved))
+    return None
+
+
+def _local_version(reference: str, ctx: CheckContext) -> bool:
+    """Whether a package reference names a registry version of this account and region (`group/3` or its ARN)."""
+    fields = _arn_fields(reference)
+    if fields is None:
+        return "/" in reference
+    return fields[:2] == (ctx.region, ctx.account_id) and _version_arn(reference)
+
+
+@check(
+    id="SM-REGISTRY-004",
+    name="approved-package-without-metrics",
+    title="Approved model versions should carry their evaluation metrics",
+    severity=Severity.LOW,
+    pillar=Pillar.RESPONSIBLE_AI,
+    resource=ModelPackage,
+    uses=(ModelPackageDetail,),
+    settings={
+        "required_reports": Setting(
+            default=(),
+            description="ModelMetrics reports every approved version must have (e.g. ModelQuality.Statistics, "
+            "Bias.PostTrainingReport); empty: any report will do",
+        )
+    },
+    rationale="""An approval without the evaluation it was based on cannot be reviewed or audited later, and the next
+    version cannot be compared with it. A version's ModelMetrics hold its quality, data-quality, bias and
+    explainability reports. Evaluations recorded in the model card attached to the version also count (models
+    registered from MLflow log their metrics there), unless specific reports are required by setting.""",
+    remediation=Remediation(
+        text="Register versions with the evaluation step's reports as ModelMetrics before approving them. ModelMetrics "
+        "cannot be added to an existing version: register a new version with them and approve that one.",
+        cli="aws sagemaker create-model-package --model-package-group-name <group> "
+        "--inference-specification file://inference.json --model-metrics file://model-metrics.json "
+        "--model-approval-status PendingManualApproval",
+        url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ModelMetrics.html",
+    ),
+    references=(ml_lens("MLPER-07"), ml_lens("MLOE-11"), ml_lens("MLOE-09")),
+)
+def approved_package_without_metrics(package: ModelPackage, ctx: CheckContext) -> Outcome | None:
+    if package.approval_status != APPROVED:
+        return None
+    detail = ctx.require(ModelPackageDetail, package.arn)
+    reports = sorted({r.kind for r in detail.metrics_reports})
+    required = tuple(ctx.setting("required_reports"))
+    missing = [kind for kind in required if kind not in reports]
+    if missing:
+        return failed("approved without the required reports " + names(missing) + _having(reports))
+    if reports:
+        return passed("evaluation reports: " + names(reports))
+    if detail.model_card_evaluations and not required:
+        return passed(f"no ModelMetrics, but its model card records {detail.model_card_evaluations} evaluation(s)")
+    return failed("approved with empty ModelMetrics: no evaluation report records why it was fit to deploy")
+
+
+def _having(reports: list[str]) -> str:
+    return f" (it has {names(reports)})" if reports else " (its ModelMetrics are empty)"
+
+
+@check(
+    id="SM-REGISTRY-005",
+    name="no-model-cards",
+    title="Regions with approved models should document them in model cards",
+    severity=Severity.LOW,
+    pillar=Pillar.RESPONSIBLE_AI,
+    resource=RegionScope,
+    uses=(ModelPackage, ModelPackageDetail, ModelCard),
+    service="sagemaker",
+    rationale="""A model card records a model's intended uses, risks, training data and evaluation, which reviewers,
+    auditors and the people affected by its predictions need. Judged in regions holding approved model versions. A
+    model card attached to a version in the registry counts as well as a standalone one; archived cards do not.""",
+    remediation=Remediation(
+        text="Create a model card for each approved model (intended uses, risk rating, training details, evaluation "
+        "results), standalone or attached to the version (ModelCard on create-model-package or "
+        "update-model-package), and review it with the approval.",
+        cli="aws sagemaker create-model-card --model-card-name <model> --content file://model-card.json "
+        "--model-card-status Draft",
+        url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-cards.html",
+    ),
+    references=(
+        ml_lens("MLOE-11"),
+        ml_lens("MLSEC-08"),
+        documentation("Model package model cards", "https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html"),
+    ),
+)
+def no_model_cards(region: RegionScope, ctx: CheckContext) -> Outcome | None:
+    approved = sorted(p.name for p in ctx.all(ModelPackage) if p.approval_status == APPROVED)
+    if not approved:
+        return None
+    cards = sorted(c.name for c in ctx.all(ModelCard) if c.status != "Archived")
+    attached = sorted(d.name for d in ctx.all(ModelPackageDetail) if d.model_card_status not in (None, "Archived"))
+    if cards or attached:
+        documented = [f"{counted(len(cards), 'model card')} ({names(cards)})"] if cards else []
+        documented += [f"cards attached to {names(attached)}"] if attached else []
+        return passed(" and ".join(documented) + " for " + counted(len(approved), "approved version"))
+    return failed(counted(len(approved), "approved model version") + f" ({names(approved)}) and no model card")

@@ -1,26 +1,77 @@
-"""SM-REGISTRY-* checks against model package groups and versions created in moto."""
+"""SM-REGISTRY-* checks against model package groups, versions, model cards, models and endpoints created in moto."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import boto3
 
-from support import scan, verdicts
+from support import ROLE_ARN, create_endpoint, refuse, scan, verdicts
 from mlaudit.taxonomy import Status
 
+CENTRAL_REGISTRY_VERSION = "arn:aws:sagemaker:us-east-1:999999999999:model-package/central-fraud/3"
+"""A version in another account's registry, shared with this one."""
 
-def _group(session: boto3.Session, name: str, approvals: list[str]) -> None:
-    sagemaker = session.client("sagemaker")
+
+def _group(session: boto3.Session, name: str, approvals: list[str], region: str = "us-east-1", **version: Any) -> list[str]:
+    """A group with one version per approval status; returns the versions' ARNs."""
+    sagemaker = session.client("sagemaker", region_name=region)
     sagemaker.create_model_package_group(ModelPackageGroupName=name)
-    for status in approvals:
+    return [
         sagemaker.create_model_package(
             ModelPackageGroupName=name,
             ModelApprovalStatus=status,
             InferenceSpecification={
-                "Containers": [{"Image": "model:1"}],
+                "Containers": [{"Image": "model:1", "ModelDataUrl": "s3://model-artefacts/model.tar.gz"}],
                 "SupportedContentTypes": ["text/csv"],
                 "SupportedResponseMIMETypes": ["text/csv"],
             },
-        )
+            **version,
+        )["ModelPackageArn"]
+        for status in approvals
+    ]
+
+
+def _served(session: boto3.Session, endpoint: str, package: str | None = None, region: str = "us-east-1") -> None:
+    """An endpoint serving a model built from `package` (an ARN or `group/version`), or from an image."""
+    container = {"ModelPackageName": package} if package else {"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1"}
+    session.client("sagemaker", region_name=region).create_model(ModelName=f"{endpoint}-model", ExecutionRoleArn=ROLE_ARN, PrimaryContainer=container)
+    create_endpoint(session, endpoint, f"{endpoint}-model", region=region)
+
+
+def _training_job(session: boto3.Session, region: str) -> None:
+    session.client("sagemaker", region_name=region).create_training_job(
+        TrainingJobName="weekly-retrain",
+        AlgorithmSpecification={"TrainingImage": "xgboost:1", "TrainingInputMode": "File"},
+        RoleArn=ROLE_ARN,
+        OutputDataConfig={"S3OutputPath": "s3://model-artefacts/"},
+        ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10},
+        StoppingCondition={"MaxRuntimeInSeconds": 3600},
+    )
+
+
+def test_model_registry_unused(aws: boto3.Session) -> None:
+    _group(aws, "fraud", ["Approved"], region="us-east-1")
+    _served(aws, "scoring", region="us-east-1")
+    _served(aws, "scoring", region="eu-west-1")
+    _training_job(aws, "ap-south-1")
+    _served(aws, "scoring", CENTRAL_REGISTRY_VERSION, region="ap-southeast-2")
+    aws.client("sagemaker", region_name="ca-central-1").create_notebook_instance(
+        NotebookInstanceName="exploration", InstanceType="ml.t3.medium", RoleArn=ROLE_ARN
+    )
+
+    report = scan(aws, ["SM-REGISTRY-001"], regions=("us-east-1", "eu-west-1", "ap-south-1", "ap-southeast-2", "ca-central-1"))
+
+    assert verdicts(report, "SM-REGISTRY-001") == {
+        "us-east-1": Status.PASS,
+        "eu-west-1": Status.FAIL,
+        "ap-south-1": Status.FAIL,
+        "ap-southeast-2": Status.PASS,
+    }
+    detail = {f.resource_name: f.status_detail for f in report.findings}
+    assert detail["eu-west-1"] == "no model package group, yet the region has 1 endpoint in service (scoring)"
+    assert "central-fraud/3" in detail["ap-southeast-2"]
 
 
 def test_group_without_approved_version(aws: boto3.Session) -> None:
@@ -36,3 +87,84 @@ def test_group_without_approved_version(aws: boto3.Session) -> None:
         "fail-empty": Status.FAIL,
     }
     assert "version 2 is approved" in next(f.status_detail for f in report.findings if f.resource_name == "pass-approved")
+
+
+def test_endpoint_serves_unapproved_package(aws: boto3.Session) -> None:
+    approved, pending, rejected = _group(aws, "Fraud", ["Approved", "PendingManualApproval", "Rejected"])
+    _served(aws, "pass-approved", approved)
+    _served(aws, "fail-pending-by-name", "fraud/2")
+    _served(aws, "fail-rejected", rejected)
+    _served(aws, "fail-deleted-version", approved.replace("/1", "/9"))
+    _served(aws, "na-central-registry", CENTRAL_REGISTRY_VERSION)
+    _served(aws, "na-no-package")
+
+    report = scan(aws, ["SM-REGISTRY-003"])
+
+    assert verdicts(report, "SM-REGISTRY-003") == {
+        "pass-approved": Status.PASS,
+        "fail-pending-by-name": Status.FAIL,
+        "fail-rejected": Status.FAIL,
+        "fail-deleted-version": Status.FAIL,
+    }
+    detail = {f.resource_name: f.status_detail for f in report.findings}
+    assert "Fraud/2 (PendingManualApproval)" in detail["fail-pending-by-name"]
+    assert "no longer in the registry" in detail["fail-deleted-version"]
+
+
+def _card(evaluations: int) -> dict[str, Any]:
+    content = {"evaluation_details": [{"name": f"holdout-{i}"} for i in range(evaluations)]}
+    return {"ModelCard": {"ModelCardContent": json.dumps(content), "ModelCardStatus": "Approved"}}
+
+
+def test_approved_package_without_metrics(aws: boto3.Session) -> None:
+    metrics = {"ModelQuality": {"Statistics": {"ContentType": "application/json", "S3Uri": "s3://evaluation-reports/quality.json"}}}
+    aws.client("s3").create_bucket(Bucket="evaluation-reports")
+    _group(aws, "pass-metrics", ["Approved"], ModelMetrics=metrics)
+    _group(aws, "pass-card-evaluations", ["Approved"], **_card(evaluations=2))
+    _group(aws, "fail-no-metrics", ["Approved"])
+    _group(aws, "fail-card-without-evaluations", ["Approved"], **_card(evaluations=0))
+    _group(aws, "na-pending", ["PendingManualApproval"])
+
+    report = scan(aws, ["SM-REGISTRY-004", "S3-ML-001"])
+    strict = scan(aws, ["SM-REGISTRY-004"], settings={"SM-REGISTRY-004": {"required_reports": ("Bias.PostTrainingReport",)}})
+
+    assert verdicts(report, "SM-REGISTRY-004") == {
+        "pass-metrics/1": Status.PASS,
+        "pass-card-evaluations/1": Status.PASS,
+        "fail-no-metrics/1": Status.FAIL,
+        "fail-card-without-evaluations/1": Status.FAIL,
+    }
+    assert "evaluation-reports" in verdicts(report, "S3-ML-001"), "an approved version's reports bucket is an ML bucket"
+    assert {name for name, status in verdicts(strict, "SM-REGISTRY-004").items() if status is Status.PASS} == set()
+
+
+def test_no_model_cards(aws: boto3.Session) -> None:
+    regions = ("us-east-1", "eu-west-1", "ap-south-1", "ap-southeast-2", "ca-central-1")
+    for region in regions[:4]:
+        _group(aws, "recs", ["Approved"], region=region, **(_card(evaluations=1) if region == "ap-south-1" else {}))
+    _group(aws, "recs", ["PendingManualApproval"], region="ca-central-1")
+    for region, status in (("us-east-1", "Draft"), ("ap-southeast-2", "Archived"), ("ca-central-1", "Draft")):
+        aws.client("sagemaker", region_name=region).create_model_card(
+            ModelCardName="recs-ranker", Content=json.dumps({"model_overview": {}}), ModelCardStatus=status
+        )
+
+    report = scan(aws, ["SM-REGISTRY-005"], regions=regions)
+
+    assert verdicts(report, "SM-REGISTRY-005") == {
+        "us-east-1": Status.PASS,
+        "eu-west-1": Status.FAIL,
+        "ap-south-1": Status.PASS,
+        "ap-southeast-2": Status.FAIL,
+    }
+
+
+def test_undescribed_versions_and_unlisted_cards_are_errors(aws: boto3.Session) -> None:
+    _group(aws, "fraud", ["Approved"])
+    _group(aws, "churn", ["Approved"])
+    refuse(aws, "sagemaker", "DescribeModelPackage", only_for="churn")
+    refuse(aws, "sagemaker", "ListModelCards")
+
+    report = scan(aws, ["SM-REGISTRY-004", "SM-REGISTRY-005"])
+
+    assert verdicts(report, "SM-REGISTRY-004") == {"fraud/1": Status.FAIL, "churn/1": Status.ERROR}
+    assert verdicts(report, "SM-REGISTRY-005") == {"us-east-1": Status.ERROR}

@@ -13,9 +13,11 @@ from mlaudit.collect import (
     s3,
     sagemaker,
     sagemaker_features,
+    sagemaker_jobs,
     sagemaker_monitoring,
     sagemaker_notebooks,
     sagemaker_pipelines,
+    sagemaker_registry,
     sagemaker_studio,
     scopes,
     tags,
@@ -40,6 +42,8 @@ COLLECTORS: dict[type[Record], PartCollector] = {
         tags,
         bedrock,
         logs,
+        sagemaker_jobs,
+        sagemaker_registry,
     )
     for c in module.COLLECTORS
 }

@@ -166,30 +166,48 @@ def _model_packages(ctx: CollectContext) -> Iterator[ModelPackage]:
         yield from batch
 
 
-def _training_job(ctx: CollectContext, d: dict[str, Any]) -> TrainingJob:
+def training_configuration(d: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a `TrainingConfiguration` from a training job's description or a tuning job's training job
+    definition (the two share these shapes)."""
     resources = d.get("ResourceConfig") or {}
     output = d.get("OutputDataConfig") or {}
     inputs = [
         ((channel.get("DataSource") or {}).get("S3DataSource") or {}).get("S3Uri")
         for channel in d.get("InputDataConfig") or ()
     ]
+    groups = resources.get("InstanceGroups") or ()
+    return {
+        "role_arn": d.get("RoleArn"),
+        "instance_type": resources.get("InstanceType") or resources.get("SelectedInstanceType"),
+        "instance_count": resources.get("InstanceCount")
+        or resources.get("SelectedInstanceCount")
+        or sum(g.get("InstanceCount") or 0 for g in groups)
+        or None,
+        "vpc_subnets": tuple((d.get("VpcConfig") or {}).get("Subnets") or ()),
+        "network_isolation": bool(d.get("EnableNetworkIsolation")),
+        "inter_container_encryption": bool(d.get("EnableInterContainerTrafficEncryption")),
+        "input_s3_uris": tuple(uri for uri in inputs if uri),
+        "output_s3_uri": output.get("S3OutputPath"),
+        "output_kms_key_id": output.get("KmsKeyId"),
+        "volume_kms_key_id": resources.get("VolumeKmsKeyId"),
+        "spot": bool(d.get("EnableManagedSpotTraining")),
+        "checkpoint_s3_uri": (d.get("CheckpointConfig") or {}).get("S3Uri"),
+        "keep_alive_seconds": resources.get("KeepAlivePeriodInSeconds") or None,
+        "training_plan_arn": resources.get("TrainingPlanArn"),
+    }
+
+
+def _training_job(ctx: CollectContext, d: dict[str, Any]) -> TrainingJob:
+    experiment = d.get("ExperimentConfig") or {}
     return TrainingJob(
         **_identity(ctx, d, "TrainingJobArn", "TrainingJobName", "training-job"),
+        **training_configuration(d),
         status=d.get("TrainingJobStatus") or "Unknown",
         creation_time=d.get("CreationTime"),
-        role_arn=d.get("RoleArn"),
-        instance_type=resources.get("InstanceType"),
-        instance_count=resources.get("InstanceCount"),
-        vpc_subnets=tuple((d.get("VpcConfig") or {}).get("Subnets") or ()),
-        network_isolation=bool(d.get("EnableNetworkIsolation")),
-        inter_container_encryption=bool(d.get("EnableInterContainerTrafficEncryption")),
-        input_s3_uris=tuple(uri for uri in inputs if uri),
-        output_s3_uri=output.get("S3OutputPath"),
-        output_kms_key_id=output.get("KmsKeyId"),
-        volume_kms_key_id=resources.get("VolumeKmsKeyId"),
-        spot=bool(d.get("EnableManagedSpotTraining")),
-        checkpoint_s3_uri=(d.get("CheckpointConfig") or {}).get("S3Uri"),
-        experiment_name=(d.get("ExperimentConfig") or {}).get("ExperimentName"),
+        experiment_name=experiment.get("ExperimentName"),
+        trial_name=experiment.get("TrialName"),
+        mlflow_resource_arn=(d.get("MlflowConfig") or {}).get("MlflowResourceArn"),
+        launched_by=d.get("TuningJobArn") or d.get("AutoMLJobArn") or d.get("LabelingJobArn") or None,
     )
 
 

@@ -11,7 +11,7 @@ import boto3
 
 DEMO_ACCOUNT_ID = "123456789012"
 """moto's default account."""
-DEMO_REGIONS = ("us-east-1", "eu-west-1")
+DEMO_REGIONS = ("us-east-1", "eu-west-1", "us-west-2")
 
 
 def demo_session(region: str = DEMO_REGIONS[0]) -> boto3.Session:

@@ -35,9 +35,11 @@ from mlaudit.inventory import (  # noqa: E402
     bedrock,
     logs,
     sagemaker_features,
+    sagemaker_jobs,
     sagemaker_monitoring,
     sagemaker_notebooks,
     sagemaker_pipelines,
+    sagemaker_registry,
     sagemaker_studio,
     tags,
 )
@@ -57,6 +59,8 @@ _MODULES = (
     tags,
     bedrock,
     logs,
+    sagemaker_jobs,
+    sagemaker_registry,
 )
 RECORD_TYPES: tuple[type[Record], ...] = tuple(record for module in _MODULES for record in module.RECORDS)
 """Every part an inventory can hold (each module lists its own in `RECORDS`); snapshots are read back through it."""

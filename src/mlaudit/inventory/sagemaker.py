@@ -204,20 +204,19 @@ class ModelPackage(Record):
     status: str | None = None
     creation_time: datetime | None = None
 
+    def matches(self, key: str) -> bool:
+        """Models name their package by ARN or by `group/version`; SageMaker names are case-insensitive."""
+        return key.casefold() in (self.name.casefold(), self.arn.casefold())
 
-class TrainingJob(Record):
-    part: ClassVar[str] = "sagemaker.training_job"
-    service: ClassVar[str] = "sagemaker"
-    resource_type: ClassVar[str] = "AWS::SageMaker::TrainingJob"
-    label: ClassVar[str] = "training jobs"
-    taggable: ClassVar[bool] = True
-    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.S3, RefKind.KMS_KEY})
 
-    status: str
-    creation_time: datetime | None = None
+class TrainingConfiguration(_Sub):
+    """How a training job is configured: the settings of a training job, or of each training job a
+    hyperparameter tuning job starts from one of its training job definitions."""
+
     role_arn: str | None = None
     instance_type: str | None = None
     instance_count: int | None = None
+    """All instances of the job: a heterogeneous cluster's instance groups are added up."""
     vpc_subnets: tuple[str, ...] = ()
     network_isolation: bool = False
     inter_container_encryption: bool = False
@@ -227,12 +226,37 @@ class TrainingJob(Record):
     volume_kms_key_id: str | None = None
     spot: bool = False
     checkpoint_s3_uri: str | None = None
-    experiment_name: str | None = None
+    keep_alive_seconds: int | None = None
+    """KeepAlivePeriodInSeconds: the job keeps a warm pool, which cannot run on spot capacity."""
+    training_plan_arn: str | None = None
+    """The job runs on a training plan's reserved capacity, paid for upfront."""
 
-    def references(self) -> Iterator[Reference]:
+    def training_references(self, owner: Record) -> Iterator[Reference]:
+        """The role, buckets and keys this configuration uses (key ids made canonical in `owner`'s region)."""
         yield from _role_ref(self.role_arn)
         yield from _s3_refs(*self.input_s3_uris, self.output_s3_uri, self.checkpoint_s3_uri)
-        yield from _kms_refs(self, self.output_kms_key_id, self.volume_kms_key_id)
+        yield from _kms_refs(owner, self.output_kms_key_id, self.volume_kms_key_id)
+
+
+class TrainingJob(TrainingConfiguration, Record):
+    part: ClassVar[str] = "sagemaker.training_job"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::TrainingJob"
+    label: ClassVar[str] = "training jobs"
+    taggable: ClassVar[bool] = True
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.S3, RefKind.KMS_KEY})
+
+    status: str
+    creation_time: datetime | None = None
+    experiment_name: str | None = None
+    trial_name: str | None = None
+    mlflow_resource_arn: str | None = None
+    """The SageMaker managed MLflow tracking server the job logs to (MlflowConfig)."""
+    launched_by: str | None = None
+    """The tuning, AutoML or Ground Truth labeling job that started this job and set its configuration."""
+
+    def references(self) -> Iterator[Reference]:
+        return self.training_references(self)
 
 
 RECORDS = (NotebookInstance, Model, EndpointConfig, Endpoint, MonitoringSchedule, ModelPackageGroup, ModelPackage, TrainingJob,)

@@ -107,3 +107,20 @@ def customer_managed_key(record: Record, key_id: str | None, ctx: CheckContext, 
         return failed(f"{protects} is encrypted with {key_id}, an AWS managed key (KeyManager {key.key_manager})")
     return passed(f"{protects} is encrypted with the customer managed key {key_id}")
 
+# -- KMS keys of jobs (training, processing, batch transform) ------------------------------------------------------
+
+
+def expect_kms_keys(keys: dict[str, str | None]) -> Outcome | None:
+    """PASS when every applicable key setting (its description -> the key it names, or None) names a key; FAIL
+    naming the settings without one; None when no setting applies to the resource."""
+    if not keys:
+        return None
+    missing = [setting for setting, key in keys.items() if not key]
+    if missing:
+        return failed("no KMS key: " + ", ".join(missing))
+    return passed("; ".join(f"{setting}: {key}" for setting, key in keys.items()))
+
+
+def counted(count: int, noun: str) -> str:
+    """`1 endpoint`, `3 endpoints`: a count with its noun, for a finding's detail."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import boto3
 
-from mlaudit.demo.estate import bedrock, foundation, lifecycle, notebooks
+from mlaudit.demo.estate import bedrock, foundation, jobs, lifecycle, notebooks
 from mlaudit.demo.estate.base import Estate, Region
 
 AREAS = (
@@ -16,6 +16,7 @@ AREAS = (
     notebooks,
     lifecycle,
     bedrock,
+    jobs,
 )
 
 

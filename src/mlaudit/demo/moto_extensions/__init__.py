@@ -17,9 +17,11 @@ from mlaudit.demo.moto_extensions import (
     bedrock_agent,
     kms_managed_keys,
     sagemaker_features,
+    sagemaker_jobs,
     sagemaker_monitoring,
     sagemaker_notebooks,
     sagemaker_pipelines,
+    sagemaker_registry,
 )
 
 EXTENSIONS = (
@@ -30,6 +32,8 @@ EXTENSIONS = (
     sagemaker_pipelines,
     bedrock,
     bedrock_agent,
+    sagemaker_jobs,
+    sagemaker_registry,
 )
 
 

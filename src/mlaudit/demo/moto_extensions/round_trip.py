@@ -1,0 +1,58 @@
+"""Overrides for moto operations that accept a request field and then drop it: keep the field when the resource is
+created and return it when the resource is described, as AWS does. Modules build their `OVERRIDES` with it."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from moto.core.responses import ActionResult, BaseResponse
+
+Operation = Callable[[Any], ActionResult]
+Override = Callable[[Operation], Operation]
+ResourceKey = Callable[[Any, ActionResult], "str | None"]
+"""Which resource a call is about, from the request (`response._get_param`) or moto's result."""
+
+
+def _kept(backend: object, field: str) -> dict[str, Any]:
+    """Kept on the region's backend, so moto's reset clears them too."""
+    attribute = f"_mlaudit_kept_{field}"
+    if not hasattr(backend, attribute):
+        setattr(backend, attribute, {})
+    return getattr(backend, attribute)
+
+
+def result_field(name: str) -> ResourceKey:
+    """The resource is named by a field of moto's result (e.g. the ARN a create call returns)."""
+    return lambda _, result: result.result.get(name) if isinstance(result.result, dict) else None
+
+
+def request_param(name: str) -> ResourceKey:
+    """The resource is named by a request parameter (e.g. the job name)."""
+    return lambda response, _: response._get_param(name)
+
+
+def round_trip(create: str, describe: str, field: str, key: ResourceKey, backend: str) -> dict[str, Override]:
+    """`OVERRIDES` entries that keep `field` of the `create` request and add it to the `describe` result; `backend`
+    names the response class's property for the region's backend (`sagemaker_backend`)."""
+
+    def keep(original: Operation) -> Operation:
+        def wrapped(self: BaseResponse) -> ActionResult:
+            result = original(self)
+            value, resource = self._get_param(field), key(self, result)
+            if value and resource:
+                _kept(getattr(self, backend), field)[resource] = value
+            return result
+
+        return wrapped
+
+    def give_back(original: Operation) -> Operation:
+        def wrapped(self: BaseResponse) -> ActionResult:
+            result = original(self)
+            value = _kept(getattr(self, backend), field).get(key(self, result) or "")
+            if value and isinstance(result.result, dict):
+                result.result[field] = value
+            return result
+
+        return wrapped
+
+    return {create: keep, describe: give_back}

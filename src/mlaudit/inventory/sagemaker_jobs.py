@@ -1,0 +1,92 @@
+"""SageMaker jobs beside training jobs: processing, batch transform and hyperparameter tuning.
+
+Like training jobs, they are collected within the scan's lookback window only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Iterator
+
+from mlaudit.inventory.base import Record, RefKind, Reference
+from mlaudit.inventory.sagemaker import TrainingConfiguration, _kms_refs, _role_ref, _s3_refs
+
+_JOB_REFERENCES = frozenset({RefKind.IAM_ROLE, RefKind.S3, RefKind.KMS_KEY})
+
+
+class ProcessingJob(Record):
+    part: ClassVar[str] = "sagemaker.processing_job"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::ProcessingJob"
+    label: ClassVar[str] = "processing jobs"
+    reference_kinds: ClassVar[frozenset[RefKind]] = _JOB_REFERENCES
+
+    status: str
+    creation_time: datetime | None = None
+    role_arn: str | None = None
+    instance_type: str | None = None
+    input_s3_uris: tuple[str, ...] = ()
+    output_s3_uris: tuple[str, ...] = ()
+    """Outputs to S3; outputs to a feature group are encrypted by the feature group's own settings."""
+    output_kms_key_id: str | None = None
+    volume_kms_key_id: str | None = None
+    network_isolation: bool = False
+    launched_by: str | None = None
+    """The monitoring schedule, AutoML job or training job (Debugger and profiler rules) that started this job and
+    set its configuration; None for a job someone (or a pipeline) created."""
+
+    def references(self) -> Iterator[Reference]:
+        yield from _role_ref(self.role_arn)
+        yield from _s3_refs(*self.input_s3_uris, *self.output_s3_uris)
+        yield from _kms_refs(self, self.output_kms_key_id, self.volume_kms_key_id)
+
+
+class TransformJob(Record):
+    """A batch transform job: a model scoring a dataset from S3 into S3."""
+
+    part: ClassVar[str] = "sagemaker.transform_job"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::TransformJob"
+    label: ClassVar[str] = "transform jobs"
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.S3, RefKind.KMS_KEY})
+
+    status: str
+    creation_time: datetime | None = None
+    model_name: str | None = None
+    instance_type: str | None = None
+    input_s3_uri: str | None = None
+    output_s3_uri: str | None = None
+    output_kms_key_id: str | None = None
+    volume_kms_key_id: str | None = None
+    capture_s3_uri: str | None = None
+    capture_kms_key_id: str | None = None
+
+    def references(self) -> Iterator[Reference]:
+        yield from _s3_refs(self.input_s3_uri, self.output_s3_uri, self.capture_s3_uri)
+        yield from _kms_refs(self, self.output_kms_key_id, self.volume_kms_key_id, self.capture_kms_key_id)
+
+
+class TuningTrainingDefinition(TrainingConfiguration):
+    """One training job definition of a tuning job: the configuration of every training job started from it."""
+
+    name: str | None = None
+    """DefinitionName; None for the single TrainingJobDefinition of a tuning job."""
+
+
+class HyperParameterTuningJob(Record):
+    part: ClassVar[str] = "sagemaker.hyper_parameter_tuning_job"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::HyperParameterTuningJob"
+    label: ClassVar[str] = "hyperparameter tuning jobs"
+    reference_kinds: ClassVar[frozenset[RefKind]] = _JOB_REFERENCES
+
+    status: str
+    creation_time: datetime | None = None
+    definitions: tuple[TuningTrainingDefinition, ...] = ()
+
+    def references(self) -> Iterator[Reference]:
+        for definition in self.definitions:
+            yield from definition.training_references(self)
+
+
+RECORDS = (ProcessingJob, TransformJob, HyperParameterTuningJob,)

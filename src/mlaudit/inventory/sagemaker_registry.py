@@ -1,0 +1,56 @@
+"""What documents a model in the registry: the evaluation reports and model card of approved packages, and the
+account's model cards."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Iterator
+
+from mlaudit.inventory.base import Record, RefKind, Reference
+from mlaudit.inventory.sagemaker import _Sub, _kms_refs, _s3_refs
+
+
+class MetricsReport(_Sub):
+    """One report of a model package's ModelMetrics."""
+
+    kind: str
+    """Section and report, e.g. `ModelQuality.Statistics` or `Bias.PostTrainingReport`."""
+    s3_uri: str | None = None
+
+
+class ModelPackageDetail(Record):
+    """What DescribeModelPackage adds to an approved model package (aspect of ModelPackage, keyed by the same
+    ARN). Only approved versions are described: they are the ones that may be deployed."""
+
+    part: ClassVar[str] = "sagemaker.model_package_detail"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::ModelPackage"
+    label: ClassVar[str] = "approved model package details"
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.S3, RefKind.KMS_KEY})
+
+    metrics_reports: tuple[MetricsReport, ...] = ()
+    model_card_status: str | None = None
+    """Status of the model card attached to the version (ModelCard); None when it has none."""
+    model_card_evaluations: int = 0
+    """How many evaluations the attached model card records (`evaluation_details` of its content)."""
+    model_data_urls: tuple[str, ...] = ()
+    kms_key_id: str | None = None
+    """SecurityConfig.KmsKeyId, which encrypts the version's model card and metadata."""
+
+    def references(self) -> Iterator[Reference]:
+        yield from _s3_refs(*(r.s3_uri for r in self.metrics_reports), *self.model_data_urls)
+        yield from _kms_refs(self, self.kms_key_id)
+
+
+class ModelCard(Record):
+    part: ClassVar[str] = "sagemaker.model_card"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::ModelCard"
+    label: ClassVar[str] = "model cards"
+
+    status: str | None = None
+    """Draft, PendingReview, Approved or Archived."""
+    creation_time: datetime | None = None
+
+
+RECORDS = (ModelPackageDetail, ModelCard,)

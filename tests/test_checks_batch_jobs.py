@@ -1,0 +1,135 @@
+"""SM-PROCESSING-* and SM-TRANSFORM-* checks against processing and batch transform jobs created in moto."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+
+from amend import amend
+from support import ROLE_ARN, refuse, scan, verdicts
+from mlaudit.taxonomy import Status
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/jobs"
+
+
+def _processing_job(
+    session: boto3.Session,
+    name: str,
+    *,
+    output_key: str | None = None,
+    volume_key: str | None = None,
+    instance_type: str = "ml.m5.xlarge",
+    outputs: bool = True,
+    isolated: bool = False,
+) -> None:
+    cluster: dict[str, Any] = {"InstanceCount": 1, "InstanceType": instance_type, "VolumeSizeInGB": 30}
+    if volume_key:
+        cluster["VolumeKmsKeyId"] = volume_key
+    output = {"OutputName": "features", "S3Output": {"S3Uri": "s3://features/out/", "LocalPath": "/opt/ml/processing/output", "S3UploadMode": "EndOfJob"}}
+    output_config: dict[str, Any] = {"Outputs": [output] if outputs else []}
+    if output_key:
+        output_config["KmsKeyId"] = output_key
+    session.client("sagemaker").create_processing_job(
+        ProcessingJobName=name,
+        RoleArn=ROLE_ARN,
+        AppSpecification={"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/sklearn:1"},
+        ProcessingInputs=[{"InputName": "raw", "S3Input": {"S3Uri": "s3://raw-data/in/", "LocalPath": "/opt/ml/processing/input", "S3DataType": "S3Prefix"}}],
+        ProcessingOutputConfig=output_config,
+        ProcessingResources={"ClusterConfig": cluster},
+        NetworkConfig={"EnableNetworkIsolation": isolated},
+    )
+
+
+def _transform_job(session: boto3.Session, name: str, *, output_key: str | None = None, volume_key: str | None = None, instance_type: str = "ml.m5.xlarge") -> None:
+    output: dict[str, Any] = {"S3OutputPath": "s3://predictions/out/"}
+    resources: dict[str, Any] = {"InstanceType": instance_type, "InstanceCount": 1}
+    if output_key:
+        output["KmsKeyId"] = output_key
+    if volume_key:
+        resources["VolumeKmsKeyId"] = volume_key
+    session.client("sagemaker").create_transform_job(
+        TransformJobName=name,
+        ModelName="scorer",
+        TransformInput={"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://customers/in/"}}},
+        TransformOutput=output,
+        TransformResources=resources,
+    )
+
+
+def _started_by_monitoring_schedule(session: boto3.Session, name: str) -> None:
+    """A Model Monitor run: AWS sets MonitoringScheduleArn, which moto cannot."""
+    _processing_job(session, name)
+    schedule = "arn:aws:sagemaker:us-east-1:123456789012:monitoring-schedule/scoring-data-quality"
+    amend(session, "sagemaker", "DescribeProcessingJob", ("ProcessingJobName", name), MonitoringScheduleArn=schedule)
+
+
+def test_processing_job_kms_keys(aws: boto3.Session) -> None:
+    _processing_job(aws, "pass-both-keys", output_key=KEY, volume_key=KEY)
+    _processing_job(aws, "pass-nvme-instance", output_key="alias/features", instance_type="ml.m5d.xlarge")
+    _processing_job(aws, "pass-no-s3-output", outputs=False, volume_key=KEY)
+    _processing_job(aws, "fail-no-volume-key", output_key=KEY)
+    _processing_job(aws, "fail-no-key")
+    _started_by_monitoring_schedule(aws, "na-monitoring-run")
+
+    report = scan(aws, ["SM-PROCESSING-001"])
+
+    assert verdicts(report, "SM-PROCESSING-001") == {
+        "pass-both-keys": Status.PASS,
+        "pass-nvme-instance": Status.PASS,
+        "pass-no-s3-output": Status.PASS,
+        "fail-no-volume-key": Status.FAIL,
+        "fail-no-key": Status.FAIL,
+    }
+    detail = {f.resource_name: f.status_detail for f in report.findings}
+    assert detail["fail-no-volume-key"] == "no KMS key: ClusterConfig.VolumeKmsKeyId (storage volume)"
+
+
+def test_processing_job_network_isolation(aws: boto3.Session) -> None:
+    _processing_job(aws, "pass-isolated", isolated=True)
+    _processing_job(aws, "fail-connected")
+    _started_by_monitoring_schedule(aws, "na-monitoring-run")
+
+    report = scan(aws, ["processing-job-no-network-isolation"])
+
+    assert verdicts(report, "SM-PROCESSING-002") == {"pass-isolated": Status.PASS, "fail-connected": Status.FAIL}
+
+
+def test_transform_job_kms_keys(aws: boto3.Session) -> None:
+    _transform_job(aws, "pass-both-keys", output_key=KEY, volume_key=KEY)
+    _transform_job(aws, "pass-nvme-instance", output_key=KEY, instance_type="ml.g4dn.xlarge")
+    _transform_job(aws, "fail-no-output-key", volume_key=KEY)
+    _transform_job(aws, "fail-nvme-no-output-key", instance_type="ml.g4dn.xlarge")
+
+    report = scan(aws, ["SM-TRANSFORM-001"])
+
+    assert verdicts(report, "SM-TRANSFORM-001") == {
+        "pass-both-keys": Status.PASS,
+        "pass-nvme-instance": Status.PASS,
+        "fail-no-output-key": Status.FAIL,
+        "fail-nvme-no-output-key": Status.FAIL,
+    }
+
+
+def test_jobs_reference_their_buckets(aws: boto3.Session) -> None:
+    s3 = aws.client("s3")
+    for bucket in ("raw-data", "features", "customers", "predictions"):
+        s3.create_bucket(Bucket=bucket)
+    _processing_job(aws, "prepare")
+    _transform_job(aws, "score")
+
+    report = scan(aws, ["S3-ML-001"])
+
+    assert set(verdicts(report, "S3-ML-001")) == {"raw-data", "features", "customers", "predictions"}
+
+
+def test_unlisted_jobs_are_errors_for_the_region(aws: boto3.Session) -> None:
+    _processing_job(aws, "prepare")
+    _transform_job(aws, "score")
+    refuse(aws, "sagemaker", "ListProcessingJobs")
+    refuse(aws, "sagemaker", "DescribeTransformJob")
+
+    report = scan(aws, ["SM-PROCESSING-002", "SM-TRANSFORM-001"])
+
+    assert verdicts(report, "SM-PROCESSING-002") == {"all processing jobs": Status.ERROR}
+    assert verdicts(report, "SM-TRANSFORM-001") == {"score": Status.ERROR}
