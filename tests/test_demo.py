@@ -4,9 +4,11 @@ and every AWS call mlaudit makes is a read."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from support import Recorder
 from mlaudit.catalog import load_catalog
+from mlaudit.demo.moto_extensions import EXTENSIONS
 from mlaudit.demo.server import DEMO_REGIONS
 from mlaudit.scan import ScanResult
 from mlaudit.taxonomy import Status
@@ -44,3 +46,13 @@ def test_both_regions_are_scanned(demo_scan: tuple[ScanResult, Recorder]) -> Non
     result, _ = demo_scan
     assert result.report.scan.regions == list(DEMO_REGIONS)
     assert {f.region for f in result.report.findings} >= set(DEMO_REGIONS)
+
+
+def test_no_two_moto_extensions_claim_one_operation() -> None:
+    """moto takes one override per operation (`install` keeps the first), so a second claim would be silently lost."""
+    claims = Counter(
+        (extension.RESPONSE_CLASS.__name__, name)
+        for extension in EXTENSIONS
+        for name in [*extension.OPERATIONS, *getattr(extension, "OVERRIDES", {})]
+    )
+    assert [claim for claim, count in claims.items() if count > 1] == []
