@@ -73,6 +73,20 @@ def test_tag_suppressions_need_the_tags() -> None:
     assert {f.resource_name: f.status for f in muted.findings} == {"tagged": Status.MUTED, "untagged": Status.FAIL}
 
 
+def test_a_scan_collects_tags_for_tag_suppressions(aws: boto3.Session, tmp_path: Path) -> None:
+    for name, tags in (("sandbox-nb", [{"Key": "environment", "Value": "sandbox-7"}]), ("prod-nb", [{"Key": "environment", "Value": "prod"}])):
+        aws.client("sagemaker").create_notebook_instance(
+            NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r", RootAccess="Enabled", Tags=tags
+        )
+    config = tmp_path / ".mlaudit.yaml"
+    config.write_text("suppressions:\n  - check: SM-NOTEBOOK-003\n    tags: {environment: sandbox-*}\n    reason: sandboxes are disposable\n")
+    code, out, err = run("scan", "--config", str(config), "--region", "us-east-1", "--checks", "SM-NOTEBOOK-003", "--format", "json", "--output", "-")
+    assert code == 1, err
+    report = json.loads(out)
+    assert {f["resource_name"]: f["status"] for f in report["findings"]} == {"sandbox-nb": "MUTED", "prod-nb": "FAIL"}
+    assert report["scan"]["statistics"]["by_operation"]["sagemaker:ListTags"] == 2
+
+
 def test_passes_are_never_muted_and_errors_can_be() -> None:
     report = report_of([finding("p", Status.PASS), finding("e", Status.ERROR, "AccessDenied")])
     muted = apply_suppressions(report, [rule("f:1", check="*", reason="SCP denies this region by design")], TODAY)

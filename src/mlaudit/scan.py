@@ -23,7 +23,7 @@ from mlaudit.collect.regions import discover_regions, validate_regions
 from mlaudit.collect.scheduler import AccountTarget, CollectionObserver, collect
 from mlaudit.collect.session import AwsClients
 from mlaudit.evaluate import evaluate
-from mlaudit.inventory import Inventory
+from mlaudit.inventory import Inventory, Record
 from mlaudit.report import CallStatistics, Report, ScanInfo, ScanStatus, sort_findings, summarise
 from mlaudit.sdk import Check
 from mlaudit.taxonomy import Severity, Status
@@ -46,6 +46,8 @@ class ScanOptions:
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     session: boto3.Session | None = None
     """A ready-made session (the demo's); otherwise one is opened for `profile`."""
+    extra_parts: Sequence[type[Record]] = ()
+    """Parts collected beyond what the checks read: resource tags when a suppression matches on tags."""
 
 
 @dataclass
@@ -81,7 +83,7 @@ def collect_inventory(
     account = identify(clients, options.profile)
     regions = requested or discover_regions(clients, account.partition)
     return collect(
-        plan(record_type for check in checks for record_type in check.needs),
+        plan([*(record_type for check in checks for record_type in check.needs), *options.extra_parts]),
         [AccountTarget(account, clients)],
         regions,
         since=started - timedelta(days=options.since_days),

@@ -14,6 +14,8 @@ from typing import Callable, Sequence
 
 from mlaudit.config import SuppressionRule
 from mlaudit.findings import Finding, Suppression
+from mlaudit.inventory import Inventory
+from mlaudit.inventory.tags import ResourceTags
 from mlaudit.report import Report, with_findings
 from mlaudit.taxonomy import Status
 
@@ -76,3 +78,11 @@ def apply_suppressions(report: Report, rules: Sequence[LabelledRule], today: dat
         findings.append(finding.model_copy(update={"status": Status.MUTED, "suppression": suppression}))
     warnings += [f"{r.label}: suppression of {_describe(r.rule)} matched no finding" for r in active if r.label not in used]
     return with_findings(report, findings, warnings)
+
+
+def tags_lookup(inventory: Inventory | None) -> TagsOf:
+    """The tags of a finding's resource, from the inventory's resource-tags part (None when not collected)."""
+    if inventory is None:
+        return lambda _: None
+    by_arn = {record.arn: record.tags for record in inventory.all_records(ResourceTags)}
+    return lambda finding: by_arn.get(finding.resource_arn)

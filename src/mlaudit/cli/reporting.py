@@ -23,13 +23,15 @@ from mlaudit.cli.request import Request, effective_settings, resolve_request, su
 from mlaudit.console import Terminal
 from mlaudit.errors import UserError
 from mlaudit.gating import exit_code
+from mlaudit.inventory import Inventory
+from mlaudit.inventory.tags import ResourceTags
 from mlaudit.output import append_github_summary, prepare_directory, write_reports
 from mlaudit.renderers import Format, RenderOptions
 from mlaudit.report import Report
 from mlaudit.saved import load_report
 from mlaudit.scan import ScanOptions, select_checks
 from mlaudit.sdk import Check
-from mlaudit.suppression import LabelledRule, apply_suppressions
+from mlaudit.suppression import LabelledRule, apply_suppressions, tags_lookup
 
 
 @dataclass
@@ -84,10 +86,14 @@ class Run:
         )
 
     def scan_options(self) -> ScanOptions:
-        return self.scan_options_for(self.request, self.settings)
+        options = self.scan_options_for(self.request, self.settings)
+        if any(labelled.rule.tags for labelled in self.rules):
+            options.extra_parts = (ResourceTags,)
+        return options
 
-    def finish(self, ctx: click.Context, report: Report) -> None:
-        report = apply_suppressions(report, self.rules, date.today())
+    def finish(self, ctx: click.Context, report: Report, inventory: Inventory | None = None) -> None:
+        """`inventory` (when the run has one) gives tag-based suppressions the resources' tags."""
+        report = apply_suppressions(report, self.rules, date.today(), tags_lookup(inventory))
         if self.baseline is not None:
             report = apply_baseline(report, self.baseline, str(self.request["baseline"]))
         written = write_reports(report, self.formats, self.directory, self.render_options)

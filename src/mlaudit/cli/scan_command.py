@@ -33,7 +33,7 @@ def scan(ctx: click.Context, **params: Any) -> None:
 
         with run.terminal.collection_progress() as progress:
             result = run_scan(options, observer=progress, checks=run.checks)
-    run.finish(ctx, result.report)
+    run.finish(ctx, result.report, result.inventory)
 
 
 def _scan_demo(options: Any, run: Any) -> Any:

@@ -68,4 +68,4 @@ def evaluate(ctx: click.Context, snapshot: Path, **params: Any) -> None:
     run = Run.start(ctx, params)
     inventory = load_inventory(snapshot)
     report = report_from_inventory(inventory, run.checks, run.settings, None, CallStatistics())
-    run.finish(ctx, report)
+    run.finish(ctx, report, inventory)
