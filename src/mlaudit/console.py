@@ -70,14 +70,15 @@ class Terminal:
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         """A table of our own strings: rich on a terminal, aligned plain columns otherwise (never truncated)."""
         if self.plain:
-            widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers) - 1)]
-            for row in [headers, *rows]:
-                cells = [str(cell).ljust(width) for cell, width in zip(row, widths)]
-                self.stream.write("  ".join([*cells, str(row[-1])]).rstrip() + "\n")
+            lines = [[safe(cell) for cell in row] for row in [headers, *rows]]
+            widths = [max(len(line[i]) for line in lines) for i in range(len(headers) - 1)]
+            for line in lines:
+                cells = [cell.ljust(width) for cell, width in zip(line, widths)]
+                self.stream.write("  ".join([*cells, line[-1]]).rstrip() + "\n")
             return
         table = Table(box=None, pad_edge=False)
         for header in headers:
-            table.add_column(header)
+            table.add_column(safe(header))
         for row in rows:
             table.add_row(*[Text(safe(cell)) for cell in row])
         self.console.print(table)
@@ -131,7 +132,7 @@ class Terminal:
             failing.add_column("Check")
             failing.add_column("Title")
             for check_id, title, count in top:
-                failing.add_row(str(count), check_id, Text(title))
+                failing.add_row(str(count), safe(check_id), Text(safe(title)))
             self.console.print(failing)
         if report.scan.errors:
             self.console.print(
