@@ -30,8 +30,9 @@ from mlaudit.inventory.store import (
 )
 
 from mlaudit.inventory import autoscaling, iam, kms, s3, sagemaker, scopes  # noqa: E402 - the modules, for their RECORDS
+from mlaudit.inventory import cloudwatch  # noqa: E402
 
-_MODULES = (scopes, sagemaker, s3, iam, kms, autoscaling)
+_MODULES = (scopes, sagemaker, s3, iam, kms, autoscaling, cloudwatch)
 RECORD_TYPES: tuple[type[Record], ...] = tuple(record for module in _MODULES for record in module.RECORDS)
 """Every part an inventory can hold (each module lists its own in `RECORDS`); snapshots are read back through it."""
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from mlaudit.inventory import ConfigVariant, Endpoint, EndpointConfig, Model
+from mlaudit.inventory.cloudwatch import EndpointMetrics
 from mlaudit.sdk.context import CheckContext, DataUnavailable
 from mlaudit.sdk.outcome import Outcome, failed, passed
 
@@ -80,3 +82,17 @@ def short_arn(arn: str) -> str:
     """The resource part of an ARN (`model/churn-2019`), which is what people recognise in a sentence."""
     parts = arn.split(":", 5)
     return parts[5] if len(parts) == 6 and parts[5] else arn
+
+
+# -- endpoint metrics: the window a usage check judges ----------------------------------------------------------
+
+def metrics_window_start(endpoint: Endpoint, metrics: EndpointMetrics, days: int) -> datetime | None:
+    """The start of the last `days` days of an endpoint's collected metrics, or None when the endpoint is younger
+    than that (too new to judge how it is used). Raises DataUnavailable when the scan read fewer days."""
+    start = metrics.window_end - timedelta(days=days)
+    if start < metrics.window_start:
+        read = round((metrics.window_end - metrics.window_start) / timedelta(days=1))
+        raise DataUnavailable([], reason=f"the check looks back {days} days but the scan read {read} days of metrics (raise --since)")
+    if endpoint.creation_time is None or endpoint.creation_time > start:
+        return None
+    return start

@@ -9,9 +9,10 @@ from __future__ import annotations
 import boto3
 
 from mlaudit.demo.estate import foundation
+from mlaudit.demo.estate import inference
 from mlaudit.demo.estate.base import Estate, Region
 
-AREAS = (foundation,)
+AREAS = (foundation, inference)
 
 
 def seed(session: boto3.Session, endpoint_url: str) -> Estate:

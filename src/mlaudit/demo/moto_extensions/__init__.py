@@ -13,8 +13,9 @@ Where moto implements an operation but drops a field mlaudit reads, a module may
 from __future__ import annotations
 
 from mlaudit.demo.moto_extensions import sagemaker_monitoring
+from mlaudit.demo.moto_extensions import sagemaker_inference
 
-EXTENSIONS = (sagemaker_monitoring,)
+EXTENSIONS = (sagemaker_monitoring, sagemaker_inference)
 
 
 def install() -> None:
