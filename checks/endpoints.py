@@ -109,7 +109,9 @@ def endpoint_single_instance(endpoint: Endpoint, ctx: CheckContext) -> Outcome |
         for v in endpoint.instance_variants
     }
     known = {variant: count for variant, count in counts.items() if count is not None}
-    single = [f"{variant} runs {count} instance{'' if count == 1 else 's'}" for variant, count in known.items() if count <= 1]
+    single = [
+        f"{variant} runs {count} instance{'' if count == 1 else 's'}" for variant, count in known.items() if count <= 1
+    ]
     if single:
         return failed("; ".join(single) + ": one failure takes the model offline")
     return passed("; ".join(f"{variant} runs {count} instances" for variant, count in known.items())) if known else None
@@ -254,12 +256,14 @@ ALARMED_METRICS = frozenset({"Invocation5XXErrors", "ModelLatency"})
         "--comparison-operator GreaterThanOrEqualToThreshold --alarm-actions <sns-topic-arn>",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html",
     ),
-    references=(ml_lens("MLOE-14"), ml_lens("MLOE-15")),
+    references=(ml_lens("MLOE-14"), ml_lens("MLOE-15"), config_rule("cloudwatch-alarm-action-check")),
 )
 def endpoint_no_alarms(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
     if not endpoint.in_service:
         return None
-    alarms = [a for a in ctx.all(MetricAlarm) if a.watches(SAGEMAKER_NAMESPACE, ALARMED_METRICS, "EndpointName", endpoint.name)]
+    alarms = [
+        a for a in ctx.all(MetricAlarm) if a.watches(SAGEMAKER_NAMESPACE, ALARMED_METRICS, "EndpointName", endpoint.name)
+    ]
     acting = [a.name for a in alarms if a.notifies]
     if acting:
         return passed("alarmed by " + names(acting))
@@ -318,7 +322,9 @@ def endpoint_idle(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
     resource=Endpoint,
     uses=(EndpointUtilization,),
     settings={
-        "threshold_percent": Setting(default=20.0, description="a variant whose CPU and GPU never peaked above this is underutilised"),
+        "threshold_percent": Setting(
+            default=20.0, description="a variant whose CPU and GPU never peaked above this is underutilised"
+        ),
         "window_days": Setting(default=14, description="days of utilisation judged (at most the scan's --since)"),
     },
     rationale="""Instances that never get busy are capacity the model does not use: a smaller instance type, fewer
@@ -348,11 +354,13 @@ def endpoint_underutilized(endpoint: Endpoint, ctx: CheckContext) -> Outcome | N
         return None
     low, busy = [], []
     for variant in metrics.variants:
-        peaks = {kind: max(values_since(points, start), default=None) for kind, points in (("CPU", variant.cpu), ("GPU", variant.gpu))}
+        series = (("CPU", variant.cpu), ("GPU", variant.gpu))
+        peaks = {kind: max(values_since(points, start), default=None) for kind, points in series}
         measured = {kind: peak for kind, peak in peaks.items() if peak is not None}
         if not measured:
             continue
-        described = f"{variant.variant_name} peaked at " + ", ".join(f"{peak:.0f}% {kind}" for kind, peak in measured.items())
+        peaked = ", ".join(f"{peak:.0f}% {kind}" for kind, peak in measured.items())
+        described = f"{variant.variant_name} peaked at {peaked}"
         (low if max(measured.values()) < threshold else busy).append(described)
     if low:
         return failed(f"{'; '.join(low)} over {days} days (threshold {threshold:g}%)")

@@ -101,13 +101,18 @@ def model_outside_vpc(model: Model, ctx: CheckContext) -> Outcome | None:
         security_hub("SageMaker.16"),
         security_hub("SageMaker.19"),
         config_rule("sagemaker-model-private-registry-required"),
+        config_rule("sagemaker-model-multicontainer-private-registry"),
     ),
 )
 def model_image_public_registry(model: Model, ctx: CheckContext) -> Outcome | None:
     judged = [(i, c) for i, c in enumerate(model.containers, start=1) if c.image]
     if not judged:
         return None
-    platform = [f"container {i} ({c.image_repository_access_mode or 'no ImageConfig'})" for i, c in judged if c.image_repository_access_mode != "Vpc"]
+    platform = [
+        f"container {i} ({c.image_repository_access_mode or 'no ImageConfig'})"
+        for i, c in judged
+        if c.image_repository_access_mode != "Vpc"
+    ]
     if platform:
         return failed("image pulled through the platform, not a private registry in the VPC: " + names(platform))
     return passed("every image is pulled from a private registry in the VPC")

@@ -9,9 +9,14 @@ import boto3
 
 from support import ACCOUNT_ID, ROLE_ARN, create_endpoint, create_model, refuse, scan, verdicts
 from mlaudit.demo.moto_extensions.sagemaker_inference import set_endpoint_state
+from mlaudit.report import Report
 from mlaudit.taxonomy import Status
 
 DIMENSION = "sagemaker:variant:DesiredInstanceCount"
+
+
+def _detail(report: Report, resource_name: str) -> str:
+    return next(f.status_detail for f in report.findings if f.resource_name == resource_name)
 
 
 def _schedule(session: boto3.Session, name: str, endpoint: str, stopped: bool = False) -> None:
@@ -109,7 +114,7 @@ def test_endpoint_outside_vpc(aws: boto3.Session) -> None:
     report = scan(aws, ["SM-ENDPOINT-011"])
 
     assert verdicts(report, "SM-ENDPOINT-011") == {"pass-vpc": Status.PASS, "fail-public": Status.FAIL}
-    assert "public (variant AllTraffic)" in next(f.status_detail for f in report.findings if f.resource_name == "fail-public")
+    assert "public (variant AllTraffic)" in _detail(report, "fail-public")
 
 
 def test_endpoint_whose_config_was_deleted_is_an_error_not_a_verdict(aws: boto3.Session) -> None:
@@ -179,7 +184,7 @@ def test_single_instance(aws: boto3.Session) -> None:
     report = scan(aws, ["SM-ENDPOINT-002"])
 
     assert verdicts(report, "SM-ENDPOINT-002") == {"pass-two": Status.PASS, "fail-one": Status.FAIL}
-    assert "AllTraffic runs 1 instance:" in next(f.status_detail for f in report.findings if f.resource_name == "fail-one")
+    assert "AllTraffic runs 1 instance:" in _detail(report, "fail-one")
 
 
 def test_data_capture(aws: boto3.Session) -> None:
@@ -290,7 +295,7 @@ def test_underutilized_endpoints(aws: boto3.Session) -> None:
         "pass-multi-vcpu-sum": Status.PASS,
         "fail-low-cpu": Status.FAIL,
     }
-    assert next(f.status_detail for f in report.findings if f.resource_name == "fail-low-cpu") == (
+    assert _detail(report, "fail-low-cpu") == (
         "AllTraffic peaked at 6% CPU over 14 days (threshold 20%)"
     )
 
@@ -328,7 +333,7 @@ def test_failed_endpoints(aws: boto3.Session) -> None:
         "fail-failed": Status.FAIL,
         "fail-out-of-service": Status.FAIL,
     }
-    assert next(f.status_detail for f in report.findings if f.resource_name == "fail-failed") == f"Failed: {reason}"
+    assert _detail(report, "fail-failed") == f"Failed: {reason}"
 
 
 def test_deployment_guardrails(aws: boto3.Session) -> None:
@@ -345,7 +350,7 @@ def test_deployment_guardrails(aws: boto3.Session) -> None:
         "fail-no-rollback-alarms": Status.FAIL,
         "fail-no-deployment-config": Status.FAIL,
     }
-    assert next(f.status_detail for f in report.findings if f.resource_name == "pass-canary") == (
+    assert _detail(report, "pass-canary") == (
         "blue/green (canary) deployments roll back on errors"
     )
 

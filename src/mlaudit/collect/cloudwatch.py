@@ -47,7 +47,8 @@ def _watched(metric: dict[str, Any]) -> WatchedMetric:
 def _alarm(ctx: CollectContext, a: dict[str, Any]) -> MetricAlarm:
     """A metric alarm, with the metric it watches or, for a metric-math alarm, every metric of the expression."""
     metrics = [_watched(a)] if a.get("MetricName") else []
-    metrics += [_watched(q["MetricStat"]["Metric"]) for q in a.get("Metrics") or () if (q.get("MetricStat") or {}).get("Metric")]
+    stats = [q.get("MetricStat") or {} for q in a.get("Metrics") or ()]
+    metrics += [_watched(stat["Metric"]) for stat in stats if stat.get("Metric")]
     name = a.get("AlarmName") or ""
     return MetricAlarm(
         arn=a.get("AlarmArn") or f"arn:{ctx.partition}:cloudwatch:{ctx.region}:{ctx.account_id}:alarm:{name}",
@@ -184,7 +185,9 @@ def _identity(endpoint: Endpoint, window: Window) -> dict[str, Any]:
 def _invocation_queries(endpoint: Endpoint) -> list[MetricQuery]:
     if not endpoint.instance_variants:
         return []  # serverless endpoints cost nothing while idle
-    return [MetricQuery(SAGEMAKER_NAMESPACE, "Invocations", "Sum", endpoint.name, v.variant_name) for v in endpoint.variants]
+    return [
+        MetricQuery(SAGEMAKER_NAMESPACE, "Invocations", "Sum", endpoint.name, v.variant_name) for v in endpoint.variants
+    ]
 
 
 def _invocations(endpoint: Endpoint, window: Window, series: Series) -> EndpointInvocations:

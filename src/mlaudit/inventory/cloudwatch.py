@@ -54,7 +54,8 @@ class MetricAlarm(Record):
 
     def watches(self, namespace: str, metric_names: frozenset[str], dimension: str, value: str) -> bool:
         return any(
-            m.namespace == namespace and m.metric_name in metric_names and m.dimension(dimension) == value for m in self.metrics
+            m.namespace == namespace and m.metric_name in metric_names and m.dimension(dimension) == value
+            for m in self.metrics
         )
 
 
@@ -106,4 +107,4 @@ class EndpointUtilization(EndpointMetrics):
     variants: tuple[VariantUtilization, ...] = ()
 
 
-RECORDS = (MetricAlarm, EndpointInvocations, EndpointUtilization,)
+RECORDS = (MetricAlarm, EndpointInvocations, EndpointUtilization)

@@ -92,7 +92,8 @@ def metrics_window_start(endpoint: Endpoint, metrics: EndpointMetrics, days: int
     start = metrics.window_end - timedelta(days=days)
     if start < metrics.window_start:
         read = round((metrics.window_end - metrics.window_start) / timedelta(days=1))
-        raise DataUnavailable([], reason=f"the check looks back {days} days but the scan read {read} days of metrics (raise --since)")
+        reason = f"the check looks back {days} days but the scan read {read} days of metrics (raise --since)"
+        raise DataUnavailable([], reason=reason)
     if endpoint.creation_time is None or endpoint.creation_time > start:
         return None
     return start
