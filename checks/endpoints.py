@@ -288,8 +288,9 @@ def endpoint_no_alarms(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
     rationale="""An endpoint on provisioned instances is billed every hour it exists, whether or not anything calls
     it, and forgotten endpoints are among the largest avoidable ML costs. An endpoint is idle when its variants
     recorded no Invocations (AWS/SageMaker) over the last idle_days days; a day without data counts as a day without
-    invocations, since SageMaker publishes the metric only when there is traffic. Endpoints younger than the window
-    are not judged, nor serverless endpoints or variants scaled to zero instances, which cost nothing while idle.""",
+    invocations, since SageMaker publishes the metric only when there is traffic. Asynchronous endpoints publish no
+    Invocations metric, so their InvocationsProcessed is read instead. Endpoints younger than the window are not
+    judged, nor serverless endpoints or variants scaled to zero instances, which cost nothing while idle.""",
     remediation=Remediation(
         text="Delete the endpoint (its config and model remain, so it can be recreated in minutes), or move an "
         "occasional workload to serverless or asynchronous inference that scales to zero.",

@@ -276,6 +276,19 @@ def test_idle_endpoints_and_the_window_setting(aws: boto3.Session) -> None:
     assert "read 7 days of metrics" in short_lookback.findings[0].status_detail
 
 
+def test_asynchronous_endpoints_are_judged_on_the_invocations_they_process(aws: boto3.Session) -> None:
+    create_model(aws, "m")
+    asynchronous = {"AsyncInferenceConfig": {"OutputConfig": {"S3OutputPath": "s3://async-results/out/"}}}
+    for name in ("pass-async-processing", "fail-async-idle"):
+        create_endpoint(aws, name, "m", **asynchronous)
+        _aged(name)
+    _metric(aws, "AWS/SageMaker", "InvocationsProcessed", "pass-async-processing", 300, days_ago=1)
+
+    report = scan(aws, ["SM-ENDPOINT-007"])
+
+    assert verdicts(report, "SM-ENDPOINT-007") == {"pass-async-processing": Status.PASS, "fail-async-idle": Status.FAIL}
+
+
 def test_underutilized_endpoints(aws: boto3.Session) -> None:
     create_model(aws, "m")
     for name in ("pass-busy-cpu", "pass-busy-gpu", "pass-multi-vcpu-sum", "fail-low-cpu", "na-no-data"):

@@ -185,9 +185,8 @@ def _identity(endpoint: Endpoint, window: Window) -> dict[str, Any]:
 def _invocation_queries(endpoint: Endpoint) -> list[MetricQuery]:
     if not endpoint.instance_variants:
         return []  # serverless endpoints cost nothing while idle
-    return [
-        MetricQuery(SAGEMAKER_NAMESPACE, "Invocations", "Sum", endpoint.name, v.variant_name) for v in endpoint.variants
-    ]
+    metric = "InvocationsProcessed" if endpoint.is_async else "Invocations"  # async endpoints publish no Invocations
+    return [MetricQuery(SAGEMAKER_NAMESPACE, metric, "Sum", endpoint.name, v.variant_name) for v in endpoint.variants]
 
 
 def _invocations(endpoint: Endpoint, window: Window, series: Series) -> EndpointInvocations:

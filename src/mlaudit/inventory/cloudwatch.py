@@ -82,8 +82,9 @@ def values_since(datapoints: tuple[Datapoint, ...], start: datetime) -> list[flo
 
 
 class EndpointInvocations(EndpointMetrics):
-    """Daily sums of AWS/SageMaker Invocations over every variant of an endpoint. A day without data is a day
-    without invocations: SageMaker publishes the metric only when there is traffic."""
+    """Daily sums of AWS/SageMaker Invocations over every variant of an endpoint (InvocationsProcessed for an
+    asynchronous endpoint, which publishes no Invocations). A day without data is a day without invocations:
+    SageMaker publishes the metric only when there is traffic."""
 
     part: ClassVar[str] = "cloudwatch.endpoint_invocations"
     label: ClassVar[str] = "endpoint invocation metrics"

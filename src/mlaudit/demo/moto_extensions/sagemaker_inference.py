@@ -1,8 +1,9 @@
 """SageMaker models and endpoints: the fields moto drops, and the endpoint states it cannot reach (moto 5.x).
 
 - `create_model` ignores EnableNetworkIsolation, so `describe_model` always says False: the override keeps it.
-- `create_endpoint` ignores DeploymentConfig, so `describe_endpoint` never has LastDeploymentConfig: the override
-  keeps it, and moto's describe returns it under that name (moto answers with every attribute of its object).
+- `create_endpoint` ignores DeploymentConfig, and does not copy the config's AsyncInferenceConfig, so
+  `describe_endpoint` never has LastDeploymentConfig nor AsyncInferenceConfig: the override keeps both, and moto's
+  describe returns them under those names (moto answers with every attribute of its object).
 - moto creates every endpoint now and InService. What AWS does to an endpoint afterwards has no API: time passes
   (an endpoint's CreationTime is months old), or a deployment fails (EndpointStatus Failed with a FailureReason,
   for instance when the container fails its health check). `set_endpoint_state` records such a history in moto's
@@ -34,12 +35,16 @@ def _keep_network_isolation(create_model: Operation) -> Operation:
     return wrapped
 
 
-def _keep_deployment_config(create_endpoint: Operation) -> Operation:
+def _keep_endpoint_fields(create_endpoint: Operation) -> Operation:
     def wrapped(self: SageMakerResponse) -> ActionResult:
         result = create_endpoint(self)
+        endpoint = self.sagemaker_backend.endpoints[self._get_param("EndpointName")]
         deployment: dict[str, Any] | None = self._get_param("DeploymentConfig")
         if deployment:
-            self.sagemaker_backend.endpoints[self._get_param("EndpointName")].last_deployment_config = deployment
+            endpoint.last_deployment_config = deployment
+        config = self.sagemaker_backend.describe_endpoint_config(endpoint.endpoint_config_name)
+        if config.get("AsyncInferenceConfig"):
+            endpoint.async_inference_config = config["AsyncInferenceConfig"]
         return result
 
     return wrapped
@@ -49,7 +54,7 @@ OPERATIONS: dict[str, Operation] = {}
 
 OVERRIDES = {
     "create_model": _keep_network_isolation,
-    "create_endpoint": _keep_deployment_config,
+    "create_endpoint": _keep_endpoint_fields,
 }
 
 
