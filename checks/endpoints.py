@@ -34,6 +34,7 @@ from mlaudit.sdk import (
     security_hub,
 )
 from mlaudit.sdk.helpers import (
+    endpoint_config_of,
     has_local_nvme_storage,
     instance_family,
     metrics_window_start,
@@ -408,12 +409,14 @@ def endpoint_failed(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
     severity=Severity.LOW,
     pillar=Pillar.RELIABILITY,
     resource=Endpoint,
-    uses=(EndpointConfig, Model),
+    uses=(EndpointConfig,),
     rationale="""A new model version can fail in production in ways no offline test showed. With a deployment
     configuration (blue/green with canary or linear traffic shifting, or rolling) whose AutoRollbackConfiguration
     names CloudWatch alarms, SageMaker shifts traffic gradually and rolls back by itself when an alarm fires; without
-    one, the next update moves all traffic at once and nothing rolls it back. Not applicable to endpoints that AWS
-    excludes from deployment guardrails (Marketplace containers, Inf1 instances).""",
+    one, the next update moves all traffic at once and nothing rolls it back. Endpoints on Inf1 instances, which AWS
+    excludes from deployment guardrails, are not judged. AWS also excludes Marketplace containers, which the
+    model's configuration does not reveal (their package ARN names the seller's account, as a cross-account
+    registry's does), so an endpoint serving one fails although it cannot be fixed: accept that finding.""",
     remediation=Remediation(
         text="Update the endpoint with a DeploymentConfig: a BlueGreenUpdatePolicy with canary or linear traffic "
         "routing (or a RollingUpdatePolicy) and an AutoRollbackConfiguration naming the endpoint's error and latency "
@@ -429,19 +432,11 @@ def endpoint_no_deployment_guardrails(endpoint: Endpoint, ctx: CheckContext) -> 
         return None
     if endpoint.deployment_strategy and endpoint.rollback_alarms:
         return passed(f"{endpoint.deployment_strategy} deployments roll back on " + names(list(endpoint.rollback_alarms)))
-    if _excluded_from_guardrails(endpoint, ctx):
-        return None
+    if any(instance_family(v.instance_type) == "inf1" for v in endpoint_config_of(endpoint, ctx).variants):
+        return None  # AWS falls back to all at once on Inferentia 1
     if endpoint.deployment_strategy:
         return failed(f"{endpoint.deployment_strategy} deployments, but no auto-rollback alarms")
     return failed("no deployment configuration: the next update shifts all traffic at once and nothing rolls it back")
-
-
-def _excluded_from_guardrails(endpoint: Endpoint, ctx: CheckContext) -> bool:
-    """Marketplace containers and Inf1 instances cannot use deployment guardrails (AWS falls back to all at once)."""
-    served = served_models(endpoint, ctx)
-    inferentia1 = any(instance_family(s.variant.instance_type) == "inf1" for s in served)
-    marketplace = any(":aws-marketplace:" in (c.model_package_name or "") for s in served for c in s.model.containers)
-    return inferentia1 or marketplace
 
 
 @check(
