@@ -14,9 +14,11 @@ from mlaudit.inventory import (
 )
 from mlaudit.inventory.cloudwatch import (
     SAGEMAKER_NAMESPACE,
+    CompositeAlarm,
     EndpointInvocations,
     EndpointUtilization,
     MetricAlarm,
+    reached_through,
     values_since,
 )
 from mlaudit.sdk import (
@@ -242,12 +244,13 @@ ALARMED_METRICS = frozenset({"Invocation5XXErrors", "ModelLatency"})
     severity=Severity.MEDIUM,
     pillar=Pillar.OPERATIONAL_EXCELLENCE,
     resource=Endpoint,
-    uses=(MetricAlarm,),
+    uses=(MetricAlarm, CompositeAlarm),
     rationale="""A model that starts failing or slowing down is noticed by its users before anyone looks at a
     dashboard. An alarm with an action (an SNS topic, a pager) on the endpoint's Invocation5XXErrors or ModelLatency
     tells the team first. An alarm counts when it watches one of those metrics in AWS/SageMaker with the endpoint's
-    EndpointName dimension, also inside a metric-math expression, and its actions are enabled with at least one
-    alarm action: an alarm that notifies nobody does not.""",
+    EndpointName dimension, also inside a metric-math expression, and its firing reaches an action: its own, or
+    that of a composite alarm whose rule reads its ALARM state (the usual way to cut alarm noise). An alarm that
+    notifies nobody does not count.""",
     remediation=Remediation(
         text="Create an alarm on Invocation5XXErrors (and one on ModelLatency against the model's latency objective) "
         "for each variant, with an SNS topic that reaches the team as its alarm action.",
@@ -265,11 +268,12 @@ def endpoint_no_alarms(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
     alarms = [
         a for a in ctx.all(MetricAlarm) if a.watches(SAGEMAKER_NAMESPACE, ALARMED_METRICS, "EndpointName", endpoint.name)
     ]
-    acting = [a.name for a in alarms if a.notifies]
+    through_composites = reached_through(ctx.all(CompositeAlarm)) if alarms else set()
+    acting = [a.name for a in alarms if a.notifies or a.name in through_composites]
     if acting:
         return passed("alarmed by " + names(acting))
     if alarms:
-        return failed("no alarm has an enabled action: " + names([a.name for a in alarms]))
+        return failed("no alarm reaches an enabled action: " + names([a.name for a in alarms]))
     return failed("no CloudWatch alarm watches Invocation5XXErrors or ModelLatency for this endpoint")
 
 

@@ -220,12 +220,22 @@ def test_data_capture_encryption(aws: boto3.Session) -> None:
     assert verdicts(report, "SM-ENDPOINT-012") == {"pass-capture-kms": Status.PASS, "fail-capture-no-kms": Status.FAIL}
 
 
-def test_alarms_are_listed_once_and_matched_to_endpoints(aws: boto3.Session) -> None:
+def test_alarms_matched_to_endpoints_directly_or_through_composite_alarms(aws: boto3.Session) -> None:
     create_model(aws, "m")
-    for name in ("pass-5xx-alarm", "pass-metric-math", "fail-no-alarm", "fail-actions-disabled", "fail-cpu-alarm-only"):
+    names = ("pass-5xx-alarm", "pass-metric-math", "pass-composite", "fail-no-alarm", "fail-actions-disabled",
+             "fail-silent-composite", "fail-cpu-alarm-only")
+    for name in names:
         create_endpoint(aws, name, "m")
     _alarm(aws, "pass-5xx-alarm-errors", "pass-5xx-alarm")
     _alarm(aws, "disabled", "fail-actions-disabled", ActionsEnabled=False)
+    _alarm(aws, "composite-child", "pass-composite", AlarmActions=[])
+    _alarm(aws, "silent-child", "fail-silent-composite", AlarmActions=[])
+    cloudwatch = aws.client("cloudwatch")
+    child_arn = f"arn:aws:cloudwatch:us-east-1:{ACCOUNT_ID}:alarm:composite-child"
+    cloudwatch.put_composite_alarm(AlarmName="inner", AlarmRule=f'ALARM("{child_arn}") AND NOT OK(other)')
+    topic = f"arn:aws:sns:us-east-1:{ACCOUNT_ID}:ml-oncall"
+    cloudwatch.put_composite_alarm(AlarmName="ml-oncall", AlarmRule="ALARM(inner) OR ALARM(elsewhere)", AlarmActions=[topic])
+    cloudwatch.put_composite_alarm(AlarmName="muted", AlarmRule="ALARM(silent-child)", ActionsEnabled=False, AlarmActions=[topic])
     _alarm(aws, "cpu", "fail-cpu-alarm-only", metric="CPUUtilization")
     latency = {"Namespace": "AWS/SageMaker", "MetricName": "ModelLatency", "Dimensions": [{"Name": "EndpointName", "Value": "pass-metric-math"}]}
     aws.client("cloudwatch").put_metric_alarm(
@@ -242,11 +252,13 @@ def test_alarms_are_listed_once_and_matched_to_endpoints(aws: boto3.Session) -> 
     assert verdicts(report, "SM-ENDPOINT-006") == {
         "pass-5xx-alarm": Status.PASS,
         "pass-metric-math": Status.PASS,
+        "pass-composite": Status.PASS,
         "fail-no-alarm": Status.FAIL,
         "fail-actions-disabled": Status.FAIL,
+        "fail-silent-composite": Status.FAIL,
         "fail-cpu-alarm-only": Status.FAIL,
     }
-    assert report.scan.statistics.by_operation["cloudwatch:DescribeAlarms"] == 1
+    assert report.scan.statistics.by_operation["cloudwatch:DescribeAlarms"] == 2  # metric alarms, composite alarms
 
 
 def test_idle_endpoints_and_the_window_setting(aws: boto3.Session) -> None:

@@ -1,4 +1,5 @@
-"""CloudWatch collectors: alarms, listed once per region, and endpoint metrics, read in batches.
+"""CloudWatch collectors: metric and composite alarms, each listed once per region, and endpoint metrics, read in
+batches.
 
 Metrics are read only for the endpoints a check can judge (in service, on provisioned instances), as daily values
 over the scan's window (from `ctx.since`, at most CloudWatch's 455-day retention), with up to 500 queries in each
@@ -7,6 +8,7 @@ GetMetricData call: a region with a thousand endpoints costs a handful of calls,
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -20,6 +22,7 @@ from mlaudit.inventory import CollectionError, Endpoint, Record
 from mlaudit.inventory.cloudwatch import (
     ENDPOINT_INSTANCE_NAMESPACE,
     SAGEMAKER_NAMESPACE,
+    CompositeAlarm,
     Datapoint,
     EndpointInvocations,
     EndpointUtilization,
@@ -44,21 +47,33 @@ def _watched(metric: dict[str, Any]) -> WatchedMetric:
     )
 
 
-def _alarm(ctx: CollectContext, a: dict[str, Any]) -> MetricAlarm:
+def _alarm_fields(ctx: CollectContext, a: dict[str, Any]) -> dict[str, Any]:
+    name = a.get("AlarmName") or ""
+    return {
+        "arn": a.get("AlarmArn") or f"arn:{ctx.partition}:cloudwatch:{ctx.region}:{ctx.account_id}:alarm:{name}",
+        "name": name,
+        "account_id": ctx.account_id,
+        "region": ctx.region,
+        "actions_enabled": bool(a.get("ActionsEnabled")),
+        "alarm_actions": len(a.get("AlarmActions") or ()),
+    }
+
+
+def _metric_alarm(ctx: CollectContext, a: dict[str, Any]) -> MetricAlarm:
     """A metric alarm, with the metric it watches or, for a metric-math alarm, every metric of the expression."""
     metrics = [_watched(a)] if a.get("MetricName") else []
     stats = [q.get("MetricStat") or {} for q in a.get("Metrics") or ()]
     metrics += [_watched(stat["Metric"]) for stat in stats if stat.get("Metric")]
-    name = a.get("AlarmName") or ""
-    return MetricAlarm(
-        arn=a.get("AlarmArn") or f"arn:{ctx.partition}:cloudwatch:{ctx.region}:{ctx.account_id}:alarm:{name}",
-        name=name,
-        account_id=ctx.account_id,
-        region=ctx.region,
-        actions_enabled=bool(a.get("ActionsEnabled")),
-        alarm_actions=len(a.get("AlarmActions") or ()),
-        metrics=tuple(metrics),
-    )
+    return MetricAlarm(**_alarm_fields(ctx, a), metrics=tuple(metrics))
+
+
+_FIRES_ON = re.compile(r"""\bALARM\(\s*["']?([^"'()]+?)["']?\s*\)""")
+"""`ALARM(name)` or `ALARM("name or ARN")` in a composite alarm's rule."""
+
+
+def _composite_alarm(ctx: CollectContext, a: dict[str, Any]) -> CompositeAlarm:
+    children = (child.split(":alarm:", 1)[-1] for child in _FIRES_ON.findall(a.get("AlarmRule") or ""))
+    return CompositeAlarm(**_alarm_fields(ctx, a), fires_on=tuple(sorted(set(children))))
 
 
 @dataclass(frozen=True)
@@ -227,7 +242,12 @@ COLLECTORS = (
     PartCollector(
         MetricAlarm,
         ("cloudwatch:DescribeAlarms",),
-        ListOnly("describe_alarms", "MetricAlarms", _alarm),
+        ListOnly("describe_alarms", "MetricAlarms", _metric_alarm),
+    ),
+    PartCollector(
+        CompositeAlarm,
+        ("cloudwatch:DescribeAlarms",),
+        ListOnly("describe_alarms", "CompositeAlarms", _composite_alarm, lambda ctx: {"AlarmTypes": ["CompositeAlarm"]}),
     ),
     PartCollector(
         EndpointInvocations,

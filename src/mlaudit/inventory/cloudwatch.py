@@ -35,28 +35,59 @@ class WatchedMetric(_Sub):
         return next((value for key, value in self.dimensions if key == name), None)
 
 
-class MetricAlarm(Record):
-    part: ClassVar[str] = "cloudwatch.metric_alarm"
+class Alarm(Record):
+    """What metric and composite alarms share: whether firing does anything."""
+
     service: ClassVar[str] = "cloudwatch"
-    resource_type: ClassVar[str] = "AWS::CloudWatch::Alarm"
-    label: ClassVar[str] = "CloudWatch alarms"
 
     actions_enabled: bool = False
     alarm_actions: int = 0
     """How many actions run when the alarm fires (SNS topics, Auto Scaling policies...)."""
-    metrics: tuple[WatchedMetric, ...] = ()
-    """The metric the alarm watches, or every metric of its metric-math expression."""
 
     @property
     def notifies(self) -> bool:
         """Whether firing does something: actions enabled and at least one alarm action."""
         return self.actions_enabled and self.alarm_actions > 0
 
+
+class MetricAlarm(Alarm):
+    part: ClassVar[str] = "cloudwatch.metric_alarm"
+    resource_type: ClassVar[str] = "AWS::CloudWatch::Alarm"
+    label: ClassVar[str] = "CloudWatch alarms"
+
+    metrics: tuple[WatchedMetric, ...] = ()
+    """The metric the alarm watches, or every metric of its metric-math expression."""
+
     def watches(self, namespace: str, metric_names: frozenset[str], dimension: str, value: str) -> bool:
         return any(
             m.namespace == namespace and m.metric_name in metric_names and m.dimension(dimension) == value
             for m in self.metrics
         )
+
+
+class CompositeAlarm(Alarm):
+    """An alarm whose rule combines other alarms' states; teams put the actions there to cut alarm noise."""
+
+    part: ClassVar[str] = "cloudwatch.composite_alarm"
+    resource_type: ClassVar[str] = "AWS::CloudWatch::CompositeAlarm"
+    label: ClassVar[str] = "CloudWatch composite alarms"
+
+    fires_on: tuple[str, ...] = ()
+    """Names of the alarms whose ALARM state the rule reads (`ALARM(name)`, `ALARM("arn...")`)."""
+
+
+def reached_through(composites: list[CompositeAlarm]) -> set[str]:
+    """The names of the alarms whose firing reaches an action through notifying composite alarms, at any depth."""
+    by_name = {c.name: c for c in composites}
+    reached: set[str] = set()
+    pending = [c for c in composites if c.notifies]
+    while pending:
+        for child in pending.pop().fires_on:
+            if child not in reached:
+                reached.add(child)
+                if child in by_name:
+                    pending.append(by_name[child])
+    return reached
 
 
 class Datapoint(_Sub):
@@ -108,4 +139,4 @@ class EndpointUtilization(EndpointMetrics):
     variants: tuple[VariantUtilization, ...] = ()
 
 
-RECORDS = (MetricAlarm, EndpointInvocations, EndpointUtilization)
+RECORDS = (MetricAlarm, CompositeAlarm, EndpointInvocations, EndpointUtilization)

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from mlaudit.demo.moto_extensions import sagemaker_monitoring
 from mlaudit.demo.moto_extensions import sagemaker_inference
+from mlaudit.demo.moto_extensions import cloudwatch_alarms
 
-EXTENSIONS = (sagemaker_monitoring, sagemaker_inference)
+EXTENSIONS = (sagemaker_monitoring, sagemaker_inference, cloudwatch_alarms)
 
 
 def install() -> None:
