@@ -12,19 +12,37 @@ from mlaudit.inventory import (
     ScalingPolicy,
     variant_resource_id,
 )
+from mlaudit.inventory.cloudwatch import (
+    SAGEMAKER_NAMESPACE,
+    CompositeAlarm,
+    EndpointInvocations,
+    EndpointUtilization,
+    MetricAlarm,
+    reached_through,
+    values_since,
+)
 from mlaudit.sdk import (
     CheckContext,
     Outcome,
     Pillar,
     Remediation,
+    Setting,
     Severity,
     check,
     config_rule,
     failed,
     ml_lens,
     passed,
+    security_hub,
 )
-from mlaudit.sdk.helpers import has_local_nvme_storage, names, served_models
+from mlaudit.sdk.helpers import (
+    endpoint_config_of,
+    has_local_nvme_storage,
+    instance_family,
+    metrics_window_start,
+    names,
+    served_models,
+)
 
 
 @check(
@@ -60,6 +78,78 @@ def endpoint_config_no_kms(config: EndpointConfig, ctx: CheckContext) -> Outcome
     if config.kms_key_id:
         return passed(f"storage volumes are encrypted with {config.kms_key_id}")
     return failed("no KmsKeyId: the ML storage volumes use an AWS owned key")
+
+
+@check(
+    id="SM-ENDPOINT-002",
+    name="endpoint-single-instance",
+    title="Instance-based endpoint variants should run on more than one instance",
+    severity=Severity.MEDIUM,
+    pillar=Pillar.RELIABILITY,
+    resource=Endpoint,
+    rationale="""SageMaker spreads a variant's instances across Availability Zones only when there are at least two:
+    with one instance, an instance failure, an Availability Zone outage or a routine instance replacement takes the
+    model offline. The check judges the instances each variant runs now (CurrentInstanceCount, which autoscaling
+    may have changed since the config's InitialInstanceCount, the field Security Hub SageMaker.4 reads); serverless
+    variants are not judged.""",
+    remediation=Remediation(
+        text="Run at least two instances per production variant, ideally with autoscaling whose minimum is 2.",
+        cli="aws sagemaker update-endpoint-weights-and-capacities --endpoint-name <endpoint> "
+        "--desired-weights-and-capacities VariantName=<variant>,DesiredInstanceCount=2",
+        url="https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-best-practices.html",
+    ),
+    references=(
+        ml_lens("MLREL-12"),
+        security_hub("SageMaker.4"),
+        config_rule("sagemaker-endpoint-config-prod-instance-count"),
+    ),
+)
+def endpoint_single_instance(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
+    if not endpoint.in_service:
+        return None
+    counts = {
+        v.variant_name: v.current_instance_count if v.current_instance_count is not None else v.desired_instance_count
+        for v in endpoint.instance_variants
+    }
+    known = {variant: count for variant, count in counts.items() if count is not None}
+    single = [
+        f"{variant} runs {count} instance{'' if count == 1 else 's'}" for variant, count in known.items() if count <= 1
+    ]
+    if single:
+        return failed("; ".join(single) + ": one failure takes the model offline")
+    return passed("; ".join(f"{variant} runs {count} instances" for variant, count in known.items())) if known else None
+
+
+@check(
+    id="SM-ENDPOINT-003",
+    name="endpoint-no-data-capture",
+    title="Endpoints in service should capture their requests and responses",
+    severity=Severity.MEDIUM,
+    pillar=Pillar.OPERATIONAL_EXCELLENCE,
+    resource=Endpoint,
+    rationale="""Without captured requests and responses there is no record of what a model saw and answered: drift
+    cannot be measured, Model Monitor has nothing to analyse and a disputed prediction cannot be investigated. Applies
+    to real-time and asynchronous endpoints in service; serverless endpoints are excluded because they do not support
+    data capture. Capture that is enabled in the config but stopped on the endpoint (CaptureStatus Stopped) fails
+    too.""",
+    remediation=Remediation(
+        text="Create an endpoint config with a DataCaptureConfig (input and output, a sampling percentage, an S3 "
+        "destination and a KMS key) and update the endpoint to it.",
+        cli="aws sagemaker create-endpoint-config --endpoint-config-name <new-config> "
+        "--production-variants file://variants.json --data-capture-config file://data-capture.json && "
+        "aws sagemaker update-endpoint --endpoint-name <endpoint> --endpoint-config-name <new-config>",
+        url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.html",
+    ),
+    references=(ml_lens("MLOE-15"), ml_lens("MLPER-14")),
+)
+def endpoint_no_data_capture(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
+    if not endpoint.in_service or endpoint.serverless_only:
+        return None
+    if not endpoint.data_capture_enabled:
+        return failed("data capture is not enabled")
+    if endpoint.data_capture_status == "Stopped":
+        return failed("data capture is enabled but stopped (CaptureStatus Stopped)")
+    return passed("data capture is enabled")
 
 
 @check(
@@ -144,6 +234,215 @@ def endpoint_no_autoscaling(endpoint: Endpoint, ctx: CheckContext) -> Outcome | 
     return passed("; ".join(scaling))
 
 
+ALARMED_METRICS = frozenset({"Invocation5XXErrors", "ModelLatency"})
+
+
+@check(
+    id="SM-ENDPOINT-006",
+    name="endpoint-no-alarms",
+    title="Endpoints in service should have CloudWatch alarms on errors or latency",
+    severity=Severity.MEDIUM,
+    pillar=Pillar.OPERATIONAL_EXCELLENCE,
+    resource=Endpoint,
+    uses=(MetricAlarm, CompositeAlarm),
+    rationale="""A model that starts failing or slowing down is noticed by its users before anyone looks at a
+    dashboard. An alarm with an action (an SNS topic, a pager) on the endpoint's Invocation5XXErrors or ModelLatency
+    tells the team first. An alarm counts when it watches one of those metrics in AWS/SageMaker with the endpoint's
+    EndpointName dimension, also inside a metric-math expression, and its firing reaches an action: its own, or
+    that of a composite alarm whose rule reads its ALARM state (the usual way to cut alarm noise). An alarm that
+    notifies nobody does not count.""",
+    remediation=Remediation(
+        text="Create an alarm on Invocation5XXErrors (and one on ModelLatency against the model's latency objective) "
+        "for each variant, with an SNS topic that reaches the team as its alarm action.",
+        cli="aws cloudwatch put-metric-alarm --alarm-name <endpoint>-5xx --namespace AWS/SageMaker "
+        "--metric-name Invocation5XXErrors --dimensions Name=EndpointName,Value=<endpoint> Name=VariantName,Value=<variant> "
+        "--statistic Sum --period 300 --evaluation-periods 1 --threshold 1 "
+        "--comparison-operator GreaterThanOrEqualToThreshold --alarm-actions <sns-topic-arn>",
+        url="https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html",
+    ),
+    references=(ml_lens("MLOE-14"), ml_lens("MLOE-15"), config_rule("cloudwatch-alarm-action-check")),
+)
+def endpoint_no_alarms(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
+    if not endpoint.in_service:
+        return None
+    alarms = [
+        a for a in ctx.all(MetricAlarm) if a.watches(SAGEMAKER_NAMESPACE, ALARMED_METRICS, "EndpointName", endpoint.name)
+    ]
+    through_composites = reached_through(ctx.all(CompositeAlarm)) if alarms else set()
+    acting = [a.name for a in alarms if a.notifies or a.name in through_composites]
+    if acting:
+        return passed("alarmed by " + names(acting))
+    if alarms:
+        return failed("no alarm reaches an enabled action: " + names([a.name for a in alarms]))
+    return failed("no CloudWatch alarm watches Invocation5XXErrors or ModelLatency for this endpoint")
+
+
+@check(
+    id="SM-ENDPOINT-007",
+    name="endpoint-idle",
+    title="Endpoints that receive no traffic should be deleted",
+    severity=Severity.MEDIUM,
+    pillar=Pillar.COST,
+    resource=Endpoint,
+    uses=(EndpointInvocations,),
+    settings={
+        "idle_days": Setting(
+            default=14, description="days without invocations after which an endpoint is idle (at most the scan's --since)"
+        )
+    },
+    rationale="""An endpoint on provisioned instances is billed every hour it exists, whether or not anything calls
+    it, and forgotten endpoints are among the largest avoidable ML costs. An endpoint is idle when its variants
+    recorded no Invocations (AWS/SageMaker) over the last idle_days days; a day without data counts as a day without
+    invocations, since SageMaker publishes the metric only when there is traffic. Asynchronous endpoints publish no
+    Invocations metric, so their InvocationsProcessed is read instead. Endpoints younger than the window are not
+    judged, nor serverless endpoints or variants scaled to zero instances, which cost nothing while idle.""",
+    remediation=Remediation(
+        text="Delete the endpoint (its config and model remain, so it can be recreated in minutes), or move an "
+        "occasional workload to serverless or asynchronous inference that scales to zero.",
+        cli="aws sagemaker delete-endpoint --endpoint-name <endpoint>",
+        url="https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-delete-resources.html",
+    ),
+    references=(ml_lens("MLCOST-16"), ml_lens("MLSUS-04"), ml_lens("MLCOST-29")),
+)
+def endpoint_idle(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
+    if not endpoint.in_service or all(v.current_instance_count == 0 for v in endpoint.instance_variants):
+        return None
+    days = ctx.setting("idle_days")
+    metrics = ctx.require(EndpointInvocations, endpoint.arn)
+    start = metrics_window_start(endpoint, metrics, days)
+    if start is None:
+        return None
+    invocations = sum(values_since(metrics.daily, start))
+    if invocations:
+        return passed(f"{invocations:,.0f} invocations in the last {days} days")
+    created = f" (in service since {endpoint.creation_time:%Y-%m-%d})" if endpoint.creation_time else ""
+    return failed(f"no invocations in the last {days} days{created}")
+
+
+@check(
+    id="SM-ENDPOINT-008",
+    name="endpoint-underutilized",
+    title="Endpoint instances should be sized to their load",
+    severity=Severity.LOW,
+    pillar=Pillar.COST,
+    resource=Endpoint,
+    uses=(EndpointUtilization,),
+    settings={
+        "threshold_percent": Setting(
+            default=20.0, description="a variant whose CPU and GPU never peaked above this is underutilised"
+        ),
+        "window_days": Setting(default=14, description="days of utilisation judged (at most the scan's --since)"),
+    },
+    rationale="""Instances that never get busy are capacity the model does not use: a smaller instance type, fewer
+    instances or serverless inference would serve the same traffic for less. A variant fails when the daily maxima
+    of both CPUUtilization and GPUUtilization stayed below the threshold over the window. CloudWatch reports each as
+    a sum over cores (100% per vCPU or GPU, so four vCPUs range up to 400%); the check compares that sum with the
+    threshold without dividing by the core count, so a failing variant had every core below the threshold, while a
+    large instance lightly used on every core can pass. A variant without utilisation data is not judged (no
+    finding), nor an endpoint younger than the window.""",
+    remediation=Remediation(
+        text="Right-size the variant: a smaller instance type or fewer instances (Inference Recommender benchmarks "
+        "candidates), or serverless inference for low, spiky traffic; then update the endpoint.",
+        cli="aws sagemaker create-endpoint-config --endpoint-config-name <new-config> "
+        "--production-variants VariantName=<variant>,ModelName=<model>,InstanceType=<smaller-type>,InitialInstanceCount=2 && "
+        "aws sagemaker update-endpoint --endpoint-name <endpoint> --endpoint-config-name <new-config>",
+        url="https://docs.aws.amazon.com/sagemaker/latest/dg/inference-recommender.html",
+    ),
+    references=(ml_lens("MLCOST-09"), ml_lens("MLCOST-29"), ml_lens("MLPER-05")),
+)
+def endpoint_underutilized(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
+    if not endpoint.in_service or not endpoint.instance_variants:
+        return None
+    threshold, days = ctx.setting("threshold_percent"), ctx.setting("window_days")
+    metrics = ctx.require(EndpointUtilization, endpoint.arn)
+    start = metrics_window_start(endpoint, metrics, days)
+    if start is None:
+        return None
+    low, busy = [], []
+    for variant in metrics.variants:
+        series = (("CPU", variant.cpu), ("GPU", variant.gpu))
+        peaks = {kind: max(values_since(points, start), default=None) for kind, points in series}
+        measured = {kind: peak for kind, peak in peaks.items() if peak is not None}
+        if not measured:
+            continue
+        peaked = ", ".join(f"{peak:.0f}% {kind}" for kind, peak in measured.items())
+        described = f"{variant.variant_name} peaked at {peaked}"
+        (low if max(measured.values()) < threshold else busy).append(described)
+    if low:
+        return failed(f"{'; '.join(low)} over {days} days (threshold {threshold:g}%)")
+    return passed(f"{'; '.join(busy)} over {days} days") if busy else None
+
+
+FAILED_STATUSES = frozenset({"Failed", "OutOfService", "UpdateRollbackFailed"})
+SERVING_STATUSES = frozenset({"InService", "Updating", "SystemUpdating"})
+
+
+@check(
+    id="SM-ENDPOINT-009",
+    name="endpoint-failed",
+    title="Endpoints should not be left failed or out of service",
+    severity=Severity.MEDIUM,
+    pillar=Pillar.RELIABILITY,
+    resource=Endpoint,
+    rationale="""A Failed or OutOfService endpoint serves no predictions, yet the applications calling it keep getting
+    errors, and often nobody notices because nothing else about the endpoint is alarmed. UpdateRollbackFailed counts
+    too: a rolling update and its rollback both failed, leaving a mix of old and new configurations in service.
+    Endpoints being created, rolled back or deleted are in transition and are not judged.""",
+    remediation=Remediation(
+        text="Read the FailureReason, fix its cause (an image or model artefact that cannot be loaded, a container "
+        "that fails its health check, missing capacity or permissions), then update the endpoint to a working "
+        "config, or delete it if it is no longer needed.",
+        cli="aws sagemaker describe-endpoint --endpoint-name <endpoint> --query FailureReason && "
+        "aws sagemaker update-endpoint --endpoint-name <endpoint> --endpoint-config-name <working-config>",
+        url="https://docs.aws.amazon.com/sagemaker/latest/dg/deploy-model-troubleshoot.html",
+    ),
+    references=(ml_lens("MLREL-13"), ml_lens("MLOE-15")),
+)
+def endpoint_failed(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
+    if endpoint.status in FAILED_STATUSES:
+        return failed(f"{endpoint.status}: {endpoint.failure_reason or 'no FailureReason given'}")
+    if endpoint.status in SERVING_STATUSES:
+        return passed(f"the endpoint is {endpoint.status}")
+    return None
+
+
+@check(
+    id="SM-ENDPOINT-010",
+    name="endpoint-no-deployment-guardrails",
+    title="Endpoint updates should be guarded by auto-rollback alarms",
+    severity=Severity.LOW,
+    pillar=Pillar.RELIABILITY,
+    resource=Endpoint,
+    uses=(EndpointConfig,),
+    rationale="""A new model version can fail in production in ways no offline test showed. With a deployment
+    configuration (blue/green with canary or linear traffic shifting, or rolling) whose AutoRollbackConfiguration
+    names CloudWatch alarms, SageMaker shifts traffic gradually and rolls back by itself when an alarm fires; without
+    one, the next update moves all traffic at once and nothing rolls it back. Endpoints on Inf1 instances, which AWS
+    excludes from deployment guardrails, are not judged. AWS also excludes Marketplace containers, which the
+    model's configuration does not reveal (their package ARN names the seller's account, as a cross-account
+    registry's does), so an endpoint serving one fails although it cannot be fixed: accept that finding.""",
+    remediation=Remediation(
+        text="Update the endpoint with a DeploymentConfig: a BlueGreenUpdatePolicy with canary or linear traffic "
+        "routing (or a RollingUpdatePolicy) and an AutoRollbackConfiguration naming the endpoint's error and latency "
+        "alarms. The configuration is kept for later updates.",
+        cli="aws sagemaker update-endpoint --endpoint-name <endpoint> --endpoint-config-name <config> "
+        "--deployment-config file://deployment-config.json",
+        url="https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails.html",
+    ),
+    references=(ml_lens("MLREL-11"), ml_lens("MLREL-10")),
+)
+def endpoint_no_deployment_guardrails(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
+    if not endpoint.in_service:
+        return None
+    if endpoint.deployment_strategy and endpoint.rollback_alarms:
+        return passed(f"{endpoint.deployment_strategy} deployments roll back on " + names(list(endpoint.rollback_alarms)))
+    if any(instance_family(v.instance_type) == "inf1" for v in endpoint_config_of(endpoint, ctx).variants):
+        return None  # AWS falls back to all at once on Inferentia 1
+    if endpoint.deployment_strategy:
+        return failed(f"{endpoint.deployment_strategy} deployments, but no auto-rollback alarms")
+    return failed("no deployment configuration: the next update shifts all traffic at once and nothing rolls it back")
+
+
 @check(
     id="SM-ENDPOINT-011",
     name="endpoint-outside-vpc",
@@ -174,3 +473,32 @@ def endpoint_outside_vpc(endpoint: Endpoint, ctx: CheckContext) -> Outcome | Non
     if outside:
         return failed("model without VpcConfig: " + names(outside))
     return passed("every variant's model runs in a VPC: " + names(sorted({s.model.name for s in served})))
+
+
+@check(
+    id="SM-ENDPOINT-012",
+    name="endpoint-data-capture-not-encrypted",
+    title="Captured inference data should be encrypted with a KMS key",
+    severity=Severity.MEDIUM,
+    pillar=Pillar.SECURITY,
+    resource=Endpoint,
+    rationale="""Data capture copies live requests and responses, often personal or payment data, into S3. Without a
+    KmsKeyId in the capture configuration they are not encrypted with a key you control, so you cannot restrict who
+    decrypts them, audit each use or revoke access by disabling the key. Judged on endpoints in service whose data
+    capture is enabled.""",
+    remediation=Remediation(
+        text="Create an endpoint config whose DataCaptureConfig names a customer managed KMS key (the execution role "
+        "needs kms:GenerateDataKey on it) and update the endpoint to it.",
+        cli="aws sagemaker create-endpoint-config --endpoint-config-name <new-config> "
+        "--production-variants file://variants.json --data-capture-config file://data-capture-with-kms.json && "
+        "aws sagemaker update-endpoint --endpoint-name <endpoint> --endpoint-config-name <new-config>",
+        url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DataCaptureConfig.html",
+    ),
+    references=(ml_lens("MLSEC-02"),),
+)
+def endpoint_data_capture_not_encrypted(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
+    if not endpoint.in_service or not endpoint.data_capture_enabled:
+        return None
+    if endpoint.data_capture_kms_key_id:
+        return passed(f"captured data is encrypted with {endpoint.data_capture_kms_key_id}")
+    return failed("data capture has no KmsKeyId: captured requests and responses are not encrypted with a key you control")

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable
+
 import boto3
 
-from support import ROLE_ARN, create_endpoint, create_model, scan, verdicts
+from support import ACCOUNT_ID, ROLE_ARN, create_endpoint, create_model, refuse, scan, verdicts
+from mlaudit.demo.moto_extensions.sagemaker_inference import set_endpoint_state
+from mlaudit.report import Report
 from mlaudit.taxonomy import Status
 
 DIMENSION = "sagemaker:variant:DesiredInstanceCount"
+
+
+def _detail(report: Report, resource_name: str) -> str:
+    return next(f.status_detail for f in report.findings if f.resource_name == resource_name)
 
 
 def _schedule(session: boto3.Session, name: str, endpoint: str, stopped: bool = False) -> None:
@@ -105,7 +114,7 @@ def test_endpoint_outside_vpc(aws: boto3.Session) -> None:
     report = scan(aws, ["SM-ENDPOINT-011"])
 
     assert verdicts(report, "SM-ENDPOINT-011") == {"pass-vpc": Status.PASS, "fail-public": Status.FAIL}
-    assert "public (variant AllTraffic)" in next(f.status_detail for f in report.findings if f.resource_name == "fail-public")
+    assert "public (variant AllTraffic)" in _detail(report, "fail-public")
 
 
 def test_endpoint_whose_config_was_deleted_is_an_error_not_a_verdict(aws: boto3.Session) -> None:
@@ -117,3 +126,280 @@ def test_endpoint_whose_config_was_deleted_is_an_error_not_a_verdict(aws: boto3.
 
     assert verdicts(report, "SM-ENDPOINT-011") == {"orphan": Status.ERROR}
     assert "no longer exists" in report.findings[0].status_detail
+
+
+# -- SM-ENDPOINT-002, 003, 006 to 010, 012 -----------------------------------------------------------------------
+
+NOW = datetime.now(timezone.utc)
+CANARY = {"BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": {"Type": "CANARY", "WaitIntervalInSeconds": 300,
+                                                                    "CanarySize": {"Type": "CAPACITY_PERCENT", "Value": 10}}}}
+CAPTURE = {"EnableCapture": True, "InitialSamplingPercentage": 20, "DestinationS3Uri": "s3://capture/x/",
+           "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}]}
+
+
+def _deployed(session: boto3.Session, name: str, model: str, deployment: dict[str, Any], **config: Any) -> None:
+    """An endpoint created with a DeploymentConfig (its config is `<name>-config`)."""
+    sagemaker = session.client("sagemaker")
+    variant = {"VariantName": "AllTraffic", "ModelName": model, "InstanceType": "ml.m5.xlarge", "InitialInstanceCount": 2}
+    sagemaker.create_endpoint_config(EndpointConfigName=f"{name}-config", ProductionVariants=[variant], **config)
+    sagemaker.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config", DeploymentConfig=deployment)
+
+
+def _aged(name: str, days: int = 45) -> None:
+    set_endpoint_state(ACCOUNT_ID, "us-east-1", name, created=NOW - timedelta(days=days))
+
+
+def _metric(session: boto3.Session, namespace: str, metric: str, endpoint: str, value: float, days_ago: float) -> None:
+    session.client("cloudwatch").put_metric_data(
+        Namespace=namespace,
+        MetricData=[{
+            "MetricName": metric,
+            "Dimensions": [{"Name": "EndpointName", "Value": endpoint}, {"Name": "VariantName", "Value": "AllTraffic"}],
+            "Timestamp": NOW - timedelta(days=days_ago),
+            "Value": value,
+        }],
+    )
+
+
+def _alarm(session: boto3.Session, name: str, endpoint: str, metric: str = "Invocation5XXErrors", **settings: Any) -> None:
+    session.client("cloudwatch").put_metric_alarm(
+        AlarmName=name, Namespace="AWS/SageMaker", MetricName=metric, Statistic="Sum", Period=300, EvaluationPeriods=1,
+        Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold",
+        Dimensions=[{"Name": "EndpointName", "Value": endpoint}, {"Name": "VariantName", "Value": "AllTraffic"}],
+        **{"AlarmActions": [f"arn:aws:sns:us-east-1:{ACCOUNT_ID}:ml-oncall"], **settings},
+    )
+
+
+def _rewrite(session: boto3.Session, operation: str, change: Callable[[dict[str, Any]], None]) -> None:
+    """Change what AWS answers to one operation, at botocore's API boundary (after parsing)."""
+    session.events.register(f"after-call.*.{operation}", lambda parsed, **_: change(parsed))
+
+
+def test_single_instance(aws: boto3.Session) -> None:
+    create_model(aws, "m")
+    create_endpoint(aws, "pass-two", "m", instances=2)
+    create_endpoint(aws, "fail-one", "m", instances=1)
+    create_endpoint(aws, "na-serverless", "m", instance_type=None)
+
+    report = scan(aws, ["SM-ENDPOINT-002"])
+
+    assert verdicts(report, "SM-ENDPOINT-002") == {"pass-two": Status.PASS, "fail-one": Status.FAIL}
+    assert "AllTraffic runs 1 instance:" in _detail(report, "fail-one")
+
+
+def test_data_capture(aws: boto3.Session) -> None:
+    create_model(aws, "m")
+    create_endpoint(aws, "pass-capture", "m", DataCaptureConfig=CAPTURE)
+    create_endpoint(aws, "fail-no-capture", "m")
+    create_endpoint(aws, "fail-capture-stopped", "m", DataCaptureConfig=CAPTURE)
+    create_endpoint(aws, "na-serverless", "m", instance_type=None)
+
+    def stop_capture(parsed: dict[str, Any]) -> None:
+        if parsed.get("EndpointName") == "fail-capture-stopped":
+            parsed["DataCaptureConfig"]["CaptureStatus"] = "Stopped"
+
+    _rewrite(aws, "DescribeEndpoint", stop_capture)
+
+    report = scan(aws, ["SM-ENDPOINT-003"])
+
+    assert verdicts(report, "SM-ENDPOINT-003") == {
+        "pass-capture": Status.PASS,
+        "fail-no-capture": Status.FAIL,
+        "fail-capture-stopped": Status.FAIL,
+    }
+
+
+def test_data_capture_encryption(aws: boto3.Session) -> None:
+    create_model(aws, "m")
+    create_endpoint(aws, "pass-capture-kms", "m", DataCaptureConfig={**CAPTURE, "KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/k"})
+    create_endpoint(aws, "fail-capture-no-kms", "m", DataCaptureConfig=CAPTURE)
+    create_endpoint(aws, "na-no-capture", "m")
+
+    report = scan(aws, ["SM-ENDPOINT-012"])
+
+    assert verdicts(report, "SM-ENDPOINT-012") == {"pass-capture-kms": Status.PASS, "fail-capture-no-kms": Status.FAIL}
+
+
+def test_alarms_matched_to_endpoints_directly_or_through_composite_alarms(aws: boto3.Session) -> None:
+    create_model(aws, "m")
+    names = ("pass-5xx-alarm", "pass-metric-math", "pass-composite", "fail-no-alarm", "fail-actions-disabled",
+             "fail-silent-composite", "fail-cpu-alarm-only")
+    for name in names:
+        create_endpoint(aws, name, "m")
+    _alarm(aws, "pass-5xx-alarm-errors", "pass-5xx-alarm")
+    _alarm(aws, "disabled", "fail-actions-disabled", ActionsEnabled=False)
+    _alarm(aws, "composite-child", "pass-composite", AlarmActions=[])
+    _alarm(aws, "silent-child", "fail-silent-composite", AlarmActions=[])
+    cloudwatch = aws.client("cloudwatch")
+    child_arn = f"arn:aws:cloudwatch:us-east-1:{ACCOUNT_ID}:alarm:composite-child"
+    cloudwatch.put_composite_alarm(AlarmName="inner", AlarmRule=f'ALARM("{child_arn}") AND NOT OK(other)')
+    topic = f"arn:aws:sns:us-east-1:{ACCOUNT_ID}:ml-oncall"
+    cloudwatch.put_composite_alarm(AlarmName="ml-oncall", AlarmRule="ALARM(inner) OR ALARM(elsewhere)", AlarmActions=[topic])
+    cloudwatch.put_composite_alarm(AlarmName="muted", AlarmRule="ALARM(silent-child)", ActionsEnabled=False, AlarmActions=[topic])
+    _alarm(aws, "cpu", "fail-cpu-alarm-only", metric="CPUUtilization")
+    latency = {"Namespace": "AWS/SageMaker", "MetricName": "ModelLatency", "Dimensions": [{"Name": "EndpointName", "Value": "pass-metric-math"}]}
+    aws.client("cloudwatch").put_metric_alarm(
+        AlarmName="latency-p99-over-budget", EvaluationPeriods=1, Threshold=0.5, ComparisonOperator="GreaterThanThreshold",
+        AlarmActions=[f"arn:aws:sns:us-east-1:{ACCOUNT_ID}:ml-oncall"],
+        Metrics=[
+            {"Id": "latency", "MetricStat": {"Metric": latency, "Period": 300, "Stat": "p99"}, "ReturnData": False},
+            {"Id": "seconds", "Expression": "latency / 1000000", "ReturnData": True},
+        ],
+    )
+
+    report = scan(aws, ["endpoint-no-alarms"])
+
+    assert verdicts(report, "SM-ENDPOINT-006") == {
+        "pass-5xx-alarm": Status.PASS,
+        "pass-metric-math": Status.PASS,
+        "pass-composite": Status.PASS,
+        "fail-no-alarm": Status.FAIL,
+        "fail-actions-disabled": Status.FAIL,
+        "fail-silent-composite": Status.FAIL,
+        "fail-cpu-alarm-only": Status.FAIL,
+    }
+    assert report.scan.statistics.by_operation["cloudwatch:DescribeAlarms"] == 2  # metric alarms, composite alarms
+
+
+def test_idle_endpoints_and_the_window_setting(aws: boto3.Session) -> None:
+    create_model(aws, "m")
+    for name in ("pass-busy", "fail-idle", "fail-traffic-20-days-ago", "na-young", "na-serverless"):
+        create_endpoint(aws, name, "m", instance_type=None if name == "na-serverless" else "ml.m5.xlarge")
+        if name != "na-young":
+            _aged(name)
+    _metric(aws, "AWS/SageMaker", "Invocations", "pass-busy", 1200, days_ago=2)
+    _metric(aws, "AWS/SageMaker", "Invocations", "fail-traffic-20-days-ago", 40, days_ago=20)
+
+    default = scan(aws, ["SM-ENDPOINT-007"])
+    month = scan(aws, ["SM-ENDPOINT-007"], settings={"SM-ENDPOINT-007": {"idle_days": 30}})
+    short_lookback = scan(aws, ["SM-ENDPOINT-007"], since_days=7)
+
+    assert verdicts(default, "SM-ENDPOINT-007") == {
+        "pass-busy": Status.PASS,
+        "fail-idle": Status.FAIL,
+        "fail-traffic-20-days-ago": Status.FAIL,
+    }
+    assert verdicts(month, "SM-ENDPOINT-007") == {
+        "pass-busy": Status.PASS,
+        "fail-idle": Status.FAIL,
+        "fail-traffic-20-days-ago": Status.PASS,
+    }
+    assert set(verdicts(short_lookback, "SM-ENDPOINT-007").values()) == {Status.ERROR}
+    assert "read 7 days of metrics" in short_lookback.findings[0].status_detail
+
+
+def test_asynchronous_endpoints_are_judged_on_the_invocations_they_process(aws: boto3.Session) -> None:
+    create_model(aws, "m")
+    asynchronous = {"AsyncInferenceConfig": {"OutputConfig": {"S3OutputPath": "s3://async-results/out/"}}}
+    for name in ("pass-async-processing", "fail-async-idle"):
+        create_endpoint(aws, name, "m", **asynchronous)
+        _aged(name)
+    _metric(aws, "AWS/SageMaker", "InvocationsProcessed", "pass-async-processing", 300, days_ago=1)
+
+    report = scan(aws, ["SM-ENDPOINT-007"])
+
+    assert verdicts(report, "SM-ENDPOINT-007") == {"pass-async-processing": Status.PASS, "fail-async-idle": Status.FAIL}
+
+
+def test_underutilized_endpoints(aws: boto3.Session) -> None:
+    create_model(aws, "m")
+    for name in ("pass-busy-cpu", "pass-busy-gpu", "pass-multi-vcpu-sum", "fail-low-cpu", "na-no-data"):
+        create_endpoint(aws, name, "m")
+        _aged(name)
+    for endpoint, cpu in (("pass-busy-cpu", 65), ("pass-busy-gpu", 4), ("pass-multi-vcpu-sum", 150), ("fail-low-cpu", 6)):
+        _metric(aws, "/aws/sagemaker/Endpoints", "CPUUtilization", endpoint, cpu, days_ago=3)
+        _metric(aws, "/aws/sagemaker/Endpoints", "CPUUtilization", endpoint, cpu / 2, days_ago=20)  # outside the window
+    _metric(aws, "/aws/sagemaker/Endpoints", "GPUUtilization", "pass-busy-gpu", 85, days_ago=1)
+    _metric(aws, "/aws/sagemaker/Endpoints", "CPUUtilization", "na-no-data", 1, days_ago=30)
+
+    report = scan(aws, ["SM-ENDPOINT-008"])
+
+    assert verdicts(report, "SM-ENDPOINT-008") == {
+        "pass-busy-cpu": Status.PASS,
+        "pass-busy-gpu": Status.PASS,
+        "pass-multi-vcpu-sum": Status.PASS,
+        "fail-low-cpu": Status.FAIL,
+    }
+    assert _detail(report, "fail-low-cpu") == (
+        "AllTraffic peaked at 6% CPU over 14 days (threshold 20%)"
+    )
+
+
+def test_metric_reads_are_batched_per_region(aws: boto3.Session) -> None:
+    create_model(aws, "m")
+    sagemaker = aws.client("sagemaker")
+    variants = [{"VariantName": f"v{i}", "ModelName": "m", "InstanceType": "ml.m5.large", "InitialInstanceCount": 2} for i in range(10)]
+    for n in range(26):
+        sagemaker.create_endpoint_config(EndpointConfigName=f"e{n}-config", ProductionVariants=variants)
+        sagemaker.create_endpoint(EndpointName=f"e{n}", EndpointConfigName=f"e{n}-config")
+    sizes: list[int] = []
+    aws.events.register("provide-client-params.cloudwatch.GetMetricData", lambda params, **_: sizes.append(len(params["MetricDataQueries"])))
+
+    report = scan(aws, ["SM-ENDPOINT-007", "SM-ENDPOINT-008"])
+
+    # 26 endpoints x 10 variants: 260 Invocations queries in one call, 520 CPU and GPU queries in two
+    assert sorted(sizes) == [20, 260, 500]
+    assert report.scan.statistics.by_operation["cloudwatch:GetMetricData"] == 3
+
+
+def test_failed_endpoints(aws: boto3.Session) -> None:
+    create_model(aws, "m")
+    for name in ("pass-in-service", "fail-failed", "fail-out-of-service", "na-creating"):
+        create_endpoint(aws, name, "m")
+    reason = "The primary container for production variant AllTraffic did not pass the ping health check."
+    set_endpoint_state(ACCOUNT_ID, "us-east-1", "fail-failed", status="Failed", failure_reason=reason)
+    set_endpoint_state(ACCOUNT_ID, "us-east-1", "fail-out-of-service", status="OutOfService")
+    set_endpoint_state(ACCOUNT_ID, "us-east-1", "na-creating", status="Creating")
+
+    report = scan(aws, ["SM-ENDPOINT-009"])
+
+    assert verdicts(report, "SM-ENDPOINT-009") == {
+        "pass-in-service": Status.PASS,
+        "fail-failed": Status.FAIL,
+        "fail-out-of-service": Status.FAIL,
+    }
+    assert _detail(report, "fail-failed") == f"Failed: {reason}"
+
+
+def test_deployment_guardrails(aws: boto3.Session) -> None:
+    create_model(aws, "m")
+    _deployed(aws, "pass-canary", "m", {**CANARY, "AutoRollbackConfiguration": {"Alarms": [{"AlarmName": "errors"}]}})
+    _deployed(aws, "fail-no-rollback-alarms", "m", CANARY)
+    create_endpoint(aws, "fail-no-deployment-config", "m")
+    create_endpoint(aws, "na-inferentia1", "m", instance_type="ml.inf1.2xlarge")
+
+    report = scan(aws, ["SM-ENDPOINT-010"])
+
+    assert verdicts(report, "SM-ENDPOINT-010") == {
+        "pass-canary": Status.PASS,
+        "fail-no-rollback-alarms": Status.FAIL,
+        "fail-no-deployment-config": Status.FAIL,
+    }
+    assert _detail(report, "pass-canary") == (
+        "blue/green (canary) deployments roll back on errors"
+    )
+
+
+def test_cloudwatch_failures_are_errors_for_the_endpoints_they_affect(aws: boto3.Session) -> None:
+    create_model(aws, "m")
+    for name in ("answered", "forbidden"):
+        create_endpoint(aws, name, "m")
+        _aged(name)
+
+    def forbid_one(parsed: dict[str, Any]) -> None:
+        for result in parsed.get("MetricDataResults", []):
+            if result["Id"] == "q1":  # the second endpoint's query
+                result["StatusCode"] = "Forbidden"
+
+    _rewrite(aws, "GetMetricData", forbid_one)
+    partial = scan(aws, ["SM-ENDPOINT-007"])
+    refuse(aws, "cloudwatch")
+    denied = scan(aws, ["SM-ENDPOINT-006", "SM-ENDPOINT-007", "SM-ENDPOINT-008"])
+
+    assert verdicts(partial, "SM-ENDPOINT-007") == {"answered": Status.FAIL, "forbidden": Status.ERROR}
+    assert "CloudWatch could not answer 1 metric queries (Invocations of forbidden/AllTraffic: Forbidden)" in next(
+        f.status_detail for f in partial.findings if f.status is Status.ERROR
+    )
+    for check_id, operation in (("SM-ENDPOINT-006", "DescribeAlarms"), ("SM-ENDPOINT-007", "GetMetricData"), ("SM-ENDPOINT-008", "GetMetricData")):
+        assert verdicts(denied, check_id) == {"answered": Status.ERROR, "forbidden": Status.ERROR}
+        assert operation in next(f.status_detail for f in denied.findings if f.check_id == check_id)

@@ -46,7 +46,7 @@ account_options = _apply(
     click.option("--region", "regions", multiple=True, envvar="MLAUDIT_REGIONS", metavar="REGION[,REGION]",
                  help="Region to scan; repeatable. Default: every enabled region where SageMaker is offered."),
     click.option("--endpoint-url", envvar="MLAUDIT_ENDPOINT_URL", help="Send every AWS call to this URL (an emulator). AWS_ENDPOINT_URL works too."),
-    click.option("--since", envvar="MLAUDIT_SINCE", help="Lookback window for jobs: days (90d) or a date.  [default: 90d]"),
+    click.option("--since", envvar="MLAUDIT_SINCE", help="Lookback window for jobs and endpoint metrics: days (90d) or a date.  [default: 90d]"),
     click.option("--max-workers", type=click.IntRange(1, 256), envvar="MLAUDIT_MAX_WORKERS", help="Concurrent AWS calls.  [default: 16]"),
 )
 

@@ -7,6 +7,7 @@ from typing import Iterable
 from mlaudit.collect import (
     autoscaling,
     bedrock,
+    cloudwatch,
     iam,
     kms,
     logs,
@@ -44,6 +45,7 @@ COLLECTORS: dict[type[Record], PartCollector] = {
         logs,
         sagemaker_jobs,
         sagemaker_registry,
+        cloudwatch,
     )
     for c in module.COLLECTORS
 }

@@ -24,6 +24,8 @@ from mlaudit.inventory import (
     NotebookInstance,
     TrainingJob,
 )
+from mlaudit.inventory.sagemaker import SecretVariable
+from mlaudit.secrets import variable_kind
 
 
 def _identity(ctx: CollectContext, data: dict[str, Any], arn_field: str, name_field: str, kind: str) -> dict[str, str]:
@@ -53,12 +55,15 @@ def _notebook(ctx: CollectContext, d: dict[str, Any]) -> NotebookInstance:
 
 
 def _container(c: dict[str, Any]) -> ModelContainer:
+    environment = c.get("Environment") or {}
+    classified = ((name, variable_kind(name, str(value))) for name, value in sorted(environment.items()))
     return ModelContainer(
         image=c.get("Image"),
         model_data_url=c.get("ModelDataUrl"),
         model_package_name=c.get("ModelPackageName"),
         image_repository_access_mode=(c.get("ImageConfig") or {}).get("RepositoryAccessMode"),
-        environment_keys=tuple(sorted(c.get("Environment") or {})),
+        environment_keys=tuple(sorted(environment)),
+        environment_secrets=tuple(SecretVariable(name=name, kind=kind) for name, kind in classified if kind),
     )
 
 
@@ -103,8 +108,19 @@ def _endpoint_config(ctx: CollectContext, d: dict[str, Any]) -> EndpointConfig:
     )
 
 
+def _deployment_strategy(deployment: dict[str, Any]) -> str | None:
+    """How an endpoint's updates are rolled out, in words; None when no deployment configuration was given."""
+    if deployment.get("RollingUpdatePolicy"):
+        return "rolling"
+    routing = ((deployment.get("BlueGreenUpdatePolicy") or {}).get("TrafficRoutingConfiguration") or {}).get("Type")
+    if routing or deployment:
+        return f"blue/green ({(routing or 'ALL_AT_ONCE').replace('_', ' ').lower()})"
+    return None
+
+
 def _endpoint(ctx: CollectContext, d: dict[str, Any]) -> Endpoint:
     capture = d.get("DataCaptureConfig")
+    deployment = d.get("LastDeploymentConfig") or {}
     return Endpoint(
         **_identity(ctx, d, "EndpointArn", "EndpointName", "endpoint"),
         status=d.get("EndpointStatus") or "Unknown",
@@ -119,9 +135,15 @@ def _endpoint(ctx: CollectContext, d: dict[str, Any]) -> Endpoint:
             for v in d.get("ProductionVariants") or ()
         ),
         data_capture_enabled=bool(capture.get("EnableCapture")) if capture else None,
+        data_capture_status=(capture or {}).get("CaptureStatus"),
+        data_capture_kms_key_id=(capture or {}).get("KmsKeyId"),
         is_async=bool(d.get("AsyncInferenceConfig")),
         failure_reason=d.get("FailureReason"),
         creation_time=d.get("CreationTime"),
+        deployment_strategy=_deployment_strategy(deployment),
+        rollback_alarms=tuple(
+            a.get("AlarmName") or "" for a in (deployment.get("AutoRollbackConfiguration") or {}).get("Alarms") or ()
+        ),
     )
 
 

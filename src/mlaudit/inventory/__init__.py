@@ -33,6 +33,7 @@ from mlaudit.inventory.store import (
 from mlaudit.inventory import autoscaling, iam, kms, s3, sagemaker, scopes  # noqa: E402 - the modules, for their RECORDS
 from mlaudit.inventory import (  # noqa: E402
     bedrock,
+    cloudwatch,
     logs,
     sagemaker_features,
     sagemaker_jobs,
@@ -61,6 +62,7 @@ _MODULES = (
     logs,
     sagemaker_jobs,
     sagemaker_registry,
+    cloudwatch,
 )
 RECORD_TYPES: tuple[type[Record], ...] = tuple(record for module in _MODULES for record in module.RECORDS)
 """Every part an inventory can hold (each module lists its own in `RECORDS`); snapshots are read back through it."""

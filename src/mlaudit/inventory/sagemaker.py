@@ -62,6 +62,14 @@ class NotebookInstance(Record):
         yield from _kms_refs(self, self.kms_key_id)
 
 
+class SecretVariable(_Sub):
+    """An environment variable that looks like it holds a secret: its name and why, never its value."""
+
+    name: str
+    kind: str
+    """What it looks like (`aws-access-key-id`, `secret-named-variable`...), from `mlaudit.secrets.variable_kind`."""
+
+
 class ModelContainer(_Sub):
     image: str | None = None
     model_data_url: str | None = None
@@ -70,6 +78,8 @@ class ModelContainer(_Sub):
     """"Platform" (ECR) or "Vpc" (private registry); None when the container has no ImageConfig."""
     environment_keys: tuple[str, ...] = ()
     """Names of the container's environment variables. Values are never stored: they may be secrets."""
+    environment_secrets: tuple[SecretVariable, ...] = ()
+    """The variables whose name or value looks like a secret, classified at collection time."""
 
 
 class Model(Record):
@@ -152,10 +162,18 @@ class Endpoint(Record):
     config_name: str | None = None
     variants: tuple[EndpointVariant, ...] = ()
     data_capture_enabled: bool | None = None
+    data_capture_status: str | None = None
+    """"Started" or "Stopped": capture can be enabled in the config yet stopped on the endpoint."""
+    data_capture_kms_key_id: str | None = None
     is_async: bool = False
     """An asynchronous inference endpoint (its config has AsyncInferenceConfig)."""
     failure_reason: str | None = None
     creation_time: datetime | None = None
+    deployment_strategy: str | None = None
+    """How updates are rolled out, from LastDeploymentConfig: "blue/green (canary)", "rolling"... None when no
+    deployment configuration was given (SageMaker then shifts all traffic at once)."""
+    rollback_alarms: tuple[str, ...] = ()
+    """CloudWatch alarms that roll a deployment back (AutoRollbackConfiguration)."""
 
     @property
     def in_service(self) -> bool:
@@ -164,6 +182,11 @@ class Endpoint(Record):
     @property
     def serverless_only(self) -> bool:
         return bool(self.variants) and all(v.serverless for v in self.variants)
+
+    @property
+    def instance_variants(self) -> tuple[EndpointVariant, ...]:
+        """The variants on provisioned instances (not serverless): the ones that cost money while idle."""
+        return tuple(v for v in self.variants if not v.serverless)
 
 
 class MonitoringSchedule(Record):

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from mlaudit.inventory import ConfigVariant, Endpoint, EndpointConfig, KmsKey, Model, Record
+from mlaudit.inventory.cloudwatch import EndpointMetrics
 from mlaudit.sdk.context import CheckContext, DataUnavailable
 from mlaudit.sdk.outcome import Outcome, failed, passed
 
@@ -124,3 +126,16 @@ def expect_kms_keys(keys: dict[str, str | None]) -> Outcome | None:
 def counted(count: int, noun: str) -> str:
     """`1 endpoint`, `3 endpoints`: a count with its noun, for a finding's detail."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
+# -- endpoint metrics: the window a usage check judges ----------------------------------------------------------
+
+def metrics_window_start(endpoint: Endpoint, metrics: EndpointMetrics, days: int) -> datetime | None:
+    """The start of the last `days` days of an endpoint's collected metrics, or None when the endpoint is younger
+    than that (too new to judge how it is used). Raises DataUnavailable when the scan read fewer days."""
+    start = metrics.window_end - timedelta(days=days)
+    if start < metrics.window_start:
+        read = round((metrics.window_end - metrics.window_start) / timedelta(days=1))
+        reason = f"the check looks back {days} days but the scan read {read} days of metrics (raise --since)"
+        raise DataUnavailable([], reason=reason)
+    if endpoint.creation_time is None or endpoint.creation_time > start:
+        return None
+    return start

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import boto3
 
-from mlaudit.demo.estate import bedrock, foundation, jobs, lifecycle, notebooks
+from mlaudit.demo.estate import bedrock, foundation, inference, jobs, lifecycle, notebooks
 from mlaudit.demo.estate.base import Estate, Region
 
 AREAS = (
@@ -17,6 +17,7 @@ AREAS = (
     lifecycle,
     bedrock,
     jobs,
+    inference,
 )
 
 

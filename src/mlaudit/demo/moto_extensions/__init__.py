@@ -15,8 +15,10 @@ from __future__ import annotations
 from mlaudit.demo.moto_extensions import (
     bedrock,
     bedrock_agent,
+    cloudwatch_alarms,
     kms_managed_keys,
     sagemaker_features,
+    sagemaker_inference,
     sagemaker_jobs,
     sagemaker_monitoring,
     sagemaker_notebooks,
@@ -34,6 +36,8 @@ EXTENSIONS = (
     bedrock_agent,
     sagemaker_jobs,
     sagemaker_registry,
+    sagemaker_inference,
+    cloudwatch_alarms,
 )
 
 

@@ -1,0 +1,79 @@
+"""SageMaker models and endpoints: the fields moto drops, and the endpoint states it cannot reach (moto 5.x).
+
+- `create_model` ignores EnableNetworkIsolation, so `describe_model` always says False: the override keeps it.
+- `create_endpoint` ignores DeploymentConfig, and does not copy the config's AsyncInferenceConfig, so
+  `describe_endpoint` never has LastDeploymentConfig nor AsyncInferenceConfig: the override keeps both, and moto's
+  describe returns them under those names (moto answers with every attribute of its object).
+- moto creates every endpoint now and InService. What AWS does to an endpoint afterwards has no API: time passes
+  (an endpoint's CreationTime is months old), or a deployment fails (EndpointStatus Failed with a FailureReason,
+  for instance when the container fails its health check). `set_endpoint_state` records such a history in moto's
+  backend, in this process (tests run moto in-process, and so does the demo's server); nothing is invented
+  behind the caller's back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from moto.core.responses import ActionResult
+from moto.sagemaker.models import sagemaker_backends
+from moto.sagemaker.responses import SageMakerResponse
+
+RESPONSE_CLASS = SageMakerResponse
+
+Operation = Callable[[SageMakerResponse], ActionResult]
+
+
+def _keep_network_isolation(create_model: Operation) -> Operation:
+    def wrapped(self: SageMakerResponse) -> ActionResult:
+        result = create_model(self)
+        model = self.sagemaker_backend.describe_model(self._get_param("ModelName"))
+        model.enable_network_isolation = bool(self._get_param("EnableNetworkIsolation"))
+        return result
+
+    return wrapped
+
+
+def _keep_endpoint_fields(create_endpoint: Operation) -> Operation:
+    def wrapped(self: SageMakerResponse) -> ActionResult:
+        result = create_endpoint(self)
+        endpoint = self.sagemaker_backend.endpoints[self._get_param("EndpointName")]
+        deployment: dict[str, Any] | None = self._get_param("DeploymentConfig")
+        if deployment:
+            endpoint.last_deployment_config = deployment
+        config = self.sagemaker_backend.describe_endpoint_config(endpoint.endpoint_config_name)
+        if config.get("AsyncInferenceConfig"):
+            endpoint.async_inference_config = config["AsyncInferenceConfig"]
+        return result
+
+    return wrapped
+
+
+OPERATIONS: dict[str, Operation] = {}
+
+OVERRIDES = {
+    "create_model": _keep_network_isolation,
+    "create_endpoint": _keep_endpoint_fields,
+}
+
+
+def set_endpoint_state(
+    account_id: str,
+    region: str,
+    name: str,
+    *,
+    status: str | None = None,
+    failure_reason: str | None = None,
+    created: datetime | None = None,
+) -> None:
+    """Give an existing moto endpoint the status, failure reason or creation time AWS would report after the
+    fact. Raises KeyError if the endpoint is not in this process's moto (a remote moto server cannot be reached)."""
+    endpoint = sagemaker_backends[account_id][region].endpoints[name]
+    if status is not None:
+        endpoint.endpoint_status = status
+    if failure_reason is not None:
+        endpoint.failure_reason = failure_reason
+    if created is not None:
+        # moto keeps naive UTC times
+        endpoint.creation_time = endpoint.last_modified_time = created.astimezone(timezone.utc).replace(tzinfo=None)
