@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
+from mlaudit.console import Terminal
+from mlaudit.demo.estate.inference import FAKE_HF_TOKEN
+from mlaudit.demo.estate.notebooks import EXAMPLE_ACCESS_KEY, EXAMPLE_SECRET_KEY
+from mlaudit.renderers import FORMATS, RenderOptions
 from mlaudit.secrets import SecretHit, scan_text, variable_kind
 
 AWS_KEY = "AKIA" + "IOSFODNN7EXAMPLE"
@@ -68,3 +74,21 @@ def test_aws_configure_set_is_read_like_an_assignment() -> None:
         ]
     )
     assert scan_text(script) == [SecretHit(2, "secret-named-variable")]
+
+
+def test_no_seeded_secret_reaches_any_output(demo_scan: tuple) -> None:  # type: ignore[type-arg]
+    """The demo seeds recognisable secrets (a lifecycle script's access keys, a model's token); every report format,
+    the inventory snapshot and the terminal summary name where they are, never what they are."""
+    result, _ = demo_scan
+    failing = {f.check_id: f.status_detail for f in result.report.findings if f.status.value == "FAIL"}
+    assert "HF_TOKEN" in failing["SM-MODEL-005"], "the demo shows the model's secret by name"
+    assert "SM-NOTEBOOK-008" in failing, "the demo shows the lifecycle script's keys"
+
+    terminal_output = io.StringIO()
+    Terminal(stream=terminal_output).summary(result.report, [])
+    outputs = {name: fmt.render(result.report, RenderOptions()) for name, fmt in FORMATS.items()}
+    outputs["inventory snapshot"] = result.inventory.to_snapshot("test").model_dump_json()
+    outputs["terminal"] = terminal_output.getvalue()
+    for secret in (EXAMPLE_ACCESS_KEY, EXAMPLE_SECRET_KEY, FAKE_HF_TOKEN):
+        leaks = [name for name, text in outputs.items() if secret in (text if isinstance(text, str) else text.decode("utf-8", "replace"))]
+        assert leaks == [], f"{secret[:6]}... appears in {leaks}"
