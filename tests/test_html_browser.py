@@ -1,5 +1,6 @@
 """The HTML report in a real browser: it loads offline, filters, groups, shows details, and hostile strings stay
-text. A screenshot of the demo report is saved in the test's temporary directory."""
+text. Screenshots of the demo report (the overview, and the filtered explorer) are saved in the test's temporary
+directory; docs/img/report-overview.png is one."""
 
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ def demo_page(browser: Browser, demo_scan: tuple, tmp_path: Path) -> Iterator[Vi
 def test_demo_report_loads_offline_and_filters(demo_page: Visit, demo_scan: tuple, tmp_path: Path) -> None:  # type: ignore[type-arg]
     report: Report = demo_scan[0].report
     page = demo_page.page
+    page.screenshot(path=str(tmp_path / "demo-overview.png"))
     assert len(demo_page.rows()) == min(50, len(report.findings))
     page.locator('#facets button.chip[data-facet="status"][data-value="FAIL"]').click()
     failing = demo_page.rows()
