@@ -77,11 +77,12 @@ def refuse(
     arrives, after botocore's retries would have given up).
 
     `service_id` is botocore's hyphenated service id (`sagemaker`, `application-auto-scaling`, `s3`...);
-    `only_for` limits the refusal to requests whose serialised form mentions that string (one resource's name).
+    `only_for` limits the refusal to requests whose body or URL mentions that string (one resource's name; S3 puts
+    the bucket in the host name).
     """
 
     def answer(params: dict[str, object], **_: object) -> tuple[_FakeHttpResponse, dict[str, object]] | None:
-        if only_for is not None and only_for not in repr(params.get("body")) + repr(params.get("url_path")):
+        if only_for is not None and only_for not in repr(params.get("body")) + repr(params.get("url")):
             return None
         error = {"Code": code, "Message": message}
         return _FakeHttpResponse(status), {"Error": error, "ResponseMetadata": {"HTTPStatusCode": status, "RetryAttempts": 0}}

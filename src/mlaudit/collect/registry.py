@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from mlaudit.collect import autoscaling, iam, kms, s3, sagemaker, scopes
+from mlaudit.collect import autoscaling, cloudtrail, ec2, iam, kms, s3, sagemaker, scopes
 from mlaudit.collect.spec import PartCollector
 from mlaudit.inventory import RECORD_TYPES, Record
 
 COLLECTORS: dict[type[Record], PartCollector] = {
-    c.record: c for module in (scopes, sagemaker, s3, iam, kms, autoscaling) for c in module.COLLECTORS
+    c.record: c for module in (scopes, sagemaker, s3, iam, kms, autoscaling, ec2, cloudtrail) for c in module.COLLECTORS
 }
 
 

@@ -29,9 +29,9 @@ from mlaudit.inventory.store import (
     scope_region,
 )
 
-from mlaudit.inventory import autoscaling, iam, kms, s3, sagemaker, scopes  # noqa: E402 - the modules, for their RECORDS
+from mlaudit.inventory import autoscaling, cloudtrail, iam, kms, network, s3, sagemaker, scopes  # noqa: E402 - the modules, for their RECORDS
 
-_MODULES = (scopes, sagemaker, s3, iam, kms, autoscaling)
+_MODULES = (scopes, sagemaker, s3, iam, kms, autoscaling, network, cloudtrail)
 RECORD_TYPES: tuple[type[Record], ...] = tuple(record for module in _MODULES for record in module.RECORDS)
 """Every part an inventory can hold (each module lists its own in `RECORDS`); snapshots are read back through it."""
 

@@ -80,3 +80,11 @@ def short_arn(arn: str) -> str:
     """The resource part of an ARN (`model/churn-2019`), which is what people recognise in a sentence."""
     parts = arn.split(":", 5)
     return parts[5] if len(parts) == 6 and parts[5] else arn
+
+
+# -- platform: S3, IAM, KMS, network and CloudTrail checks ------------------------------------------------------
+
+
+def used_by(count: int) -> str:
+    """`used by 3 ML resources`: how much depends on a shared resource (bucket, role, key, network)."""
+    return f"used by {count} ML resource{'' if count == 1 else 's'}"

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import boto3
 
-from mlaudit.demo.estate import foundation
+from mlaudit.demo.estate import foundation, platform
 from mlaudit.demo.estate.base import Estate, Region
 
-AREAS = (foundation,)
+AREAS = (foundation, platform)
 
 
 def seed(session: boto3.Session, endpoint_url: str) -> Estate:
