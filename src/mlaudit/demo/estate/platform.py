@@ -5,7 +5,8 @@ lifecycle rules; the legacy churn bucket and the recommendations team's bucket h
 churn model still names a bucket that was deleted long ago (anyone could claim the name), running as a legacy role
 that trusts SageMaker on anyone's behalf. The intern's sandbox role has grown s3:* on everything and runs a dozen
 experiments, one of them behind a security group open to the internet. us-east-1's key rotates and its VPC reaches
-SageMaker and S3 through VPC endpoints; eu-west-1's key does not rotate and its VPC has no endpoints.
+SageMaker and S3 through VPC endpoints; eu-west-1's key does not rotate and its VPC has no endpoints. The account's
+only trail is the fraud team's single-region data-event trail, so nothing records eu-west-1 (CT-ML-001 fails).
 """
 
 from __future__ import annotations
