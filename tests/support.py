@@ -88,3 +88,16 @@ def refuse(
         return _FakeHttpResponse(status), {"Error": error, "ResponseMetadata": {"HTTPStatusCode": status, "RetryAttempts": 0}}
 
     session.events.register(f"before-call.{service_id}.{operation}", answer)
+
+
+def create_trail(
+    session: boto3.Session, name: str, *, multi_region: bool = True, logging: bool = True, **selectors: object
+) -> None:
+    """A CloudTrail trail (with its log bucket), optionally with event selectors, logging unless told otherwise."""
+    session.client("s3").create_bucket(Bucket=f"{name}-logs")
+    cloudtrail = session.client("cloudtrail")
+    cloudtrail.create_trail(Name=name, S3BucketName=f"{name}-logs", IsMultiRegionTrail=multi_region)
+    if selectors:
+        cloudtrail.put_event_selectors(TrailName=name, **selectors)
+    if logging:
+        cloudtrail.start_logging(Name=name)

@@ -6,18 +6,8 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from support import ACCOUNT_ID, refuse, scan, verdicts
+from support import ACCOUNT_ID, create_trail, refuse, scan, verdicts
 from mlaudit.taxonomy import Status
-
-
-def _trail(session: boto3.Session, name: str, *, multi_region: bool = True, logging: bool = True, **selectors: object) -> None:
-    session.client("s3").create_bucket(Bucket=f"{name}-logs")
-    cloudtrail = session.client("cloudtrail")
-    cloudtrail.create_trail(Name=name, S3BucketName=f"{name}-logs", IsMultiRegionTrail=multi_region)
-    if selectors:
-        cloudtrail.put_event_selectors(TrailName=name, **selectors)
-    if logging:
-        cloudtrail.start_logging(Name=name)
 
 
 WRITE_ONLY = {"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]}
@@ -43,7 +33,7 @@ def test_no_multi_region_cloudtrail(
     aws: boto3.Session, trails: list[tuple[str, dict[str, object]]], expected: Status, detail: str
 ) -> None:
     for name, options in trails:
-        _trail(aws, name, **options)
+        create_trail(aws, name, **options)
 
     report = scan(aws, ["CT-ML-001"])
 
@@ -53,7 +43,7 @@ def test_no_multi_region_cloudtrail(
 
 @pytest.mark.parametrize("operation", ["ListTrails", "GetTrail", "GetTrailStatus", "GetEventSelectors"])
 def test_refused_trail_reads_are_errors(aws: boto3.Session, operation: str) -> None:
-    _trail(aws, "org-wide")
+    create_trail(aws, "org-wide")
     refuse(aws, "cloudtrail", operation)
 
     report = scan(aws, ["CT-ML-001"])

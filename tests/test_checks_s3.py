@@ -7,7 +7,7 @@ import json
 import boto3
 import pytest
 
-from support import ACCOUNT_ID, ROLE_ARN, create_endpoint, create_model, refuse, scan, verdicts
+from support import ACCOUNT_ID, ROLE_ARN, create_endpoint, create_model, create_trail, refuse, scan, verdicts
 from mlaudit.collect.endpoint_host import keep_s3control_on
 from mlaudit.demo.server import demo_session, moto_server
 from mlaudit.scan import ScanOptions, run_scan
@@ -189,16 +189,6 @@ def test_plain_http_denied_by_bucket_policy(aws: boto3.Session) -> None:
     assert "DenyInsecureTransport" in next(f.status_detail for f in report.findings if f.resource_name == "pass-deny-http")
 
 
-def _trail(session: boto3.Session, name: str, *, logging: bool = True, multi_region: bool = True, **selectors: object) -> None:
-    session.client("s3").create_bucket(Bucket=f"{name}-logs")
-    cloudtrail = session.client("cloudtrail")
-    cloudtrail.create_trail(Name=name, S3BucketName=f"{name}-logs", IsMultiRegionTrail=multi_region)
-    if selectors:
-        cloudtrail.put_event_selectors(TrailName=name, **selectors)
-    if logging:
-        cloudtrail.start_logging(Name=name)
-
-
 def _data_events(*values: str, read_write: str = "All") -> dict[str, object]:
     return {"EventSelectors": [{"ReadWriteType": read_write, "IncludeManagementEvents": True,
                                 "DataResources": [{"Type": "AWS::S3::Object", "Values": list(values)}]}]}
@@ -212,14 +202,14 @@ def test_access_logged_by_server_access_logs_or_cloudtrail_data_events(aws: boto
     s3.create_bucket(Bucket="access-log-sink")
     s3.put_bucket_acl(Bucket="access-log-sink", ACL="log-delivery-write")
     s3.put_bucket_logging(Bucket="pass-server-logs", BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": "access-log-sink", "TargetPrefix": "x/"}})
-    _trail(aws, "data-events", **_data_events("arn:aws:s3:::pass-trail/", "arn:aws:s3:::fail-prefix-only/raw/"))
-    _trail(aws, "writes", **_data_events("arn:aws:s3:::fail-writes-only/", read_write="WriteOnly"))
-    _trail(aws, "advanced", AdvancedEventSelectors=[{"Name": "ml objects", "FieldSelectors": [
+    create_trail(aws, "data-events", **_data_events("arn:aws:s3:::pass-trail/", "arn:aws:s3:::fail-prefix-only/raw/"))
+    create_trail(aws, "writes", **_data_events("arn:aws:s3:::fail-writes-only/", read_write="WriteOnly"))
+    create_trail(aws, "advanced", AdvancedEventSelectors=[{"Name": "ml objects", "FieldSelectors": [
         {"Field": "eventCategory", "Equals": ["Data"]},
         {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
         {"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::pass-advanced-selector/"]},
     ]}])
-    _trail(aws, "stopped", logging=False, **_data_events("arn:aws:s3:::fail-trail-stopped/"))
+    create_trail(aws, "stopped", logging=False, **_data_events("arn:aws:s3:::fail-trail-stopped/"))
 
     report = scan(aws, ["S3-ML-005"])
 
@@ -281,7 +271,7 @@ def test_missing_or_foreign_buckets(aws: boto3.Session) -> None:
 def test_refused_calls_are_errors_not_verdicts(aws: boto3.Session, check_id: str, service_id: str, operation: str) -> None:
     _ml_buckets(aws, "ml-data")
     create_model(aws, "model-elsewhere", Image="model:1", ModelDataUrl="s3://not-in-this-account/model.tar.gz")
-    _trail(aws, "account-trail")
+    create_trail(aws, "account-trail")
     refuse(aws, service_id, operation)
 
     report = scan(aws, [check_id])
