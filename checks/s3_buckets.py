@@ -108,9 +108,6 @@ def ml_bucket_versioning_disabled(bucket: S3Bucket, ctx: CheckContext) -> Outcom
     return failed(f"versioning is {state}; {used_by(bucket.reference_count)}")
 
 
-BLOCK_PUBLIC_ACCESS_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
-
-
 @check(
     id="S3-ML-003",
     name="ml-bucket-public-access-not-blocked",
@@ -147,7 +144,7 @@ def ml_bucket_public_access_not_blocked(bucket: S3Bucket, ctx: CheckContext) -> 
     if not bucket_off:
         return passed("all four Block Public Access settings are on for the bucket")
     account_off = ctx.require(S3AccountPublicAccessBlock, bucket.account_id).settings.off()
-    off = [flag for flag in BLOCK_PUBLIC_ACCESS_FLAGS if flag in bucket_off and flag in account_off]
+    off = [flag for flag in bucket_off if flag in account_off]
     if not off:
         return passed(f"the account-level settings cover what the bucket leaves off ({names(bucket_off)})")
     return failed(f"off at both bucket and account level: {names(off)}; {used_by(bucket.reference_count)}")
