@@ -119,8 +119,7 @@ def ml_bucket_versioning_disabled(bucket: S3Bucket, ctx: CheckContext) -> Outcom
     rationale="""Training data, model artefacts and captured inference requests are rarely meant for the internet,
     yet one permissive ACL or bucket policy makes them so. S3 Block Public Access overrides such grants; S3 applies
     the most restrictive combination of the bucket's and the account's settings, so each of the four flags counts
-    as on when it is on at either level. The account-level settings are read only when the bucket's own do not
-    already block everything.""",
+    as on when it is on at either level (the account-level settings are read once per account, with S3 Control).""",
     remediation=Remediation(
         text="Turn on all four Block Public Access settings for the bucket, or better for the whole account (S3 > "
         "Block Public Access settings for this account), after checking that nothing relies on public access.",

@@ -156,3 +156,12 @@ def test_refused_role_policy_reads_are_errors(aws: boto3.Session) -> None:
     assert verdicts(report, "IAM-ML-001") == {"ml-role": Status.PASS}
     assert verdicts(report, "IAM-ML-002") == {"ml-role": Status.ERROR}
     assert "iam:GetRolePolicy" in next(f.status_detail for f in report.findings if f.check_id == "IAM-ML-002")
+
+
+def test_role_policies_are_read_only_for_the_checks_that_need_them(aws: boto3.Session) -> None:
+    _role(aws, "ml-role")
+
+    report = scan(aws, ["IAM-ML-001", "IAM-ML-003", "IAM-ML-004"])
+
+    assert "iam:GetRole" in report.scan.statistics.by_operation
+    assert not {op for op in report.scan.statistics.by_operation if "Polic" in op} - {"iam:ListAttachedRolePolicies"}
