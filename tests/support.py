@@ -79,11 +79,12 @@ def refuse(
     arrives, after botocore's retries would have given up).
 
     `service_id` is botocore's hyphenated service id (`sagemaker`, `application-auto-scaling`, `s3`...);
-    `only_for` limits the refusal to requests whose serialised form mentions that string (one resource's name).
+    `only_for` limits the refusal to requests whose body or URL mentions that string (one resource's name; S3 puts
+    the bucket in the host name).
     """
 
     def answer(params: dict[str, object], **_: object) -> tuple[_FakeHttpResponse, dict[str, object]] | None:
-        if only_for is not None and only_for not in repr(params.get("body")) + repr(params.get("url_path")):
+        if only_for is not None and only_for not in repr(params.get("body")) + repr(params.get("url")):
             return None
         error = {"Code": code, "Message": message}
         return _FakeHttpResponse(status), {"Error": error, "ResponseMetadata": {"HTTPStatusCode": status, "RetryAttempts": 0}}
@@ -109,3 +110,16 @@ def answer(session: boto3.Session, service_id: str, operation: str, body: dict[s
         return _FakeHttpResponse(status), {**body, "ResponseMetadata": {"HTTPStatusCode": status, "RetryAttempts": 0}}
 
     session.events.register(f"before-call.{service_id}.{operation}", respond)
+
+
+def create_trail(
+    session: boto3.Session, name: str, *, multi_region: bool = True, logging: bool = True, **selectors: object
+) -> None:
+    """A CloudTrail trail (with its log bucket), optionally with event selectors, logging unless told otherwise."""
+    session.client("s3").create_bucket(Bucket=f"{name}-logs")
+    cloudtrail = session.client("cloudtrail")
+    cloudtrail.create_trail(Name=name, S3BucketName=f"{name}-logs", IsMultiRegionTrail=multi_region)
+    if selectors:
+        cloudtrail.put_event_selectors(TrailName=name, **selectors)
+    if logging:
+        cloudtrail.start_logging(Name=name)

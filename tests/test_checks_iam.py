@@ -6,7 +6,7 @@ import json
 
 import boto3
 
-from support import ACCOUNT_ID, create_model, scan, verdicts
+from support import ACCOUNT_ID, create_model, refuse, scan, verdicts
 from mlaudit.taxonomy import Status
 
 TRUST = json.dumps(
@@ -56,3 +56,112 @@ def test_role_in_another_account_is_not_described(aws: boto3.Session) -> None:
         f.resource_arn.startswith(f"arn:aws:iam::{ACCOUNT_ID}:") for f in report.findings
     )
     assert "theirs" not in verdicts(report, "IAM-ML-001")
+
+
+def _role(session: boto3.Session, role: str, trust: dict[str, object] | None = None, *, models: int = 1) -> str:
+    """A role that `models` SageMaker models run as; returns its name."""
+    session.client("iam").create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(trust) if trust else TRUST)
+    for i in range(models):
+        session.client("sagemaker").create_model(
+            ModelName=f"model-{i}-of-{role}",
+            ExecutionRoleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/{role}",
+            PrimaryContainer={"Image": "model:1"},
+        )
+    return role
+
+
+def _document(*statements: dict[str, object]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def test_execution_role_wildcard_permissions(aws_with_managed_policies: boto3.Session) -> None:
+    aws = aws_with_managed_policies
+    iam = aws.client("iam")
+    scoped = {"Effect": "Allow", "Action": ["s3:GetObject", "sagemaker:Describe*"], "Resource": "*"}
+    for role, statement in (
+        ("pass-scoped", scoped),
+        ("pass-conditioned", {"Effect": "Allow", "Action": "*", "Resource": "*",
+                              "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}}),
+        ("pass-one-bucket", {"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::ml-data/*"}),
+        ("fail-inline-star", {"Effect": "Allow", "Action": "*", "Resource": "*"}),
+        ("fail-not-action", {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}),
+    ):
+        iam.put_role_policy(RoleName=_role(aws, role), PolicyName="access", PolicyDocument=_document(statement))
+    service_wide = iam.create_policy(
+        PolicyName="s3-everything", PolicyDocument=_document({"Effect": "Allow", "Action": ["s3:*"], "Resource": ["*"]})
+    )["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName=_role(aws, "fail-managed-service-star"), PolicyArn=service_wide)
+    iam.attach_role_policy(RoleName=_role(aws, "fail-admin"), PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+
+    report = scan(aws, ["IAM-ML-002"])
+
+    assert verdicts(report, "IAM-ML-002") == {
+        "pass-scoped": Status.PASS,
+        "pass-conditioned": Status.PASS,
+        "pass-one-bucket": Status.PASS,
+        "fail-inline-star": Status.FAIL,
+        "fail-not-action": Status.FAIL,
+        "fail-managed-service-star": Status.FAIL,
+        "fail-admin": Status.FAIL,
+    }
+    details = {f.resource_name: f.status_detail for f in report.findings}
+    assert "customer managed policy s3-everything allows s3:*" in details["fail-managed-service-star"]
+    assert "inline policy access" in details["fail-inline-star"]
+
+
+def test_execution_role_trust_confused_deputy(aws: boto3.Session) -> None:
+    def trust(principal: str, **condition: object) -> dict[str, object]:
+        statement = {"Effect": "Allow", "Principal": {"Service": principal}, "Action": "sts:AssumeRole", **condition}
+        return {"Version": "2012-10-17", "Statement": [statement]}
+
+    _role(aws, "pass-source-account", trust("sagemaker.amazonaws.com",
+                                            Condition={"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}))
+    _role(aws, "pass-source-arn", trust("bedrock.amazonaws.com",
+                                        Condition={"ArnLike": {"aws:SourceArn": f"arn:aws:bedrock:*:{ACCOUNT_ID}:*"}}))
+    _role(aws, "fail-unscoped", trust("sagemaker.amazonaws.com"))
+    _role(aws, "na-ec2-only", trust("ec2.amazonaws.com"))
+
+    report = scan(aws, ["IAM-ML-003"])
+
+    assert verdicts(report, "IAM-ML-003") == {
+        "pass-source-account": Status.PASS,
+        "pass-source-arn": Status.PASS,
+        "fail-unscoped": Status.FAIL,
+    }
+
+
+def test_execution_role_shared_widely(aws: boto3.Session) -> None:
+    _role(aws, "pass-two-models", models=2)
+    _role(aws, "fail-three-models", models=3)
+
+    default = scan(aws, ["IAM-ML-004"])
+    strict = scan(aws, ["IAM-ML-004"], settings={"IAM-ML-004": {"max_resources": 2}})
+
+    assert verdicts(default, "IAM-ML-004") == {"pass-two-models": Status.PASS, "fail-three-models": Status.PASS}
+    assert verdicts(strict, "IAM-ML-004") == {"pass-two-models": Status.PASS, "fail-three-models": Status.FAIL}
+    assert "used by 3 ML resources, more than 2" in next(
+        f.status_detail for f in strict.findings if f.resource_name == "fail-three-models"
+    )
+
+
+def test_refused_role_policy_reads_are_errors(aws: boto3.Session) -> None:
+    aws.client("iam").put_role_policy(
+        RoleName=_role(aws, "ml-role"), PolicyName="access",
+        PolicyDocument=_document({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}),
+    )
+    refuse(aws, "iam", "GetRolePolicy")
+
+    report = scan(aws, ["IAM-ML-001", "IAM-ML-002"])
+
+    assert verdicts(report, "IAM-ML-001") == {"ml-role": Status.PASS}
+    assert verdicts(report, "IAM-ML-002") == {"ml-role": Status.ERROR}
+    assert "iam:GetRolePolicy" in next(f.status_detail for f in report.findings if f.check_id == "IAM-ML-002")
+
+
+def test_role_policies_are_read_only_for_the_checks_that_need_them(aws: boto3.Session) -> None:
+    _role(aws, "ml-role")
+
+    report = scan(aws, ["IAM-ML-001", "IAM-ML-003", "IAM-ML-004"])
+
+    assert "iam:GetRole" in report.scan.statistics.by_operation
+    assert not {op for op in report.scan.statistics.by_operation if "Polic" in op} - {"iam:ListAttachedRolePolicies"}

@@ -1,12 +1,14 @@
-"""IAM collectors: only the roles that ML records run as, in the scanned account."""
+"""IAM collectors: only the roles that ML records run as, in the scanned account, and their policies."""
 
 from __future__ import annotations
 
 from typing import Iterator
 
 from mlaudit.collect.context import CollectContext
+from mlaudit.collect.policies import parse_policy
 from mlaudit.collect.spec import PartCollector
 from mlaudit.inventory import IamRole, RefKind
+from mlaudit.inventory.iam import IamRolePolicies, RolePolicy, is_aws_managed_policy_arn
 
 MAX_LISTED_USERS = 20
 
@@ -34,11 +36,41 @@ def _roles(ctx: CollectContext) -> Iterator[IamRole]:
             account_id=ctx.account_id,
             region=ctx.region,
             attached_policy_arns=tuple(sorted(p["PolicyArn"] for p in attached)),
+            trust_statements=parse_policy(role.get("AssumeRolePolicyDocument")),
             used_by=tuple(users[arn][:MAX_LISTED_USERS]),
             use_count=len(users[arn]),
         )
 
     yield from ctx.fan_out(sorted(users), describe, identify=lambda arn: (role_name_of(arn), arn))
+
+
+def _role_policies(ctx: CollectContext) -> Iterator[IamRolePolicies]:
+    """Each role's inline policies and the default version of its customer managed ones. A managed policy shared by
+    several roles is fetched once (at worst twice, when two roles ask for it at the same moment)."""
+    managed: dict[str, RolePolicy] = {}
+
+    def managed_policy(arn: str) -> RolePolicy:
+        if arn not in managed:
+            policy = (ctx.call("get_policy", PolicyArn=arn) or {}).get("Policy") or {}
+            version_id = policy.get("DefaultVersionId") or "v1"
+            version = (ctx.call("get_policy_version", PolicyArn=arn, VersionId=version_id) or {}).get("PolicyVersion") or {}
+            name = policy.get("PolicyName") or arn.rsplit("/", 1)[-1]
+            managed[arn] = RolePolicy(name=name, arn=arn, statements=parse_policy(version.get("Document")))
+        return managed[arn]
+
+    def inline_policy(role: IamRole, name: str) -> RolePolicy:
+        document = (ctx.call("get_role_policy", RoleName=role.name, PolicyName=name) or {}).get("PolicyDocument")
+        return RolePolicy(name=name, statements=parse_policy(document))
+
+    def describe(role: IamRole) -> IamRolePolicies:
+        names = ctx.paginate("list_role_policies", "PolicyNames", RoleName=role.name)
+        inline = [inline_policy(role, name) for name in names]
+        customer = [managed_policy(arn) for arn in role.attached_policy_arns if not is_aws_managed_policy_arn(arn)]
+        return IamRolePolicies(
+            arn=role.arn, name=role.name, account_id=role.account_id, region=role.region, policies=(*inline, *customer)
+        )
+
+    yield from ctx.fan_out(ctx.dependency(IamRole), describe, identify=lambda role: (role.name, role.arn))
 
 
 COLLECTORS = (
@@ -47,5 +79,11 @@ COLLECTORS = (
         ("iam:GetRole", "iam:ListAttachedRolePolicies"),
         _roles,
         follows=RefKind.IAM_ROLE,
+    ),
+    PartCollector(
+        IamRolePolicies,
+        ("iam:ListRolePolicies", "iam:GetRolePolicy", "iam:GetPolicy", "iam:GetPolicyVersion"),
+        _role_policies,
+        aspect_of=IamRole,
     ),
 )

@@ -1,4 +1,5 @@
-"""KMS collector: the keys ML records reference, described once each, with a client in the key's region."""
+"""KMS collectors: the keys ML records reference, described once each, with a client in the key's region, and the
+rotation of those that support it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any, Iterator
 from mlaudit.collect.context import CollectContext
 from mlaudit.collect.spec import PartCollector
 from mlaudit.inventory import KmsKey, RefKind
+from mlaudit.inventory.kms import KmsKeyRotation
 
 MAX_LISTED_USERS = 20
 
@@ -51,4 +53,23 @@ def _keys(ctx: CollectContext) -> Iterator[KmsKey]:
         )
 
 
-COLLECTORS = (PartCollector(KmsKey, ("kms:DescribeKey",), _keys, follows=RefKind.KMS_KEY),)
+def _rotations(ctx: CollectContext) -> Iterator[KmsKeyRotation]:
+    def describe(key: KmsKey) -> KmsKeyRotation:
+        status = ctx.call("get_key_rotation_status", region=key.region, KeyId=key.arn) or {}
+        return KmsKeyRotation(
+            arn=key.arn,
+            name=key.name,
+            account_id=key.account_id,
+            region=key.region,
+            enabled=bool(status.get("KeyRotationEnabled")),
+            period_days=status.get("RotationPeriodInDays"),
+        )
+
+    rotatable = [key for key in ctx.dependency(KmsKey) if key.supports_rotation]
+    yield from ctx.fan_out(rotatable, describe, identify=lambda key: (key.name, key.arn))
+
+
+COLLECTORS = (
+    PartCollector(KmsKey, ("kms:DescribeKey",), _keys, follows=RefKind.KMS_KEY),
+    PartCollector(KmsKeyRotation, ("kms:GetKeyRotationStatus",), _rotations, aspect_of=KmsKey),
+)

@@ -7,7 +7,9 @@ from typing import Iterable
 from mlaudit.collect import (
     autoscaling,
     bedrock,
+    cloudtrail,
     cloudwatch,
+    ec2,
     iam,
     kms,
     logs,
@@ -46,6 +48,8 @@ COLLECTORS: dict[type[Record], PartCollector] = {
         sagemaker_jobs,
         sagemaker_registry,
         cloudwatch,
+        ec2,
+        cloudtrail,
     )
     for c in module.COLLECTORS
 }

@@ -1,16 +1,35 @@
-"""S3 collectors: only the buckets that ML records reference, each described with a client of its own region."""
+"""S3 collectors: only the buckets that ML records reference, each described with a client of its own region.
+
+Every bucket setting a check reads (encryption, versioning, policy...) is its own part, one call per bucket, so a
+scan pays only for the settings its checks need. The account-wide Block Public Access settings come from S3 Control.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
 
 from mlaudit.collect.context import CollectContext
+from mlaudit.collect.failures import CallFailed
+from mlaudit.collect.policies import parse_policy
 from mlaudit.collect.spec import PartCollector
-from mlaudit.inventory import GLOBAL_REGION, RefKind, S3Bucket, S3BucketEncryption, s3_bucket_of
+from mlaudit.inventory import GLOBAL_REGION, Record, RefKind, S3Bucket, S3BucketEncryption, s3_bucket_of
+from mlaudit.inventory.s3 import (
+    PublicAccessBlock,
+    S3AccountPublicAccessBlock,
+    S3BucketExistence,
+    S3BucketLifecycle,
+    S3BucketLogging,
+    S3BucketPolicy,
+    S3BucketPublicAccessBlock,
+    S3BucketVersioning,
+)
 
 MAX_LISTED_USERS = 20
 """How many referencing ARNs a bucket record keeps (the count is always exact)."""
+
+FORBIDDEN_CODES = frozenset({"403", "Forbidden", "AccessDenied"})
 
 
 def _buckets(ctx: CollectContext) -> Iterator[S3Bucket]:
@@ -42,29 +61,113 @@ def _buckets(ctx: CollectContext) -> Iterator[S3Bucket]:
     yield from ctx.fan_out(sorted(users), describe, identify=lambda name: (name, f"arn:{ctx.partition}:s3:::{name}"))
 
 
-def _encryption(ctx: CollectContext) -> Iterator[S3BucketEncryption]:
-    buckets = [b for b in ctx.dependency(S3Bucket) if b.in_account]
+Fields = Callable[[dict[str, Any] | None], dict[str, Any]]
 
-    def describe(bucket: S3Bucket) -> S3BucketEncryption:
-        response = ctx.call(
-            "get_bucket_encryption",
-            region=bucket.region,
-            absent=frozenset({"ServerSideEncryptionConfigurationNotFoundError"}),
-            Bucket=bucket.name,
-        )
-        rules = ((response or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules") or [{}]
-        default = rules[0].get("ApplyServerSideEncryptionByDefault") or {}
-        return S3BucketEncryption(
-            arn=bucket.arn,
-            name=bucket.name,
-            account_id=bucket.account_id,
-            region=bucket.region,
-            algorithm=default.get("SSEAlgorithm"),
-            kms_key_id=default.get("KMSMasterKeyID"),
-            bucket_key_enabled=bool(rules[0].get("BucketKeyEnabled")),
-        )
+
+def _identity(bucket: S3Bucket) -> dict[str, str]:
+    """An aspect record is keyed like its bucket."""
+    return {"arn": bucket.arn, "name": bucket.name, "account_id": bucket.account_id, "region": bucket.region}
+
+
+@dataclass(frozen=True)
+class _PerOwnedBucket:
+    """One call per bucket of the account, in the bucket's region; `fields` turns the response (None when AWS
+    answers with an `absent` code, i.e. "not configured") into the aspect record's fields."""
+
+    record: type[Record]
+    method: str
+    fields: Fields
+    absent: frozenset[str]
+
+    def __call__(self, ctx: CollectContext) -> Iterator[Record]:
+        def describe(bucket: S3Bucket) -> Record:
+            response = ctx.call(self.method, region=bucket.region, absent=self.absent, Bucket=bucket.name)
+            return self.record(**_identity(bucket), **self.fields(response))
+
+        owned = [b for b in ctx.dependency(S3Bucket) if b.in_account]
+        return ctx.fan_out(owned, describe, identify=lambda bucket: (bucket.name, bucket.arn))
+
+
+def _encryption(response: dict[str, Any] | None) -> dict[str, Any]:
+    rules = ((response or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules") or [{}]
+    default = rules[0].get("ApplyServerSideEncryptionByDefault") or {}
+    return {
+        "algorithm": default.get("SSEAlgorithm"),
+        "kms_key_id": default.get("KMSMasterKeyID"),
+        "bucket_key_enabled": bool(rules[0].get("BucketKeyEnabled")),
+    }
+
+
+def _versioning(response: dict[str, Any] | None) -> dict[str, Any]:
+    response = response or {}
+    return {"status": response.get("Status"), "mfa_delete": response.get("MFADelete") == "Enabled"}
+
+
+def _block_public_access(response: dict[str, Any] | None) -> PublicAccessBlock:
+    flags = (response or {}).get("PublicAccessBlockConfiguration") or {}
+    return PublicAccessBlock(
+        block_public_acls=bool(flags.get("BlockPublicAcls")),
+        ignore_public_acls=bool(flags.get("IgnorePublicAcls")),
+        block_public_policy=bool(flags.get("BlockPublicPolicy")),
+        restrict_public_buckets=bool(flags.get("RestrictPublicBuckets")),
+    )
+
+
+def _policy(response: dict[str, Any] | None) -> dict[str, Any]:
+    return {"statements": parse_policy((response or {}).get("Policy"))}
+
+
+def _logging(response: dict[str, Any] | None) -> dict[str, Any]:
+    enabled = (response or {}).get("LoggingEnabled") or {}
+    return {"target_bucket": enabled.get("TargetBucket"), "target_prefix": enabled.get("TargetPrefix")}
+
+
+def _lifecycle(response: dict[str, Any] | None) -> dict[str, Any]:
+    rules = (response or {}).get("Rules") or []
+
+    def named(status: str) -> tuple[str, ...]:
+        return tuple(r.get("ID") or "(unnamed)" for r in rules if r.get("Status") == status)
+
+    return {"enabled_rules": named("Enabled"), "disabled_rules": named("Disabled")}
+
+
+def _existence(ctx: CollectContext) -> Iterator[S3BucketExistence]:
+    """HeadBucket for the referenced buckets that are not the account's: 404 means nobody owns the name, 403
+    (or success) that another account does."""
+    buckets = [b for b in ctx.dependency(S3Bucket) if not b.in_account]
+
+    def describe(bucket: S3Bucket) -> S3BucketExistence:
+        try:
+            found = ctx.call("head_bucket", absent=frozenset({"404", "NoSuchBucket", "NotFound"}), Bucket=bucket.name)
+        except CallFailed as refused:
+            if refused.error.error_code not in FORBIDDEN_CODES:
+                raise
+            return S3BucketExistence(**_identity(bucket), exists=True, accessible=False)
+        return S3BucketExistence(**_identity(bucket), exists=found is not None, accessible=found is not None)
 
     yield from ctx.fan_out(buckets, describe, identify=lambda bucket: (bucket.name, bucket.arn))
+
+
+def _account_public_access_block(ctx: CollectContext) -> Iterator[S3AccountPublicAccessBlock]:
+    response = ctx.call(
+        "get_public_access_block",
+        service="s3control",
+        absent=frozenset({"NoSuchPublicAccessBlockConfiguration"}),
+        AccountId=ctx.account_id,
+    )
+    yield S3AccountPublicAccessBlock(
+        arn=f"arn:{ctx.partition}:s3::{ctx.account_id}:account-public-access-block",
+        name=ctx.account_id,
+        account_id=ctx.account_id,
+        region=ctx.region,
+        settings=_block_public_access(response),
+    )
+
+
+def _aspect(record: type[Record], operation: str, method: str, fields: Fields, *absent: str) -> PartCollector:
+    """The collector of a bucket setting read with one `s3:<operation>` call per bucket of the account."""
+    collect = _PerOwnedBucket(record, method, fields, frozenset(absent))
+    return PartCollector(record, (f"s3:{operation}",), collect, aspect_of=S3Bucket)
 
 
 COLLECTORS = (
@@ -74,10 +177,21 @@ COLLECTORS = (
         _buckets,
         follows=RefKind.S3,
     ),
-    PartCollector(
-        S3BucketEncryption,
-        ("s3:GetBucketEncryption",),
-        _encryption,
-        aspect_of=S3Bucket,
+    _aspect(
+        S3BucketEncryption, "GetBucketEncryption", "get_bucket_encryption", _encryption,
+        "ServerSideEncryptionConfigurationNotFoundError",
     ),
+    _aspect(S3BucketVersioning, "GetBucketVersioning", "get_bucket_versioning", _versioning),
+    _aspect(
+        S3BucketPublicAccessBlock, "GetPublicAccessBlock", "get_public_access_block",
+        lambda response: {"settings": _block_public_access(response)}, "NoSuchPublicAccessBlockConfiguration",
+    ),
+    _aspect(S3BucketPolicy, "GetBucketPolicy", "get_bucket_policy", _policy, "NoSuchBucketPolicy"),
+    _aspect(S3BucketLogging, "GetBucketLogging", "get_bucket_logging", _logging),
+    _aspect(
+        S3BucketLifecycle, "GetBucketLifecycleConfiguration", "get_bucket_lifecycle_configuration", _lifecycle,
+        "NoSuchLifecycleConfiguration",
+    ),
+    PartCollector(S3BucketExistence, ("s3:HeadBucket",), _existence, aspect_of=S3Bucket),
+    PartCollector(S3AccountPublicAccessBlock, ("s3control:GetPublicAccessBlock",), _account_public_access_block),
 )

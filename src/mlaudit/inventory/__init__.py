@@ -30,7 +30,7 @@ from mlaudit.inventory.store import (
     scope_region,
 )
 
-from mlaudit.inventory import autoscaling, iam, kms, s3, sagemaker, scopes  # noqa: E402 - the modules, for their RECORDS
+from mlaudit.inventory import autoscaling, cloudtrail, iam, kms, network, s3, sagemaker, scopes  # noqa: E402 - the modules, for their RECORDS
 from mlaudit.inventory import (  # noqa: E402
     bedrock,
     cloudwatch,
@@ -63,6 +63,8 @@ _MODULES = (
     sagemaker_jobs,
     sagemaker_registry,
     cloudwatch,
+    network,
+    cloudtrail,
 )
 RECORD_TYPES: tuple[type[Record], ...] = tuple(record for module in _MODULES for record in module.RECORDS)
 """Every part an inventory can hold (each module lists its own in `RECORDS`); snapshots are read back through it."""

@@ -28,12 +28,22 @@ class RefKind(str, Enum):
     S3 = "s3"
     IAM_ROLE = "iam-role"
     KMS_KEY = "kms-key"
+    SUBNET = "ec2-subnet"
+    """An EC2 subnet, as its ARN (subnets are regional: the ARN says where)."""
+    SECURITY_GROUP = "ec2-security-group"
+    """An EC2 security group, as its ARN."""
 
 
 class Reference(NamedTuple):
     kind: RefKind
     target: str
     """An s3:// URI, a role ARN..."""
+
+
+class Value(BaseModel):
+    """A nested, immutable value inside a record (a policy statement, an event selector...)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Record(BaseModel):

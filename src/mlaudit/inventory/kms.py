@@ -36,8 +36,28 @@ class KmsKey(Record):
     def customer_managed(self) -> bool:
         return self.key_manager == "CUSTOMER"
 
+    @property
+    def supports_rotation(self) -> bool:
+        """Automatic rotation exists only for symmetric customer managed keys with KMS-generated material (not
+        asymmetric or HMAC keys, imported material, or custom key stores)."""
+        return self.customer_managed and self.key_spec == "SYMMETRIC_DEFAULT" and self.origin == "AWS_KMS"
+
     def matches(self, key: str) -> bool:
         return key in (self.name, self.arn) or key in self.resolved_from
 
 
-RECORDS = (KmsKey,)
+class KmsKeyRotation(Record):
+    """Automatic rotation of a key that supports it (aspect of KmsKey, same ARN)."""
+
+    part: ClassVar[str] = "kms.key_rotation"
+    service: ClassVar[str] = "kms"
+    resource_type: ClassVar[str] = "AWS::KMS::Key"
+    label: ClassVar[str] = "KMS key rotation settings"
+    scope: ClassVar[PartScope] = PartScope.GLOBAL
+
+    enabled: bool
+    period_days: int | None = None
+    """RotationPeriodInDays (90 to 2560; 365 when AWS does not say)."""
+
+
+RECORDS = (KmsKey, KmsKeyRotation)

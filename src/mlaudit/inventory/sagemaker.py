@@ -8,6 +8,7 @@ from typing import ClassVar, Iterator
 from pydantic import BaseModel, ConfigDict
 
 from mlaudit.inventory.base import Record, RefKind, Reference
+from mlaudit.inventory.network import security_group_refs, subnet_refs
 
 
 class _Sub(BaseModel):
@@ -40,7 +41,9 @@ class NotebookInstance(Record):
     resource_type: ClassVar[str] = "AWS::SageMaker::NotebookInstance"
     label: ClassVar[str] = "notebook instances"
     taggable: ClassVar[bool] = True
-    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.KMS_KEY})
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset(
+        {RefKind.IAM_ROLE, RefKind.KMS_KEY, RefKind.SUBNET, RefKind.SECURITY_GROUP}
+    )
 
     status: str
     instance_type: str | None = None
@@ -60,6 +63,8 @@ class NotebookInstance(Record):
     def references(self) -> Iterator[Reference]:
         yield from _role_ref(self.role_arn)
         yield from _kms_refs(self, self.kms_key_id)
+        yield from subnet_refs(self, self.subnet_id)
+        yield from security_group_refs(self, *self.security_group_ids)
 
 
 class SecretVariable(_Sub):
@@ -88,7 +93,9 @@ class Model(Record):
     resource_type: ClassVar[str] = "AWS::SageMaker::Model"
     label: ClassVar[str] = "models"
     taggable: ClassVar[bool] = True
-    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.S3})
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset(
+        {RefKind.IAM_ROLE, RefKind.S3, RefKind.SUBNET, RefKind.SECURITY_GROUP}
+    )
 
     execution_role_arn: str | None = None
     containers: tuple[ModelContainer, ...] = ()
@@ -101,6 +108,8 @@ class Model(Record):
     def references(self) -> Iterator[Reference]:
         yield from _role_ref(self.execution_role_arn)
         yield from _s3_refs(*(c.model_data_url for c in self.containers))
+        yield from subnet_refs(self, *self.vpc_subnets)
+        yield from security_group_refs(self, *self.vpc_security_group_ids)
 
 
 class ConfigVariant(_Sub):
@@ -259,6 +268,7 @@ class TrainingConfiguration(_Sub):
         yield from _role_ref(self.role_arn)
         yield from _s3_refs(*self.input_s3_uris, self.output_s3_uri, self.checkpoint_s3_uri)
         yield from _kms_refs(owner, self.output_kms_key_id, self.volume_kms_key_id)
+        yield from subnet_refs(owner, *self.vpc_subnets)
 
 
 class TrainingJob(TrainingConfiguration, Record):
@@ -267,7 +277,9 @@ class TrainingJob(TrainingConfiguration, Record):
     resource_type: ClassVar[str] = "AWS::SageMaker::TrainingJob"
     label: ClassVar[str] = "training jobs"
     taggable: ClassVar[bool] = True
-    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.S3, RefKind.KMS_KEY})
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset(
+        {RefKind.IAM_ROLE, RefKind.S3, RefKind.KMS_KEY, RefKind.SUBNET}
+    )
 
     status: str
     creation_time: datetime | None = None

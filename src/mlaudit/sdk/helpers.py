@@ -139,3 +139,9 @@ def metrics_window_start(endpoint: Endpoint, metrics: EndpointMetrics, days: int
     if endpoint.creation_time is None or endpoint.creation_time > start:
         return None
     return start
+# -- platform: S3, IAM, KMS, network and CloudTrail checks ------------------------------------------------------
+
+
+def used_by(count: int) -> str:
+    """`used by 3 ML resources`: how much depends on a shared resource (bucket, role, key, network)."""
+    return f"used by {count} ML resource{'' if count == 1 else 's'}"

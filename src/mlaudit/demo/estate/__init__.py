@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import boto3
 
-from mlaudit.demo.estate import bedrock, foundation, inference, jobs, lifecycle, notebooks
+from mlaudit.demo.estate import bedrock, foundation, inference, jobs, lifecycle, notebooks, platform
 from mlaudit.demo.estate.base import Estate, Region
 
 AREAS = (
@@ -18,6 +18,7 @@ AREAS = (
     bedrock,
     jobs,
     inference,
+    platform,
 )
 
 

@@ -1,0 +1,118 @@
+"""CloudTrail trails, with their logging status and event selectors: what the account records of API activity.
+
+What a trail records is answered here (management events, S3 object-level reads of a bucket), from basic and
+advanced event selectors alike, so checks do not re-implement selector semantics.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from mlaudit.inventory.base import PartScope, Record, Value
+
+S3_OBJECT = "AWS::S3::Object"
+
+
+class DataResource(Value):
+    type: str
+    values: tuple[str, ...] = ()
+    """ARN prefixes (`arn:aws:s3:::bucket/`), or `arn:aws:s3` for every bucket."""
+
+
+class EventSelector(Value):
+    """A basic event selector."""
+
+    read_write_type: str = "All"
+    include_management_events: bool = True
+    data_resources: tuple[DataResource, ...] = ()
+
+
+class FieldSelector(Value):
+    field: str
+    equals: tuple[str, ...] = ()
+    starts_with: tuple[str, ...] = ()
+    ends_with: tuple[str, ...] = ()
+    not_equals: tuple[str, ...] = ()
+    not_starts_with: tuple[str, ...] = ()
+    not_ends_with: tuple[str, ...] = ()
+
+
+class AdvancedEventSelector(Value):
+    name: str | None = None
+    field_selectors: tuple[FieldSelector, ...] = ()
+
+    def field(self, name: str) -> FieldSelector | None:
+        return next((f for f in self.field_selectors if f.field == name), None)
+
+
+class CloudTrailTrail(Record):
+    """A trail of the account (including organization trails it receives), stored account-wide; its region is the
+    trail's home region."""
+
+    part: ClassVar[str] = "cloudtrail.trail"
+    service: ClassVar[str] = "cloudtrail"
+    resource_type: ClassVar[str] = "AWS::CloudTrail::Trail"
+    label: ClassVar[str] = "CloudTrail trails"
+    scope: ClassVar[PartScope] = PartScope.GLOBAL
+
+    multi_region: bool = False
+    organization_trail: bool = False
+    logging: bool = False
+    has_custom_event_selectors: bool = False
+    event_selectors: tuple[EventSelector, ...] = ()
+    advanced_event_selectors: tuple[AdvancedEventSelector, ...] = ()
+
+    def covers_region(self, region: str) -> bool:
+        return self.multi_region or self.region == region
+
+    def records_management_events(self) -> bool:
+        """Read and write management events, as a trail without custom selectors does by default."""
+        if not self.has_custom_event_selectors and not self.event_selectors and not self.advanced_event_selectors:
+            return True
+        basic = any(s.include_management_events and s.read_write_type == "All" for s in self.event_selectors)
+        return basic or any(_management_all(s) for s in self.advanced_event_selectors)
+
+    def records_object_reads(self, bucket_arn: str) -> bool:
+        """Whether the selectors log object-level read events (GetObject...) for every object of the bucket.
+
+        A selector narrowed to some key prefixes, event names or identities does not count: it leaves reads
+        unrecorded. Where the trail logs (region, status) is the caller's question.
+        """
+        objects = f"{bucket_arn}/"
+        basic = any(
+            s.read_write_type in ("All", "ReadOnly")
+            and any(r.type == S3_OBJECT and any(objects.startswith(v) for v in r.values) for r in s.data_resources)
+            for s in self.event_selectors
+        )
+        return basic or any(_object_reads(s, objects) for s in self.advanced_event_selectors)
+
+
+def _management_all(selector: AdvancedEventSelector) -> bool:
+    category = selector.field("eventCategory")
+    return bool(category and "Management" in category.equals) and selector.field("readOnly") is None
+
+
+_OBJECT_READ_FIELDS = frozenset({"eventCategory", "resources.type", "resources.ARN", "readOnly"})
+
+
+def _object_reads(selector: AdvancedEventSelector, objects: str) -> bool:
+    """An advanced selector that logs reads of every object under `objects` (`arn:...:s3:::bucket/`)."""
+    if any(f.field not in _OBJECT_READ_FIELDS for f in selector.field_selectors):
+        return False
+    category, resource_type = selector.field("eventCategory"), selector.field("resources.type")
+    if not (category and "Data" in category.equals and resource_type and S3_OBJECT in resource_type.equals):
+        return False
+    read_only = selector.field("readOnly")
+    if read_only and "true" not in [v.lower() for v in read_only.equals]:
+        return False
+    arn = selector.field("resources.ARN")
+    if arn is None:
+        return True
+    if arn.equals or arn.ends_with or arn.not_ends_with or any(v.startswith(objects) for v in arn.not_equals):
+        return False
+    if any(objects.startswith(v) or v.startswith(objects) for v in arn.not_starts_with):
+        return False
+    return not arn.starts_with or any(objects.startswith(v) for v in arn.starts_with)
+
+
+RECORDS = (CloudTrailTrail,)

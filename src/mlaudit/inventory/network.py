@@ -1,0 +1,113 @@
+"""EC2 network records for the VPCs and security groups that ML resources run in.
+
+Only the networks ML records name (a notebook's subnet and security groups, a model's or training job's VpcConfig)
+are collected. Records point at them with EC2 ARNs, which carry the region: subnets and groups are regional.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Iterator
+
+from mlaudit.inventory.base import Record, RefKind, Reference, Value
+
+LIVE_ENDPOINT_STATES = frozenset({"available", "pending", "pendingacceptance"})
+"""VPC endpoint states in which the endpoint serves (or is about to serve) traffic."""
+
+
+def _ec2_refs(record: Record, kind: RefKind, resource: str, ids: tuple[str | None, ...]) -> Iterator[Reference]:
+    for resource_id in ids:
+        if resource_id:
+            arn = f"arn:{record.partition}:ec2:{record.region}:{record.account_id}:{resource}/{resource_id}"
+            yield Reference(kind, arn)
+
+
+def subnet_refs(record: Record, *subnet_ids: str | None) -> Iterator[Reference]:
+    """References to subnets in the record's own account and region."""
+    return _ec2_refs(record, RefKind.SUBNET, "subnet", subnet_ids)
+
+
+def security_group_refs(record: Record, *group_ids: str | None) -> Iterator[Reference]:
+    """References to security groups in the record's own account and region."""
+    return _ec2_refs(record, RefKind.SECURITY_GROUP, "security-group", group_ids)
+
+
+def ec2_id(arn: str) -> str:
+    """`arn:aws:ec2:us-east-1:123:subnet/subnet-0abc` -> `subnet-0abc`."""
+    return arn.rsplit("/", 1)[-1]
+
+
+class Vpc(Record):
+    """A VPC that hosts ML resources (found through the subnets they use); named by its id."""
+
+    part: ClassVar[str] = "ec2.vpc"
+    service: ClassVar[str] = "ec2"
+    resource_type: ClassVar[str] = "AWS::EC2::VPC"
+    label: ClassVar[str] = "ML VPCs"
+
+    subnet_ids: tuple[str, ...] = ()
+    """The subnets of this VPC that ML resources use."""
+    used_by: tuple[str, ...] = ()
+    """ARNs of (at most the first 20) ML resources in the VPC."""
+    use_count: int = 0
+
+
+class VpcEndpoint(Value):
+    endpoint_id: str
+    service_name: str
+    """`com.amazonaws.<region>.sagemaker.api`, `com.amazonaws.<region>.s3`..."""
+    endpoint_type: str
+    """Interface, Gateway or GatewayLoadBalancer."""
+    state: str
+
+    def serves(self, service: str) -> bool:
+        """Whether this endpoint reaches `service` (`sagemaker.api`, `s3`...) and is usable."""
+        return self.service_name.endswith(f".{service}") and self.state.lower() in LIVE_ENDPOINT_STATES
+
+
+class VpcEndpoints(Record):
+    """The VPC endpoints of an ML VPC (aspect of Vpc, same ARN)."""
+
+    part: ClassVar[str] = "ec2.vpc_endpoints"
+    service: ClassVar[str] = "ec2"
+    resource_type: ClassVar[str] = "AWS::EC2::VPC"
+    label: ClassVar[str] = "VPC endpoints of ML VPCs"
+
+    endpoints: tuple[VpcEndpoint, ...] = ()
+
+
+class IngressRule(Value):
+    protocol: str
+    """`tcp`, `udp`, `icmp`... or `-1` for all traffic."""
+    from_port: int | None = None
+    to_port: int | None = None
+    ipv4_ranges: tuple[str, ...] = ()
+    ipv6_ranges: tuple[str, ...] = ()
+
+    @property
+    def ports(self) -> str:
+        if self.protocol == "-1":
+            return "all traffic"
+        if self.from_port is None or self.from_port == self.to_port:
+            return f"{self.protocol} {self.from_port if self.from_port is not None else 'all ports'}"
+        return f"{self.protocol} {self.from_port}-{self.to_port}"
+
+
+class SecurityGroup(Record):
+    """A security group attached to ML resources; named by its group name, also found by its id."""
+
+    part: ClassVar[str] = "ec2.security_group"
+    service: ClassVar[str] = "ec2"
+    resource_type: ClassVar[str] = "AWS::EC2::SecurityGroup"
+    label: ClassVar[str] = "ML security groups"
+
+    group_id: str
+    vpc_id: str | None = None
+    ingress: tuple[IngressRule, ...] = ()
+    used_by: tuple[str, ...] = ()
+    use_count: int = 0
+
+    def matches(self, key: str) -> bool:
+        return key in (self.name, self.arn, self.group_id)
+
+
+RECORDS = (Vpc, VpcEndpoints, SecurityGroup)
