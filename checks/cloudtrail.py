@@ -44,7 +44,8 @@ def _shortfalls(trail: CloudTrailTrail) -> list[str]:
     monitoring schedule is known only from CloudTrail, and only for the regions and events a trail records; the
     90-day event history is no substitute for an investigation. The account needs at least one trail that covers
     every region, is logging, and records read and write management events (as Security Hub's CloudTrail.1 and the
-    CIS benchmark require: a trail limited to write events does not count). An organization trail counts.""",
+    CIS benchmark require: a trail limited to write events does not count). An organization trail counts. Only
+    accounts with ML workloads (endpoints, notebooks or recent training jobs) in a scanned region are judged.""",
     remediation=Remediation(
         text="Create a multi-region trail (or an organization trail from the management account) that logs all "
         "management events to a dedicated, encrypted bucket, and start logging.",
@@ -60,6 +61,8 @@ def _shortfalls(trail: CloudTrailTrail) -> list[str]:
     ),
 )
 def no_multi_region_cloudtrail(account: AccountScope, ctx: CheckContext) -> Outcome | None:
+    if not account.hosts_ml_workloads:
+        return None
     trails = ctx.all(CloudTrailTrail)
     good = [t.name for t in trails if not _shortfalls(t)]
     if good:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mlaudit.inventory.bedrock import BedrockUsage
 from mlaudit.inventory.network import SecurityGroup, Vpc, VpcEndpoints
 from mlaudit.sdk import (
     CheckContext,
@@ -21,6 +22,8 @@ from mlaudit.sdk.helpers import names, short_arn, used_by
 
 REQUIRED_ENDPOINTS = ("sagemaker.api", "sagemaker.runtime", "s3")
 """The services every VPC hosting SageMaker should reach privately (S3 usually through a gateway endpoint)."""
+BEDROCK_ENDPOINTS = ("bedrock-runtime",)
+"""Also required where the region uses Bedrock: model invocations from the VPC stay off the internet."""
 
 
 @check(
@@ -30,18 +33,24 @@ REQUIRED_ENDPOINTS = ("sagemaker.api", "sagemaker.runtime", "s3")
     severity=Severity.MEDIUM,
     pillar=Pillar.SECURITY,
     resource=Vpc,
-    uses=(VpcEndpoints,),
+    uses=(VpcEndpoints, BedrockUsage),
     settings={
         "required_services": Setting(
             default=REQUIRED_ENDPOINTS,
             description="endpoint service names (after com.amazonaws.<region>.) every VPC hosting SageMaker needs",
-        )
+        ),
+        "bedrock_services": Setting(
+            default=BEDROCK_ENDPOINTS,
+            description="endpoint service names also required in regions that use Bedrock",
+        ),
     },
     rationale="""Notebooks, training jobs and models in a VPC without VPC endpoints reach the SageMaker API, the
     runtime and S3 over the internet through a NAT gateway, or cannot reach them at all once internet access is
     removed, which pushes teams to re-enable it. Endpoints keep training data and inference traffic on the AWS
     network and let endpoint and bucket policies restrict access to the VPC. An S3 interface endpoint counts as
-    well as the usual gateway endpoint; an endpoint that is rejected, failed or being deleted does not count.""",
+    well as the usual gateway endpoint; an endpoint that is rejected, failed or being deleted does not count. In a
+    region that uses Bedrock (recent invocations, agents, knowledge bases, custom models), the VPC also needs a
+    bedrock-runtime endpoint, so that applications in it invoke models privately.""",
     remediation=Remediation(
         text="Create interface endpoints for com.amazonaws.<region>.sagemaker.api and sagemaker.runtime (private DNS on) "
         "in the subnets ML resources use, and a gateway endpoint for S3 on their route tables.",
@@ -55,9 +64,10 @@ REQUIRED_ENDPOINTS = ("sagemaker.api", "sagemaker.runtime", "s3")
 )
 def ml_vpc_missing_endpoints(vpc: Vpc, ctx: CheckContext) -> Outcome | None:
     endpoints = ctx.require(VpcEndpoints, vpc.arn).endpoints
-    # The Bedrock clause: once Bedrock usage per region is collected, append "bedrock-runtime" here when the VPC's
-    # region uses Bedrock (and add that part to `uses`).
     required = list(ctx.setting("required_services"))
+    bedrock = ctx.get(BedrockUsage, vpc.region)
+    if bedrock is not None and bedrock.in_use:
+        required += ctx.setting("bedrock_services")
     missing = [service for service in required if not any(e.serves(service) for e in endpoints)]
     if missing:
         users = names([short_arn(arn) for arn in vpc.used_by], limit=3)

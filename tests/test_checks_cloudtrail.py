@@ -6,7 +6,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from support import ACCOUNT_ID, create_trail, refuse, scan, verdicts
+from support import ACCOUNT_ID, ROLE_ARN, create_trail, refuse, scan, verdicts
 from mlaudit.taxonomy import Status
 
 
@@ -16,6 +16,10 @@ NO_MANAGEMENT = {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementE
 ADVANCED_MANAGEMENT = {"AdvancedEventSelectors": [{"Name": "management", "FieldSelectors": [
     {"Field": "eventCategory", "Equals": ["Management"]},
 ]}]}
+
+
+def _ml_workload(session: boto3.Session) -> None:
+    session.client("sagemaker").create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE_ARN)
 
 
 @pytest.mark.parametrize(
@@ -32,6 +36,7 @@ ADVANCED_MANAGEMENT = {"AdvancedEventSelectors": [{"Name": "management", "FieldS
 def test_no_multi_region_cloudtrail(
     aws: boto3.Session, trails: list[tuple[str, dict[str, object]]], expected: Status, detail: str
 ) -> None:
+    _ml_workload(aws)
     for name, options in trails:
         create_trail(aws, name, **options)
 
@@ -41,8 +46,24 @@ def test_no_multi_region_cloudtrail(
     assert detail in report.findings[0].status_detail
 
 
+def test_accounts_without_ml_workloads_are_not_judged(aws: boto3.Session) -> None:
+    report = scan(aws, ["CT-ML-001"])
+
+    assert report.findings == []
+
+
+def test_unknown_workloads_make_the_account_check_an_error(aws: boto3.Session) -> None:
+    refuse(aws, "sagemaker", "ListNotebookInstances")
+
+    report = scan(aws, ["CT-ML-001"])
+
+    assert [f.status for f in report.findings] == [Status.ERROR]
+    assert "sagemaker:ListNotebookInstances" in report.findings[0].status_detail
+
+
 @pytest.mark.parametrize("operation", ["ListTrails", "GetTrail", "GetTrailStatus", "GetEventSelectors"])
 def test_refused_trail_reads_are_errors(aws: boto3.Session, operation: str) -> None:
+    _ml_workload(aws)
     create_trail(aws, "org-wide")
     refuse(aws, "cloudtrail", operation)
 

@@ -47,6 +47,25 @@ def test_ml_vpc_missing_endpoints(aws: boto3.Session) -> None:
     assert "sagemaker.runtime" in detail and "sagemaker.api" not in detail and "model/fail-no-runtime" in detail
 
 
+def test_vpcs_in_a_region_using_bedrock_also_need_a_bedrock_runtime_endpoint(aws: boto3.Session) -> None:
+    sagemaker = [("sagemaker.api", "Interface"), ("sagemaker.runtime", "Interface"), ("s3", "Gateway")]
+    vpcs = {
+        _network(aws, "pass-with-bedrock", *sagemaker, ("bedrock-runtime", "Interface"), cidr="10.1.0.0/16")[0]: "pass-with-bedrock",
+        _network(aws, "fail-without-bedrock", *sagemaker, cidr="10.2.0.0/16")[0]: "fail-without-bedrock",
+    }
+    aws.client("bedrock-agent").create_agent(
+        agentName="assistant", agentResourceRoleArn=ROLE_ARN, foundationModel="anthropic.claude-3-haiku-20240307-v1:0"
+    )
+
+    report = scan(aws, ["NET-ML-001"])
+
+    assert {vpcs[name]: status for name, status in verdicts(report, "NET-ML-001").items()} == {
+        "pass-with-bedrock": Status.PASS,
+        "fail-without-bedrock": Status.FAIL,
+    }
+    assert "no VPC endpoint for bedrock-runtime" in next(f.status_detail for f in report.findings if f.status is Status.FAIL)
+
+
 def test_ml_security_group_open(aws: boto3.Session) -> None:
     ec2 = aws.client("ec2")
     for name, cidr in (("pass-vpc-only", "10.0.0.0/8"), ("fail-open-ipv4", "0.0.0.0/0"), ("fail-open-ipv6", None)):

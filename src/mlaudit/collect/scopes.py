@@ -24,15 +24,22 @@ def _region(ctx: CollectContext) -> Iterator[RegionScope]:
 
 
 def _account(ctx: CollectContext) -> Iterator[AccountScope]:
+    if ctx.input_errors:
+        return  # a region whose workloads are unknown could be the one that makes the account an ML account
+    ml_regions = [
+        region for region in ctx.inventory.regions
+        if any(scope.hosts_ml_workloads for scope in ctx.dependency(RegionScope, region))
+    ]
     yield AccountScope(
         arn=f"arn:{ctx.partition}:iam::{ctx.account_id}:root",
         name=ctx.account_id,
         account_id=ctx.account_id,
         region=ctx.region,
+        ml_regions=tuple(ml_regions),
     )
 
 
 COLLECTORS = (
     PartCollector(RegionScope, (), _region, depends_on=(Endpoint, TrainingJob, NotebookInstance)),
-    PartCollector(AccountScope, (), _account),
+    PartCollector(AccountScope, (), _account, depends_on=(RegionScope,)),
 )

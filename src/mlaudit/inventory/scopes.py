@@ -33,13 +33,24 @@ class RegionScope(Record):
 
 
 class AccountScope(Record):
-    """A scanned account, for account-level checks (a multi-region trail, account-wide settings)."""
+    """A scanned account, for account-level checks (a multi-region trail, account-wide settings).
+
+    Like region-level checks, account-level checks judge only accounts that hold ML workloads in a scanned region,
+    so that an organisation scan does not report every account without ML.
+    """
 
     part: ClassVar[str] = "scope.account"
     service: ClassVar[str] = "account"
     resource_type: ClassVar[str] = "AWS::Account"
     label: ClassVar[str] = "accounts"
     scope: ClassVar[PartScope] = PartScope.GLOBAL
+
+    ml_regions: tuple[str, ...] = ()
+    """The scanned regions that hold ML workloads (see RegionScope)."""
+
+    @property
+    def hosts_ml_workloads(self) -> bool:
+        return bool(self.ml_regions)
 
     def subject_arn(self, service: str) -> str:
         return f"arn:{self.partition}:{service}::{self.account_id}:*"

@@ -90,7 +90,10 @@ def _networks_and_keys(estate: Estate) -> None:
     east = estate.east
     east.kms.enable_key_rotation(KeyId=east.key_arn)
     vpc = _vpc_id(east)
-    for service, kind in (("sagemaker.api", "Interface"), ("sagemaker.runtime", "Interface"), ("s3", "Gateway")):
+    private_services = (
+        ("sagemaker.api", "Interface"), ("sagemaker.runtime", "Interface"), ("bedrock-runtime", "Interface"), ("s3", "Gateway")
+    )
+    for service, kind in private_services:
         east.ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{east.region}.{service}", VpcEndpointType=kind)
     open_group = east.ec2.create_security_group(GroupName="intern-jupyter-open", Description="Jupyter", VpcId=vpc)["GroupId"]
     east.ec2.authorize_security_group_ingress(GroupId=open_group, IpPermissions=[
