@@ -12,16 +12,18 @@ import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import TYPE_CHECKING, Sequence, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from mlaudit.collect.scheduler import Task
 from mlaudit.report import Report
 from mlaudit.taxonomy import Severity, Status
+
+if TYPE_CHECKING:  # the scheduler imports boto3, which `mlaudit list-checks` should not pay for
+    from mlaudit.collect.scheduler import Task
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SEVERITY_STYLE = {

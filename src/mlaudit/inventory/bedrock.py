@@ -6,15 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Iterator
 
-from pydantic import BaseModel, ConfigDict
-
-from mlaudit.inventory.base import Record, RefKind, Reference
-
-
-class _Sub(BaseModel):
-    """A nested, immutable value inside a record."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from mlaudit.inventory.base import Record, RefKind, Reference, Value
 
 
 def _kms_refs(record: Record, *keys: str | None) -> Iterator[Reference]:
@@ -121,7 +113,7 @@ class InvocationLogDestination(Record):
         yield from _s3_refs(self.s3_uri)
 
 
-class GuardrailFilter(_Sub):
+class GuardrailFilter(Value):
     """A content filter of a guardrail, as it applies to prompts (the input side)."""
 
     type: str
@@ -133,7 +125,7 @@ class GuardrailFilter(_Sub):
     input_enabled: bool = True
 
 
-class SensitiveInformationRule(_Sub):
+class SensitiveInformationRule(Value):
     """A PII entity type or a named regex of a guardrail's sensitive-information policy (never the pattern)."""
 
     kind: str

@@ -9,9 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict
-
-from mlaudit.inventory.base import Record
+from mlaudit.inventory.base import Record, Value
 
 SAGEMAKER_NAMESPACE = "AWS/SageMaker"
 """Invocation metrics (Invocations, Invocation5XXErrors, ModelLatency...), by EndpointName and VariantName."""
@@ -19,13 +17,7 @@ ENDPOINT_INSTANCE_NAMESPACE = "/aws/sagemaker/Endpoints"
 """Instance metrics of endpoint variants (CPUUtilization, GPUUtilization...), by EndpointName and VariantName."""
 
 
-class _Sub(BaseModel):
-    """A nested, immutable value inside a record."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class WatchedMetric(_Sub):
+class WatchedMetric(Value):
     namespace: str
     metric_name: str
     dimensions: tuple[tuple[str, str], ...] = ()
@@ -90,7 +82,7 @@ def reached_through(composites: list[CompositeAlarm]) -> set[str]:
     return reached
 
 
-class Datapoint(_Sub):
+class Datapoint(Value):
     """One period's value of a metric statistic; the period starts at `timestamp`."""
 
     timestamp: datetime
@@ -123,7 +115,7 @@ class EndpointInvocations(EndpointMetrics):
     daily: tuple[Datapoint, ...] = ()
 
 
-class VariantUtilization(_Sub):
+class VariantUtilization(Value):
     """Daily maxima of a variant's instance metrics, in CloudWatch's units: CPUUtilization is the sum over vCPUs
     (100 per vCPU), GPUUtilization the sum over GPUs (100 per GPU). No datapoints means no data, not zero."""
 

@@ -5,16 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Iterator
 
-from pydantic import BaseModel, ConfigDict
-
-from mlaudit.inventory.base import Record, RefKind, Reference
+from mlaudit.inventory.base import Record, RefKind, Reference, Value
 from mlaudit.inventory.network import security_group_refs, subnet_refs
-
-
-class _Sub(BaseModel):
-    """A nested, immutable value inside a record."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _role_ref(role_arn: str | None) -> Iterator[Reference]:
@@ -67,7 +59,7 @@ class NotebookInstance(Record):
         yield from security_group_refs(self, *self.security_group_ids)
 
 
-class SecretVariable(_Sub):
+class SecretVariable(Value):
     """An environment variable that looks like it holds a secret: its name and why, never its value."""
 
     name: str
@@ -75,7 +67,7 @@ class SecretVariable(_Sub):
     """What it looks like (`aws-access-key-id`, `secret-named-variable`...), from `mlaudit.secrets.variable_kind`."""
 
 
-class ModelContainer(_Sub):
+class ModelContainer(Value):
     image: str | None = None
     model_data_url: str | None = None
     model_package_name: str | None = None
@@ -112,7 +104,7 @@ class Model(Record):
         yield from security_group_refs(self, *self.vpc_security_group_ids)
 
 
-class ConfigVariant(_Sub):
+class ConfigVariant(Value):
     """A production variant as configured in an endpoint config."""
 
     variant_name: str
@@ -122,7 +114,7 @@ class ConfigVariant(_Sub):
     serverless: bool = False
 
 
-class DataCapture(_Sub):
+class DataCapture(Value):
     enabled: bool
     destination_s3_uri: str | None = None
     kms_key_id: str | None = None
@@ -151,7 +143,7 @@ class EndpointConfig(Record):
         yield from _kms_refs(self, self.kms_key_id, capture.kms_key_id)
 
 
-class EndpointVariant(_Sub):
+class EndpointVariant(Value):
     """A production variant as it runs on an endpoint."""
 
     variant_name: str
@@ -241,7 +233,7 @@ class ModelPackage(Record):
         return key.casefold() in (self.name.casefold(), self.arn.casefold())
 
 
-class TrainingConfiguration(_Sub):
+class TrainingConfiguration(Value):
     """How a training job is configured: the settings of a training job, or of each training job a
     hyperparameter tuning job starts from one of its training job definitions."""
 

@@ -6,16 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Iterator
 
-from pydantic import BaseModel, ConfigDict
-
-from mlaudit.inventory.base import Record, RefKind, Reference
+from mlaudit.inventory.base import Record, RefKind, Reference, Value
 from mlaudit.inventory.sagemaker import _kms_refs, _role_ref, _s3_refs
 
 
-class MonitoringNetwork(BaseModel):
+class MonitoringNetwork(Value):
     """How a monitoring job's containers are networked: a job definition's `NetworkConfig` with its instance count."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     network_isolation: bool = False
     inter_container_encryption: bool = False
@@ -81,10 +77,8 @@ JOB_DEFINITION_TYPES: tuple[type[MonitoringJobDefinition], ...] = (
 )
 
 
-class MonitoringExecution(BaseModel):
+class MonitoringExecution(Value):
     """The latest run of a monitoring schedule, as `LastMonitoringExecutionSummary` reports it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     status: str
     """Pending, InProgress, Completed, CompletedWithViolations, Failed, Stopping or Stopped."""

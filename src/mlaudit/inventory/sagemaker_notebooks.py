@@ -10,15 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict
-
-from mlaudit.inventory.base import Record
+from mlaudit.inventory.base import Record, Value
 
 
-class ScriptSecret(BaseModel):
+class ScriptSecret(Value):
     """A secret-looking line of a lifecycle script: where it is and what it looks like, never its text."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     script: str
     """OnCreate or OnStart."""

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Iterator
 
-from pydantic import BaseModel, ConfigDict
-
-from mlaudit.inventory.base import Record, RefKind, Reference
+from mlaudit.inventory.base import Record, RefKind, Reference, Value
 from mlaudit.inventory.sagemaker import _role_ref
 
 
@@ -26,8 +24,8 @@ class Pipeline(Record):
         yield from _role_ref(self.role_arn)
 
 
-class PipelineExecution(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class PipelineExecution(Value):
+    """One run of a pipeline, as ListPipelineExecutions summarises it."""
 
     status: str
     """Executing, Stopping, Stopped, Failed, Succeeded or CompletedWithFailures."""

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Iterator
 
-from mlaudit.inventory.base import Record, RefKind, Reference
-from mlaudit.inventory.sagemaker import _Sub, _kms_refs, _s3_refs
+from mlaudit.inventory.base import Record, RefKind, Reference, Value
+from mlaudit.inventory.sagemaker import _kms_refs, _s3_refs
 
 
-class MetricsReport(_Sub):
+class MetricsReport(Value):
     """One report of a model package's ModelMetrics."""
 
     kind: str
