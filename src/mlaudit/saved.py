@@ -14,7 +14,7 @@ from mlaudit import __version__
 from mlaudit.errors import UserError
 from mlaudit.inventory import RECORD_TYPES, SNAPSHOT_FORMAT, Inventory, InventorySnapshot
 from mlaudit.output import write_atomic
-from mlaudit.report import SCHEMA_VERSION, Report
+from mlaudit.report import SCHEMA_VERSION, Report, summarise
 
 
 def _major(version: str) -> int:
@@ -51,15 +51,18 @@ def _invalid(path: Path, what: str, exc: ValidationError) -> UserError:
 
 
 def load_report(path: Path) -> Report:
-    """A report written by mlaudit (`mlaudit.json`), validated against the current schema."""
+    """A report written by mlaudit (`mlaudit.json`), validated against the current schema. The summary is counted
+    again from the findings: it is derived data, and a hand-edited or truncated one must not mislead a renderer."""
     document = _read_json(path)
     if not isinstance(document, dict) or "schema_version" not in document or "findings" not in document:
         raise UserError(f"{path} is not an mlaudit report (no schema_version or findings)")
     _check_version(path, "report schema", str(document["schema_version"]), SCHEMA_VERSION)
     try:
-        return Report.model_validate(document)
+        report = Report.model_validate(document)
     except ValidationError as exc:
         raise _invalid(path, "mlaudit report", exc) from exc
+    checks = list(dict.fromkeys([*report.scan.checks_selected, *(c.id for c in report.checks)]))
+    return report.model_copy(update={"summary": summarise(report.findings, checks)})
 
 
 def save_inventory(inventory: Inventory, path: Path) -> None:
