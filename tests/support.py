@@ -105,8 +105,17 @@ class Recorder:
 def answer(session: boto3.Session, service_id: str, operation: str, body: dict[str, object], status: int = 200) -> None:
     """Make AWS answer one operation from this session with the given response body, at botocore's API boundary
     (for responses moto cannot produce, such as a partial failure)."""
+    answer_when(session, service_id, operation, "", body, status)
 
-    def respond(**_: object) -> tuple[_FakeHttpResponse, dict[str, object]]:
+
+def answer_when(
+    session: boto3.Session, service_id: str, operation: str, marker: str, body: dict[str, object], status: int = 200
+) -> None:
+    """Like `answer`, only for the calls whose request contains `marker` (the others reach moto)."""
+
+    def respond(params: dict[str, object], **_: object) -> tuple[_FakeHttpResponse, dict[str, object]] | None:
+        if marker not in repr(params.get("body")) + repr(params.get("url")):
+            return None
         return _FakeHttpResponse(status), {**body, "ResponseMetadata": {"HTTPStatusCode": status, "RetryAttempts": 0}}
 
     session.events.register(f"before-call.{service_id}.{operation}", respond)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import boto3
 
-from support import create_endpoint, create_model, refuse, scan, verdicts
+from support import answer_when, create_endpoint, create_model, refuse, scan, verdicts
 from mlaudit.gating import exit_code
 from mlaudit.errors import ExitCode
 from mlaudit.taxonomy import Status
@@ -85,3 +85,32 @@ def test_discovery_from_an_incomplete_part_is_reported_incomplete(aws: boto3.Ses
     error = next(f for f in report.findings if f.status is Status.ERROR)
     assert "ML buckets may be incomplete because training jobs could not all be collected" in error.status_detail
     assert "ListTrainingJobs" in error.status_detail
+
+
+def test_a_describe_answer_missing_fields_keeps_the_resource_and_crashes_nothing(aws: boto3.Session) -> None:
+    """A describe answer without the settings a check reads (and with a null status) keeps the notebook: it is judged
+    on AWS's documented defaults (direct internet access and root access are Enabled when unset), and no check
+    raises."""
+    sagemaker = aws.client("sagemaker")
+    for name in ("odd", "locked"):
+        sagemaker.create_notebook_instance(
+            NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r",
+            DirectInternetAccess="Disabled", RootAccess="Disabled", SubnetId="subnet-1", SecurityGroupIds=["sg-1"],
+        )
+    answer_when(aws, "sagemaker", "DescribeNotebookInstance", '"odd"', {"NotebookInstanceName": "odd", "NotebookInstanceStatus": None})
+
+    report = scan(aws, ["SM-NOTEBOOK-*"])
+
+    assert verdicts(report, "SM-NOTEBOOK-001") == {"odd": Status.FAIL, "locked": Status.PASS}
+    assert verdicts(report, "SM-NOTEBOOK-003") == {"odd": Status.FAIL, "locked": Status.PASS}
+    assert [f.status_detail for f in report.findings if f.status is Status.ERROR] == []
+
+
+def test_a_repeated_page_token_is_an_error_not_an_endless_loop(aws: boto3.Session) -> None:
+    aws.client("sagemaker").create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r")
+    answer_when(aws, "sagemaker", "ListNotebookInstances", "", {"NotebookInstances": [], "NextToken": "same-token"})
+
+    report = scan(aws, ["SM-NOTEBOOK-001"])
+
+    assert [f.status for f in report.findings] == [Status.ERROR]
+    assert "ListNotebookInstances" in report.findings[0].status_detail
