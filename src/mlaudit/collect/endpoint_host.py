@@ -2,18 +2,24 @@
 
 S3 Control's endpoint rules put the account id in front of the host name (`123456789012.s3-control.us-east-1
 .amazonaws.com`), and botocore applies them to a custom endpoint too: against `http://127.0.0.1:5000` the request
-goes to `http://123456789012.127.0.0.1:5000`, which no resolver knows. When an endpoint URL was given explicitly,
-a `before-call` hook (botocore's documented event for changing a request before it is signed and sent) puts the
+goes to `http://123456789012.127.0.0.1:5000`, which no resolver knows. When an endpoint URL was given (`--endpoint-url`,
+or botocore's `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_S3_CONTROL` variables), a `before-call` hook (botocore's documented event for changing a request before it is signed and sent) puts the
 request back on that host; the account id still travels in the `x-amz-account-id` header, which is what S3 Control
-and emulators read. Without an explicit endpoint URL nothing is registered, so requests to AWS are untouched.
+and emulators read. Without a custom endpoint URL nothing is registered, so requests to AWS are untouched.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ACCOUNT_HEADER = "x-amz-account-id"
+
+
+def configured_s3control_endpoint() -> str | None:
+    """The endpoint botocore takes from the environment for S3 Control, if any (service-specific variable first)."""
+    return os.environ.get("AWS_ENDPOINT_URL_S3_CONTROL") or os.environ.get("AWS_ENDPOINT_URL") or None
 
 
 def keep_s3control_on(client: Any, endpoint_url: str) -> None:

@@ -16,7 +16,7 @@ from botocore.config import Config
 
 from mlaudit import __version__
 from mlaudit.collect.calls import CallStats
-from mlaudit.collect.endpoint_host import keep_s3control_on
+from mlaudit.collect.endpoint_host import configured_s3control_endpoint, keep_s3control_on
 
 DEFAULT_MAX_ATTEMPTS = 5
 CONNECT_TIMEOUT_SECONDS = 10
@@ -68,8 +68,9 @@ class AwsClients:
             if client is None:
                 extra = {"endpoint_url": self.endpoint_url} if self.endpoint_url else {}
                 client = self.session.client(service, region_name=key[1], config=self._config, **extra)
-                if self.endpoint_url:
-                    keep_s3control_on(client, self.endpoint_url)
+                custom_endpoint = self.endpoint_url or configured_s3control_endpoint()
+                if custom_endpoint:
+                    keep_s3control_on(client, custom_endpoint)
                 self.stats.attach(client)
                 self._clients[key] = client
             return client
