@@ -21,7 +21,7 @@ from mlaudit.collect.credentials import identify, open_session
 from mlaudit.collect.registry import plan
 from mlaudit.collect.regions import discover_regions, validate_regions
 from mlaudit.collect.scheduler import AccountTarget, CollectionObserver, collect
-from mlaudit.collect.session import AwsClients
+from mlaudit.collect.session import READ_TIMEOUT_SECONDS, AwsClients
 from mlaudit.evaluate import evaluate
 from mlaudit.inventory import Inventory, Record
 from mlaudit.report import CallStatistics, Report, ScanInfo, ScanStatus, sort_findings, summarise
@@ -48,6 +48,8 @@ class ScanOptions:
     """A ready-made session (the demo's); otherwise one is opened for `profile`."""
     extra_parts: Sequence[type[Record]] = ()
     """Parts collected beyond what the checks read: resource tags when a suppression matches on tags."""
+    read_timeout: float = READ_TIMEOUT_SECONDS
+    """Seconds to wait for an AWS answer before botocore retries the call."""
 
 
 @dataclass
@@ -78,6 +80,7 @@ def collect_inventory(
         endpoint_url=options.endpoint_url,
         max_pool_connections=options.max_workers,
         stats=stats,
+        read_timeout=options.read_timeout,
     )
     requested = validate_regions(clients, options.regions) if options.regions else None
     account = identify(clients, options.profile)
