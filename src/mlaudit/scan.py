@@ -24,6 +24,7 @@ from mlaudit.collect.scheduler import AccountTarget, CollectionObserver, collect
 from mlaudit.collect.session import READ_TIMEOUT_SECONDS, AwsClients
 from mlaudit.evaluate import evaluate
 from mlaudit.inventory import Inventory, Record
+from mlaudit.permissions import missing_permissions
 from mlaudit.report import CallStatistics, Report, ScanInfo, ScanStatus, sort_findings, summarise
 from mlaudit.sdk import Check
 from mlaudit.taxonomy import Severity, Status
@@ -118,6 +119,7 @@ def report_from_inventory(
             since=inventory.since,
             settings={c.id: settings[c.id] for c in checks if settings.get(c.id)},
             errors=inventory.errors,
+            warnings=missing_permissions(inventory.errors),
             statistics=statistics,
         ),
         accounts=inventory.accounts,
