@@ -7,7 +7,13 @@ be evaluated is ever reported PASS. docs/reliability.md states the matrix.
 
 from __future__ import annotations
 
+import json
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import boto3
@@ -323,3 +329,33 @@ def test_no_warning_when_nothing_is_denied(faults: FaultInjector, estate: Estate
     faults.rules = [FAULTS[0].on(service="iam")]
     assert not estate.scan().scan.warnings
 
+
+
+# -- interrupts ----------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)
+def test_a_signal_during_a_scan_writes_a_partial_report_and_exits_128_plus_its_number(
+    faults: FaultInjector, estate: Estate, baseline: dict[Key, Status], tmp_path: Path, signum: signal.Signals
+) -> None:
+    """A real `mlaudit scan` slowed by latency, stopped mid-collection: what was collected is reported, the rest is
+    ERROR "interrupted", nothing unevaluated is PASS, and no temporary file is left behind."""
+    faults.rules = [FaultRule(FaultKind.LATENCY, seconds=0.3)]
+    command = [sys.executable, "-m", "mlaudit", "scan", "--endpoint-url", estate.url, "--region", ",".join(REGIONS),
+               "--checks", ",".join(CHECKS), "--max-workers", "2", "--output-dir", str(tmp_path), "--format", "json,sarif"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while faults.count(FaultKind.LATENCY) < 4:  # collection has started
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.05)
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == {signal.SIGTERM: 143, signal.SIGINT: 130}[signum], stderr
+    assert "Traceback" not in stderr and f"mlaudit: warning: the scan was interrupted ({signum.name})" in stderr
+    report = Report.model_validate_json((tmp_path / "mlaudit.json").read_text())
+    assert report.scan.status is ScanStatus.PARTIAL
+    interrupted = [f for f in report.findings if f"interrupted ({signum.name})" in f.status_detail]
+    assert interrupted and all(f.status is Status.ERROR for f in interrupted)
+    assert {e.error_code for e in report.scan.errors} == {"Interrupted"}
+    for key, finding in by_key(report).items():
+        assert finding.status is Status.ERROR or finding.status is baseline[key], key
+    assert json.loads((tmp_path / "mlaudit.sarif").read_text())["runs"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mlaudit.json", "mlaudit.sarif"]

@@ -119,7 +119,7 @@ def report_from_inventory(
             since=inventory.since,
             settings={c.id: settings[c.id] for c in checks if settings.get(c.id)},
             errors=inventory.errors,
-            warnings=missing_permissions(inventory.errors),
+            warnings=[*interruption(inventory), *missing_permissions(inventory.errors)],
             statistics=statistics,
         ),
         accounts=inventory.accounts,
@@ -127,6 +127,16 @@ def report_from_inventory(
         checks=[c.metadata for c in checks],
         findings=findings,
     )
+
+
+def interruption(inventory: Inventory) -> list[str]:
+    if inventory.interrupted is None:
+        return []
+    unfinished = sum(1 for error in inventory.errors if error.error_code == "Interrupted")
+    return [
+        f"the scan was interrupted ({inventory.interrupted.name}): {unfinished} part(s) were not collected "
+        "and their checks report ERROR"
+    ]
 
 
 def call_statistics(stats: CallStats) -> CallStatistics:

@@ -17,6 +17,8 @@ Exit codes:
   1  at least one unmuted FAIL at or above --fail-on
   2  usage, configuration, credential or fatal error
   3  the scan was incomplete (ERROR findings) and nothing else gave 1
+  130, 143  interrupted by Ctrl-C (SIGINT) or SIGTERM while collecting: the
+     partial report (status partial) was written first
 """
 
 

@@ -7,6 +7,7 @@ fan out on a second pool so that a task waiting on its describes never starves a
 
 from __future__ import annotations
 
+import signal
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,7 @@ from mlaudit.collect.context import CollectContext, internal_error
 from mlaudit.collect.failures import CallFailed
 from mlaudit.collect.session import AwsClients
 from mlaudit.collect.spec import PartCollector
+from mlaudit.interrupts import signal_of
 from mlaudit.inventory import GLOBAL_REGION, AccountInfo, CollectionError, Inventory, PartScope, Record
 
 
@@ -123,18 +125,38 @@ def collect(
             return part_pool.submit(_run, ctx)
 
         running: dict[Future[tuple[list[Record], list[CollectionError]]], Task] = {}
-        while waiting or running:
-            for task, dependencies in [(t, deps) for t, deps in waiting.items() if deps <= errors_of.keys()]:
-                del waiting[task]
-                running[start(task, dependencies)] = task
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                task = running.pop(future)
-                records, errors = future.result()
-                inventory.add(task.collector.part, task.account.account_id, task.region, records, errors)
-                errors_of[task] = errors
-                observer.finished(task, len(records), len(errors))
+        try:
+            while waiting or running:
+                for task, dependencies in [(t, deps) for t, deps in waiting.items() if deps <= errors_of.keys()]:
+                    del waiting[task]
+                    running[start(task, dependencies)] = task
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    task = running.pop(future)
+                    records, errors = future.result()
+                    inventory.add(task.collector.part, task.account.account_id, task.region, records, errors)
+                    errors_of[task] = errors
+                    observer.finished(task, len(records), len(errors))
+        except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM under `interruptible()`
+            inventory.interrupted = signal_of(interrupt)
+            for pool in (part_pool, describe_pool):
+                pool.shutdown(wait=False, cancel_futures=True)  # parts already running finish their current call
+            for task in tasks:
+                if task not in errors_of:
+                    inventory.add(task.collector.part, task.account.account_id, task.region, [], [_interrupted(task, inventory.interrupted)])
     return inventory
+
+
+def _interrupted(task: Task, signum: signal.Signals) -> CollectionError:
+    return CollectionError(
+        part=task.collector.part,
+        service=task.service,
+        operation="(interrupted)",
+        account_id=task.account.account_id,
+        region=task.region,
+        error_code="Interrupted",
+        message=f"the scan was interrupted ({signum.name}) before {task.collector.record.label} were collected",
+    )
 
 
 def _incompleteness(task: Task, dependencies: set[Task], errors_of: dict[Task, list[CollectionError]]) -> list[CollectionError]:

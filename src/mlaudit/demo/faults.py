@@ -177,14 +177,16 @@ class FaultInjector:
                 if not rule.matches(call) or self._remaining[index] == 0:
                     continue
                 if rule.kind is FaultKind.LATENCY:
-                    latency = latency or rule.seconds
-                    continue
-                if rule.kind is FaultKind.THROTTLE and self._bucket(index, rule, call).take():
+                    if latency:  # the first latency rule that matches applies
+                        continue
+                    latency = rule.seconds
+                elif rule.kind is FaultKind.THROTTLE and self._bucket(index, rule, call).take():
                     continue
                 if self._remaining[index] is not None:
                     self._remaining[index] -= 1  # type: ignore[operator]
                 self.injected[(rule.kind, call.service, call.operation, call.region)] += 1
-                return latency, rule
+                if rule.kind is not FaultKind.LATENCY:
+                    return latency, rule
         return latency, None
 
     def _bucket(self, index: int, rule: FaultRule, call: Call) -> _TokenBucket:
