@@ -29,6 +29,7 @@ from mlaudit.demo.faults import FaultInjector, FaultKind, FaultRule
 from mlaudit.demo.server import demo_session, moto_server
 from mlaudit.findings import Finding
 from mlaudit.report import Report, ScanStatus
+from mlaudit.saved import load_inventory
 from mlaudit.scan import ScanOptions, run_scan
 from mlaudit.taxonomy import Status
 
@@ -332,24 +333,33 @@ def test_no_warning_when_nothing_is_denied(faults: FaultInjector, estate: Estate
 
 
 # -- interrupts ----------------------------------------------------------------------------------------------------
+def interrupt_mid_collection(faults: FaultInjector, signum: signal.Signals, arguments: list[str]) -> str:
+    """Run `mlaudit ARGUMENTS` with every call slowed down, send `signum` once collection is under way, and check
+    the exit code (128 + the signal's number). Returns stderr."""
+    faults.rules = [FaultRule(FaultKind.LATENCY, seconds=0.3)]
+    process = subprocess.Popen([sys.executable, "-m", "mlaudit", *arguments], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while faults.count(FaultKind.LATENCY) < 4:
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.05)
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == {signal.SIGTERM: 143, signal.SIGINT: 130}[signum], stderr
+    assert "Traceback" not in stderr
+    return stderr
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)
 def test_a_signal_during_a_scan_writes_a_partial_report_and_exits_128_plus_its_number(
     faults: FaultInjector, estate: Estate, baseline: dict[Key, Status], tmp_path: Path, signum: signal.Signals
 ) -> None:
     """A real `mlaudit scan` slowed by latency, stopped mid-collection: what was collected is reported, the rest is
     ERROR "interrupted", nothing unevaluated is PASS, and no temporary file is left behind."""
-    faults.rules = [FaultRule(FaultKind.LATENCY, seconds=0.3)]
-    command = [sys.executable, "-m", "mlaudit", "scan", "--endpoint-url", estate.url, "--region", ",".join(REGIONS),
-               "--checks", ",".join(CHECKS), "--max-workers", "2", "--output-dir", str(tmp_path), "--format", "json,sarif"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while faults.count(FaultKind.LATENCY) < 4:  # collection has started
-        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
-        time.sleep(0.05)
-    process.send_signal(signum)
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == {signal.SIGTERM: 143, signal.SIGINT: 130}[signum], stderr
-    assert "Traceback" not in stderr and f"mlaudit: warning: the scan was interrupted ({signum.name})" in stderr
+    stderr = interrupt_mid_collection(faults, signum, [
+        "scan", "--endpoint-url", estate.url, "--region", ",".join(REGIONS), "--checks", ",".join(CHECKS),
+        "--max-workers", "2", "--output-dir", str(tmp_path), "--format", "json,sarif",
+    ])
+    assert f"mlaudit: warning: the scan was interrupted ({signum.name})" in stderr
     report = Report.model_validate_json((tmp_path / "mlaudit.json").read_text())
     assert report.scan.status is ScanStatus.PARTIAL
     interrupted = [f for f in report.findings if f"interrupted ({signum.name})" in f.status_detail]
@@ -359,3 +369,13 @@ def test_a_signal_during_a_scan_writes_a_partial_report_and_exits_128_plus_its_n
         assert finding.status is Status.ERROR or finding.status is baseline[key], key
     assert json.loads((tmp_path / "mlaudit.sarif").read_text())["runs"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mlaudit.json", "mlaudit.sarif"]
+
+
+def test_a_signal_during_collect_writes_a_partial_snapshot(faults: FaultInjector, estate: Estate, tmp_path: Path) -> None:
+    snapshot = tmp_path / "inventory.json"
+    interrupt_mid_collection(faults, signal.SIGTERM, [
+        "collect", "--endpoint-url", estate.url, "--region", ",".join(REGIONS), "--checks", ",".join(CHECKS),
+        "--max-workers", "2", "--output", str(snapshot), "--quiet",
+    ])
+    errors = load_inventory(snapshot).errors
+    assert errors and {e.error_code for e in errors} == {"Interrupted"}

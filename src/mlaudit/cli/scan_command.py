@@ -26,24 +26,20 @@ def scan(ctx: click.Context, **params: Any) -> None:
 
     run = Run.start(ctx, params)
     options = run.scan_options()
-    result = _scan_demo(ctx, options, run) if params["demo"] else _scan(ctx, options, run)
+    result = _scan_demo(options, run) if params["demo"] else _scan(options, run)
     run.finish(ctx, result.report, result.inventory)
 
 
-def _scan(ctx: click.Context, options: Any, run: Any) -> Any:
+def _scan(options: Any, run: Any) -> Any:
     """Collect and evaluate; Ctrl-C or SIGTERM while collecting still gives a report (see `mlaudit.interrupts`)."""
-    from mlaudit.interrupts import ScanInterrupted, exit_code, interruptible
+    from mlaudit.interrupts import interruptible
     from mlaudit.scan import run_scan
 
-    try:
-        with run.terminal.collection_progress() as progress, interruptible():
-            return run_scan(options, observer=progress, checks=run.checks)
-    except ScanInterrupted as interrupt:
-        click.echo(f"mlaudit: error: interrupted ({interrupt}) before there was a report to write", err=True)
-        ctx.exit(exit_code(interrupt.signum))
+    with run.terminal.collection_progress() as progress, interruptible():
+        return run_scan(options, observer=progress, checks=run.checks)
 
 
-def _scan_demo(ctx: click.Context, options: Any, run: Any) -> Any:
+def _scan_demo(options: Any, run: Any) -> Any:
     if options.profile or options.endpoint_url:
         raise UserError("--demo scans the built-in demo account: it takes no --profile or --endpoint-url")
     try:
@@ -60,4 +56,4 @@ def _scan_demo(ctx: click.Context, options: Any, run: Any) -> Any:
         seed(demo_session(), url)
         options.endpoint_url = url
         options.session = demo_session()
-        return _scan(ctx, options, run)
+        return _scan(options, run)

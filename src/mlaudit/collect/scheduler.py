@@ -7,7 +7,6 @@ fan out on a second pool so that a task waiting on its describes never starves a
 
 from __future__ import annotations
 
-import signal
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +33,18 @@ class Task:
     @property
     def service(self) -> str:
         return self.collector.record.service
+
+    def error(self, operation: str, code: str, message: str) -> CollectionError:
+        """Why the whole part is missing or incomplete in this task's scope (no AWS call said so)."""
+        return CollectionError(
+            part=self.collector.part,
+            service=self.service,
+            operation=operation,
+            account_id=self.account.account_id,
+            region=self.region,
+            error_code=code,
+            message=message,
+        )
 
 
 @dataclass(frozen=True)
@@ -143,20 +154,10 @@ def collect(
                 pool.shutdown(wait=False, cancel_futures=True)  # parts already running finish their current call
             for task in tasks:
                 if task not in errors_of:
-                    inventory.add(task.collector.part, task.account.account_id, task.region, [], [_interrupted(task, inventory.interrupted)])
+                    label = task.collector.record.label
+                    message = f"the scan was interrupted ({inventory.interrupted.name}) before {label} were collected"
+                    inventory.add(*task.key, [], [task.error("(interrupted)", "Interrupted", message)])
     return inventory
-
-
-def _interrupted(task: Task, signum: signal.Signals) -> CollectionError:
-    return CollectionError(
-        part=task.collector.part,
-        service=task.service,
-        operation="(interrupted)",
-        account_id=task.account.account_id,
-        region=task.region,
-        error_code="Interrupted",
-        message=f"the scan was interrupted ({signum.name}) before {task.collector.record.label} were collected",
-    )
 
 
 def _incompleteness(task: Task, dependencies: set[Task], errors_of: dict[Task, list[CollectionError]]) -> list[CollectionError]:
@@ -165,18 +166,11 @@ def _incompleteness(task: Task, dependencies: set[Task], errors_of: dict[Task, l
         if dependency.collector.record is task.collector.aspect_of or not errors_of[dependency]:
             continue
         cause = errors_of[dependency][0]
-        return [
-            CollectionError(
-                part=task.collector.part,
-                service=task.service,
-                operation="(dependency)",
-                account_id=task.account.account_id,
-                region=task.region,
-                error_code="DependencyIncomplete",
-                message=f"{task.collector.record.label} may be incomplete because {dependency.collector.record.label} "
-                f"could not all be collected ({cause.describe()})",
-            )
-        ]
+        message = (
+            f"{task.collector.record.label} may be incomplete because {dependency.collector.record.label} "
+            f"could not all be collected ({cause.describe()})"
+        )
+        return [task.error("(dependency)", "DependencyIncomplete", message)]
     return []
 
 

@@ -65,9 +65,13 @@ class FaultRule:
     times: int | None = None
     """How many requests to fault before the rule stops (a transient fault); None: every matching request."""
     seconds: float = 0.0
+    """LATENCY: the delay; READ_TIMEOUT: how long the request is held before the connection is dropped."""
     status: int = 503
+    """SERVER_ERROR: 500 or 503."""
     burst: int = 0
+    """THROTTLE: requests let through at once (0: throttle every request)."""
     rate: float = 0.0
+    """THROTTLE: tokens added back per second."""
 
     def __post_init__(self) -> None:
         self.kind = FaultKind(self.kind)
@@ -142,11 +146,6 @@ class FaultInjector:
                 for (k, *scope), n in self.injected.items()
                 if kind in (None, k) and all(want in (ANY, have) for want, have in zip(wanted, scope))
             )
-
-    def attempts(self, service: str, operation: str, region: str = ANY) -> int:
-        """How many requests reached the server for an operation (first attempts and retries)."""
-        with self._lock:
-            return sum(n for (s, o, r), n in self.requests.items() if (s, o) == (service, operation) and region in (ANY, r))
 
     def reset_counts(self) -> None:
         with self._lock:
