@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from reports import finding, report_of
-from support import Recorder, scan
+from support import Recorder
 from mlaudit.baseline import apply_baseline, create_baseline
 from mlaudit.catalog import load_catalog
 from mlaudit.cli import cli
