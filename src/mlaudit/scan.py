@@ -19,9 +19,11 @@ from mlaudit.catalog import Catalog, load_catalog
 from mlaudit.collect.calls import CallStats
 from mlaudit.collect.credentials import identify, open_session
 from mlaudit.collect.registry import plan
-from mlaudit.collect.regions import discover_regions, validate_regions
-from mlaudit.collect.scheduler import AccountTarget, CollectionObserver, collect
+from mlaudit.collect.regions import validate_regions
+from mlaudit.collect.scheduler import CollectionObserver, collect
 from mlaudit.collect.session import AwsClients
+from mlaudit.collect.sharding import Shard
+from mlaudit.collect.targets import AccountSelection, resolve_targets
 from mlaudit.evaluate import evaluate
 from mlaudit.inventory import Inventory, Record
 from mlaudit.report import CallStatistics, Report, ScanInfo, ScanStatus, sort_findings, summarise
@@ -48,6 +50,9 @@ class ScanOptions:
     """A ready-made session (the demo's); otherwise one is opened for `profile`."""
     extra_parts: Sequence[type[Record]] = ()
     """Parts collected beyond what the checks read: resource tags when a suppression matches on tags."""
+    accounts: AccountSelection = field(default_factory=AccountSelection)
+    """Other accounts to scan through a role (`--role-arn`, `--org`); default: the credentials' own account."""
+    shard: Shard | None = None
 
 
 @dataclass
@@ -69,7 +74,7 @@ def collect_inventory(
     observer: CollectionObserver | None = None,
     stats: CallStats | None = None,
 ) -> Inventory:
-    """Everything `checks` need, from the account behind the options' credentials."""
+    """Everything `checks` need, from the accounts the options select (default: the credentials' own)."""
     started = datetime.now(timezone.utc)
     session = options.session or open_session(options.profile)
     clients = AwsClients(
@@ -80,12 +85,12 @@ def collect_inventory(
         stats=stats,
     )
     requested = validate_regions(clients, options.regions) if options.regions else None
-    account = identify(clients, options.profile)
-    regions = requested or discover_regions(clients, account.partition)
+    caller = identify(clients, options.profile)
+    targets = resolve_targets(clients, caller, options.accounts, requested, options.shard, options.max_workers)
     return collect(
         plan([*(record_type for check in checks for record_type in check.needs), *options.extra_parts]),
-        [AccountTarget(account, clients)],
-        regions,
+        targets.reachable,
+        unreachable=targets.unreachable,
         since=started - timedelta(days=options.since_days),
         created_at=started,
         max_workers=options.max_workers,
