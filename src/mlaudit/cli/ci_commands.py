@@ -132,10 +132,16 @@ def diff(ctx: click.Context, old: Path, new: Path, fmt: str, fail_on: str) -> No
 @click.option("--exclude-checks", multiple=True, metavar="ID|NAME|GLOB")
 @click.option("--checks-dir", "checks_dirs", multiple=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(("json", "cloudformation", "terraform")), default="json", show_default=True)
-def policy(checks: tuple[str, ...], exclude_checks: tuple[str, ...], checks_dirs: tuple[Path, ...], fmt: str) -> None:
+@click.option("--org", is_flag=True,
+              help="The policy of the account mlaudit runs in when it scans others (--org, --role-arn): list the "
+                   "organization's accounts and assume the role in each. Each scanned account's role needs the policy without --org.")
+def policy(checks: tuple[str, ...], exclude_checks: tuple[str, ...], checks_dirs: tuple[Path, ...], fmt: str, org: bool) -> None:
     """Print the minimal read-only IAM policy the selected checks need (or a role that carries it)."""
     from mlaudit.catalog import load_catalog
-    from mlaudit.permissions import RENDERERS, required_actions
+    from mlaudit.permissions import RENDERERS, RUNNER_OPERATIONS, iam_actions, required_actions
 
+    if org:
+        sys.stdout.write(RENDERERS[fmt](sorted({action for op in RUNNER_OPERATIONS for action in iam_actions(op)})))
+        return
     selected = load_catalog(checks_dirs).select(split_list(checks), split_list(exclude_checks))
     sys.stdout.write(RENDERERS[fmt](required_actions(selected)))

@@ -39,8 +39,8 @@ def scan(ctx: click.Context, **params: Any) -> None:
 def _scan_demo(options: Any, run: Any) -> Any:
     from mlaudit.scan import run_scan
 
-    if options.profile or options.endpoint_url:
-        raise UserError("--demo scans the built-in demo account: it takes no --profile or --endpoint-url")
+    if options.profile or options.endpoint_url or options.accounts.role_arn or options.accounts.org:
+        raise UserError("--demo scans the built-in demo account: it takes no --profile, --endpoint-url, --role-arn or --org")
     try:
         from mlaudit.demo.estate import seed
         from mlaudit.demo.server import DEMO_REGIONS, demo_session, moto_server

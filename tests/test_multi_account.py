@@ -1,0 +1,211 @@
+"""Scanning other accounts: one assumed role (`--role-arn`) or every account of an organization (`--org`), against
+moto's Organizations and STS. moto's AssumeRole gives credentials for the account in the role ARN, and resources
+created with them land in that account, so each member account holds its own notebooks."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.credentials import RefreshableCredentials
+from click.testing import CliRunner
+
+from support import ACCOUNT_ID, ROLE_ARN, Recorder, refuse
+from mlaudit.cli import cli
+from mlaudit.collect.assume import RoleSpec
+from mlaudit.collect.organization import AccountFilter
+from mlaudit.collect.targets import AccountSelection
+from mlaudit.errors import CredentialsError
+from mlaudit.permissions import RUNNER_OPERATIONS, required_operations
+from mlaudit.report import Report, ScanStatus
+from mlaudit.scan import ScanOptions, run_scan, select_checks
+from mlaudit.taxonomy import Status
+
+ROLE = "mlaudit-audit"
+CHECKS = ["SM-NOTEBOOK-001", "SM-NOTEBOOK-003"]
+REGIONS = ("us-east-1", "eu-west-1")
+
+
+@dataclass
+class Organization:
+    """The management account (moto's default) and its members: alpha at the root, beta in OU ml, gamma in OU ml/deep,
+    delta at the root whose role cannot be assumed."""
+
+    ml_ou: str
+    alpha: str
+    beta: str
+    gamma: str
+    delta: str
+
+    @property
+    def every_account(self) -> list[str]:
+        return sorted([ACCOUNT_ID, self.alpha, self.beta, self.gamma, self.delta])
+
+
+def member(aws: boto3.Session, account_id: str, region: str = "us-east-1") -> boto3.Session:
+    """A session in a member account, as its own administrators would have."""
+    credentials = aws.client("sts").assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/admin", RoleSessionName="setup")["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=region,
+    )
+
+
+def notebook(session: boto3.Session, name: str, **settings: object) -> None:
+    session.client("sagemaker").create_notebook_instance(NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=ROLE_ARN, **settings)
+
+
+@pytest.fixture
+def organization(aws: boto3.Session) -> Organization:
+    org = aws.client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    ml = org.create_organizational_unit(ParentId=root, Name="ml")["OrganizationalUnit"]["Id"]
+    deep = org.create_organizational_unit(ParentId=ml, Name="deep")["OrganizationalUnit"]["Id"]
+
+    def account(name: str, parent: str) -> str:
+        account_id = org.create_account(AccountName=name, Email=f"{name}@example.com")["CreateAccountStatus"]["AccountId"]
+        if parent != root:
+            org.move_account(AccountId=account_id, SourceParentId=root, DestinationParentId=parent)
+        return account_id
+
+    made = Organization(ml, account("alpha", root), account("beta", ml), account("gamma", deep), account("delta", root))
+    closed = account("closed", ml)
+    org.close_account(AccountId=closed)
+    notebook(member(aws, made.alpha), "alpha-locked", RootAccess="Disabled")
+    notebook(member(aws, made.beta, "eu-west-1"), "beta-open")
+    notebook(member(aws, made.gamma), "gamma-open")
+    notebook(aws, "management-open")
+    refuse(aws, "sts", "AssumeRole", code="AccessDenied", message="not authorized to assume", only_for=made.delta)
+    return made
+
+
+def org_scan(aws: boto3.Session, **selection: object) -> Report:
+    options = ScanOptions(session=aws, regions=REGIONS, checks=CHECKS, accounts=AccountSelection(org=True, role_name=ROLE, **selection))  # type: ignore[arg-type]
+    return run_scan(options).report
+
+
+def by_account(report: Report) -> dict[tuple[str, str, str], Status]:
+    return {(f.account_id, f.check_id, f.resource_name): f.status for f in report.findings}
+
+
+def test_an_organization_scan_attributes_findings_to_their_accounts_and_reports_an_unreachable_one(aws: boto3.Session, organization: Organization) -> None:
+    recorder = Recorder()
+    aws.events.register("before-call", recorder)
+    report = org_scan(aws)
+
+    o = organization
+    assert [a.account_id for a in report.accounts] == o.every_account, "every ACTIVE account, the closed one left out"
+    assert by_account(report) == {
+        (o.alpha, "SM-NOTEBOOK-001", "alpha-locked"): Status.FAIL,
+        (o.alpha, "SM-NOTEBOOK-003", "alpha-locked"): Status.PASS,
+        (o.beta, "SM-NOTEBOOK-001", "beta-open"): Status.FAIL,
+        (o.beta, "SM-NOTEBOOK-003", "beta-open"): Status.FAIL,
+        (o.gamma, "SM-NOTEBOOK-001", "gamma-open"): Status.FAIL,
+        (o.gamma, "SM-NOTEBOOK-003", "gamma-open"): Status.FAIL,
+        (ACCOUNT_ID, "SM-NOTEBOOK-001", "management-open"): Status.FAIL,
+        (ACCOUNT_ID, "SM-NOTEBOOK-003", "management-open"): Status.FAIL,
+        (o.delta, "SM-NOTEBOOK-001", o.delta): Status.ERROR,
+        (o.delta, "SM-NOTEBOOK-003", o.delta): Status.ERROR,
+    }
+    beta = next(f for f in report.findings if f.resource_name == "beta-open")
+    assert beta.region == "eu-west-1" and f":{o.beta}:" in beta.resource_arn
+    unreachable = [f for f in report.findings if f.account_id == o.delta]
+    assert all(f.resource_type == "AWS::Account" and f.region == "global" for f in unreachable)
+    assert all("sts:AssumeRole" in f.status_detail and "AccessDenied" in f.status_detail for f in unreachable)
+    assert [(e.account_id, e.operation, e.error_code) for e in report.scan.errors] == [(o.delta, "AssumeRole", "AccessDenied")]
+    assert report.scan.status is ScanStatus.PARTIAL
+    assert report.scan.statistics.by_operation["sts:AssumeRole"] == 5, "one role session per account, shared by its clients"
+    allowed = {*required_operations(select_checks(ScanOptions(checks=CHECKS))), *RUNNER_OPERATIONS}
+    assert set(recorder.calls) <= allowed, "`mlaudit policy` and `mlaudit policy --org` cover every call"
+
+
+def test_filters_choose_accounts_by_ou_recursively_and_by_id_globs(aws: boto3.Session, organization: Organization) -> None:
+    o = organization
+
+    def scanned(**selection: object) -> list[str]:
+        return [a.account_id for a in org_scan(aws, filter=AccountFilter(**selection)).accounts]  # type: ignore[arg-type]
+
+    assert scanned(ous=[o.ml_ou]) == sorted([o.beta, o.gamma])
+    assert scanned(ous=[o.ml_ou], exclude_accounts=[o.gamma]) == [o.beta]
+    assert scanned(accounts=[o.alpha, o.delta[:4] + "*"]) == sorted([o.alpha, o.delta])
+
+
+def test_one_role_arn_scans_that_account_with_refreshing_credentials(aws: boto3.Session, organization: Organization) -> None:
+    arn = f"arn:aws:iam::{organization.beta}:role/{ROLE}"
+    result = run_scan(ScanOptions(session=aws, regions=REGIONS, checks=CHECKS, accounts=AccountSelection(role_arn=arn, role=RoleSpec("ext-1"))))
+
+    assert [a.account_id for a in result.report.accounts] == [organization.beta]
+    assert {f.resource_name for f in result.report.findings} == {"beta-open"}
+    assert result.report.scan.status is ScanStatus.COMPLETE
+
+
+def test_assumed_credentials_refresh_themselves(aws: boto3.Session, organization: Organization) -> None:
+    from mlaudit.collect.assume import assumed_session
+    from mlaudit.collect.session import AwsClients
+
+    base = AwsClients(aws, home_region="us-east-1")
+    session = assumed_session(base, f"arn:aws:iam::{organization.alpha}:role/{ROLE}", RoleSpec())
+    credentials = session.get_credentials()
+    assert isinstance(credentials, RefreshableCredentials) and credentials.method == "assume-role"
+    assert session.client("sts").get_caller_identity()["Account"] == organization.alpha
+    assert base.stats.calls["sts:AssumeRole"] == 1
+    credentials.get_frozen_credentials()
+    assert base.stats.calls["sts:AssumeRole"] == 1, "a role session is reused until it nears its expiry"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--role-arn", "arn:aws:iam::12345:role/x"], "--role-arn: 'arn:aws:iam::12345:role/x' is not an IAM role ARN"),
+        (["--org"], "--org needs --role-name"),
+        (["--role-name", "x"], "--role-name is the role assumed in every account of --org"),
+        (["--org", "--role-name", "x", "--accounts", "prod"], "--accounts: 'prod' is not an account id"),
+        (["--ou", "ou-1"], "--ou choose accounts of the organization: add --org"),
+        (["--shard", "3/2"], "--shard: '3/2' is not I/N"),
+        (["--role-arn", "arn:aws:iam::111122223333:role/x", "--role-session-name", "a b"], "not a valid session name"),
+    ],
+)
+def test_bad_account_options_are_one_line_errors(aws: boto3.Session, tmp_path: Path, args: list[str], message: str) -> None:
+    code, _, err = run("scan", "--region", "us-east-1", "--output-dir", str(tmp_path), *args)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_single_role_that_cannot_be_assumed_is_a_credentials_error(aws: boto3.Session, organization: Organization) -> None:
+    """The CLI prints a `CredentialsError` as one line with exit code 2 (the refusal is registered on this session)."""
+    arn = f"arn:aws:iam::{organization.delta}:role/{ROLE}"
+    with pytest.raises(CredentialsError) as raised:
+        run_scan(ScanOptions(session=aws, regions=REGIONS, checks=CHECKS, accounts=AccountSelection(role_arn=arn)))
+    message = raised.value.one_line()
+    assert message.startswith(f"cannot scan {arn}: sts:AssumeRole failed (AccessDenied)") and "\n" not in message
+
+
+def test_the_configuration_file_and_environment_select_accounts(
+    aws: boto3.Session, organization: Organization, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    o = organization
+    config = tmp_path / "mlaudit.yaml"
+    config.write_text(f"org: true\nrole_name: nobody\nou: [{o.ml_ou}]\nexclude_accounts: ['{o.gamma}']\nregions: [us-east-1, eu-west-1]\n")
+    monkeypatch.setenv("MLAUDIT_ROLE_NAME", ROLE)
+    code, _, err = run("scan", "--config", str(config), "--checks", ",".join(CHECKS), "--format", "json", "--output-dir", str(tmp_path), "--fail-on", "none")
+    assert code == 0, err
+    report = json.loads((tmp_path / "mlaudit.json").read_text())
+    assert [a["account_id"] for a in report["accounts"]] == [o.beta]
+    assert {f["resource_arn"].split(":")[4] for f in report["findings"]} == {o.beta}
+
+
+def test_policy_for_the_account_that_runs_an_organization_scan() -> None:
+    code, out, _ = run("policy", "--org")
+    actions = json.loads(out)["Statement"][0]["Action"]
+    assert code == 0 and {"sts:AssumeRole", "organizations:ListAccounts", "organizations:ListChildren"} <= set(actions)
+    assert not any(action.startswith("sagemaker:") for action in actions), "the reads happen with each account's role"
