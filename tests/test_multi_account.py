@@ -5,7 +5,6 @@ created with them land in that account, so each member account holds its own not
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
@@ -13,76 +12,18 @@ import pytest
 from botocore.credentials import RefreshableCredentials
 from click.testing import CliRunner
 
-from support import ACCOUNT_ID, ROLE_ARN, Recorder, refuse
+from organization import CHECKS, REGIONS, ROLE, Organization, organization  # noqa: F401 - the fixture
+from support import ACCOUNT_ID, Recorder
 from mlaudit.cli import cli
-from mlaudit.collect.assume import RoleSpec
-from mlaudit.collect.organization import AccountFilter
+from mlaudit.collect.assume import RoleSpec, assumed_session
+from mlaudit.collect.organization import AccountFilter, organization_accounts
+from mlaudit.collect.session import AwsClients
 from mlaudit.collect.targets import AccountSelection
 from mlaudit.errors import CredentialsError
 from mlaudit.permissions import RUNNER_OPERATIONS, required_operations
 from mlaudit.report import Report, ScanStatus
 from mlaudit.scan import ScanOptions, run_scan, select_checks
 from mlaudit.taxonomy import Status
-
-ROLE = "mlaudit-audit"
-CHECKS = ["SM-NOTEBOOK-001", "SM-NOTEBOOK-003"]
-REGIONS = ("us-east-1", "eu-west-1")
-
-
-@dataclass
-class Organization:
-    """The management account (moto's default) and its members: alpha at the root, beta in OU ml, gamma in OU ml/deep,
-    delta at the root whose role cannot be assumed."""
-
-    ml_ou: str
-    alpha: str
-    beta: str
-    gamma: str
-    delta: str
-
-    @property
-    def every_account(self) -> list[str]:
-        return sorted([ACCOUNT_ID, self.alpha, self.beta, self.gamma, self.delta])
-
-
-def member(aws: boto3.Session, account_id: str, region: str = "us-east-1") -> boto3.Session:
-    """A session in a member account, as its own administrators would have."""
-    credentials = aws.client("sts").assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/admin", RoleSessionName="setup")["Credentials"]
-    return boto3.Session(
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-        region_name=region,
-    )
-
-
-def notebook(session: boto3.Session, name: str, **settings: object) -> None:
-    session.client("sagemaker").create_notebook_instance(NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=ROLE_ARN, **settings)
-
-
-@pytest.fixture
-def organization(aws: boto3.Session) -> Organization:
-    org = aws.client("organizations")
-    org.create_organization(FeatureSet="ALL")
-    root = org.list_roots()["Roots"][0]["Id"]
-    ml = org.create_organizational_unit(ParentId=root, Name="ml")["OrganizationalUnit"]["Id"]
-    deep = org.create_organizational_unit(ParentId=ml, Name="deep")["OrganizationalUnit"]["Id"]
-
-    def account(name: str, parent: str) -> str:
-        account_id = org.create_account(AccountName=name, Email=f"{name}@example.com")["CreateAccountStatus"]["AccountId"]
-        if parent != root:
-            org.move_account(AccountId=account_id, SourceParentId=root, DestinationParentId=parent)
-        return account_id
-
-    made = Organization(ml, account("alpha", root), account("beta", ml), account("gamma", deep), account("delta", root))
-    closed = account("closed", ml)
-    org.close_account(AccountId=closed)
-    notebook(member(aws, made.alpha), "alpha-locked", RootAccess="Disabled")
-    notebook(member(aws, made.beta, "eu-west-1"), "beta-open")
-    notebook(member(aws, made.gamma), "gamma-open")
-    notebook(aws, "management-open")
-    refuse(aws, "sts", "AssumeRole", code="AccessDenied", message="not authorized to assume", only_for=made.delta)
-    return made
 
 
 def org_scan(aws: boto3.Session, **selection: object) -> Report:
@@ -127,13 +68,15 @@ def test_an_organization_scan_attributes_findings_to_their_accounts_and_reports_
 
 def test_filters_choose_accounts_by_ou_recursively_and_by_id_globs(aws: boto3.Session, organization: Organization) -> None:
     o = organization
+    base = AwsClients(aws, home_region="us-east-1")
 
-    def scanned(**selection: object) -> list[str]:
-        return [a.account_id for a in org_scan(aws, filter=AccountFilter(**selection)).accounts]  # type: ignore[arg-type]
+    def chosen(**selection: object) -> list[str]:
+        return organization_accounts(base, AccountFilter(**selection))  # type: ignore[arg-type]
 
-    assert scanned(ous=[o.ml_ou]) == sorted([o.beta, o.gamma])
-    assert scanned(ous=[o.ml_ou], exclude_accounts=[o.gamma]) == [o.beta]
-    assert scanned(accounts=[o.alpha, o.delta[:4] + "*"]) == sorted([o.alpha, o.delta])
+    assert chosen(ous=[o.ml_ou]) == sorted([o.beta, o.gamma]), "the closed account of the OU is left out"
+    assert chosen(ous=[o.ml_ou], exclude_accounts=[o.gamma]) == [o.beta]
+    assert chosen(accounts=[o.alpha, o.delta[:4] + "*"]) == sorted([o.alpha, o.delta])
+    assert base.stats.calls["organizations:ListChildren"] == 4, "ml, then deep, for each of the two OU listings"
 
 
 def test_one_role_arn_scans_that_account_with_refreshing_credentials(aws: boto3.Session, organization: Organization) -> None:
@@ -146,9 +89,6 @@ def test_one_role_arn_scans_that_account_with_refreshing_credentials(aws: boto3.
 
 
 def test_assumed_credentials_refresh_themselves(aws: boto3.Session, organization: Organization) -> None:
-    from mlaudit.collect.assume import assumed_session
-    from mlaudit.collect.session import AwsClients
-
     base = AwsClients(aws, home_region="us-east-1")
     session = assumed_session(base, f"arn:aws:iam::{organization.alpha}:role/{ROLE}", RoleSpec())
     credentials = session.get_credentials()

@@ -110,9 +110,10 @@ def collect(
     observer = observer or _Silent()
     regions = list(dict.fromkeys(region for target in targets for region in target.regions))
     account_regions = {t.account.account_id: list(t.regions) for t in targets if list(t.regions) != regions}
-    inventory = Inventory([t.account for t in targets], regions, since, created_at, account_regions)
+    accounts = sorted([*(t.account for t in targets), *(u.account for u in unreachable)], key=lambda a: a.account_id)
+    inventory = Inventory(accounts, regions, since, created_at, account_regions)
     for account in unreachable:
-        inventory.add_unreachable(account.account, account.error)
+        inventory.add_unreachable(account.error)
     clients_of = {t.account.account_id: t.clients for t in targets}
     regions_of = {t.account.account_id: t.regions for t in targets}
     tasks = plan_tasks(collectors, targets)

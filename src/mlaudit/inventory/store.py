@@ -100,12 +100,11 @@ class Inventory:
         self._records[key].sort(key=lambda r: r.arn)
         self.errors.extend(errors)
 
-    def add_unreachable(self, account: AccountInfo, error: CollectionError) -> None:
-        """An account that could not be reached at all: every check reports one ERROR for it."""
-        self.accounts.append(account)
-        self.account_regions[account.account_id] = []
+    def add_unreachable(self, error: CollectionError) -> None:
+        """One of the accounts could not be reached at all: every check reports one ERROR for it."""
+        self.account_regions[error.account_id] = []
         self.errors.append(error)
-        self._unreachable.setdefault(account.account_id, error)
+        self._unreachable.setdefault(error.account_id, error)
 
     # -- reading -------------------------------------------------------------------------------------------
     def was_collected(self, record_type: type[Record], account_id: str, region: str) -> bool:
