@@ -21,8 +21,9 @@ from mlaudit.collect.session import AwsClients
 from mlaudit.collect.targets import AccountSelection
 from mlaudit.errors import CredentialsError
 from mlaudit.permissions import RUNNER_OPERATIONS, required_operations
-from mlaudit.report import Report, ScanStatus
-from mlaudit.scan import ScanOptions, run_scan, select_checks
+from mlaudit.report import CallStatistics, Report, ScanStatus
+from mlaudit.saved import load_inventory, save_inventory
+from mlaudit.scan import ScanOptions, collect_inventory, report_from_inventory, run_scan, select_checks
 from mlaudit.taxonomy import Status
 
 
@@ -149,3 +150,17 @@ def test_policy_for_the_account_that_runs_an_organization_scan() -> None:
     actions = json.loads(out)["Statement"][0]["Action"]
     assert code == 0 and {"sts:AssumeRole", "organizations:ListAccounts", "organizations:ListChildren"} <= set(actions)
     assert not any(action.startswith("sagemaker:") for action in actions), "the reads happen with each account's role"
+
+
+def test_a_snapshot_keeps_unreachable_accounts_and_the_regions_of_each(aws: boto3.Session, organization: Organization, tmp_path: Path) -> None:
+    options = ScanOptions(session=aws, regions=REGIONS, checks=CHECKS, accounts=AccountSelection(org=True, role_name=ROLE))
+    checks = select_checks(options)
+    inventory = collect_inventory(options, checks)
+    save_inventory(inventory, tmp_path / "inventory.json")
+    loaded = load_inventory(tmp_path / "inventory.json")
+
+    assert loaded.account_regions == inventory.account_regions == {organization.delta: []}
+    assert loaded.unreachable(organization.delta) == inventory.unreachable(organization.delta) is not None
+    direct, again = (report_from_inventory(i, checks, {}, None, CallStatistics()) for i in (inventory, loaded))
+    assert [(f.id, f.status) for f in again.findings] == [(f.id, f.status) for f in direct.findings]
+    assert sum(1 for f in again.findings if f.account_id == organization.delta) == len(CHECKS)

@@ -20,6 +20,17 @@ STARTER = """\
 # regions: [us-east-1, eu-west-1]    # default: every enabled region where SageMaker is offered
 # since: 90d                         # lookback window for training, processing and transform jobs
 
+# Other accounts (docs/scale.md): one role, or every account of the organization through a role of one name.
+# role_arn: arn:aws:iam::111122223333:role/mlaudit-readonly
+# org: true                          # every ACTIVE account (run from the management or a delegated account)
+# role_name: mlaudit-readonly        # with org: the role assumed in every account
+# ou: [ou-ab12-cd34ef56]             # with org: only the accounts under these OUs, recursively
+# accounts: ["1111*"]                # with org: only these account ids or globs (quote them)
+# exclude_accounts: ["222222222222"]
+# external_id: acme-audit            # passed when assuming the role
+# role_session_name: mlaudit
+# shard: 1/4                         # this job's share of the (account, region) units; `mlaudit merge` the reports
+
 # checks: [SM-ENDPOINT-*, S3-ML-*]   # run only these (ids, names or globs); default: every check not opt-in
 # exclude_checks: [training-without-spot]
 # severity: low                      # run only checks at or above this severity
