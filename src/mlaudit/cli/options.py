@@ -23,7 +23,6 @@ DEFAULTS: dict[str, Any] = {
     "fail_on": "low",
     "fail_on_error": True,
     "max_workers": 16,
-    "role_session_name": "mlaudit",
 }
 """Option defaults, kept out of click so that a value from the configuration file can be told from a default."""
 

@@ -13,7 +13,7 @@ from click.core import ParameterSource
 from mlaudit.catalog import Catalog
 from mlaudit.cli.common import parse_since, split_list
 from mlaudit.cli.options import DEFAULTS
-from mlaudit.collect.assume import RoleSpec
+from mlaudit.collect.assume import DEFAULT_SESSION_NAME, RoleSpec
 from mlaudit.collect.organization import AccountFilter
 from mlaudit.collect.targets import AccountSelection
 from mlaudit.config import LoadedConfig, find_config, load_config, load_suppressions_file
@@ -50,7 +50,7 @@ class Request:
             role_arn=self["role_arn"],
             org=bool(self["org"]),
             role_name=self["role_name"],
-            role=RoleSpec(external_id=self["external_id"], session_name=self["role_session_name"] or DEFAULTS["role_session_name"]),
+            role=RoleSpec(external_id=self["external_id"], session_name=self["role_session_name"] or DEFAULT_SESSION_NAME),
             filter=AccountFilter(accounts=self["accounts"] or (), exclude_accounts=self["exclude_accounts"] or (), ous=self["ou"] or ()),
         )
 
