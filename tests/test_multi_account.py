@@ -94,6 +94,8 @@ def test_assumed_credentials_refresh_themselves(aws: boto3.Session, organization
     session = assumed_session(base, f"arn:aws:iam::{organization.alpha}:role/{ROLE}", RoleSpec())
     credentials = session.get_credentials()
     assert isinstance(credentials, RefreshableCredentials) and credentials.method == "assume-role"
+    loader = session._session.get_component("data_loader")
+    assert loader is aws._session.get_component("data_loader"), "service models are parsed once for all accounts"
     assert session.client("sts").get_caller_identity()["Account"] == organization.alpha
     assert base.stats.calls["sts:AssumeRole"] == 1
     credentials.get_frozen_credentials()
