@@ -82,7 +82,11 @@ def test_filters_choose_accounts_by_ou_recursively_and_by_id_globs(aws: boto3.Se
 
 def test_one_role_arn_scans_that_account_with_refreshing_credentials(aws: boto3.Session, organization: Organization) -> None:
     arn = f"arn:aws:iam::{organization.beta}:role/{ROLE}"
+    sent: list[dict[str, object]] = []
+    aws.events.register("provide-client-params.sts.AssumeRole", lambda params, **_: sent.append(dict(params)))
     result = run_scan(ScanOptions(session=aws, regions=REGIONS, checks=CHECKS, accounts=AccountSelection(role_arn=arn, role=RoleSpec("ext-1"))))
+
+    assert sent == [{"RoleArn": arn, "RoleSessionName": "mlaudit", "ExternalId": "ext-1"}]
 
     assert [a.account_id for a in result.report.accounts] == [organization.beta]
     assert {f.resource_name for f in result.report.findings} == {"beta-open"}
