@@ -21,7 +21,7 @@ from mlaudit.errors import UserError
 @click.option("--demo", is_flag=True, help="Scan the built-in demo account (a seeded moto server; needs mlaudit[demo]).")
 @click.pass_context
 def scan(ctx: click.Context, **params: Any) -> None:
-    """Scan an account and write the reports."""
+    """Scan an account (or others: --role-arn, --org) and write the reports."""
     from mlaudit.cli.reporting import Run
 
     run = Run.start(ctx, params)
