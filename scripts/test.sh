@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install what the test suite needs, then run it on every core (pytest-xdist; extra arguments go to pytest):
+# Install what the test suite needs, then run it on every core (pytest-xdist, a test file per worker at a time,
+# since moto's state is per process; extra arguments go to pytest):
 # Debian's chromium for the browser tests (when missing, and when this machine can install it),
 # and a virtual environment .venv with mlaudit and its test dependencies.
 set -euo pipefail
@@ -17,4 +18,4 @@ if [ ! -x "$chromium" ]; then
 fi
 python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
-exec .venv/bin/python -m pytest -n auto "$@"
+exec .venv/bin/python -m pytest -n auto --dist loadfile "$@"

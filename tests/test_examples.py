@@ -33,6 +33,11 @@ def mlaudit_commands(workflow: object, key: str = "") -> list[list[str]]:
     return []
 
 
+def expand_globs(directory: Path, words: list[str]) -> list[str]:
+    """Words with `*` replaced by the paths they match, sorted, as a shell would."""
+    return [found for word in words for found in ([p.relative_to(directory).as_posix() for p in sorted(directory.glob(word))] if "*" in word else [word])]
+
+
 @pytest.fixture(scope="module")
 def demo_endpoint() -> Iterator[str]:
     with moto_server() as url:
@@ -88,3 +93,35 @@ def test_the_example_pipeline_runs_on_a_baselined_estate(repository: Path, examp
     reasons = {f["suppression"]["reason"] for f in report["findings"] if f["status"] == "MUTED"}
     assert "The recommendations pilot runs at a fixed size until its launch" in reasons, "the example suppression matches"
     assert "\x1b[" not in output, "CI=true gives plain output"
+
+
+def test_the_organization_example_fans_out_over_shards_and_merges(repository: Path, monkeypatch: pytest.MonkeyPatch, demo_endpoint: str) -> None:
+    """Every mlaudit line of the matrix job, once per matrix value with the job's MLAUDIT_SHARD, then the merge job's
+    lines, with artifacts moved as upload/download-artifact would. The demo account is the management account of an
+    organization of its own (members are the subject of test_multi_account: each would load moto's managed IAM
+    policies here), reached through the role as every account of a real organization is."""
+    workflow = yaml.safe_load((EXAMPLES / "github-actions-org.yml").read_text())
+    scan_job, merge_job = workflow["jobs"]["scan"], workflow["jobs"]["merge"]
+    shards = scan_job["strategy"]["matrix"]["shard"]
+    organizations = demo_session().client("organizations", endpoint_url=demo_endpoint)
+    organizations.create_organization(FeatureSet="ALL")
+
+    for shard in shards:
+        shard_env = scan_job["env"]["MLAUDIT_SHARD"].replace("${{ matrix.shard }}", str(shard))
+        monkeypatch.setenv("MLAUDIT_SHARD", shard_env.replace("${{ strategy.job-total }}", str(len(shards))))
+        for command in mlaudit_commands(scan_job):
+            code, output = invoke(command)
+            assert code == 0, output
+        artifact = repository / "shards" / f"mlaudit-shard-{shard}"
+        artifact.mkdir(parents=True)
+        (repository / "shard" / "mlaudit.json").rename(artifact / "mlaudit.json")
+    monkeypatch.delenv("MLAUDIT_SHARD")
+
+    for command in mlaudit_commands(merge_job):
+        code, output = invoke(expand_globs(repository, command))
+        assert code == 0, output
+    merged = json.loads((repository / "mlaudit-reports" / "mlaudit.json").read_text())
+    assert [a["account_id"] for a in merged["accounts"]] == ["123456789012"]
+    assert merged["scan"]["regions"] == ["eu-west-1", "us-east-1"] and merged["scan"]["status"] == "complete"
+    assert merged["summary"]["by_status"]["FAIL"] > 0 and merged["summary"]["by_status"]["PASS"] > 0
+    assert sorted(p.name for p in (repository / "mlaudit-reports").iterdir()) == ["mlaudit.html", "mlaudit.json", "mlaudit.md"]

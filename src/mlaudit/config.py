@@ -59,6 +59,16 @@ class ConfigFile(_Strict):
     severity: Severity | None = None
     since: str | None = None
     max_workers: int | None = Field(default=None, ge=1, le=256)
+    role_arn: str | None = None
+    org: bool | None = None
+    role_name: str | None = None
+    accounts: list[str] | None = None
+    exclude_accounts: list[str] | None = None
+    ou: list[str] | None = None
+    """Organizational unit ids: only the accounts under them, recursively."""
+    external_id: str | None = None
+    role_session_name: str | None = None
+    shard: str | None = None
     formats: list[str] | None = None
     output_dir: str | None = None
     sarif_anchor: str | None = None
@@ -76,6 +86,12 @@ class ConfigFile(_Strict):
     @classmethod
     def _since_as_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) else value
+
+    @field_validator("accounts", "exclude_accounts", mode="before")
+    @classmethod
+    def _account_ids_as_text(cls, value: Any) -> Any:
+        """YAML reads an unquoted account id as a number."""
+        return [str(item) if isinstance(item, int) else item for item in value] if isinstance(value, list) else value
 
 
 class LoadedConfig:

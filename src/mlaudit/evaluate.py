@@ -1,5 +1,6 @@
 """Running checks over an inventory. The engine, not each check, decides what becomes ERROR:
 
+- an account that could not be reached (its role could not be assumed) gives one ERROR per check for that account;
 - a part that failed to list in a scope gives one ERROR for that scope;
 - a resource whose describe failed gives ERROR for that resource;
 - a check that asks for data that was not collected, or that raises, gives ERROR for the resource it was judging.
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Iterator
 
 from mlaudit.findings import Finding, FindingRemediation, finding_id
-from mlaudit.inventory import GLOBAL_REGION, CollectionError, Inventory, PartScope, Record
+from mlaudit.inventory import GLOBAL_REGION, AccountScope, CollectionError, Inventory, PartScope, Record
 from mlaudit.sdk import Check, CheckContext, DataUnavailable, Outcome
 from mlaudit.taxonomy import Severity, Status
 
@@ -27,11 +28,21 @@ def evaluate(checks: Iterable[Check], inventory: Inventory, settings: dict[str, 
 
 
 def _expected_scopes(record_type: type[Record], inventory: Inventory) -> list[tuple[str, str]]:
-    regions = [GLOBAL_REGION] if record_type.scope is PartScope.GLOBAL else inventory.regions
-    return [(account.account_id, region) for account in inventory.accounts for region in regions]
+    return [
+        (account.account_id, region)
+        for account in inventory.accounts
+        if inventory.unreachable(account.account_id) is None
+        for region in ([GLOBAL_REGION] if record_type.scope is PartScope.GLOBAL else inventory.regions_of(account.account_id))
+    ]
 
 
 def _evaluate_check(check: Check, inventory: Inventory, settings: dict[str, Any]) -> Iterator[Finding]:
+    for account in inventory.accounts:
+        error = inventory.unreachable(account.account_id)
+        if error is not None:
+            arn = f"arn:{account.partition}:{check.metadata.service}::{account.account_id}:*"
+            detail = f"could not evaluate: the account could not be scanned: {error.describe()}"
+            yield _build(check, AccountScope, Status.ERROR, detail, account.account_id, GLOBAL_REGION, arn, account.account_id)
     for record_type in check.resources:
         for account_id, region in _expected_scopes(record_type, inventory):
             if not inventory.was_collected(record_type, account_id, region):

@@ -12,12 +12,17 @@ from collections import defaultdict
 from typing import Iterable
 
 from mlaudit.collect.failures import DENIED_CODES
+from mlaudit.collect.organization import ORGANIZATION_OPERATIONS
 from mlaudit.collect.registry import plan
 from mlaudit.inventory import GLOBAL_REGION, CollectionError
 from mlaudit.sdk import Check
 
 SETUP_OPERATIONS = ("sts:GetCallerIdentity", "ec2:DescribeRegions")
 """Calls every scan makes before collecting: whose account it is, and which regions are enabled."""
+RUNNER_OPERATIONS = ("sts:GetCallerIdentity", "sts:AssumeRole", *ORGANIZATION_OPERATIONS)
+"""Calls made with the base credentials when scanning other accounts (`--role-arn`, `--org`): whose account it is,
+the organization's accounts, and a role in each. AssumeRole is the one call that is not a read, and it changes
+nothing; the reads happen in each account with the role's own (`mlaudit policy`) permissions."""
 
 IAM_ACTIONS = {
     "s3:ListBuckets": ("s3:ListAllMyBuckets",),

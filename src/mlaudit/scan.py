@@ -19,9 +19,11 @@ from mlaudit.catalog import Catalog, load_catalog
 from mlaudit.collect.calls import CallStats
 from mlaudit.collect.credentials import identify, open_session
 from mlaudit.collect.registry import plan
-from mlaudit.collect.regions import discover_regions, validate_regions
-from mlaudit.collect.scheduler import AccountTarget, CollectionObserver, collect
+from mlaudit.collect.regions import validate_regions
+from mlaudit.collect.scheduler import CollectionObserver, collect
 from mlaudit.collect.session import READ_TIMEOUT_SECONDS, AwsClients
+from mlaudit.collect.sharding import Shard
+from mlaudit.collect.targets import AccountSelection, resolve_targets
 from mlaudit.evaluate import evaluate
 from mlaudit.inventory import Inventory, Record
 from mlaudit.permissions import missing_permissions
@@ -51,6 +53,9 @@ class ScanOptions:
     """Parts collected beyond what the checks read: resource tags when a suppression matches on tags."""
     read_timeout: float = READ_TIMEOUT_SECONDS
     """Seconds to wait for an AWS answer before botocore retries the call."""
+    accounts: AccountSelection = field(default_factory=AccountSelection)
+    """Other accounts to scan through a role (`--role-arn`, `--org`); default: the credentials' own account."""
+    shard: Shard | None = None
 
 
 @dataclass
@@ -72,7 +77,7 @@ def collect_inventory(
     observer: CollectionObserver | None = None,
     stats: CallStats | None = None,
 ) -> Inventory:
-    """Everything `checks` need, from the account behind the options' credentials."""
+    """Everything `checks` need, from the accounts the options select (default: the credentials' own)."""
     started = datetime.now(timezone.utc)
     session = options.session or open_session(options.profile)
     clients = AwsClients(
@@ -84,12 +89,12 @@ def collect_inventory(
         read_timeout=options.read_timeout,
     )
     requested = validate_regions(clients, options.regions) if options.regions else None
-    account = identify(clients, options.profile)
-    regions = requested or discover_regions(clients, account.partition)
+    caller = identify(clients, options.profile)
+    targets = resolve_targets(clients, caller, options.accounts, requested, options.shard, options.max_workers)
     return collect(
         plan([*(record_type for check in checks for record_type in check.needs), *options.extra_parts]),
-        [AccountTarget(account, clients)],
-        regions,
+        targets.reachable,
+        unreachable=targets.unreachable,
         since=started - timedelta(days=options.since_days),
         created_at=started,
         max_workers=options.max_workers,

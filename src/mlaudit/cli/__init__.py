@@ -9,7 +9,7 @@ from mlaudit import __version__
 from mlaudit.cli.catalog_commands import explain, list_checks
 from mlaudit.cli.ci_commands import baseline, diff, init, policy
 from mlaudit.cli.common import EXIT_CODES, MlauditGroup
-from mlaudit.cli.report_commands import export, report
+from mlaudit.cli.report_commands import export, merge, report
 from mlaudit.cli.scan_command import scan
 from mlaudit.cli.snapshot_commands import collect, evaluate
 
@@ -27,7 +27,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)["debug"] = debug
 
 
-for command in (scan, collect, evaluate, report, diff, baseline, export, policy, init, list_checks, explain):
+for command in (scan, collect, evaluate, report, merge, diff, baseline, export, policy, init, list_checks, explain):
     cli.add_command(command)
 
 

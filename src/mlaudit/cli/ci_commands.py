@@ -20,6 +20,17 @@ STARTER = """\
 # regions: [us-east-1, eu-west-1]    # default: every enabled region where SageMaker is offered
 # since: 90d                         # lookback window for training, processing and transform jobs
 
+# Other accounts (docs/scale.md): one role, or every account of the organization through a role of one name.
+# role_arn: arn:aws:iam::111122223333:role/mlaudit-readonly
+# org: true                          # every ACTIVE account (run from the management or a delegated account)
+# role_name: mlaudit-readonly        # with org: the role assumed in every account
+# ou: [ou-ab12-cd34ef56]             # with org: only the accounts under these OUs, recursively
+# accounts: ["1111*"]                # with org: only these account ids or globs (quote them)
+# exclude_accounts: ["222222222222"]
+# external_id: acme-audit            # passed when assuming the role
+# role_session_name: mlaudit
+# shard: 1/4                         # this job's share of the (account, region) units; `mlaudit merge` the reports
+
 # checks: [SM-ENDPOINT-*, S3-ML-*]   # run only these (ids, names or globs); default: every check not opt-in
 # exclude_checks: [training-without-spot]
 # severity: low                      # run only checks at or above this severity
@@ -132,10 +143,16 @@ def diff(ctx: click.Context, old: Path, new: Path, fmt: str, fail_on: str) -> No
 @click.option("--exclude-checks", multiple=True, metavar="ID|NAME|GLOB")
 @click.option("--checks-dir", "checks_dirs", multiple=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(("json", "cloudformation", "terraform")), default="json", show_default=True)
-def policy(checks: tuple[str, ...], exclude_checks: tuple[str, ...], checks_dirs: tuple[Path, ...], fmt: str) -> None:
+@click.option("--org", is_flag=True,
+              help="The policy of the account mlaudit runs in when it scans others (--org, --role-arn): list the "
+                   "organization's accounts and assume the role in each. Each scanned account's role needs the policy without --org.")
+def policy(checks: tuple[str, ...], exclude_checks: tuple[str, ...], checks_dirs: tuple[Path, ...], fmt: str, org: bool) -> None:
     """Print the minimal read-only IAM policy the selected checks need (or a role that carries it)."""
     from mlaudit.catalog import load_catalog
-    from mlaudit.permissions import RENDERERS, required_actions
+    from mlaudit.permissions import RENDERERS, RUNNER_OPERATIONS, iam_actions, required_actions
 
+    if org:
+        sys.stdout.write(RENDERERS[fmt](sorted({action for op in RUNNER_OPERATIONS for action in iam_actions(op)})))
+        return
     selected = load_catalog(checks_dirs).select(split_list(checks), split_list(exclude_checks))
     sys.stdout.write(RENDERERS[fmt](required_actions(selected)))

@@ -47,7 +47,19 @@ account_options = _apply(
                  help="Region to scan; repeatable. Default: every enabled region where SageMaker is offered."),
     click.option("--endpoint-url", envvar="MLAUDIT_ENDPOINT_URL", help="Send every AWS call to this URL (an emulator). AWS_ENDPOINT_URL works too."),
     click.option("--since", envvar="MLAUDIT_SINCE", help="Lookback window for jobs and endpoint metrics: days (90d) or a date.  [default: 90d]"),
-    click.option("--max-workers", type=click.IntRange(1, 256), envvar="MLAUDIT_MAX_WORKERS", help="Concurrent AWS calls.  [default: 16]"),
+    click.option("--max-workers", type=click.IntRange(1, 256), envvar="MLAUDIT_MAX_WORKERS",
+                 help="Concurrent AWS calls, shared by every account and region.  [default: 16]"),
+    click.option("--role-arn", envvar="MLAUDIT_ROLE_ARN", help="Scan the account of this role, assumed from the base credentials."),
+    click.option("--org", is_flag=True, default=None, envvar="MLAUDIT_ORG",
+                 help="Scan every ACTIVE account of the organization (needs --role-name; run from the management or a delegated account)."),
+    click.option("--role-name", envvar="MLAUDIT_ROLE_NAME", help="With --org: the role to assume in every account."),
+    click.option("--accounts", multiple=True, envvar="MLAUDIT_ACCOUNTS", metavar="ID|GLOB", help="With --org: only these accounts; repeatable."),
+    click.option("--exclude-accounts", multiple=True, envvar="MLAUDIT_EXCLUDE_ACCOUNTS", metavar="ID|GLOB", help="With --org: not these accounts."),
+    click.option("--ou", multiple=True, envvar="MLAUDIT_OU", metavar="OU_ID", help="With --org: only accounts under this OU, recursively."),
+    click.option("--external-id", envvar="MLAUDIT_EXTERNAL_ID", help="External id to pass when assuming the role."),
+    click.option("--role-session-name", envvar="MLAUDIT_ROLE_SESSION_NAME", help="Session name of the assumed role.  [default: mlaudit]"),
+    click.option("--shard", envvar="MLAUDIT_SHARD", metavar="I/N",
+                 help="Scan only shard I of N of the (account, region) units (then `mlaudit merge` the reports)."),
 )
 
 selection_options = _apply(

@@ -1,4 +1,5 @@
-"""`mlaudit report` renders a saved report in any format, offline; `mlaudit export security-hub` sends one."""
+"""`mlaudit report` renders a saved report in any format, offline; `mlaudit merge` makes one of several;
+`mlaudit export security-hub` sends one."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 import click
 
 from mlaudit.cli.common import FORMAT_NAMES, choose_formats
-from mlaudit.errors import ExitCode
+from mlaudit.errors import ExitCode, UserError
 
 
 @click.command()
@@ -29,6 +30,31 @@ def report(source: Path, formats: str, output_dir: Path, output: str | None, pre
     directory = prepare_directory(output_dir) if output is None else None
     for path in write_reports(saved, chosen, directory, options):
         click.echo(f"wrote {path}")
+
+
+@click.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--output", "-o", "target", required=True, type=click.Path(path_type=Path, dir_okay=False), help="The merged mlaudit.json.")
+def merge(sources: tuple[Path, ...], target: Path) -> None:
+    """Merge saved reports (the shards of a fan-out, or scans of separate accounts) into one mlaudit.json.
+
+    Findings are deduplicated by id, accounts, regions, errors and checks are united, the summary is recomputed;
+    the result is partial if any input is. Reports of another major schema version are refused.
+    """
+    from mlaudit.merging import merge_reports
+    from mlaudit.output import write_atomic
+    from mlaudit.renderers.json_report import render_json
+    from mlaudit.saved import load_report
+
+    merged = merge_reports([load_report(source) for source in sources])
+    try:
+        write_atomic(target, render_json(merged))
+    except OSError as exc:
+        raise UserError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    click.echo(
+        f"wrote {target}: {len(merged.findings)} findings, {len(merged.accounts)} accounts, "
+        f"{len(merged.scan.regions)} regions, from {len(sources)} reports ({merged.scan.status.value})"
+    )
 
 
 @click.group()

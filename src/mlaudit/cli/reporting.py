@@ -20,6 +20,7 @@ from mlaudit.catalog import load_catalog
 from mlaudit.cli.common import choose_formats
 from mlaudit.cli.options import DEFAULTS
 from mlaudit.cli.request import Request, effective_settings, resolve_request, suppression_rules, validate_file_checks
+from mlaudit.collect.sharding import Shard
 from mlaudit.console import Terminal
 from mlaudit.errors import UserError
 from mlaudit.gating import exit_code
@@ -84,6 +85,8 @@ class Run:
             since_days=request.since_days,
             max_workers=request["max_workers"] or DEFAULTS["max_workers"],
             settings=settings,
+            accounts=request.account_selection,
+            shard=Shard.parse(request["shard"]) if request["shard"] else None,
         )
 
     def scan_options(self) -> ScanOptions:

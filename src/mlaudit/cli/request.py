@@ -13,13 +13,16 @@ from click.core import ParameterSource
 from mlaudit.catalog import Catalog
 from mlaudit.cli.common import parse_since, split_list
 from mlaudit.cli.options import DEFAULTS
+from mlaudit.collect.assume import DEFAULT_SESSION_NAME, RoleSpec
+from mlaudit.collect.organization import AccountFilter
+from mlaudit.collect.targets import AccountSelection
 from mlaudit.config import LoadedConfig, find_config, load_config, load_suppressions_file
 from mlaudit.errors import UserError
 from mlaudit.settings import parse_assignments, resolve_setting
 from mlaudit.suppression import LabelledRule
 from mlaudit.taxonomy import Severity
 
-LIST_OPTIONS = frozenset({"regions", "checks", "exclude_checks", "checks_dirs"})
+LIST_OPTIONS = frozenset({"regions", "checks", "exclude_checks", "checks_dirs", "accounts", "exclude_accounts", "ou"})
 
 
 @dataclass
@@ -39,6 +42,17 @@ class Request:
     @property
     def since_days(self) -> int:
         return parse_since(self.values.get("since") or DEFAULTS["since"])
+
+    @property
+    def account_selection(self) -> AccountSelection:
+        """The accounts to scan (default: the credentials' own)."""
+        return AccountSelection(
+            role_arn=self["role_arn"],
+            org=bool(self["org"]),
+            role_name=self["role_name"],
+            role=RoleSpec(external_id=self["external_id"], session_name=self["role_session_name"] or DEFAULT_SESSION_NAME),
+            filter=AccountFilter(accounts=self["accounts"] or (), exclude_accounts=self["exclude_accounts"] or (), ous=self["ou"] or ()),
+        )
 
 
 def _file_value(config: LoadedConfig | None, name: str) -> Any:

@@ -20,7 +20,7 @@ from mlaudit.errors import UserError
 @click.option("--demo", is_flag=True, help="Scan the built-in demo account (a seeded moto server; needs mlaudit[demo]).")
 @click.pass_context
 def scan(ctx: click.Context, **params: Any) -> None:
-    """Scan an account and write the reports."""
+    """Scan an account (or others: --role-arn, --org) and write the reports."""
     from mlaudit.cli.reporting import Run
 
     run = Run.start(ctx, params)
@@ -39,8 +39,8 @@ def _scan(options: Any, run: Any) -> Any:
 
 
 def _scan_demo(options: Any, run: Any) -> Any:
-    if options.profile or options.endpoint_url:
-        raise UserError("--demo scans the built-in demo account: it takes no --profile or --endpoint-url")
+    if options.profile or options.endpoint_url or options.accounts.role_arn or options.accounts.org:
+        raise UserError("--demo scans the built-in demo account: it takes no --profile, --endpoint-url, --role-arn or --org")
     try:
         from mlaudit.demo.estate import seed
         from mlaudit.demo.server import DEMO_REGIONS, demo_session, moto_server

@@ -26,12 +26,16 @@ def validate_regions(clients: AwsClients, regions: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(regions))
 
 
-def discover_regions(clients: AwsClients, partition: str) -> list[str]:
-    """Regions enabled in the account (ec2:DescribeRegions) where SageMaker is offered."""
-    try:
-        response = clients.client("ec2").describe_regions()
-    except (ClientError, BotoCoreError) as exc:
-        raise UserError(f"could not list the account's enabled regions (ec2:DescribeRegions: {exc})", hint="pass --region") from exc
-    enabled = {r["RegionName"] for r in response.get("Regions", [])}
+def enabled_ml_regions(clients: AwsClients, partition: str) -> list[str]:
+    """Regions enabled in the account (ec2:DescribeRegions) where SageMaker is offered; botocore errors propagate."""
+    enabled = {r["RegionName"] for r in clients.client("ec2").describe_regions().get("Regions", [])}
     offered = set(clients.session.get_available_regions("sagemaker", partition))
     return sorted(enabled & offered)
+
+
+def discover_regions(clients: AwsClients, partition: str) -> list[str]:
+    """`enabled_ml_regions`, or a one-line error when the account will not say."""
+    try:
+        return enabled_ml_regions(clients, partition)
+    except (ClientError, BotoCoreError) as exc:
+        raise UserError(f"could not list the account's enabled regions (ec2:DescribeRegions: {exc})", hint="pass --region") from exc

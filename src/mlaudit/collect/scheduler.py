@@ -49,10 +49,19 @@ class Task:
 
 @dataclass(frozen=True)
 class AccountTarget:
-    """One account to collect, with the clients that reach it."""
+    """One account to collect, with the clients that reach it and its regions."""
 
     account: AccountInfo
     clients: AwsClients
+    regions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UnreachableAccount:
+    """An account that could not be reached (its role could not be assumed): reported, never collected."""
+
+    account: AccountInfo
+    error: CollectionError
 
 
 class CollectionObserver(Protocol):
@@ -71,11 +80,11 @@ class _Silent:
         pass
 
 
-def plan_tasks(collectors: Sequence[PartCollector], targets: Sequence[AccountTarget], regions: Sequence[str]) -> list[Task]:
+def plan_tasks(collectors: Sequence[PartCollector], targets: Sequence[AccountTarget]) -> list[Task]:
     tasks = []
     for target in targets:
         for collector in collectors:
-            scopes = [GLOBAL_REGION] if collector.record.scope is PartScope.GLOBAL else list(regions)
+            scopes = [GLOBAL_REGION] if collector.record.scope is PartScope.GLOBAL else list(target.regions)
             tasks.extend(Task(collector, target.account, region) for region in scopes)
     return tasks
 
@@ -100,20 +109,29 @@ def _dependencies(task: Task, by_key: dict[tuple[str, str, str], Task], regions:
 def collect(
     collectors: Sequence[PartCollector],
     targets: Sequence[AccountTarget],
-    regions: Sequence[str],
     *,
     since: datetime,
     created_at: datetime,
+    unreachable: Sequence[UnreachableAccount] = (),
     max_workers: int = 16,
     observer: CollectionObserver | None = None,
 ) -> Inventory:
-    """Collect every part in `collectors` (already closed under dependencies) into a new inventory."""
+    """Collect every part in `collectors` (already closed under dependencies) into a new inventory.
+
+    All accounts share one pool of `max_workers`, so a scan of many accounts stays within the same budget.
+    """
     observer = observer or _Silent()
-    inventory = Inventory([t.account for t in targets], regions, since=since, created_at=created_at)
+    regions = list(dict.fromkeys(region for target in targets for region in target.regions))
+    account_regions = {t.account.account_id: list(t.regions) for t in targets if list(t.regions) != regions}
+    accounts = sorted([*(t.account for t in targets), *(u.account for u in unreachable)], key=lambda a: a.account_id)
+    inventory = Inventory(accounts, regions, since, created_at, account_regions)
+    for account in unreachable:
+        inventory.add_unreachable(account.error)
     clients_of = {t.account.account_id: t.clients for t in targets}
-    tasks = plan_tasks(collectors, targets, regions)
+    regions_of = {t.account.account_id: t.regions for t in targets}
+    tasks = plan_tasks(collectors, targets)
     by_key = {t.key: t for t in tasks}
-    waiting = {t: _dependencies(t, by_key, regions) for t in tasks}
+    waiting = {t: _dependencies(t, by_key, regions_of[t.account.account_id]) for t in tasks}
     observer.planned(tasks)
 
     with ThreadPoolExecutor(max_workers, thread_name_prefix="mlaudit-part") as part_pool, ThreadPoolExecutor(

@@ -51,6 +51,8 @@ class AwsClients:
         self.home_region = home_region
         """Region for account-wide calls (IAM, STS, the S3 bucket list)."""
         self.endpoint_url = endpoint_url
+        self.max_pool_connections = max_pool_connections
+        self.read_timeout = read_timeout
         self.stats = stats if stats is not None else CallStats()
         self._config = Config(
             retries=retry_settings(session),
@@ -61,6 +63,17 @@ class AwsClients:
         )
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
+
+    def for_session(self, session: boto3.Session) -> AwsClients:
+        """Clients for another account's session, configured like these and counted in the same statistics."""
+        return AwsClients(
+            session,
+            home_region=self.home_region,
+            endpoint_url=self.endpoint_url,
+            max_pool_connections=self.max_pool_connections,
+            stats=self.stats,
+            read_timeout=self.read_timeout,
+        )
 
     def client(self, service: str, region: str | None = None) -> Any:
         key = (service, region or self.home_region)

@@ -21,6 +21,7 @@ from mlaudit.inventory.sagemaker import (
     TrainingJob,
 )
 from mlaudit.inventory.store import (
+    ACCOUNT_ACCESS_PART,
     AccountInfo,
     CollectedScope,
     CollectionError,
@@ -71,6 +72,7 @@ RECORD_TYPES: tuple[type[Record], ...] = tuple(record for module in _MODULES for
 
 __all__ = [
     "RECORD_TYPES",
+    "ACCOUNT_ACCESS_PART",
     "AccountInfo",
     "AccountScope",
     "CollectedScope",

@@ -56,7 +56,10 @@ class CollectedScope(BaseModel):
     region: str
 
 
-SNAPSHOT_FORMAT = "1.0"
+ACCOUNT_ACCESS_PART = "account"
+"""The `part` of a collection error that made a whole account unreachable (its role could not be assumed)."""
+
+SNAPSHOT_FORMAT = "1.1"
 """Version of the snapshot file format: a new major version cannot be read by an older mlaudit."""
 
 ScopeKey = tuple[str, str, str]
@@ -77,14 +80,18 @@ class Inventory:
         regions: Iterable[str],
         since: datetime,
         created_at: datetime,
+        account_regions: dict[str, list[str]] | None = None,
     ) -> None:
         self.accounts = list(accounts)
         self.regions = list(regions)
+        self.account_regions = dict(account_regions or {})
+        """The regions of each account, where they differ from `regions` (enabled regions, a shard's share)."""
         self.since = since
         self.created_at = created_at
         self.errors: list[CollectionError] = []
         self.interrupted: signal.Signals | None = None
         """The signal that stopped collection early (its unfinished parts carry an `Interrupted` error)."""
+        self._unreachable: dict[str, CollectionError] = {}
         self._collected: set[ScopeKey] = set()
         self._records: dict[ScopeKey, list[Record]] = defaultdict(list)
 
@@ -96,9 +103,22 @@ class Inventory:
         self._records[key].sort(key=lambda r: r.arn)
         self.errors.extend(errors)
 
+    def add_unreachable(self, error: CollectionError) -> None:
+        """One of the accounts could not be reached at all: every check reports one ERROR for it."""
+        self.account_regions[error.account_id] = []
+        self.errors.append(error)
+        self._unreachable.setdefault(error.account_id, error)
+
     # -- reading -------------------------------------------------------------------------------------------
     def was_collected(self, record_type: type[Record], account_id: str, region: str) -> bool:
         return (record_type.part, account_id, scope_region(record_type, region)) in self._collected
+
+    def regions_of(self, account_id: str) -> list[str]:
+        return self.account_regions.get(account_id, self.regions)
+
+    def unreachable(self, account_id: str) -> CollectionError | None:
+        """Why the account could not be reached, or None."""
+        return self._unreachable.get(account_id)
 
     def collected_scopes(self, record_type: type[Record]) -> list[tuple[str, str]]:
         """(account_id, region) pairs where the part was collected, in a stable order."""
@@ -132,6 +152,7 @@ class Inventory:
             since=self.since,
             accounts=self.accounts,
             regions=self.regions,
+            account_regions=self.account_regions or None,
             collected=[CollectedScope(part=p, account_id=a, region=r) for p, a, r in sorted(self._collected)],
             errors=self.errors,
             records=dict(records),
@@ -140,7 +161,7 @@ class Inventory:
     @classmethod
     def from_snapshot(cls, snapshot: InventorySnapshot, record_types: Iterable[type[Record]]) -> Inventory:
         by_part = {t.part: t for t in record_types}
-        inventory = cls(snapshot.accounts, snapshot.regions, snapshot.since, snapshot.created_at)
+        inventory = cls(snapshot.accounts, snapshot.regions, snapshot.since, snapshot.created_at, snapshot.account_regions)
         for scope in snapshot.collected:
             inventory._collected.add((scope.part, scope.account_id, scope.region))
         for part, items in snapshot.records.items():
@@ -152,6 +173,9 @@ class Inventory:
                 key = (part, record.account_id, scope_region(record_type, record.region))
                 inventory._records[key].append(record)
         inventory.errors = list(snapshot.errors)
+        for error in inventory.errors:
+            if error.part == ACCOUNT_ACCESS_PART:
+                inventory._unreachable.setdefault(error.account_id, error)
         return inventory
 
 
@@ -166,6 +190,8 @@ class InventorySnapshot(BaseModel):
     since: datetime
     accounts: list[AccountInfo]
     regions: list[str]
+    account_regions: dict[str, list[str]] | None = None
+    """Per-account regions where they differ from `regions` (1.1)."""
     collected: list[CollectedScope]
     errors: list[CollectionError]
     records: dict[str, list[dict[str, Any]]]
