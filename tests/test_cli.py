@@ -16,7 +16,7 @@ from mlaudit.gating import exit_code
 from mlaudit.report import Report
 from mlaudit.collect.credentials import identify, open_session
 from mlaudit.collect.session import AwsClients
-from mlaudit.errors import CredentialsError
+from mlaudit.errors import CredentialsError, UserError
 from support import refuse
 
 
@@ -172,3 +172,10 @@ def test_fail_on_threshold(tmp_path: Path) -> None:
     assert exit_code(report, "low") == 1
     assert exit_code(report, "info") == 1
     assert exit_code(report, "medium") == 0
+
+
+def test_error_lines_stay_one_line_whatever_they_quote() -> None:
+    """A message quoting a file or an AWS answer can hold line breaks of any kind (\\n, \\x1e, U+2028): escaped."""
+    line = UserError("bad key 'a\nb\x1ec\u2028d\x1b[2J'", hint="fix it").one_line()
+    assert len(line.splitlines()) == 1 and "\x1b" not in line
+    assert line == "bad key 'a\\nb\\x1ec\\u2028d\\x1b[2J' (fix it)"

@@ -6,7 +6,16 @@ message and exits with its code, never a traceback.
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
+
+_LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""Control characters, and what str.splitlines() and terminals take for a line break (\\x1e, \\x85, U+2028...)."""
+
+
+def single_line(text: str) -> str:
+    """Text (often quoting a file or an AWS answer) made one printable line: control characters escaped."""
+    return _LINE_BREAKING.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 class ExitCode(IntEnum):
@@ -30,8 +39,8 @@ class UserError(Exception):
         self.hint = hint
 
     def one_line(self) -> str:
-        text = str(self)
-        return f"{text} ({self.hint})" if self.hint else text
+        text = f"{self} ({self.hint})" if self.hint else str(self)
+        return single_line(text)
 
 
 class CredentialsError(UserError):

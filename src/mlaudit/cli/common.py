@@ -6,7 +6,7 @@ from typing import Any, Sequence
 
 import click
 
-from mlaudit.errors import ExitCode, UserError
+from mlaudit.errors import ExitCode, UserError, single_line
 from mlaudit.interrupts import ScanInterrupted, exit_code
 
 FORMAT_NAMES = "json, html, jsonl, csv, sarif, junit, md, ocsf, asff"
@@ -40,7 +40,8 @@ class MlauditGroup(click.Group):
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"mlaudit: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)", err=True)
+            message = single_line(f"{type(exc).__name__}: {exc}")
+            click.echo(f"mlaudit: internal error: {message} (rerun with --debug for the traceback)", err=True)
             ctx.exit(ExitCode.USAGE)
 
 
