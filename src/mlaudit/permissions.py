@@ -8,9 +8,12 @@ minimal read-only policy, as JSON or as a role to deploy (CloudFormation, Terraf
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from typing import Iterable
 
+from mlaudit.collect.failures import DENIED_CODES
 from mlaudit.collect.registry import plan
+from mlaudit.inventory import GLOBAL_REGION, CollectionError
 from mlaudit.sdk import Check
 
 SETUP_OPERATIONS = ("sts:GetCallerIdentity", "ec2:DescribeRegions")
@@ -44,6 +47,25 @@ def required_operations(checks: Iterable[Check]) -> list[str]:
 
 def required_actions(checks: Iterable[Check]) -> list[str]:
     return sorted({action for operation in required_operations(checks) for action in iam_actions(operation)})
+
+
+def missing_permissions(errors: Iterable[CollectionError]) -> list[str]:
+    """One warning naming the IAM actions to allow when AWS denied calls (empty when nothing was denied)."""
+    regions: dict[str, set[str]] = defaultdict(set)
+    for error in errors:
+        if error.error_code in DENIED_CODES:
+            for action in iam_actions(f"{error.service}:{error.operation}"):
+                regions[action].add(error.region)
+    if not regions:
+        return []
+    denied = ", ".join(
+        action + ("" if where == {GLOBAL_REGION} else f" (in {', '.join(sorted(where - {GLOBAL_REGION}))})")
+        for action, where in sorted(regions.items())
+    )
+    return [
+        f"missing permissions: AWS denied {len(regions)} IAM action(s) the checks need; allow {denied} "
+        "(or lift the SCP or boundary that denies them); `mlaudit policy` prints the whole read-only policy"
+    ]
 
 
 def policy_document(actions: list[str]) -> dict[str, object]:

@@ -21,9 +21,10 @@ from mlaudit.collect.credentials import identify, open_session
 from mlaudit.collect.registry import plan
 from mlaudit.collect.regions import discover_regions, validate_regions
 from mlaudit.collect.scheduler import AccountTarget, CollectionObserver, collect
-from mlaudit.collect.session import AwsClients
+from mlaudit.collect.session import READ_TIMEOUT_SECONDS, AwsClients
 from mlaudit.evaluate import evaluate
 from mlaudit.inventory import Inventory, Record
+from mlaudit.permissions import missing_permissions
 from mlaudit.report import CallStatistics, Report, ScanInfo, ScanStatus, sort_findings, summarise
 from mlaudit.sdk import Check
 from mlaudit.taxonomy import Severity, Status
@@ -48,6 +49,8 @@ class ScanOptions:
     """A ready-made session (the demo's); otherwise one is opened for `profile`."""
     extra_parts: Sequence[type[Record]] = ()
     """Parts collected beyond what the checks read: resource tags when a suppression matches on tags."""
+    read_timeout: float = READ_TIMEOUT_SECONDS
+    """Seconds to wait for an AWS answer before botocore retries the call."""
 
 
 @dataclass
@@ -78,6 +81,7 @@ def collect_inventory(
         endpoint_url=options.endpoint_url,
         max_pool_connections=options.max_workers,
         stats=stats,
+        read_timeout=options.read_timeout,
     )
     requested = validate_regions(clients, options.regions) if options.regions else None
     account = identify(clients, options.profile)
@@ -115,6 +119,7 @@ def report_from_inventory(
             since=inventory.since,
             settings={c.id: settings[c.id] for c in checks if settings.get(c.id)},
             errors=inventory.errors,
+            warnings=[*interruption(inventory), *missing_permissions(inventory.errors)],
             statistics=statistics,
         ),
         accounts=inventory.accounts,
@@ -122,6 +127,16 @@ def report_from_inventory(
         checks=[c.metadata for c in checks],
         findings=findings,
     )
+
+
+def interruption(inventory: Inventory) -> list[str]:
+    if inventory.interrupted is None:
+        return []
+    unfinished = sum(1 for error in inventory.errors if error.error_code == "Interrupted")
+    return [
+        f"the scan was interrupted ({inventory.interrupted.name}): {unfinished} part(s) were not collected "
+        "and their checks report ERROR"
+    ]
 
 
 def call_statistics(stats: CallStats) -> CallStatistics:

@@ -7,6 +7,7 @@ from typing import Any, Sequence
 import click
 
 from mlaudit.errors import ExitCode, UserError
+from mlaudit.interrupts import ScanInterrupted, exit_code
 
 FORMAT_NAMES = "json, html, jsonl, csv, sarif, junit, md, ocsf, asff"
 """Listed here, not imported from the renderers, so that --help does not load them."""
@@ -17,6 +18,8 @@ Exit codes:
   1  at least one unmuted FAIL at or above --fail-on
   2  usage, configuration, credential or fatal error
   3  the scan was incomplete (ERROR findings) and nothing else gave 1
+  130, 143  interrupted by Ctrl-C (SIGINT) or SIGTERM: while collecting, the
+     partial report (status partial) or snapshot was written first
 """
 
 
@@ -29,6 +32,9 @@ class MlauditGroup(click.Group):
         except UserError as exc:
             click.echo(f"mlaudit: error: {exc.one_line()}", err=True)
             ctx.exit(exc.exit_code)
+        except ScanInterrupted as interrupt:  # outside collection, which reports what it has instead
+            click.echo(f"mlaudit: error: interrupted ({interrupt}) before there was anything to write", err=True)
+            ctx.exit(exit_code(interrupt.signum))
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:  # noqa: BLE001 - the last line of defence

@@ -23,6 +23,7 @@ from mlaudit.cli.request import Request, effective_settings, resolve_request, su
 from mlaudit.console import Terminal
 from mlaudit.errors import UserError
 from mlaudit.gating import exit_code
+from mlaudit.interrupts import exit_code as interrupted_exit_code
 from mlaudit.inventory import Inventory
 from mlaudit.inventory.tags import ResourceTags
 from mlaudit.output import append_github_summary, prepare_directory, write_reports
@@ -102,6 +103,8 @@ class Run:
         for warning in report.scan.warnings:
             click.echo(f"mlaudit: warning: {warning}", err=True)
         self.terminal.summary(report, written)
+        if inventory is not None and inventory.interrupted is not None:
+            ctx.exit(interrupted_exit_code(inventory.interrupted))
         ctx.exit(
             exit_code(report, self.request["fail_on"], bool(self.request["fail_on_error"]), bool(self.request["exit_zero"]))
         )

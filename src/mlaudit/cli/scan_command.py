@@ -26,19 +26,20 @@ def scan(ctx: click.Context, **params: Any) -> None:
 
     run = Run.start(ctx, params)
     options = run.scan_options()
-    if params["demo"]:
-        result = _scan_demo(options, run)
-    else:
-        from mlaudit.scan import run_scan
-
-        with run.terminal.collection_progress() as progress:
-            result = run_scan(options, observer=progress, checks=run.checks)
+    result = _scan_demo(options, run) if params["demo"] else _scan(options, run)
     run.finish(ctx, result.report, result.inventory)
 
 
-def _scan_demo(options: Any, run: Any) -> Any:
+def _scan(options: Any, run: Any) -> Any:
+    """Collect and evaluate; Ctrl-C or SIGTERM while collecting still gives a report (see `mlaudit.interrupts`)."""
+    from mlaudit.interrupts import interruptible
     from mlaudit.scan import run_scan
 
+    with run.terminal.collection_progress() as progress, interruptible():
+        return run_scan(options, observer=progress, checks=run.checks)
+
+
+def _scan_demo(options: Any, run: Any) -> Any:
     if options.profile or options.endpoint_url:
         raise UserError("--demo scans the built-in demo account: it takes no --profile or --endpoint-url")
     try:
@@ -55,5 +56,4 @@ def _scan_demo(options: Any, run: Any) -> Any:
         seed(demo_session(), url)
         options.endpoint_url = url
         options.session = demo_session()
-        with run.terminal.collection_progress() as progress:
-            return run_scan(options, observer=progress, checks=run.checks)
+        return _scan(options, run)

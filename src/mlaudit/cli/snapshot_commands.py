@@ -29,6 +29,7 @@ def collect(ctx: click.Context, target: Path, **params: Any) -> None:
     from mlaudit.cli.reporting import Run
     from mlaudit.console import Terminal
     from mlaudit.errors import UserError
+    from mlaudit.interrupts import exit_code, interruptible
     from mlaudit.output import prepare_directory
     from mlaudit.saved import save_inventory
     from mlaudit.scan import collect_inventory, select_checks
@@ -42,10 +43,12 @@ def collect(ctx: click.Context, target: Path, **params: Any) -> None:
         raise UserError("no checks selected", hint="see `mlaudit list-checks`")
     prepare_directory(target.parent if str(target.parent) else Path("."))
     terminal = Terminal(quiet=bool(request["quiet"]))
-    with terminal.collection_progress() as progress:
+    with terminal.collection_progress() as progress, interruptible():
         inventory = collect_inventory(options, checks, progress)
     save_inventory(inventory, target)
     terminal.line(f"wrote {target}: {len(inventory.parts())} parts, {len(inventory.errors)} collection errors")
+    if inventory.interrupted is not None:
+        ctx.exit(exit_code(inventory.interrupted))
 
 
 @click.command(epilog=EXIT_CODES)

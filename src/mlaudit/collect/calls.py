@@ -46,18 +46,19 @@ class CallStats:
         service = client.meta.service_model.service_name
         events = client.meta.events
         events.register("before-call.*.*", lambda model, **_: self._on_call(service, model.name))
-        events.register("after-call.*.*", self._on_response)
+        events.register("request-created.*.*", self._on_request)
         events.register("needs-retry.*.*", self._on_attempt)
 
     def _on_call(self, service: str, operation: str) -> None:
         with self._lock:
             self.calls[f"{service}:{operation}"] += 1
 
-    def _on_response(self, parsed: dict[str, Any] | None = None, **_: Any) -> None:
-        retries = ((parsed or {}).get("ResponseMetadata") or {}).get("RetryAttempts") or 0
-        if retries:
+    def _on_request(self, request: Any = None, **_: Any) -> None:
+        """Every attempt after a call's first is a retry, whether the call succeeds in the end or not."""
+        attempt = ((getattr(request, "context", None) or {}).get("retries") or {}).get("attempt") or 1
+        if attempt > 1:
             with self._lock:
-                self.retries += retries
+                self.retries += 1
 
     def _on_attempt(self, response: Any = None, **_: Any) -> None:
         if not response:

@@ -18,6 +18,18 @@ NOT_FOUND_CODES = frozenset(
     }
 )
 
+DENIED_CODES = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "AuthorizationError",
+        "UnauthorizedAccess",
+        "403",
+    }
+)
+"""What AWS answers when a policy, a permissions boundary or an SCP denies a call ("403": a HEAD has no body)."""
+
 
 class CallFailed(Exception):
     """An AWS call that failed for good (after botocore's retries); carries the error to record."""

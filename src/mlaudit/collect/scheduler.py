@@ -16,6 +16,7 @@ from mlaudit.collect.context import CollectContext, internal_error
 from mlaudit.collect.failures import CallFailed
 from mlaudit.collect.session import AwsClients
 from mlaudit.collect.spec import PartCollector
+from mlaudit.interrupts import signal_of
 from mlaudit.inventory import GLOBAL_REGION, AccountInfo, CollectionError, Inventory, PartScope, Record
 
 
@@ -32,6 +33,18 @@ class Task:
     @property
     def service(self) -> str:
         return self.collector.record.service
+
+    def error(self, operation: str, code: str, message: str) -> CollectionError:
+        """Why the whole part is missing or incomplete in this task's scope (no AWS call said so)."""
+        return CollectionError(
+            part=self.collector.part,
+            service=self.service,
+            operation=operation,
+            account_id=self.account.account_id,
+            region=self.region,
+            error_code=code,
+            message=message,
+        )
 
 
 @dataclass(frozen=True)
@@ -123,17 +136,27 @@ def collect(
             return part_pool.submit(_run, ctx)
 
         running: dict[Future[tuple[list[Record], list[CollectionError]]], Task] = {}
-        while waiting or running:
-            for task, dependencies in [(t, deps) for t, deps in waiting.items() if deps <= errors_of.keys()]:
-                del waiting[task]
-                running[start(task, dependencies)] = task
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                task = running.pop(future)
-                records, errors = future.result()
-                inventory.add(task.collector.part, task.account.account_id, task.region, records, errors)
-                errors_of[task] = errors
-                observer.finished(task, len(records), len(errors))
+        try:
+            while waiting or running:
+                for task, dependencies in [(t, deps) for t, deps in waiting.items() if deps <= errors_of.keys()]:
+                    del waiting[task]
+                    running[start(task, dependencies)] = task
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    task = running.pop(future)
+                    records, errors = future.result()
+                    inventory.add(task.collector.part, task.account.account_id, task.region, records, errors)
+                    errors_of[task] = errors
+                    observer.finished(task, len(records), len(errors))
+        except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM under `interruptible()`
+            inventory.interrupted = signal_of(interrupt)
+            for pool in (part_pool, describe_pool):
+                pool.shutdown(wait=False, cancel_futures=True)  # parts already running finish their current call
+            for task in tasks:
+                if task not in errors_of:
+                    label = task.collector.record.label
+                    message = f"the scan was interrupted ({inventory.interrupted.name}) before {label} were collected"
+                    inventory.add(*task.key, [], [task.error("(interrupted)", "Interrupted", message)])
     return inventory
 
 
@@ -143,18 +166,11 @@ def _incompleteness(task: Task, dependencies: set[Task], errors_of: dict[Task, l
         if dependency.collector.record is task.collector.aspect_of or not errors_of[dependency]:
             continue
         cause = errors_of[dependency][0]
-        return [
-            CollectionError(
-                part=task.collector.part,
-                service=task.service,
-                operation="(dependency)",
-                account_id=task.account.account_id,
-                region=task.region,
-                error_code="DependencyIncomplete",
-                message=f"{task.collector.record.label} may be incomplete because {dependency.collector.record.label} "
-                f"could not all be collected ({cause.describe()})",
-            )
-        ]
+        message = (
+            f"{task.collector.record.label} may be incomplete because {dependency.collector.record.label} "
+            f"could not all be collected ({cause.describe()})"
+        )
+        return [task.error("(dependency)", "DependencyIncomplete", message)]
     return []
 
 

@@ -45,6 +45,7 @@ class AwsClients:
         endpoint_url: str | None = None,
         max_pool_connections: int = 16,
         stats: CallStats | None = None,
+        read_timeout: float = READ_TIMEOUT_SECONDS,
     ) -> None:
         self.session = session
         self.home_region = home_region
@@ -56,7 +57,7 @@ class AwsClients:
             user_agent_extra=f"mlaudit/{__version__}",
             max_pool_connections=max_pool_connections,
             connect_timeout=CONNECT_TIMEOUT_SECONDS,
-            read_timeout=READ_TIMEOUT_SECONDS,
+            read_timeout=read_timeout,
         )
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()

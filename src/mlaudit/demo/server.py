@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import threading
 import urllib.request
 from contextlib import contextmanager
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import boto3
+
+if TYPE_CHECKING:
+    from mlaudit.demo.faults import FaultInjector
 
 DEMO_ACCOUNT_ID = "123456789012"
 """moto's default account."""
@@ -20,10 +24,15 @@ def demo_session(region: str = DEMO_REGIONS[0]) -> boto3.Session:
 
 
 @contextmanager
-def moto_server() -> Iterator[str]:
-    """Start moto on 127.0.0.1 (any free port) and yield its URL; its state is reset on entry and exit."""
+def moto_server(faults: FaultInjector | None = None) -> Iterator[str]:
+    """Start moto on 127.0.0.1 (any free port) and yield its URL; its state is reset on entry and exit.
+
+    Served as moto's `ThreadedMotoServer` serves it, with `faults` (see `mlaudit.demo.faults`), when given,
+    in front of moto's app.
+    """
     from moto.core.config import default_user_config
-    from moto.server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
 
     from mlaudit.demo import moto_extensions
 
@@ -32,16 +41,18 @@ def moto_server() -> Iterator[str]:
     previous_iam_config = default_user_config.get("iam")
     default_user_config["iam"] = {**(previous_iam_config or {}), "load_aws_managed_policies": True}
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server("127.0.0.1", 0, faults.wrap(app) if faults else app, threaded=True, request_handler=MotoRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, name="moto-server", daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
     try:
         _reset(url)
         yield url
     finally:
         _reset(url)
-        server.stop()
+        server.shutdown()
+        thread.join()
         if previous_iam_config is None:
             default_user_config.pop("iam", None)
         else:

@@ -6,6 +6,7 @@ losslessly.
 
 from __future__ import annotations
 
+import signal
 from collections import defaultdict
 from datetime import datetime
 from typing import Any, Iterable, Iterator, TypeVar
@@ -82,6 +83,8 @@ class Inventory:
         self.since = since
         self.created_at = created_at
         self.errors: list[CollectionError] = []
+        self.interrupted: signal.Signals | None = None
+        """The signal that stopped collection early (its unfinished parts carry an `Interrupted` error)."""
         self._collected: set[ScopeKey] = set()
         self._records: dict[ScopeKey, list[Record]] = defaultdict(list)
 
