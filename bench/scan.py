@@ -22,8 +22,9 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import boto3
 from botocore import xform_name
@@ -355,23 +356,23 @@ def faults_for(latency: float, throttle_rate: float | None, throttle_burst: int)
     return rules
 
 
-def run(
-    resources: int,
-    latency: float,
-    workers: int,
-    checks: list[str],
-    throttle_rate: float | None = None,
-    throttle_burst: int = 10,
-) -> dict[str, Any]:
-    """Seed, scan, and compare: every number the benchmark prints."""
-    estate = Estate(resources)
-    faults = FaultInjector()
+@contextmanager
+def seeded(estate: Estate, faults: FaultInjector | None = None) -> Iterator[tuple[str, FaultInjector, float]]:
+    """A moto server behind `faults` (no fault while seeding) holding the estate: its URL, the injector and the
+    seconds seeding took."""
+    faults = faults or FaultInjector()
     with moto_server(faults) as url:
-        seed_seconds = seed(estate, url)
-        faults.rules = faults_for(latency, throttle_rate, throttle_burst)
+        rules, faults.rules = faults.rules, []
+        seconds = seed(estate, url)
+        faults.rules = rules
         faults.reset_counts()
-        scan = scan_in_child(url, checks, workers)
-        injected_throttles = faults.count(FaultKind.THROTTLE)
+        yield url, faults, seconds
+
+
+def measure(url: str, faults: FaultInjector, estate: Estate, checks: list[str], workers: int, latency: float) -> dict[str, Any]:
+    """Scan the seeded server and compare: every number the benchmark prints."""
+    faults.reset_counts()
+    scan = scan_in_child(url, checks, workers)
     minimum, unmodelled = minimum_calls(estate, planned_parts(checks))
     calls = Counter(scan["calls"])
     for operation in {op for op in calls if op not in minimum and unmodelled}:
@@ -385,7 +386,6 @@ def run(
         "checks": checks,
         "latency_ms": latency * 1000,
         "workers": workers,
-        "seed_seconds": seed_seconds,
         **scan,
         "calls": dict(sorted(calls.items())),
         "minimum": dict(sorted(minimum.items())),
@@ -394,27 +394,31 @@ def run(
         "minimum_calls": sum(minimum.values()),
         "calls_over_minimum": total / sum(minimum.values()),
         "calls_per_second": total / scan["wall_seconds"],
-        "injected_throttles": injected_throttles,
+        "injected_throttles": faults.count(FaultKind.THROTTLE),
         "bound_seconds": bound,
         "wall_over_bound": scan["wall_seconds"] / bound if bound else None,
     }
 
 
-def single_check_services(resources: int, checks: list[str]) -> list[tuple[str, set[str], set[str]]]:
+def faults_for(latency: float, throttle_rate: float | None, throttle_burst: int) -> list[FaultRule]:
+    rules = [FaultRule(FaultKind.LATENCY, seconds=latency)] if latency else []
+    if throttle_rate is not None:
+        rules.append(FaultRule(FaultKind.THROTTLE, rate=throttle_rate, burst=throttle_burst))
+    return rules
+
+
+def single_check_services(url: str, checks: list[str]) -> list[tuple[str, set[str], set[str]]]:
     """For each check alone: the services its scan touched, and those its parts' collectors may call."""
-    estate = Estate(resources)
     rows = []
-    with moto_server() as url:
-        seed(estate, url)
-        for check in checks:
-            scan = scan_in_child(url, [check], 4)
-            rows.append((check, {op.split(":")[0] for op in scan["calls"]}, services_of([check])))
+    for check in checks:
+        scan = scan_in_child(url, [check], 4)
+        rows.append((check, {op.split(":")[0] for op in scan["calls"]}, services_of([check])))
     return rows
 
 
 def print_results(r: dict[str, Any]) -> None:
     print(f"estate                   {r['resources']} resources in {len(r['regions'])} regions: "
-          + ", ".join(f"{n} {kind}" for kind, n in r["by_kind"].items()) + f" (seeded in {r['seed_seconds']:.1f} s)")
+          + ", ".join(f"{n} {kind}" for kind, n in r["by_kind"].items()))
     print(f"checks                   {','.join(r['checks'])}")
     print(f"latency, workers         {r['latency_ms']:.0f} ms per request, {r['workers']} workers")
     print(f"wall time                {r['wall_seconds']:.2f} s")
@@ -453,14 +457,20 @@ def main() -> int:
     if args.child:
         print(json.dumps(scan_child(args.child, checks, args.workers)))
         return 0
-    if args.only_services:
-        failed = 0
-        for check, touched, allowed in single_check_services(args.resources, checks):
-            outside = touched - allowed
-            failed += bool(outside)
-            print(f"{check:<18} touched {','.join(sorted(touched)):<60} {'OUTSIDE: ' + ','.join(outside) if outside else 'ok'}")
-        return 1 if failed else 0
-    results = run(args.resources, args.latency_ms / 1000, args.workers, checks, args.throttle_rate, args.throttle_burst)
+    estate = Estate(args.resources)
+    rules = faults_for(args.latency_ms / 1000, args.throttle_rate, args.throttle_burst)
+    with seeded(estate, FaultInjector(rules)) as (url, faults, seed_seconds):
+        print(f"seeded {estate.total} resources in {seed_seconds:.1f} s", flush=True)
+        if args.only_services:
+            failed = 0
+            for check, touched, allowed in single_check_services(url, checks):
+                outside = touched - allowed
+                failed += bool(outside)
+                verdict = "OUTSIDE: " + ",".join(sorted(outside)) if outside else "ok"
+                print(f"{check:<18} touched {','.join(sorted(touched)):<70} {verdict}")
+            return 1 if failed else 0
+        results = measure(url, faults, estate, checks, args.workers, args.latency_ms / 1000)
+        results["seed_seconds"] = seed_seconds
     print_results(results)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
