@@ -186,6 +186,39 @@ def seed(estate: Estate, url: str, workers: int = 16) -> float:
     return time.perf_counter() - started
 
 
+class InFlight(FaultInjector):
+    """The fault injector, also measuring the requests the server is answering at once: the most of them, and
+    the sum of their durations (over a scan's wall time: how many calls were in flight on average)."""
+
+    def __init__(self, rules: Iterable[FaultRule] = ()) -> None:
+        super().__init__(rules)
+        self.now = self.peak = 0
+        self.busy_seconds = 0.0
+        self._in_flight_lock = threading.Lock()
+
+    def reset_counts(self) -> None:
+        super().reset_counts()
+        with self._in_flight_lock:
+            self.peak, self.busy_seconds = self.now, 0.0
+
+    def wrap(self, app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
+        inner = super().wrap(app)
+
+        def counted(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            with self._in_flight_lock:
+                self.now += 1
+                self.peak = max(self.peak, self.now)
+            started = time.perf_counter()
+            try:
+                return list(inner(environ, start_response))
+            finally:
+                with self._in_flight_lock:
+                    self.now -= 1
+                    self.busy_seconds += time.perf_counter() - started
+
+        return counted
+
+
 # -- the minimum -----------------------------------------------------------------------------------------------
 def _pages(count: int, page: int) -> int:
     return max(1, math.ceil(count / page))
@@ -357,10 +390,10 @@ def faults_for(latency: float, throttle_rate: float | None, throttle_burst: int)
 
 
 @contextmanager
-def seeded(estate: Estate, faults: FaultInjector | None = None) -> Iterator[tuple[str, FaultInjector, float]]:
-    """A moto server behind `faults` (no fault while seeding) holding the estate: its URL, the injector and the
+def seeded(estate: Estate, rules: Iterable[FaultRule] = ()) -> Iterator[tuple[str, InFlight, float]]:
+    """A moto server behind `rules` (none while seeding) holding the estate: its URL, its fault injector and the
     seconds seeding took."""
-    faults = faults or FaultInjector()
+    faults = InFlight(rules)
     with moto_server(faults) as url:
         rules, faults.rules = faults.rules, []
         seconds = seed(estate, url)
@@ -369,7 +402,7 @@ def seeded(estate: Estate, faults: FaultInjector | None = None) -> Iterator[tupl
         yield url, faults, seconds
 
 
-def measure(url: str, faults: FaultInjector, estate: Estate, checks: list[str], workers: int, latency: float) -> dict[str, Any]:
+def measure(url: str, faults: InFlight, estate: Estate, checks: list[str], workers: int, latency: float) -> dict[str, Any]:
     """Scan the seeded server and compare: every number the benchmark prints."""
     faults.reset_counts()
     scan = scan_in_child(url, checks, workers)
@@ -395,6 +428,8 @@ def measure(url: str, faults: FaultInjector, estate: Estate, checks: list[str], 
         "calls_over_minimum": total / sum(minimum.values()),
         "calls_per_second": total / scan["wall_seconds"],
         "injected_throttles": faults.count(FaultKind.THROTTLE),
+        "peak_in_flight": faults.peak,
+        "mean_in_flight": faults.busy_seconds / scan["wall_seconds"],
         "bound_seconds": bound,
         "wall_over_bound": scan["wall_seconds"] / bound if bound else None,
     }
@@ -434,6 +469,7 @@ def print_results(r: dict[str, Any]) -> None:
           f"({r['injected_throttles']} throttles injected)")
     if r["bound_seconds"]:
         print(f"bound calls*latency/workers {r['bound_seconds']:.2f} s  wall/bound {r['wall_over_bound']:.2f}")
+    print(f"calls in flight          {r['mean_in_flight']:.1f} on average, {r['peak_in_flight']} at most")
     print(f"peak RSS (scan)          {r['peak_rss_mb']:.0f} MB")
     print(f"findings, errors         {r['findings']}, {len(r['errors'])}")
     print(f"{'operation':<52}{'calls':>8}{'minimum':>9}")
@@ -459,7 +495,7 @@ def main() -> int:
         return 0
     estate = Estate(args.resources)
     rules = faults_for(args.latency_ms / 1000, args.throttle_rate, args.throttle_burst)
-    with seeded(estate, FaultInjector(rules)) as (url, faults, seed_seconds):
+    with seeded(estate, rules) as (url, faults, seed_seconds):
         print(f"seeded {estate.total} resources in {seed_seconds:.1f} s", flush=True)
         if args.only_services:
             failed = 0

@@ -6,14 +6,13 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-import threading
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterator
 
 import pytest
 
-from mlaudit.demo.faults import FaultInjector, FaultKind, FaultRule
+from mlaudit.demo.faults import FaultKind, FaultRule
 from mlaudit.demo.server import demo_session
 from mlaudit.scan import ScanOptions, run_scan
 
@@ -33,37 +32,13 @@ def _load_bench() -> ModuleType:
 bench = _load_bench()
 
 
-class InFlight(FaultInjector):
-    """The fault injector, also counting the requests the server is answering at once (the most of them)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.now = self.peak = 0
-        self._count_lock = threading.Lock()
-
-    def wrap(self, app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
-        inner = super().wrap(app)
-
-        def counted(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-            with self._count_lock:
-                self.now += 1
-                self.peak = max(self.peak, self.now)
-            try:
-                return list(inner(environ, start_response))
-            finally:
-                with self._count_lock:
-                    self.now -= 1
-
-        return counted
-
-
 @pytest.fixture(scope="module")
-def estate() -> Iterator[tuple[str, InFlight]]:
-    with bench.seeded(bench.Estate(RESOURCES), InFlight()) as (url, faults, _):
+def estate() -> Iterator[tuple[str, Any]]:
+    with bench.seeded(bench.Estate(RESOURCES)) as (url, faults, _):
         yield url, faults
 
 
-def test_a_scan_makes_the_minimum_calls_and_no_request_twice(estate: tuple[str, InFlight]) -> None:
+def test_a_scan_makes_the_minimum_calls_and_no_request_twice(estate: tuple[str, Any]) -> None:
     url, faults = estate
     results = bench.measure(url, faults, bench.Estate(RESOURCES), list(bench.CHECKS), workers=8, latency=0.0)
 
@@ -77,7 +52,7 @@ def test_a_scan_makes_the_minimum_calls_and_no_request_twice(estate: tuple[str, 
     assert 0 < results["peak_rss_mb"] < 300
 
 
-def test_a_single_check_touches_only_its_services(estate: tuple[str, InFlight]) -> None:
+def test_a_single_check_touches_only_its_services(estate: tuple[str, Any]) -> None:
     rows = {check: (touched, allowed) for check, touched, allowed in bench.single_check_services(estate[0], ["SM-NOTEBOOK-001"])}
 
     touched, allowed = rows["SM-NOTEBOOK-001"]
@@ -85,10 +60,10 @@ def test_a_single_check_touches_only_its_services(estate: tuple[str, InFlight]) 
     assert touched <= allowed
 
 
-def test_max_workers_bounds_the_calls_in_flight_and_lists_ask_for_the_largest_page(estate: tuple[str, InFlight]) -> None:
+def test_max_workers_bounds_the_calls_in_flight_and_lists_ask_for_the_largest_page(estate: tuple[str, Any]) -> None:
     url, faults = estate
     faults.rules = [FaultRule(FaultKind.LATENCY, seconds=0.05)]
-    faults.peak = 0
+    faults.reset_counts()
     session = demo_session()
     log = bench.RequestLog()
     session.events.register("before-parameter-build", log)
