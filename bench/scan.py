@@ -390,12 +390,16 @@ def faults_for(latency: float, throttle_rate: float | None, throttle_burst: int)
 
 
 @contextmanager
-def seeded(estate: Estate, rules: Iterable[FaultRule] = ()) -> Iterator[tuple[str, InFlight, float]]:
+def seeded(estate: Estate, checks: list[str], rules: Iterable[FaultRule] = ()) -> Iterator[tuple[str, InFlight, float]]:
     """A moto server behind `rules` (none while seeding) holding the estate: its URL, its fault injector and the
-    seconds seeding took."""
+    seconds seeding took. `checks` are scanned once before seeding: moto creates each service's backend in each
+    region on its first request, which is no cost of the scans measured afterwards."""
+    from mlaudit.scan import ScanOptions, run_scan
+
     faults = InFlight(rules)
     with moto_server(faults) as url:
         rules, faults.rules = faults.rules, []
+        run_scan(ScanOptions(regions=REGIONS, endpoint_url=url, session=demo_session(), checks=checks))
         seconds = seed(estate, url)
         faults.rules = rules
         faults.reset_counts()
@@ -495,7 +499,7 @@ def main() -> int:
         return 0
     estate = Estate(args.resources)
     rules = faults_for(args.latency_ms / 1000, args.throttle_rate, args.throttle_burst)
-    with seeded(estate, rules) as (url, faults, seed_seconds):
+    with seeded(estate, checks, rules) as (url, faults, seed_seconds):
         print(f"seeded {estate.total} resources in {seed_seconds:.1f} s", flush=True)
         if args.only_services:
             failed = 0

@@ -34,7 +34,7 @@ bench = _load_bench()
 
 @pytest.fixture(scope="module")
 def estate() -> Iterator[tuple[str, Any]]:
-    with bench.seeded(bench.Estate(RESOURCES)) as (url, faults, _):
+    with bench.seeded(bench.Estate(RESOURCES), list(bench.CHECKS)) as (url, faults, _):
         yield url, faults
 
 
