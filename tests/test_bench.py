@@ -17,7 +17,8 @@ from mlaudit.demo.server import demo_session
 from mlaudit.scan import ScanOptions, run_scan
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "scan.py"
-RESOURCES = 20
+RESOURCES = 50
+"""Two roles sharing their managed policies, three buckets, a few of every SageMaker kind in each region."""
 
 
 def _load_bench() -> ModuleType:
