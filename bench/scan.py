@@ -170,7 +170,9 @@ def seed(estate: Estate, url: str, workers: int = 16) -> float:
             TrainingJobName=f"bench-training-{i:05d}",
             AlgorithmSpecification={"TrainingImage": IMAGE, "TrainingInputMode": "File"},
             RoleArn=estate.role_arn(i),
-            InputDataConfig=[{"ChannelName": "train", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{bucket}/data/"}}}],
+            InputDataConfig=[
+                {"ChannelName": "train", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{bucket}/data/"}}}
+            ],
             OutputDataConfig={"S3OutputPath": f"s3://{bucket}/output/"},
             ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 50},
             StoppingCondition={"MaxRuntimeInSeconds": 3600},

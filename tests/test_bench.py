@@ -54,9 +54,9 @@ def test_a_scan_makes_the_minimum_calls_and_no_request_twice(estate: tuple[str, 
 
 
 def test_a_single_check_touches_only_its_services(estate: tuple[str, Any]) -> None:
-    rows = {check: (touched, allowed) for check, touched, allowed in bench.single_check_services(estate[0], ["SM-NOTEBOOK-001"])}
+    [(check, touched, allowed)] = bench.single_check_services(estate[0], ["SM-NOTEBOOK-001"])
 
-    touched, allowed = rows["SM-NOTEBOOK-001"]
+    assert check == "SM-NOTEBOOK-001"
     assert touched == {"sagemaker", "sts"}
     assert touched <= allowed
 
@@ -69,7 +69,8 @@ def test_max_workers_bounds_the_calls_in_flight_and_lists_ask_for_the_largest_pa
     log = bench.RequestLog()
     session.events.register("before-parameter-build", log)
     try:
-        run_scan(ScanOptions(regions=bench.REGIONS, endpoint_url=url, session=session, checks=["SM-NOTEBOOK-001", "SM-TRAINING-001"], max_workers=3))
+        checks = ["SM-NOTEBOOK-001", "SM-TRAINING-001"]
+        run_scan(ScanOptions(regions=bench.REGIONS, endpoint_url=url, session=session, checks=checks, max_workers=3))
     finally:
         faults.rules = []
 
