@@ -40,6 +40,7 @@ class CollectContext:
         inventory: Inventory,
         describe_pool: Executor,
         since: datetime,
+        budget: threading.Semaphore,
         input_errors: list[CollectionError] | None = None,
     ) -> None:
         self.collector = collector
@@ -52,6 +53,8 @@ class CollectContext:
         self.input_errors = input_errors or []
         """Why the parts this one is collected from are incomplete (empty when they are complete)."""
         self._describe_pool = describe_pool
+        self._budget = budget
+        """The scan's worker budget: one slot per AWS call in flight, shared by every account, region and part."""
         self._errors: list[CollectionError] = []
         self._lock = threading.Lock()
 
@@ -87,7 +90,8 @@ class CollectContext:
         client = self.client(service, region)
         operation = self._declared(client, method)
         try:
-            return getattr(client, method)(**params)
+            with self._budget:
+                return getattr(client, method)(**params)
         except (ClientError, BotoCoreError) as exc:
             if isinstance(exc, ClientError) and error_code(exc) in absent:
                 return None
@@ -102,11 +106,20 @@ class CollectContext:
         region: str | None = None,
         **params: Any,
     ) -> Iterator[dict[str, Any]]:
-        """Every item of a list operation, across all pages."""
+        """Every item of a list operation, across all pages, asking for the largest page the API allows (SageMaker
+        answers 10 items a page unless asked for up to 100)."""
         client = self.client(service, region)
         operation = self._declared(client, method)
+        size = largest_page(client, method)
+        if size and "PaginationConfig" not in params:
+            params["PaginationConfig"] = {"PageSize": size}
         try:
-            for page in client.get_paginator(method).paginate(**params):
+            pages = iter(client.get_paginator(method).paginate(**params))
+            while True:
+                with self._budget:  # released while the caller reads the page
+                    page = next(pages, None)
+                if page is None:
+                    return
                 yield from page.get(result_key) or []
         except (ClientError, BotoCoreError) as exc:
             raise self._failure(client, operation, exc) from exc
@@ -189,6 +202,23 @@ class CollectContext:
                         if ref.kind is kind:
                             targets.setdefault(ref.target, []).append(record.arn)
         return targets
+
+
+LARGEST_PAGE_SERVICES = frozenset({"sagemaker", "bedrock", "bedrock-agent", "cloudwatch", "logs", "iam", "s3"})
+"""Services whose list operations accept their model's maximum page size whatever the other parameters (EC2
+refuses MaxResults next to explicit ids). S3's ListBuckets, given MaxBuckets, also answers each bucket's region."""
+
+
+def largest_page(client: Any, method: str) -> int | None:
+    """The largest page size a list operation accepts, from the service model (None: leave the API's default)."""
+    model = client.meta.service_model
+    if model.service_name not in LARGEST_PAGE_SERVICES or not client.can_paginate(method):
+        return None
+    operation = model.operation_model(client.meta.method_to_api_mapping[method])
+    limit_key = client.get_paginator(method)._limit_key  # noqa: SLF001 - botocore keeps the paginator config there
+    member = operation.input_shape.members.get(limit_key) if limit_key and operation.input_shape else None
+    maximum = member.metadata.get("max") if member is not None else None
+    return int(maximum) if maximum else None
 
 
 def internal_error(ctx: CollectContext, exc: BaseException, resource: str | None = None) -> CollectionError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import defaultdict
 from typing import Iterator
 
 from mlaudit.collect.context import CollectContext
@@ -46,11 +48,17 @@ def _roles(ctx: CollectContext) -> Iterator[IamRole]:
 
 def _role_policies(ctx: CollectContext) -> Iterator[IamRolePolicies]:
     """Each role's inline policies and the default version of its customer managed ones. A managed policy shared by
-    several roles is fetched once (at worst twice, when two roles ask for it at the same moment)."""
+    several roles is fetched once: a role that needs it while another fetches it waits for that answer."""
     managed: dict[str, RolePolicy] = {}
+    fetching: dict[str, threading.Lock] = defaultdict(threading.Lock)
+    guard = threading.Lock()
 
     def managed_policy(arn: str) -> RolePolicy:
-        if arn not in managed:
+        with guard:
+            lock = fetching[arn]
+        with lock:
+            if arn in managed:
+                return managed[arn]
             policy = (ctx.call("get_policy", PolicyArn=arn) or {}).get("Policy") or {}
             version_id = policy.get("DefaultVersionId") or "v1"
             version = (ctx.call("get_policy_version", PolicyArn=arn, VersionId=version_id) or {}).get("PolicyVersion") or {}

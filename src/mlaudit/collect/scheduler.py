@@ -2,11 +2,13 @@
 
 A task is one part in one account and region (or `global`). A task starts once the tasks it depends on have
 finished; its records and errors are merged into the inventory by the coordinating thread only. Describe calls
-fan out on a second pool so that a task waiting on its describes never starves another of a worker.
+fan out on a second pool so that a task waiting on its describes never starves another of a worker. Threads are
+not the budget: `max_workers` AWS calls at most are in flight at once, across both pools, every account and region.
 """
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
@@ -139,6 +141,7 @@ def collect(
     ) as describe_pool:
 
         errors_of: dict[Task, list[CollectionError]] = {}
+        budget = threading.BoundedSemaphore(max_workers)
 
         def start(task: Task, dependencies: set[Task]) -> Future[tuple[list[Record], list[CollectionError]]]:
             ctx = CollectContext(
@@ -150,6 +153,7 @@ def collect(
                 describe_pool,
                 since,
                 input_errors=_incompleteness(task, dependencies, errors_of),
+                budget=budget,
             )
             return part_pool.submit(_run, ctx)
 

@@ -43,13 +43,13 @@ class Reference(NamedTuple):
 class Value(BaseModel):
     """A nested, immutable value inside a record (a policy statement, an event selector...)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Record(BaseModel):
     """One collected resource (or one aspect of a resource) in one account and region."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     part: ClassVar[str]
     """Stable identifier of the part, e.g. `sagemaker.endpoint`; also the `kind` tag in the inventory JSON."""

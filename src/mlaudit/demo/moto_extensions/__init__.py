@@ -17,6 +17,7 @@ from mlaudit.demo.moto_extensions import (
     bedrock_agent,
     cloudwatch_alarms,
     kms_managed_keys,
+    s3_bucket_regions,
     sagemaker_features,
     sagemaker_inference,
     sagemaker_jobs,
@@ -38,6 +39,7 @@ EXTENSIONS = (
     sagemaker_registry,
     sagemaker_inference,
     cloudwatch_alarms,
+    s3_bucket_regions,
 )
 
 

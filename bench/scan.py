@@ -1,0 +1,528 @@
+"""How a scan scales: API calls against the minimum its checks need, wall time against what latency and workers
+allow, peak memory.
+
+    python bench/scan.py [--resources 1000] [--latency-ms 30] [--workers 16] [--checks ID,ID]
+                         [--throttle-rate 5 --throttle-burst 10] [--only-services] [--json results.json]
+
+Starts the demo's moto server behind `mlaudit.demo.faults` (a latency on every request, optionally a token bucket
+per operation answering ThrottlingException), seeds an ML estate of N resources in three regions (latency off),
+scans it with `mlaudit.scan.run_scan` in a child process (so that its peak RSS is the scan's alone) while a
+botocore hook records every request, and prints the measurements. docs/benchmark.md records the numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import resource
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+import boto3
+from botocore import xform_name
+from botocore.config import Config
+
+from mlaudit.catalog import load_catalog
+from mlaudit.collect.context import largest_page
+from mlaudit.collect.registry import plan
+from mlaudit.demo.faults import FaultInjector, FaultKind, FaultRule
+from mlaudit.demo.server import DEMO_ACCOUNT_ID, DEMO_REGIONS, demo_session, moto_server
+
+REGIONS = DEMO_REGIONS
+CHECKS = (
+    "SM-ENDPOINT-001",  # endpoint configs, described one by one
+    "SM-ENDPOINT-003",  # endpoints, described one by one
+    "SM-ENDPOINT-005",  # Application Auto Scaling targets and policies: listed once per region
+    "SM-ENDPOINT-006",  # CloudWatch alarms: listed once per region
+    "SM-ENDPOINT-007",  # endpoint invocations: GetMetricData, up to 500 queries a call
+    "SM-MODEL-001",  # models
+    "SM-NOTEBOOK-001",  # notebook instances
+    "SM-TRAINING-001",  # training jobs of the lookback window
+    "S3-ML-001",  # the buckets ML resources reference, and their encryption
+    "IAM-ML-001",  # the execution roles ML resources run as, and their attached policies
+    "IAM-ML-002",  # their inline and customer managed policies (every role attaches the same two)
+)
+"""The default selection: every part of the seeded estate, read the way a full scan reads it."""
+
+SETUP_CALLS = {"sts:GetCallerIdentity": 1}
+"""What any scan calls before collecting (the regions are given, so none is discovered)."""
+
+MIX = {"endpoint": 15, "endpoint_config": 15, "model": 15, "notebook": 15, "training_job": 30, "bucket": 6, "role": 4}
+"""Resources of each kind per hundred: each endpoint has its own config and model."""
+
+SHARED_POLICIES = 2
+VARIANTS_PER_ENDPOINT = 1
+IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/xgboost:1.7-1"
+
+
+# -- the estate ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Estate:
+    """N resources in the `MIX` proportions, spread round-robin over the regions; names say the kind and index."""
+
+    resources: int
+
+    def count(self, kind: str) -> int:
+        return max(1, round(self.resources * MIX[kind] / 100))
+
+    def indices(self, kind: str, region: str) -> list[int]:
+        return [i for i in range(self.count(kind)) if REGIONS[i % len(REGIONS)] == region]
+
+    def in_region(self, kind: str, region: str) -> int:
+        return len(self.indices(kind, region))
+
+    def bucket(self, i: int) -> str:
+        return f"bench-{DEMO_ACCOUNT_ID}-{i % self.count('bucket'):05d}"
+
+    def role_arn(self, i: int) -> str:
+        return f"arn:aws:iam::{DEMO_ACCOUNT_ID}:role/bench-role-{i % self.count('role'):05d}"
+
+    @property
+    def total(self) -> int:
+        return sum(self.count(kind) for kind in MIX)
+
+
+class _Clients:
+    def __init__(self, url: str) -> None:
+        self._session, self._url = demo_session(), url
+        self._config = Config(max_pool_connections=32, retries={"mode": "standard", "max_attempts": 5})
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, service: str, region: str = REGIONS[0]) -> Any:
+        with self._lock:
+            if (service, region) not in self._clients:
+                self._clients[(service, region)] = self._session.client(
+                    service, region_name=region, endpoint_url=self._url, config=self._config
+                )
+            return self._clients[(service, region)]
+
+
+def seed(estate: Estate, url: str, workers: int = 16) -> float:
+    """Create the estate through the server, phase by phase (a phase's resources reference earlier ones'),
+    each phase's creates concurrently. Returns the seconds it took."""
+    started = time.perf_counter()
+    client = _Clients(url)
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+
+    iam_lock = threading.Lock()  # moto's IAM backend is not thread-safe (a 500 when two roles are created at once)
+
+    def shared_policy(i: int) -> None:
+        with iam_lock:
+            client("iam").create_policy(PolicyName=f"bench-shared-{i}", PolicyDocument=policy)
+
+    def bucket(i: int) -> None:
+        region = REGIONS[i % len(REGIONS)]
+        s3, name = client("s3", region), estate.bucket(i)
+        location = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        s3.create_bucket(Bucket=name, **location)
+        if i % 2 == 0:
+            rule = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+            s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": [rule]})
+
+    def role(i: int) -> None:
+        iam, name = client("iam"), estate.role_arn(i).rsplit("/", 1)[-1]
+        with iam_lock:
+            iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)
+            iam.put_role_policy(RoleName=name, PolicyName="inline", PolicyDocument=policy)
+            for shared in range(SHARED_POLICIES):
+                iam.attach_role_policy(RoleName=name, PolicyArn=f"arn:aws:iam::{DEMO_ACCOUNT_ID}:policy/bench-shared-{shared}")
+
+    def regional(kind: str, create: Callable[[Any, int], None]) -> list[Callable[[], None]]:
+        return [
+            (lambda r=region, i=i: create(client("sagemaker", r), i))  # type: ignore[misc]
+            for region in REGIONS
+            for i in estate.indices(kind, region)
+        ]
+
+    def model(sm: Any, i: int) -> None:
+        container = {"Image": IMAGE, "ModelDataUrl": f"s3://{estate.bucket(i)}/models/{i}/model.tar.gz"}
+        sm.create_model(ModelName=f"bench-model-{i:05d}", ExecutionRoleArn=estate.role_arn(i), PrimaryContainer=container)
+
+    def endpoint_config(sm: Any, i: int) -> None:
+        variant = {"VariantName": "AllTraffic", "ModelName": f"bench-model-{i % estate.count('model'):05d}",
+                   "InstanceType": "ml.m5.large", "InitialInstanceCount": 1 + i % 2}
+        sm.create_endpoint_config(EndpointConfigName=f"bench-config-{i:05d}", ProductionVariants=[variant])
+
+    def endpoint(sm: Any, i: int) -> None:
+        config = f"bench-config-{i % estate.count('endpoint_config'):05d}"
+        sm.create_endpoint(EndpointName=f"bench-endpoint-{i:05d}", EndpointConfigName=config)
+
+    def notebook(sm: Any, i: int) -> None:
+        sm.create_notebook_instance(
+            NotebookInstanceName=f"bench-notebook-{i:05d}", InstanceType="ml.t3.medium", RoleArn=estate.role_arn(i),
+            DirectInternetAccess="Disabled" if i % 3 else "Enabled",
+        )
+
+    def training_job(sm: Any, i: int) -> None:
+        bucket = estate.bucket(i)
+        sm.create_training_job(
+            TrainingJobName=f"bench-training-{i:05d}",
+            AlgorithmSpecification={"TrainingImage": IMAGE, "TrainingInputMode": "File"},
+            RoleArn=estate.role_arn(i),
+            InputDataConfig=[
+                {"ChannelName": "train", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{bucket}/data/"}}}
+            ],
+            OutputDataConfig={"S3OutputPath": f"s3://{bucket}/output/"},
+            ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 50},
+            StoppingCondition={"MaxRuntimeInSeconds": 3600},
+        )
+
+    phases: list[list[Callable[[], None]]] = [
+        [lambda i=i: shared_policy(i) for i in range(SHARED_POLICIES)]  # type: ignore[misc]
+        + [lambda i=i: bucket(i) for i in range(estate.count("bucket"))],  # type: ignore[misc]
+        [lambda i=i: role(i) for i in range(estate.count("role"))]  # type: ignore[misc]
+        + regional("model", model) + regional("notebook", notebook) + regional("training_job", training_job),
+        regional("endpoint_config", endpoint_config),
+        regional("endpoint", endpoint),
+    ]
+    with ThreadPoolExecutor(workers) as pool:
+        for phase in phases:
+            list(pool.map(lambda create: create(), phase))
+    return time.perf_counter() - started
+
+
+class InFlight(FaultInjector):
+    """The fault injector, also measuring the requests the server is answering at once: the most of them, and
+    the sum of their durations (over a scan's wall time: how many calls were in flight on average)."""
+
+    def __init__(self, rules: Iterable[FaultRule] = ()) -> None:
+        super().__init__(rules)
+        self.now = self.peak = 0
+        self.busy_seconds = 0.0
+        self._in_flight_lock = threading.Lock()
+
+    def reset_counts(self) -> None:
+        super().reset_counts()
+        with self._in_flight_lock:
+            self.peak, self.busy_seconds = self.now, 0.0
+
+    def wrap(self, app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
+        inner = super().wrap(app)
+
+        def counted(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            with self._in_flight_lock:
+                self.now += 1
+                self.peak = max(self.peak, self.now)
+            started = time.perf_counter()
+            try:
+                return list(inner(environ, start_response))
+            finally:
+                with self._in_flight_lock:
+                    self.now -= 1
+                    self.busy_seconds += time.perf_counter() - started
+
+        return counted
+
+
+# -- the minimum -----------------------------------------------------------------------------------------------
+def _pages(count: int, page: int) -> int:
+    return max(1, math.ceil(count / page))
+
+
+def _page_of(service: str, method: str, default: int) -> int:
+    """The page size mlaudit's collectors ask for (`largest_page`), else the API's default page."""
+    return largest_page(boto3.client(service, region_name=REGIONS[0]), method) or default
+
+
+def minimum_calls(estate: Estate, parts: Iterable[str]) -> tuple[Counter[str], list[str]]:
+    """The fewest calls that read `parts` of the estate: a list per region (at the collectors' page size), one
+    describe per resource a check reads, account-level data once per region. Parts with no model here are
+    returned by name (their minimum is unknown: the benchmark counts their calls as needed)."""
+    need: Counter[str] = Counter(SETUP_CALLS)
+    unmodelled = []
+    sagemaker_lists = {
+        "sagemaker.notebook_instance": ("notebook", "ListNotebookInstances", "DescribeNotebookInstance"),
+        "sagemaker.model": ("model", "ListModels", "DescribeModel"),
+        "sagemaker.endpoint_config": ("endpoint_config", "ListEndpointConfigs", "DescribeEndpointConfig"),
+        "sagemaker.endpoint": ("endpoint", "ListEndpoints", "DescribeEndpoint"),
+        "sagemaker.training_job": ("training_job", "ListTrainingJobs", "DescribeTrainingJob"),
+    }
+    empty_region_lists = {  # parts the estate has none of: one (empty) list call per region
+        "sagemaker.data_quality_job_definition": "sagemaker:ListDataQualityJobDefinitions",
+        "sagemaker.model_quality_job_definition": "sagemaker:ListModelQualityJobDefinitions",
+        "sagemaker.model_bias_job_definition": "sagemaker:ListModelBiasJobDefinitions",
+        "sagemaker.model_explainability_job_definition": "sagemaker:ListModelExplainabilityJobDefinitions",
+        "sagemaker.feature_group": "sagemaker:ListFeatureGroups",
+        "sagemaker.processing_job": "sagemaker:ListProcessingJobs",
+        "sagemaker.transform_job": "sagemaker:ListTransformJobs",
+        "sagemaker.hyper_parameter_tuning_job": "sagemaker:ListHyperParameterTuningJobs",
+        "sagemaker.model_package_group": "sagemaker:ListModelPackageGroups",
+        "sagemaker.domain": "sagemaker:ListDomains",
+        "sagemaker.pipeline": "sagemaker:ListPipelines",
+        "sagemaker.monitoring_schedule": "sagemaker:ListMonitoringSchedules",
+        "bedrock.invocation_log_destination": "bedrock:GetModelInvocationLoggingConfiguration",
+        "bedrock.knowledge_base": "bedrock-agent:ListKnowledgeBases",
+        "bedrock.custom_model": "bedrock:ListCustomModels",
+        "bedrock.agent": "bedrock-agent:ListAgents",
+        "autoscaling.scalable_target": "application-autoscaling:DescribeScalableTargets",
+        "autoscaling.scaling_policy": "application-autoscaling:DescribeScalingPolicies",
+    }
+    nothing_to_read = {"bedrock.data_source", "sagemaker.model_package", "sagemaker.model_package_detail"}
+    """Parts read from an empty dependency (no knowledge base, no package group): no call at all."""
+    roles, buckets = estate.count("role"), estate.count("bucket")
+    parts = set(parts)
+    for part in sorted(parts):
+        if part in sagemaker_lists:
+            kind, list_op, describe_op = sagemaker_lists[part]
+            page = _page_of("sagemaker", xform_name(list_op), 10)
+            need[f"sagemaker:{list_op}"] += sum(_pages(estate.in_region(kind, r), page) for r in REGIONS)
+            need[f"sagemaker:{describe_op}"] += estate.count(kind)
+        elif part in empty_region_lists:
+            need[empty_region_lists[part]] += len(REGIONS)
+        elif part in nothing_to_read:
+            pass
+        elif part in ("cloudwatch.metric_alarm", "cloudwatch.composite_alarm"):
+            need["cloudwatch:DescribeAlarms"] = len(REGIONS)  # one call lists both kinds (AlarmTypes)
+        elif part in ("cloudwatch.endpoint_invocations", "cloudwatch.endpoint_utilization"):
+            per_endpoint = VARIANTS_PER_ENDPOINT * (1 if part.endswith("invocations") else 2)
+            need["cloudwatch:GetMetricData"] += sum(
+                math.ceil(estate.in_region("endpoint", r) * per_endpoint / 500) for r in REGIONS
+            )
+        elif part == "s3.bucket":
+            need["s3:ListBuckets"] += 1  # its answer gives each bucket's region: no GetBucketLocation
+        elif part == "s3.bucket_encryption":
+            need["s3:GetBucketEncryption"] += buckets
+        elif part == "iam.role":
+            need["iam:GetRole"] += roles
+            need["iam:ListAttachedRolePolicies"] += roles
+        elif part == "iam.role_policies":
+            need["iam:ListRolePolicies"] += roles
+            need["iam:GetRolePolicy"] += roles  # one inline policy each
+            need["iam:GetPolicy"] += SHARED_POLICIES  # each shared managed policy once, whatever number of roles
+            need["iam:GetPolicyVersion"] += SHARED_POLICIES
+        else:
+            unmodelled.append(part)
+    return need, unmodelled
+
+
+def planned_parts(checks: list[str]) -> list[str]:
+    selected = load_catalog(include_entry_points=False).select(checks, (), None)
+    return [c.part for c in plan([t for check in selected for t in check.needs])]
+
+
+def services_of(checks: list[str]) -> set[str]:
+    """The services the collectors of these checks' parts (and the scan's setup) may call."""
+    selected = load_catalog(include_entry_points=False).select(checks, (), None)
+    collectors = plan([t for check in selected for t in check.needs])
+    return {op.split(":")[0] for c in collectors for op in c.operations} | {op.split(":")[0] for op in SETUP_CALLS}
+
+
+# -- the scan, in a child process -------------------------------------------------------------------------------
+class RequestLog:
+    """Every API call a session's clients make (one per call, not per attempt: botocore emits
+    `before-parameter-build` once, before its retries), keyed by operation, region and parameters."""
+
+    def __init__(self) -> None:
+        self.requests: Counter[tuple[str, str, str]] = Counter()
+        self._lock = threading.Lock()
+
+    def __call__(self, params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any) -> None:
+        key = (f"{model.service_model.service_name}:{model.name}", str(context.get("client_region")),
+               json.dumps(params, sort_keys=True, default=str))
+        with self._lock:
+            self.requests[key] += 1
+
+    def by_operation(self) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for (operation, _, _), n in self.requests.items():
+            counts[operation] += n
+        return counts
+
+    def duplicates(self) -> list[tuple[str, str, str, int]]:
+        return [(op, region, params, n) for (op, region, params), n in self.requests.items() if n > 1]
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. On Linux, from VmHWM: `ru_maxrss` survives exec, so a child forked
+    from the benchmark (which holds the seeded moto server) would report the parent's memory as its own."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def scan_child(url: str, checks: list[str], workers: int) -> dict[str, Any]:
+    """One scan, measured from inside the process that runs it."""
+    from mlaudit.scan import ScanOptions, run_scan
+
+    session = demo_session()
+    log = RequestLog()
+    session.events.register("before-parameter-build", log)
+    started = time.perf_counter()
+    result = run_scan(ScanOptions(regions=REGIONS, endpoint_url=url, session=session, checks=checks, max_workers=workers))
+    wall = time.perf_counter() - started
+    return {
+        "wall_seconds": wall,
+        "calls": dict(log.by_operation()),
+        "duplicates": log.duplicates(),
+        "mlaudit_calls": result.stats.total,
+        "retries": result.stats.retries,
+        "throttles": result.stats.throttles,
+        "findings": len(result.report.findings),
+        "errors": [error.describe() for error in result.report.scan.errors],
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def scan_in_child(url: str, checks: list[str], workers: int) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", url, "--checks", ",".join(checks), "--workers", str(workers)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"the scan failed:\n{done.stderr}")
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+# -- the benchmark ----------------------------------------------------------------------------------------------
+def faults_for(latency: float, throttle_rate: float | None, throttle_burst: int) -> list[FaultRule]:
+    rules = [FaultRule(FaultKind.LATENCY, seconds=latency)] if latency else []
+    if throttle_rate is not None:
+        rules.append(FaultRule(FaultKind.THROTTLE, rate=throttle_rate, burst=throttle_burst))
+    return rules
+
+
+@contextmanager
+def seeded(estate: Estate, checks: list[str], rules: Iterable[FaultRule] = ()) -> Iterator[tuple[str, InFlight, float]]:
+    """A moto server behind `rules` (none while seeding) holding the estate: its URL, its fault injector and the
+    seconds seeding took. `checks` are scanned once before seeding: moto creates each service's backend in each
+    region on its first request, which is no cost of the scans measured afterwards."""
+    from mlaudit.scan import ScanOptions, run_scan
+
+    faults = InFlight(rules)
+    with moto_server(faults) as url:
+        rules, faults.rules = faults.rules, []
+        run_scan(ScanOptions(regions=REGIONS, endpoint_url=url, session=demo_session(), checks=checks))
+        seconds = seed(estate, url)
+        faults.rules = rules
+        faults.reset_counts()
+        yield url, faults, seconds
+
+
+def measure(url: str, faults: InFlight, estate: Estate, checks: list[str], workers: int, latency: float) -> dict[str, Any]:
+    """Scan the seeded server and compare: every number the benchmark prints."""
+    faults.reset_counts()
+    scan = scan_in_child(url, checks, workers)
+    minimum, unmodelled = minimum_calls(estate, planned_parts(checks))
+    calls = Counter(scan["calls"])
+    for operation in {op for op in calls if op not in minimum and unmodelled}:
+        minimum[operation] = calls[operation]  # a part without a model: its calls count as needed
+    total = sum(calls.values())
+    bound = total * latency / workers
+    return {
+        "resources": estate.total,
+        "by_kind": {kind: estate.count(kind) for kind in MIX},
+        "regions": list(REGIONS),
+        "checks": checks,
+        "latency_ms": latency * 1000,
+        "workers": workers,
+        **scan,
+        "calls": dict(sorted(calls.items())),
+        "minimum": dict(sorted(minimum.items())),
+        "unmodelled_parts": unmodelled,
+        "total_calls": total,
+        "minimum_calls": sum(minimum.values()),
+        "calls_over_minimum": total / sum(minimum.values()),
+        "calls_per_second": total / scan["wall_seconds"],
+        "injected_throttles": faults.count(FaultKind.THROTTLE),
+        "peak_in_flight": faults.peak,
+        "mean_in_flight": faults.busy_seconds / scan["wall_seconds"],
+        "bound_seconds": bound,
+        "wall_over_bound": scan["wall_seconds"] / bound if bound else None,
+    }
+
+
+def faults_for(latency: float, throttle_rate: float | None, throttle_burst: int) -> list[FaultRule]:
+    rules = [FaultRule(FaultKind.LATENCY, seconds=latency)] if latency else []
+    if throttle_rate is not None:
+        rules.append(FaultRule(FaultKind.THROTTLE, rate=throttle_rate, burst=throttle_burst))
+    return rules
+
+
+def single_check_services(url: str, checks: list[str]) -> list[tuple[str, set[str], set[str]]]:
+    """For each check alone: the services its scan touched, and those its parts' collectors may call."""
+    rows = []
+    for check in checks:
+        scan = scan_in_child(url, [check], 4)
+        rows.append((check, {op.split(":")[0] for op in scan["calls"]}, services_of([check])))
+    return rows
+
+
+def print_results(r: dict[str, Any]) -> None:
+    print(f"estate                   {r['resources']} resources in {len(r['regions'])} regions: "
+          + ", ".join(f"{n} {kind}" for kind, n in r["by_kind"].items()))
+    print(f"checks                   {','.join(r['checks'])}")
+    print(f"latency, workers         {r['latency_ms']:.0f} ms per request, {r['workers']} workers")
+    print(f"wall time                {r['wall_seconds']:.2f} s")
+    print(f"API calls                {r['total_calls']} (mlaudit counted {r['mlaudit_calls']})")
+    print(f"minimum calls            {r['minimum_calls']}  ratio {r['calls_over_minimum']:.3f}")
+    if r["unmodelled_parts"]:
+        print(f"  no model of the minimum for {', '.join(r['unmodelled_parts'])}: their calls count as needed")
+    print(f"duplicate requests       {sum(n - 1 for *_, n in r['duplicates'])}")
+    for op, region, params, n in r["duplicates"][:5]:
+        print(f"  {n}x {op} {region} {params[:100]}")
+    print(f"calls per second         {r['calls_per_second']:.0f}")
+    print(f"throttles, retries       {r['throttles']} throttled, {r['retries']} retried "
+          f"({r['injected_throttles']} throttles injected)")
+    if r["bound_seconds"]:
+        print(f"bound calls*latency/workers {r['bound_seconds']:.2f} s  wall/bound {r['wall_over_bound']:.2f}")
+    print(f"calls in flight          {r['mean_in_flight']:.1f} on average, {r['peak_in_flight']} at most")
+    print(f"peak RSS (scan)          {r['peak_rss_mb']:.0f} MB")
+    print(f"findings, errors         {r['findings']}, {len(r['errors'])}")
+    print(f"{'operation':<52}{'calls':>8}{'minimum':>9}")
+    for op in sorted(set(r["calls"]) | set(r["minimum"])):
+        print(f"  {op:<50}{r['calls'].get(op, 0):>8}{r['minimum'].get(op, 0):>9}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--resources", type=int, default=1000)
+    parser.add_argument("--latency-ms", type=float, default=30.0)
+    parser.add_argument("--workers", type=int, default=16)
+    parser.add_argument("--checks", default=",".join(CHECKS), help="comma-separated check ids")
+    parser.add_argument("--throttle-rate", type=float, help="tokens per second of each operation's bucket")
+    parser.add_argument("--throttle-burst", type=int, default=10)
+    parser.add_argument("--only-services", action="store_true", help="scan each check alone; assert it touches only its services")
+    parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    checks = [c for c in args.checks.split(",") if c]
+    if args.child:
+        print(json.dumps(scan_child(args.child, checks, args.workers)))
+        return 0
+    estate = Estate(args.resources)
+    rules = faults_for(args.latency_ms / 1000, args.throttle_rate, args.throttle_burst)
+    with seeded(estate, checks, rules) as (url, faults, seed_seconds):
+        print(f"seeded {estate.total} resources in {seed_seconds:.1f} s", flush=True)
+        if args.only_services:
+            failed = 0
+            for check, touched, allowed in single_check_services(url, checks):
+                outside = touched - allowed
+                failed += bool(outside)
+                verdict = "OUTSIDE: " + ",".join(sorted(outside)) if outside else "ok"
+                print(f"{check:<18} touched {','.join(sorted(touched)):<70} {verdict}")
+            return 1 if failed else 0
+        results = measure(url, faults, estate, checks, args.workers, args.latency_ms / 1000)
+        results["seed_seconds"] = seed_seconds
+    print_results(results)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as out:
+            json.dump(results, out, indent=2, default=str)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
