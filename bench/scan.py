@@ -389,6 +389,7 @@ def scan_in_child(url: str, checks: list[str], workers: int) -> dict[str, Any]:
 
 # -- the benchmark ----------------------------------------------------------------------------------------------
 def faults_for(latency: float, throttle_rate: float | None, throttle_burst: int) -> list[FaultRule]:
+    """The fault rules of a run: latency on every request, and optionally a token bucket per operation."""
     rules = [FaultRule(FaultKind.LATENCY, seconds=latency)] if latency else []
     if throttle_rate is not None:
         rules.append(FaultRule(FaultKind.THROTTLE, rate=throttle_rate, burst=throttle_burst))
@@ -443,13 +444,6 @@ def measure(url: str, faults: InFlight, estate: Estate, checks: list[str], worke
         "bound_seconds": bound,
         "wall_over_bound": scan["wall_seconds"] / bound if bound else None,
     }
-
-
-def faults_for(latency: float, throttle_rate: float | None, throttle_burst: int) -> list[FaultRule]:
-    rules = [FaultRule(FaultKind.LATENCY, seconds=latency)] if latency else []
-    if throttle_rate is not None:
-        rules.append(FaultRule(FaultKind.THROTTLE, rate=throttle_rate, burst=throttle_burst))
-    return rules
 
 
 def single_check_services(url: str, checks: list[str]) -> list[tuple[str, set[str], set[str]]]:
