@@ -173,8 +173,8 @@ def test_a_separate_suppressions_file_adds_its_rules_with_their_own_lines(tmp_pa
 
     separate.write_text("suppressions:\n  - check: SM-NOTEBOK-001\n    reason: typo\n")
     with pytest.raises(UserError) as raised:
-        validate_file_checks(request, CATALOG)
+        validate_file_checks(resolved(["--config", str(config)]), CATALOG)
     assert raised.value.one_line().startswith(f"{separate}:2:") and "did you mean SM-NOTEBOOK-001" in raised.value.one_line()
     separate.write_text("suppressions: []\nfail_on: none\n")
     with pytest.raises(UserError, match=r"suppressions.yaml:2: a suppressions file holds only `suppressions:`, not 'fail_on'"):
-        suppression_rules(request)
+        suppression_rules(resolved(["--config", str(config)]))

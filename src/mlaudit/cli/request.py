@@ -4,6 +4,7 @@ command line > environment > file > defaults, and checked against the catalog.""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,14 @@ class Request:
     @property
     def since_days(self) -> int:
         return parse_since(self.values.get("since") or DEFAULTS["since"])
+
+    @cached_property
+    def suppression_sources(self) -> list[LoadedConfig]:
+        """The configuration file and the separate suppressions file, each with its own line numbers (read once)."""
+        sources = [self.config] if self.config is not None else []
+        if self["suppressions_file"]:
+            sources.append(load_suppressions_file(Path(self["suppressions_file"])))
+        return sources
 
     @property
     def account_selection(self) -> AccountSelection:
@@ -99,21 +108,13 @@ def _check_in_file(catalog: Catalog, config: LoadedConfig, key: str, *loc: Any) 
         raise UserError(f"{config.where(*loc)}: {exc}", hint=exc.hint) from None
 
 
-def _suppression_sources(request: Request) -> list[LoadedConfig]:
-    """The configuration file and the separate suppressions file, each with its own line numbers."""
-    sources = [request.config] if request.config is not None else []
-    if request["suppressions_file"]:
-        sources.append(load_suppressions_file(Path(request["suppressions_file"])))
-    return sources
-
-
 def validate_file_checks(request: Request, catalog: Catalog) -> None:
     """Check ids, names and globs in the configuration and suppressions files must name checks that exist."""
     if request.config is not None:
         for option in ("checks", "exclude_checks"):
             for index, key in enumerate(getattr(request.config.config, option) or []):
                 _check_in_file(catalog, request.config, key, option, index)
-    for source in _suppression_sources(request):
+    for source in request.suppression_sources:
         for index, rule in enumerate(source.config.suppressions):
             if rule.check:
                 _check_in_file(catalog, source, rule.check, "suppressions", index, "check")
@@ -136,6 +137,6 @@ def effective_settings(request: Request, catalog: Catalog) -> dict[str, dict[str
 def suppression_rules(request: Request) -> list[LabelledRule]:
     return [
         LabelledRule(source.where("suppressions", index), rule)
-        for source in _suppression_sources(request)
+        for source in request.suppression_sources
         for index, rule in enumerate(source.config.suppressions)
     ]
