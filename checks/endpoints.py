@@ -36,6 +36,7 @@ from mlaudit.sdk import (
     security_hub,
 )
 from mlaudit.sdk.helpers import (
+    counted,
     endpoint_config_of,
     has_local_nvme_storage,
     instance_family,
@@ -113,7 +114,7 @@ def endpoint_single_instance(endpoint: Endpoint, ctx: CheckContext) -> Outcome |
     }
     known = {variant: count for variant, count in counts.items() if count is not None}
     single = [
-        f"{variant} runs {count} instance{'' if count == 1 else 's'}" for variant, count in known.items() if count <= 1
+        f"{variant} runs {counted(count, 'instance')}" for variant, count in known.items() if count <= 1
     ]
     if single:
         return failed("; ".join(single) + ": one failure takes the model offline")

@@ -144,4 +144,4 @@ def metrics_window_start(endpoint: Endpoint, metrics: EndpointMetrics, days: int
 
 def used_by(count: int) -> str:
     """`used by 3 ML resources`: how much depends on a shared resource (bucket, role, key, network)."""
-    return f"used by {count} ML resource{'' if count == 1 else 's'}"
+    return f"used by {counted(count, 'ML resource')}"
