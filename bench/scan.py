@@ -33,6 +33,7 @@ from botocore.config import Config
 from mlaudit.catalog import load_catalog
 from mlaudit.collect.context import largest_page
 from mlaudit.collect.registry import plan
+from mlaudit.collect.spec import PartCollector
 from mlaudit.demo.faults import FaultInjector, FaultKind, FaultRule
 from mlaudit.demo.server import DEMO_ACCOUNT_ID, DEMO_REGIONS, demo_session, moto_server
 
@@ -306,16 +307,15 @@ def minimum_calls(estate: Estate, parts: Iterable[str]) -> tuple[Counter[str], l
     return need, unmodelled
 
 
-def planned_parts(checks: list[str]) -> list[str]:
+def planned_collectors(checks: list[str]) -> list[PartCollector]:
+    """The collectors a scan of these checks runs (what `run_scan` plans)."""
     selected = load_catalog(include_entry_points=False).select(checks, (), None)
-    return [c.part for c in plan([t for check in selected for t in check.needs])]
+    return plan([t for check in selected for t in check.needs])
 
 
 def services_of(checks: list[str]) -> set[str]:
     """The services the collectors of these checks' parts (and the scan's setup) may call."""
-    selected = load_catalog(include_entry_points=False).select(checks, (), None)
-    collectors = plan([t for check in selected for t in check.needs])
-    return {op.split(":")[0] for c in collectors for op in c.operations} | {op.split(":")[0] for op in SETUP_CALLS}
+    return {op.split(":")[0] for c in planned_collectors(checks) for op in c.operations} | {op.split(":")[0] for op in SETUP_CALLS}
 
 
 # -- the scan, in a child process -------------------------------------------------------------------------------
@@ -417,9 +417,11 @@ def measure(url: str, faults: InFlight, estate: Estate, checks: list[str], worke
     """Scan the seeded server and compare: every number the benchmark prints."""
     faults.reset_counts()
     scan = scan_in_child(url, checks, workers)
-    minimum, unmodelled = minimum_calls(estate, planned_parts(checks))
+    collectors = planned_collectors(checks)
+    minimum, unmodelled = minimum_calls(estate, [c.part for c in collectors])
+    unmodelled_operations = {op for c in collectors if c.part in unmodelled for op in c.operations}
     calls = Counter(scan["calls"])
-    for operation in {op for op in calls if op not in minimum and unmodelled}:
+    for operation in {op for op in calls if op not in minimum and op in unmodelled_operations}:
         minimum[operation] = calls[operation]  # a part without a model: its calls count as needed
     total = sum(calls.values())
     bound = total * latency / workers

@@ -213,7 +213,7 @@ def endpoint_no_model_monitor(endpoint: Endpoint, ctx: CheckContext) -> Outcome 
     references=(ml_lens("MLREL-12"), ml_lens("MLCOST-26")),
 )
 def endpoint_no_autoscaling(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
-    variants = [v for v in endpoint.variants if not v.serverless]
+    variants = endpoint.instance_variants
     if not endpoint.in_service or not variants:
         return None
     targets = {t.resource_id: t for t in ctx.all(ScalableTarget) if t.scalable_dimension == VARIANT_DIMENSION}

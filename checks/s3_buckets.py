@@ -28,10 +28,7 @@ from mlaudit.sdk import (
     passed,
     security_hub,
 )
-from mlaudit.sdk.helpers import names, short_arn, used_by
-
-KMS_ALGORITHMS = frozenset({"aws:kms", "aws:kms:dsse"})
-
+from mlaudit.sdk.helpers import SSE_KMS_ALGORITHMS, names, short_arn, used_by
 
 def _owned(bucket: S3Bucket) -> bool:
     """Settings are judged only on the account's own buckets; S3-ML-007 judges the others."""
@@ -65,7 +62,7 @@ def ml_bucket_not_kms_encrypted(bucket: S3Bucket, ctx: CheckContext) -> Outcome 
     if not _owned(bucket):
         return None
     encryption = ctx.require(S3BucketEncryption, bucket.arn)
-    if encryption.algorithm in KMS_ALGORITHMS:
+    if encryption.algorithm in SSE_KMS_ALGORITHMS:
         key = f" with {encryption.kms_key_id}" if encryption.kms_key_id else " with the AWS managed key aws/s3"
         return passed(f"default encryption is {encryption.algorithm}{key}")
     if encryption.algorithm is None:

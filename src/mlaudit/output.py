@@ -30,13 +30,20 @@ def prepare_directory(directory: Path) -> Path:
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path` (existing reports are replaced)."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write to a temporary file beside `path`, then rename it over `path` (existing reports are replaced); a
+    failure is one error line naming the file."""
+    try:
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content.encode("utf-8") if isinstance(content, str) else content)
         os.chmod(temporary, REPORT_FILE_MODE)
         os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -51,10 +58,7 @@ def write_reports(report: Report, formats: Sequence[Format], directory: Path | N
     written = []
     for fmt in formats:
         path = directory / fmt.filename
-        try:
-            write_atomic(path, fmt.render(report, options))
-        except OSError as exc:
-            raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        write_atomic(path, fmt.render(report, options))
         written.append(path)
     return written
 

@@ -29,7 +29,6 @@ _ASSIGNMENT = re.compile(
 )
 # `aws configure set aws_secret_access_key value`: how lifecycle scripts commonly store credentials.
 _CONFIGURE_SET = re.compile(r"""\bconfigure\s+set\s+(?P<name>[A-Za-z_][\w.-]*)\s+["']?(?P<value>[^\s"'#;]{4,})""")
-_AWS_SECRET_KEY = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])")
 _PLACEHOLDER = re.compile(r"^(\$|\{\{|<|%|\*+$|x+$|changeme$|none$|null$|true$|false$|example)", re.I)
 
 
@@ -62,8 +61,6 @@ def variable_kind(name: str, value: str) -> str | None:
     literal = value.strip() and not _PLACEHOLDER.match(value.strip()) and not value.startswith("arn:")
     if is_secret_name(name) and literal:
         return "secret-named-variable"
-    if "secret" in name.lower() and _AWS_SECRET_KEY.search(value):
-        return "aws-secret-access-key"
     return None
 
 

@@ -90,10 +90,7 @@ def baseline_create(report: Path, target: Path) -> None:
     from mlaudit.saved import load_report
 
     created = create_baseline(load_report(report))
-    try:
-        write_atomic(target, created.model_dump_json(indent=2) + "\n")
-    except OSError as exc:
-        raise UserError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    write_atomic(target, created.model_dump_json(indent=2) + "\n")
     click.echo(f"wrote {target}: {len(created.findings)} failing findings")
 
 

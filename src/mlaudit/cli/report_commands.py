@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from mlaudit.cli.common import FORMAT_NAMES, choose_formats
-from mlaudit.errors import ExitCode, UserError
+from mlaudit.errors import ExitCode
 
 
 @click.command()
@@ -47,10 +47,7 @@ def merge(sources: tuple[Path, ...], target: Path) -> None:
     from mlaudit.saved import load_report
 
     merged = merge_reports([load_report(source) for source in sources])
-    try:
-        write_atomic(target, render_json(merged))
-    except OSError as exc:
-        raise UserError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    write_atomic(target, render_json(merged))
     click.echo(
         f"wrote {target}: {len(merged.findings)} findings, {len(merged.accounts)} accounts, "
         f"{len(merged.scan.regions)} regions, from {len(sources)} reports ({merged.scan.status.value})"

@@ -23,7 +23,6 @@ class Format:
     name: str
     extension: str
     render: Callable[[Report, RenderOptions], str]
-    description: str
 
     @property
     def filename(self) -> str:
@@ -33,17 +32,15 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("json", "json", lambda r, _: render_json(r), "the native report (schema/mlaudit-report.schema.json)"),
-        Format("html", "html", render_html, "a self-contained page: overview and findings explorer"),
-        Format("jsonl", "jsonl", lambda r, _: render_jsonl(r), "one self-contained finding per line, for log pipelines"),
-        Format("csv", "csv", lambda r, _: render_csv(r), "one row per finding, for spreadsheets"),
-        Format("sarif", "sarif", render_sarif, "SARIF 2.1.0, for GitHub code scanning"),
-        Format("junit", "xml", lambda r, _: render_junit(r), "JUnit XML, for CI test reports"),
-        Format("md", "md", render_markdown, "a Markdown summary, for pull requests and job summaries"),
-        Format("ocsf", "ocsf.json", lambda r, _: render_ocsf(r), "OCSF 1.5 Detection Findings"),
-        Format("asff", "asff.json", lambda r, _: render_asff(r), "AWS Security Finding Format, for Security Hub"),
+        Format("json", "json", lambda r, _: render_json(r)),
+        Format("html", "html", render_html),
+        Format("jsonl", "jsonl", lambda r, _: render_jsonl(r)),
+        Format("csv", "csv", lambda r, _: render_csv(r)),
+        Format("sarif", "sarif", render_sarif),
+        Format("junit", "xml", lambda r, _: render_junit(r)),
+        Format("md", "md", render_markdown),
+        Format("ocsf", "ocsf.json", lambda r, _: render_ocsf(r)),
+        Format("asff", "asff.json", lambda r, _: render_asff(r)),
     )
 }
-DEFAULT_FORMATS = ("json", "html")
-
-__all__ = ["DEFAULT_FORMATS", "FORMATS", "Format", "RenderOptions"]
+__all__ = ["FORMATS", "Format", "RenderOptions"]

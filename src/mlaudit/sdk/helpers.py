@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from mlaudit.inventory import ConfigVariant, Endpoint, EndpointConfig, KmsKey, Model, Record
 from mlaudit.inventory.cloudwatch import EndpointMetrics
+from mlaudit.inventory.iam import is_aws_managed_policy_arn
 from mlaudit.sdk.context import CheckContext, DataUnavailable
 from mlaudit.sdk.outcome import Outcome, failed, passed
 
@@ -33,7 +34,7 @@ def has_local_nvme_storage(instance_type: str | None) -> bool:
 
 def is_aws_managed_policy(policy_arn: str, policy_name: str) -> bool:
     """True for `arn:<any partition>:iam::aws:policy/<name>` (managed policies may sit under a path)."""
-    return policy_arn.split(":", 2)[-1].startswith("iam::aws:policy/") and policy_arn.rsplit("/", 1)[-1] == policy_name
+    return is_aws_managed_policy_arn(policy_arn) and policy_arn.rsplit("/", 1)[-1] == policy_name
 
 
 @dataclass(frozen=True)
