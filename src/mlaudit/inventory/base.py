@@ -110,3 +110,25 @@ def s3_bucket_of(uri: str | None) -> str | None:
         return None
     bucket = uri[len("s3://") :].split("/", 1)[0]
     return bucket or None
+
+
+def role_refs(*roles: str | None) -> Iterator[Reference]:
+    """References to the IAM roles a record names (None and empty values skipped)."""
+    for role in roles:
+        if role:
+            yield Reference(RefKind.IAM_ROLE, role)
+
+
+def s3_refs(*uris: str | None) -> Iterator[Reference]:
+    """References to the S3 locations a record names (only `s3://` URIs)."""
+    for uri in uris:
+        if uri and uri.startswith("s3://"):
+            yield Reference(RefKind.S3, uri)
+
+
+def kms_refs(record: Record, *keys: str | None) -> Iterator[Reference]:
+    """References to the KMS keys a record names, canonical in its account and region."""
+    for key in keys:
+        ref = record.kms_key_ref(key)
+        if ref:
+            yield ref

@@ -6,26 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Iterator
 
-from mlaudit.inventory.base import Record, RefKind, Reference, Value
-
-
-def _kms_refs(record: Record, *keys: str | None) -> Iterator[Reference]:
-    for key in keys:
-        ref = record.kms_key_ref(key)
-        if ref:
-            yield ref
-
-
-def _role_refs(*roles: str | None) -> Iterator[Reference]:
-    for role in roles:
-        if role:
-            yield Reference(RefKind.IAM_ROLE, role)
-
-
-def _s3_refs(*uris: str | None) -> Iterator[Reference]:
-    for uri in uris:
-        if uri and uri.startswith("s3://"):
-            yield Reference(RefKind.S3, uri)
+from mlaudit.inventory.base import Record, RefKind, Reference, Value, kms_refs, role_refs, s3_refs
 
 
 class BedrockUsage(Record):
@@ -109,8 +90,8 @@ class InvocationLogDestination(Record):
         return f"s3://{self.bucket}/{self.key_prefix or ''}" if self.bucket else None
 
     def references(self) -> Iterator[Reference]:
-        yield from _role_refs(self.role_arn)
-        yield from _s3_refs(self.s3_uri)
+        yield from role_refs(self.role_arn)
+        yield from s3_refs(self.s3_uri)
 
 
 class GuardrailFilter(Value):
@@ -165,7 +146,7 @@ class Guardrail(Record):
         return key in (self.name, self.arn, self.guardrail_id)
 
     def references(self) -> Iterator[Reference]:
-        yield from _kms_refs(self, self.kms_key_arn)
+        yield from kms_refs(self, self.kms_key_arn)
 
 
 class BedrockAgent(Record):
@@ -186,8 +167,8 @@ class BedrockAgent(Record):
     guardrail_version: str | None = None
 
     def references(self) -> Iterator[Reference]:
-        yield from _role_refs(self.role_arn)
-        yield from _kms_refs(self, self.kms_key_arn)
+        yield from role_refs(self.role_arn)
+        yield from kms_refs(self, self.kms_key_arn)
 
 
 class KnowledgeBase(Record):
@@ -204,7 +185,7 @@ class KnowledgeBase(Record):
     """The vector store: OPENSEARCH_SERVERLESS, RDS, PINECONE..."""
 
     def references(self) -> Iterator[Reference]:
-        yield from _role_refs(self.role_arn)
+        yield from role_refs(self.role_arn)
 
 
 class KnowledgeBaseDataSource(Record):
@@ -228,8 +209,8 @@ class KnowledgeBaseDataSource(Record):
     """serverSideEncryptionConfiguration.kmsKeyArn: the key for transient data during ingestion."""
 
     def references(self) -> Iterator[Reference]:
-        yield from _s3_refs(*self.s3_uris)
-        yield from _kms_refs(self, self.kms_key_arn)
+        yield from s3_refs(*self.s3_uris)
+        yield from kms_refs(self, self.kms_key_arn)
 
 
 class CustomModel(Record):
@@ -251,8 +232,8 @@ class CustomModel(Record):
     creation_time: datetime | None = None
 
     def references(self) -> Iterator[Reference]:
-        yield from _s3_refs(self.training_data_s3_uri, self.output_s3_uri)
-        yield from _kms_refs(self, self.kms_key_arn)
+        yield from s3_refs(self.training_data_s3_uri, self.output_s3_uri)
+        yield from kms_refs(self, self.kms_key_arn)
 
 
 RECORDS = (

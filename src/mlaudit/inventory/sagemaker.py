@@ -5,26 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Iterator
 
-from mlaudit.inventory.base import Record, RefKind, Reference, Value
+from mlaudit.inventory.base import Record, RefKind, Reference, Value, kms_refs, role_refs, s3_refs
 from mlaudit.inventory.network import security_group_refs, subnet_refs
-
-
-def _role_ref(role_arn: str | None) -> Iterator[Reference]:
-    if role_arn:
-        yield Reference(RefKind.IAM_ROLE, role_arn)
-
-
-def _s3_refs(*uris: str | None) -> Iterator[Reference]:
-    for uri in uris:
-        if uri and uri.startswith("s3://"):
-            yield Reference(RefKind.S3, uri)
-
-
-def _kms_refs(record: Record, *keys: str | None) -> Iterator[Reference]:
-    for key in keys:
-        ref = record.kms_key_ref(key)
-        if ref:
-            yield ref
 
 
 class NotebookInstance(Record):
@@ -53,8 +35,8 @@ class NotebookInstance(Record):
     creation_time: datetime | None = None
 
     def references(self) -> Iterator[Reference]:
-        yield from _role_ref(self.role_arn)
-        yield from _kms_refs(self, self.kms_key_id)
+        yield from role_refs(self.role_arn)
+        yield from kms_refs(self, self.kms_key_id)
         yield from subnet_refs(self, self.subnet_id)
         yield from security_group_refs(self, *self.security_group_ids)
 
@@ -98,8 +80,8 @@ class Model(Record):
     creation_time: datetime | None = None
 
     def references(self) -> Iterator[Reference]:
-        yield from _role_ref(self.execution_role_arn)
-        yield from _s3_refs(*(c.model_data_url for c in self.containers))
+        yield from role_refs(self.execution_role_arn)
+        yield from s3_refs(*(c.model_data_url for c in self.containers))
         yield from subnet_refs(self, *self.vpc_subnets)
         yield from security_group_refs(self, *self.vpc_security_group_ids)
 
@@ -139,8 +121,8 @@ class EndpointConfig(Record):
 
     def references(self) -> Iterator[Reference]:
         capture = self.data_capture or DataCapture(enabled=False)
-        yield from _s3_refs(capture.destination_s3_uri, self.async_output_s3_uri)
-        yield from _kms_refs(self, self.kms_key_id, capture.kms_key_id)
+        yield from s3_refs(capture.destination_s3_uri, self.async_output_s3_uri)
+        yield from kms_refs(self, self.kms_key_id, capture.kms_key_id)
 
 
 class EndpointVariant(Value):
@@ -257,9 +239,9 @@ class TrainingConfiguration(Value):
 
     def training_references(self, owner: Record) -> Iterator[Reference]:
         """The role, buckets and keys this configuration uses (key ids made canonical in `owner`'s region)."""
-        yield from _role_ref(self.role_arn)
-        yield from _s3_refs(*self.input_s3_uris, self.output_s3_uri, self.checkpoint_s3_uri)
-        yield from _kms_refs(owner, self.output_kms_key_id, self.volume_kms_key_id)
+        yield from role_refs(self.role_arn)
+        yield from s3_refs(*self.input_s3_uris, self.output_s3_uri, self.checkpoint_s3_uri)
+        yield from kms_refs(owner, self.output_kms_key_id, self.volume_kms_key_id)
         yield from subnet_refs(owner, *self.vpc_subnets)
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Iterator
 
-from mlaudit.inventory.base import Record, RefKind, Reference
-from mlaudit.inventory.sagemaker import _kms_refs, _role_ref, _s3_refs
+from mlaudit.inventory.base import Record, RefKind, Reference, kms_refs, role_refs, s3_refs
 
 
 class FeatureGroup(Record):
@@ -28,9 +27,9 @@ class FeatureGroup(Record):
     role_arn: str | None = None
 
     def references(self) -> Iterator[Reference]:
-        yield from _role_ref(self.role_arn)
-        yield from _s3_refs(self.offline_s3_uri)
-        yield from _kms_refs(self, self.offline_kms_key_id, self.online_kms_key_id)
+        yield from role_refs(self.role_arn)
+        yield from s3_refs(self.offline_s3_uri)
+        yield from kms_refs(self, self.offline_kms_key_id, self.online_kms_key_id)
 
 
 RECORDS = (FeatureGroup,)

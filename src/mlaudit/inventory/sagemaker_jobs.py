@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Iterator
 
-from mlaudit.inventory.base import Record, RefKind, Reference
-from mlaudit.inventory.sagemaker import TrainingConfiguration, _kms_refs, _role_ref, _s3_refs
+from mlaudit.inventory.base import Record, RefKind, Reference, kms_refs, role_refs, s3_refs
+from mlaudit.inventory.sagemaker import TrainingConfiguration
 
 _JOB_REFERENCES = frozenset({RefKind.IAM_ROLE, RefKind.S3, RefKind.KMS_KEY})
 
@@ -36,9 +36,9 @@ class ProcessingJob(Record):
     set its configuration; None for a job someone (or a pipeline) created."""
 
     def references(self) -> Iterator[Reference]:
-        yield from _role_ref(self.role_arn)
-        yield from _s3_refs(*self.input_s3_uris, *self.output_s3_uris)
-        yield from _kms_refs(self, self.output_kms_key_id, self.volume_kms_key_id)
+        yield from role_refs(self.role_arn)
+        yield from s3_refs(*self.input_s3_uris, *self.output_s3_uris)
+        yield from kms_refs(self, self.output_kms_key_id, self.volume_kms_key_id)
 
 
 class TransformJob(Record):
@@ -62,8 +62,8 @@ class TransformJob(Record):
     capture_kms_key_id: str | None = None
 
     def references(self) -> Iterator[Reference]:
-        yield from _s3_refs(self.input_s3_uri, self.output_s3_uri, self.capture_s3_uri)
-        yield from _kms_refs(self, self.output_kms_key_id, self.volume_kms_key_id, self.capture_kms_key_id)
+        yield from s3_refs(self.input_s3_uri, self.output_s3_uri, self.capture_s3_uri)
+        yield from kms_refs(self, self.output_kms_key_id, self.volume_kms_key_id, self.capture_kms_key_id)
 
 
 class TuningTrainingDefinition(TrainingConfiguration):

@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Iterator
 
-from mlaudit.inventory.base import Record, RefKind, Reference, Value
-from mlaudit.inventory.sagemaker import _kms_refs, _role_ref, _s3_refs
+from mlaudit.inventory.base import Record, RefKind, Reference, Value, kms_refs, role_refs, s3_refs
 
 
 class MonitoringNetwork(Value):
@@ -36,9 +35,9 @@ class MonitoringJobDefinition(Record):
     volume_kms_key_id: str | None = None
 
     def references(self) -> Iterator[Reference]:
-        yield from _role_ref(self.role_arn)
-        yield from _s3_refs(*self.output_s3_uris)
-        yield from _kms_refs(self, self.output_kms_key_id, self.volume_kms_key_id)
+        yield from role_refs(self.role_arn)
+        yield from s3_refs(*self.output_s3_uris)
+        yield from kms_refs(self, self.output_kms_key_id, self.volume_kms_key_id)
 
 
 class DataQualityJobDefinition(MonitoringJobDefinition):

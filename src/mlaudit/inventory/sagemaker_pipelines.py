@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Iterator
 
-from mlaudit.inventory.base import Record, RefKind, Reference, Value
-from mlaudit.inventory.sagemaker import _role_ref
+from mlaudit.inventory.base import Record, RefKind, Reference, Value, role_refs
 
 
 class Pipeline(Record):
@@ -21,7 +20,7 @@ class Pipeline(Record):
     creation_time: datetime | None = None
 
     def references(self) -> Iterator[Reference]:
-        yield from _role_ref(self.role_arn)
+        yield from role_refs(self.role_arn)
 
 
 class PipelineExecution(Value):

@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Iterator
 
-from mlaudit.inventory.base import Record, RefKind, Reference, Value
-from mlaudit.inventory.sagemaker import _kms_refs, _s3_refs
+from mlaudit.inventory.base import Record, RefKind, Reference, Value, kms_refs, s3_refs
 
 
 class MetricsReport(Value):
@@ -38,8 +37,8 @@ class ModelPackageDetail(Record):
     """SecurityConfig.KmsKeyId, which encrypts the version's model card and metadata."""
 
     def references(self) -> Iterator[Reference]:
-        yield from _s3_refs(*(r.s3_uri for r in self.metrics_reports), *self.model_data_urls)
-        yield from _kms_refs(self, self.kms_key_id)
+        yield from s3_refs(*(r.s3_uri for r in self.metrics_reports), *self.model_data_urls)
+        yield from kms_refs(self, self.kms_key_id)
 
 
 class ModelCard(Record):
