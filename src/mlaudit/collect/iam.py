@@ -48,23 +48,32 @@ def _roles(ctx: CollectContext) -> Iterator[IamRole]:
 
 def _role_policies(ctx: CollectContext) -> Iterator[IamRolePolicies]:
     """Each role's inline policies and the default version of its customer managed ones. A managed policy shared by
-    several roles is fetched once: a role that needs it while another fetches it waits for that answer."""
-    managed: dict[str, RolePolicy] = {}
+    several roles is fetched once, answer or failure: a role that needs it while another fetches it waits for that
+    outcome, and a refused fetch is not asked again for every other role."""
+    managed: dict[str, RolePolicy | Exception] = {}
     fetching: dict[str, threading.Lock] = defaultdict(threading.Lock)
     guard = threading.Lock()
+
+    def fetch(arn: str) -> RolePolicy:
+        policy = (ctx.call("get_policy", PolicyArn=arn) or {}).get("Policy") or {}
+        version_id = policy.get("DefaultVersionId") or "v1"
+        version = (ctx.call("get_policy_version", PolicyArn=arn, VersionId=version_id) or {}).get("PolicyVersion") or {}
+        name = policy.get("PolicyName") or arn.rsplit("/", 1)[-1]
+        return RolePolicy(name=name, arn=arn, statements=parse_policy(version.get("Document")))
 
     def managed_policy(arn: str) -> RolePolicy:
         with guard:
             lock = fetching[arn]
         with lock:
-            if arn in managed:
-                return managed[arn]
-            policy = (ctx.call("get_policy", PolicyArn=arn) or {}).get("Policy") or {}
-            version_id = policy.get("DefaultVersionId") or "v1"
-            version = (ctx.call("get_policy_version", PolicyArn=arn, VersionId=version_id) or {}).get("PolicyVersion") or {}
-            name = policy.get("PolicyName") or arn.rsplit("/", 1)[-1]
-            managed[arn] = RolePolicy(name=name, arn=arn, statements=parse_policy(version.get("Document")))
-        return managed[arn]
+            if arn not in managed:
+                try:
+                    managed[arn] = fetch(arn)
+                except Exception as failure:  # noqa: BLE001 - kept, and raised again for each role that needs it
+                    managed[arn] = failure
+        outcome = managed[arn]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
 
     def inline_policy(role: IamRole, name: str) -> RolePolicy:
         document = (ctx.call("get_role_policy", RoleName=role.name, PolicyName=name) or {}).get("PolicyDocument")

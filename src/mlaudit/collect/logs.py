@@ -21,6 +21,9 @@ def _log_groups(ctx: CollectContext) -> Iterator[LogGroup]:
     for group in ctx.paginate("describe_log_groups", "logGroups", logGroupNamePrefix=SAGEMAKER_PREFIX):
         found[group.get("logGroupName") or ""] = (group, [SAGEMAKER])
     for name in sorted({d.log_group_name for d in ctx.dependency(InvocationLogDestination) if d.log_group_name}):
+        if name in found:  # already listed under /aws/sagemaker/
+            found[name][1].append(BEDROCK_INVOCATIONS)
+            continue
         for group in ctx.paginate("describe_log_groups", "logGroups", logGroupNamePrefix=name):
             if group.get("logGroupName") == name:
                 found.setdefault(name, (group, []))[1].append(BEDROCK_INVOCATIONS)
