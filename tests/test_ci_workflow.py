@@ -199,3 +199,19 @@ def test_every_collector_operation_has_an_iam_action() -> None:
         for operation in collector.operations:
             assert all(":" in action for action in iam_actions(operation))
     assert iam_actions("s3:GetBucketEncryption") == ("s3:GetEncryptionConfiguration",)
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("{not json", "is not valid JSON"),
+        ('{"hello": 1}', "is not an mlaudit baseline"),
+        ('{"version": 2, "findings": [], "something_new": true}', "newer than this mlaudit reads"),
+        ('{"version": 1, "findings": [{"id": 1}]}', "is not a valid mlaudit baseline"),
+    ],
+)
+def test_bad_baselines_are_one_line_errors(tmp_path: Path, content: str, fragment: str) -> None:
+    path = tmp_path / "baseline.json"
+    path.write_text(content)
+    code, _, err = run("scan", "--demo", "--baseline", str(path), "--output-dir", str(tmp_path / "out"))
+    assert code == 2 and fragment in err and len(err.strip().splitlines()) == 1, err

@@ -7,13 +7,10 @@ stops failing, and the next baseline no longer holds it.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
-from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from mlaudit.errors import UserError
 from mlaudit.findings import Suppression
 from mlaudit.report import Report, with_findings
 from mlaudit.taxonomy import Status
@@ -50,24 +47,6 @@ def create_baseline(report: Report) -> Baseline:
             if f.status is Status.FAIL
         ],
     )
-
-
-def load_baseline(path: Path) -> Baseline:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UserError(f"cannot read baseline {path}: {exc.strerror or exc}") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"baseline {path} is not valid JSON ({exc})") from exc
-    try:
-        baseline = Baseline.model_validate(document)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise UserError(f"{path} is not an mlaudit baseline: {where}: {first['msg']}", hint="create one with `mlaudit baseline create`") from exc
-    if baseline.version != BASELINE_VERSION:
-        raise UserError(f"baseline {path} has version {baseline.version}; this mlaudit reads version {BASELINE_VERSION}")
-    return baseline
 
 
 def apply_baseline(report: Report, baseline: Baseline, source: str) -> Report:

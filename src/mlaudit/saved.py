@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from mlaudit import __version__
+from mlaudit.baseline import BASELINE_VERSION, Baseline
 from mlaudit.errors import UserError
 from mlaudit.inventory import RECORD_TYPES, SNAPSHOT_FORMAT, Inventory, InventorySnapshot
 from mlaudit.output import write_atomic
@@ -83,3 +84,15 @@ def load_inventory(path: Path) -> Inventory:
         raise _invalid(path, "inventory snapshot", exc) from exc
     except ValueError as exc:
         raise UserError(f"{path} is not a valid inventory snapshot: {exc}") from exc
+
+
+def load_baseline(path: Path) -> Baseline:
+    """A baseline written by `mlaudit baseline create`: read, version-checked, then validated, like a report."""
+    document = _read_json(path)
+    if not isinstance(document, dict) or "version" not in document or "findings" not in document:
+        raise UserError(f"{path} is not an mlaudit baseline (no version or findings)", hint="create one with `mlaudit baseline create`")
+    _check_version(path, "baseline version", str(document["version"]), str(BASELINE_VERSION))
+    try:
+        return Baseline.model_validate(document)
+    except ValidationError as exc:
+        raise _invalid(path, "mlaudit baseline", exc) from exc

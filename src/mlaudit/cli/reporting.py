@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from mlaudit.baseline import Baseline, apply_baseline, load_baseline
+from mlaudit.baseline import Baseline, apply_baseline
 from mlaudit.catalog import load_catalog
 from mlaudit.cli.common import choose_formats
 from mlaudit.cli.options import DEFAULTS
@@ -30,7 +30,7 @@ from mlaudit.inventory.tags import ResourceTags
 from mlaudit.output import append_github_summary, prepare_directory, write_reports
 from mlaudit.renderers import Format, RenderOptions
 from mlaudit.report import Report
-from mlaudit.saved import load_report
+from mlaudit.saved import load_baseline, load_report
 from mlaudit.scan import ScanOptions, select_checks
 from mlaudit.sdk import Check
 from mlaudit.suppression import LabelledRule, apply_suppressions, tags_lookup
