@@ -18,6 +18,7 @@ from moto.bedrock.responses import BedrockResponse
 from moto.core.utils import unix_time
 from moto.moto_api._internal import mock_random
 
+from mlaudit.demo.moto_extensions.state import backend_state
 from mlaudit.inventory import canonical_kms_key
 
 RESPONSE_CLASS = BedrockResponse
@@ -27,8 +28,7 @@ _THROUGHPUTS = "_mlaudit_provisioned_throughputs"
 
 
 def _store(response: BedrockResponse, name: str) -> dict[str, dict[str, Any]]:
-    """State lives on the region's Bedrock backend, so moto's reset clears it too."""
-    return response.bedrock_backend.__dict__.setdefault(name, {})
+    return backend_state(response.bedrock_backend, name)
 
 
 def _key_arn(response: BedrockResponse, key: str | None) -> str | None:

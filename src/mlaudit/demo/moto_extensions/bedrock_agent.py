@@ -15,6 +15,8 @@ from moto.bedrockagent.responses import AgentsforBedrockResponse
 from moto.core.utils import unix_time
 from moto.moto_api._internal import mock_random
 
+from mlaudit.demo.moto_extensions.state import backend_state
+
 RESPONSE_CLASS = AgentsforBedrockResponse
 
 _DATA_SOURCES = "_mlaudit_data_sources"
@@ -24,8 +26,7 @@ Operation = Callable[[AgentsforBedrockResponse], str]
 
 
 def _store(response: AgentsforBedrockResponse, name: str) -> dict[str, Any]:
-    """State lives on the region's backend, so moto's reset clears it too."""
-    return response.bedrockagent_backend.__dict__.setdefault(name, {})
+    return backend_state(response.bedrockagent_backend, name)
 
 
 def _data_sources(response: AgentsforBedrockResponse) -> dict[str, dict[str, Any]]:

@@ -7,6 +7,8 @@ from typing import Any, Callable
 
 from moto.core.responses import ActionResult, BaseResponse
 
+from mlaudit.demo.moto_extensions.state import backend_state
+
 Operation = Callable[[Any], ActionResult]
 Override = Callable[[Operation], Operation]
 ResourceKey = Callable[[Any, ActionResult], "str | None"]
@@ -14,11 +16,7 @@ ResourceKey = Callable[[Any, ActionResult], "str | None"]
 
 
 def _kept(backend: object, field: str) -> dict[str, Any]:
-    """Kept on the region's backend, so moto's reset clears them too."""
-    attribute = f"_mlaudit_kept_{field}"
-    if not hasattr(backend, attribute):
-        setattr(backend, attribute, {})
-    return getattr(backend, attribute)
+    return backend_state(backend, f"kept_{field}")
 
 
 def result_field(name: str) -> ResourceKey:

@@ -17,16 +17,13 @@ from moto.sagemaker.exceptions import ValidationError
 from moto.sagemaker.models import SageMakerModelBackend, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
-RESPONSE_CLASS = SageMakerResponse
+from mlaudit.demo.moto_extensions.state import backend_state
 
-_SCHEDULES = "_mlaudit_monitoring_schedules"
+RESPONSE_CLASS = SageMakerResponse
 
 
 def _schedules(backend: SageMakerModelBackend) -> dict[str, dict[str, Any]]:
-    """Schedules live on the region's SageMaker backend, so moto's reset clears them too."""
-    if not hasattr(backend, _SCHEDULES):
-        setattr(backend, _SCHEDULES, {})
-    return getattr(backend, _SCHEDULES)
+    return backend_state(backend, "monitoring_schedules")
 
 
 def _endpoint_of(config: dict[str, Any]) -> str | None:
