@@ -9,6 +9,7 @@ not the budget: `max_workers` AWS calls at most are in flight at once, across bo
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
@@ -133,7 +134,15 @@ def collect(
     regions_of = {t.account.account_id: t.regions for t in targets}
     tasks = plan_tasks(collectors, targets)
     by_key = {t.key: t for t in tasks}
-    waiting = {t: _dependencies(t, by_key, regions_of[t.account.account_id]) for t in tasks}
+    dependencies_of = {t: _dependencies(t, by_key, regions_of[t.account.account_id]) for t in tasks}
+    dependents: dict[Task, list[Task]] = defaultdict(list)
+    for task, dependencies in dependencies_of.items():
+        for dependency in dependencies:
+            dependents[dependency].append(task)
+    # How many dependencies each task still waits for: a finished task counts its dependents down, so readiness
+    # costs nothing per finished task beyond its own dependents (an organisation scan has many thousand tasks).
+    unfinished = {t: len(deps) for t, deps in dependencies_of.items()}
+    ready = [t for t, count in unfinished.items() if count == 0]
     observer.planned(tasks)
 
     with ThreadPoolExecutor(max_workers, thread_name_prefix="mlaudit-part") as part_pool, ThreadPoolExecutor(
@@ -159,10 +168,10 @@ def collect(
 
         running: dict[Future[tuple[list[Record], list[CollectionError]]], Task] = {}
         try:
-            while waiting or running:
-                for task, dependencies in [(t, deps) for t, deps in waiting.items() if deps <= errors_of.keys()]:
-                    del waiting[task]
-                    running[start(task, dependencies)] = task
+            while ready or running:
+                for task in ready:
+                    running[start(task, dependencies_of[task])] = task
+                ready = []
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
                     task = running.pop(future)
@@ -170,6 +179,10 @@ def collect(
                     inventory.add(task.collector.part, task.account.account_id, task.region, records, errors)
                     errors_of[task] = errors
                     observer.finished(task, len(records), len(errors))
+                    for dependent in dependents[task]:
+                        unfinished[dependent] -= 1
+                        if unfinished[dependent] == 0:
+                            ready.append(dependent)
         except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM under `interruptible()`
             inventory.interrupted = signal_of(interrupt)
             for pool in (part_pool, describe_pool):
