@@ -36,12 +36,54 @@ from mlaudit.sdk import Check
 from mlaudit.suppression import LabelledRule, apply_suppressions, tags_lookup
 
 
+@dataclass(frozen=True)
+class Selection:
+    """What a command that scans or evaluates was asked for: the merged options, the per-check settings, the scan
+    options built from them, and the checks they select (checked against the catalog)."""
+
+    request: Request
+    settings: dict[str, dict[str, Any]]
+    options: ScanOptions
+    checks: list[Check]
+
+    @classmethod
+    def of(cls, ctx: click.Context, params: dict[str, Any]) -> Selection:
+        request = resolve_request(ctx, params)
+        catalog = load_catalog(request["checks_dirs"])
+        validate_file_checks(request, catalog)
+        settings = effective_settings(request, catalog)
+        options = _scan_options(request, settings)
+        checks = select_checks(options, catalog)
+        if not checks:
+            raise UserError("no checks selected", hint="see `mlaudit list-checks`")
+        return cls(request, settings, options, checks)
+
+
+def _scan_options(request: Request, settings: dict[str, dict[str, Any]]) -> ScanOptions:
+    return ScanOptions(
+        profile=request["profile"],
+        regions=request["regions"] or (),
+        endpoint_url=request["endpoint_url"],
+        checks=request["checks"] or (),
+        exclude_checks=request["exclude_checks"] or (),
+        min_severity=request.severity,
+        checks_dirs=request["checks_dirs"] or (),
+        since_days=request.since_days,
+        max_workers=request["max_workers"] or DEFAULTS["max_workers"],
+        settings=settings,
+        accounts=request.account_selection,
+        shard=Shard.parse(request["shard"]) if request["shard"] else None,
+    )
+
+
 @dataclass
 class Run:
     request: Request
     terminal: Terminal
     checks: list[Check]
     settings: dict[str, dict[str, Any]]
+    options: ScanOptions
+    """What `scan` collects (with resource tags when a suppression matches on tags)."""
     rules: list[LabelledRule]
     baseline: Baseline | None
     formats: list[Format]
@@ -50,50 +92,26 @@ class Run:
 
     @classmethod
     def start(cls, ctx: click.Context, params: dict[str, Any]) -> Run:
-        request = resolve_request(ctx, params)
+        selection = Selection.of(ctx, params)
+        request = selection.request
         formats = choose_formats(request["formats"], request["output"])
         terminal = Terminal(stream=sys.stderr if request["output"] == "-" else None, quiet=bool(request["quiet"]))
-        catalog = load_catalog(request["checks_dirs"])
-        validate_file_checks(request, catalog)
-        settings = effective_settings(request, catalog)
-        checks = select_checks(cls.scan_options_for(request, settings), catalog)
-        if not checks:
-            raise UserError("no checks selected", hint="see `mlaudit list-checks`")
         previous = load_report(request["previous"]) if request["previous"] else None
+        rules = suppression_rules(request)
+        if any(labelled.rule.tags for labelled in rules):
+            selection.options.extra_parts = (ResourceTags,)
         return cls(
             request=request,
             terminal=terminal,
-            checks=checks,
-            settings=settings,
-            rules=suppression_rules(request),
+            checks=selection.checks,
+            settings=selection.settings,
+            options=selection.options,
+            rules=rules,
             baseline=load_baseline(request["baseline"]) if request["baseline"] else None,
             formats=formats,
             directory=prepare_directory(request["output_dir"]) if request["output"] is None else None,
             render_options=RenderOptions(sarif_anchor=request["sarif_anchor"], previous=previous),
         )
-
-    @staticmethod
-    def scan_options_for(request: Request, settings: dict[str, dict[str, Any]]) -> ScanOptions:
-        return ScanOptions(
-            profile=request["profile"],
-            regions=request["regions"] or (),
-            endpoint_url=request["endpoint_url"],
-            checks=request["checks"] or (),
-            exclude_checks=request["exclude_checks"] or (),
-            min_severity=request.severity,
-            checks_dirs=request["checks_dirs"] or (),
-            since_days=request.since_days,
-            max_workers=request["max_workers"] or DEFAULTS["max_workers"],
-            settings=settings,
-            accounts=request.account_selection,
-            shard=Shard.parse(request["shard"]) if request["shard"] else None,
-        )
-
-    def scan_options(self) -> ScanOptions:
-        options = self.scan_options_for(self.request, self.settings)
-        if any(labelled.rule.tags for labelled in self.rules):
-            options.extra_parts = (ResourceTags,)
-        return options
 
     def finish(self, ctx: click.Context, report: Report, inventory: Inventory | None = None) -> None:
         """`inventory` (when the run has one) gives tag-based suppressions the resources' tags."""

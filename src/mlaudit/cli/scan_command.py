@@ -24,7 +24,7 @@ def scan(ctx: click.Context, **params: Any) -> None:
     from mlaudit.cli.reporting import Run
 
     run = Run.start(ctx, params)
-    options = run.scan_options()
+    options = run.options
     result = _scan_demo(options, run) if params["demo"] else _scan(options, run)
     run.finish(ctx, result.report, result.inventory)
 

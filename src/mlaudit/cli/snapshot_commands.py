@@ -24,27 +24,18 @@ def collect(ctx: click.Context, target: Path, **params: Any) -> None:
 
     The snapshot records the tool version, the parts it holds and every collection error.
     """
-    from mlaudit.catalog import load_catalog
-    from mlaudit.cli.request import effective_settings, resolve_request, validate_file_checks
-    from mlaudit.cli.reporting import Run
+    from mlaudit.cli.reporting import Selection
     from mlaudit.console import Terminal
-    from mlaudit.errors import UserError
     from mlaudit.interrupts import exit_code, interruptible
     from mlaudit.output import prepare_directory
     from mlaudit.saved import save_inventory
-    from mlaudit.scan import collect_inventory, select_checks
+    from mlaudit.scan import collect_inventory
 
-    request = resolve_request(ctx, params)
-    catalog = load_catalog(request["checks_dirs"])
-    validate_file_checks(request, catalog)
-    options = Run.scan_options_for(request, effective_settings(request, catalog))
-    checks = select_checks(options, catalog)
-    if not checks:
-        raise UserError("no checks selected", hint="see `mlaudit list-checks`")
-    prepare_directory(target.parent if str(target.parent) else Path("."))
-    terminal = Terminal(quiet=bool(request["quiet"]))
+    selection = Selection.of(ctx, params)
+    prepare_directory(target.parent)
+    terminal = Terminal(quiet=bool(selection.request["quiet"]))
     with terminal.collection_progress() as progress, interruptible():
-        inventory = collect_inventory(options, checks, progress)
+        inventory = collect_inventory(selection.options, selection.checks, progress)
     save_inventory(inventory, target)
     terminal.line(f"wrote {target}: {len(inventory.parts())} parts, {len(inventory.errors)} collection errors")
     if inventory.interrupted is not None:
