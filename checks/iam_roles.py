@@ -19,7 +19,7 @@ from mlaudit.sdk import (
     passed,
     security_hub,
 )
-from mlaudit.sdk.helpers import is_aws_managed_policy, names, short_arn, used_by
+from mlaudit.sdk.helpers import first_users, is_aws_managed_policy, names, used_by
 
 FULL_ACCESS_POLICY = "AmazonSageMakerFullAccess"
 ADMIN_POLICY = "AdministratorAccess"
@@ -46,7 +46,7 @@ ADMIN_POLICY = "AdministratorAccess"
 )
 def execution_role_full_access(role: IamRole, ctx: CheckContext) -> Outcome | None:
     if any(is_aws_managed_policy(arn, FULL_ACCESS_POLICY) for arn in role.attached_policy_arns):
-        users = names([short_arn(arn) for arn in role.used_by], limit=3)
+        users = first_users(role.used_by)
         return failed(f"{FULL_ACCESS_POLICY} is attached; the role runs {role.use_count} ML resource(s): {users}")
     return passed(f"{FULL_ACCESS_POLICY} is not attached")
 
@@ -167,6 +167,6 @@ def execution_role_trust_confused_deputy(role: IamRole, ctx: CheckContext) -> Ou
 def execution_role_shared_widely(role: IamRole, ctx: CheckContext) -> Outcome | None:
     limit = ctx.setting("max_resources")
     if role.use_count > limit:
-        users = names([short_arn(arn) for arn in role.used_by], limit=3)
+        users = first_users(role.used_by)
         return failed(f"{used_by(role.use_count)}, more than {limit}: {users}")
     return passed(f"{used_by(role.use_count)} (at most {limit} allowed)")

@@ -144,7 +144,7 @@ def deployed_model_not_from_registry(endpoint: Endpoint, ctx: CheckContext) -> O
     if not endpoint.in_service:
         return None
     served = served_models(endpoint, ctx)
-    packages = {s.model.name: [c.model_package_name for c in s.model.containers if c.model_package_name] for s in served}
+    packages = {s.model.name: s.model.model_packages for s in served}
     unregistered = [f"{s.model.name} (variant {s.variant.variant_name})" for s in served if not packages[s.model.name]]
     if unregistered:
         return failed("model not deployed from a model package: " + names(unregistered))

@@ -18,7 +18,7 @@ from mlaudit.sdk import (
     passed,
     security_hub,
 )
-from mlaudit.sdk.helpers import names, short_arn, used_by
+from mlaudit.sdk.helpers import first_users, names, used_by
 
 REQUIRED_ENDPOINTS = ("sagemaker.api", "sagemaker.runtime", "s3")
 """The services every VPC hosting SageMaker should reach privately (S3 usually through a gateway endpoint)."""
@@ -70,7 +70,7 @@ def ml_vpc_missing_endpoints(vpc: Vpc, ctx: CheckContext) -> Outcome | None:
         required += ctx.setting("bedrock_services")
     missing = [service for service in required if not any(e.serves(service) for e in endpoints)]
     if missing:
-        users = names([short_arn(arn) for arn in vpc.used_by], limit=3)
+        users = first_users(vpc.used_by)
         return failed(f"no VPC endpoint for {names(missing)}; {used_by(vpc.use_count)}: {users}")
     return passed("VPC endpoints for " + names(required))
 

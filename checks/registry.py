@@ -73,7 +73,7 @@ def model_registry_unused(region: RegionScope, ctx: CheckContext) -> Outcome | N
     groups = sorted(g.name for g in ctx.all(ModelPackageGroup))
     if groups:
         return passed(counted(len(groups), "model package group") + ": " + names(groups))
-    shared = sorted({c.model_package_name for m in ctx.all(Model) for c in m.containers if _version_arn(c.model_package_name)})
+    shared = sorted({package for m in ctx.all(Model) for package in m.model_packages if _version_arn(package)})
     if shared:
         return passed("no model package group here, but models are built from registry versions " + names(shared))
     workloads = [f"{counted(len(serving), 'endpoint')} in service ({names(serving)})"] if serving else []
@@ -140,7 +140,7 @@ def endpoint_serves_unapproved_package(endpoint: Endpoint, ctx: CheckContext) ->
         return None
     approved, unapproved = [], []
     for served in served_models(endpoint, ctx):
-        for reference in (c.model_package_name for c in served.model.containers if c.model_package_name):
+        for reference in served.model.model_packages:
             package = ctx.get(ModelPackage, reference)
             if package is not None:
                 verdict = f"{served.model.name} from {package.name} ({package.approval_status or 'no approval status'})"

@@ -28,7 +28,7 @@ from mlaudit.sdk import (
     passed,
     security_hub,
 )
-from mlaudit.sdk.helpers import SSE_KMS_ALGORITHMS, names, short_arn, used_by
+from mlaudit.sdk.helpers import SSE_KMS_ALGORITHMS, first_users, names, used_by
 
 def _owned(bucket: S3Bucket) -> bool:
     """Settings are judged only on the account's own buckets; S3-ML-007 judges the others."""
@@ -316,7 +316,7 @@ def ml_bucket_missing_or_foreign(bucket: S3Bucket, ctx: CheckContext) -> Outcome
     if bucket.in_account:
         return passed("the bucket belongs to this account")
     existence = ctx.require(S3BucketExistence, bucket.arn)
-    users = names([short_arn(arn) for arn in bucket.referenced_by], limit=3)
+    users = first_users(bucket.referenced_by)
     if not existence.exists:
         return failed(f"the bucket does not exist, so anyone can create it and receive or serve this data; named by {users}")
     if any(wildcard_match(pattern, bucket.name) for pattern in ctx.setting("trusted_buckets")):

@@ -79,6 +79,11 @@ class Model(Record):
     network_isolation: bool = False
     creation_time: datetime | None = None
 
+    @property
+    def model_packages(self) -> list[str]:
+        """The model package versions (ARNs or names) its containers are built from: its registry lineage."""
+        return [c.model_package_name for c in self.containers if c.model_package_name]
+
     def references(self) -> Iterator[Reference]:
         yield from role_refs(self.execution_role_arn)
         yield from s3_refs(*(c.model_data_url for c in self.containers))

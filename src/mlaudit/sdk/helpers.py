@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Iterable
 
 from mlaudit.inventory import ConfigVariant, Endpoint, EndpointConfig, KmsKey, Model, Record
 from mlaudit.inventory.cloudwatch import EndpointMetrics
@@ -141,6 +142,11 @@ def metrics_window_start(endpoint: Endpoint, metrics: EndpointMetrics, days: int
         return None
     return start
 # -- platform: S3, IAM, KMS, network and CloudTrail checks ------------------------------------------------------
+
+
+def first_users(arns: Iterable[str]) -> str:
+    """The first few ML resources that use a shared resource, short and readable (`endpoint/fraud, model/v3...`)."""
+    return names([short_arn(arn) for arn in arns], limit=3)
 
 
 def used_by(count: int) -> str:
