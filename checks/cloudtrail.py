@@ -63,10 +63,10 @@ def _shortfalls(trail: CloudTrailTrail) -> list[str]:
 def no_multi_region_cloudtrail(account: AccountScope, ctx: CheckContext) -> Outcome | None:
     if not account.hosts_ml_workloads:
         return None
-    trails = ctx.all(CloudTrailTrail)
-    good = [t.name for t in trails if not _shortfalls(t)]
+    shortfalls = [(t.name, _shortfalls(t)) for t in ctx.all(CloudTrailTrail)]
+    good = [name for name, missing in shortfalls if not missing]
     if good:
         return passed("multi-region trail logging management events: " + names(good))
-    if not trails:
+    if not shortfalls:
         return failed("the account has no CloudTrail trail")
-    return failed("no trail qualifies: " + names([f"{t.name} is {', '.join(_shortfalls(t))}" for t in trails]))
+    return failed("no trail qualifies: " + names([f"{name} is {', '.join(missing)}" for name, missing in shortfalls]))

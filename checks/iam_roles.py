@@ -135,13 +135,13 @@ def execution_role_trust_confused_deputy(role: IamRole, ctx: CheckContext) -> Ou
     def trusted(statement: PolicyStatement) -> set[str]:
         return watched & set(statement.service_principals()) if statement.allows else set()
 
-    trusting = [s for s in role.trust_statements if trusted(s)]
+    trusting = [(s, principals) for s in role.trust_statements if (principals := trusted(s))]
     if not trusting:
         return None
-    unscoped = sorted({p for s in trusting if not s.condition_keys() & CONFUSED_DEPUTY_KEYS for p in trusted(s)})
+    unscoped = sorted({p for s, principals in trusting if not s.condition_keys() & CONFUSED_DEPUTY_KEYS for p in principals})
     if unscoped:
         return failed(f"trusts {names(unscoped)} without aws:SourceAccount or aws:SourceArn")
-    scoped = sorted({p for s in trusting for p in trusted(s)})
+    scoped = sorted({p for _, principals in trusting for p in principals})
     return passed(f"trust in {names(scoped)} is limited by aws:SourceAccount, aws:SourceArn or the organization")
 
 
