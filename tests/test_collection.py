@@ -57,6 +57,17 @@ def test_training_jobs_are_bounded_by_the_lookback_window(aws: boto3.Session) ->
     assert abs((before - timedelta(days=30)) - bound) < timedelta(minutes=1)
 
 
+def test_the_report_states_the_history_it_read(aws: boto3.Session) -> None:
+    report = scan(aws, ["SM-TRAINING-001", "SM-PIPELINE-002"], since_days=30)
+
+    bounds = {bound.part: bound for bound in report.scan.history}
+    assert set(bounds) == {"sagemaker.training_job", "sagemaker.pipeline_recent_executions"}
+    assert bounds["sagemaker.training_job"].created_since == report.scan.since
+    assert bounds["sagemaker.training_job"].describe() == f"training jobs created since {report.scan.since:%Y-%m-%d}"
+    assert bounds["sagemaker.pipeline_recent_executions"].describe() == "recent pipeline executions: the newest 5 per pipeline"
+    assert scan(aws, ["SM-NOTEBOOK-001"]).scan.history == []
+
+
 def test_one_check_collects_only_its_parts(aws: boto3.Session) -> None:
     sagemaker = aws.client("sagemaker")
     sagemaker.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE_ARN)

@@ -19,7 +19,7 @@ from mlaudit.inventory import AccountInfo, CollectionError
 from mlaudit.sdk import CheckMetadata
 from mlaudit.taxonomy import Pillar, Severity, Status
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 
 class ScanStatus(str, Enum):
@@ -44,6 +44,24 @@ class CallStatistics(BaseModel):
     by_operation: dict[str, int] = Field(default_factory=dict)
 
 
+class HistoryBound(BaseModel):
+    """How much of one part's history the scan read: what was created within the lookback window (`created_since`),
+    or each `per` resource's `newest` records. Anything older is not in the report."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    part: str
+    label: str
+    created_since: datetime | None = None
+    newest: int | None = None
+    per: str | None = None
+
+    def describe(self) -> str:
+        if self.newest is None:
+            return f"{self.label} created since {self.created_since:%Y-%m-%d}"
+        return f"{self.label}: the newest {self.newest} per {self.per}"
+
+
 class ScanInfo(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -62,6 +80,8 @@ class ScanInfo(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     """Things a person should know that are not findings: expired or unused suppressions, for example."""
     statistics: CallStatistics
+    history: list[HistoryBound] = Field(default_factory=list)
+    """The history bounds of the parts collected (1.2): older jobs and executions were not read."""
 
 
 StatusCounts = dict[Status, int]

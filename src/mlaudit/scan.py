@@ -18,7 +18,7 @@ import boto3
 from mlaudit.catalog import Catalog, load_catalog
 from mlaudit.collect.calls import CallStats
 from mlaudit.collect.credentials import identify, open_session
-from mlaudit.collect.registry import plan
+from mlaudit.collect.registry import COLLECTORS, plan
 from mlaudit.collect.regions import validate_regions
 from mlaudit.collect.scheduler import CollectionObserver, collect
 from mlaudit.collect.session import READ_TIMEOUT_SECONDS, AwsClients
@@ -27,7 +27,7 @@ from mlaudit.collect.targets import AccountSelection, resolve_targets
 from mlaudit.evaluate import evaluate
 from mlaudit.inventory import Inventory, Record
 from mlaudit.permissions import missing_permissions
-from mlaudit.report import CallStatistics, Report, ScanInfo, ScanStatus, sort_findings, summarise
+from mlaudit.report import CallStatistics, HistoryBound, Report, ScanInfo, ScanStatus, sort_findings, summarise
 from mlaudit.sdk import Check
 from mlaudit.taxonomy import Severity, Status
 
@@ -126,12 +126,29 @@ def report_from_inventory(
             errors=inventory.errors,
             warnings=[*interruption(inventory), *missing_permissions(inventory.errors)],
             statistics=statistics,
+            history=history_bounds(inventory),
         ),
         accounts=inventory.accounts,
         summary=summarise(findings, [c.id for c in checks]),
         checks=[c.metadata for c in checks],
         findings=findings,
     )
+
+
+def history_bounds(inventory: Inventory) -> list[HistoryBound]:
+    """What the report says about the history it covers, for every collected part that reads history."""
+    collected = inventory.parts()
+    return [
+        HistoryBound(
+            part=record_type.part,
+            label=record_type.label,
+            created_since=inventory.since if collector.history.newest is None else None,
+            newest=collector.history.newest,
+            per=collector.history.per,
+        )
+        for record_type, collector in COLLECTORS.items()
+        if collector.history is not None and record_type.part in collected
+    ]
 
 
 def interruption(inventory: Inventory) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 from mlaudit.collect.context import CollectContext
 from mlaudit.collect.patterns import ListOnly, ListThenDescribe
-from mlaudit.collect.spec import PartCollector
+from mlaudit.collect.spec import LOOKBACK, PartCollector
 from mlaudit.inventory import (
     ConfigVariant,
     DataCapture,
@@ -296,5 +296,6 @@ COLLECTORS = (
             _training_job,
             list_params=lambda ctx: {"CreationTimeAfter": ctx.since},
         ),
+        history=LOOKBACK,
     ),
 )

@@ -9,7 +9,7 @@ from typing import Any
 from mlaudit.collect.context import CollectContext
 from mlaudit.collect.patterns import ListThenDescribe
 from mlaudit.collect.sagemaker import _identity, training_configuration
-from mlaudit.collect.spec import PartCollector
+from mlaudit.collect.spec import LOOKBACK, PartCollector
 from mlaudit.inventory.sagemaker_jobs import HyperParameterTuningJob, ProcessingJob, TransformJob, TuningTrainingDefinition
 
 
@@ -83,6 +83,7 @@ COLLECTORS = (
             _processing_job,
             list_params=_within_lookback,
         ),
+        history=LOOKBACK,
     ),
     PartCollector(
         TransformJob,
@@ -96,6 +97,7 @@ COLLECTORS = (
             _transform_job,
             list_params=_within_lookback,
         ),
+        history=LOOKBACK,
     ),
     PartCollector(
         HyperParameterTuningJob,
@@ -109,5 +111,6 @@ COLLECTORS = (
             _tuning_job,
             list_params=_within_lookback,
         ),
+        history=LOOKBACK,
     ),
 )

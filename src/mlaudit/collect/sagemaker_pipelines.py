@@ -8,7 +8,7 @@ from typing import Any
 from mlaudit.collect.context import CollectContext
 from mlaudit.collect.patterns import ForEachRecord, ListOnly, same_identity
 from mlaudit.collect.sagemaker import _identity
-from mlaudit.collect.spec import PartCollector
+from mlaudit.collect.spec import History, PartCollector
 from mlaudit.inventory import Record
 from mlaudit.inventory.sagemaker_pipelines import Pipeline, PipelineExecution, PipelineRecentExecutions
 
@@ -54,5 +54,6 @@ COLLECTORS = (
         ("sagemaker:ListPipelineExecutions",),
         ForEachRecord((Pipeline,), _recent_executions),
         aspect_of=Pipeline,
+        history=History(newest=RECENT_EXECUTIONS, per="pipeline"),
     ),
 )

@@ -12,6 +12,19 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class History:
+    """How much of a part's history is read, stated in the report: the records created within the scan's lookback
+    window (`newest` None), or each `per` resource's `newest` records."""
+
+    newest: int | None = None
+    per: str | None = None
+
+
+LOOKBACK = History()
+"""Jobs: listed with `CreationTimeAfter` the scan's `since`, never the whole history."""
+
+
+@dataclass(frozen=True)
 class PartCollector:
     """The declaration of one part's collector.
 
@@ -29,6 +42,8 @@ class PartCollector:
     aspect_of: type[Record] | None = None
     """The part whose records this one describes an aspect of (a bucket's encryption). A record missing from it
     is already reported against that part, so its incompleteness does not spread here."""
+    history: History | None = None
+    """How the part's history is bounded (None: the part is current state, not history)."""
     dependencies: tuple[type[Record], ...] = field(init=False)
 
     def __post_init__(self) -> None:

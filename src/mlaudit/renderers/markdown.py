@@ -31,6 +31,11 @@ def _finding_row(finding: Finding) -> str:
     )
 
 
+def _history_note(report: Report) -> list[str]:
+    bounds = "; ".join(bound.describe() for bound in report.scan.history)
+    return ["", f"History read: {bounds}."] if bounds else []
+
+
 def render_markdown(report: Report, options: RenderOptions = RenderOptions()) -> str:
     counts = report.summary.by_status
     accounts = ", ".join(cell(a.account_id) for a in report.accounts)
@@ -41,6 +46,7 @@ def render_markdown(report: Report, options: RenderOptions = RenderOptions()) ->
         f"{report.scan.finished_at:%Y-%m-%d %H:%M} UTC: **{report.scan.status.value}**, "
         f"**{counts[Status.FAIL]} failing**, {counts[Status.ERROR]} errors, {counts[Status.PASS]} passing, "
         f"{counts[Status.MUTED]} muted.",
+        *_history_note(report),
         "",
         "| severity | FAIL | ERROR | MUTED | PASS |",
         "|---|---:|---:|---:|---:|",
