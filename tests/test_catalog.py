@@ -3,6 +3,7 @@ built-ins and cannot crash a scan."""
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from pathlib import Path
@@ -10,8 +11,11 @@ from pathlib import Path
 import boto3
 import pytest
 
+from click.testing import CliRunner
+
 from support import scan, verdicts
 from mlaudit.catalog import load_catalog
+from mlaudit.cli import cli
 from mlaudit.collect.registry import COLLECTORS
 from mlaudit.errors import UserError
 from mlaudit.sdk import ReferenceType
@@ -62,6 +66,7 @@ def test_unknown_check_suggests_the_closest() -> None:
 
 
 def _plugin(tmp_path: Path, body: str, name: str = "acme.py") -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / name).write_text(
         textwrap.dedent(
             """
@@ -151,7 +156,21 @@ def test_a_plugin_cannot_reuse_a_builtin_id(tmp_path: Path) -> None:
         load_catalog([directory], include_entry_points=False)
 
 
-def test_entry_point_plugins_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _listed_ids(*args: str) -> list[str]:
+    result = CliRunner().invoke(cli, ["list-checks", "--format", "json", *args], catch_exceptions=False)
+    return [c["id"] for c in json.loads(result.stdout)]
+
+
+def test_list_checks_lists_plugins_beside_the_indexed_builtins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    builtin = [c.id for c in BUILTIN.checks]
+    assert _listed_ids() == builtin
+    directory = _plugin(tmp_path / "dir", "@check(**_meta('ACME-DIR-001', 'from-dir'))\ndef d(notebook, ctx):\n    return None\n")
+    assert _listed_ids("--checks-dir", str(directory)) == sorted([*builtin, "ACME-DIR-001"])
+    _entry_point_plugin(tmp_path / "ep", monkeypatch)
+    assert _listed_ids() == sorted([*builtin, "ACME-EP-001"])
+
+
+def _entry_point_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _plugin(
         tmp_path,
         """
@@ -166,6 +185,10 @@ def test_entry_point_plugins_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-checks\nVersion: 1.0\n")
     (dist / "entry_points.txt").write_text("[mlaudit.checks]\nacme = acme_checks\n")
     monkeypatch.syspath_prepend(str(tmp_path))
+
+
+def test_entry_point_plugins_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _entry_point_plugin(tmp_path / "ep", monkeypatch)
 
     found = load_catalog().find("ACME-EP-001")
 

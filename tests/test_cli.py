@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import boto3
@@ -52,6 +54,15 @@ def test_list_checks_table_and_json() -> None:
     listed = json.loads(out)
     assert code == 0 and {"SM-ENDPOINT-004", "IAM-ML-001"} <= {c["id"] for c in listed}
     assert all(c["rationale"] and c["remediation"]["url"] for c in listed)
+
+
+@pytest.mark.parametrize("args", [("--help",), ("list-checks",), ("list-checks", "--format", "json")])
+def test_describing_commands_import_neither_boto3_nor_pydantic(args: tuple[str, ...]) -> None:
+    """Start-up stays instant (issue 6): `list-checks` reads the generated index, not the checks' modules."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "mlaudit", *args], capture_output=True, text=True, check=True)
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert imported.isdisjoint({"boto3", "botocore", "pydantic"}), imported & {"boto3", "botocore", "pydantic"}
+    assert "mlaudit.inventory" not in done.stderr
 
 
 def test_explain_by_id_and_name() -> None:

@@ -20,11 +20,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Iterable, Sequence
 
+from mlaudit.catalog_index import ENTRY_POINT_GROUP
 from mlaudit.errors import UserError
 from mlaudit.sdk import Check
 from mlaudit.taxonomy import Severity
 
-ENTRY_POINT_GROUP = "mlaudit.checks"
 BUILTIN_PACKAGE = "mlaudit.checks"
 
 

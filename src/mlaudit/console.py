@@ -19,11 +19,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from mlaudit.report import Report
 from mlaudit.taxonomy import Severity, Status
 
-if TYPE_CHECKING:  # the scheduler imports boto3, which `mlaudit list-checks` should not pay for
+if TYPE_CHECKING:  # boto3 and pydantic models, which `mlaudit list-checks` should not pay for
     from mlaudit.collect.scheduler import Task
+    from mlaudit.report import Report
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SEVERITY_STYLE = {

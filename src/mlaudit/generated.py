@@ -9,6 +9,7 @@ import json
 from typing import Any, Callable
 
 from mlaudit.catalog import load_catalog
+from mlaudit.catalog_index import render_index
 from mlaudit.checks_doc import render_checks_doc, with_readme_table
 from mlaudit.report import Report
 
@@ -34,6 +35,7 @@ def _built_in_checks() -> list[Any]:
 GENERATED: dict[str, Callable[[str], str]] = {
     "schema/mlaudit-report.schema.json": lambda _: report_schema(),
     "docs/checks.md": lambda _: render_checks_doc(_built_in_checks()),
+    "checks/index.json": lambda _: render_index([c.metadata.model_dump(mode="json") for c in _built_in_checks()]),
     "README.md": lambda readme: with_readme_table(readme, _built_in_checks()),
 }
 """Each file's content computed from its current content (the README keeps everything outside its check table)."""

@@ -14,17 +14,16 @@ def list_checks(fmt: str, checks_dir: tuple[Path, ...]) -> None:
     """List every check: id, name, severity, pillar and title."""
     import json
 
-    from mlaudit.catalog import load_catalog
+    from mlaudit.catalog_index import check_listings
 
-    catalog = load_catalog(checks_dir)
+    listings = check_listings(checks_dir)
     if fmt == "json":
-        click.echo(json.dumps([c.metadata.model_dump(mode="json") for c in catalog.checks], indent=2))
+        click.echo(json.dumps(listings, indent=2))
         return
     from mlaudit.console import Terminal
 
     rows = [
-        (m.id, m.name, m.severity.value, m.pillar.value, m.title + (" (opt-in)" if m.opt_in else ""))
-        for m in (c.metadata for c in catalog.checks)
+        (m["id"], m["name"], m["severity"], m["pillar"], m["title"] + (" (opt-in)" if m["opt_in"] else "")) for m in listings
     ]
     Terminal().table(("ID", "Name", "Severity", "Pillar", "Title"), rows)
 
