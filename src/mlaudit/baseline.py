@@ -11,8 +11,8 @@ from datetime import datetime, timezone
 
 from pydantic import BaseModel, ConfigDict
 
-from mlaudit.findings import Suppression
-from mlaudit.report import Report, with_findings
+from mlaudit.findings import Finding, Suppression
+from mlaudit.report import Report, mute
 from mlaudit.taxonomy import Status
 
 BASELINE_VERSION = 1
@@ -49,15 +49,25 @@ def create_baseline(report: Report) -> Baseline:
     )
 
 
+class BaselineMuter:
+    """Mutes the failing findings the baseline holds, one at a time; then says how many of them no longer fail."""
+
+    def __init__(self, baseline: Baseline, source: str) -> None:
+        self._known = {entry.id for entry in baseline.findings}
+        self._reason = f"accepted in the baseline {source} (created {baseline.created_at:%Y-%m-%d})"
+        self._still = 0
+
+    def __call__(self, finding: Finding) -> Finding:
+        if finding.status is not Status.FAIL or finding.id not in self._known:
+            return finding
+        self._still += 1
+        suppression = Suppression(source="baseline", muted_status=Status.FAIL, reason=self._reason)
+        return finding.model_copy(update={"status": Status.MUTED, "suppression": suppression})
+
+    def warnings(self) -> list[str]:
+        gone = len(self._known) - self._still
+        return [f"{gone} of {len(self._known)} baseline findings no longer fail: recreate the baseline to drop them"] if gone else []
+
+
 def apply_baseline(report: Report, baseline: Baseline, source: str) -> Report:
-    known = {entry.id for entry in baseline.findings}
-    reason = f"accepted in the baseline {source} (created {baseline.created_at:%Y-%m-%d})"
-    findings = [
-        f.model_copy(update={"status": Status.MUTED, "suppression": Suppression(source="baseline", muted_status=Status.FAIL, reason=reason)})
-        if f.status is Status.FAIL and f.id in known
-        else f
-        for f in report.findings
-    ]
-    still = sum(f.status is Status.MUTED and f.suppression is not None and f.suppression.source == "baseline" for f in findings)
-    warnings = [f"{len(known) - still} of {len(known)} baseline findings no longer fail: recreate the baseline to drop them"] if still < len(known) else []
-    return with_findings(report, findings, warnings)
+    return mute(report, BaselineMuter(baseline, source))

@@ -19,12 +19,15 @@ from mlaudit.taxonomy import Severity, Status
 
 
 def evaluate(checks: Iterable[Check], inventory: Inventory, settings: dict[str, dict[str, Any]] | None = None) -> list[Finding]:
-    findings: list[Finding] = []
+    return list(iter_findings(checks, inventory, settings))
+
+
+def iter_findings(checks: Iterable[Check], inventory: Inventory, settings: dict[str, dict[str, Any]] | None = None) -> Iterator[Finding]:
+    """The findings one at a time, check by check (a streamed scan writes each as it comes)."""
     for check in checks:
         check_settings = {name: s.default for name, s in check.metadata.settings.items()}
         check_settings.update((settings or {}).get(check.id, {}))
-        findings.extend(_evaluate_check(check, inventory, check_settings))
-    return findings
+        yield from _evaluate_check(check, inventory, check_settings)
 
 
 def _expected_scopes(record_type: type[Record], inventory: Inventory) -> list[tuple[str, str]]:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, BinaryIO, Iterator, Sequence
 
 from mlaudit.errors import UserError
 
@@ -29,16 +30,18 @@ def prepare_directory(directory: Path) -> Path:
     return directory
 
 
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path` (existing reports are replaced); a
-    failure is one error line naming the file."""
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A file written beside `path` and renamed over it once complete (existing reports are replaced), so
+    that a reader never sees half a report, however long it takes to write; a failure is one error line naming
+    the file."""
     try:
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
+            yield handle
         os.chmod(temporary, REPORT_FILE_MODE)
         os.replace(temporary, path)
     except OSError as exc:
@@ -47,6 +50,11 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    with atomic_file(path) as handle:
+        handle.write(content.encode("utf-8") if isinstance(content, str) else content)
 
 
 def write_reports(report: Report, formats: Sequence[Format], directory: Path | None, options: RenderOptions) -> list[Path]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from enum import Enum
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Protocol, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -109,19 +109,38 @@ class Report(BaseModel):
     findings: list[Finding]
 
 
-def _counts(findings: Iterable[Finding]) -> StatusCounts:
-    counter = Counter(f.status for f in findings)
-    return {status: counter.get(status, 0) for status in Status}
+class SummaryCounter:
+    """Counts findings as they come, so that a streamed scan is summarised without holding its findings."""
+
+    def __init__(self, check_ids: Iterable[str]) -> None:
+        self.check_ids = sorted(check_ids)
+        self._counts: Counter[tuple[Status, Severity, Pillar, str]] = Counter()
+
+    def add(self, finding: Finding) -> None:
+        self._counts[(finding.status, finding.severity, finding.pillar, finding.check_id)] += 1
+
+    def _by(self, index: int, value: object) -> StatusCounts:
+        counts = {status: 0 for status in Status}
+        for key, n in self._counts.items():
+            if key[index] == value:
+                counts[key[0]] += n
+        return counts
+
+    def summary(self) -> Summary:
+        """Counts by status, and by status within each severity, pillar and selected check (zeros included)."""
+        return Summary(
+            by_status={status: sum(n for key, n in self._counts.items() if key[0] is status) for status in Status},
+            by_severity={s: self._by(1, s) for s in Severity},
+            by_pillar={p: self._by(2, p) for p in Pillar},
+            by_check={c: self._by(3, c) for c in self.check_ids},
+        )
 
 
-def summarise(findings: list[Finding], check_ids: Iterable[str]) -> Summary:
-    """Counts by status, and by status within each severity, pillar and selected check (zeros included)."""
-    return Summary(
-        by_status=_counts(findings),
-        by_severity={s: _counts(f for f in findings if f.severity is s) for s in Severity},
-        by_pillar={p: _counts(f for f in findings if f.pillar is p) for p in Pillar},
-        by_check={c: _counts(f for f in findings if f.check_id == c) for c in sorted(check_ids)},
-    )
+def summarise(findings: Iterable[Finding], check_ids: Iterable[str]) -> Summary:
+    counter = SummaryCounter(check_ids)
+    for finding in findings:
+        counter.add(finding)
+    return counter.summary()
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
@@ -143,3 +162,16 @@ def with_findings(report: Report, findings: list[Finding], warnings: Sequence[st
             "summary": summarise(findings, report.summary.by_check.keys()),
         }
     )
+
+
+class Muter(Protocol):
+    """Mutes accepted findings one at a time (suppressions, a baseline), then has warnings about its own rules."""
+
+    def __call__(self, finding: Finding) -> Finding: ...
+
+    def warnings(self) -> list[str]: ...
+
+
+def mute(report: Report, muter: Muter) -> Report:
+    findings = [muter(finding) for finding in report.findings]
+    return with_findings(report, findings, muter.warnings())

@@ -11,10 +11,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import boto3
 
+from mlaudit import __version__
 from mlaudit.catalog import Catalog, load_catalog
 from mlaudit.collect.calls import CallStats
 from mlaudit.collect.credentials import identify, open_session
@@ -24,11 +25,13 @@ from mlaudit.collect.scheduler import CollectionObserver, collect
 from mlaudit.collect.session import READ_TIMEOUT_SECONDS, AwsClients
 from mlaudit.collect.sharding import Shard
 from mlaudit.collect.targets import AccountSelection, resolve_targets
-from mlaudit.evaluate import evaluate
+from mlaudit.evaluate import iter_findings
 from mlaudit.inventory import Inventory, Record
 from mlaudit.permissions import missing_permissions
-from mlaudit.report import CallStatistics, HistoryBound, Report, ScanInfo, ScanStatus, sort_findings, summarise
+from mlaudit.renderers.jsonl import header
+from mlaudit.report import SCHEMA_VERSION, CallStatistics, HistoryBound, Report, ScanInfo, ScanStatus, sort_findings, summarise
 from mlaudit.sdk import Check
+from mlaudit.streaming import FindingStream
 from mlaudit.taxonomy import Severity, Status
 
 DEFAULT_LOOKBACK_DAYS = 90
@@ -108,30 +111,40 @@ def report_from_inventory(
     settings: dict[str, dict[str, Any]],
     profile: str | None,
     statistics: CallStatistics,
+    stream: FindingStream | None = None,
 ) -> Report:
-    """Evaluate `checks` over an inventory (just collected, or read from a snapshot)."""
-    findings = sort_findings(evaluate(checks, inventory, settings))
-    incomplete = bool(inventory.errors) or any(f.status is Status.ERROR for f in findings)
+    """Evaluate `checks` over an inventory (just collected, or read from a snapshot). With a `stream`, the findings
+    are written (and muted) as they come and the report keeps only their summary."""
+    scan_id = str(uuid.uuid4())
+    check_ids = [c.id for c in checks]
+    findings = iter_findings(checks, inventory, settings)
+    if stream is None:
+        kept = sort_findings(list(findings))
+        summary, evaluation_errors, warnings = summarise(kept, check_ids), any(f.status is Status.ERROR for f in kept), []
+    else:
+        kept = []
+        streamed = stream.write(header(SCHEMA_VERSION, __version__, scan_id, inventory.created_at), findings, check_ids)
+        summary, evaluation_errors, warnings = streamed.summary, streamed.evaluation_errors, streamed.warnings
     return Report(
         scan=ScanInfo(
-            id=str(uuid.uuid4()),
+            id=scan_id,
             started_at=inventory.created_at,
             finished_at=datetime.now(timezone.utc),
-            status=ScanStatus.PARTIAL if incomplete else ScanStatus.COMPLETE,
+            status=ScanStatus.PARTIAL if inventory.errors or evaluation_errors else ScanStatus.COMPLETE,
             profile=profile,
             regions=inventory.regions,
-            checks_selected=[c.id for c in checks],
+            checks_selected=check_ids,
             since=inventory.since,
             settings={c.id: settings[c.id] for c in checks if settings.get(c.id)},
             errors=inventory.errors,
-            warnings=[*interruption(inventory), *missing_permissions(inventory.errors)],
+            warnings=[*interruption(inventory), *missing_permissions(inventory.errors), *warnings],
             statistics=statistics,
             history=history_bounds(inventory),
         ),
         accounts=inventory.accounts,
-        summary=summarise(findings, [c.id for c in checks]),
+        summary=summary,
         checks=[c.metadata for c in checks],
-        findings=findings,
+        findings=kept,
     )
 
 
@@ -175,9 +188,14 @@ def run_scan(
     observer: CollectionObserver | None = None,
     stats: CallStats | None = None,
     checks: list[Check] | None = None,
+    stream: Callable[[Inventory], FindingStream] | None = None,
 ) -> ScanResult:
+    """`stream`: the JSON Lines stream to write the findings to, made once the inventory (and so the resources'
+    tags, which suppressions may match) is known."""
     checks = checks if checks is not None else select_checks(options)
     stats = stats or CallStats()
     inventory = collect_inventory(options, checks, observer, stats)
-    report = report_from_inventory(inventory, checks, options.settings, options.profile, call_statistics(stats))
+    report = report_from_inventory(
+        inventory, checks, options.settings, options.profile, call_statistics(stats), stream(inventory) if stream else None
+    )
     return ScanResult(report, inventory, checks, stats)

@@ -16,7 +16,7 @@ from mlaudit.config import SuppressionRule
 from mlaudit.findings import Finding, Suppression
 from mlaudit.inventory import Inventory
 from mlaudit.inventory.tags import ResourceTags
-from mlaudit.report import Report, with_findings
+from mlaudit.report import Report, mute
 from mlaudit.taxonomy import Status
 
 TagsOf = Callable[[Finding], "dict[str, str] | None"]
@@ -56,28 +56,35 @@ def _describe(rule: SuppressionRule) -> str:
     return f"{target} ({rule.reason})"
 
 
-def apply_suppressions(report: Report, rules: Sequence[LabelledRule], today: date, tags_of: TagsOf = lambda _: None) -> Report:
-    active = []
-    warnings = []
-    for labelled in rules:
-        if labelled.rule.expires and labelled.rule.expires < today:
-            warnings.append(f"{labelled.label}: suppression of {_describe(labelled.rule)} expired on {labelled.rule.expires}; no longer applied")
-        else:
-            active.append(labelled)
-    used: set[str] = set()
-    findings = []
-    for finding in report.findings:
-        rule = next((r for r in active if finding.status in MUTABLE and matches(r.rule, finding, tags_of)), None)
+class Suppressor:
+    """Mutes findings one at a time (a streamed scan never holds them all), then says which rules expired or
+    matched nothing."""
+
+    def __init__(self, rules: Sequence[LabelledRule], today: date, tags_of: TagsOf = lambda _: None) -> None:
+        self._tags_of = tags_of
+        self._active = [r for r in rules if not (r.rule.expires and r.rule.expires < today)]
+        self._expired = [r for r in rules if r not in self._active]
+        self._used: set[str] = set()
+
+    def __call__(self, finding: Finding) -> Finding:
+        rule = next((r for r in self._active if finding.status in MUTABLE and matches(r.rule, finding, self._tags_of)), None)
         if rule is None:
-            findings.append(finding)
-            continue
-        used.add(rule.label)
+            return finding
+        self._used.add(rule.label)
         suppression = Suppression(
             source="config", muted_status=finding.status, reason=rule.rule.reason, owner=rule.rule.owner, expires=rule.rule.expires
         )
-        findings.append(finding.model_copy(update={"status": Status.MUTED, "suppression": suppression}))
-    warnings += [f"{r.label}: suppression of {_describe(r.rule)} matched no finding" for r in active if r.label not in used]
-    return with_findings(report, findings, warnings)
+        return finding.model_copy(update={"status": Status.MUTED, "suppression": suppression})
+
+    def warnings(self) -> list[str]:
+        expired = [
+            f"{r.label}: suppression of {_describe(r.rule)} expired on {r.rule.expires}; no longer applied" for r in self._expired
+        ]
+        return expired + [f"{r.label}: suppression of {_describe(r.rule)} matched no finding" for r in self._active if r.label not in self._used]
+
+
+def apply_suppressions(report: Report, rules: Sequence[LabelledRule], today: date, tags_of: TagsOf = lambda _: None) -> Report:
+    return mute(report, Suppressor(rules, today, tags_of))
 
 
 def tags_lookup(inventory: Inventory | None) -> TagsOf:

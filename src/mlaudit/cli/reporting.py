@@ -2,7 +2,8 @@
 
 `Run.start` merges the options, loads the catalog, settings, suppressions and baseline, and checks the output
 directory before anything slow happens; `Run.finish` mutes what is accepted, writes the reports, prints the
-summary and exits with the code for the thresholds.
+summary and exits with the code for the thresholds. When JSON Lines is the only format, the findings are muted
+and written while the checks run instead (`Run.stream`, `mlaudit.streaming`), and `finish` only summarises.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 import click
 
-from mlaudit.baseline import Baseline, apply_baseline
+from mlaudit.baseline import Baseline, BaselineMuter
 from mlaudit.catalog import load_catalog
 from mlaudit.cli.common import choose_formats
 from mlaudit.cli.options import DEFAULTS
@@ -29,11 +30,12 @@ from mlaudit.inventory import Inventory
 from mlaudit.inventory.tags import ResourceTags
 from mlaudit.output import append_github_summary, prepare_directory, write_reports
 from mlaudit.renderers import Format, RenderOptions
-from mlaudit.report import Report
+from mlaudit.report import Muter, Report, mute
 from mlaudit.saved import load_baseline, load_report
 from mlaudit.scan import ScanOptions, select_checks
 from mlaudit.sdk import Check
-from mlaudit.suppression import LabelledRule, apply_suppressions, tags_lookup
+from mlaudit.streaming import FindingStream
+from mlaudit.suppression import LabelledRule, Suppressor, tags_lookup
 
 
 @dataclass(frozen=True)
@@ -113,12 +115,34 @@ class Run:
             render_options=RenderOptions(sarif_anchor=request["sarif_anchor"], previous=previous),
         )
 
-    def finish(self, ctx: click.Context, report: Report, inventory: Inventory | None = None) -> None:
+    @property
+    def streams(self) -> bool:
+        return [f.name for f in self.formats] == ["jsonl"]
+
+    def stream(self, inventory: Inventory) -> FindingStream | None:
+        """The JSON Lines stream the findings go to as they are evaluated, when that is the only format."""
+        if not self.streams:
+            return None
+        return FindingStream(self._jsonl_path(), self._muters(inventory))
+
+    def _jsonl_path(self) -> Path | None:
+        return self.directory / self.formats[0].filename if self.directory is not None else None
+
+    def _muters(self, inventory: Inventory | None) -> list[Muter]:
         """`inventory` (when the run has one) gives tag-based suppressions the resources' tags."""
-        report = apply_suppressions(report, self.rules, date.today(), tags_lookup(inventory))
+        muters: list[Muter] = [Suppressor(self.rules, date.today(), tags_lookup(inventory))]
         if self.baseline is not None:
-            report = apply_baseline(report, self.baseline, str(self.request["baseline"]))
-        written = write_reports(report, self.formats, self.directory, self.render_options)
+            muters.append(BaselineMuter(self.baseline, str(self.request["baseline"])))
+        return muters
+
+    def finish(self, ctx: click.Context, report: Report, inventory: Inventory | None = None) -> None:
+        if self.streams:
+            path = self._jsonl_path()
+            written = [path] if path is not None else []
+        else:
+            for muter in self._muters(inventory):
+                report = mute(report, muter)
+            written = write_reports(report, self.formats, self.directory, self.render_options)
         if any(f.name == "md" for f in self.formats) and append_github_summary(report, self.render_options):
             self.terminal.line("Appended the Markdown summary to GITHUB_STEP_SUMMARY")
         for warning in report.scan.warnings:

@@ -35,7 +35,7 @@ def _scan(options: Any, run: Any) -> Any:
     from mlaudit.scan import run_scan
 
     with run.terminal.collection_progress() as progress, interruptible():
-        return run_scan(options, observer=progress, checks=run.checks)
+        return run_scan(options, observer=progress, checks=run.checks, stream=run.stream)
 
 
 def _scan_demo(options: Any, run: Any) -> Any:

@@ -61,5 +61,5 @@ def evaluate(ctx: click.Context, snapshot: Path, **params: Any) -> None:
 
     run = Run.start(ctx, params)
     inventory = load_inventory(snapshot)
-    report = report_from_inventory(inventory, run.checks, run.settings, None, CallStatistics())
+    report = report_from_inventory(inventory, run.checks, run.settings, None, CallStatistics(), run.stream(inventory))
     run.finish(ctx, report, inventory)

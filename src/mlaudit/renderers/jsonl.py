@@ -4,6 +4,7 @@ version, scan id and tool version beside the finding's own account and region)."
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Iterable, Iterator
 
 from mlaudit.findings import Finding
@@ -15,14 +16,10 @@ def jsonl_lines(report_header: dict[str, str], findings: Iterable[Finding]) -> I
         yield json.dumps({**report_header, **finding.model_dump(mode="json")}, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def header(report: Report) -> dict[str, str]:
-    return {
-        "schema_version": report.schema_version,
-        "tool_version": report.tool.version,
-        "scan_id": report.scan.id,
-        "scan_started_at": report.scan.started_at.isoformat(),
-    }
+def header(schema_version: str, tool_version: str, scan_id: str, started_at: datetime) -> dict[str, str]:
+    return {"schema_version": schema_version, "tool_version": tool_version, "scan_id": scan_id, "scan_started_at": started_at.isoformat()}
 
 
 def render_jsonl(report: Report) -> str:
-    return "".join(jsonl_lines(header(report), report.findings))
+    lines = jsonl_lines(header(report.schema_version, report.tool.version, report.scan.id, report.scan.started_at), report.findings)
+    return "".join(lines)
