@@ -85,6 +85,41 @@ def test_ml_security_group_open(aws: boto3.Session) -> None:
     assert "tcp 8888 from 0.0.0.0/0" in next(f.status_detail for f in report.findings if f.resource_name == "fail-open-ipv4")
 
 
+def test_security_groups_of_training_and_tuning_jobs_are_judged(aws: boto3.Session) -> None:
+    ec2 = aws.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    groups = {}
+    for name, cidr in (("fail-training-open", "0.0.0.0/0"), ("fail-tuning-open", "0.0.0.0/0"), ("pass-training-closed", "10.0.0.0/16")):
+        groups[name] = ec2.create_security_group(GroupName=name, Description="training", VpcId=vpc)["GroupId"]
+        ec2.authorize_security_group_ingress(
+            GroupId=groups[name], IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": cidr}]}]
+        )
+    definition = {
+        "AlgorithmSpecification": {"TrainingImage": "xgboost:1", "TrainingInputMode": "File"},
+        "RoleArn": ROLE_ARN,
+        "OutputDataConfig": {"S3OutputPath": "s3://model-artefacts/output/"},
+        "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 50},
+        "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+    }
+    sagemaker = aws.client("sagemaker")
+    for name in ("fail-training-open", "pass-training-closed"):
+        sagemaker.create_training_job(TrainingJobName=name, **definition, VpcConfig={"Subnets": [subnet], "SecurityGroupIds": [groups[name]]})
+    sagemaker.create_hyper_parameter_tuning_job(
+        HyperParameterTuningJobName="tuning",
+        HyperParameterTuningJobConfig={"Strategy": "Bayesian", "ResourceLimits": {"MaxNumberOfTrainingJobs": 2, "MaxParallelTrainingJobs": 1}},
+        TrainingJobDefinition={**definition, "VpcConfig": {"Subnets": [subnet], "SecurityGroupIds": [groups["fail-tuning-open"]]}},
+    )
+
+    report = scan(aws, ["NET-ML-002"])
+
+    assert verdicts(report, "NET-ML-002") == {
+        "fail-training-open": Status.FAIL,
+        "fail-tuning-open": Status.FAIL,
+        "pass-training-closed": Status.PASS,
+    }
+
+
 def test_model_outside_any_vpc_is_not_judged(aws: boto3.Session) -> None:
     aws.client("sagemaker").create_model(ModelName="no-vpc", ExecutionRoleArn=ROLE_ARN, PrimaryContainer={"Image": "model:1"})
 

@@ -206,6 +206,7 @@ def training_configuration(d: dict[str, Any]) -> dict[str, Any]:
         or sum(g.get("InstanceCount") or 0 for g in groups)
         or None,
         "vpc_subnets": tuple((d.get("VpcConfig") or {}).get("Subnets") or ()),
+        "vpc_security_group_ids": tuple((d.get("VpcConfig") or {}).get("SecurityGroupIds") or ()),
         "network_isolation": bool(d.get("EnableNetworkIsolation")),
         "inter_container_encryption": bool(d.get("EnableInterContainerTrafficEncryption")),
         "input_s3_uris": tuple(uri for uri in inputs if uri),

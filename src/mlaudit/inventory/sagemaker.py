@@ -229,6 +229,7 @@ class TrainingConfiguration(Value):
     instance_count: int | None = None
     """All instances of the job: a heterogeneous cluster's instance groups are added up."""
     vpc_subnets: tuple[str, ...] = ()
+    vpc_security_group_ids: tuple[str, ...] = ()
     network_isolation: bool = False
     inter_container_encryption: bool = False
     input_s3_uris: tuple[str, ...] = ()
@@ -248,6 +249,7 @@ class TrainingConfiguration(Value):
         yield from s3_refs(*self.input_s3_uris, self.output_s3_uri, self.checkpoint_s3_uri)
         yield from kms_refs(owner, self.output_kms_key_id, self.volume_kms_key_id)
         yield from subnet_refs(owner, *self.vpc_subnets)
+        yield from security_group_refs(owner, *self.vpc_security_group_ids)
 
 
 class TrainingJob(TrainingConfiguration, Record):
@@ -257,7 +259,7 @@ class TrainingJob(TrainingConfiguration, Record):
     label: ClassVar[str] = "training jobs"
     taggable: ClassVar[bool] = True
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset(
-        {RefKind.IAM_ROLE, RefKind.S3, RefKind.KMS_KEY, RefKind.SUBNET}
+        {RefKind.IAM_ROLE, RefKind.S3, RefKind.KMS_KEY, RefKind.SUBNET, RefKind.SECURITY_GROUP}
     )
 
     status: str

@@ -78,7 +78,7 @@ class HyperParameterTuningJob(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::HyperParameterTuningJob"
     label: ClassVar[str] = "hyperparameter tuning jobs"
-    reference_kinds: ClassVar[frozenset[RefKind]] = _JOB_REFERENCES | {RefKind.SUBNET}
+    reference_kinds: ClassVar[frozenset[RefKind]] = _JOB_REFERENCES | {RefKind.SUBNET, RefKind.SECURITY_GROUP}
 
     status: str
     creation_time: datetime | None = None
