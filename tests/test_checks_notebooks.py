@@ -135,7 +135,9 @@ def test_notebook_unsupported_platform(aws: boto3.Session) -> None:
 def test_notebook_running_without_auto_stop(aws: boto3.Session) -> None:
     _lifecycle_config(aws, "auto-stop", on_start=AUTO_STOP)
     _lifecycle_config(aws, "setup-only", on_start="#!/bin/bash\npip install --upgrade xgboost\n", on_create=AUTO_STOP)
+    _lifecycle_config(aws, "comment-only", on_start="#!/bin/bash\n# TODO: install autostop.py\npip install xgboost  # then IDLE_TIME\n")
     _notebook(aws, "pass-auto-stop", LifecycleConfigName="auto-stop")
+    _notebook(aws, "fail-auto-stop-only-mentioned", LifecycleConfigName="comment-only")
     _notebook(aws, "fail-no-lifecycle")
     _notebook(aws, "fail-setup-only", LifecycleConfigName="setup-only")
     _notebook(aws, "na-stopped")
@@ -147,6 +149,7 @@ def test_notebook_running_without_auto_stop(aws: boto3.Session) -> None:
         "pass-auto-stop": Status.PASS,
         "fail-no-lifecycle": Status.FAIL,
         "fail-setup-only": Status.FAIL,
+        "fail-auto-stop-only-mentioned": Status.FAIL,
     }
     assert "setup-only has no idle auto-stop in its OnStart script" in _detail(report, "fail-setup-only")
 

@@ -26,6 +26,15 @@ StopNotebookInstance. The OnStart script must install it: a notebook's root volu
 rebuilt at every start."""
 
 
+_COMMENT = re.compile(r"(^|\s)#.*$")
+
+
+def _installs_auto_stop(script: str) -> bool:
+    """Whether a shell script's commands (not its comments: "# TODO: add autostop" stops nothing) install or
+    call an idle stop."""
+    return any(_AUTO_STOP.search(_COMMENT.sub("", line)) for line in script.splitlines() if not line.startswith("#!"))
+
+
 def _decode(content: str) -> str:
     """A script's text (base64 in the API, possibly wrapped); content that is not base64 is read as it is."""
     try:
@@ -62,7 +71,7 @@ def _lifecycle_configs(ctx: CollectContext) -> Iterator[NotebookLifecycleConfig]
                 for script, text in scripts
                 for hit in scan_text(text)
             ),
-            stops_when_idle=any(script == "OnStart" and _AUTO_STOP.search(text) for script, text in scripts),
+            stops_when_idle=any(script == "OnStart" and _installs_auto_stop(text) for script, text in scripts),
             creation_time=d.get("CreationTime"),
         )
 
