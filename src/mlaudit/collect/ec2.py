@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any, Iterator
 
 from mlaudit.collect.context import CollectContext
+from mlaudit.collect.patterns import ForEachRecord, same_identity
 from mlaudit.collect.spec import PartCollector
 from mlaudit.inventory import RefKind
 from mlaudit.inventory.network import IngressRule, SecurityGroup, Vpc, VpcEndpoint, VpcEndpoints, ec2_id
@@ -59,26 +60,20 @@ def _vpcs(ctx: CollectContext) -> Iterator[Vpc]:
         )
 
 
-def _vpc_endpoints(ctx: CollectContext) -> Iterator[VpcEndpoints]:
-    def describe(vpc: Vpc) -> VpcEndpoints:
-        endpoints = ctx.paginate("describe_vpc_endpoints", "VpcEndpoints", Filters=[{"Name": "vpc-id", "Values": [vpc.name]}])
-        return VpcEndpoints(
-            arn=vpc.arn,
-            name=vpc.name,
-            account_id=vpc.account_id,
-            region=vpc.region,
-            endpoints=tuple(
-                VpcEndpoint(
-                    endpoint_id=e.get("VpcEndpointId") or "",
-                    service_name=e.get("ServiceName") or "",
-                    endpoint_type=e.get("VpcEndpointType") or "",
-                    state=e.get("State") or "",
-                )
-                for e in endpoints
-            ),
-        )
-
-    yield from ctx.fan_out(ctx.dependency(Vpc), describe, identify=lambda vpc: (vpc.name, vpc.arn))
+def _vpc_endpoints(ctx: CollectContext, vpc: Vpc) -> VpcEndpoints:
+    endpoints = ctx.paginate("describe_vpc_endpoints", "VpcEndpoints", Filters=[{"Name": "vpc-id", "Values": [vpc.name]}])
+    return VpcEndpoints(
+        **same_identity(vpc),
+        endpoints=tuple(
+            VpcEndpoint(
+                endpoint_id=e.get("VpcEndpointId") or "",
+                service_name=e.get("ServiceName") or "",
+                endpoint_type=e.get("VpcEndpointType") or "",
+                state=e.get("State") or "",
+            )
+            for e in endpoints
+        ),
+    )
 
 
 def _ingress(permission: dict[str, Any]) -> IngressRule:
@@ -113,6 +108,6 @@ def _security_groups(ctx: CollectContext) -> Iterator[SecurityGroup]:
 
 COLLECTORS = (
     PartCollector(Vpc, ("ec2:DescribeSubnets",), _vpcs, follows=RefKind.SUBNET),
-    PartCollector(VpcEndpoints, ("ec2:DescribeVpcEndpoints",), _vpc_endpoints, aspect_of=Vpc),
+    PartCollector(VpcEndpoints, ("ec2:DescribeVpcEndpoints",), ForEachRecord((Vpc,), _vpc_endpoints), aspect_of=Vpc),
     PartCollector(SecurityGroup, ("ec2:DescribeSecurityGroups",), _security_groups, follows=RefKind.SECURITY_GROUP),
 )

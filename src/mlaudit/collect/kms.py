@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any, Iterator
 
 from mlaudit.collect.context import CollectContext
+from mlaudit.collect.patterns import ForEachRecord, same_identity
 from mlaudit.collect.spec import PartCollector
 from mlaudit.inventory import KmsKey, RefKind
 from mlaudit.inventory.kms import KmsKeyRotation
@@ -53,23 +54,19 @@ def _keys(ctx: CollectContext) -> Iterator[KmsKey]:
         )
 
 
-def _rotations(ctx: CollectContext) -> Iterator[KmsKeyRotation]:
-    def describe(key: KmsKey) -> KmsKeyRotation:
-        status = ctx.call("get_key_rotation_status", region=key.region, KeyId=key.arn) or {}
-        return KmsKeyRotation(
-            arn=key.arn,
-            name=key.name,
-            account_id=key.account_id,
-            region=key.region,
-            enabled=bool(status.get("KeyRotationEnabled")),
-            period_days=status.get("RotationPeriodInDays"),
-        )
-
-    rotatable = [key for key in ctx.dependency(KmsKey) if key.supports_rotation]
-    yield from ctx.fan_out(rotatable, describe, identify=lambda key: (key.name, key.arn))
+def _rotation(ctx: CollectContext, key: KmsKey) -> KmsKeyRotation:
+    status = ctx.call("get_key_rotation_status", region=key.region, KeyId=key.arn) or {}
+    return KmsKeyRotation(
+        **same_identity(key), enabled=bool(status.get("KeyRotationEnabled")), period_days=status.get("RotationPeriodInDays")
+    )
 
 
 COLLECTORS = (
     PartCollector(KmsKey, ("kms:DescribeKey",), _keys, follows=RefKind.KMS_KEY),
-    PartCollector(KmsKeyRotation, ("kms:GetKeyRotationStatus",), _rotations, aspect_of=KmsKey),
+    PartCollector(
+        KmsKeyRotation,
+        ("kms:GetKeyRotationStatus",),
+        ForEachRecord((KmsKey,), _rotation, where=lambda key: key.supports_rotation),
+        aspect_of=KmsKey,
+    ),
 )

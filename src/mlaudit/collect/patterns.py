@@ -59,13 +59,15 @@ class ListOnly:
 @dataclass(frozen=True)
 class ForEachRecord:
     """One describe per record of the parts this collector depends on (an aspect, such as a resource's tags),
-    concurrently; a failed call is recorded against that record only."""
+    concurrently; a failed call is recorded against that record only. `where` keeps only the records the aspect
+    applies to (the keys that support rotation, the buckets of the account)."""
 
     parts: tuple[type[Record], ...]
-    describe: Callable[[CollectContext, Record], Record]
+    describe: Callable[[CollectContext, Any], Record]
+    where: Callable[[Any], bool] = lambda record: True
 
     def __call__(self, ctx: CollectContext) -> Iterator[Record]:
-        records = [record for part in self.parts for record in ctx.dependency(part)]
+        records = [record for part in self.parts for record in ctx.dependency(part) if self.where(record)]
         return ctx.fan_out(records, lambda record: self.describe(ctx, record), identify=lambda r: (r.name, r.arn))
 
 

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator
 
 from mlaudit.collect.context import CollectContext
 from mlaudit.collect.failures import CallFailed
+from mlaudit.collect.patterns import ForEachRecord, same_identity
 from mlaudit.collect.policies import parse_policy
 from mlaudit.collect.spec import PartCollector
 from mlaudit.inventory import GLOBAL_REGION, Record, RefKind, S3Bucket, S3BucketEncryption, s3_bucket_of
@@ -64,28 +65,19 @@ def _buckets(ctx: CollectContext) -> Iterator[S3Bucket]:
 Fields = Callable[[dict[str, Any] | None], dict[str, Any]]
 
 
-def _identity(bucket: S3Bucket) -> dict[str, str]:
-    """An aspect record is keyed like its bucket."""
-    return {"arn": bucket.arn, "name": bucket.name, "account_id": bucket.account_id, "region": bucket.region}
-
-
 @dataclass(frozen=True)
-class _PerOwnedBucket:
-    """One call per bucket of the account, in the bucket's region; `fields` turns the response (None when AWS
-    answers with an `absent` code, i.e. "not configured") into the aspect record's fields."""
+class _BucketSetting:
+    """One call per bucket; `fields` turns the response (None when AWS answers with an `absent` code, i.e. "not
+    configured") into the aspect record's fields."""
 
     record: type[Record]
     method: str
     fields: Fields
     absent: frozenset[str]
 
-    def __call__(self, ctx: CollectContext) -> Iterator[Record]:
-        def describe(bucket: S3Bucket) -> Record:
-            response = ctx.call(self.method, region=bucket.region, absent=self.absent, Bucket=bucket.name)
-            return self.record(**_identity(bucket), **self.fields(response))
-
-        owned = [b for b in ctx.dependency(S3Bucket) if b.in_account]
-        return ctx.fan_out(owned, describe, identify=lambda bucket: (bucket.name, bucket.arn))
+    def __call__(self, ctx: CollectContext, bucket: S3Bucket) -> Record:
+        response = ctx.call(self.method, region=bucket.region, absent=self.absent, Bucket=bucket.name)
+        return self.record(**same_identity(bucket), **self.fields(response))
 
 
 def _encryption(response: dict[str, Any] | None) -> dict[str, Any]:
@@ -131,21 +123,16 @@ def _lifecycle(response: dict[str, Any] | None) -> dict[str, Any]:
     return {"enabled_rules": named("Enabled"), "disabled_rules": named("Disabled")}
 
 
-def _existence(ctx: CollectContext) -> Iterator[S3BucketExistence]:
-    """HeadBucket for the referenced buckets that are not the account's: 404 means nobody owns the name, 403
-    (or success) that another account does."""
-    buckets = [b for b in ctx.dependency(S3Bucket) if not b.in_account]
-
-    def describe(bucket: S3Bucket) -> S3BucketExistence:
-        try:
-            found = ctx.call("head_bucket", absent=frozenset({"404", "NoSuchBucket", "NotFound"}), Bucket=bucket.name)
-        except CallFailed as refused:
-            if refused.error.error_code not in FORBIDDEN_CODES:
-                raise
-            return S3BucketExistence(**_identity(bucket), exists=True, accessible=False)
-        return S3BucketExistence(**_identity(bucket), exists=found is not None, accessible=found is not None)
-
-    yield from ctx.fan_out(buckets, describe, identify=lambda bucket: (bucket.name, bucket.arn))
+def _existence(ctx: CollectContext, bucket: S3Bucket) -> S3BucketExistence:
+    """HeadBucket for a referenced bucket that is not the account's: 404 means nobody owns the name, 403 (or
+    success) that another account does."""
+    try:
+        found = ctx.call("head_bucket", absent=frozenset({"404", "NoSuchBucket", "NotFound"}), Bucket=bucket.name)
+    except CallFailed as refused:
+        if refused.error.error_code not in FORBIDDEN_CODES:
+            raise
+        return S3BucketExistence(**same_identity(bucket), exists=True, accessible=False)
+    return S3BucketExistence(**same_identity(bucket), exists=found is not None, accessible=found is not None)
 
 
 def _account_public_access_block(ctx: CollectContext) -> Iterator[S3AccountPublicAccessBlock]:
@@ -166,7 +153,8 @@ def _account_public_access_block(ctx: CollectContext) -> Iterator[S3AccountPubli
 
 def _aspect(record: type[Record], operation: str, method: str, fields: Fields, *absent: str) -> PartCollector:
     """The collector of a bucket setting read with one `s3:<operation>` call per bucket of the account."""
-    collect = _PerOwnedBucket(record, method, fields, frozenset(absent))
+    setting = _BucketSetting(record, method, fields, frozenset(absent))
+    collect = ForEachRecord((S3Bucket,), setting, where=lambda bucket: bucket.in_account)
     return PartCollector(record, (f"s3:{operation}",), collect, aspect_of=S3Bucket)
 
 
@@ -192,6 +180,11 @@ COLLECTORS = (
         S3BucketLifecycle, "GetBucketLifecycleConfiguration", "get_bucket_lifecycle_configuration", _lifecycle,
         "NoSuchLifecycleConfiguration",
     ),
-    PartCollector(S3BucketExistence, ("s3:HeadBucket",), _existence, aspect_of=S3Bucket),
+    PartCollector(
+        S3BucketExistence,
+        ("s3:HeadBucket",),
+        ForEachRecord((S3Bucket,), _existence, where=lambda bucket: not bucket.in_account),
+        aspect_of=S3Bucket,
+    ),
     PartCollector(S3AccountPublicAccessBlock, ("s3control:GetPublicAccessBlock",), _account_public_access_block),
 )

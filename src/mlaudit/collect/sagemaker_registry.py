@@ -4,10 +4,10 @@ reports, attached model card), and the region's model cards (one list call, pagi
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from typing import Any
 
 from mlaudit.collect.context import CollectContext
-from mlaudit.collect.patterns import ListOnly
+from mlaudit.collect.patterns import ForEachRecord, ListOnly, same_identity
 from mlaudit.collect.sagemaker import _identity
 from mlaudit.collect.spec import PartCollector
 from mlaudit.inventory import ModelPackage
@@ -36,26 +36,18 @@ def _card_evaluations(content: str | None) -> int:
     return len(evaluations) if isinstance(evaluations, list) else 0
 
 
-def _package_details(ctx: CollectContext) -> Iterator[ModelPackageDetail]:
-    approved = [p for p in ctx.dependency(ModelPackage) if p.approval_status == "Approved"]
-
-    def describe(package: ModelPackage) -> ModelPackageDetail:
-        d = ctx.call("describe_model_package", ModelPackageName=package.arn) or {}
-        containers = (d.get("InferenceSpecification") or {}).get("Containers") or ()
-        card = d.get("ModelCard") or {}
-        return ModelPackageDetail(
-            arn=package.arn,
-            name=package.name,
-            account_id=package.account_id,
-            region=package.region,
-            metrics_reports=_metrics_reports(d.get("ModelMetrics") or {}),
-            model_card_status=card.get("ModelCardStatus"),
-            model_card_evaluations=_card_evaluations(card.get("ModelCardContent")),
-            model_data_urls=tuple(c["ModelDataUrl"] for c in containers if c.get("ModelDataUrl")),
-            kms_key_id=(d.get("SecurityConfig") or {}).get("KmsKeyId"),
-        )
-
-    yield from ctx.fan_out(approved, describe, identify=lambda package: (package.name, package.arn))
+def _package_detail(ctx: CollectContext, package: ModelPackage) -> ModelPackageDetail:
+    d = ctx.call("describe_model_package", ModelPackageName=package.arn) or {}
+    containers = (d.get("InferenceSpecification") or {}).get("Containers") or ()
+    card = d.get("ModelCard") or {}
+    return ModelPackageDetail(
+        **same_identity(package),
+        metrics_reports=_metrics_reports(d.get("ModelMetrics") or {}),
+        model_card_status=card.get("ModelCardStatus"),
+        model_card_evaluations=_card_evaluations(card.get("ModelCardContent")),
+        model_data_urls=tuple(c["ModelDataUrl"] for c in containers if c.get("ModelDataUrl")),
+        kms_key_id=(d.get("SecurityConfig") or {}).get("KmsKeyId"),
+    )
 
 
 def _model_card(ctx: CollectContext, c: dict[str, Any]) -> ModelCard:
@@ -70,7 +62,7 @@ COLLECTORS = (
     PartCollector(
         ModelPackageDetail,
         ("sagemaker:DescribeModelPackage",),
-        _package_details,
+        ForEachRecord((ModelPackage,), _package_detail, where=lambda package: package.approval_status == "Approved"),
         aspect_of=ModelPackage,
     ),
     PartCollector(
