@@ -8,6 +8,7 @@ failed describe against that resource only.
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from concurrent.futures import Executor
 from datetime import datetime
 from typing import Any, Callable, Iterable, Iterator, TypeVar
@@ -189,19 +190,23 @@ class CollectContext:
             raise AssertionError(f"{self.collector.part} reads {record_type.part} without depending on it")
         return self.inventory.records(record_type, self.account_id, region or self.region)
 
-    def referenced(self, kind: RefKind) -> dict[str, list[str]]:
-        """Every target of references of `kind` in this account, with the ARNs of the records that hold them."""
-        targets: dict[str, list[str]] = {}
+    def referenced(self, kind: RefKind, region: str | None = None) -> dict[str, list[str]]:
+        """Every target of references of `kind` in this account (or only in `region`: EC2 resources are regional),
+        with the sorted ARNs of the records that hold them."""
+        targets: dict[str, set[str]] = defaultdict(set)
         for record_type in self.collector.dependencies:
             if kind not in record_type.reference_kinds:
                 continue
-            regions = self.inventory.regions if record_type.scope is PartScope.REGIONAL else [GLOBAL_REGION]
-            for region in regions:
-                for record in self.inventory.records(record_type, self.account_id, region):
+            if record_type.scope is PartScope.GLOBAL:
+                regions = [GLOBAL_REGION]
+            else:
+                regions = [region] if region else self.inventory.regions_of(self.account_id)
+            for scope in regions:
+                for record in self.inventory.records(record_type, self.account_id, scope):
                     for ref in record.references():
                         if ref.kind is kind:
-                            targets.setdefault(ref.target, []).append(record.arn)
-        return targets
+                            targets[ref.target].add(record.arn)
+        return {target: sorted(arns) for target, arns in targets.items()}
 
 
 LARGEST_PAGE_SERVICES = frozenset({"sagemaker", "bedrock", "bedrock-agent", "cloudwatch", "logs", "iam", "s3"})

@@ -19,14 +19,7 @@ FILTER_VALUES = 200
 
 def _referenced_here(ctx: CollectContext, kind: RefKind) -> dict[str, list[str]]:
     """EC2 ids referenced by this region's records, with the ARNs of the records (EC2 resources are regional)."""
-    users: dict[str, set[str]] = defaultdict(set)
-    for record_type in ctx.collector.dependencies:
-        if kind in record_type.reference_kinds:
-            for record in ctx.dependency(record_type):
-                for ref in record.references():
-                    if ref.kind is kind:
-                        users[ec2_id(ref.target)].add(record.arn)
-    return {resource_id: sorted(arns) for resource_id, arns in users.items()}
+    return {ec2_id(target): users for target, users in ctx.referenced(kind, region=ctx.region).items()}
 
 
 def _filtered(ctx: CollectContext, method: str, key: str, name: str, ids: list[str]) -> Iterator[dict[str, Any]]:

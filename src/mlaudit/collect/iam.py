@@ -26,7 +26,7 @@ def _account_of(arn: str) -> str:
 
 
 def _roles(ctx: CollectContext) -> Iterator[IamRole]:
-    users = {arn: sorted(set(used)) for arn, used in ctx.referenced(RefKind.IAM_ROLE).items() if _account_of(arn) == ctx.account_id}
+    users = {arn: used for arn, used in ctx.referenced(RefKind.IAM_ROLE).items() if _account_of(arn) == ctx.account_id}
 
     def describe(arn: str) -> IamRole:
         name = role_name_of(arn)
