@@ -51,6 +51,7 @@ class FindingStream:
         with self._open() as out:
             for line in jsonl_lines(header, muted()):
                 out.write(line.encode("utf-8"))
+            out.flush()
         return Streamed(counter.summary(), errors, [w for muter in self.muters for w in muter.warnings()])
 
     def _open(self) -> ContextManager[BinaryIO]:
