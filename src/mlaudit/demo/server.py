@@ -61,5 +61,5 @@ def moto_server(faults: FaultInjector | None = None) -> Iterator[str]:
 
 def _reset(url: str) -> None:
     request = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
-    with urllib.request.urlopen(request, timeout=10):  # noqa: S310 - our own loopback server
+    with urllib.request.urlopen(request, timeout=120):  # noqa: S310 - our own loopback server (slow on a loaded machine)
         pass
