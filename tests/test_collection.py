@@ -66,7 +66,6 @@ def test_one_check_collects_only_its_parts(aws: boto3.Session) -> None:
 
     assert set(report.scan.statistics.by_operation) == {
         "sts:GetCallerIdentity",
-        "ec2:DescribeRegions",  # which of the requested regions the account has enabled
         "sagemaker:ListNotebookInstances",
         "sagemaker:DescribeNotebookInstance",
     }

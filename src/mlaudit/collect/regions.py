@@ -14,6 +14,15 @@ from mlaudit.errors import UserError
 
 NOT_ENABLED = "not-opted-in"
 """`OptInStatus` of an opt-in region the account has not enabled (the others: `opt-in-not-required`, `opted-in`)."""
+ENABLED_BY_DEFAULT = frozenset(
+    {
+        "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
+        "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1",
+        "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2",
+    }
+)  # fmt: skip
+"""The regions launched before March 2019, enabled in every account. Every region since is opt-in, so the set never
+grows: a scan asks the account only about the other regions it is given."""
 
 
 def known_regions(clients: AwsClients) -> set[str]:
@@ -45,8 +54,11 @@ def enabled_ml_regions(clients: AwsClients, partition: str) -> list[str]:
 
 
 def not_enabled(clients: AwsClients, requested: Sequence[str]) -> list[str]:
-    """The requested regions the account has not enabled. When the account will not say (ec2:DescribeRegions
-    denied), none: every requested region is scanned, and what cannot be reached there reports ERROR."""
+    """The requested regions the account has not enabled (no call when all are enabled by default). When the
+    account will not say (ec2:DescribeRegions denied), none: every requested region is scanned, and what cannot be
+    reached there reports ERROR."""
+    if ENABLED_BY_DEFAULT.issuperset(requested):
+        return []
     try:
         status = opt_in_status(clients)
     except (ClientError, BotoCoreError):
