@@ -1,5 +1,5 @@
 """Injected AWS failures for the moto server: latency, throttling, HTTP 5xx, connection resets, read timeouts and
-denied permissions, per (service, operation, region).
+denied permissions, per (service, operation, region, account).
 
 `FaultInjector` is a WSGI middleware in front of moto's app (`moto_server(faults=...)`). It names each request as
 botocore sent it (service and region from the SigV4 credential scope, the operation from `X-Amz-Target`, the
