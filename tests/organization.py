@@ -48,6 +48,11 @@ def notebook(session: boto3.Session, name: str, **settings: object) -> None:
 
 @pytest.fixture
 def organization(aws: boto3.Session) -> Organization:
+    return build_organization(aws)
+
+
+def build_organization(aws: boto3.Session) -> Organization:
+    """The organization, its accounts and their notebooks, made with the management account's session `aws`."""
     org = aws.client("organizations")
     org.create_organization(FeatureSet="ALL")
     root = org.list_roots()["Roots"][0]["Id"]

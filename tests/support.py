@@ -74,17 +74,22 @@ def refuse(
     message: str = "User is not authorized to perform this action",
     status: int = 403,
     only_for: str | None = None,
+    after: int = 0,
 ) -> None:
     """Make AWS answer calls from this session with an error, at botocore's API boundary (where a real error
     arrives, after botocore's retries would have given up).
 
     `service_id` is botocore's hyphenated service id (`sagemaker`, `application-auto-scaling`, `s3`...);
     `only_for` limits the refusal to requests whose body or URL mentions that string (one resource's name; S3 puts
-    the bucket in the host name).
+    the bucket in the host name); the first `after` of those are let through.
     """
+    let_through = [after]
 
     def answer(params: dict[str, object], **_: object) -> tuple[_FakeHttpResponse, dict[str, object]] | None:
         if only_for is not None and only_for not in repr(params.get("body")) + repr(params.get("url")):
+            return None
+        if let_through[0] > 0:
+            let_through[0] -= 1
             return None
         error = {"Code": code, "Message": message}
         return _FakeHttpResponse(status), {"Error": error, "ResponseMetadata": {"HTTPStatusCode": status, "RetryAttempts": 0}}

@@ -68,6 +68,7 @@ def merge_reports(reports: Sequence[Report]) -> Report:
             "settings": settings,
             "errors": errors,
             "warnings": _union(warning for r in reports for warning in r.scan.warnings),
+            "skipped": _union(scope for r in reports for scope in r.scan.skipped),
             "statistics": _statistics(reports),
         }
     )

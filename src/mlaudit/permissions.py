@@ -54,23 +54,44 @@ def required_actions(checks: Iterable[Check]) -> list[str]:
     return sorted({action for operation in required_operations(checks) for action in iam_actions(operation)})
 
 
+SCP_DENIAL = "service control policy"
+"""What AWS's denial message says when an SCP, not the role's own policy, denies the call."""
+
+
 def missing_permissions(errors: Iterable[CollectionError]) -> list[str]:
-    """One warning naming the IAM actions to allow when AWS denied calls (empty when nothing was denied)."""
+    """Warnings naming the IAM actions AWS denied (empty when nothing was denied): the ones to allow, and apart,
+    the ones a service control policy denies, which no change to the role's policy can allow."""
+    denied = [error for error in errors if error.error_code in DENIED_CODES]
+    by_policy = [error for error in denied if SCP_DENIAL not in error.message]
+    by_scp = [error for error in denied if SCP_DENIAL in error.message]
+    warnings = []
+    if by_policy:
+        count, actions = _denied_actions(by_policy)
+        warnings.append(
+            f"missing permissions: AWS denied {count} IAM action(s) the checks need; allow {actions} "
+            "(or lift the SCP or boundary that denies them); `mlaudit policy` prints the whole read-only policy"
+        )
+    if by_scp:
+        count, actions = _denied_actions(by_scp)
+        accounts = ", ".join(sorted({error.account_id for error in by_scp}))
+        warnings.append(
+            f"a service control policy denies {count} IAM action(s) the checks need in account(s) {accounts}: "
+            f"{actions}; the role's own policy cannot allow them: exempt the audit role from the SCP"
+        )
+    return warnings
+
+
+def _denied_actions(errors: Iterable[CollectionError]) -> tuple[int, str]:
+    """How many IAM actions the errors name, and each with the regions where it was denied."""
     regions: dict[str, set[str]] = defaultdict(set)
     for error in errors:
-        if error.error_code in DENIED_CODES:
-            for action in iam_actions(f"{error.service}:{error.operation}"):
-                regions[action].add(error.region)
-    if not regions:
-        return []
-    denied = ", ".join(
+        for action in iam_actions(f"{error.service}:{error.operation}"):
+            regions[action].add(error.region)
+    listed = ", ".join(
         action + ("" if where == {GLOBAL_REGION} else f" (in {', '.join(sorted(where - {GLOBAL_REGION}))})")
         for action, where in sorted(regions.items())
     )
-    return [
-        f"missing permissions: AWS denied {len(regions)} IAM action(s) the checks need; allow {denied} "
-        "(or lift the SCP or boundary that denies them); `mlaudit policy` prints the whole read-only policy"
-    ]
+    return len(regions), listed
 
 
 def policy_document(actions: list[str]) -> dict[str, object]:

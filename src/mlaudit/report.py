@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mlaudit import __version__
 from mlaudit.findings import Finding
-from mlaudit.inventory import AccountInfo, CollectionError
+from mlaudit.inventory import AccountInfo, CollectionError, SkippedScope
 from mlaudit.sdk import CheckMetadata
 from mlaudit.taxonomy import Pillar, Severity, Status
 
@@ -79,6 +79,9 @@ class ScanInfo(BaseModel):
     errors: list[CollectionError]
     warnings: list[str] = Field(default_factory=list)
     """Things a person should know that are not findings: expired or unused suppressions, for example."""
+    skipped: list[SkippedScope] = Field(default_factory=list)
+    """Regions, or services in a region, not scanned, and why (1.2.0). Where nothing can exist (a region not
+    enabled, a service not offered) checks report nothing; where the endpoint did not resolve, ERROR."""
     statistics: CallStatistics
     history: list[HistoryBound] = Field(default_factory=list)
     """The history bounds of the parts collected (1.2): older jobs and executions were not read."""

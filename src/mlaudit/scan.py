@@ -8,6 +8,7 @@ The CLI and the demo both come through `run_scan`; the demo only differs by the 
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -26,7 +27,7 @@ from mlaudit.collect.session import READ_TIMEOUT_SECONDS, AwsClients
 from mlaudit.collect.sharding import Shard
 from mlaudit.collect.targets import AccountSelection, resolve_targets
 from mlaudit.evaluate import iter_findings
-from mlaudit.inventory import Inventory, Record
+from mlaudit.inventory import Inventory, Record, SkippedScope, SkipReason
 from mlaudit.permissions import missing_permissions
 from mlaudit.renderers.jsonl import header
 from mlaudit.report import SCHEMA_VERSION, CallStatistics, HistoryBound, Report, ScanInfo, ScanStatus, sort_findings, summarise
@@ -137,7 +138,10 @@ def report_from_inventory(
             since=inventory.since,
             settings={c.id: settings[c.id] for c in checks if settings.get(c.id)},
             errors=inventory.errors,
-            warnings=[*interruption(inventory), *missing_permissions(inventory.errors), *warnings],
+            warnings=[
+                *interruption(inventory), *missing_permissions(inventory.errors), *skipped_warnings(inventory.skipped), *warnings
+            ],
+            skipped=inventory.skipped,
             statistics=statistics,
             history=history_bounds(inventory),
         ),
@@ -172,6 +176,30 @@ def interruption(inventory: Inventory) -> list[str]:
         f"the scan was interrupted ({inventory.interrupted.name}): {unfinished} part(s) were not collected "
         "and their checks report ERROR"
     ]
+
+
+SKIPPED_WARNINGS = {
+    SkipReason.REGION_NOT_ENABLED: "skipped regions not enabled in the account (nothing can exist there)",
+    SkipReason.SERVICE_NOT_OFFERED: "skipped services not offered in their region (nothing can exist there)",
+    SkipReason.ENDPOINT_NOT_RESOLVED: "could not reach endpoints that did not resolve (DNS); their checks report ERROR",
+}
+
+
+def skipped_warnings(skipped: Sequence[SkippedScope]) -> list[str]:
+    """One line per reason, naming each region (or service in a region) once, with its account(s)."""
+    lines = []
+    for reason, text in SKIPPED_WARNINGS.items():
+        accounts_of: dict[str, set[str]] = defaultdict(set)
+        for scope in skipped:
+            if scope.reason is reason:
+                accounts_of[f"{scope.service} in {scope.region}" if scope.service else scope.region].add(scope.account_id)
+        if accounts_of:
+            places = (
+                f"{where} ({f'account {next(iter(accounts))}' if len(accounts) == 1 else f'{len(accounts)} accounts'})"
+                for where, accounts in sorted(accounts_of.items())
+            )
+            lines.append(f"{text}: {', '.join(places)}")
+    return lines
 
 
 def call_statistics(stats: CallStats) -> CallStatistics:

@@ -1,17 +1,16 @@
 """Bedrock collectors (bedrock and bedrock-agent APIs, and CloudWatch for invocation metrics).
 
-Bedrock is offered in fewer regions than SageMaker: where botocore knows no Bedrock endpoint for a region, these
-collectors make no call there (a call would only time out), and `BedrockUsage` records the region as not offered.
+Bedrock is offered in fewer regions than SageMaker: where botocore's endpoint data says it is not offered, the
+scheduler runs none of these parts (their service is `bedrock`) and records the region as skipped.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterator
 
 from mlaudit.collect.context import CollectContext
 from mlaudit.collect.patterns import ListThenDescribe
 from mlaudit.collect.spec import PartCollector
-from mlaudit.inventory import Record
 from mlaudit.inventory.bedrock import (
     BedrockAgent,
     BedrockUsage,
@@ -31,21 +30,6 @@ AGENT_SERVICE = "bedrock-agent"
 """The boto3 client for agents, knowledge bases and data sources (their ARNs and findings say `bedrock`)."""
 
 
-def offered(ctx: CollectContext) -> bool:
-    """Whether botocore knows a Bedrock endpoint in the context's region (bedrock-agent follows bedrock)."""
-    return ctx.region in ctx.clients.session.get_available_regions("bedrock", ctx.partition)
-
-
-Collect = Callable[[CollectContext], Iterable[Record]]
-
-
-def _where_offered(collect: Collect) -> Collect:
-    def run(ctx: CollectContext) -> Iterable[Record]:
-        return collect(ctx) if offered(ctx) else ()
-
-    return run
-
-
 def _identity(ctx: CollectContext, arn: str | None, name: str, resource: str) -> dict[str, str]:
     """ARN, name, account and region of a record; the ARN is derived from `resource` when a response lacks one."""
     derived = f"arn:{ctx.partition}:bedrock:{ctx.region}:{ctx.account_id}:{resource}"
@@ -60,9 +44,6 @@ def _any(ctx: CollectContext, method: str, key: str, service: str = "bedrock") -
 
 def _usage(ctx: CollectContext) -> Iterator[BedrockUsage]:
     identity = _identity(ctx, None, ctx.region, "*")
-    if not offered(ctx):
-        yield BedrockUsage(**identity, offered=False)
-        return
     metrics = list(
         ctx.paginate("list_metrics", "Metrics", service="cloudwatch", Namespace="AWS/Bedrock", MetricName="Invocations")
     )
@@ -241,39 +222,33 @@ COLLECTORS = (
     PartCollector(
         InvocationLogDestination,
         ("bedrock:GetModelInvocationLoggingConfiguration",),
-        _where_offered(_invocation_log_destinations),
+        _invocation_log_destinations,
     ),
     PartCollector(
         Guardrail,
         ("bedrock:ListGuardrails", "bedrock:GetGuardrail"),
-        _where_offered(
-            ListThenDescribe(
-                "list_guardrails", "guardrails", "id", "arn", "get_guardrail", _guardrail, describe_param="guardrailIdentifier"
-            )
+        ListThenDescribe(
+            "list_guardrails", "guardrails", "id", "arn", "get_guardrail", _guardrail, describe_param="guardrailIdentifier"
         ),
     ),
     PartCollector(
         BedrockAgent,
         ("bedrock-agent:ListAgents", "bedrock-agent:GetAgent"),
-        _where_offered(
-            ListThenDescribe(
-                "list_agents", "agentSummaries", "agentId", "agentArn", "get_agent", _agent, service=AGENT_SERVICE
-            )
+        ListThenDescribe(
+            "list_agents", "agentSummaries", "agentId", "agentArn", "get_agent", _agent, service=AGENT_SERVICE
         ),
     ),
     PartCollector(
         KnowledgeBase,
         ("bedrock-agent:ListKnowledgeBases", "bedrock-agent:GetKnowledgeBase"),
-        _where_offered(
-            ListThenDescribe(
-                "list_knowledge_bases",
-                "knowledgeBaseSummaries",
-                "knowledgeBaseId",
-                "knowledgeBaseArn",
-                "get_knowledge_base",
-                _knowledge_base,
-                service=AGENT_SERVICE,
-            )
+        ListThenDescribe(
+            "list_knowledge_bases",
+            "knowledgeBaseSummaries",
+            "knowledgeBaseId",
+            "knowledgeBaseArn",
+            "get_knowledge_base",
+            _knowledge_base,
+            service=AGENT_SERVICE,
         ),
     ),
     PartCollector(
@@ -285,16 +260,14 @@ COLLECTORS = (
     PartCollector(
         CustomModel,
         ("bedrock:ListCustomModels", "bedrock:GetCustomModel"),
-        _where_offered(
-            ListThenDescribe(
-                "list_custom_models",
-                "modelSummaries",
-                "modelName",
-                "modelArn",
-                "get_custom_model",
-                _custom_model,
-                describe_param="modelIdentifier",
-            )
+        ListThenDescribe(
+            "list_custom_models",
+            "modelSummaries",
+            "modelName",
+            "modelArn",
+            "get_custom_model",
+            _custom_model,
+            describe_param="modelIdentifier",
         ),
     ),
 )

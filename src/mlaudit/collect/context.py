@@ -18,6 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from mlaudit.collect.failures import CallFailed, error_code, error_message, is_not_found
 from mlaudit.collect.session import AwsClients
 from mlaudit.collect.spec import PartCollector
+from mlaudit.collect.unresolved import UnresolvedEndpoints, is_unresolved
 from mlaudit.inventory import GLOBAL_REGION, AccountInfo, CollectionError, Inventory, PartScope, Record, RefKind
 
 T = TypeVar("T")
@@ -43,6 +44,7 @@ class CollectContext:
         since: datetime,
         budget: threading.Semaphore,
         input_errors: list[CollectionError] | None = None,
+        unresolved: UnresolvedEndpoints | None = None,
     ) -> None:
         self.collector = collector
         self.account = account
@@ -53,6 +55,7 @@ class CollectContext:
         self.since = since
         self.input_errors = input_errors or []
         """Why the parts this one is collected from are incomplete (empty when they are complete)."""
+        self._unresolved = unresolved or UnresolvedEndpoints()
         self._describe_pool = describe_pool
         self._budget = budget
         """The scan's worker budget: one slot per AWS call in flight, shared by every account, region and part."""
@@ -90,6 +93,7 @@ class CollectContext:
         """One API call. Returns None when AWS answers with an error code listed in `absent` (e.g. "no policy")."""
         client = self.client(service, region)
         operation = self._declared(client, method)
+        self._refuse_unresolved(client, operation)
         try:
             with self._budget:
                 return getattr(client, method)(**params)
@@ -111,6 +115,7 @@ class CollectContext:
         answers 10 items a page unless asked for up to 100)."""
         client = self.client(service, region)
         operation = self._declared(client, method)
+        self._refuse_unresolved(client, operation)
         size = largest_page(client, method)
         if size and "PaginationConfig" not in params:
             params["PaginationConfig"] = {"PageSize": size}
@@ -132,10 +137,22 @@ class CollectContext:
             raise UndeclaredOperation(f"{self.collector.part} calls undeclared operation {qualified}")
         return operation
 
+    def _refuse_unresolved(self, client: Any, operation: str) -> None:
+        """Fail at once where the endpoint is already known not to resolve."""
+        failure = self._unresolved.failure(client.meta.service_model.service_name, client.meta.region_name)
+        if failure is not None:
+            raise self._failure(client, operation, failure)
+
     def _failure(self, client: Any, operation: str, exc: BaseException) -> CallFailed:
+        service = client.meta.service_model.service_name
+        if is_unresolved(exc):
+            self._unresolved.add(self.account_id, service, client.meta.region_name, exc)
+        if isinstance(exc, ClientError) and exc.operation_name != operation:
+            # The call was never sent: refreshing the role's expiring credentials (sts:AssumeRole) failed.
+            service, operation = "sts", exc.operation_name
         error = CollectionError(
             part=self.collector.part,
-            service=client.meta.service_model.service_name,
+            service=service,
             operation=operation,
             account_id=self.account_id,
             region=self.region,

@@ -17,10 +17,21 @@ from typing import Iterable, Protocol, Sequence
 
 from mlaudit.collect.context import CollectContext, internal_error
 from mlaudit.collect.failures import CallFailed
+from mlaudit.collect.regions import not_offered
 from mlaudit.collect.session import AwsClients
 from mlaudit.collect.spec import PartCollector
+from mlaudit.collect.unresolved import UnresolvedEndpoints
 from mlaudit.interrupts import signal_of
-from mlaudit.inventory import GLOBAL_REGION, AccountInfo, CollectionError, Inventory, PartScope, Record
+from mlaudit.inventory import (
+    GLOBAL_REGION,
+    AccountInfo,
+    CollectionError,
+    Inventory,
+    PartScope,
+    Record,
+    SkippedScope,
+    SkipReason,
+)
 
 
 @dataclass(frozen=True)
@@ -52,11 +63,12 @@ class Task:
 
 @dataclass(frozen=True)
 class AccountTarget:
-    """One account to collect, with the clients that reach it and its regions."""
+    """One account to collect, with the clients that reach it, its regions, and the requested regions skipped."""
 
     account: AccountInfo
     clients: AwsClients
     regions: tuple[str, ...]
+    skipped: tuple[SkippedScope, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,7 +144,11 @@ def collect(
         inventory.add_unreachable(account.error)
     clients_of = {t.account.account_id: t.clients for t in targets}
     regions_of = {t.account.account_id: t.regions for t in targets}
+    for target in targets:
+        for scope in target.skipped:
+            inventory.add_skipped(scope)
     tasks = plan_tasks(collectors, targets)
+    unoffered = _not_offered(tasks, clients_of)
     by_key = {t.key: t for t in tasks}
     dependencies_of = {t: _dependencies(t, by_key, regions_of[t.account.account_id]) for t in tasks}
     dependents: dict[Task, list[Task]] = defaultdict(list)
@@ -145,11 +161,22 @@ def collect(
     ready = [t for t, count in unfinished.items() if count == 0]
     observer.planned(tasks)
 
+    errors_of: dict[Task, list[CollectionError]] = {}
+    unresolved = UnresolvedEndpoints()
+
+    def finish(task: Task, records: list[Record], errors: list[CollectionError]) -> None:
+        inventory.add(task.collector.part, task.account.account_id, task.region, records, errors)
+        errors_of[task] = errors
+        observer.finished(task, len(records), len(errors))
+        for dependent in dependents[task]:
+            unfinished[dependent] -= 1
+            if unfinished[dependent] == 0:
+                ready.append(dependent)
+
     with ThreadPoolExecutor(max_workers, thread_name_prefix="mlaudit-part") as part_pool, ThreadPoolExecutor(
         max_workers, thread_name_prefix="mlaudit-describe"
     ) as describe_pool:
 
-        errors_of: dict[Task, list[CollectionError]] = {}
         budget = threading.BoundedSemaphore(max_workers)
 
         def start(task: Task, dependencies: set[Task]) -> Future[tuple[list[Record], list[CollectionError]]]:
@@ -163,26 +190,24 @@ def collect(
                 since,
                 input_errors=_incompleteness(task, dependencies, errors_of),
                 budget=budget,
+                unresolved=unresolved,
             )
             return part_pool.submit(_run, ctx)
 
         running: dict[Future[tuple[list[Record], list[CollectionError]]], Task] = {}
         try:
             while ready or running:
-                for task in ready:
-                    running[start(task, dependencies_of[task])] = task
-                ready = []
+                starting, ready[:] = list(ready), []
+                for task in starting:
+                    if task in unoffered:
+                        finish(task, [], [])  # nothing can exist there: collected, and empty
+                    else:
+                        running[start(task, dependencies_of[task])] = task
+                if not running:
+                    continue
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    task = running.pop(future)
-                    records, errors = future.result()
-                    inventory.add(task.collector.part, task.account.account_id, task.region, records, errors)
-                    errors_of[task] = errors
-                    observer.finished(task, len(records), len(errors))
-                    for dependent in dependents[task]:
-                        unfinished[dependent] -= 1
-                        if unfinished[dependent] == 0:
-                            ready.append(dependent)
+                    finish(running.pop(future), *future.result())
         except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM under `interruptible()`
             inventory.interrupted = signal_of(interrupt)
             for pool in (part_pool, describe_pool):
@@ -192,7 +217,26 @@ def collect(
                     label = task.collector.record.label
                     message = f"the scan was interrupted ({inventory.interrupted.name}) before {label} were collected"
                     inventory.add(*task.key, [], [task.error("(interrupted)", "Interrupted", message)])
+    for scope in [*unoffered.values(), *unresolved.skipped]:
+        inventory.add_skipped(scope)
     return inventory
+
+
+def _not_offered(tasks: Sequence[Task], clients_of: dict[str, AwsClients]) -> dict[Task, SkippedScope]:
+    """The regional tasks whose service botocore says is not offered in their region, each with its skip record."""
+    verdicts: dict[tuple[str, str, str], bool] = {}
+    skipped = {}
+    for task in tasks:
+        if task.region == GLOBAL_REGION:
+            continue
+        key = (task.service, task.region, task.account.partition)
+        if key not in verdicts:
+            verdicts[key] = not_offered(clients_of[task.account.account_id].session, *key)
+        if verdicts[key]:
+            skipped[task] = SkippedScope(
+                account_id=task.account.account_id, region=task.region, service=task.service, reason=SkipReason.SERVICE_NOT_OFFERED
+            )
+    return skipped
 
 
 def _incompleteness(task: Task, dependencies: set[Task], errors_of: dict[Task, list[CollectionError]]) -> list[CollectionError]:

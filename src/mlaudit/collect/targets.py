@@ -17,12 +17,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 from mlaudit.collect.assume import RoleSpec, assume_now, assumed_session, parse_role_arn, role_arn
 from mlaudit.collect.failures import error_code, error_message
 from mlaudit.collect.organization import AccountFilter, organization_accounts
-from mlaudit.collect.regions import discover_regions, enabled_ml_regions
+from mlaudit.collect.regions import discover_regions, enabled_ml_regions, not_enabled
 from mlaudit.collect.scheduler import AccountTarget, UnreachableAccount
 from mlaudit.collect.session import AwsClients
 from mlaudit.collect.sharding import Shard
 from mlaudit.errors import CredentialsError, UserError
-from mlaudit.inventory import ACCOUNT_ACCESS_PART, GLOBAL_REGION, AccountInfo, CollectionError
+from mlaudit.inventory import ACCOUNT_ACCESS_PART, GLOBAL_REGION, AccountInfo, CollectionError, SkippedScope, SkipReason
 
 
 @dataclass(frozen=True)
@@ -81,12 +81,28 @@ def resolve_targets(
             error = reached.error
             raise CredentialsError(f"cannot scan {selection.role_arn}: {error.service}:{error.operation} failed ({error.error_code}): {error.message}")
         return Targets([reached] if reached else [], [])
-    account_regions = _shard_share(caller, regions or discover_regions(base, caller.partition), shard)
-    return Targets([AccountTarget(caller, base, account_regions)] if account_regions else [], [])
+    if regions:
+        account_regions, skipped = _enabled_share(base, caller, regions, shard)
+    else:
+        account_regions, skipped = _shard_share(caller, discover_regions(base, caller.partition), shard), ()
+    return Targets([AccountTarget(caller, base, account_regions, skipped)] if account_regions or skipped else [], [])
 
 
 def _shard_share(account: AccountInfo, regions: Sequence[str], shard: Shard | None) -> tuple[str, ...]:
     return tuple(r for r in regions if shard is None or shard.owns(account.account_id, r))
+
+
+def _enabled_share(
+    clients: AwsClients, account: AccountInfo, regions: Sequence[str], shard: Shard | None
+) -> tuple[tuple[str, ...], tuple[SkippedScope, ...]]:
+    """This shard's share of the requested regions: those the account has enabled, to scan, and those it has not,
+    skipped (nothing can exist there)."""
+    disabled = set(not_enabled(clients, regions))
+    skipped = tuple(
+        SkippedScope(account_id=account.account_id, region=region, service=None, reason=SkipReason.REGION_NOT_ENABLED)
+        for region in _shard_share(account, [r for r in regions if r in disabled], shard)
+    )
+    return _shard_share(account, [r for r in regions if r not in disabled], shard), skipped
 
 
 def _reach(
@@ -107,7 +123,10 @@ def _reach(
     try:
         assume_now(clients.session)
         operation = "ec2:DescribeRegions"
-        share = _shard_share(account, regions or enabled_ml_regions(clients, partition), shard)
+        if regions:
+            share, skipped = _enabled_share(clients, account, regions, shard)
+        else:
+            share, skipped = _shard_share(account, enabled_ml_regions(clients, partition), shard), ()
     except (ClientError, BotoCoreError) as exc:
         if not reports_failure:
             return None
@@ -122,4 +141,4 @@ def _reach(
             message=f"{arn}: {error_message(exc)}",
         )
         return UnreachableAccount(account, error)
-    return AccountTarget(account, clients, share) if share else None
+    return AccountTarget(account, clients, share, skipped) if share or skipped else None

@@ -1,5 +1,5 @@
 """Injected AWS failures for the moto server: latency, throttling, HTTP 5xx, connection resets, read timeouts and
-denied permissions, per (service, operation, region).
+denied permissions, per (service, operation, region, account).
 
 `FaultInjector` is a WSGI middleware in front of moto's app (`moto_server(faults=...)`). It names each request as
 botocore sent it (service and region from the SigV4 credential scope, the operation from `X-Amz-Target`, the
@@ -32,7 +32,7 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 ANY = "*"
 UNKNOWN_OPERATION = "(unknown)"
 
-_CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+_CREDENTIAL_SCOPE = re.compile(r"Credential=([^/]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 _RPC_V2_PATH = re.compile(r"/service/[^/]+/operation/([^/?]+)")
 
 
@@ -49,12 +49,13 @@ class FaultKind(str, Enum):
     READ_TIMEOUT = "read_timeout"
     """No response for `seconds` (longer than the client's read timeout), then the connection is dropped."""
     ACCESS_DENIED = "access_denied"
-    """The service's access-denied error, naming the IAM action, as when a policy or an SCP denies it."""
+    """The service's access-denied error, naming the IAM action, as when a policy (or, with `scp`, a service
+    control policy) denies it."""
 
 
 @dataclass
 class FaultRule:
-    """One fault, for the requests matching service, operation and region (`*` matches any)."""
+    """One fault, for the requests matching service, operation, region and account (`*` matches any)."""
 
     kind: FaultKind
     service: str = ANY
@@ -62,6 +63,9 @@ class FaultRule:
     operation: str = ANY
     """The API's operation name: `ListNotebookInstances`."""
     region: str = ANY
+    account: str = ANY
+    """The account whose credentials signed the request (moto knows the account of each access key, assumed-role
+    keys included): one member account of an organization."""
     times: int | None = None
     """How many requests to fault before the rule stops (a transient fault); None: every matching request."""
     seconds: float = 0.0
@@ -72,12 +76,15 @@ class FaultRule:
     """THROTTLE: requests let through at once (0: throttle every request)."""
     rate: float = 0.0
     """THROTTLE: tokens added back per second."""
+    scp: bool = False
+    """ACCESS_DENIED: the message says that a service control policy denies the action, as AWS's does."""
 
     def __post_init__(self) -> None:
         self.kind = FaultKind(self.kind)
 
     def matches(self, call: Call) -> bool:
-        return all(want in (ANY, have) for want, have in zip(self.scope, (call.service, call.operation, call.region)))
+        in_scope = all(want in (ANY, have) for want, have in zip(self.scope, (call.service, call.operation, call.region)))
+        return in_scope and self.account in (ANY, call.account)
 
     @property
     def scope(self) -> tuple[str, str, str]:
@@ -93,10 +100,18 @@ class Call:
     region: str
     protocol: str
     query_compatible: bool = False
+    access_key: str = ""
 
     @property
     def label(self) -> str:
         return f"{self.service}:{self.operation}"
+
+    @property
+    def account(self) -> str:
+        """The account of the signing access key, as moto (serving in this process) knows it."""
+        from moto.iam.models import get_account_id_from
+
+        return get_account_id_from(self.access_key)
 
 
 class _TokenBucket:
@@ -270,13 +285,13 @@ class _Router:
         scope = _CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
         if scope is None:
             return None
-        region, signing_name = scope.groups()
+        access_key, region, signing_name = scope.groups()
         models, routes = self._load()
         named = self._operation(models.get(signing_name, []), routes, environ)
         if named is None:
-            return Call(signing_name, UNKNOWN_OPERATION, region, "json")
+            return Call(signing_name, UNKNOWN_OPERATION, region, "json", access_key=access_key)
         model, operation, protocol = named
-        return Call(model.service_name, operation, region, protocol, "awsQueryCompatible" in model.metadata)
+        return Call(model.service_name, operation, region, protocol, "awsQueryCompatible" in model.metadata, access_key)
 
     @staticmethod
     def _operation(
@@ -371,7 +386,10 @@ def _inject(rule: FaultRule, call: Call, environ: dict[str, Any], start_response
         from mlaudit.permissions import iam_actions
 
         action = iam_actions(call.label)[0]
-        message = f"User: arn:aws:sts::123456789012:assumed-role/mlaudit/scan is not authorized to perform: {action}"
+        account = "123456789012" if rule.account == ANY else rule.account
+        message = f"User: arn:aws:sts::{account}:assumed-role/mlaudit/scan is not authorized to perform: {action}"
+        if rule.scp:
+            message += " with an explicit deny in a service control policy"
     else:
         message = "Rate exceeded" if rule.kind is FaultKind.THROTTLE else "injected fault"
     headers, body = _error_body(call, code, message)

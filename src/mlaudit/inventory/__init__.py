@@ -28,6 +28,8 @@ from mlaudit.inventory.store import (
     Inventory,
     InventorySnapshot,
     SNAPSHOT_FORMAT,
+    SkippedScope,
+    SkipReason,
     scope_region,
 )
 
@@ -88,6 +90,8 @@ __all__ = [
     "KmsKey",
     "InventorySnapshot",
     "SNAPSHOT_FORMAT",
+    "SkippedScope",
+    "SkipReason",
     "Model",
     "ModelContainer",
     "ModelPackage",

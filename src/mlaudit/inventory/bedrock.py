@@ -16,7 +16,7 @@ class BedrockUsage(Record):
     Evidence is what invokes or serves models: Invocations metrics in the AWS/Bedrock namespace (CloudWatch lists
     only metrics with data in the last two weeks), agents, knowledge bases, custom models and provisioned
     throughput. Guardrails and a logging configuration are governance, not use, and do not count. Regions where
-    botocore knows no Bedrock endpoint get a record with `offered=False` and no call is made.
+    Bedrock is not offered have no record: the scan skips them (`scan.skipped`).
     """
 
     part: ClassVar[str] = "bedrock.usage"
@@ -25,7 +25,7 @@ class BedrockUsage(Record):
     label: ClassVar[str] = "Bedrock usage records"
 
     offered: bool = True
-    """False in regions where Bedrock has no endpoint (nothing else was asked there)."""
+    """Always True since snapshot format 1.2 (not-offered regions are skipped); kept so that older snapshots load."""
     invoked_models: tuple[str, ...] = ()
     """ModelId dimensions of AWS/Bedrock Invocations metrics with data in the last two weeks (the first 20)."""
     invoked_model_count: int = 0

@@ -9,9 +9,10 @@ from __future__ import annotations
 import signal
 from collections import defaultdict
 from datetime import datetime
+from enum import Enum
 from typing import Any, Iterable, Iterator, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from mlaudit.inventory.base import GLOBAL_REGION, PartScope, Record
 
@@ -39,6 +40,36 @@ class CollectionError(BaseModel):
         return f"{self.service}:{self.operation}{target} failed in {self.region} ({self.error_code}): {self.message}"
 
 
+class SkipReason(str, Enum):
+    REGION_NOT_ENABLED = "region-not-enabled"
+    """An opt-in region the account has not enabled: nothing can exist there."""
+    SERVICE_NOT_OFFERED = "service-not-offered"
+    """botocore's endpoint data says the service is not offered in the region: nothing can exist there."""
+    ENDPOINT_NOT_RESOLVED = "endpoint-not-resolved"
+    """The service's endpoint in the region did not resolve (DNS): mlaudit could not look, its checks are ERROR."""
+
+
+class SkippedScope(BaseModel):
+    """A region (or one service in a region) of an account that was not scanned, and why; recorded once."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    account_id: str
+    region: str
+    service: str | None
+    """None: the whole region."""
+    reason: SkipReason
+
+    def describe(self) -> str:
+        where = f"{self.service} in {self.region}" if self.service else self.region
+        because = {
+            SkipReason.REGION_NOT_ENABLED: "the region is not enabled in the account",
+            SkipReason.SERVICE_NOT_OFFERED: "the service is not offered in the region",
+            SkipReason.ENDPOINT_NOT_RESOLVED: "its endpoint did not resolve (its checks report ERROR)",
+        }[self.reason]
+        return f"{where} (account {self.account_id}): {because}"
+
+
 class AccountInfo(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -59,7 +90,7 @@ class CollectedScope(BaseModel):
 ACCOUNT_ACCESS_PART = "account"
 """The `part` of a collection error that made a whole account unreachable (its role could not be assumed)."""
 
-SNAPSHOT_FORMAT = "1.1"
+SNAPSHOT_FORMAT = "1.2"
 """Version of the snapshot file format: a new major version cannot be read by an older mlaudit."""
 
 ScopeKey = tuple[str, str, str]
@@ -89,6 +120,8 @@ class Inventory:
         self.since = since
         self.created_at = created_at
         self.errors: list[CollectionError] = []
+        self.skipped: list[SkippedScope] = []
+        """Regions, or services in a region, that were not scanned, each once (`add_skipped`)."""
         self.interrupted: signal.Signals | None = None
         """The signal that stopped collection early (its unfinished parts carry an `Interrupted` error)."""
         self._unreachable: dict[str, CollectionError] = {}
@@ -108,6 +141,10 @@ class Inventory:
         self.account_regions[error.account_id] = []
         self.errors.append(error)
         self._unreachable.setdefault(error.account_id, error)
+
+    def add_skipped(self, scope: SkippedScope) -> None:
+        if scope not in self.skipped:
+            self.skipped.append(scope)
 
     # -- reading -------------------------------------------------------------------------------------------
     def was_collected(self, record_type: type[Record], account_id: str, region: str) -> bool:
@@ -155,6 +192,7 @@ class Inventory:
             account_regions=self.account_regions or None,
             collected=[CollectedScope(part=p, account_id=a, region=r) for p, a, r in sorted(self._collected)],
             errors=self.errors,
+            skipped=self.skipped,
             records=dict(records),
         )
 
@@ -173,6 +211,7 @@ class Inventory:
                 key = (part, record.account_id, scope_region(record_type, record.region))
                 inventory._records[key].append(record)
         inventory.errors = list(snapshot.errors)
+        inventory.skipped = list(snapshot.skipped)
         for error in inventory.errors:
             if error.part == ACCOUNT_ACCESS_PART:
                 inventory._unreachable.setdefault(error.account_id, error)
@@ -194,4 +233,6 @@ class InventorySnapshot(BaseModel):
     """Per-account regions where they differ from `regions` (1.1)."""
     collected: list[CollectedScope]
     errors: list[CollectionError]
+    skipped: list[SkippedScope] = Field(default_factory=list)
+    """Regions and services not scanned, and why (1.2; absent from older snapshots)."""
     records: dict[str, list[dict[str, Any]]]
