@@ -28,9 +28,9 @@ def test_a_report_validates_and_has_every_key(aws: boto3.Session) -> None:
     schema = json.loads((ROOT / "schema/mlaudit-report.schema.json").read_text())
 
     jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
-    assert document["schema_version"] == "1.1.0"
+    assert document["schema_version"] == "1.2.0"
     assert set(document) == {"schema_version", "tool", "scan", "accounts", "summary", "checks", "findings"}
-    assert set(document["scan"]) >= {"id", "started_at", "finished_at", "status", "profile", "regions", "checks_selected", "errors"}
+    assert set(document["scan"]) >= {"id", "started_at", "finished_at", "status", "profile", "regions", "checks_selected", "errors", "anomalies"}
     [finding] = document["findings"]
     assert set(finding) == {
         "id", "check_id", "check_name", "title", "status", "status_detail", "severity", "pillar", "service",

@@ -15,11 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mlaudit import __version__
 from mlaudit.findings import Finding
-from mlaudit.inventory import AccountInfo, CollectionError
+from mlaudit.inventory import AccountInfo, ApiAnomaly, CollectionError
 from mlaudit.sdk import CheckMetadata
 from mlaudit.taxonomy import Pillar, Severity, Status
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 
 class ScanStatus(str, Enum):
@@ -61,6 +61,9 @@ class ScanInfo(BaseModel):
     errors: list[CollectionError]
     warnings: list[str] = Field(default_factory=list)
     """Things a person should know that are not findings: expired or unused suppressions, for example."""
+    anomalies: list[ApiAnomaly] = Field(default_factory=list)
+    """AWS answers that did not match the service model, each once with a count (1.2). The resources were kept,
+    so they do not make the scan partial."""
     statistics: CallStatistics
 
 

@@ -124,7 +124,8 @@ def report_from_inventory(
             since=inventory.since,
             settings={c.id: settings[c.id] for c in checks if settings.get(c.id)},
             errors=inventory.errors,
-            warnings=[*interruption(inventory), *missing_permissions(inventory.errors)],
+            warnings=[*interruption(inventory), *missing_permissions(inventory.errors), *unexpected_answers(inventory)],
+            anomalies=inventory.anomalies,
             statistics=statistics,
         ),
         accounts=inventory.accounts,
@@ -141,6 +142,20 @@ def interruption(inventory: Inventory) -> list[str]:
     return [
         f"the scan was interrupted ({inventory.interrupted.name}): {unfinished} part(s) were not collected "
         "and their checks report ERROR"
+    ]
+
+
+def unexpected_answers(inventory: Inventory) -> list[str]:
+    """One line for all the answers that did not match the service model (the details are in `scan.anomalies`)."""
+    if not inventory.anomalies:
+        return []
+    kinds = sorted({a.kind.value.replace("_", " ") for a in inventory.anomalies})
+    operations = sorted({f"{a.service}:{a.operation}" for a in inventory.anomalies})
+    shown = ", ".join(operations[:5]) + (f" and {len(operations) - 5} more" if len(operations) > 5 else "")
+    seen = sum(a.count for a in inventory.anomalies)
+    return [
+        f"{seen} deviation(s) from the service model in AWS answers ({', '.join(kinds)}) in {shown}; the resources "
+        "were kept and judged on what AWS sent; scan.anomalies in the JSON report lists them"
     ]
 
 

@@ -20,7 +20,10 @@ from mlaudit.collect.failures import CallFailed
 from mlaudit.collect.session import AwsClients
 from mlaudit.collect.spec import PartCollector
 from mlaudit.interrupts import signal_of
-from mlaudit.inventory import GLOBAL_REGION, AccountInfo, CollectionError, Inventory, PartScope, Record
+from mlaudit.inventory import GLOBAL_REGION, AccountInfo, ApiAnomaly, CollectionError, Inventory, PartScope, Record
+
+PartResult = tuple[list[Record], list[CollectionError], list[ApiAnomaly]]
+"""What one task collected, why it is incomplete, and the answers that did not match the service model."""
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,7 @@ def collect(
         errors_of: dict[Task, list[CollectionError]] = {}
         budget = threading.BoundedSemaphore(max_workers)
 
-        def start(task: Task, dependencies: set[Task]) -> Future[tuple[list[Record], list[CollectionError]]]:
+        def start(task: Task, dependencies: set[Task]) -> Future[PartResult]:
             ctx = CollectContext(
                 task.collector,
                 task.account,
@@ -166,7 +169,7 @@ def collect(
             )
             return part_pool.submit(_run, ctx)
 
-        running: dict[Future[tuple[list[Record], list[CollectionError]]], Task] = {}
+        running: dict[Future[PartResult], Task] = {}
         try:
             while ready or running:
                 for task in ready:
@@ -175,8 +178,9 @@ def collect(
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
                     task = running.pop(future)
-                    records, errors = future.result()
+                    records, errors, anomalies = future.result()
                     inventory.add(task.collector.part, task.account.account_id, task.region, records, errors)
+                    inventory.add_anomalies(anomalies)
                     errors_of[task] = errors
                     observer.finished(task, len(records), len(errors))
                     for dependent in dependents[task]:
@@ -209,7 +213,7 @@ def _incompleteness(task: Task, dependencies: set[Task], errors_of: dict[Task, l
     return []
 
 
-def _run(ctx: CollectContext) -> tuple[list[Record], list[CollectionError]]:
+def _run(ctx: CollectContext) -> PartResult:
     """One task: whatever was collected before a failure is kept, and the failure is recorded."""
     records: list[Record] = []
     failure: CollectionError | None = None
@@ -221,4 +225,4 @@ def _run(ctx: CollectContext) -> tuple[list[Record], list[CollectionError]]:
     except Exception as exc:  # noqa: BLE001 - an unexpected response shape must not abort the scan
         failure = internal_error(ctx, exc)
     errors = ctx.input_errors + ctx.errors + ([failure] if failure else [])
-    return records, errors
+    return records, errors, ctx.anomalies

@@ -23,11 +23,14 @@ from mlaudit.inventory.sagemaker import (
 from mlaudit.inventory.store import (
     ACCOUNT_ACCESS_PART,
     AccountInfo,
+    AnomalyKind,
+    ApiAnomaly,
     CollectedScope,
     CollectionError,
     Inventory,
     InventorySnapshot,
     SNAPSHOT_FORMAT,
+    merge_anomalies,
     scope_region,
 )
 
@@ -75,6 +78,8 @@ __all__ = [
     "ACCOUNT_ACCESS_PART",
     "AccountInfo",
     "AccountScope",
+    "AnomalyKind",
+    "ApiAnomaly",
     "CollectedScope",
     "CollectionError",
     "ConfigVariant",
@@ -107,6 +112,7 @@ __all__ = [
     "VARIANT_DIMENSION",
     "canonical_kms_key",
     "s3_bucket_of",
+    "merge_anomalies",
     "scope_region",
     "variant_resource_id",
 ]

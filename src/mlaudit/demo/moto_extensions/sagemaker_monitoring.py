@@ -4,6 +4,9 @@ moto runs no monitoring job, so a schedule never has an execution of its own. `r
 what SageMaker's scheduler would report after running one (`LastMonitoringExecutionSummary`), for the demo and the
 tests; it reaches the backend directly, so it needs moto in this process (`mock_aws` or the demo's
 `ThreadedMotoServer`).
+
+moto answers an empty StoppingCondition for a model bias job definition created without one, where AWS answers
+none: the override leaves it out.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from moto.sagemaker.exceptions import ValidationError
 from moto.sagemaker.models import SageMakerModelBackend, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
+from mlaudit.demo.moto_extensions.round_trip import without_empty
 from mlaudit.demo.moto_extensions.state import backend_state
 
 RESPONSE_CLASS = SageMakerResponse
@@ -123,3 +127,4 @@ OPERATIONS = {
     "describe_monitoring_schedule": describe_monitoring_schedule,
     "stop_monitoring_schedule": stop_monitoring_schedule,
 }
+OVERRIDES = {"describe_model_bias_job_definition": without_empty("StoppingCondition")}
