@@ -5,8 +5,8 @@ what SageMaker's scheduler would report after running one (`LastMonitoringExecut
 tests; it reaches the backend directly, so it needs moto in this process (`mock_aws` or the demo's
 `ThreadedMotoServer`).
 
-moto answers an empty StoppingCondition for a model bias job definition created without one, where AWS answers
-none: the override leaves it out.
+moto answers an empty StoppingCondition for a data quality or model bias job definition created without one, where
+AWS answers none: the overrides leave it out.
 """
 
 from __future__ import annotations
@@ -127,4 +127,7 @@ OPERATIONS = {
     "describe_monitoring_schedule": describe_monitoring_schedule,
     "stop_monitoring_schedule": stop_monitoring_schedule,
 }
-OVERRIDES = {"describe_model_bias_job_definition": without_empty("StoppingCondition")}
+OVERRIDES = {
+    "describe_data_quality_job_definition": without_empty("StoppingCondition"),
+    "describe_model_bias_job_definition": without_empty("StoppingCondition"),
+}
