@@ -4,6 +4,7 @@ itself), no check crashes, and the scan stays complete. docs/reliability.md stat
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import boto3
@@ -11,8 +12,9 @@ import boto3
 from support import ACCOUNT_ID, answer_when, create_endpoint, create_model, scan
 from mlaudit.inventory import AnomalyKind, ApiAnomaly, Endpoint
 from mlaudit.merging import merge_reports
+from mlaudit.renderers.json_report import render_json
 from mlaudit.report import Report, ScanStatus
-from mlaudit.saved import load_inventory, save_inventory
+from mlaudit.saved import load_inventory, load_report, save_inventory
 from mlaudit.scan import ScanOptions, collect_inventory, run_scan, select_checks
 from mlaudit.taxonomy import Status
 
@@ -136,3 +138,19 @@ def test_the_answer_itself_never_reaches_the_report(aws: boto3.Session) -> None:
 
     assert "hunter2" not in report.model_dump_json()
     assert {a.value for a in report.scan.anomalies} == {None, "S" * 64}
+
+
+def test_snapshots_and_reports_from_before_anomalies_still_load(aws: boto3.Session, tmp_path: Path) -> None:
+    """The change is additive: a 1.1 snapshot and a 1.1.0 report, which have no anomalies, read as having none."""
+    _endpoints(aws, "plain")
+    options = ScanOptions(session=aws, regions=("us-east-1",), checks=ENDPOINT_CHECKS)
+    save_inventory(collect_inventory(options, select_checks(options)), tmp_path / "inventory.json")
+    snapshot = json.loads((tmp_path / "inventory.json").read_text())
+    assert snapshot.pop("anomalies") == []
+    (tmp_path / "inventory.json").write_text(json.dumps({**snapshot, "format_version": "1.1"}))
+    report = json.loads(render_json(scan(aws, ENDPOINT_CHECKS)))
+    assert report["scan"].pop("anomalies") == []
+    (tmp_path / "mlaudit.json").write_text(json.dumps({**report, "schema_version": "1.1.0"}))
+
+    assert load_inventory(tmp_path / "inventory.json").anomalies == []
+    assert load_report(tmp_path / "mlaudit.json").scan.anomalies == []
