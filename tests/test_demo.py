@@ -1,5 +1,5 @@
 """The demo account, scanned through the real code path over HTTP: every check shows a PASS and a FAIL, no ERROR,
-and every AWS call mlaudit makes is a read."""
+no answer outside the service models, and every AWS call mlaudit makes is a read."""
 
 from __future__ import annotations
 
@@ -31,6 +31,14 @@ def test_every_check_passes_and_fails_somewhere_and_never_errors(demo_scan: tupl
     assert [f for f in result.report.findings if f.status is Status.ERROR] == []
     assert result.report.scan.status.value == "complete"
     assert result.report.scan.errors == []
+
+
+def test_moto_answers_as_the_service_models_say(demo_scan: tuple[ScanResult, Recorder]) -> None:
+    """No API anomaly: where moto leaves out a field AWS always answers, the demo's moto extensions answer it, so that
+    the demo shows none and a test's anomaly is the test's own."""
+    result, _ = demo_scan
+    assert [(a.service, a.operation, a.path, a.kind.value) for a in result.report.scan.anomalies] == []
+    assert result.report.scan.warnings == []
 
 
 def test_the_scan_only_reads(demo_scan: tuple[ScanResult, Recorder]) -> None:

@@ -30,7 +30,9 @@ def test_a_report_validates_and_has_every_key(aws: boto3.Session) -> None:
     jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
     assert document["schema_version"] == "1.2.0"
     assert set(document) == {"schema_version", "tool", "scan", "accounts", "summary", "checks", "findings"}
-    assert set(document["scan"]) >= {"id", "started_at", "finished_at", "status", "profile", "regions", "checks_selected", "errors", "history"}
+    assert set(document["scan"]) >= {
+        "id", "started_at", "finished_at", "status", "profile", "regions", "checks_selected", "errors", "history", "skipped", "anomalies",
+    }
     [finding] = document["findings"]
     assert set(finding) == {
         "id", "check_id", "check_name", "title", "status", "status_detail", "severity", "pillar", "service",

@@ -2,7 +2,7 @@
 
 Findings are deduplicated by id (the same check on the same resource in the same account and region); when
 two reports judged the same resource differently, a verdict wins over an ERROR. Accounts, regions, errors,
-warnings and checks are unions; call statistics add up; the summary is recomputed; the scan is partial when any
+warnings and checks are unions; call statistics and the counts of the same API anomaly add up; the summary is recomputed; the scan is partial when any
 input was, or when the merged report holds an error.
 """
 
@@ -12,6 +12,7 @@ import uuid
 from typing import Iterable, Sequence, TypeVar
 
 from mlaudit.findings import Finding
+from mlaudit.inventory import merge_anomalies
 from mlaudit.report import SCHEMA_VERSION, CallStatistics, Report, ScanStatus, ToolInfo, sort_findings, summarise
 from mlaudit.taxonomy import Status
 
@@ -69,6 +70,7 @@ def merge_reports(reports: Sequence[Report]) -> Report:
             "errors": errors,
             "warnings": _union(warning for r in reports for warning in r.scan.warnings),
             "skipped": _union(scope for r in reports for scope in r.scan.skipped),
+            "anomalies": merge_anomalies(anomaly for r in reports for anomaly in r.scan.anomalies),
             "statistics": _statistics(reports),
         }
     )

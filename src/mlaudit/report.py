@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mlaudit import __version__
 from mlaudit.findings import Finding
-from mlaudit.inventory import AccountInfo, CollectionError, SkippedScope
+from mlaudit.inventory import AccountInfo, ApiAnomaly, CollectionError, SkippedScope
 from mlaudit.sdk import CheckMetadata
 from mlaudit.taxonomy import Pillar, Severity, Status
 
@@ -82,6 +82,9 @@ class ScanInfo(BaseModel):
     skipped: list[SkippedScope] = Field(default_factory=list)
     """Regions, or services in a region, not scanned, and why (1.2.0). Where nothing can exist (a region not
     enabled, a service not offered) checks report nothing; where the endpoint did not resolve, ERROR."""
+    anomalies: list[ApiAnomaly] = Field(default_factory=list)
+    """AWS answers that did not match the service model, each once with a count (1.2). The resources were kept,
+    so they do not make the scan partial."""
     statistics: CallStatistics
     history: list[HistoryBound] = Field(default_factory=list)
     """The history bounds of the parts collected (1.2): older jobs and executions were not read."""

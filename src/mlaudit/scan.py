@@ -139,9 +139,14 @@ def report_from_inventory(
             settings={c.id: settings[c.id] for c in checks if settings.get(c.id)},
             errors=inventory.errors,
             warnings=[
-                *interruption(inventory), *missing_permissions(inventory.errors), *skipped_warnings(inventory.skipped), *warnings
+                *interruption(inventory),
+                *missing_permissions(inventory.errors),
+                *skipped_warnings(inventory.skipped),
+                *unexpected_answers(inventory),
+                *warnings,
             ],
             skipped=inventory.skipped,
+            anomalies=inventory.anomalies,
             statistics=statistics,
             history=history_bounds(inventory),
         ),
@@ -200,6 +205,20 @@ def skipped_warnings(skipped: Sequence[SkippedScope]) -> list[str]:
             )
             lines.append(f"{text}: {', '.join(places)}")
     return lines
+
+
+def unexpected_answers(inventory: Inventory) -> list[str]:
+    """One line for all the answers that did not match the service model (the details are in `scan.anomalies`)."""
+    if not inventory.anomalies:
+        return []
+    kinds = sorted({a.kind.value.replace("_", " ") for a in inventory.anomalies})
+    operations = sorted({f"{a.service}:{a.operation}" for a in inventory.anomalies})
+    shown = ", ".join(operations[:5]) + (f" and {len(operations) - 5} more" if len(operations) > 5 else "")
+    seen = sum(a.count for a in inventory.anomalies)
+    return [
+        f"{seen} deviation(s) from the service model in AWS answers ({', '.join(kinds)}) in {shown}; the resources "
+        "were kept and judged on what AWS sent; scan.anomalies in the JSON report lists them"
+    ]
 
 
 def call_statistics(stats: CallStats) -> CallStatistics:

@@ -1,31 +1,45 @@
 """What a collector sees while it runs: clients, paginated calls, a concurrent fan-out, the parts it depends on.
 
-Every AWS call goes through `call` or `paginate`, which refuse undeclared operations and turn failures into
-`CallFailed` carrying the error to record. `fan_out` runs per-resource describes concurrently and records a
-failed describe against that resource only.
+Every AWS call goes through `call` or `paginate`, which refuse undeclared operations, turn failures into
+`CallFailed` carrying the error to record, and note every answer that does not match the service model (an
+anomaly: the resource is kept). `fan_out` runs per-resource describes concurrently and records a failed describe
+against that resource only.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from concurrent.futures import Executor
 from datetime import datetime
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from mlaudit.collect.anomalies import ShapeAudit, Sighting
 from mlaudit.collect.failures import CallFailed, error_code, error_message, is_not_found
 from mlaudit.collect.session import AwsClients
 from mlaudit.collect.spec import PartCollector
 from mlaudit.collect.unresolved import UnresolvedEndpoints, is_unresolved
-from mlaudit.inventory import GLOBAL_REGION, AccountInfo, CollectionError, Inventory, PartScope, Record, RefKind
+from mlaudit.inventory import (
+    GLOBAL_REGION,
+    AccountInfo,
+    AnomalyKind,
+    ApiAnomaly,
+    CollectionError,
+    Inventory,
+    PartScope,
+    Record,
+    RefKind,
+)
 
 T = TypeVar("T")
 V = TypeVar("V")
 R = TypeVar("R", bound=Record)
 
 _in_fan_out = threading.local()
+_SHAPES = ShapeAudit()
+"""What to check in each operation's answers, worked out once per process (the service models do not change)."""
 
 
 class UndeclaredOperation(AssertionError):
@@ -60,6 +74,8 @@ class CollectContext:
         self._budget = budget
         """The scan's worker budget: one slot per AWS call in flight, shared by every account, region and part."""
         self._errors: list[CollectionError] = []
+        self._sightings: Counter[tuple[str, str, str, AnomalyKind, str | None]] = Counter()
+        """(service, operation, field path, kind, enum value) of every anomaly in this part's answers."""
         self._lock = threading.Lock()
 
     @property
@@ -73,6 +89,16 @@ class CollectContext:
     @property
     def errors(self) -> list[CollectionError]:
         return list(self._errors)
+
+    @property
+    def anomalies(self) -> list[ApiAnomaly]:
+        return [
+            ApiAnomaly(
+                service=service, operation=operation, account_id=self.account_id, region=self.region,
+                path=path, kind=kind, value=value, count=count,
+            )
+            for (service, operation, path, kind, value), count in self._sightings.items()
+        ]
 
     # -- calls ---------------------------------------------------------------------------------------------
     def client(self, service: str | None = None, region: str | None = None) -> Any:
@@ -96,11 +122,13 @@ class CollectContext:
         self._refuse_unresolved(client, operation)
         try:
             with self._budget:
-                return getattr(client, method)(**params)
+                response: dict[str, Any] = getattr(client, method)(**params)
         except (ClientError, BotoCoreError) as exc:
             if isinstance(exc, ClientError) and error_code(exc) in absent:
                 return None
             raise self._failure(client, operation, exc) from exc
+        self._inspect(client, operation, response)
+        return response
 
     def paginate(
         self,
@@ -121,12 +149,18 @@ class CollectContext:
             params["PaginationConfig"] = {"PageSize": size}
         try:
             pages = iter(client.get_paginator(method).paginate(**params))
+            previous_empty = False
             while True:
                 with self._budget:  # released while the caller reads the page
                     page = next(pages, None)
                 if page is None:
                     return
-                yield from page.get(result_key) or []
+                if previous_empty:  # botocore asked for this page: the empty one before it carried a next token
+                    self._note(client, operation, [(result_key, AnomalyKind.EMPTY_PAGE_WITH_NEXT_TOKEN, None)])
+                self._inspect(client, operation, page)
+                items = page.get(result_key) or []
+                previous_empty = not items
+                yield from items
         except (ClientError, BotoCoreError) as exc:
             raise self._failure(client, operation, exc) from exc
 
@@ -142,6 +176,17 @@ class CollectContext:
         failure = self._unresolved.failure(client.meta.service_model.service_name, client.meta.region_name)
         if failure is not None:
             raise self._failure(client, operation, failure)
+
+    def _inspect(self, client: Any, operation: str, response: dict[str, Any]) -> None:
+        """Note what in the answer does not match the service model (the answer itself is not kept)."""
+        sightings = _SHAPES.sightings(client.meta.service_model.operation_model(operation), response)
+        if sightings:
+            self._note(client, operation, sightings)
+
+    def _note(self, client: Any, operation: str, sightings: list[Sighting]) -> None:
+        service = client.meta.service_model.service_name
+        with self._lock:
+            self._sightings.update((service, operation, path, kind, value) for path, kind, value in sightings)
 
     def _failure(self, client: Any, operation: str, exc: BaseException) -> CallFailed:
         service = client.meta.service_model.service_name

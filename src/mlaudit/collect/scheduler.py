@@ -25,6 +25,7 @@ from mlaudit.interrupts import signal_of
 from mlaudit.inventory import (
     GLOBAL_REGION,
     AccountInfo,
+    ApiAnomaly,
     CollectionError,
     Inventory,
     PartScope,
@@ -32,6 +33,9 @@ from mlaudit.inventory import (
     SkippedScope,
     SkipReason,
 )
+
+PartResult = tuple[list[Record], list[CollectionError], list[ApiAnomaly]]
+"""What one task collected, why it is incomplete, and the answers that did not match the service model."""
 
 
 @dataclass(frozen=True)
@@ -164,8 +168,9 @@ def collect(
     errors_of: dict[Task, list[CollectionError]] = {}
     unresolved = UnresolvedEndpoints()
 
-    def finish(task: Task, records: list[Record], errors: list[CollectionError]) -> None:
+    def finish(task: Task, records: list[Record], errors: list[CollectionError], anomalies: list[ApiAnomaly]) -> None:
         inventory.add(task.collector.part, task.account.account_id, task.region, records, errors)
+        inventory.add_anomalies(anomalies)
         errors_of[task] = errors
         observer.finished(task, len(records), len(errors))
         for dependent in dependents[task]:
@@ -179,7 +184,7 @@ def collect(
 
         budget = threading.BoundedSemaphore(max_workers)
 
-        def start(task: Task, dependencies: set[Task]) -> Future[tuple[list[Record], list[CollectionError]]]:
+        def start(task: Task, dependencies: set[Task]) -> Future[PartResult]:
             ctx = CollectContext(
                 task.collector,
                 task.account,
@@ -194,13 +199,13 @@ def collect(
             )
             return part_pool.submit(_run, ctx)
 
-        running: dict[Future[tuple[list[Record], list[CollectionError]]], Task] = {}
+        running: dict[Future[PartResult], Task] = {}
         try:
             while ready or running:
                 starting, ready[:] = list(ready), []
                 for task in starting:
                     if task in unoffered:
-                        finish(task, [], [])  # nothing can exist there: collected, and empty
+                        finish(task, [], [], [])  # nothing can exist there: collected, and empty
                     else:
                         running[start(task, dependencies_of[task])] = task
                 if not running:
@@ -253,7 +258,7 @@ def _incompleteness(task: Task, dependencies: set[Task], errors_of: dict[Task, l
     return []
 
 
-def _run(ctx: CollectContext) -> tuple[list[Record], list[CollectionError]]:
+def _run(ctx: CollectContext) -> PartResult:
     """One task: whatever was collected before a failure is kept, and the failure is recorded."""
     records: list[Record] = []
     failure: CollectionError | None = None
@@ -265,4 +270,4 @@ def _run(ctx: CollectContext) -> tuple[list[Record], list[CollectionError]]:
     except Exception as exc:  # noqa: BLE001 - an unexpected response shape must not abort the scan
         failure = internal_error(ctx, exc)
     errors = ctx.input_errors + ctx.errors + ([failure] if failure else [])
-    return records, errors
+    return records, errors, ctx.anomalies

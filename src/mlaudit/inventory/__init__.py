@@ -23,6 +23,8 @@ from mlaudit.inventory.sagemaker import (
 from mlaudit.inventory.store import (
     ACCOUNT_ACCESS_PART,
     AccountInfo,
+    AnomalyKind,
+    ApiAnomaly,
     CollectedScope,
     CollectionError,
     Inventory,
@@ -30,6 +32,7 @@ from mlaudit.inventory.store import (
     SNAPSHOT_FORMAT,
     SkippedScope,
     SkipReason,
+    merge_anomalies,
     scope_region,
 )
 
@@ -77,6 +80,8 @@ __all__ = [
     "ACCOUNT_ACCESS_PART",
     "AccountInfo",
     "AccountScope",
+    "AnomalyKind",
+    "ApiAnomaly",
     "CollectedScope",
     "CollectionError",
     "ConfigVariant",
@@ -111,6 +116,7 @@ __all__ = [
     "VARIANT_DIMENSION",
     "canonical_kms_key",
     "s3_bucket_of",
+    "merge_anomalies",
     "scope_region",
     "variant_resource_id",
 ]

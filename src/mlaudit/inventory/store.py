@@ -70,6 +70,48 @@ class SkippedScope(BaseModel):
         return f"{where} (account {self.account_id}): {because}"
 
 
+class AnomalyKind(str, Enum):
+    MISSING_REQUIRED_FIELD = "missing_required_field"
+    """The service model marks the member required, and the answer lacks it (or holds null)."""
+    UNKNOWN_ENUM_VALUE = "unknown_enum_value"
+    """The member is an enum, and the answer holds a value the model does not list (a status AWS added since)."""
+    EMPTY_PAGE_WITH_NEXT_TOKEN = "empty_page_with_next_token"
+    """A page of a list call held no item, yet another page followed."""
+
+
+class ApiAnomaly(BaseModel):
+    """An answer that did not match the service model. The resource was kept (collectors read fields with
+    defaults), so it does not make the scan partial; it says where the model and AWS disagree. Never holds the
+    answer itself, only the field's path and, for an enum, its value."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    service: str
+    operation: str
+    account_id: str
+    region: str
+    path: str
+    """The field, e.g. `NotebookInstances[].NotebookInstanceStatus` (`[]` a list's members, `{}` a map's values)."""
+    kind: AnomalyKind
+    value: str | None = None
+    """The unexpected value, for `unknown_enum_value` only (cut to 64 characters)."""
+    count: int = 1
+    """How many times it was seen in the scan (one per list member or page)."""
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str, AnomalyKind, str | None]:
+        return (self.service, self.operation, self.account_id, self.region, self.path, self.kind, self.value)
+
+
+def merge_anomalies(anomalies: Iterable[ApiAnomaly]) -> list[ApiAnomaly]:
+    """The same anomaly seen several times, once with the total count; in a stable order."""
+    merged: dict[tuple[str, str, str, str, str, AnomalyKind, str | None], ApiAnomaly] = {}
+    for anomaly in anomalies:
+        held = merged.get(anomaly.key)
+        merged[anomaly.key] = anomaly if held is None else held.model_copy(update={"count": held.count + anomaly.count})
+    return [merged[key] for key in sorted(merged, key=lambda k: (*k[:6], k[6] or ""))]
+
+
 class AccountInfo(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -122,6 +164,8 @@ class Inventory:
         self.errors: list[CollectionError] = []
         self.skipped: list[SkippedScope] = []
         """Regions, or services in a region, that were not scanned, each once (`add_skipped`)."""
+        self.anomalies: list[ApiAnomaly] = []
+        """Answers that did not match the service model, deduplicated with a count (`add_anomalies`)."""
         self.interrupted: signal.Signals | None = None
         """The signal that stopped collection early (its unfinished parts carry an `Interrupted` error)."""
         self._unreachable: dict[str, CollectionError] = {}
@@ -135,6 +179,9 @@ class Inventory:
         self._records[key].extend(records)
         self._records[key].sort(key=lambda r: r.arn)
         self.errors.extend(errors)
+
+    def add_anomalies(self, anomalies: Iterable[ApiAnomaly]) -> None:
+        self.anomalies = merge_anomalies([*self.anomalies, *anomalies])
 
     def add_unreachable(self, error: CollectionError) -> None:
         """One of the accounts could not be reached at all: every check reports one ERROR for it."""
@@ -193,6 +240,7 @@ class Inventory:
             collected=[CollectedScope(part=p, account_id=a, region=r) for p, a, r in sorted(self._collected)],
             errors=self.errors,
             skipped=self.skipped,
+            anomalies=self.anomalies,
             records=dict(records),
         )
 
@@ -212,6 +260,7 @@ class Inventory:
                 inventory._records[key].append(record)
         inventory.errors = list(snapshot.errors)
         inventory.skipped = list(snapshot.skipped)
+        inventory.anomalies = list(snapshot.anomalies)
         for error in inventory.errors:
             if error.part == ACCOUNT_ACCESS_PART:
                 inventory._unreachable.setdefault(error.account_id, error)
@@ -235,4 +284,6 @@ class InventorySnapshot(BaseModel):
     errors: list[CollectionError]
     skipped: list[SkippedScope] = Field(default_factory=list)
     """Regions and services not scanned, and why (1.2; absent from older snapshots)."""
+    anomalies: list[ApiAnomaly] = Field(default_factory=list)
+    """Answers that did not match the service model (1.2; absent from older snapshots)."""
     records: dict[str, list[dict[str, Any]]]

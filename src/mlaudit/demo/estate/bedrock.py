@@ -108,7 +108,8 @@ def _assistant(
     agents = estate.client("bedrock-agent", region.region)
     key = {"customerEncryptionKeyArn": kms_key} if kms_key else {}
     agents.create_agent(
-        agentName=name, agentResourceRoleArn=role_arn(role), foundationModel=model_arn + MODEL_ID, **key, **agent
+        agentName=name, agentResourceRoleArn=role_arn(role), foundationModel=model_arn + MODEL_ID,
+        idleSessionTTLInSeconds=600, **key, **agent,  # the console's default: AWS answers one, moto only if given
     )
     kb = agents.create_knowledge_base(
         name=f"{name}-documents",

@@ -13,6 +13,7 @@ Where moto implements an operation but drops a field mlaudit reads, a module may
 from __future__ import annotations
 
 from mlaudit.demo.moto_extensions import (
+    application_autoscaling,
     bedrock,
     bedrock_agent,
     cloudwatch_alarms,
@@ -40,6 +41,7 @@ EXTENSIONS = (
     sagemaker_inference,
     cloudwatch_alarms,
     s3_bucket_regions,
+    application_autoscaling,
 )
 
 

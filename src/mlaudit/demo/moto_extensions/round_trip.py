@@ -1,5 +1,6 @@
 """Overrides for moto operations that accept a request field and then drop it: keep the field when the resource is
-created and return it when the resource is described, as AWS does. Modules build their `OVERRIDES` with it."""
+created and return it when the resource is described, as AWS does; and for describe operations that answer an empty
+structure where AWS answers none. Modules build their `OVERRIDES` with them."""
 
 from __future__ import annotations
 
@@ -54,3 +55,19 @@ def round_trip(create: str, describe: str, field: str, key: ResourceKey, backend
         return wrapped
 
     return {create: keep, describe: give_back}
+
+
+def without_empty(field: str) -> Override:
+    """An override of a describe call that leaves out `field` when moto answers it empty (`{}`), as AWS does: an
+    empty structure misses the members the service model marks required."""
+
+    def override(describe: Operation) -> Operation:
+        def wrapped(self: BaseResponse) -> ActionResult:
+            result = describe(self)
+            if isinstance(result.result, dict) and result.result.get(field) == {}:
+                del result.result[field]
+            return result
+
+        return wrapped
+
+    return override

@@ -1,9 +1,13 @@
 """SageMaker models and endpoints: the fields moto drops, and the endpoint states it cannot reach (moto 5.x).
 
 - `create_model` ignores EnableNetworkIsolation, so `describe_model` always says False: the override keeps it.
+  moto also answers an empty VpcConfig for a model outside a VPC, where AWS has none: the override drops it.
 - `create_endpoint` ignores DeploymentConfig, and does not copy the config's AsyncInferenceConfig, so
   `describe_endpoint` never has LastDeploymentConfig nor AsyncInferenceConfig: the override keeps both, and moto's
-  describe returns them under those names (moto answers with every attribute of its object).
+  describe returns them under those names (moto answers with every attribute of its object). moto copies the
+  config's DataCaptureConfig as is, where AWS answers its summary (CaptureStatus, CurrentSamplingPercentage...)
+  and nothing without data capture: the override gives the summary.
+- `describe_endpoint_config` answers an empty DataCaptureConfig when none was asked for: the override drops it.
 - moto creates every endpoint now and InService. What AWS does to an endpoint afterwards has no API: time passes
   (an endpoint's CreationTime is months old), or a deployment fails (EndpointStatus Failed with a FailureReason,
   for instance when the container fails its health check). `set_endpoint_state` records such a history in moto's
@@ -20,6 +24,8 @@ from moto.core.responses import ActionResult
 from moto.sagemaker.models import sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
+from mlaudit.demo.moto_extensions.round_trip import without_empty
+
 RESPONSE_CLASS = SageMakerResponse
 
 Operation = Callable[[SageMakerResponse], ActionResult]
@@ -35,6 +41,19 @@ def _keep_network_isolation(create_model: Operation) -> Operation:
     return wrapped
 
 
+def _capture_summary(capture: dict[str, Any]) -> dict[str, Any]:
+    """What DescribeEndpoint answers about the data capture its config asked for."""
+    enabled = capture.get("EnableCapture", False)
+    summary = {
+        "EnableCapture": enabled,
+        "CaptureStatus": "Started" if enabled else "Stopped",
+        "CurrentSamplingPercentage": capture.get("InitialSamplingPercentage"),
+        "DestinationS3Uri": capture.get("DestinationS3Uri"),
+        "KmsKeyId": capture.get("KmsKeyId"),
+    }
+    return {key: value for key, value in summary.items() if value is not None}
+
+
 def _keep_endpoint_fields(create_endpoint: Operation) -> Operation:
     def wrapped(self: SageMakerResponse) -> ActionResult:
         result = create_endpoint(self)
@@ -45,6 +64,8 @@ def _keep_endpoint_fields(create_endpoint: Operation) -> Operation:
         config = self.sagemaker_backend.describe_endpoint_config(endpoint.endpoint_config_name)
         if config.get("AsyncInferenceConfig"):
             endpoint.async_inference_config = config["AsyncInferenceConfig"]
+        capture = config.get("DataCaptureConfig")
+        endpoint.data_capture_config = _capture_summary(capture) if capture else {}
         return result
 
     return wrapped
@@ -54,7 +75,10 @@ OPERATIONS: dict[str, Operation] = {}
 
 OVERRIDES = {
     "create_model": _keep_network_isolation,
+    "describe_model": without_empty("VpcConfig"),
+    "describe_endpoint_config": without_empty("DataCaptureConfig"),
     "create_endpoint": _keep_endpoint_fields,
+    "describe_endpoint": without_empty("DataCaptureConfig"),
 }
 
 

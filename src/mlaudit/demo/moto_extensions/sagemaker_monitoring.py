@@ -4,6 +4,9 @@ moto runs no monitoring job, so a schedule never has an execution of its own. `r
 what SageMaker's scheduler would report after running one (`LastMonitoringExecutionSummary`), for the demo and the
 tests; it reaches the backend directly, so it needs moto in this process (`mock_aws` or the demo's
 `ThreadedMotoServer`).
+
+moto answers an empty StoppingCondition for a data quality or model bias job definition created without one, where
+AWS answers none: the overrides leave it out.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from moto.sagemaker.exceptions import ValidationError
 from moto.sagemaker.models import SageMakerModelBackend, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
+from mlaudit.demo.moto_extensions.round_trip import without_empty
 from mlaudit.demo.moto_extensions.state import backend_state
 
 RESPONSE_CLASS = SageMakerResponse
@@ -122,4 +126,8 @@ OPERATIONS = {
     "list_monitoring_schedules": list_monitoring_schedules,
     "describe_monitoring_schedule": describe_monitoring_schedule,
     "stop_monitoring_schedule": stop_monitoring_schedule,
+}
+OVERRIDES = {
+    "describe_data_quality_job_definition": without_empty("StoppingCondition"),
+    "describe_model_bias_job_definition": without_empty("StoppingCondition"),
 }
