@@ -20,19 +20,14 @@ from mlaudit.inventory.sagemaker import (
     NotebookInstance,
     TrainingJob,
 )
+from mlaudit.inventory.notes import AnomalyKind, ApiAnomaly, CollectionError, SkippedScope, SkipReason, merge_anomalies
 from mlaudit.inventory.store import (
     ACCOUNT_ACCESS_PART,
     AccountInfo,
-    AnomalyKind,
-    ApiAnomaly,
     CollectedScope,
-    CollectionError,
     Inventory,
     InventorySnapshot,
     SNAPSHOT_FORMAT,
-    SkippedScope,
-    SkipReason,
-    merge_anomalies,
     scope_region,
 )
 
