@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from mlaudit.collect.failures import CallFailed, error_code, error_message, is_not_found
+from mlaudit.collect.once import Once
 from mlaudit.collect.session import AwsClients
 from mlaudit.collect.spec import PartCollector
 from mlaudit.inventory import GLOBAL_REGION, AccountInfo, CollectionError, Inventory, PartScope, Record, RefKind
@@ -41,6 +42,7 @@ class CollectContext:
         describe_pool: Executor,
         since: datetime,
         budget: threading.Semaphore,
+        shared: Once[tuple[str, str, str], Any],
         input_errors: list[CollectionError] | None = None,
     ) -> None:
         self.collector = collector
@@ -55,6 +57,8 @@ class CollectContext:
         self._describe_pool = describe_pool
         self._budget = budget
         """The scan's worker budget: one slot per AWS call in flight, shared by every account, region and part."""
+        self._shared = shared
+        """Answers several parts read, by (account, region, name), for the whole collection."""
         self._errors: list[CollectionError] = []
         self._lock = threading.Lock()
 
@@ -106,8 +110,15 @@ class CollectContext:
         region: str | None = None,
         **params: Any,
     ) -> Iterator[dict[str, Any]]:
-        """Every item of a list operation, across all pages, asking for the largest page the API allows (SageMaker
-        answers 10 items a page unless asked for up to 100)."""
+        """Every item of a list operation, across all pages."""
+        for page in self.pages(method, service=service, region=region, **params):
+            yield from page.get(result_key) or []
+
+    def pages(
+        self, method: str, *, service: str | None = None, region: str | None = None, **params: Any
+    ) -> Iterator[dict[str, Any]]:
+        """Every page of a list operation, whole (an answer may list several kinds of item), asking for the largest
+        page the API allows (SageMaker answers 10 items a page unless asked for up to 100)."""
         client = self.client(service, region)
         operation = self._declared(client, method)
         size = largest_page(client, method)
@@ -120,9 +131,17 @@ class CollectContext:
                     page = next(pages, None)
                 if page is None:
                     return
-                yield from page.get(result_key) or []
+                yield page
         except (ClientError, BotoCoreError) as exc:
             raise self._failure(client, operation, exc) from exc
+
+    def shared(self, name: str, fetch: Callable[[], T]) -> T:
+        """An answer several parts of this account and region read (one DescribeAlarms lists metric and composite
+        alarms): fetched by the first part that asks while the others wait. A failure is recorded by each part."""
+        try:
+            return self._shared.get((self.account_id, self.region, name), lambda _: fetch())
+        except CallFailed as failed:
+            raise CallFailed(failed.error.model_copy(update={"part": self.collector.part}), failed.not_found) from failed
 
     def _declared(self, client: Any, method: str) -> str:
         operation = client.meta.method_to_api_mapping[method]

@@ -13,10 +13,11 @@ from collections import defaultdict
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Protocol, Sequence
+from typing import Any, Iterable, Protocol, Sequence
 
 from mlaudit.collect.context import CollectContext, internal_error
 from mlaudit.collect.failures import CallFailed
+from mlaudit.collect.once import Once
 from mlaudit.collect.session import AwsClients
 from mlaudit.collect.spec import PartCollector
 from mlaudit.interrupts import signal_of
@@ -151,6 +152,7 @@ def collect(
 
         errors_of: dict[Task, list[CollectionError]] = {}
         budget = threading.BoundedSemaphore(max_workers)
+        shared: Once[tuple[str, str, str], Any] = Once()
 
         def start(task: Task, dependencies: set[Task]) -> Future[tuple[list[Record], list[CollectionError]]]:
             ctx = CollectContext(
@@ -163,6 +165,7 @@ def collect(
                 since,
                 input_errors=_incompleteness(task, dependencies, errors_of),
                 budget=budget,
+                shared=shared,
             )
             return part_pool.submit(_run, ctx)
 
