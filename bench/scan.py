@@ -2,7 +2,8 @@
 allow, peak memory.
 
     python bench/scan.py [--resources 1000] [--latency-ms 30] [--workers 16] [--checks ID,ID]
-                         [--throttle-rate 5 --throttle-burst 10] [--only-services] [--json results.json]
+                         [--throttle-rate 5 --throttle-burst 10 [--throttle-scope sagemaker:us-east-1]]
+                         [--max-calls-per-service N] [--only-services] [--json results.json]
 
 Starts the demo's moto server behind `mlaudit.demo.faults` (a latency on every request, optionally a token bucket
 per operation answering ThrottlingException), seeds an ML estate of N resources in three regions (latency off),
@@ -34,7 +35,7 @@ from mlaudit.catalog import load_catalog
 from mlaudit.collect.context import largest_page
 from mlaudit.collect.registry import plan
 from mlaudit.collect.spec import PartCollector
-from mlaudit.demo.faults import FaultInjector, FaultKind, FaultRule
+from mlaudit.demo.faults import ANY, FaultInjector, FaultKind, FaultRule
 from mlaudit.demo.server import DEMO_ACCOUNT_ID, DEMO_REGIONS, demo_session, moto_server
 
 REGIONS = DEMO_REGIONS
@@ -356,7 +357,7 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def scan_child(url: str, checks: list[str], workers: int) -> dict[str, Any]:
+def scan_child(url: str, checks: list[str], workers: int, per_service: int | None = None) -> dict[str, Any]:
     """One scan, measured from inside the process that runs it."""
     from mlaudit.scan import ScanOptions, run_scan
 
@@ -364,7 +365,9 @@ def scan_child(url: str, checks: list[str], workers: int) -> dict[str, Any]:
     log = RequestLog()
     session.events.register("before-parameter-build", log)
     started = time.perf_counter()
-    result = run_scan(ScanOptions(regions=REGIONS, endpoint_url=url, session=session, checks=checks, max_workers=workers))
+    options = ScanOptions(regions=REGIONS, endpoint_url=url, session=session, checks=checks, max_workers=workers,
+                          max_calls_per_service=per_service)
+    result = run_scan(options)
     wall = time.perf_counter() - started
     return {
         "wall_seconds": wall,
@@ -379,8 +382,9 @@ def scan_child(url: str, checks: list[str], workers: int) -> dict[str, Any]:
     }
 
 
-def scan_in_child(url: str, checks: list[str], workers: int) -> dict[str, Any]:
+def scan_in_child(url: str, checks: list[str], workers: int, per_service: int | None = None) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", url, "--checks", ",".join(checks), "--workers", str(workers)]
+    command += ["--max-calls-per-service", str(per_service)] if per_service else []
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"the scan failed:\n{done.stderr}")
@@ -388,11 +392,14 @@ def scan_in_child(url: str, checks: list[str], workers: int) -> dict[str, Any]:
 
 
 # -- the benchmark ----------------------------------------------------------------------------------------------
-def faults_for(latency: float, throttle_rate: float | None, throttle_burst: int) -> list[FaultRule]:
-    """The fault rules of a run: latency on every request, and optionally a token bucket per operation."""
+def faults_for(latency: float, throttle_rate: float | None, throttle_burst: int, throttle_scope: str = "") -> list[FaultRule]:
+    """The fault rules of a run: latency on every request, and optionally a token bucket per operation (of every
+    service and region, or of `service[:region]` only)."""
     rules = [FaultRule(FaultKind.LATENCY, seconds=latency)] if latency else []
     if throttle_rate is not None:
-        rules.append(FaultRule(FaultKind.THROTTLE, rate=throttle_rate, burst=throttle_burst))
+        service, _, region = throttle_scope.partition(":")
+        rules.append(FaultRule(FaultKind.THROTTLE, service=service or ANY, region=region or ANY, rate=throttle_rate,
+                               burst=throttle_burst))
     return rules
 
 
@@ -413,10 +420,13 @@ def seeded(estate: Estate, checks: list[str], rules: Iterable[FaultRule] = ()) -
         yield url, faults, seconds
 
 
-def measure(url: str, faults: InFlight, estate: Estate, checks: list[str], workers: int, latency: float) -> dict[str, Any]:
+def measure(
+    url: str, faults: InFlight, estate: Estate, checks: list[str], workers: int, latency: float,
+    per_service: int | None = None,
+) -> dict[str, Any]:
     """Scan the seeded server and compare: every number the benchmark prints."""
     faults.reset_counts()
-    scan = scan_in_child(url, checks, workers)
+    scan = scan_in_child(url, checks, workers, per_service)
     collectors = planned_collectors(checks)
     minimum, unmodelled = minimum_calls(estate, [c.part for c in collectors])
     unmodelled_operations = {op for c in collectors if c.part in unmodelled for op in c.operations}
@@ -432,6 +442,7 @@ def measure(url: str, faults: InFlight, estate: Estate, checks: list[str], worke
         "checks": checks,
         "latency_ms": latency * 1000,
         "workers": workers,
+        "max_calls_per_service": per_service,
         **scan,
         "calls": dict(sorted(calls.items())),
         "minimum": dict(sorted(minimum.items())),
@@ -461,7 +472,8 @@ def print_results(r: dict[str, Any]) -> None:
     print(f"estate                   {r['resources']} resources in {len(r['regions'])} regions: "
           + ", ".join(f"{n} {kind}" for kind, n in r["by_kind"].items()))
     print(f"checks                   {','.join(r['checks'])}")
-    print(f"latency, workers         {r['latency_ms']:.0f} ms per request, {r['workers']} workers")
+    per_service = f", at most {r['max_calls_per_service']} per service" if r["max_calls_per_service"] else ""
+    print(f"latency, workers         {r['latency_ms']:.0f} ms per request, {r['workers']} workers{per_service}")
     print(f"wall time                {r['wall_seconds']:.2f} s")
     print(f"API calls                {r['total_calls']} (mlaudit counted {r['mlaudit_calls']})")
     print(f"minimum calls            {r['minimum_calls']}  ratio {r['calls_over_minimum']:.3f}")
@@ -491,16 +503,18 @@ def main() -> int:
     parser.add_argument("--checks", default=",".join(CHECKS), help="comma-separated check ids")
     parser.add_argument("--throttle-rate", type=float, help="tokens per second of each operation's bucket")
     parser.add_argument("--throttle-burst", type=int, default=10)
+    parser.add_argument("--throttle-scope", default="", metavar="SERVICE[:REGION]", help="throttle only this service (and region)")
+    parser.add_argument("--max-calls-per-service", type=int, help="mlaudit's limit per (account, region, service)")
     parser.add_argument("--only-services", action="store_true", help="scan each check alone; assert it touches only its services")
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     checks = [c for c in args.checks.split(",") if c]
     if args.child:
-        print(json.dumps(scan_child(args.child, checks, args.workers)))
+        print(json.dumps(scan_child(args.child, checks, args.workers, args.max_calls_per_service)))
         return 0
     estate = Estate(args.resources)
-    rules = faults_for(args.latency_ms / 1000, args.throttle_rate, args.throttle_burst)
+    rules = faults_for(args.latency_ms / 1000, args.throttle_rate, args.throttle_burst, args.throttle_scope)
     with seeded(estate, checks, rules) as (url, faults, seed_seconds):
         print(f"seeded {estate.total} resources in {seed_seconds:.1f} s", flush=True)
         if args.only_services:
@@ -511,7 +525,7 @@ def main() -> int:
                 verdict = "OUTSIDE: " + ",".join(sorted(outside)) if outside else "ok"
                 print(f"{check:<18} touched {','.join(sorted(touched)):<70} {verdict}")
             return 1 if failed else 0
-        results = measure(url, faults, estate, checks, args.workers, args.latency_ms / 1000)
+        results = measure(url, faults, estate, checks, args.workers, args.latency_ms / 1000, args.max_calls_per_service)
         results["seed_seconds"] = seed_seconds
     print_results(results)
     if args.json:

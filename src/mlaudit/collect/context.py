@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from mlaudit.collect.budget import CallBudget, ScopeLimit
 from mlaudit.collect.failures import CallFailed, error_code, error_message, is_not_found
 from mlaudit.collect.once import Once
 from mlaudit.collect.session import AwsClients
@@ -41,7 +42,7 @@ class CollectContext:
         inventory: Inventory,
         describe_pool: Executor,
         since: datetime,
-        budget: threading.Semaphore,
+        budget: CallBudget,
         shared: Once[tuple[str, str, str], Any],
         input_errors: list[CollectionError] | None = None,
     ) -> None:
@@ -56,7 +57,8 @@ class CollectContext:
         """Why the parts this one is collected from are incomplete (empty when they are complete)."""
         self._describe_pool = describe_pool
         self._budget = budget
-        """The scan's worker budget: one slot per AWS call in flight, shared by every account, region and part."""
+        """The scan's calls in flight: a global budget shared by every account, region and part, and a limit per
+        (account, region, service) within it."""
         self._shared = shared
         """Answers several parts read, by (account, region, name), for the whole collection."""
         self._errors: list[CollectionError] = []
@@ -94,7 +96,7 @@ class CollectContext:
         client = self.client(service, region)
         operation = self._declared(client, method)
         try:
-            with self._budget:
+            with self._budget.slot(client, self.account_id):
                 return getattr(client, method)(**params)
         except (ClientError, BotoCoreError) as exc:
             if isinstance(exc, ClientError) and error_code(exc) in absent:
@@ -127,7 +129,7 @@ class CollectContext:
         try:
             pages = iter(client.get_paginator(method).paginate(**params))
             while True:
-                with self._budget:  # released while the caller reads the page
+                with self._budget.slot(client, self.account_id):  # released while the caller reads the page
                     page = next(pages, None)
                 if page is None:
                     return
@@ -170,17 +172,31 @@ class CollectContext:
         identify: Callable[[T], tuple[str, str | None]],
     ) -> Iterator[V]:
         """Describe each item concurrently; a failed describe is recorded against that item (its name and, when
-        known, ARN) and skipped."""
+        known, ARN) and skipped. The part's scope admits its describes to the shared pool within its limit."""
         items = list(items)
         if getattr(_in_fan_out, "active", False):
             results = [self._guarded(describe, item) for item in items]
         else:
-            results = [f.result() for f in [self._describe_pool.submit(self._guarded, describe, item) for item in items]]
+            region = self.clients.home_region if self.region == GLOBAL_REGION else self.region
+            scope = self._budget.limit((self.account_id, region, self.collector.record.service))
+            futures = []
+            for item in items:
+                scope.admit()
+                futures.append(self._describe_pool.submit(self._admitted, scope, describe, item))
+            results = [f.result() for f in futures]
         for item, (record, failure) in zip(items, results):
             if failure is not None:
                 self._record(failure, *identify(item))
             elif record is not None:
                 yield record
+
+    def _admitted(
+        self, scope: ScopeLimit, describe: Callable[[T], V | None], item: T
+    ) -> tuple[V | None, BaseException | None]:
+        try:
+            return self._guarded(describe, item)
+        finally:
+            scope.dismiss()
 
     def _guarded(self, describe: Callable[[T], V | None], item: T) -> tuple[V | None, BaseException | None]:
         _in_fan_out.active = True

@@ -8,13 +8,13 @@ not the budget: `max_workers` AWS calls at most are in flight at once, across bo
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Protocol, Sequence
 
+from mlaudit.collect.budget import CallBudget
 from mlaudit.collect.context import CollectContext, internal_error
 from mlaudit.collect.failures import CallFailed
 from mlaudit.collect.once import Once
@@ -118,11 +118,13 @@ def collect(
     created_at: datetime,
     unreachable: Sequence[UnreachableAccount] = (),
     max_workers: int = 16,
+    max_calls_per_service: int | None = None,
     observer: CollectionObserver | None = None,
 ) -> Inventory:
     """Collect every part in `collectors` (already closed under dependencies) into a new inventory.
 
-    All accounts share one pool of `max_workers`, so a scan of many accounts stays within the same budget.
+    All accounts share one pool of `max_workers`, so a scan of many accounts stays within the same budget; within
+    it, each (account, region, service) has at most `max_calls_per_service` calls in flight (see `budget`).
     """
     observer = observer or _Silent()
     regions = list(dict.fromkeys(region for target in targets for region in target.regions))
@@ -151,7 +153,7 @@ def collect(
     ) as describe_pool:
 
         errors_of: dict[Task, list[CollectionError]] = {}
-        budget = threading.BoundedSemaphore(max_workers)
+        budget = CallBudget(max_workers, max_calls_per_service)
         shared: Once[tuple[str, str, str], Any] = Once()
 
         def start(task: Task, dependencies: set[Task]) -> Future[tuple[list[Record], list[CollectionError]]]:

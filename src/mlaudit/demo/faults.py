@@ -124,6 +124,10 @@ class FaultInjector:
         """Every request seen, by (service, operation, region): attempts, retries included."""
         self.injected: Counter[tuple[FaultKind, str, str, str]] = Counter()
         """Every fault injected, by (kind, service, operation, region)."""
+        self.in_flight: Counter[tuple[str, str]] = Counter()
+        """Requests being answered now, by (service, region)."""
+        self.peak_in_flight: Counter[tuple[str, str]] = Counter()
+        """The most requests answered at once, by (service, region), since the counts were reset."""
 
     @property
     def rules(self) -> list[FaultRule]:
@@ -151,6 +155,7 @@ class FaultInjector:
         with self._lock:
             self.requests.clear()
             self.injected.clear()
+            self.peak_in_flight = self.in_flight.copy()
 
     # -- the middleware ------------------------------------------------------------------------------------
     def wrap(self, app: WsgiApp) -> WsgiApp:
@@ -158,12 +163,20 @@ class FaultInjector:
             call = _ROUTER.identify(environ)
             if call is None:  # moto's own API (/moto-api/reset) and unsigned requests
                 return app(environ, start_response)
-            latency, fault = self._decide(call)
-            if latency:
-                time.sleep(latency)
-            if fault is None:
-                return app(environ, start_response)
-            return _inject(fault, call, environ, start_response)
+            scope = (call.service, call.region)
+            with self._lock:
+                self.in_flight[scope] += 1
+                self.peak_in_flight[scope] = max(self.peak_in_flight[scope], self.in_flight[scope])
+            try:
+                latency, fault = self._decide(call)
+                if latency:
+                    time.sleep(latency)
+                if fault is None:
+                    return list(app(environ, start_response))  # answered before it stops counting as in flight
+                return _inject(fault, call, environ, start_response)
+            finally:
+                with self._lock:
+                    self.in_flight[scope] -= 1
 
         return middleware
 

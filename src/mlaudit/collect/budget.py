@@ -1,0 +1,141 @@
+"""How many AWS calls a scan has in flight: the scan's budget (`--max-workers`) and, within it, an adaptive limit
+per (account, region, service) scope, so that one throttled API does not stall the rest.
+
+A call takes its scope's slot before a global one, so a call waiting for its scope never holds a global slot, and
+a throttled call gives its global slot back while botocore backs off (it takes one again before it is resent).
+A scope's limit starts at its ceiling (the whole budget unless told otherwise: an unthrottled scan is not slowed),
+halves when a call of that scope is throttled and grows back by one for every `limit` calls that succeed without a
+throttle (additive increase, multiplicative decrease, as TCP does). Per-resource describes are admitted to the
+describe pool within the same limit, so that a throttled scope's backlog does not occupy every describe thread.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from mlaudit.collect.calls import THROTTLING_CODES
+
+Scope = tuple[str, str, str]
+"""(account id, region, service): one client's calls."""
+
+
+class ScopeLimit:
+    """Calls in flight, and describes admitted, in one scope: at most `limit` of each, between 1 and `ceiling`."""
+
+    def __init__(self, ceiling: int) -> None:
+        self.ceiling = ceiling
+        self.limit = float(ceiling)
+        self.in_flight = self.admitted = 0
+        self.epoch = 0
+        """Counts the decreases: a throttle of a call sent before the last decrease does not decrease again."""
+        self._changed = threading.Condition()
+
+    @property
+    def slots(self) -> int:
+        return max(1, int(self.limit))
+
+    def acquire(self) -> int:
+        """Wait for a slot; returns the epoch the call is sent in."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.in_flight < self.slots)
+            self.in_flight += 1
+            return self.epoch
+
+    def release(self, throttled: bool) -> None:
+        with self._changed:
+            self.in_flight -= 1
+            if not throttled:
+                self.limit = min(float(self.ceiling), self.limit + 1 / self.limit)
+            self._changed.notify_all()
+
+    def throttled(self, epoch: int) -> None:
+        """A call sent in `epoch` was throttled: halve the limit, once for all the calls sent under the old one."""
+        with self._changed:
+            if epoch == self.epoch:
+                self.limit = max(1.0, self.limit / 2)
+                self.epoch += 1
+
+    def admit(self) -> None:
+        """Wait until the scope has fewer than `limit` describes queued or running."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.admitted < self.slots)
+            self.admitted += 1
+
+    def dismiss(self) -> None:
+        with self._changed:
+            self.admitted -= 1
+            self._changed.notify_all()
+
+
+@dataclass
+class _Call:
+    """The call a thread is making: its scope, the epoch it was sent in, and whether it holds a global slot."""
+
+    scope: ScopeLimit
+    epoch: int
+    holds_global: bool = False
+    throttled: bool = False
+
+
+class CallBudget:
+    """The scan's global budget of calls in flight and the limit of each scope within it."""
+
+    def __init__(self, max_workers: int, per_scope: int | None = None) -> None:
+        self.ceiling = min(per_scope or max_workers, max_workers)
+        self._global = threading.BoundedSemaphore(max_workers)
+        self._scopes: dict[Scope, ScopeLimit] = {}
+        self._watched: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._lock = threading.Lock()
+        self._current = threading.local()
+
+    def limit(self, scope: Scope) -> ScopeLimit:
+        with self._lock:
+            if scope not in self._scopes:
+                self._scopes[scope] = ScopeLimit(self.ceiling)
+            return self._scopes[scope]
+
+    @contextmanager
+    def slot(self, client: Any, account_id: str) -> Iterator[None]:
+        """Hold a slot of the client's scope, then a global one, for one call (or one page) and its retries."""
+        with self._lock:
+            if client not in self._watched:  # the hooks that see its throttles, once per client
+                client.meta.events.register("needs-retry.*.*", self._on_attempt)
+                client.meta.events.register("request-created.*.*", self._on_resend)
+                self._watched.add(client)
+        scope = self.limit((account_id, client.meta.region_name, client.meta.service_model.service_name))
+        call = _Call(scope, scope.acquire())
+        try:
+            self._global.acquire()
+            call.holds_global = True
+            self._current.call = call
+            yield
+        finally:
+            self._current.call = None
+            if call.holds_global:
+                self._global.release()
+            scope.release(call.throttled)
+
+    def _on_attempt(self, response: Any = None, **_: Any) -> None:
+        """botocore judged an attempt: a throttle shrinks the scope and frees the global slot during the backoff."""
+        call: _Call | None = getattr(self._current, "call", None)
+        if call is None or not response:
+            return None
+        code = ((response[1] or {}).get("Error") or {}).get("Code")
+        if code in THROTTLING_CODES:
+            call.throttled = True
+            call.scope.throttled(call.epoch)
+            if call.holds_global:
+                self._global.release()
+                call.holds_global = False
+        return None
+
+    def _on_resend(self, **_: Any) -> None:
+        """A retry is about to be sent: it needs a global slot again."""
+        call: _Call | None = getattr(self._current, "call", None)
+        if call is not None and not call.holds_global:
+            self._global.acquire()
+            call.holds_global = True
