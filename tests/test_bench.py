@@ -1,5 +1,6 @@
 """A small run of the scan benchmark (bench/scan.py): no call beyond the minimum the checks need, no request sent
-twice, a single check touches only its services, and `max_workers` bounds the AWS calls in flight."""
+twice, a single check touches only its services, `max_workers` bounds the AWS calls in flight and the limit of each
+service keeps a slow or throttled one from stalling the rest; a replayed scan is answered from its recording."""
 
 from __future__ import annotations
 
@@ -152,3 +153,20 @@ def test_a_scope_limit_halves_once_per_throttled_window_and_grows_back() -> None
     assert scope.slots == 3
     calls(100, throttled=False)
     assert scope.slots == 8 and scope.in_flight == 0  # never above the ceiling
+
+
+def test_a_replayed_scan_is_answered_from_the_recording_alone(estate: tuple[str, Any]) -> None:
+    url, faults = estate
+    checks = ["SM-NOTEBOOK-001", "SM-TRAINING-001", "IAM-ML-001"]
+    baseline, _ = _verdicts(url, checks, max_workers=4)
+    try:
+        bench.record(url, faults, checks, workers=4)
+        recorded = len(faults.recording.answers)
+        results = bench.measure(url, faults, bench.Estate(RESOURCES), checks, workers=4, latency=0.0)
+    finally:
+        faults.recording.mode = "off"
+        faults.recording.answers.clear()
+
+    assert results["replayed"] and results["replay_misses"] == 0  # moto answered nothing
+    assert recorded == results["total_calls"] > 0
+    assert results["errors"] == [] and results["findings"] == len(baseline)

@@ -12,7 +12,6 @@ describe pool within the same limit, so that a throttled scope's backlog does no
 from __future__ import annotations
 
 import threading
-import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator
@@ -32,7 +31,10 @@ class ScopeLimit:
         self.in_flight = self.admitted = 0
         self.epoch = 0
         """Counts the decreases: a throttle of a call sent before the last decrease does not decrease again."""
-        self._changed = threading.Condition()
+        lock = threading.Lock()
+        self._slot_freed = threading.Condition(lock)
+        self._admission_freed = threading.Condition(lock)
+        """One waiter is woken per freed place (waking every waiter costs the scan's one core more than the calls)."""
 
     @property
     def slots(self) -> int:
@@ -40,35 +42,41 @@ class ScopeLimit:
 
     def acquire(self) -> int:
         """Wait for a slot; returns the epoch the call is sent in."""
-        with self._changed:
-            self._changed.wait_for(lambda: self.in_flight < self.slots)
+        with self._slot_freed:
+            while self.in_flight >= self.slots:
+                self._slot_freed.wait()
             self.in_flight += 1
             return self.epoch
 
     def release(self, throttled: bool) -> None:
-        with self._changed:
+        with self._slot_freed:
             self.in_flight -= 1
+            slots = self.slots
             if not throttled:
                 self.limit = min(float(self.ceiling), self.limit + 1 / self.limit)
-            self._changed.notify_all()
+            grown = self.slots - slots
+            self._slot_freed.notify(1 + grown)
+            if grown:
+                self._admission_freed.notify(grown)
 
     def throttled(self, epoch: int) -> None:
         """A call sent in `epoch` was throttled: halve the limit, once for all the calls sent under the old one."""
-        with self._changed:
+        with self._slot_freed:
             if epoch == self.epoch:
                 self.limit = max(1.0, self.limit / 2)
                 self.epoch += 1
 
     def admit(self) -> None:
         """Wait until the scope has fewer than `limit` describes queued or running."""
-        with self._changed:
-            self._changed.wait_for(lambda: self.admitted < self.slots)
+        with self._admission_freed:
+            while self.admitted >= self.slots:
+                self._admission_freed.wait()
             self.admitted += 1
 
     def dismiss(self) -> None:
-        with self._changed:
+        with self._admission_freed:
             self.admitted -= 1
-            self._changed.notify_all()
+            self._admission_freed.notify()
 
 
 @dataclass
@@ -88,7 +96,8 @@ class CallBudget:
         self.ceiling = min(per_scope or max_workers, max_workers)
         self._global = threading.BoundedSemaphore(max_workers)
         self._scopes: dict[Scope, ScopeLimit] = {}
-        self._watched: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._of_client: dict[int, tuple[Any, ScopeLimit]] = {}
+        """Each client's scope, by id (the client is kept, so that its id is not reused)."""
         self._lock = threading.Lock()
         self._current = threading.local()
 
@@ -101,12 +110,8 @@ class CallBudget:
     @contextmanager
     def slot(self, client: Any, account_id: str) -> Iterator[None]:
         """Hold a slot of the client's scope, then a global one, for one call (or one page) and its retries."""
-        with self._lock:
-            if client not in self._watched:  # the hooks that see its throttles, once per client
-                client.meta.events.register("needs-retry.*.*", self._on_attempt)
-                client.meta.events.register("request-created.*.*", self._on_resend)
-                self._watched.add(client)
-        scope = self.limit((account_id, client.meta.region_name, client.meta.service_model.service_name))
+        known = self._of_client.get(id(client))
+        scope = known[1] if known else self._watch(client, account_id)
         call = _Call(scope, scope.acquire())
         try:
             self._global.acquire()
@@ -118,6 +123,16 @@ class CallBudget:
             if call.holds_global:
                 self._global.release()
             scope.release(call.throttled)
+
+    def _watch(self, client: Any, account_id: str) -> ScopeLimit:
+        """A client's scope, registering the hooks that see its throttles and retries (once per client)."""
+        scope = self.limit((account_id, client.meta.region_name, client.meta.service_model.service_name))
+        with self._lock:
+            if id(client) not in self._of_client:
+                client.meta.events.register("needs-retry.*.*", self._on_attempt)
+                client.meta.events.register("request-created.*.*", self._on_resend)
+                self._of_client[id(client)] = (client, scope)
+        return scope
 
     def _on_attempt(self, response: Any = None, **_: Any) -> None:
         """botocore judged an attempt: a throttle shrinks the scope and frees the global slot during the backoff."""

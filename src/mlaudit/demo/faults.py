@@ -280,10 +280,10 @@ class _Router:
         }
 
     def identify(self, environ: dict[str, Any]) -> Call | None:
-        scope = _CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+        scope = signed_scope(environ)
         if scope is None:
             return None
-        region, signing_name = scope.groups()
+        region, signing_name = scope
         models, routes = self._load()
         named = self._operation(models.get(signing_name, []), routes, environ)
         if named is None:
@@ -316,6 +316,12 @@ class _Router:
         best = max(scored, key=lambda pair: pair[0])[1]
         model = next(m for m in rest if m.service_name == best.service)
         return model, best.operation, model.protocol
+
+
+def signed_scope(environ: dict[str, Any]) -> tuple[str, str] | None:
+    """The region and signing name a request was signed for (None: unsigned, as moto's own API)."""
+    scope = _CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    return (scope.group(1), scope.group(2)) if scope else None
 
 
 def _form(environ: dict[str, Any]) -> dict[str, list[str]]:
