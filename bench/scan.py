@@ -418,13 +418,14 @@ def scan_child(url: str, checks: list[str], workers: int, per_service: int | Non
     session = demo_session()
     log = RequestLog()
     session.events.register("before-parameter-build", log)
-    started = time.perf_counter()
     options = ScanOptions(regions=REGIONS, endpoint_url=url, session=session, checks=checks, max_workers=workers,
                           max_calls_per_service=per_service)
+    started, cpu_started = time.perf_counter(), time.process_time()
     result = run_scan(options)
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     return {
         "wall_seconds": wall,
+        "cpu_seconds": cpu,
         "calls": dict(log.by_operation()),
         "duplicates": log.duplicates(),
         "mlaudit_calls": result.stats.total,
@@ -562,6 +563,8 @@ def print_results(r: dict[str, Any]) -> None:
     for op, region, params, n in r["duplicates"][:5]:
         print(f"  {n}x {op} {region} {params[:100]}")
     print(f"calls per second         {r['calls_per_second']:.0f}")
+    print(f"CPU time of the scan     {r['cpu_seconds']:.2f} s ({r['cpu_seconds'] / r['wall_seconds']:.0%} of the wall time, "
+          f"{1000 * r['cpu_seconds'] / r['total_calls']:.2f} ms a call)")
     print(f"throttles, retries       {r['throttles']} throttled, {r['retries']} retried "
           f"({r['injected_throttles']} throttles injected)")
     if r["bound_seconds"]:
