@@ -445,7 +445,8 @@ def scan_in_child(
     command = [sys.executable, __file__, "--child", url, "--checks", ",".join(checks), "--workers", str(workers)]
     command += ["--max-calls-per-service", str(per_service)] if per_service else []
     if profile:
-        command = ["py-spy", "record", "--gil", "--threads", "--format", "raw", "--rate", "250", "-o", profile, "--", *command]
+        sampler = ["py-spy", "record", "--gil", "--threads", "--format", "raw", "--rate", "250", "-o", profile, "--"]
+        command = [*sampler, *command]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"the scan failed:\n{done.stderr}")
@@ -453,7 +454,9 @@ def scan_in_child(
 
 
 # -- the benchmark ----------------------------------------------------------------------------------------------
-def faults_for(latency: float, throttle_rate: float | None, throttle_burst: int, throttle_scope: str = "") -> list[FaultRule]:
+def faults_for(
+    latency: float, throttle_rate: float | None, throttle_burst: int, throttle_scope: str = ""
+) -> list[FaultRule]:
     """The fault rules of a run: latency on every request, and optionally a token bucket per operation (of every
     service and region, or of `service[:region]` only)."""
     rules = [FaultRule(FaultKind.LATENCY, seconds=latency)] if latency else []
@@ -585,12 +588,14 @@ def main() -> int:
     parser.add_argument("--checks", default=",".join(CHECKS), help="comma-separated check ids")
     parser.add_argument("--throttle-rate", type=float, help="tokens per second of each operation's bucket")
     parser.add_argument("--throttle-burst", type=int, default=10)
-    parser.add_argument("--throttle-scope", default="", metavar="SERVICE[:REGION]", help="throttle only this service (and region)")
+    parser.add_argument("--throttle-scope", default="", metavar="SERVICE[:REGION]",
+                        help="throttle only this service (and region)")
     parser.add_argument("--max-calls-per-service", type=int, help="mlaudit's limit per (account, region, service)")
     parser.add_argument("--only-services", action="store_true", help="scan each check alone; assert it touches only its services")
     parser.add_argument("--replay", action="store_true",
                         help="record moto's answers in a first scan, then measure a scan answered from the recording")
-    parser.add_argument("--profile", metavar="FILE", help="py-spy's samples of the measured scan's CPU time (collapsed stacks)")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="py-spy's samples of the measured scan's CPU time (collapsed stacks)")
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -81,8 +81,10 @@ def test_max_workers_bounds_the_calls_in_flight_and_lists_ask_for_the_largest_pa
     assert listed and all(params["MaxResults"] == 100 for params in listed)
 
 
-def _verdicts(url: str, checks: list[str], **options: Any) -> tuple[dict[tuple[str, str, str], str], Any]:
-    result = run_scan(ScanOptions(regions=bench.REGIONS, endpoint_url=url, session=demo_session(), checks=checks, **options))
+def _verdicts(url: str, checks: list[str], **scan_options: Any) -> tuple[dict[tuple[str, str, str], str], Any]:
+    """A complete scan of the benchmark's server: its verdicts by (check, region, resource), and its result."""
+    options = ScanOptions(regions=bench.REGIONS, endpoint_url=url, session=demo_session(), checks=checks, **scan_options)
+    result = run_scan(options)
     assert result.report.scan.errors == []
     return {(f.check_id, f.region, f.resource_name): f.status.value for f in result.report.findings}, result
 

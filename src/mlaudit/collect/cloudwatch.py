@@ -251,7 +251,10 @@ def _alarms(ctx: CollectContext) -> dict[str, list[dict[str, Any]]]:
     return ctx.shared("cloudwatch:DescribeAlarms", fetch)
 
 
-def _alarms_of(key: str, build: Callable[[CollectContext, dict[str, Any]], Record]) -> Callable[[CollectContext], Iterator[Record]]:
+def _alarms_of(
+    key: str, build: Callable[[CollectContext, dict[str, Any]], Record]
+) -> Callable[[CollectContext], Iterator[Record]]:
+    """A part's collector: the alarms of one kind, from the answer both parts share."""
     return lambda ctx: (build(ctx, alarm) for alarm in _alarms(ctx)[key])
 
 

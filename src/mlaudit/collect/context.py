@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from mlaudit.collect.budget import CallBudget, ScopeLimit
+from mlaudit.collect.budget import CallBudget
 from mlaudit.collect.failures import CallFailed, error_code, error_message, is_not_found
 from mlaudit.collect.once import Once
 from mlaudit.collect.session import AwsClients
@@ -182,21 +182,15 @@ class CollectContext:
             futures = []
             for item in items:
                 scope.admit()
-                futures.append(self._describe_pool.submit(self._admitted, scope, describe, item))
+                future = self._describe_pool.submit(self._guarded, describe, item)
+                future.add_done_callback(lambda _: scope.dismiss())  # also when cancelled (an interrupted scan)
+                futures.append(future)
             results = [f.result() for f in futures]
         for item, (record, failure) in zip(items, results):
             if failure is not None:
                 self._record(failure, *identify(item))
             elif record is not None:
                 yield record
-
-    def _admitted(
-        self, scope: ScopeLimit, describe: Callable[[T], V | None], item: T
-    ) -> tuple[V | None, BaseException | None]:
-        try:
-            return self._guarded(describe, item)
-        finally:
-            scope.dismiss()
 
     def _guarded(self, describe: Callable[[T], V | None], item: T) -> tuple[V | None, BaseException | None]:
         _in_fan_out.active = True
