@@ -2,19 +2,24 @@
 allow, peak memory.
 
     python bench/scan.py [--resources 1000] [--latency-ms 30] [--workers 16] [--checks ID,ID]
-                         [--throttle-rate 5 --throttle-burst 10] [--only-services] [--json results.json]
+                         [--throttle-rate 5 --throttle-burst 10 [--throttle-scope sagemaker:us-east-1]]
+                         [--max-calls-per-service N] [--replay [--profile FILE]] [--only-services] [--json results.json]
 
 Starts the demo's moto server behind `mlaudit.demo.faults` (a latency on every request, optionally a token bucket
 per operation answering ThrottlingException), seeds an ML estate of N resources in three regions (latency off),
 scans it with `mlaudit.scan.run_scan` in a child process (so that its peak RSS is the scan's alone) while a
-botocore hook records every request, and prints the measurements. docs/benchmark.md records the numbers.
+botocore hook records every request, and prints the measurements. With `--replay`, a first scan records moto's
+answers and the measured one is answered from memory behind the same fault layer (moto's own cost, ~100 ms a
+request, no longer limits it). docs/benchmark.md records the numbers.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
+import re
 import resource
 import subprocess
 import sys
@@ -24,7 +29,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Literal
 
 import boto3
 from botocore import xform_name
@@ -34,7 +39,7 @@ from mlaudit.catalog import load_catalog
 from mlaudit.collect.context import largest_page
 from mlaudit.collect.registry import plan
 from mlaudit.collect.spec import PartCollector
-from mlaudit.demo.faults import FaultInjector, FaultKind, FaultRule
+from mlaudit.demo.faults import ANY, FaultInjector, FaultKind, FaultRule, signed_scope
 from mlaudit.demo.server import DEMO_ACCOUNT_ID, DEMO_REGIONS, demo_session, moto_server
 
 REGIONS = DEMO_REGIONS
@@ -193,12 +198,62 @@ def seed(estate: Estate, url: str, workers: int = 16) -> float:
     return time.perf_counter() - started
 
 
+_TIMESTAMP = re.compile(rb'("\w*Time\w*": )[0-9.]+')
+"""A time in a JSON request (the lookback's CreationTimeAfter moves with the clock): not part of its key."""
+
+
+class Recording:
+    """Every answer the server gives a scan, by request (service and region signed for, method, path, query,
+    target, body), to answer the same requests again from memory: a replayed scan costs the server only the
+    fault layer in front (moto spends about 100 ms a request), so that what limits the scan is the scan itself.
+    A request not recorded (a miss) is answered by moto, and counted."""
+
+    def __init__(self) -> None:
+        self.mode: Literal["off", "record", "replay"] = "off"
+        self.answers: dict[tuple[Any, ...], tuple[str, list[tuple[str, str]], bytes]] = {}
+        self.misses = 0
+        self._lock = threading.Lock()
+
+    def wrap(self, app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
+        def recorded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            scope = signed_scope(environ)
+            if self.mode == "off" or scope is None:
+                return app(environ, start_response)
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length) if length else b""
+            environ["wsgi.input"] = io.BytesIO(body)
+            key = (*scope, environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), environ.get("QUERY_STRING"),
+                   environ.get("HTTP_X_AMZ_TARGET"), _TIMESTAMP.sub(rb"\1*", body))
+            if self.mode == "replay":
+                answer = self.answers.get(key)
+                if answer is not None:
+                    start_response(answer[0], answer[1])
+                    return [answer[2]]
+                with self._lock:
+                    self.misses += 1
+                return app(environ, start_response)
+            answered: list[Any] = []
+
+            def keep(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+                answered[:] = [status, list(headers)]
+                return start_response(status, headers, *exc_info)
+
+            content = b"".join(app(environ, keep))
+            with self._lock:
+                self.answers[key] = (answered[0], answered[1], content)
+            return [content]
+
+        return recorded
+
+
 class InFlight(FaultInjector):
     """The fault injector, also measuring the requests the server is answering at once: the most of them, and
-    the sum of their durations (over a scan's wall time: how many calls were in flight on average)."""
+    the sum of their durations (over a scan's wall time: how many calls were in flight on average). Behind it,
+    a `Recording` of moto's answers."""
 
     def __init__(self, rules: Iterable[FaultRule] = ()) -> None:
         super().__init__(rules)
+        self.recording = Recording()
         self.now = self.peak = 0
         self.busy_seconds = 0.0
         self._in_flight_lock = threading.Lock()
@@ -209,7 +264,7 @@ class InFlight(FaultInjector):
             self.peak, self.busy_seconds = self.now, 0.0
 
     def wrap(self, app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
-        inner = super().wrap(app)
+        inner = super().wrap(self.recording.wrap(app))
 
         def counted(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
             with self._in_flight_lock:
@@ -356,18 +411,21 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def scan_child(url: str, checks: list[str], workers: int) -> dict[str, Any]:
+def scan_child(url: str, checks: list[str], workers: int, per_service: int | None = None) -> dict[str, Any]:
     """One scan, measured from inside the process that runs it."""
     from mlaudit.scan import ScanOptions, run_scan
 
     session = demo_session()
     log = RequestLog()
     session.events.register("before-parameter-build", log)
-    started = time.perf_counter()
-    result = run_scan(ScanOptions(regions=REGIONS, endpoint_url=url, session=session, checks=checks, max_workers=workers))
-    wall = time.perf_counter() - started
+    options = ScanOptions(regions=REGIONS, endpoint_url=url, session=session, checks=checks, max_workers=workers,
+                          max_calls_per_service=per_service)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    result = run_scan(options)
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     return {
         "wall_seconds": wall,
+        "cpu_seconds": cpu,
         "calls": dict(log.by_operation()),
         "duplicates": log.duplicates(),
         "mlaudit_calls": result.stats.total,
@@ -379,20 +437,33 @@ def scan_child(url: str, checks: list[str], workers: int) -> dict[str, Any]:
     }
 
 
-def scan_in_child(url: str, checks: list[str], workers: int) -> dict[str, Any]:
+def scan_in_child(
+    url: str, checks: list[str], workers: int, per_service: int | None = None, profile: str | None = None
+) -> dict[str, Any]:
+    """`profile`: a file for py-spy's samples of the scan while it holds the GIL (its CPU time), as collapsed
+    stacks (`pip install py-spy`; flamegraph.pl and speedscope read them)."""
     command = [sys.executable, __file__, "--child", url, "--checks", ",".join(checks), "--workers", str(workers)]
+    command += ["--max-calls-per-service", str(per_service)] if per_service else []
+    if profile:
+        sampler = ["py-spy", "record", "--gil", "--threads", "--format", "raw", "--rate", "250", "-o", profile, "--"]
+        command = [*sampler, *command]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"the scan failed:\n{done.stderr}")
-    return json.loads(done.stdout.splitlines()[-1])
+    return json.loads(next(line for line in reversed(done.stdout.splitlines()) if line.startswith("{")))
 
 
 # -- the benchmark ----------------------------------------------------------------------------------------------
-def faults_for(latency: float, throttle_rate: float | None, throttle_burst: int) -> list[FaultRule]:
-    """The fault rules of a run: latency on every request, and optionally a token bucket per operation."""
+def faults_for(
+    latency: float, throttle_rate: float | None, throttle_burst: int, throttle_scope: str = ""
+) -> list[FaultRule]:
+    """The fault rules of a run: latency on every request, and optionally a token bucket per operation (of every
+    service and region, or of `service[:region]` only)."""
     rules = [FaultRule(FaultKind.LATENCY, seconds=latency)] if latency else []
     if throttle_rate is not None:
-        rules.append(FaultRule(FaultKind.THROTTLE, rate=throttle_rate, burst=throttle_burst))
+        service, _, region = throttle_scope.partition(":")
+        rules.append(FaultRule(FaultKind.THROTTLE, service=service or ANY, region=region or ANY, rate=throttle_rate,
+                               burst=throttle_burst))
     return rules
 
 
@@ -413,10 +484,28 @@ def seeded(estate: Estate, checks: list[str], rules: Iterable[FaultRule] = ()) -
         yield url, faults, seconds
 
 
-def measure(url: str, faults: InFlight, estate: Estate, checks: list[str], workers: int, latency: float) -> dict[str, Any]:
+def record(url: str, faults: InFlight, checks: list[str], workers: int, per_service: int | None = None) -> float:
+    """Scan once with the faults off, recording moto's answers: from then on the server replays them. Returns
+    the seconds it took."""
+    rules, faults.rules = faults.rules, []
+    faults.recording.mode = "record"
+    started = time.perf_counter()
+    try:
+        scan_in_child(url, checks, workers, per_service)
+    finally:
+        faults.rules = rules
+        faults.recording.mode = "replay"
+    return time.perf_counter() - started
+
+
+def measure(
+    url: str, faults: InFlight, estate: Estate, checks: list[str], workers: int, latency: float,
+    per_service: int | None = None, profile: str | None = None,
+) -> dict[str, Any]:
     """Scan the seeded server and compare: every number the benchmark prints."""
     faults.reset_counts()
-    scan = scan_in_child(url, checks, workers)
+    faults.recording.misses = 0
+    scan = scan_in_child(url, checks, workers, per_service, profile)
     collectors = planned_collectors(checks)
     minimum, unmodelled = minimum_calls(estate, [c.part for c in collectors])
     unmodelled_operations = {op for c in collectors if c.part in unmodelled for op in c.operations}
@@ -432,6 +521,7 @@ def measure(url: str, faults: InFlight, estate: Estate, checks: list[str], worke
         "checks": checks,
         "latency_ms": latency * 1000,
         "workers": workers,
+        "max_calls_per_service": per_service,
         **scan,
         "calls": dict(sorted(calls.items())),
         "minimum": dict(sorted(minimum.items())),
@@ -441,6 +531,8 @@ def measure(url: str, faults: InFlight, estate: Estate, checks: list[str], worke
         "calls_over_minimum": total / sum(minimum.values()),
         "calls_per_second": total / scan["wall_seconds"],
         "injected_throttles": faults.count(FaultKind.THROTTLE),
+        "replayed": faults.recording.mode == "replay",
+        "replay_misses": faults.recording.misses,
         "peak_in_flight": faults.peak,
         "mean_in_flight": faults.busy_seconds / scan["wall_seconds"],
         "bound_seconds": bound,
@@ -461,8 +553,11 @@ def print_results(r: dict[str, Any]) -> None:
     print(f"estate                   {r['resources']} resources in {len(r['regions'])} regions: "
           + ", ".join(f"{n} {kind}" for kind, n in r["by_kind"].items()))
     print(f"checks                   {','.join(r['checks'])}")
-    print(f"latency, workers         {r['latency_ms']:.0f} ms per request, {r['workers']} workers")
+    per_service = f", at most {r['max_calls_per_service']} per service" if r["max_calls_per_service"] else ""
+    print(f"latency, workers         {r['latency_ms']:.0f} ms per request, {r['workers']} workers{per_service}")
     print(f"wall time                {r['wall_seconds']:.2f} s")
+    if r["replayed"]:
+        print(f"replayed                 moto's recorded answers ({r['replay_misses']} requests not recorded: moto answered)")
     print(f"API calls                {r['total_calls']} (mlaudit counted {r['mlaudit_calls']})")
     print(f"minimum calls            {r['minimum_calls']}  ratio {r['calls_over_minimum']:.3f}")
     if r["unmodelled_parts"]:
@@ -471,6 +566,8 @@ def print_results(r: dict[str, Any]) -> None:
     for op, region, params, n in r["duplicates"][:5]:
         print(f"  {n}x {op} {region} {params[:100]}")
     print(f"calls per second         {r['calls_per_second']:.0f}")
+    print(f"CPU time of the scan     {r['cpu_seconds']:.2f} s ({r['cpu_seconds'] / r['wall_seconds']:.0%} of the wall time, "
+          f"{1000 * r['cpu_seconds'] / r['total_calls']:.2f} ms a call)")
     print(f"throttles, retries       {r['throttles']} throttled, {r['retries']} retried "
           f"({r['injected_throttles']} throttles injected)")
     if r["bound_seconds"]:
@@ -491,16 +588,23 @@ def main() -> int:
     parser.add_argument("--checks", default=",".join(CHECKS), help="comma-separated check ids")
     parser.add_argument("--throttle-rate", type=float, help="tokens per second of each operation's bucket")
     parser.add_argument("--throttle-burst", type=int, default=10)
+    parser.add_argument("--throttle-scope", default="", metavar="SERVICE[:REGION]",
+                        help="throttle only this service (and region)")
+    parser.add_argument("--max-calls-per-service", type=int, help="mlaudit's limit per (account, region, service)")
     parser.add_argument("--only-services", action="store_true", help="scan each check alone; assert it touches only its services")
+    parser.add_argument("--replay", action="store_true",
+                        help="record moto's answers in a first scan, then measure a scan answered from the recording")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="py-spy's samples of the measured scan's CPU time (collapsed stacks)")
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     checks = [c for c in args.checks.split(",") if c]
     if args.child:
-        print(json.dumps(scan_child(args.child, checks, args.workers)))
+        print(json.dumps(scan_child(args.child, checks, args.workers, args.max_calls_per_service)))
         return 0
     estate = Estate(args.resources)
-    rules = faults_for(args.latency_ms / 1000, args.throttle_rate, args.throttle_burst)
+    rules = faults_for(args.latency_ms / 1000, args.throttle_rate, args.throttle_burst, args.throttle_scope)
     with seeded(estate, checks, rules) as (url, faults, seed_seconds):
         print(f"seeded {estate.total} resources in {seed_seconds:.1f} s", flush=True)
         if args.only_services:
@@ -511,7 +615,12 @@ def main() -> int:
                 verdict = "OUTSIDE: " + ",".join(sorted(outside)) if outside else "ok"
                 print(f"{check:<18} touched {','.join(sorted(touched)):<70} {verdict}")
             return 1 if failed else 0
-        results = measure(url, faults, estate, checks, args.workers, args.latency_ms / 1000)
+        if args.replay:
+            seconds = record(url, faults, checks, args.workers, args.max_calls_per_service)
+            print(f"recorded {len(faults.recording.answers)} answers in {seconds:.1f} s", flush=True)
+        results = measure(
+            url, faults, estate, checks, args.workers, args.latency_ms / 1000, args.max_calls_per_service, args.profile
+        )
         results["seed_seconds"] = seed_seconds
     print_results(results)
     if args.json:

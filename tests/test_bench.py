@@ -1,5 +1,6 @@
 """A small run of the scan benchmark (bench/scan.py): no call beyond the minimum the checks need, no request sent
-twice, a single check touches only its services, and `max_workers` bounds the AWS calls in flight."""
+twice, a single check touches only its services, `max_workers` bounds the AWS calls in flight and the limit of each
+service keeps a slow or throttled one from stalling the rest; a replayed scan is answered from its recording."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from mlaudit.collect.budget import ScopeLimit
 from mlaudit.demo.faults import FaultKind, FaultRule
 from mlaudit.demo.server import demo_session
 from mlaudit.scan import ScanOptions, run_scan
@@ -77,3 +79,96 @@ def test_max_workers_bounds_the_calls_in_flight_and_lists_ask_for_the_largest_pa
     assert faults.peak == 3  # reached (the estate has more to describe than 3 at once), never exceeded
     listed = [json.loads(params) for (op, _, params) in log.requests if op == "sagemaker:ListNotebookInstances"]
     assert listed and all(params["MaxResults"] == 100 for params in listed)
+
+
+def _verdicts(url: str, checks: list[str], **scan_options: Any) -> tuple[dict[tuple[str, str, str], str], Any]:
+    """A complete scan of the benchmark's server: its verdicts by (check, region, resource), and its result."""
+    options = ScanOptions(regions=bench.REGIONS, endpoint_url=url, session=demo_session(), checks=checks, **scan_options)
+    result = run_scan(options)
+    assert result.report.scan.errors == []
+    return {(f.check_id, f.region, f.resource_name): f.status.value for f in result.report.findings}, result
+
+
+SCOPED_CHECKS = ["SM-NOTEBOOK-001", "SM-TRAINING-001", "S3-ML-001"]
+"""SageMaker in three regions, and S3."""
+
+
+def test_a_slow_service_has_at_most_its_limit_in_flight_while_the_others_proceed(estate: tuple[str, Any]) -> None:
+    url, faults = estate
+    baseline, _ = _verdicts(url, SCOPED_CHECKS, max_workers=8)
+    faults.rules = [
+        FaultRule(FaultKind.LATENCY, service="sagemaker", region="us-east-1", seconds=0.2),
+        FaultRule(FaultKind.LATENCY, seconds=0.02),
+    ]
+    faults.reset_counts()
+    try:
+        verdicts, _ = _verdicts(url, SCOPED_CHECKS, max_workers=8, max_calls_per_service=2)
+    finally:
+        faults.rules = []
+
+    assert verdicts == baseline
+    assert faults.peak_in_flight[("sagemaker", "us-east-1")] == 2  # reached, never exceeded
+    assert faults.peak_in_flight[("sagemaker", "eu-west-1")] == 2
+    assert faults.peak > 2  # the other scopes used the rest of the budget meanwhile
+
+
+def test_a_throttled_service_is_slowed_alone_and_the_verdicts_do_not_change(estate: tuple[str, Any]) -> None:
+    url, faults = estate
+    baseline, _ = _verdicts(url, SCOPED_CHECKS, max_workers=8)
+    faults.rules = [
+        FaultRule(FaultKind.THROTTLE, service="sagemaker", region="us-east-1", rate=10, burst=2),
+        FaultRule(FaultKind.LATENCY, seconds=0.02),
+    ]
+    faults.reset_counts()
+    try:
+        verdicts, result = _verdicts(url, SCOPED_CHECKS, max_workers=8)
+    finally:
+        faults.rules = []
+
+    assert verdicts == baseline
+    throttled = faults.count(FaultKind.THROTTLE)
+    assert throttled > 0 and result.stats.throttles == throttled
+    assert faults.count(FaultKind.THROTTLE, region="eu-west-1") == 0
+
+
+def test_a_scope_limit_halves_once_per_throttled_window_and_grows_back() -> None:
+    scope = ScopeLimit(ceiling=8)
+
+    def calls(n: int, throttled: bool) -> None:
+        for _ in range(n):
+            epoch = scope.acquire()
+            if throttled:
+                scope.throttled(epoch)
+            scope.release(throttled)
+
+    window = [scope.acquire() for _ in range(8)]
+    assert scope.in_flight == 8 and scope.slots == 8
+    for epoch in window:  # eight calls sent under one limit are throttled: one halving, not eight
+        scope.throttled(epoch)
+        scope.release(throttled=True)
+    assert scope.slots == 4
+    calls(1, throttled=True)  # a call sent after the halving halves again
+    assert scope.slots == 2
+    calls(2, throttled=False)
+    assert scope.slots == 2
+    calls(1, throttled=False)  # 2 + 1/2 + 1/2.5 + 1/2.9: one slot more for about `limit` successes
+    assert scope.slots == 3
+    calls(100, throttled=False)
+    assert scope.slots == 8 and scope.in_flight == 0  # never above the ceiling
+
+
+def test_a_replayed_scan_is_answered_from_the_recording_alone(estate: tuple[str, Any]) -> None:
+    url, faults = estate
+    checks = ["SM-NOTEBOOK-001", "SM-TRAINING-001", "IAM-ML-001"]
+    baseline, _ = _verdicts(url, checks, max_workers=4)
+    try:
+        bench.record(url, faults, checks, workers=4)
+        recorded = len(faults.recording.answers)
+        results = bench.measure(url, faults, bench.Estate(RESOURCES), checks, workers=4, latency=0.0)
+    finally:
+        faults.recording.mode = "off"
+        faults.recording.answers.clear()
+
+    assert results["replayed"] and results["replay_misses"] == 0  # moto answered nothing
+    assert recorded == results["total_calls"] > 0
+    assert results["errors"] == [] and results["findings"] == len(baseline)

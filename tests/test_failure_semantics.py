@@ -114,3 +114,19 @@ def test_a_repeated_page_token_is_an_error_not_an_endless_loop(aws: boto3.Sessio
 
     assert [f.status for f in report.findings] == [Status.ERROR]
     assert "ListNotebookInstances" in report.findings[0].status_detail
+
+
+def test_a_refused_answer_shared_by_two_parts_is_asked_once_and_an_error_of_each(aws: boto3.Session) -> None:
+    create_model(aws, "m")
+    create_endpoint(aws, "endpoint", "m")
+    refuse(aws, "cloudwatch", "DescribeAlarms")
+
+    report = scan(aws, ["SM-ENDPOINT-006"])
+
+    assert verdicts(report, "SM-ENDPOINT-006") == {"endpoint": Status.ERROR}
+    assert report.scan.statistics.by_operation["cloudwatch:DescribeAlarms"] == 1
+    refused = {(e.part, e.operation, e.error_code) for e in report.scan.errors}
+    assert refused == {
+        ("cloudwatch.metric_alarm", "DescribeAlarms", "AccessDeniedException"),
+        ("cloudwatch.composite_alarm", "DescribeAlarms", "AccessDeniedException"),
+    }

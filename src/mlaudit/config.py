@@ -59,6 +59,7 @@ class ConfigFile(_Strict):
     severity: Severity | None = None
     since: str | None = None
     max_workers: int | None = Field(default=None, ge=1, le=256)
+    max_calls_per_service: int | None = Field(default=None, ge=1, le=256)
     role_arn: str | None = None
     org: bool | None = None
     role_name: str | None = None

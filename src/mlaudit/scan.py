@@ -50,6 +50,9 @@ class ScanOptions:
     checks_dirs: Sequence[Path] = ()
     since_days: int = DEFAULT_LOOKBACK_DAYS
     max_workers: int = DEFAULT_MAX_WORKERS
+    max_calls_per_service: int | None = None
+    """Calls in flight to one service in one account and region, within `max_workers` (None: up to all of them;
+    the limit also halves whenever that service throttles, and grows back)."""
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     session: boto3.Session | None = None
     """A ready-made session (the demo's); otherwise one is opened for `profile`."""
@@ -102,6 +105,7 @@ def collect_inventory(
         since=started - timedelta(days=options.since_days),
         created_at=started,
         max_workers=options.max_workers,
+        max_calls_per_service=options.max_calls_per_service,
         observer=observer,
     )
 

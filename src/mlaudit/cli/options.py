@@ -49,6 +49,9 @@ account_options = _apply(
     click.option("--since", envvar="MLAUDIT_SINCE", help="Lookback window for jobs and endpoint metrics: days (90d) or a date.  [default: 90d]"),
     click.option("--max-workers", type=click.IntRange(1, 256), envvar="MLAUDIT_MAX_WORKERS",
                  help="Concurrent AWS calls, shared by every account and region.  [default: 16]"),
+    click.option("--max-calls-per-service", type=click.IntRange(1, 256), envvar="MLAUDIT_MAX_CALLS_PER_SERVICE",
+                 help="Concurrent AWS calls to one service in one account and region, within --max-workers (halved "
+                 "while it throttles).  [default: --max-workers]"),
     click.option("--role-arn", envvar="MLAUDIT_ROLE_ARN", help="Scan the account of this role, assumed from the base credentials."),
     click.option("--org", is_flag=True, default=None, envvar="MLAUDIT_ORG",
                  help="Scan every ACTIVE account of the organization (needs --role-name; run from the management or a delegated account)."),

@@ -72,6 +72,7 @@ def _scan_options(request: Request, settings: dict[str, dict[str, Any]]) -> Scan
         checks_dirs=request["checks_dirs"] or (),
         since_days=request.since_days,
         max_workers=request["max_workers"] or DEFAULTS["max_workers"],
+        max_calls_per_service=request["max_calls_per_service"],
         settings=settings,
         accounts=request.account_selection,
         shard=Shard.parse(request["shard"]) if request["shard"] else None,

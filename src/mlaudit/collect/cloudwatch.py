@@ -1,5 +1,5 @@
-"""CloudWatch collectors: metric and composite alarms, each listed once per region, and endpoint metrics, read in
-batches.
+"""CloudWatch collectors: metric and composite alarms, both listed by one DescribeAlarms per region, and endpoint
+metrics, read in batches.
 
 Metrics are read only for the endpoints a check can judge (in service, on provisioned instances), as daily values
 over the scan's window (from `ctx.since`, at most CloudWatch's 455-day retention), with up to 500 queries in each
@@ -16,7 +16,6 @@ from typing import Any, Callable, Iterator
 
 from mlaudit.collect.context import CollectContext
 from mlaudit.collect.failures import CallFailed
-from mlaudit.collect.patterns import ListOnly
 from mlaudit.collect.spec import PartCollector
 from mlaudit.inventory import CollectionError, Endpoint, Record
 from mlaudit.inventory.cloudwatch import (
@@ -238,17 +237,30 @@ def _utilization(endpoint: Endpoint, window: Window, series: Series) -> Endpoint
     return EndpointUtilization(**_identity(endpoint, window), variants=tuple(variants))
 
 
+def _alarms(ctx: CollectContext) -> dict[str, list[dict[str, Any]]]:
+    """Both kinds of alarm of the region, by result key, from one paginated DescribeAlarms (without `AlarmTypes`
+    AWS answers metric alarms only): whichever alarm part runs first fetches them for both."""
+
+    def fetch() -> dict[str, list[dict[str, Any]]]:
+        alarms: dict[str, list[dict[str, Any]]] = {"MetricAlarms": [], "CompositeAlarms": []}
+        for page in ctx.pages("describe_alarms", AlarmTypes=["MetricAlarm", "CompositeAlarm"]):
+            for key, items in alarms.items():
+                items.extend(page.get(key) or [])
+        return alarms
+
+    return ctx.shared("cloudwatch:DescribeAlarms", fetch)
+
+
+def _alarms_of(
+    key: str, build: Callable[[CollectContext, dict[str, Any]], Record]
+) -> Callable[[CollectContext], Iterator[Record]]:
+    """A part's collector: the alarms of one kind, from the answer both parts share."""
+    return lambda ctx: (build(ctx, alarm) for alarm in _alarms(ctx)[key])
+
+
 COLLECTORS = (
-    PartCollector(
-        MetricAlarm,
-        ("cloudwatch:DescribeAlarms",),
-        ListOnly("describe_alarms", "MetricAlarms", _metric_alarm),
-    ),
-    PartCollector(
-        CompositeAlarm,
-        ("cloudwatch:DescribeAlarms",),
-        ListOnly("describe_alarms", "CompositeAlarms", _composite_alarm, lambda ctx: {"AlarmTypes": ["CompositeAlarm"]}),
-    ),
+    PartCollector(MetricAlarm, ("cloudwatch:DescribeAlarms",), _alarms_of("MetricAlarms", _metric_alarm)),
+    PartCollector(CompositeAlarm, ("cloudwatch:DescribeAlarms",), _alarms_of("CompositeAlarms", _composite_alarm)),
     PartCollector(
         EndpointInvocations,
         ("cloudwatch:GetMetricData",),

@@ -17,7 +17,9 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from mlaudit.collect.anomalies import ShapeAudit, Sighting
+from mlaudit.collect.budget import CallBudget
 from mlaudit.collect.failures import CallFailed, error_code, error_message, is_not_found
+from mlaudit.collect.once import Once
 from mlaudit.collect.session import AwsClients
 from mlaudit.collect.spec import PartCollector
 from mlaudit.collect.unresolved import UnresolvedEndpoints, is_unresolved
@@ -56,7 +58,8 @@ class CollectContext:
         inventory: Inventory,
         describe_pool: Executor,
         since: datetime,
-        budget: threading.Semaphore,
+        budget: CallBudget,
+        shared: Once[tuple[str, str, str], Any],
         input_errors: list[CollectionError] | None = None,
         unresolved: UnresolvedEndpoints | None = None,
     ) -> None:
@@ -72,7 +75,10 @@ class CollectContext:
         self._unresolved = unresolved or UnresolvedEndpoints()
         self._describe_pool = describe_pool
         self._budget = budget
-        """The scan's worker budget: one slot per AWS call in flight, shared by every account, region and part."""
+        """The scan's calls in flight: a global budget shared by every account, region and part, and a limit per
+        (account, region, service) within it."""
+        self._shared = shared
+        """Answers several parts read, by (account, region, name), for the whole collection."""
         self._errors: list[CollectionError] = []
         self._sightings: Counter[tuple[str, str, str, AnomalyKind, str | None]] = Counter()
         """(service, operation, field path, kind, enum value) of every anomaly in this part's answers."""
@@ -121,7 +127,7 @@ class CollectContext:
         operation = self._declared(client, method)
         self._refuse_unresolved(client, operation)
         try:
-            with self._budget:
+            with self._budget.slot(client, self.account_id):
                 response: dict[str, Any] = getattr(client, method)(**params)
         except (ClientError, BotoCoreError) as exc:
             if isinstance(exc, ClientError) and error_code(exc) in absent:
@@ -139,8 +145,15 @@ class CollectContext:
         region: str | None = None,
         **params: Any,
     ) -> Iterator[dict[str, Any]]:
-        """Every item of a list operation, across all pages, asking for the largest page the API allows (SageMaker
-        answers 10 items a page unless asked for up to 100)."""
+        """Every item of a list operation, across all pages."""
+        for page in self.pages(method, service=service, region=region, **params):
+            yield from page.get(result_key) or []
+
+    def pages(
+        self, method: str, *, service: str | None = None, region: str | None = None, **params: Any
+    ) -> Iterator[dict[str, Any]]:
+        """Every page of a list operation, whole (an answer may list several kinds of item), asking for the largest
+        page the API allows (SageMaker answers 10 items a page unless asked for up to 100)."""
         client = self.client(service, region)
         operation = self._declared(client, method)
         self._refuse_unresolved(client, operation)
@@ -148,21 +161,30 @@ class CollectContext:
         if size and "PaginationConfig" not in params:
             params["PaginationConfig"] = {"PageSize": size}
         try:
-            pages = iter(client.get_paginator(method).paginate(**params))
+            paginator = client.get_paginator(method)
+            result_keys = [key.expression for key in paginator.result_keys]
+            pages = iter(paginator.paginate(**params))
             previous_empty = False
             while True:
-                with self._budget:  # released while the caller reads the page
+                with self._budget.slot(client, self.account_id):  # released while the caller reads the page
                     page = next(pages, None)
                 if page is None:
                     return
                 if previous_empty:  # botocore asked for this page: the empty one before it carried a next token
-                    self._note(client, operation, [(result_key, AnomalyKind.EMPTY_PAGE_WITH_NEXT_TOKEN, None)])
+                    self._note(client, operation, [("+".join(result_keys), AnomalyKind.EMPTY_PAGE_WITH_NEXT_TOKEN, None)])
                 self._inspect(client, operation, page)
-                items = page.get(result_key) or []
-                previous_empty = not items
-                yield from items
+                previous_empty = not any(page.get(key) for key in result_keys)
+                yield page
         except (ClientError, BotoCoreError) as exc:
             raise self._failure(client, operation, exc) from exc
+
+    def shared(self, name: str, fetch: Callable[[], T]) -> T:
+        """An answer several parts of this account and region read (one DescribeAlarms lists metric and composite
+        alarms): fetched by the first part that asks while the others wait. A failure is recorded by each part."""
+        try:
+            return self._shared.get((self.account_id, self.region, name), lambda _: fetch())
+        except CallFailed as failed:
+            raise CallFailed(failed.error.model_copy(update={"part": self.collector.part}), failed.not_found) from failed
 
     def _declared(self, client: Any, method: str) -> str:
         operation = client.meta.method_to_api_mapping[method]
@@ -214,12 +236,20 @@ class CollectContext:
         identify: Callable[[T], tuple[str, str | None]],
     ) -> Iterator[V]:
         """Describe each item concurrently; a failed describe is recorded against that item (its name and, when
-        known, ARN) and skipped."""
+        known, ARN) and skipped. The part's scope admits its describes to the shared pool within its limit."""
         items = list(items)
         if getattr(_in_fan_out, "active", False):
             results = [self._guarded(describe, item) for item in items]
         else:
-            results = [f.result() for f in [self._describe_pool.submit(self._guarded, describe, item) for item in items]]
+            region = self.clients.home_region if self.region == GLOBAL_REGION else self.region
+            scope = self._budget.limit((self.account_id, region, self.collector.record.service))
+            futures = []
+            for item in items:
+                scope.admit()
+                future = self._describe_pool.submit(self._guarded, describe, item)
+                future.add_done_callback(lambda _: scope.dismiss())  # also when cancelled (an interrupted scan)
+                futures.append(future)
+            results = [f.result() for f in futures]
         for item, (record, failure) in zip(items, results):
             if failure is not None:
                 self._record(failure, *identify(item))

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-from collections import defaultdict
 from typing import Iterator
 
 from mlaudit.collect.context import CollectContext
+from mlaudit.collect.once import Once
 from mlaudit.collect.policies import parse_policy
 from mlaudit.collect.spec import PartCollector
 from mlaudit.inventory import IamRole, RefKind
@@ -50,9 +49,7 @@ def _role_policies(ctx: CollectContext) -> Iterator[IamRolePolicies]:
     """Each role's inline policies and the default version of its customer managed ones. A managed policy shared by
     several roles is fetched once, answer or failure: a role that needs it while another fetches it waits for that
     outcome, and a refused fetch is not asked again for every other role."""
-    managed: dict[str, RolePolicy | Exception] = {}
-    fetching: dict[str, threading.Lock] = defaultdict(threading.Lock)
-    guard = threading.Lock()
+    managed: Once[str, RolePolicy] = Once()
 
     def fetch(arn: str) -> RolePolicy:
         policy = (ctx.call("get_policy", PolicyArn=arn) or {}).get("Policy") or {}
@@ -61,20 +58,6 @@ def _role_policies(ctx: CollectContext) -> Iterator[IamRolePolicies]:
         name = policy.get("PolicyName") or arn.rsplit("/", 1)[-1]
         return RolePolicy(name=name, arn=arn, statements=parse_policy(version.get("Document")))
 
-    def managed_policy(arn: str) -> RolePolicy:
-        with guard:
-            lock = fetching[arn]
-        with lock:
-            if arn not in managed:
-                try:
-                    managed[arn] = fetch(arn)
-                except Exception as failure:  # noqa: BLE001 - kept, and raised again for each role that needs it
-                    managed[arn] = failure
-        outcome = managed[arn]
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
-
     def inline_policy(role: IamRole, name: str) -> RolePolicy:
         document = (ctx.call("get_role_policy", RoleName=role.name, PolicyName=name) or {}).get("PolicyDocument")
         return RolePolicy(name=name, statements=parse_policy(document))
@@ -82,7 +65,7 @@ def _role_policies(ctx: CollectContext) -> Iterator[IamRolePolicies]:
     def describe(role: IamRole) -> IamRolePolicies:
         names = ctx.paginate("list_role_policies", "PolicyNames", RoleName=role.name)
         inline = [inline_policy(role, name) for name in names]
-        customer = [managed_policy(arn) for arn in role.attached_policy_arns if not is_aws_managed_policy_arn(arn)]
+        customer = [managed.get(arn, fetch) for arn in role.attached_policy_arns if not is_aws_managed_policy_arn(arn)]
         return IamRolePolicies(
             arn=role.arn, name=role.name, account_id=role.account_id, region=role.region, policies=(*inline, *customer)
         )

@@ -8,15 +8,16 @@ not the budget: `max_workers` AWS calls at most are in flight at once, across bo
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Protocol, Sequence
+from typing import Any, Iterable, Protocol, Sequence
 
+from mlaudit.collect.budget import CallBudget
 from mlaudit.collect.context import CollectContext, internal_error
 from mlaudit.collect.failures import CallFailed
+from mlaudit.collect.once import Once
 from mlaudit.collect.regions import not_offered
 from mlaudit.collect.session import AwsClients
 from mlaudit.collect.spec import PartCollector
@@ -133,11 +134,13 @@ def collect(
     created_at: datetime,
     unreachable: Sequence[UnreachableAccount] = (),
     max_workers: int = 16,
+    max_calls_per_service: int | None = None,
     observer: CollectionObserver | None = None,
 ) -> Inventory:
     """Collect every part in `collectors` (already closed under dependencies) into a new inventory.
 
-    All accounts share one pool of `max_workers`, so a scan of many accounts stays within the same budget.
+    All accounts share one pool of `max_workers`, so a scan of many accounts stays within the same budget; within
+    it, each (account, region, service) has at most `max_calls_per_service` calls in flight (see `budget`).
     """
     observer = observer or _Silent()
     regions = list(dict.fromkeys(region for target in targets for region in target.regions))
@@ -182,7 +185,8 @@ def collect(
         max_workers, thread_name_prefix="mlaudit-describe"
     ) as describe_pool:
 
-        budget = threading.BoundedSemaphore(max_workers)
+        budget = CallBudget(max_workers, max_calls_per_service)
+        shared: Once[tuple[str, str, str], Any] = Once()
 
         def start(task: Task, dependencies: set[Task]) -> Future[PartResult]:
             ctx = CollectContext(
@@ -196,6 +200,7 @@ def collect(
                 input_errors=_incompleteness(task, dependencies, errors_of),
                 budget=budget,
                 unresolved=unresolved,
+                shared=shared,
             )
             return part_pool.submit(_run, ctx)
 

@@ -77,6 +77,9 @@ class AwsClients:
 
     def client(self, service: str, region: str | None = None) -> Any:
         key = (service, region or self.home_region)
+        client = self._clients.get(key)  # every call asks: no lock once the client exists
+        if client is not None:
+            return client
         with self._lock:
             client = self._clients.get(key)
             if client is None:

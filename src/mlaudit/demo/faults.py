@@ -139,6 +139,10 @@ class FaultInjector:
         """Every request seen, by (service, operation, region): attempts, retries included."""
         self.injected: Counter[tuple[FaultKind, str, str, str]] = Counter()
         """Every fault injected, by (kind, service, operation, region)."""
+        self.in_flight: Counter[tuple[str, str]] = Counter()
+        """Requests being answered now, by (service, region)."""
+        self.peak_in_flight: Counter[tuple[str, str]] = Counter()
+        """The most requests answered at once, by (service, region), since the counts were reset."""
 
     @property
     def rules(self) -> list[FaultRule]:
@@ -166,6 +170,7 @@ class FaultInjector:
         with self._lock:
             self.requests.clear()
             self.injected.clear()
+            self.peak_in_flight = self.in_flight.copy()
 
     # -- the middleware ------------------------------------------------------------------------------------
     def wrap(self, app: WsgiApp) -> WsgiApp:
@@ -173,12 +178,20 @@ class FaultInjector:
             call = _ROUTER.identify(environ)
             if call is None:  # moto's own API (/moto-api/reset) and unsigned requests
                 return app(environ, start_response)
-            latency, fault = self._decide(call)
-            if latency:
-                time.sleep(latency)
-            if fault is None:
-                return app(environ, start_response)
-            return _inject(fault, call, environ, start_response)
+            scope = (call.service, call.region)
+            with self._lock:
+                self.in_flight[scope] += 1
+                self.peak_in_flight[scope] = max(self.peak_in_flight[scope], self.in_flight[scope])
+            try:
+                latency, fault = self._decide(call)
+                if latency:
+                    time.sleep(latency)
+                if fault is None:
+                    return list(app(environ, start_response))  # answered before it stops counting as in flight
+                return _inject(fault, call, environ, start_response)
+            finally:
+                with self._lock:
+                    self.in_flight[scope] -= 1
 
         return middleware
 
@@ -282,10 +295,10 @@ class _Router:
         }
 
     def identify(self, environ: dict[str, Any]) -> Call | None:
-        scope = _CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+        scope = signed_scope(environ)
         if scope is None:
             return None
-        access_key, region, signing_name = scope.groups()
+        access_key, region, signing_name = scope
         models, routes = self._load()
         named = self._operation(models.get(signing_name, []), routes, environ)
         if named is None:
@@ -318,6 +331,12 @@ class _Router:
         best = max(scored, key=lambda pair: pair[0])[1]
         model = next(m for m in rest if m.service_name == best.service)
         return model, best.operation, model.protocol
+
+
+def signed_scope(environ: dict[str, Any]) -> tuple[str, str, str] | None:
+    """The access key, region and signing name a request was signed with (None: unsigned, as moto's own API)."""
+    scope = _CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    return (scope.group(1), scope.group(2), scope.group(3)) if scope else None
 
 
 def _form(environ: dict[str, Any]) -> dict[str, list[str]]:
