@@ -66,7 +66,9 @@ class BaselineMuter:
 
     def warnings(self) -> list[str]:
         gone = len(self._known) - self._still
-        return [f"{gone} of {len(self._known)} baseline findings no longer fail: recreate the baseline to drop them"] if gone else []
+        if not gone:
+            return []
+        return [f"{gone} of {len(self._known)} baseline findings no longer fail: recreate the baseline to drop them"]
 
 
 def apply_baseline(report: Report, baseline: Baseline, source: str) -> Report:

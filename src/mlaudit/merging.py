@@ -2,8 +2,8 @@
 
 Findings are deduplicated by id (the same check on the same resource in the same account and region); when
 two reports judged the same resource differently, a verdict wins over an ERROR. Accounts, regions, errors,
-warnings and checks are unions; call statistics and the counts of the same API anomaly add up; the summary is recomputed; the scan is partial when any
-input was, or when the merged report holds an error.
+warnings, skipped scopes and checks are unions; call statistics and the counts of the same API anomaly add up; the
+summary is recomputed; the scan is partial when any input was, or when the merged report holds an error.
 """
 
 from __future__ import annotations
