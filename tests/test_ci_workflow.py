@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from reports import finding, report_of
 from support import Recorder
-from mlaudit.baseline import apply_baseline, create_baseline
+from mlaudit.baseline import BaselineMuter, create_baseline
 from mlaudit.catalog import load_catalog
 from mlaudit.cli import cli
 from mlaudit.collect.registry import COLLECTORS
@@ -21,7 +21,8 @@ from mlaudit.diffing import diff_reports
 from mlaudit.gating import exit_code
 from mlaudit.permissions import SETUP_OPERATIONS, iam_actions, required_actions, required_operations
 from mlaudit.renderers.json_report import render_json
-from mlaudit.suppression import LabelledRule, apply_suppressions
+from mlaudit.report import Report, mute
+from mlaudit.suppression import LabelledRule, Suppressor, TagsOf
 from mlaudit.taxonomy import Status
 
 TODAY = date(2026, 11, 23)
@@ -32,6 +33,10 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def suppress(report: Report, rules: list[LabelledRule], today: date, tags_of: TagsOf = lambda _: None) -> Report:
+    return mute(report, Suppressor(rules, today, tags_of))
+
+
 def rule(label: str, **fields: object) -> LabelledRule:
     return LabelledRule(label, SuppressionRule(reason=fields.pop("reason", "accepted"), **fields))  # type: ignore[arg-type]
 
@@ -39,7 +44,7 @@ def rule(label: str, **fields: object) -> LabelledRule:
 def test_suppressions_match_by_id_check_account_region_and_resource() -> None:
     report = report_of([finding("legacy-a"), finding("legacy-b", region="eu-west-1"), finding("prod"), finding("ok", Status.PASS)])
     target = next(f for f in report.findings if f.resource_name == "prod")
-    muted = apply_suppressions(
+    muted = suppress(
         report,
         [
             rule("f:1", check=report.checks[0].name, regions=["eu-*"], reason="pilot"),
@@ -60,7 +65,7 @@ def test_suppressions_match_by_id_check_account_region_and_resource() -> None:
 
 def test_expired_suppressions_stop_applying_with_a_warning() -> None:
     report = report_of([finding("legacy")])
-    muted = apply_suppressions(report, [rule("cfg:9", check=report.checks[0].id, expires=TODAY - timedelta(days=1))], TODAY)
+    muted = suppress(report, [rule("cfg:9", check=report.checks[0].id, expires=TODAY - timedelta(days=1))], TODAY)
     assert muted.findings[0].status is Status.FAIL
     assert muted.scan.warnings == [f"cfg:9: suppression of {report.checks[0].id} (accepted) expired on {TODAY - timedelta(days=1)}; no longer applied"]
 
@@ -68,7 +73,7 @@ def test_expired_suppressions_stop_applying_with_a_warning() -> None:
 def test_tag_suppressions_need_the_tags() -> None:
     report = report_of([finding("tagged"), finding("untagged")])
     tags = {"tagged": {"environment": "sandbox-7"}}
-    muted = apply_suppressions(report, [rule("f:1", check="*", tags={"environment": "sandbox-*"})], TODAY, lambda f: tags.get(f.resource_name))
+    muted = suppress(report, [rule("f:1", check="*", tags={"environment": "sandbox-*"})], TODAY, lambda f: tags.get(f.resource_name))
     assert {f.resource_name: f.status for f in muted.findings} == {"tagged": Status.MUTED, "untagged": Status.FAIL}
 
 
@@ -88,7 +93,7 @@ def test_a_scan_collects_tags_for_tag_suppressions(aws: boto3.Session, tmp_path:
 
 def test_passes_are_never_muted_and_errors_can_be() -> None:
     report = report_of([finding("p", Status.PASS), finding("e", Status.ERROR, "AccessDenied")])
-    muted = apply_suppressions(report, [rule("f:1", check="*", reason="SCP denies this region by design")], TODAY)
+    muted = suppress(report, [rule("f:1", check="*", reason="SCP denies this region by design")], TODAY)
     assert {f.resource_name: f.status for f in muted.findings} == {"p": Status.PASS, "e": Status.MUTED}
     errored = next(f for f in muted.findings if f.resource_name == "e")
     assert errored.suppression is not None and errored.suppression.muted_status is Status.ERROR
@@ -99,7 +104,7 @@ def test_baseline_round_trip() -> None:
     baseline = create_baseline(today)
     assert [e.id for e in baseline.findings] == [f.id for f in today.findings if f.status is Status.FAIL]
     tomorrow = report_of([finding("old-1"), finding("old-2", Status.PASS), finding("brand-new")])
-    gated = apply_baseline(tomorrow, baseline, ".mlaudit-baseline.json")
+    gated = mute(tomorrow, BaselineMuter(baseline, ".mlaudit-baseline.json"))
     assert {f.resource_name: f.status for f in gated.findings} == {"old-1": Status.MUTED, "old-2": Status.PASS, "brand-new": Status.FAIL}
     assert gated.scan.warnings == ["1 of 2 baseline findings no longer fail: recreate the baseline to drop them"]
     assert create_baseline(gated).findings[0].id == next(f.id for f in tomorrow.findings if f.resource_name == "brand-new")

@@ -30,4 +30,4 @@ def test_snapshot_round_trip_is_lossless(aws: boto3.Session) -> None:
     for record_type in RECORD_TYPES:
         assert list(restored.all_records(record_type)) == list(original.all_records(record_type))
     checks = load_catalog(include_entry_points=False).checks
-    assert evaluate(checks, restored) == evaluate(checks, original)
+    assert list(evaluate(checks, restored)) == list(evaluate(checks, original))

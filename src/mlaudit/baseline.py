@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pydantic import BaseModel, ConfigDict
 
 from mlaudit.findings import Finding, Suppression
-from mlaudit.report import Report, mute
+from mlaudit.report import Report
 from mlaudit.taxonomy import Status
 
 BASELINE_VERSION = 1
@@ -69,7 +69,3 @@ class BaselineMuter:
         if not gone:
             return []
         return [f"{gone} of {len(self._known)} baseline findings no longer fail: recreate the baseline to drop them"]
-
-
-def apply_baseline(report: Report, baseline: Baseline, source: str) -> Report:
-    return mute(report, BaselineMuter(baseline, source))

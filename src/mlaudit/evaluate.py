@@ -18,11 +18,7 @@ from mlaudit.sdk import Check, CheckContext, DataUnavailable, Outcome
 from mlaudit.taxonomy import Severity, Status
 
 
-def evaluate(checks: Iterable[Check], inventory: Inventory, settings: dict[str, dict[str, Any]] | None = None) -> list[Finding]:
-    return list(iter_findings(checks, inventory, settings))
-
-
-def iter_findings(checks: Iterable[Check], inventory: Inventory, settings: dict[str, dict[str, Any]] | None = None) -> Iterator[Finding]:
+def evaluate(checks: Iterable[Check], inventory: Inventory, settings: dict[str, dict[str, Any]] | None = None) -> Iterator[Finding]:
     """The findings one at a time, check by check (a streamed scan writes each as it comes)."""
     for check in checks:
         check_settings = {name: s.default for name, s in check.metadata.settings.items()}

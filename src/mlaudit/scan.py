@@ -26,7 +26,7 @@ from mlaudit.collect.scheduler import CollectionObserver, collect
 from mlaudit.collect.session import READ_TIMEOUT_SECONDS, AwsClients
 from mlaudit.collect.sharding import Shard
 from mlaudit.collect.targets import AccountSelection, resolve_targets
-from mlaudit.evaluate import iter_findings
+from mlaudit.evaluate import evaluate
 from mlaudit.inventory import Inventory, Record, SkippedScope, SkipReason
 from mlaudit.permissions import missing_permissions
 from mlaudit.renderers.jsonl import header
@@ -122,7 +122,7 @@ def report_from_inventory(
     are written (and muted) as they come and the report keeps only their summary."""
     scan_id = str(uuid.uuid4())
     check_ids = [c.id for c in checks]
-    findings = iter_findings(checks, inventory, settings)
+    findings = evaluate(checks, inventory, settings)
     if stream is None:
         kept = sort_findings(list(findings))
         summary, evaluation_errors, warnings = summarise(kept, check_ids), any(f.status is Status.ERROR for f in kept), []

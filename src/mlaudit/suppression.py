@@ -16,7 +16,6 @@ from mlaudit.config import SuppressionRule
 from mlaudit.findings import Finding, Suppression
 from mlaudit.inventory import Inventory
 from mlaudit.inventory.tags import ResourceTags
-from mlaudit.report import Report, mute
 from mlaudit.taxonomy import Status
 
 TagsOf = Callable[[Finding], "dict[str, str] | None"]
@@ -81,10 +80,6 @@ class Suppressor:
             f"{r.label}: suppression of {_describe(r.rule)} expired on {r.rule.expires}; no longer applied" for r in self._expired
         ]
         return expired + [f"{r.label}: suppression of {_describe(r.rule)} matched no finding" for r in self._active if r.label not in self._used]
-
-
-def apply_suppressions(report: Report, rules: Sequence[LabelledRule], today: date, tags_of: TagsOf = lambda _: None) -> Report:
-    return mute(report, Suppressor(rules, today, tags_of))
 
 
 def tags_lookup(inventory: Inventory | None) -> TagsOf:
