@@ -16,7 +16,7 @@ from mlaudit.sdk import (
     passed,
     security_hub,
 )
-from mlaudit.sdk.helpers import names, served_models, short_arn
+from mlaudit.sdk.helpers import in_vpc, names, served_models, short_arn
 
 
 @check(
@@ -70,9 +70,7 @@ def model_network_isolation_disabled(model: Model, ctx: CheckContext) -> Outcome
     references=(ml_lens("MLSEC-04"), config_rule("sagemaker-model-in-vpc")),
 )
 def model_outside_vpc(model: Model, ctx: CheckContext) -> Outcome | None:
-    if model.vpc_subnets:
-        return passed("runs in subnets " + names(list(model.vpc_subnets)))
-    return failed("no VpcConfig: the containers run in a network that SageMaker manages")
+    return in_vpc(model.vpc_subnets, "no VpcConfig: the containers run in a network that SageMaker manages")
 
 
 @check(

@@ -22,7 +22,7 @@ from mlaudit.sdk import (
     ml_lens,
     passed,
 )
-from mlaudit.sdk.helpers import expect_kms_keys, has_local_nvme_storage, names, short_arn
+from mlaudit.sdk.helpers import expect_kms_keys, has_local_nvme_storage, in_vpc, names, short_arn
 
 S3_EXPRESS_SUFFIX = "--x-s3"
 """Directory buckets (S3 Express One Zone) end with this; they encrypt with SSE-S3 and take no KMS key."""
@@ -50,9 +50,7 @@ S3_EXPRESS_SUFFIX = "--x-s3"
     references=(ml_lens("MLSEC-04"), ml_lens("MLSEC-08")),
 )
 def training_job_outside_vpc(job: TrainingJob, ctx: CheckContext) -> Outcome | None:
-    if job.vpc_subnets:
-        return passed("runs in subnets " + names(list(job.vpc_subnets)))
-    return failed("no VpcConfig: the job ran in a SageMaker-managed network")
+    return in_vpc(job.vpc_subnets, "no VpcConfig: the job ran in a SageMaker-managed network")
 
 
 @check(

@@ -152,3 +152,9 @@ def first_users(arns: Iterable[str]) -> str:
 def used_by(count: int) -> str:
     """`used by 3 ML resources`: how much depends on a shared resource (bucket, role, key, network)."""
     return f"used by {counted(count, 'ML resource')}"
+
+
+def in_vpc(subnets: Iterable[str], outside: str) -> Outcome:
+    """PASS naming the subnets a model or job runs in; FAIL with `outside` (why that matters for it) when none."""
+    subnets = list(subnets)
+    return passed("runs in subnets " + names(subnets)) if subnets else failed(outside)
