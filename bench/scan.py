@@ -19,6 +19,7 @@ import argparse
 import io
 import json
 import math
+import os
 import re
 import resource
 import subprocess
@@ -40,6 +41,7 @@ from mlaudit.collect.context import largest_page
 from mlaudit.collect.registry import plan
 from mlaudit.collect.spec import PartCollector
 from mlaudit.demo.faults import ANY, FaultInjector, FaultKind, FaultRule, signed_scope
+from mlaudit.inventory import GLOBAL_REGION
 from mlaudit.demo.server import DEMO_ACCOUNT_ID, DEMO_REGIONS, demo_session, moto_server
 
 REGIONS = DEMO_REGIONS
@@ -212,18 +214,25 @@ class Recording:
         self.mode: Literal["off", "record", "replay"] = "off"
         self.answers: dict[tuple[Any, ...], tuple[str, list[tuple[str, str]], bytes]] = {}
         self.misses = 0
+        self.requests: Counter[tuple[Any, ...]] = Counter()
+        """Every request that reached the server (the fault layer answers throttles before it), by key: a key
+        counted twice is a call made twice (the scan's worker processes are out of reach of a client hook)."""
         self._lock = threading.Lock()
 
     def wrap(self, app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
         def recorded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
             scope = signed_scope(environ)
-            if self.mode == "off" or scope is None:
+            if scope is None:
                 return app(environ, start_response)
             length = int(environ.get("CONTENT_LENGTH") or 0)
             body = environ["wsgi.input"].read(length) if length else b""
             environ["wsgi.input"] = io.BytesIO(body)
             key = (*scope, environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), environ.get("QUERY_STRING"),
                    environ.get("HTTP_X_AMZ_TARGET"), _TIMESTAMP.sub(rb"\1*", body))
+            with self._lock:
+                self.requests[key] += 1
+            if self.mode == "off":
+                return app(environ, start_response)
             if self.mode == "replay":
                 answer = self.answers.get(key)
                 if answer is not None:
@@ -262,6 +271,14 @@ class InFlight(FaultInjector):
         super().reset_counts()
         with self._in_flight_lock:
             self.peak, self.busy_seconds = self.now, 0.0
+        self.recording.requests.clear()
+        self.recording.misses = 0
+
+    def duplicates(self) -> list[tuple[str, int]]:
+        """Requests the server answered more than once, each with a short description and its count."""
+        return [
+            (" ".join(str(part)[:60] for part in key[1:]), n) for key, n in self.recording.requests.items() if n > 1
+        ]
 
     def wrap(self, app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
         inner = super().wrap(self.recording.wrap(app))
@@ -374,30 +391,6 @@ def services_of(checks: list[str]) -> set[str]:
 
 
 # -- the scan, in a child process -------------------------------------------------------------------------------
-class RequestLog:
-    """Every API call a session's clients make (one per call, not per attempt: botocore emits
-    `before-parameter-build` once, before its retries), keyed by operation, region and parameters."""
-
-    def __init__(self) -> None:
-        self.requests: Counter[tuple[str, str, str]] = Counter()
-        self._lock = threading.Lock()
-
-    def __call__(self, params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any) -> None:
-        key = (f"{model.service_model.service_name}:{model.name}", str(context.get("client_region")),
-               json.dumps(params, sort_keys=True, default=str))
-        with self._lock:
-            self.requests[key] += 1
-
-    def by_operation(self) -> Counter[str]:
-        counts: Counter[str] = Counter()
-        for (operation, _, _), n in self.requests.items():
-            counts[operation] += n
-        return counts
-
-    def duplicates(self) -> list[tuple[str, str, str, int]]:
-        return [(op, region, params, n) for (op, region, params), n in self.requests.items() if n > 1]
-
-
 def peak_rss_mb() -> float:
     """This process's peak resident memory. On Linux, from VmHWM: `ru_maxrss` survives exec, so a child forked
     from the benchmark (which holds the seeded moto server) would report the parent's memory as its own."""
@@ -411,24 +404,46 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def scan_child(url: str, checks: list[str], workers: int, per_service: int | None = None) -> dict[str, Any]:
-    """One scan, measured from inside the process that runs it."""
+def children_cpu_seconds() -> float:
+    """CPU time of this process's children that have ended (the scan's worker processes)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+class PhaseClock:
+    """When the scan's last regional part, and its last part, were collected (a collection observer)."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.regional = self.collected = 0.0
+
+    def planned(self, tasks: Any) -> None:
+        pass
+
+    def finished(self, task: Any, records: int, errors: int) -> None:
+        self.collected = time.perf_counter() - self.started
+        if task.region != GLOBAL_REGION:
+            self.regional = self.collected
+
+
+def scan_child(url: str, checks: list[str], workers: int, per_service: int | None = None, processes: int = 1) -> dict[str, Any]:
+    """One scan, measured from inside the process that runs it (and its worker processes, if any)."""
     from mlaudit.scan import ScanOptions, run_scan
 
-    session = demo_session()
-    log = RequestLog()
-    session.events.register("before-parameter-build", log)
-    options = ScanOptions(regions=REGIONS, endpoint_url=url, session=session, checks=checks, max_workers=workers,
-                          max_calls_per_service=per_service)
-    started, cpu_started = time.perf_counter(), time.process_time()
-    result = run_scan(options)
+    options = ScanOptions(regions=REGIONS, endpoint_url=url, session=demo_session(), checks=checks, max_workers=workers,
+                          max_calls_per_service=per_service, processes=processes)
+    started, cpu_started, workers_cpu_started = time.perf_counter(), time.process_time(), children_cpu_seconds()
+    clock = PhaseClock()
+    result = run_scan(options, observer=clock)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     return {
         "wall_seconds": wall,
+        "regional_parts_seconds": clock.regional,
+        "all_parts_seconds": clock.collected,
         "cpu_seconds": cpu,
-        "calls": dict(log.by_operation()),
-        "duplicates": log.duplicates(),
-        "mlaudit_calls": result.stats.total,
+        "workers_cpu_seconds": children_cpu_seconds() - workers_cpu_started,
+        "workers_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if processes > 1 else 0.0,
+        "calls": dict(result.stats.calls),
         "retries": result.stats.retries,
         "throttles": result.stats.throttles,
         "findings": len(result.report.findings),
@@ -438,12 +453,14 @@ def scan_child(url: str, checks: list[str], workers: int, per_service: int | Non
 
 
 def scan_in_child(
-    url: str, checks: list[str], workers: int, per_service: int | None = None, profile: str | None = None
+    url: str, checks: list[str], workers: int, per_service: int | None = None, profile: str | None = None,
+    processes: int = 1,
 ) -> dict[str, Any]:
     """`profile`: a file for py-spy's samples of the scan while it holds the GIL (its CPU time), as collapsed
     stacks (`pip install py-spy`; flamegraph.pl and speedscope read them)."""
     command = [sys.executable, __file__, "--child", url, "--checks", ",".join(checks), "--workers", str(workers)]
     command += ["--max-calls-per-service", str(per_service)] if per_service else []
+    command += ["--processes", str(processes)] if processes > 1 else []
     if profile:
         sampler = ["py-spy", "record", "--gil", "--threads", "--format", "raw", "--rate", "250", "-o", profile, "--"]
         command = [*sampler, *command]
@@ -484,14 +501,16 @@ def seeded(estate: Estate, checks: list[str], rules: Iterable[FaultRule] = ()) -
         yield url, faults, seconds
 
 
-def record(url: str, faults: InFlight, checks: list[str], workers: int, per_service: int | None = None) -> float:
+def record(
+    url: str, faults: InFlight, checks: list[str], workers: int, per_service: int | None = None, processes: int = 1
+) -> float:
     """Scan once with the faults off, recording moto's answers: from then on the server replays them. Returns
     the seconds it took."""
     rules, faults.rules = faults.rules, []
     faults.recording.mode = "record"
     started = time.perf_counter()
     try:
-        scan_in_child(url, checks, workers, per_service)
+        scan_in_child(url, checks, workers, per_service, processes=processes)
     finally:
         faults.rules = rules
         faults.recording.mode = "replay"
@@ -500,12 +519,13 @@ def record(url: str, faults: InFlight, checks: list[str], workers: int, per_serv
 
 def measure(
     url: str, faults: InFlight, estate: Estate, checks: list[str], workers: int, latency: float,
-    per_service: int | None = None, profile: str | None = None,
+    per_service: int | None = None, profile: str | None = None, processes: int = 1,
 ) -> dict[str, Any]:
     """Scan the seeded server and compare: every number the benchmark prints."""
     faults.reset_counts()
-    faults.recording.misses = 0
-    scan = scan_in_child(url, checks, workers, per_service, profile)
+    server_cpu_started = time.process_time()
+    scan = scan_in_child(url, checks, workers, per_service, profile, processes)
+    server_cpu = time.process_time() - server_cpu_started
     collectors = planned_collectors(checks)
     minimum, unmodelled = minimum_calls(estate, [c.part for c in collectors])
     unmodelled_operations = {op for c in collectors if c.part in unmodelled for op in c.operations}
@@ -522,11 +542,15 @@ def measure(
         "latency_ms": latency * 1000,
         "workers": workers,
         "max_calls_per_service": per_service,
+        "processes": processes,
         **scan,
         "calls": dict(sorted(calls.items())),
         "minimum": dict(sorted(minimum.items())),
         "unmodelled_parts": unmodelled,
         "total_calls": total,
+        "server_requests": sum(faults.recording.requests.values()),
+        "server_cpu_seconds": server_cpu,
+        "duplicates": faults.duplicates(),
         "minimum_calls": sum(minimum.values()),
         "calls_over_minimum": total / sum(minimum.values()),
         "calls_per_second": total / scan["wall_seconds"],
@@ -554,26 +578,32 @@ def print_results(r: dict[str, Any]) -> None:
           + ", ".join(f"{n} {kind}" for kind, n in r["by_kind"].items()))
     print(f"checks                   {','.join(r['checks'])}")
     per_service = f", at most {r['max_calls_per_service']} per service" if r["max_calls_per_service"] else ""
-    print(f"latency, workers         {r['latency_ms']:.0f} ms per request, {r['workers']} workers{per_service}")
-    print(f"wall time                {r['wall_seconds']:.2f} s")
+    processes = f", {r['processes']} processes" if r["processes"] > 1 else ""
+    print(f"latency, workers         {r['latency_ms']:.0f} ms per request, {r['workers']} workers{per_service}{processes}")
+    print(f"wall time                {r['wall_seconds']:.2f} s (regional parts collected at {r['regional_parts_seconds']:.1f} s, "
+          f"account-wide parts at {r['all_parts_seconds']:.1f} s, then the report)")
     if r["replayed"]:
         print(f"replayed                 moto's recorded answers ({r['replay_misses']} requests not recorded: moto answered)")
-    print(f"API calls                {r['total_calls']} (mlaudit counted {r['mlaudit_calls']})")
+    print(f"API calls                {r['total_calls']} (the server answered {r['server_requests']})")
     print(f"minimum calls            {r['minimum_calls']}  ratio {r['calls_over_minimum']:.3f}")
     if r["unmodelled_parts"]:
         print(f"  no model of the minimum for {', '.join(r['unmodelled_parts'])}: their calls count as needed")
-    print(f"duplicate requests       {sum(n - 1 for *_, n in r['duplicates'])}")
-    for op, region, params, n in r["duplicates"][:5]:
-        print(f"  {n}x {op} {region} {params[:100]}")
+    print(f"duplicate requests       {sum(n - 1 for _, n in r['duplicates'])}")
+    for request, n in r["duplicates"][:5]:
+        print(f"  {n}x {request[:150]}")
     print(f"calls per second         {r['calls_per_second']:.0f}")
-    print(f"CPU time of the scan     {r['cpu_seconds']:.2f} s ({r['cpu_seconds'] / r['wall_seconds']:.0%} of the wall time, "
-          f"{1000 * r['cpu_seconds'] / r['total_calls']:.2f} ms a call)")
+    cpu = r["cpu_seconds"] + r["workers_cpu_seconds"]
+    workers = f" (main {r['cpu_seconds']:.2f} s, workers {r['workers_cpu_seconds']:.2f} s)" if r["processes"] > 1 else ""
+    print(f"CPU time of the scan     {cpu:.2f} s{workers}, {cpu / r['wall_seconds']:.0%} of the wall time, "
+          f"{1000 * cpu / r['total_calls']:.2f} ms a call")
+    print(f"CPU time of the server   {r['server_cpu_seconds']:.2f} s (this machine has {os.cpu_count()} cores)")
     print(f"throttles, retries       {r['throttles']} throttled, {r['retries']} retried "
           f"({r['injected_throttles']} throttles injected)")
     if r["bound_seconds"]:
         print(f"bound calls*latency/workers {r['bound_seconds']:.2f} s  wall/bound {r['wall_over_bound']:.2f}")
     print(f"calls in flight          {r['mean_in_flight']:.1f} on average, {r['peak_in_flight']} at most")
-    print(f"peak RSS (scan)          {r['peak_rss_mb']:.0f} MB")
+    workers_rss = f" (largest worker process {r['workers_peak_rss_mb']:.0f} MB)" if r["processes"] > 1 else ""
+    print(f"peak RSS (scan)          {r['peak_rss_mb']:.0f} MB{workers_rss}")
     print(f"findings, errors         {r['findings']}, {len(r['errors'])}")
     print(f"{'operation':<52}{'calls':>8}{'minimum':>9}")
     for op in sorted(set(r["calls"]) | set(r["minimum"])):
@@ -591,6 +621,7 @@ def main() -> int:
     parser.add_argument("--throttle-scope", default="", metavar="SERVICE[:REGION]",
                         help="throttle only this service (and region)")
     parser.add_argument("--max-calls-per-service", type=int, help="mlaudit's limit per (account, region, service)")
+    parser.add_argument("--processes", type=int, default=1, help="mlaudit's --processes")
     parser.add_argument("--only-services", action="store_true", help="scan each check alone; assert it touches only its services")
     parser.add_argument("--replay", action="store_true",
                         help="record moto's answers in a first scan, then measure a scan answered from the recording")
@@ -601,7 +632,7 @@ def main() -> int:
     args = parser.parse_args()
     checks = [c for c in args.checks.split(",") if c]
     if args.child:
-        print(json.dumps(scan_child(args.child, checks, args.workers, args.max_calls_per_service)))
+        print(json.dumps(scan_child(args.child, checks, args.workers, args.max_calls_per_service, args.processes)))
         return 0
     estate = Estate(args.resources)
     rules = faults_for(args.latency_ms / 1000, args.throttle_rate, args.throttle_burst, args.throttle_scope)
@@ -616,10 +647,11 @@ def main() -> int:
                 print(f"{check:<18} touched {','.join(sorted(touched)):<70} {verdict}")
             return 1 if failed else 0
         if args.replay:
-            seconds = record(url, faults, checks, args.workers, args.max_calls_per_service)
+            seconds = record(url, faults, checks, args.workers, args.max_calls_per_service, args.processes)
             print(f"recorded {len(faults.recording.answers)} answers in {seconds:.1f} s", flush=True)
         results = measure(
-            url, faults, estate, checks, args.workers, args.latency_ms / 1000, args.max_calls_per_service, args.profile
+            url, faults, estate, checks, args.workers, args.latency_ms / 1000, args.max_calls_per_service, args.profile,
+            args.processes,
         )
         results["seed_seconds"] = seed_seconds
     print_results(results)

@@ -8,9 +8,12 @@ be evaluated is ever reported PASS. docs/reliability.md states the matrix.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -379,3 +382,62 @@ def test_a_signal_during_collect_writes_a_partial_snapshot(faults: FaultInjector
     ])
     errors = load_inventory(snapshot).errors
     assert errors and {e.error_code for e in errors} == {"Interrupted"}
+
+
+# -- worker processes (`--processes`) ------------------------------------------------------------------------------
+def _scan_in_processes(estate: Estate, processes: int) -> Any:
+    options = ScanOptions(endpoint_url=estate.url, session=estate.session, regions=REGIONS, checks=CHECKS, processes=processes)
+    return run_scan(options)
+
+
+@pytest.mark.parametrize("fault", ["none", "denied"])
+def test_worker_processes_collect_what_one_process_collects(faults: FaultInjector, estate: Estate, fault: str) -> None:
+    """The same verdicts, errors and calls with the regions collected in two worker processes: records, errors and
+    call counts all cross back to the main process."""
+    if fault == "denied":
+        faults.rules = [FaultRule(FaultKind.ACCESS_DENIED, service="sagemaker", operation="DescribeNotebookInstance", region="eu-west-1")]
+    alone, split = _scan_in_processes(estate, 1), _scan_in_processes(estate, 2)
+
+    assert {k: f.status for k, f in by_key(split.report).items()} == {k: f.status for k, f in by_key(alone.report).items()}
+    assert split.report.scan.errors == alone.report.scan.errors
+    assert split.stats.calls == alone.stats.calls
+    if fault == "denied":
+        assert "AccessDeniedException" in {e.error_code for e in split.report.scan.errors}
+
+
+def test_a_worker_process_that_dies_loses_only_its_units_to_error(
+    faults: FaultInjector, estate: Estate, baseline: dict[Key, Status]
+) -> None:
+    """Worker processes killed mid-scan: the scan completes, the parts they were collecting (and those that read
+    them) are ERROR naming the lost worker, and nothing unevaluated is PASS."""
+    faults.rules = [FaultRule(FaultKind.LATENCY, seconds=0.3)]
+    outcome: list[Any] = []
+    scan = threading.Thread(target=lambda: outcome.append(_scan_in_processes(estate, 2)))
+    scan.start()
+    deadline = time.monotonic() + 60
+    while faults.count(FaultKind.LATENCY) < 6:  # the workers are collecting
+        assert scan.is_alive() and time.monotonic() < deadline
+        time.sleep(0.05)
+    for worker in multiprocessing.active_children():
+        os.kill(worker.pid, signal.SIGKILL)
+    scan.join(timeout=120)
+
+    report = outcome[0].report
+    assert report.scan.status is ScanStatus.PARTIAL
+    assert "WorkerProcessExited" in {e.error_code for e in report.scan.errors}
+    assert [f for f in report.findings if f.status is Status.ERROR and "worker process" in f.status_detail]
+    for key, finding in by_key(report).items():
+        assert finding.status is Status.ERROR or finding.status is baseline[key], key
+
+
+def test_a_signal_stops_the_worker_processes_and_writes_a_partial_report(
+    faults: FaultInjector, estate: Estate, baseline: dict[Key, Status], tmp_path: Path
+) -> None:
+    interrupt_mid_collection(faults, signal.SIGTERM, [
+        "scan", "--endpoint-url", estate.url, "--region", ",".join(REGIONS), "--checks", ",".join(CHECKS),
+        "--processes", "2", "--output-dir", str(tmp_path), "--format", "json",
+    ])
+    report = Report.model_validate_json((tmp_path / "mlaudit.json").read_text())
+    assert report.scan.status is ScanStatus.PARTIAL and {e.error_code for e in report.scan.errors} == {"Interrupted"}
+    for key, finding in by_key(report).items():
+        assert finding.status is Status.ERROR or finding.status is baseline[key], key

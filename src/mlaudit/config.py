@@ -60,6 +60,7 @@ class ConfigFile(_Strict):
     since: str | None = None
     max_workers: int | None = Field(default=None, ge=1, le=256)
     max_calls_per_service: int | None = Field(default=None, ge=1, le=256)
+    processes: int | None = Field(default=None, ge=1, le=64)
     role_arn: str | None = None
     org: bool | None = None
     role_name: str | None = None

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, ContextManager, Sequence
 
 import boto3
 
@@ -20,6 +21,7 @@ from mlaudit import __version__
 from mlaudit.catalog import Catalog, load_catalog
 from mlaudit.collect.calls import CallStats
 from mlaudit.collect.credentials import identify, open_session
+from mlaudit.collect.processes import RegionalProcesses, SessionRecipe, WorkerSettings
 from mlaudit.collect.registry import COLLECTORS, plan
 from mlaudit.collect.regions import validate_regions
 from mlaudit.collect.scheduler import CollectionObserver, collect
@@ -63,6 +65,8 @@ class ScanOptions:
     accounts: AccountSelection = field(default_factory=AccountSelection)
     """Other accounts to scan through a role (`--role-arn`, `--org`); default: the credentials' own account."""
     shard: Shard | None = None
+    processes: int = 1
+    """Processes collecting the regional parts (see `collect.processes`); 1: all in this one."""
 
 
 @dataclass
@@ -95,19 +99,38 @@ def collect_inventory(
         stats=stats,
         read_timeout=options.read_timeout,
     )
-    requested = validate_regions(clients, options.regions) if options.regions else None
-    caller = identify(clients, options.profile)
-    targets = resolve_targets(clients, caller, options.accounts, requested, options.shard, options.max_workers)
-    return collect(
-        plan([*(record_type for check in checks for record_type in check.needs), *options.extra_parts]),
-        targets.reachable,
-        unreachable=targets.unreachable,
-        since=started - timedelta(days=options.since_days),
-        created_at=started,
-        max_workers=options.max_workers,
-        max_calls_per_service=options.max_calls_per_service,
-        observer=observer,
+    since = started - timedelta(days=options.since_days)
+    with regional_processes(options, clients, since, started) as processes:  # started first: they take a second
+        requested = validate_regions(clients, options.regions) if options.regions else None
+        caller = identify(clients, options.profile)
+        targets = resolve_targets(clients, caller, options.accounts, requested, options.shard, options.max_workers)
+        return collect(
+            plan([*(record_type for check in checks for record_type in check.needs), *options.extra_parts]),
+            targets.reachable,
+            unreachable=targets.unreachable,
+            since=since,
+            created_at=started,
+            max_workers=options.max_workers,
+            max_calls_per_service=options.max_calls_per_service,
+            observer=observer,
+            processes=processes,
+        )
+
+
+def regional_processes(
+    options: ScanOptions, clients: AwsClients, since: datetime, started: datetime
+) -> ContextManager[RegionalProcesses | None]:
+    """The worker processes that collect the regional parts, or none (`processes` 1: all in this process)."""
+    if options.processes <= 1:
+        return nullcontext()
+    settings = WorkerSettings(
+        SessionRecipe.of(clients, options.profile, given=options.session is not None),
+        since,
+        started,
+        options.max_workers,
+        options.max_calls_per_service,
     )
+    return RegionalProcesses(options.processes, settings, clients.stats)
 
 
 def report_from_inventory(

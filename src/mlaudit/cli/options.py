@@ -52,6 +52,9 @@ account_options = _apply(
     click.option("--max-calls-per-service", type=click.IntRange(1, 256), envvar="MLAUDIT_MAX_CALLS_PER_SERVICE",
                  help="Concurrent AWS calls to one service in one account and region, within --max-workers (halved "
                  "while it throttles).  [default: --max-workers]"),
+    click.option("--processes", type=click.IntRange(1, 64), envvar="MLAUDIT_PROCESSES",
+                 help="Processes collecting the regions, for large estates on a machine with several cores (one "
+                 "process computes about 250 AWS calls a second).  [default: 1]"),
     click.option("--role-arn", envvar="MLAUDIT_ROLE_ARN", help="Scan the account of this role, assumed from the base credentials."),
     click.option("--org", is_flag=True, default=None, envvar="MLAUDIT_ORG",
                  help="Scan every ACTIVE account of the organization (needs --role-name; run from the management or a delegated account)."),

@@ -73,6 +73,7 @@ def _scan_options(request: Request, settings: dict[str, dict[str, Any]]) -> Scan
         since_days=request.since_days,
         max_workers=request["max_workers"] or DEFAULTS["max_workers"],
         max_calls_per_service=request["max_calls_per_service"],
+        processes=request["processes"] or 1,
         settings=settings,
         accounts=request.account_selection,
         shard=Shard.parse(request["shard"]) if request["shard"] else None,

@@ -44,6 +44,14 @@ class RoleSpec:
             )
 
 
+@dataclass(frozen=True)
+class AssumedRole:
+    """A role assumed to reach an account: what a worker process needs to assume it again (see `processes`)."""
+
+    arn: str
+    spec: RoleSpec
+
+
 def parse_role_arn(arn: str) -> tuple[str, str]:
     """The partition and account id of a role ARN; anything else is a one-line error."""
     match = ROLE_ARN.match(arn.strip())

@@ -92,9 +92,11 @@ class _Call:
 class CallBudget:
     """The scan's global budget of calls in flight and the limit of each scope within it."""
 
-    def __init__(self, max_workers: int, per_scope: int | None = None) -> None:
+    def __init__(self, max_workers: int, per_scope: int | None = None, global_slots: Any = None) -> None:
+        """`global_slots`: a semaphore of `max_workers` shared with other processes (see `processes`), instead
+        of this process's own."""
         self.ceiling = min(per_scope or max_workers, max_workers)
-        self._global = threading.BoundedSemaphore(max_workers)
+        self._global = global_slots if global_slots is not None else threading.BoundedSemaphore(max_workers)
         self._scopes: dict[Scope, ScopeLimit] = {}
         self._of_client: dict[int, tuple[Any, ScopeLimit]] = {}
         """Each client's scope, by id (the client is kept, so that its id is not reused)."""

@@ -69,6 +69,18 @@ class CallStats:
                 self.throttles += 1
         return None
 
+    def snapshot(self) -> tuple[dict[str, int], int, int]:
+        """The counts so far (calls by operation, retries, throttles), to send to another process."""
+        with self._lock:
+            return dict(self.calls), self.retries, self.throttles
+
+    def merge(self, calls: Counter[str], retries: int, throttles: int) -> None:
+        """Add another process's counts."""
+        with self._lock:
+            self.calls.update(calls)
+            self.retries += retries
+            self.throttles += throttles
+
     @property
     def total(self) -> int:
         return sum(self.calls.values())

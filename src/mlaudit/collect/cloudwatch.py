@@ -237,6 +237,9 @@ def _utilization(endpoint: Endpoint, window: Window, series: Series) -> Endpoint
     return EndpointUtilization(**_identity(endpoint, window), variants=tuple(variants))
 
 
+ALARMS = "cloudwatch:DescribeAlarms"
+
+
 def _alarms(ctx: CollectContext) -> dict[str, list[dict[str, Any]]]:
     """Both kinds of alarm of the region, by result key, from one paginated DescribeAlarms (without `AlarmTypes`
     AWS answers metric alarms only): whichever alarm part runs first fetches them for both."""
@@ -248,7 +251,7 @@ def _alarms(ctx: CollectContext) -> dict[str, list[dict[str, Any]]]:
                 items.extend(page.get(key) or [])
         return alarms
 
-    return ctx.shared("cloudwatch:DescribeAlarms", fetch)
+    return ctx.shared(ALARMS, fetch)
 
 
 def _alarms_of(
@@ -259,8 +262,8 @@ def _alarms_of(
 
 
 COLLECTORS = (
-    PartCollector(MetricAlarm, ("cloudwatch:DescribeAlarms",), _alarms_of("MetricAlarms", _metric_alarm)),
-    PartCollector(CompositeAlarm, ("cloudwatch:DescribeAlarms",), _alarms_of("CompositeAlarms", _composite_alarm)),
+    PartCollector(MetricAlarm, (ALARMS,), _alarms_of("MetricAlarms", _metric_alarm), shares=(ALARMS,)),
+    PartCollector(CompositeAlarm, (ALARMS,), _alarms_of("CompositeAlarms", _composite_alarm), shares=(ALARMS,)),
     PartCollector(
         EndpointInvocations,
         ("cloudwatch:GetMetricData",),

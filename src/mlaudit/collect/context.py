@@ -181,6 +181,8 @@ class CollectContext:
     def shared(self, name: str, fetch: Callable[[], T]) -> T:
         """An answer several parts of this account and region read (one DescribeAlarms lists metric and composite
         alarms): fetched by the first part that asks while the others wait. A failure is recorded by each part."""
+        if name not in self.collector.shares:
+            raise AssertionError(f"{self.collector.part} reads shared answer {name} without declaring it in `shares`")
         try:
             return self._shared.get((self.account_id, self.region, name), lambda _: fetch())
         except CallFailed as failed:

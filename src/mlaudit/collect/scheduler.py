@@ -12,8 +12,9 @@ from collections import defaultdict
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Protocol, Sequence
 
+from mlaudit.collect.assume import AssumedRole
 from mlaudit.collect.budget import CallBudget
 from mlaudit.collect.context import CollectContext, internal_error
 from mlaudit.collect.failures import CallFailed
@@ -34,6 +35,9 @@ from mlaudit.inventory import (
     SkippedScope,
     SkipReason,
 )
+
+if TYPE_CHECKING:
+    from mlaudit.collect.processes import RegionalProcesses
 
 PartResult = tuple[list[Record], list[CollectionError], list[ApiAnomaly]]
 """What one task collected, why it is incomplete, and the answers that did not match the service model."""
@@ -74,6 +78,8 @@ class AccountTarget:
     clients: AwsClients
     regions: tuple[str, ...]
     skipped: tuple[SkippedScope, ...] = ()
+    role: AssumedRole | None = None
+    """The role assumed to reach the account (None: the base credentials' own account)."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,29 @@ def _dependencies(task: Task, by_key: dict[tuple[str, str, str], Task], regions:
     return deps
 
 
+class CollectionWorkers:
+    """The threads and shared state that run collection tasks: a pool for parts, a pool for their per-resource
+    describes (so that a part waiting on its describes never starves another of a worker), the budget of calls in
+    flight, the answers several parts share, and the endpoints found not to resolve. One per collection, or one
+    for a worker process's whole life (see `processes`)."""
+
+    def __init__(self, max_workers: int, max_calls_per_service: int | None = None, global_slots: Any = None) -> None:
+        self.parts = ThreadPoolExecutor(max_workers, thread_name_prefix="mlaudit-part")
+        self.describes = ThreadPoolExecutor(max_workers, thread_name_prefix="mlaudit-describe")
+        self.budget = CallBudget(max_workers, max_calls_per_service, global_slots)
+        self.shared: Once[tuple[str, str, str], Any] = Once()
+        self.unresolved = UnresolvedEndpoints()
+
+    def cancel(self) -> None:
+        """An interrupted scan: nothing more starts; parts already running finish their current call."""
+        for pool in (self.parts, self.describes):
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        for pool in (self.parts, self.describes):
+            pool.shutdown(wait=True)
+
+
 def collect(
     collectors: Sequence[PartCollector],
     targets: Sequence[AccountTarget],
@@ -136,11 +165,15 @@ def collect(
     max_workers: int = 16,
     max_calls_per_service: int | None = None,
     observer: CollectionObserver | None = None,
+    workers: CollectionWorkers | None = None,
+    processes: RegionalProcesses | None = None,
 ) -> Inventory:
     """Collect every part in `collectors` (already closed under dependencies) into a new inventory.
 
     All accounts share one pool of `max_workers`, so a scan of many accounts stays within the same budget; within
     it, each (account, region, service) has at most `max_calls_per_service` calls in flight (see `budget`).
+    `workers`: threads to run on instead of the collection's own. `processes`: worker processes that collect the
+    regional parts, unit by unit (see `processes`); the account-wide parts are collected here.
     """
     observer = observer or _Silent()
     regions = list(dict.fromkeys(region for target in targets for region in target.regions))
@@ -155,7 +188,9 @@ def collect(
         for scope in target.skipped:
             inventory.add_skipped(scope)
     tasks = plan_tasks(collectors, targets)
-    unoffered = _not_offered(tasks, clients_of)
+    units = processes.units(tasks, targets) if processes else []
+    remote = {task for unit in units for task in unit.tasks}
+    unoffered = _not_offered([t for t in tasks if t not in remote], clients_of)
     by_key = {t.key: t for t in tasks}
     dependencies_of = {t: _dependencies(t, by_key, regions_of[t.account.account_id]) for t in tasks}
     dependents: dict[Task, list[Task]] = defaultdict(list)
@@ -164,12 +199,14 @@ def collect(
             dependents[dependency].append(task)
     # How many dependencies each task still waits for: a finished task counts its dependents down, so readiness
     # costs nothing per finished task beyond its own dependents (an organisation scan has many thousand tasks).
+    # A task of a unit sent to a worker process is never started here: its unit collects it.
     unfinished = {t: len(deps) for t, deps in dependencies_of.items()}
-    ready = [t for t, count in unfinished.items() if count == 0]
+    ready = [t for t, count in unfinished.items() if count == 0 and t not in remote]
     observer.planned(tasks)
 
     errors_of: dict[Task, list[CollectionError]] = {}
-    unresolved = UnresolvedEndpoints()
+    own_workers = workers is None
+    workers = workers or CollectionWorkers(max_workers, max_calls_per_service, processes.slots if processes else None)
 
     def finish(task: Task, records: list[Record], errors: list[CollectionError], anomalies: list[ApiAnomaly]) -> None:
         inventory.add(task.collector.part, task.account.account_id, task.region, records, errors)
@@ -178,56 +215,58 @@ def collect(
         observer.finished(task, len(records), len(errors))
         for dependent in dependents[task]:
             unfinished[dependent] -= 1
-            if unfinished[dependent] == 0:
+            if unfinished[dependent] == 0 and dependent not in remote:
                 ready.append(dependent)
 
-    with ThreadPoolExecutor(max_workers, thread_name_prefix="mlaudit-part") as part_pool, ThreadPoolExecutor(
-        max_workers, thread_name_prefix="mlaudit-describe"
-    ) as describe_pool:
+    def start(task: Task, dependencies: set[Task]) -> Future[list[PartResult]]:
+        ctx = CollectContext(
+            task.collector,
+            task.account,
+            task.region,
+            clients_of[task.account.account_id],
+            inventory,
+            workers.describes,
+            since,
+            input_errors=_incompleteness(task, dependencies, errors_of),
+            budget=workers.budget,
+            unresolved=workers.unresolved,
+            shared=workers.shared,
+        )
+        return workers.parts.submit(lambda: [_run(ctx)])
 
-        budget = CallBudget(max_workers, max_calls_per_service)
-        shared: Once[tuple[str, str, str], Any] = Once()
-
-        def start(task: Task, dependencies: set[Task]) -> Future[PartResult]:
-            ctx = CollectContext(
-                task.collector,
-                task.account,
-                task.region,
-                clients_of[task.account.account_id],
-                inventory,
-                describe_pool,
-                since,
-                input_errors=_incompleteness(task, dependencies, errors_of),
-                budget=budget,
-                unresolved=unresolved,
-                shared=shared,
-            )
-            return part_pool.submit(_run, ctx)
-
-        running: dict[Future[PartResult], Task] = {}
-        try:
-            while ready or running:
-                starting, ready[:] = list(ready), []
-                for task in starting:
-                    if task in unoffered:
-                        finish(task, [], [], [])  # nothing can exist there: collected, and empty
-                    else:
-                        running[start(task, dependencies_of[task])] = task
-                if not running:
-                    continue
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    finish(running.pop(future), *future.result())
-        except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM under `interruptible()`
-            inventory.interrupted = signal_of(interrupt)
-            for pool in (part_pool, describe_pool):
-                pool.shutdown(wait=False, cancel_futures=True)  # parts already running finish their current call
-            for task in tasks:
-                if task not in errors_of:
-                    label = task.collector.record.label
-                    message = f"the scan was interrupted ({inventory.interrupted.name}) before {label} were collected"
-                    inventory.add(*task.key, [], [task.error("(interrupted)", "Interrupted", message)])
-    for scope in [*unoffered.values(), *unresolved.skipped]:
+    running: dict[Future[list[PartResult]], Sequence[Task]] = {}
+    if processes:
+        running.update((processes.submit(unit), unit.tasks) for unit in units)
+    try:
+        while ready or running:
+            starting, ready[:] = list(ready), []
+            for task in starting:
+                if task in unoffered:
+                    finish(task, [], [], [])  # nothing can exist there: collected, and empty
+                else:
+                    running[start(task, dependencies_of[task])] = [task]
+            if not running:
+                continue
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                for task, result in zip(running.pop(future), future.result()):
+                    finish(task, *result)
+    except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM under `interruptible()`
+        inventory.interrupted = signal_of(interrupt)
+        if processes:
+            processes.stop()
+        if own_workers:
+            workers.cancel()
+        for task in tasks:
+            if task not in errors_of:
+                label = task.collector.record.label
+                message = f"the scan was interrupted ({inventory.interrupted.name}) before {label} were collected"
+                inventory.add(*task.key, [], [task.error("(interrupted)", "Interrupted", message)])
+    finally:
+        if own_workers:
+            workers.close()
+    skipped = [*unoffered.values(), *workers.unresolved.skipped, *(processes.skipped if processes else ())]
+    for scope in skipped:
         inventory.add_skipped(scope)
     return inventory
 

@@ -44,6 +44,9 @@ class PartCollector:
     is already reported against that part, so its incompleteness does not spread here."""
     history: History | None = None
     """How the part's history is bounded (None: the part is current state, not history)."""
+    shares: tuple[str, ...] = ()
+    """Answers this part reads with other parts through `CollectContext.shared` (one DescribeAlarms for both kinds
+    of alarm): parts sharing an answer are collected in the same process."""
     dependencies: tuple[type[Record], ...] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -14,7 +14,7 @@ from typing import Sequence
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from mlaudit.collect.assume import RoleSpec, assume_now, assumed_session, parse_role_arn, role_arn
+from mlaudit.collect.assume import AssumedRole, RoleSpec, assume_now, assumed_session, parse_role_arn, role_arn
 from mlaudit.collect.failures import error_code, error_message
 from mlaudit.collect.organization import AccountFilter, organization_accounts
 from mlaudit.collect.regions import discover_regions, enabled_ml_regions, not_enabled
@@ -141,4 +141,4 @@ def _reach(
             message=f"{arn}: {error_message(exc)}",
         )
         return UnreachableAccount(account, error)
-    return AccountTarget(account, clients, share, skipped) if share or skipped else None
+    return AccountTarget(account, clients, share, skipped, AssumedRole(arn, spec)) if share or skipped else None
