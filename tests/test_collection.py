@@ -93,3 +93,17 @@ def test_each_resource_is_described_once_whatever_the_number_of_checks(aws: boto
     assert calls["sagemaker:DescribeNotebookInstance"] == 3
     assert calls["sagemaker:ListNotebookInstances"] == 2, "once per region"
     assert calls["iam:GetRole"] == 1, "the shared role is described once"
+
+
+@pytest.mark.parametrize(
+    "value", [1700000000, 1700000000.125, "1700000000", "2023-11-14T22:13:20Z", "2023-11-14T22:13:20.125+02:00",
+              "Tue, 14 Nov 2023 22:13:20 GMT", "2023-11-14T22:13:20"],
+)
+def test_timestamps_are_the_instants_botocore_parses(value: object) -> None:
+    """mlaudit's faster timestamp parser (installed in every session it scans with) agrees with botocore's."""
+    from botocore.utils import parse_timestamp as botocore_parse
+
+    from mlaudit.collect.session import parse_timestamp
+
+    assert parse_timestamp(value) == botocore_parse(value)
+    assert (parse_timestamp(value).tzinfo is None) == (botocore_parse(value).tzinfo is None)
