@@ -8,21 +8,14 @@ from datetime import datetime, timezone
 
 import boto3
 
-from mlaudit.collect.processes import RegionalProcesses, SessionRecipe, WorkerSettings, clusters
-from mlaudit.collect.registry import COLLECTORS, plan
+from mlaudit.collect.processes import WorkerProcesses, SessionRecipe, WorkerSettings, clusters
+from mlaudit.collect.registry import plan
 from mlaudit.collect.scheduler import AccountTarget, plan_tasks
 from mlaudit.collect.session import AwsClients
-from mlaudit.inventory import AccountInfo, Endpoint, PartScope, TrainingJob
+from mlaudit.inventory import GLOBAL_REGION, AccountInfo, Endpoint, IamRole, TrainingJob
 from mlaudit.inventory.cloudwatch import CompositeAlarm, EndpointInvocations, MetricAlarm
 
 ACCOUNT = AccountInfo(account_id="123456789012", partition="aws")
-
-
-def test_regional_parts_read_only_regional_parts() -> None:
-    """What lets a region's parts be collected apart from every other region's, in any process."""
-    for collector in COLLECTORS.values():
-        if collector.record.scope is PartScope.REGIONAL:
-            assert all(d.scope is PartScope.REGIONAL for d in collector.dependencies), collector.part
 
 
 def test_clusters_keep_dependencies_and_shared_answers_together() -> None:
@@ -38,18 +31,25 @@ def test_clusters_keep_dependencies_and_shared_answers_together() -> None:
     assert sum(map(len, groups)) == len(tasks)
 
 
-def test_units_spread_each_part_over_the_regions_first() -> None:
-    """Every region of a part before the next part: the regions of a large part go to different workers."""
+def test_units_spread_each_part_over_the_regions_and_account_wide_parts_wait_for_them() -> None:
+    """Every region of a part before the next part (the regions of a large part go to different workers); then the
+    account-wide parts, each unit waiting for the regional parts it reads, in every region."""
+    regions = ("us-east-1", "eu-west-1", "ap-south-1")
     clients = AwsClients(boto3.Session(region_name="us-east-1"), home_region="us-east-1")
-    target = AccountTarget(ACCOUNT, clients, ("us-east-1", "eu-west-1", "ap-south-1"))
-    tasks = plan_tasks(plan([TrainingJob, Endpoint]), [target])
+    target = AccountTarget(ACCOUNT, clients, regions)
+    tasks = plan_tasks(plan([TrainingJob, Endpoint, IamRole]), [target])
     now = datetime.now(timezone.utc)
     settings = WorkerSettings(SessionRecipe(None, "us-east-1", ("a", "b", None), "us-east-1", None, 60, 16), now, now, 4, None)
-    processes = RegionalProcesses(1, settings, clients.stats)
+    processes = WorkerProcesses(1, settings, clients.stats)
     try:
-        units = [(p.unit.parts, p.unit.region) for p in processes.units(tasks, [target])]
+        units = processes.units(tasks, [target])
     finally:
         processes.close()
 
-    assert [region for _, region in units] == ["us-east-1", "eu-west-1", "ap-south-1"] * 2
-    assert {parts for parts, _ in units} == {(TrainingJob.part,), (Endpoint.part,)}
+    regional = [u for u in units if u.unit.region != GLOBAL_REGION]
+    assert [u.unit.region for u in regional] == list(regions) * (len(regional) // 3)
+    assert all(not u.waits_for and u.unit.regions == (u.unit.region,) for u in regional)
+    roles = units[-1]
+    assert roles.unit.parts == (IamRole.part,) and roles.unit.regions == regions
+    assert {(t.collector.part, t.region) for t in roles.waits_for} >= {(TrainingJob.part, region) for region in regions}
+    assert {t for u in units for t in u.tasks} == set(tasks)  # every task once

@@ -21,7 +21,7 @@ from mlaudit import __version__
 from mlaudit.catalog import Catalog, load_catalog
 from mlaudit.collect.calls import CallStats
 from mlaudit.collect.credentials import identify, open_session
-from mlaudit.collect.processes import RegionalProcesses, SessionRecipe, WorkerSettings
+from mlaudit.collect.processes import WorkerProcesses, SessionRecipe, WorkerSettings
 from mlaudit.collect.registry import COLLECTORS, plan
 from mlaudit.collect.regions import validate_regions
 from mlaudit.collect.scheduler import CollectionObserver, collect
@@ -100,7 +100,7 @@ def collect_inventory(
         read_timeout=options.read_timeout,
     )
     since = started - timedelta(days=options.since_days)
-    with regional_processes(options, clients, since, started) as processes:  # started first: they take a second
+    with worker_processes(options, clients, since, started) as processes:  # started first: they take a second
         requested = validate_regions(clients, options.regions) if options.regions else None
         caller = identify(clients, options.profile)
         targets = resolve_targets(clients, caller, options.accounts, requested, options.shard, options.max_workers)
@@ -117,9 +117,9 @@ def collect_inventory(
         )
 
 
-def regional_processes(
+def worker_processes(
     options: ScanOptions, clients: AwsClients, since: datetime, started: datetime
-) -> ContextManager[RegionalProcesses | None]:
+) -> ContextManager[WorkerProcesses | None]:
     """The worker processes that collect the regional parts, or none (`processes` 1: all in this process)."""
     if options.processes <= 1:
         return nullcontext()
@@ -130,7 +130,7 @@ def regional_processes(
         options.max_workers,
         options.max_calls_per_service,
     )
-    return RegionalProcesses(options.processes, settings, clients.stats)
+    return WorkerProcesses(options.processes, settings, clients.stats)
 
 
 def report_from_inventory(

@@ -1,14 +1,15 @@
-"""Regional collection in worker processes (`--processes N`): past the one core a Python process computes on.
+"""Collection in worker processes (`--processes N`): past the one core a Python process computes on.
 
 A scan of a large estate is bound by botocore's CPU per call (about 4 ms), not by AWS: one process makes about
-250 calls a second. Every regional part depends only on regional parts of the same account and region (a test
-asserts it), so the regional work splits into independent units: one account, one region and one cluster of parts
+250 calls a second. Every regional part depends only on regional parts of the same account and region, so the
+regional work splits into independent units: one account, one region and one cluster of parts
 (parts linked by a dependency or by an answer they share). The main process plans the units and puts them on a
 queue; each worker process (spawned: it inherits none of the main process's threads or sockets) takes a unit when
 it has room, collects it with its own clients and threads, and sends back each part's records, errors and
-anomalies. Account-wide parts (IAM roles, S3 buckets), which read the regional parts of every region, are then
-collected in the main process as before. One semaphore, shared by every process, is the scan's budget of calls in
-flight (`--max-workers`); each process keeps its own adaptive limit per service within it.
+anomalies. An account's account-wide parts (IAM roles, S3 buckets) read its regional parts of every region: their
+units are queued once those are collected, with their records. Parts derived from others without a call stay in
+the main process. One semaphore, shared by every process, is the scan's budget of calls in flight
+(`--max-workers`); each process keeps its own adaptive limit per service within it.
 
 A worker that dies (killed, out of memory) loses only the units it was collecting: their parts report ERROR.
 """
@@ -30,9 +31,17 @@ import boto3
 from mlaudit.collect.assume import AssumedRole, assumed_session
 from mlaudit.collect.calls import CallStats
 from mlaudit.collect.registry import COLLECTORS
-from mlaudit.collect.scheduler import AccountTarget, CollectionWorkers, PartResult, Task, collect
+from mlaudit.collect.scheduler import (
+    AccountTarget,
+    CollectedPart,
+    CollectionWorkers,
+    PartResult,
+    Task,
+    dependency_scopes,
+    collect,
+)
 from mlaudit.collect.session import AwsClients
-from mlaudit.inventory import GLOBAL_REGION, AccountInfo, CollectionError, PartScope, SkippedScope
+from mlaudit.inventory import GLOBAL_REGION, AccountInfo, CollectionError, SkippedScope
 
 UNITS_PER_PROCESS = 4
 """Units a worker collects at once: enough to keep its calls in flight while one unit lists, few enough that one
@@ -89,12 +98,15 @@ class SessionRecipe:
 
 @dataclass(frozen=True)
 class Unit:
-    """One account's region and a cluster of its regional parts: what a worker collects at once."""
+    """A cluster of one account's parts in one region (or its account-wide parts): what a worker collects at once."""
 
     index: int
     account: AccountInfo
     role: AssumedRole | None
     region: str
+    """A region, or `global`."""
+    regions: tuple[str, ...]
+    """The regions the parts read: `region`, or every region of the account for account-wide parts."""
     parts: tuple[str, ...]
     """In dependency order."""
 
@@ -115,6 +127,8 @@ class PlannedUnit:
     unit: Unit
     tasks: tuple[Task, ...]
     """The main process's tasks, in the order of `unit.parts`."""
+    waits_for: tuple[Task, ...]
+    """The tasks outside the unit whose parts it reads: it is sent once they are collected, with their records."""
 
 
 def clusters(tasks: Sequence[Task]) -> list[list[Task]]:
@@ -140,7 +154,7 @@ def clusters(tasks: Sequence[Task]) -> list[list[Task]]:
     return list(groups.values())
 
 
-class RegionalProcesses:
+class WorkerProcesses:
     """Worker processes collecting the regional units of one scan, and the futures of their results."""
 
     def __init__(self, count: int, settings: WorkerSettings, stats: CallStats) -> None:
@@ -172,33 +186,44 @@ class RegionalProcesses:
 
     # -- planning ------------------------------------------------------------------------------------------
     def units(self, tasks: Sequence[Task], targets: Sequence[AccountTarget]) -> list[PlannedUnit]:
-        """The regional tasks as units (every account's regions of each cluster in turn, so that the regions of a
-        large part are spread over the workers). Account-wide tasks stay in the main process."""
-        roles = {target.account.account_id: target.role for target in targets}
+        """The tasks that make calls, as units: first the regional ones (every account's regions of each cluster in
+        turn, so that the regions of a large part go to different workers), then the account-wide ones, sent once
+        the regional parts they read are collected. Parts derived from others with no call stay here."""
+        target_of = {target.account.account_id: target for target in targets}
+        by_key = {task.key: task for task in tasks}
         by_scope: dict[tuple[str, str], list[Task]] = {}
         for task in tasks:
-            if task.region == GLOBAL_REGION:
-                continue
-            if any(d.scope is PartScope.GLOBAL for d in task.collector.dependencies):
-                raise AssertionError(f"regional part {task.collector.part} depends on an account-wide part")
-            by_scope.setdefault((task.account.account_id, task.region), []).append(task)
-        scopes = [(scope, clusters(group)) for scope, group in by_scope.items()]
+            if task.collector.operations:
+                by_scope.setdefault((task.account.account_id, task.region), []).append(task)
+        regional = [(scope, clusters(group)) for scope, group in by_scope.items() if scope[1] != GLOBAL_REGION]
+        ordered = [
+            (scope, groups[rank])
+            for rank in range(max((len(groups) for _, groups in regional), default=0))
+            for scope, groups in regional
+            if rank < len(groups)
+        ]
+        account_wide = [(scope, clusters(group)) for scope, group in by_scope.items() if scope[1] == GLOBAL_REGION]
+        ordered += [(scope, cluster) for scope, groups in account_wide for cluster in groups]
         planned = []
-        for rank in range(max((len(c) for _, c in scopes), default=0)):
-            for (account_id, region), groups in scopes:
-                if rank < len(groups):
-                    group = tuple(groups[rank])
-                    parts = tuple(t.collector.part for t in group)
-                    unit = Unit(len(self._planned), group[0].account, roles[account_id], region, parts)
-                    self._planned[unit.index] = PlannedUnit(unit, group)
-                    planned.append(self._planned[unit.index])
+        for (account_id, region), group in ordered:
+            target = target_of[account_id]
+            regions = tuple(target.regions) if region == GLOBAL_REGION else (region,)
+            parts = tuple(t.collector.part for t in group)
+            inside = {t.key for t in group}
+            waits_for = {
+                by_key[key] for task in group for _, key in dependency_scopes(task, target.regions) if key not in inside
+            }
+            unit = Unit(len(self._planned), target.account, target.role, region, regions, parts)
+            self._planned[unit.index] = PlannedUnit(unit, tuple(group), tuple(sorted(waits_for, key=lambda t: t.key)))
+            planned.append(self._planned[unit.index])
         return planned
 
-    def submit(self, planned: PlannedUnit) -> Future[list[PartResult]]:
+    def submit(self, planned: PlannedUnit, inputs: list[CollectedPart]) -> Future[list[PartResult]]:
+        """Queue a unit with the parts it reads from outside (`waits_for`, as collected)."""
         future: Future[list[PartResult]] = Future()
         with self._lock:
             self._futures[planned.unit.index] = future
-        self._units.put(planned.unit)
+        self._units.put((planned.unit, inputs))
         return future
 
     @property
@@ -231,7 +256,7 @@ class RegionalProcesses:
                 self._stats.merge(Counter(calls), retries, throttles)
             self._worker_stats.clear()
 
-    def __enter__(self) -> RegionalProcesses:
+    def __enter__(self) -> WorkerProcesses:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -309,9 +334,9 @@ def _serve(worker: int, settings: WorkerSettings, units: Any, results: Any, slot
             accounts[unit.account.account_id] = base.for_session(assumed_session(base, unit.role.arn, unit.role.spec))
         return accounts[unit.account.account_id]
 
-    def run(unit: Unit) -> None:
+    def run(unit: Unit, inputs: list[CollectedPart]) -> None:
         try:
-            outcome = _collect_unit(unit, clients_of(unit), workers, settings)
+            outcome = _collect_unit(unit, inputs, clients_of(unit), workers, settings)
         except Exception as exc:  # noqa: BLE001 - a unit must report, whatever went wrong
             outcome = _unit_failure(unit, exc), []
         finally:
@@ -321,20 +346,22 @@ def _serve(worker: int, settings: WorkerSettings, units: Any, results: Any, slot
     with ThreadPoolExecutor(UNITS_PER_PROCESS, thread_name_prefix="mlaudit-unit") as pool:
         while True:
             room.acquire()
-            unit = units.get()
-            if unit is None:
+            item = units.get()
+            if item is None:
                 break
-            results.put(("taken", worker, unit.index, None))
-            pool.submit(run, unit)
+            results.put(("taken", worker, item[0].index, None))
+            pool.submit(run, *item)
     workers.close()
 
 
 def _collect_unit(
-    unit: Unit, clients: AwsClients, workers: CollectionWorkers, settings: WorkerSettings
+    unit: Unit, inputs: list[CollectedPart], clients: AwsClients, workers: CollectionWorkers, settings: WorkerSettings
 ) -> tuple[list[PartResult], list[SkippedScope]]:
     collectors = [_BY_PART[part] for part in unit.parts]
-    target = AccountTarget(unit.account, clients, (unit.region,))
-    inventory = collect(collectors, [target], since=settings.since, created_at=settings.created_at, workers=workers)
+    target = AccountTarget(unit.account, clients, unit.regions)
+    inventory = collect(
+        collectors, [target], since=settings.since, created_at=settings.created_at, workers=workers, given=inputs
+    )
     results: list[PartResult] = [
         (
             inventory.records(c.record, unit.account.account_id, unit.region),

@@ -37,7 +37,7 @@ from mlaudit.inventory import (
 )
 
 if TYPE_CHECKING:
-    from mlaudit.collect.processes import RegionalProcesses
+    from mlaudit.collect.processes import PlannedUnit, WorkerProcesses
 
 PartResult = tuple[list[Record], list[CollectionError], list[ApiAnomaly]]
 """What one task collected, why it is incomplete, and the answers that did not match the service model."""
@@ -115,8 +115,29 @@ def plan_tasks(collectors: Sequence[PartCollector], targets: Sequence[AccountTar
     return tasks
 
 
-def _dependencies(task: Task, by_key: dict[tuple[str, str, str], Task], regions: Sequence[str]) -> set[Task]:
-    deps = set()
+ScopeKey = tuple[str, str, str]
+"""(part, account id, region or `global`): one task's scope."""
+
+
+@dataclass(frozen=True)
+class CollectedPart:
+    """A part already collected in one scope, handed to a collection as an input (a worker process's unit reads
+    the parts the main process collected)."""
+
+    part: str
+    account_id: str
+    region: str
+    records: list[Record]
+    errors: list[CollectionError]
+
+    @property
+    def key(self) -> ScopeKey:
+        return (self.part, self.account_id, self.region)
+
+
+def dependency_scopes(task: Task, regions: Sequence[str]) -> list[tuple[type[Record], ScopeKey]]:
+    """Every scope of every part the task reads: its own region's, or every region's for an account-wide task."""
+    scopes = []
     for record_type in task.collector.dependencies:
         if record_type.scope is PartScope.GLOBAL:
             dep_regions: Iterable[str] = [GLOBAL_REGION]
@@ -124,11 +145,19 @@ def _dependencies(task: Task, by_key: dict[tuple[str, str, str], Task], regions:
             dep_regions = regions
         else:
             dep_regions = [task.region]
-        for region in dep_regions:
-            dep = by_key.get((record_type.part, task.account.account_id, region))
-            if dep is None:
-                raise AssertionError(f"{task.collector.part} depends on {record_type.part}, which is not planned")
-            deps.add(dep)
+        scopes.extend((record_type, (record_type.part, task.account.account_id, region)) for region in dep_regions)
+    return scopes
+
+
+def _dependencies(task: Task, by_key: dict[ScopeKey, Task], given: set[ScopeKey], regions: Sequence[str]) -> set[Task]:
+    deps = set()
+    for record_type, key in dependency_scopes(task, regions):
+        if key in given:
+            continue
+        dep = by_key.get(key)
+        if dep is None:
+            raise AssertionError(f"{task.collector.part} depends on {record_type.part}, which is not planned")
+        deps.add(dep)
     return deps
 
 
@@ -166,14 +195,15 @@ def collect(
     max_calls_per_service: int | None = None,
     observer: CollectionObserver | None = None,
     workers: CollectionWorkers | None = None,
-    processes: RegionalProcesses | None = None,
+    processes: WorkerProcesses | None = None,
+    given: Sequence[CollectedPart] = (),
 ) -> Inventory:
     """Collect every part in `collectors` (already closed under dependencies) into a new inventory.
 
     All accounts share one pool of `max_workers`, so a scan of many accounts stays within the same budget; within
     it, each (account, region, service) has at most `max_calls_per_service` calls in flight (see `budget`).
     `workers`: threads to run on instead of the collection's own. `processes`: worker processes that collect the
-    regional parts, unit by unit (see `processes`); the account-wide parts are collected here.
+    parts, unit by unit (see `processes`). `given`: parts already collected, which `collectors` read.
     """
     observer = observer or _Silent()
     regions = list(dict.fromkeys(region for target in targets for region in target.regions))
@@ -187,38 +217,59 @@ def collect(
     for target in targets:
         for scope in target.skipped:
             inventory.add_skipped(scope)
+    errors_of: dict[ScopeKey, list[CollectionError]] = {}
+    """Each finished (or given) scope's errors."""
+    for part in given:
+        inventory.add(*part.key, part.records, part.errors)
+        errors_of[part.key] = part.errors
     tasks = plan_tasks(collectors, targets)
     units = processes.units(tasks, targets) if processes else []
     remote = {task for unit in units for task in unit.tasks}
     unoffered = _not_offered([t for t in tasks if t not in remote], clients_of)
     by_key = {t.key: t for t in tasks}
-    dependencies_of = {t: _dependencies(t, by_key, regions_of[t.account.account_id]) for t in tasks}
+    dependencies_of = {t: _dependencies(t, by_key, set(errors_of), regions_of[t.account.account_id]) for t in tasks}
     dependents: dict[Task, list[Task]] = defaultdict(list)
     for task, dependencies in dependencies_of.items():
         for dependency in dependencies:
             dependents[dependency].append(task)
-    # How many dependencies each task still waits for: a finished task counts its dependents down, so readiness
-    # costs nothing per finished task beyond its own dependents (an organisation scan has many thousand tasks).
-    # A task of a unit sent to a worker process is never started here: its unit collects it.
+    # How many dependencies each task (and each unit, of the parts outside it) still waits for: a finished task
+    # counts its dependents down, so readiness costs nothing per finished task beyond its own dependents (an
+    # organisation scan has many thousand tasks). A task of a unit is never started here: a worker collects it.
     unfinished = {t: len(deps) for t, deps in dependencies_of.items()}
     ready = [t for t, count in unfinished.items() if count == 0 and t not in remote]
+    units_waiting_for: dict[Task, list[PlannedUnit]] = defaultdict(list)
+    for unit in units:
+        for dependency in unit.waits_for:
+            units_waiting_for[dependency].append(unit)
+    unit_inputs_missing = {unit.unit.index: len(unit.waits_for) for unit in units}
+    ready_units = [unit for unit in units if not unit.waits_for]
     observer.planned(tasks)
 
-    errors_of: dict[Task, list[CollectionError]] = {}
     own_workers = workers is None
     workers = workers or CollectionWorkers(max_workers, max_calls_per_service, processes.slots if processes else None)
 
     def finish(task: Task, records: list[Record], errors: list[CollectionError], anomalies: list[ApiAnomaly]) -> None:
         inventory.add(task.collector.part, task.account.account_id, task.region, records, errors)
         inventory.add_anomalies(anomalies)
-        errors_of[task] = errors
+        errors_of[task.key] = errors
         observer.finished(task, len(records), len(errors))
         for dependent in dependents[task]:
             unfinished[dependent] -= 1
             if unfinished[dependent] == 0 and dependent not in remote:
                 ready.append(dependent)
+        for unit in units_waiting_for[task]:
+            unit_inputs_missing[unit.unit.index] -= 1
+            if unit_inputs_missing[unit.unit.index] == 0:
+                ready_units.append(unit)
 
-    def start(task: Task, dependencies: set[Task]) -> Future[list[PartResult]]:
+    def inputs(unit: PlannedUnit) -> list[CollectedPart]:
+        """The parts outside a unit that its parts read, as collected here."""
+        return [
+            CollectedPart(*d.key, inventory.records(d.collector.record, d.account.account_id, d.region), errors_of[d.key])
+            for d in unit.waits_for
+        ]
+
+    def start(task: Task) -> Future[list[PartResult]]:
         ctx = CollectContext(
             task.collector,
             task.account,
@@ -227,7 +278,7 @@ def collect(
             inventory,
             workers.describes,
             since,
-            input_errors=_incompleteness(task, dependencies, errors_of),
+            input_errors=_incompleteness(task, regions_of[task.account.account_id], errors_of),
             budget=workers.budget,
             unresolved=workers.unresolved,
             shared=workers.shared,
@@ -235,16 +286,17 @@ def collect(
         return workers.parts.submit(lambda: [_run(ctx)])
 
     running: dict[Future[list[PartResult]], Sequence[Task]] = {}
-    if processes:
-        running.update((processes.submit(unit), unit.tasks) for unit in units)
     try:
-        while ready or running:
+        while ready or ready_units or running:
+            if processes:
+                sending, ready_units[:] = list(ready_units), []
+                running.update((processes.submit(unit, inputs(unit)), unit.tasks) for unit in sending)
             starting, ready[:] = list(ready), []
             for task in starting:
                 if task in unoffered:
                     finish(task, [], [], [])  # nothing can exist there: collected, and empty
                 else:
-                    running[start(task, dependencies_of[task])] = [task]
+                    running[start(task)] = [task]
             if not running:
                 continue
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -258,7 +310,7 @@ def collect(
         if own_workers:
             workers.cancel()
         for task in tasks:
-            if task not in errors_of:
+            if task.key not in errors_of:
                 label = task.collector.record.label
                 message = f"the scan was interrupted ({inventory.interrupted.name}) before {label} were collected"
                 inventory.add(*task.key, [], [task.error("(interrupted)", "Interrupted", message)])
@@ -288,15 +340,14 @@ def _not_offered(tasks: Sequence[Task], clients_of: dict[str, AwsClients]) -> di
     return skipped
 
 
-def _incompleteness(task: Task, dependencies: set[Task], errors_of: dict[Task, list[CollectionError]]) -> list[CollectionError]:
+def _incompleteness(task: Task, regions: Sequence[str], errors_of: dict[ScopeKey, list[CollectionError]]) -> list[CollectionError]:
     """A part collected from incomplete inputs is itself incomplete: one error saying which input and why."""
-    for dependency in sorted(dependencies, key=lambda t: t.key):
-        if dependency.collector.record is task.collector.aspect_of or not errors_of[dependency]:
+    for record_type, key in sorted(dependency_scopes(task, regions), key=lambda scope: scope[1]):
+        if record_type is task.collector.aspect_of or not errors_of.get(key):
             continue
-        cause = errors_of[dependency][0]
         message = (
-            f"{task.collector.record.label} may be incomplete because {dependency.collector.record.label} "
-            f"could not all be collected ({cause.describe()})"
+            f"{task.collector.record.label} may be incomplete because {record_type.label} "
+            f"could not all be collected ({errors_of[key][0].describe()})"
         )
         return [task.error("(dependency)", "DependencyIncomplete", message)]
     return []
