@@ -170,3 +170,23 @@ def test_a_snapshot_keeps_unreachable_accounts_and_the_regions_of_each(aws: boto
     direct, again = (report_from_inventory(i, checks, {}, None, CallStatistics()) for i in (inventory, loaded))
     assert [(f.id, f.status) for f in again.findings] == [(f.id, f.status) for f in direct.findings]
     assert sum(1 for f in again.findings if f.account_id == organization.delta) == len(CHECKS)
+
+
+def test_worker_processes_scan_an_organization_as_one_process_does(aws: boto3.Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--processes 2`: each worker assumes the members' roles itself and the report is the same. The workers reach
+    the same moto backends over HTTP (AWS_ENDPOINT_URL), as the in-process mock does here."""
+    from organization import build_organization
+
+    from mlaudit.demo.server import moto_server
+
+    with moto_server() as url:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+        build_organization(aws)
+        alone = org_scan(aws)
+        split = run_scan(ScanOptions(session=aws, regions=REGIONS, checks=CHECKS, processes=2,
+                                     accounts=AccountSelection(org=True, role_name=ROLE))).report
+
+    assert by_account(split) == by_account(alone) and len(by_account(split)) == 10
+    assumed = split.scan.statistics.by_operation["sts:AssumeRole"] - alone.scan.statistics.by_operation["sts:AssumeRole"]
+    assert 1 <= assumed <= 2 * 4, "each worker assumes the role of each reachable account it collects, once"
+    assert [(e.account_id, e.error_code) for e in split.scan.errors] == [(e.account_id, e.error_code) for e in alone.scan.errors]

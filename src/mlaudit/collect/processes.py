@@ -327,12 +327,15 @@ def _serve(worker: int, settings: WorkerSettings, units: Any, results: Any, slot
     workers = CollectionWorkers(settings.max_workers, settings.max_calls_per_service, slots)
     room = threading.BoundedSemaphore(UNITS_PER_PROCESS)
 
+    accounts_lock = threading.Lock()
+
     def clients_of(unit: Unit) -> AwsClients:
         if unit.role is None:
             return base
-        if unit.account.account_id not in accounts:
-            accounts[unit.account.account_id] = base.for_session(assumed_session(base, unit.role.arn, unit.role.spec))
-        return accounts[unit.account.account_id]
+        with accounts_lock:  # one role session per account, whichever of its units comes first
+            if unit.account.account_id not in accounts:
+                accounts[unit.account.account_id] = base.for_session(assumed_session(base, unit.role.arn, unit.role.spec))
+            return accounts[unit.account.account_id]
 
     def run(unit: Unit, inputs: list[CollectedPart]) -> None:
         try:

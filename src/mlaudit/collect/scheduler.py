@@ -4,6 +4,8 @@ A task is one part in one account and region (or `global`). A task starts once t
 finished; its records and errors are merged into the inventory by the coordinating thread only. Describe calls
 fan out on a second pool so that a task waiting on its describes never starves another of a worker. Threads are
 not the budget: `max_workers` AWS calls at most are in flight at once, across both pools, every account and region.
+With worker processes (`processes`), tasks are sent to them in units instead, and their results finish the same
+tasks here.
 """
 
 from __future__ import annotations
