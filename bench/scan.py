@@ -627,6 +627,9 @@ def main() -> int:
                         help="throttle only this service (and region)")
     parser.add_argument("--max-calls-per-service", type=int, help="mlaudit's limit per (account, region, service)")
     parser.add_argument("--processes", type=int, default=1, help="mlaudit's --processes")
+    parser.add_argument("--compare-processes", metavar="N,N", help="measure each of these --processes values in turn, "
+                        "--rounds times, on the same estate, and print one line each (single runs vary by 10 to 15 %%)")
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--only-services", action="store_true", help="scan each check alone; assert it touches only its services")
     parser.add_argument("--replay", action="store_true",
                         help="record moto's answers in a first scan, then measure a scan answered from the recording")
@@ -654,6 +657,16 @@ def main() -> int:
         if args.replay:
             seconds = record(url, faults, checks, args.workers, args.max_calls_per_service, args.processes)
             print(f"recorded {len(faults.recording.answers)} answers in {seconds:.1f} s", flush=True)
+        if args.compare_processes:
+            for _ in range(args.rounds):
+                for processes in [int(n) for n in args.compare_processes.split(",")]:
+                    r = measure(url, faults, estate, checks, args.workers, args.latency_ms / 1000, args.max_calls_per_service,
+                                processes=processes)
+                    print(f"{processes} process(es): wall {r['wall_seconds']:.1f} s, regional parts {r['regional_parts_seconds']:.1f} s, "
+                          f"all parts {r['all_parts_seconds']:.1f} s, CPU main {r['cpu_seconds']:.1f} s + workers "
+                          f"{r['workers_cpu_seconds']:.1f} s, server {r['server_cpu_seconds']:.1f} s, wall/bound "
+                          f"{r['wall_over_bound']:.2f}", flush=True)
+            return 0
         results = measure(
             url, faults, estate, checks, args.workers, args.latency_ms / 1000, args.max_calls_per_service, args.profile,
             args.processes,

@@ -40,9 +40,11 @@ def estate() -> Iterator[tuple[str, Any]]:
         yield url, faults
 
 
-def test_a_scan_makes_the_minimum_calls_and_no_request_twice(estate: tuple[str, Any]) -> None:
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_scan_makes_the_minimum_calls_and_no_request_twice(estate: tuple[str, Any], processes: int) -> None:
+    """Also with worker processes: no unit describes what another one did, and their calls are all counted."""
     url, faults = estate
-    results = bench.measure(url, faults, bench.Estate(RESOURCES), list(bench.CHECKS), workers=8, latency=0.0)
+    results = bench.measure(url, faults, bench.Estate(RESOURCES), list(bench.CHECKS), workers=8, latency=0.0, processes=processes)
 
     assert results["errors"] == []
     assert results["findings"] > 0
