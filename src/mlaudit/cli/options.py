@@ -54,7 +54,7 @@ account_options = _apply(
                  "while it throttles).  [default: --max-workers]"),
     click.option("--processes", type=click.IntRange(1, 64), envvar="MLAUDIT_PROCESSES",
                  help="Processes collecting the regions, for large estates on a machine with several cores (one "
-                 "process computes about 250 AWS calls a second).  [default: 1]"),
+                 "process computes about 300 AWS calls a second).  [default: 1]"),
     click.option("--role-arn", envvar="MLAUDIT_ROLE_ARN", help="Scan the account of this role, assumed from the base credentials."),
     click.option("--org", is_flag=True, default=None, envvar="MLAUDIT_ORG",
                  help="Scan every ACTIVE account of the organization (needs --role-name; run from the management or a delegated account)."),

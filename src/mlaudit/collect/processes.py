@@ -1,7 +1,7 @@
 """Collection in worker processes (`--processes N`): past the one core a Python process computes on.
 
-A scan of a large estate is bound by botocore's CPU per call (about 4 ms), not by AWS: one process makes about
-250 calls a second. Every regional part depends only on regional parts of the same account and region, so the
+A scan of a large estate is bound by botocore's CPU per call (3 to 4 ms), not by AWS: one process makes about
+300 calls a second. Every regional part depends only on regional parts of the same account and region, so the
 regional work splits into independent units: one account, one region and one cluster of parts
 (parts linked by a dependency or by an answer they share). The main process plans the units and puts them on a
 queue; each worker process (spawned: it inherits none of the main process's threads or sockets) takes a unit when
@@ -67,8 +67,9 @@ class SessionRecipe:
     def of(cls, clients: AwsClients, profile: str | None, given: bool) -> SessionRecipe:
         """`given`: the session was handed to the scan rather than opened for `profile`."""
         credentials = None
-        if given:
-            frozen = clients.session.get_credentials().get_frozen_credentials()
+        source = clients.session.get_credentials() if given else None
+        if source is not None:
+            frozen = source.get_frozen_credentials()
             credentials = (frozen.access_key, frozen.secret_key, frozen.token)
         return cls(
             profile=None if given else profile,
