@@ -8,7 +8,6 @@ be evaluated is ever reported PASS. docs/reliability.md states the matrix.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import signal
 import subprocess
@@ -33,6 +32,7 @@ from mlaudit.demo.server import demo_session, moto_server
 from mlaudit.findings import Finding
 from mlaudit.report import Report, ScanStatus
 from mlaudit.saved import load_inventory
+from mlaudit.collect.processes import WorkerProcesses
 from mlaudit.scan import ScanOptions, run_scan
 from mlaudit.taxonomy import Status
 
@@ -406,26 +406,38 @@ def test_worker_processes_collect_what_one_process_collects(faults: FaultInjecto
 
 
 def test_a_worker_process_that_dies_loses_only_its_units_to_error(
-    faults: FaultInjector, estate: Estate, baseline: dict[Key, Status]
+    faults: FaultInjector, estate: Estate, baseline: dict[Key, Status], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Worker processes killed mid-scan: the scan completes, the parts they were collecting (and those that read
-    them) are ERROR naming the lost worker, and nothing unevaluated is PASS."""
+    """The worker holding the one slot of the budget killed mid-call: the other finishes the scan (the dead one's
+    slot is given back), the parts the dead one was collecting (and those that read them) are ERROR naming it, and
+    nothing unevaluated is PASS."""
+    started: list[WorkerProcesses] = []
+
+    class Watched(WorkerProcesses):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            started.append(self)
+
+    monkeypatch.setattr("mlaudit.scan.WorkerProcesses", Watched)
     faults.rules = [FaultRule(FaultKind.LATENCY, seconds=0.3)]
+    options = ScanOptions(endpoint_url=estate.url, session=estate.session, regions=REGIONS, checks=CHECKS, processes=2, max_workers=1)
     outcome: list[Any] = []
-    scan = threading.Thread(target=lambda: outcome.append(_scan_in_processes(estate, 2)))
+    scan = threading.Thread(target=lambda: outcome.append(run_scan(options)))
     scan.start()
     deadline = time.monotonic() + 60
-    while faults.count(FaultKind.LATENCY) < 6:  # the workers are collecting
+    while faults.count(FaultKind.LATENCY) < 4 or not any(started[0].held_slots().values()):
         assert scan.is_alive() and time.monotonic() < deadline
-        time.sleep(0.05)
-    for worker in multiprocessing.active_children():
-        os.kill(worker.pid, signal.SIGKILL)
+        time.sleep(0.02)
+    holder = next(pid for pid, held in started[0].held_slots().items() if held)
+    os.kill(holder, signal.SIGKILL)
     scan.join(timeout=120)
+    assert not scan.is_alive(), "the scan waited for the slot the dead worker held"
 
     report = outcome[0].report
     assert report.scan.status is ScanStatus.PARTIAL
     assert "WorkerProcessExited" in {e.error_code for e in report.scan.errors}
     assert [f for f in report.findings if f.status is Status.ERROR and "worker process" in f.status_detail]
+    assert [f for f in report.findings if f.status is not Status.ERROR], "the other worker's units were collected"
     for key, finding in by_key(report).items():
         assert finding.status is Status.ERROR or finding.status is baseline[key], key
 

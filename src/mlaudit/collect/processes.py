@@ -20,6 +20,7 @@ import multiprocessing
 import queue
 import signal
 import threading
+import time
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ UNITS_PER_PROCESS = 4
 """Units a worker collects at once: enough to keep its calls in flight while one unit lists, few enough that one
 worker does not take every large unit while the others start."""
 WORKER_EXIT = "WorkerProcessExited"
+LIVENESS_SECONDS = 0.2
+"""How often the main process looks for workers that died."""
 
 
 @dataclass(frozen=True)
@@ -155,13 +158,36 @@ def clusters(tasks: Sequence[Task]) -> list[list[Task]]:
     return list(groups.values())
 
 
+class SharedSlots:
+    """A worker's view of the scan's budget of calls in flight, shared by every process: it also counts the slots
+    this worker holds, so that the main process can give back those of a worker that dies holding some."""
+
+    def __init__(self, semaphore: Any, held: Any, worker: int) -> None:
+        self._semaphore = semaphore
+        self._held = held
+        self._worker = worker
+
+    def acquire(self) -> None:
+        self._semaphore.acquire()
+        with self._held.get_lock():
+            self._held[self._worker] += 1
+
+    def release(self) -> None:
+        with self._held.get_lock():
+            self._held[self._worker] -= 1
+        self._semaphore.release()
+
+
 class WorkerProcesses:
-    """Worker processes collecting the regional units of one scan, and the futures of their results."""
+    """Worker processes collecting the units of one scan, and the futures of their results."""
 
     def __init__(self, count: int, settings: WorkerSettings, stats: CallStats) -> None:
         context = multiprocessing.get_context("spawn")
         self.slots = context.BoundedSemaphore(settings.max_workers)
         """The scan's budget of calls in flight, shared by every process."""
+        self._held = context.Array("i", count)
+        """The slots each worker holds (see `SharedSlots`)."""
+        self._given_back: set[int] = set()
         self._units: Any = context.Queue()
         self._results: Any = context.Queue()
         self._stats = stats
@@ -174,7 +200,7 @@ class WorkerProcesses:
         self._lock = threading.Lock()
         self._workers = [
             context.Process(
-                target=_serve, args=(index, settings, self._units, self._results, self.slots),
+                target=_serve, args=(index, settings, self._units, self._results, SharedSlots(self.slots, self._held, index)),
                 name=f"mlaudit-worker-{index}", daemon=True,
             )
             for index in range(count)
@@ -227,6 +253,11 @@ class WorkerProcesses:
         self._units.put((planned.unit, inputs))
         return future
 
+    def held_slots(self) -> dict[int, int]:
+        """The slots of the budget each live worker holds now, by process id."""
+        with self._held.get_lock():
+            return {w.pid: self._held[i] for i, w in enumerate(self._workers) if w.pid is not None and w.exitcode is None}
+
     @property
     def skipped(self) -> list[SkippedScope]:
         with self._lock:
@@ -269,11 +300,15 @@ class WorkerProcesses:
     # -- results -------------------------------------------------------------------------------------------
     def _read(self) -> None:
         """Resolve each unit's future as its results arrive; fail the units of a worker that died."""
+        checked = time.monotonic()
         while not self._closed.is_set():
             try:
-                self._handle(self._results.get(timeout=0.2))
+                self._handle(self._results.get(timeout=LIVENESS_SECONDS))
             except queue.Empty:
+                pass
+            if time.monotonic() - checked >= LIVENESS_SECONDS:
                 self._fail_lost()
+                checked = time.monotonic()
         self._drain()
 
     def _drain(self) -> None:
@@ -302,6 +337,7 @@ class WorkerProcesses:
         dead = {i for i, worker in enumerate(self._workers) if worker.exitcode is not None}
         if not dead:
             return
+        self._give_back_slots(dead)
         self._drain()  # what a worker sent before it exited
         with self._lock:
             lost = [index for index in self._futures if self._taken.get(index) in dead or len(dead) == len(self._workers)]
@@ -315,11 +351,21 @@ class WorkerProcesses:
             future.set_result([([], [task.error("(worker process)", WORKER_EXIT, message)], []) for task in self._planned[index].tasks])
 
 
+    def _give_back_slots(self, dead: set[int]) -> None:
+        """The budget's slots a dead worker held, released for the others (once per worker)."""
+        for worker in dead - self._given_back:
+            self._given_back.add(worker)
+            with self._held.get_lock():
+                held, self._held[worker] = self._held[worker], 0
+            for _ in range(held):
+                self.slots.release()
+
+
 # -- in the worker process ---------------------------------------------------------------------------------
 _BY_PART = {collector.part: collector for collector in COLLECTORS.values()}
 
 
-def _serve(worker: int, settings: WorkerSettings, units: Any, results: Any, slots: Any) -> None:
+def _serve(worker: int, settings: WorkerSettings, units: Any, results: Any, slots: SharedSlots) -> None:
     """A worker's life: take units while it has room, collect each, send back its results."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the main process decides
     stats = CallStats()
