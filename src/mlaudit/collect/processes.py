@@ -11,7 +11,8 @@ units are queued once those are collected, with their records. Parts derived fro
 the main process. One semaphore, shared by every process, is the scan's budget of calls in flight
 (`--max-workers`); each process keeps its own adaptive limit per service within it.
 
-A worker that dies (killed, out of memory) loses only the units it was collecting: their parts report ERROR.
+A worker that dies (killed, out of memory) loses only the units it was collecting: their parts report ERROR, and
+the slots of the budget it held are given back.
 """
 
 from __future__ import annotations
