@@ -21,7 +21,7 @@ from mlaudit import __version__
 from mlaudit.catalog import Catalog, load_catalog
 from mlaudit.collect.calls import CallStats
 from mlaudit.collect.credentials import identify, open_session
-from mlaudit.collect.processes import WorkerProcesses, SessionRecipe, WorkerSettings
+from mlaudit.collect.processes import SessionRecipe, WorkerProcesses, WorkerSettings
 from mlaudit.collect.registry import COLLECTORS, plan
 from mlaudit.collect.regions import validate_regions
 from mlaudit.collect.scheduler import CollectionObserver, collect
@@ -66,7 +66,7 @@ class ScanOptions:
     """Other accounts to scan through a role (`--role-arn`, `--org`); default: the credentials' own account."""
     shard: Shard | None = None
     processes: int = 1
-    """Processes collecting the regional parts (see `collect.processes`); 1: all in this one."""
+    """Worker processes collecting the parts (see `collect.processes`); 1: all in this one."""
 
 
 @dataclass
@@ -120,7 +120,7 @@ def collect_inventory(
 def worker_processes(
     options: ScanOptions, clients: AwsClients, since: datetime, started: datetime
 ) -> ContextManager[WorkerProcesses | None]:
-    """The worker processes that collect the regional parts, or none (`processes` 1: all in this process)."""
+    """The worker processes that collect the parts, or none (`processes` 1: all in this process)."""
     if options.processes <= 1:
         return nullcontext()
     settings = WorkerSettings(
