@@ -43,12 +43,13 @@ from mlaudit.collect.scheduler import (
     collect,
 )
 from mlaudit.collect.session import AwsClients
-from mlaudit.inventory import GLOBAL_REGION, AccountInfo, CollectionError, SkippedScope
+from mlaudit.inventory import GLOBAL_REGION, AccountInfo, SkippedScope
 
 UNITS_PER_PROCESS = 4
 """Units a worker collects at once: enough to keep its calls in flight while one unit lists, few enough that one
 worker does not take every large unit while the others start."""
 WORKER_EXIT = "WorkerProcessExited"
+_BY_PART = {collector.part: collector for collector in COLLECTORS.values()}
 LIVENESS_SECONDS = 0.2
 """How often the main process looks for workers that died."""
 
@@ -114,6 +115,14 @@ class Unit:
     """The regions the parts read: `region`, or every region of the account for account-wide parts."""
     parts: tuple[str, ...]
     """In dependency order."""
+
+    def tasks(self) -> list[Task]:
+        return [Task(_BY_PART[part], self.account, self.region) for part in self.parts]
+
+
+def _failed(tasks: Sequence[Task], code: str, message: str) -> list[PartResult]:
+    """The results of a unit that could not be collected: every part of it is ERROR, saying why."""
+    return [([], [task.error("(worker process)", code, message)], []) for task in tasks]
 
 
 @dataclass(frozen=True)
@@ -349,7 +358,7 @@ class WorkerProcesses:
                 f"the worker process collecting it exited (code {self._workers[worker].exitcode}) before it finished"
                 if worker is not None else "no worker process was left to collect it"
             )
-            future.set_result([([], [task.error("(worker process)", WORKER_EXIT, message)], []) for task in self._planned[index].tasks])
+            future.set_result(_failed(self._planned[index].tasks, WORKER_EXIT, message))
 
 
     def _give_back_slots(self, dead: set[int]) -> None:
@@ -363,18 +372,14 @@ class WorkerProcesses:
 
 
 # -- in the worker process ---------------------------------------------------------------------------------
-_BY_PART = {collector.part: collector for collector in COLLECTORS.values()}
-
-
 def _serve(worker: int, settings: WorkerSettings, units: Any, results: Any, slots: SharedSlots) -> None:
     """A worker's life: take units while it has room, collect each, send back its results."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the main process decides
     stats = CallStats()
     base = settings.recipe.clients(stats)
-    accounts: dict[str, AwsClients] = {}
     workers = CollectionWorkers(settings.max_workers, settings.max_calls_per_service, slots)
     room = threading.BoundedSemaphore(UNITS_PER_PROCESS)
-
+    accounts: dict[str, AwsClients] = {}
     accounts_lock = threading.Lock()
 
     def clients_of(unit: Unit) -> AwsClients:
@@ -389,7 +394,7 @@ def _serve(worker: int, settings: WorkerSettings, units: Any, results: Any, slot
         try:
             outcome = _collect_unit(unit, inputs, clients_of(unit), workers, settings)
         except Exception as exc:  # noqa: BLE001 - a unit must report, whatever went wrong
-            outcome = _unit_failure(unit, exc), []
+            outcome = _failed(unit.tasks(), type(exc).__name__, str(exc) or type(exc).__name__), []
         finally:
             room.release()
         results.put(("done", worker, unit.index, (*outcome, stats.snapshot())))
@@ -408,7 +413,7 @@ def _serve(worker: int, settings: WorkerSettings, units: Any, results: Any, slot
 def _collect_unit(
     unit: Unit, inputs: list[CollectedPart], clients: AwsClients, workers: CollectionWorkers, settings: WorkerSettings
 ) -> tuple[list[PartResult], list[SkippedScope]]:
-    collectors = [_BY_PART[part] for part in unit.parts]
+    collectors = [task.collector for task in unit.tasks()]
     target = AccountTarget(unit.account, clients, unit.regions)
     inventory = collect(
         collectors, [target], since=settings.since, created_at=settings.created_at, workers=workers, given=inputs
@@ -423,20 +428,3 @@ def _collect_unit(
     ]
     results[0][2].extend(inventory.anomalies)
     return results, inventory.skipped
-
-
-def _unit_failure(unit: Unit, exc: BaseException) -> list[PartResult]:
-    return [
-        (
-            [],
-            [
-                CollectionError(
-                    part=part, service=_BY_PART[part].record.service, operation="(worker process)",
-                    account_id=unit.account.account_id, region=unit.region, error_code=type(exc).__name__,
-                    message=str(exc) or type(exc).__name__,
-                )
-            ],
-            [],
-        )
-        for part in unit.parts
-    ]
