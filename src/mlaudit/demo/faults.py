@@ -20,10 +20,11 @@ import threading
 import time
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from http import HTTPStatus
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import parse_qs
 
 import botocore.session
@@ -175,28 +176,35 @@ class FaultInjector:
     # -- the middleware ------------------------------------------------------------------------------------
     def wrap(self, app: WsgiApp) -> WsgiApp:
         def middleware(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-            call = _ROUTER.identify(environ)
+            call = identify(environ)
             if call is None:  # moto's own API (/moto-api/reset) and unsigned requests
                 return app(environ, start_response)
-            scope = (call.service, call.region)
-            with self._lock:
-                self.in_flight[scope] += 1
-                self.peak_in_flight[scope] = max(self.peak_in_flight[scope], self.in_flight[scope])
-            try:
-                latency, fault = self._decide(call)
+            with self.answering(call):
+                latency, fault = self.decide(call)
                 if latency:
                     time.sleep(latency)
                 if fault is None:
                     return list(app(environ, start_response))  # answered before it stops counting as in flight
                 return _inject(fault, call, environ, start_response)
-            finally:
-                with self._lock:
-                    self.in_flight[scope] -= 1
 
         return middleware
 
-    def _decide(self, call: Call) -> tuple[float, FaultRule | None]:
-        """The latency to add, and the rule whose fault this request gets (None: answer normally)."""
+    @contextmanager
+    def answering(self, call: Call) -> Iterator[None]:
+        """Count `call` in flight while it is being answered (the injected latency included)."""
+        scope = (call.service, call.region)
+        with self._lock:
+            self.in_flight[scope] += 1
+            self.peak_in_flight[scope] = max(self.peak_in_flight[scope], self.in_flight[scope])
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.in_flight[scope] -= 1
+
+    def decide(self, call: Call) -> tuple[float, FaultRule | None]:
+        """The latency to add, and the rule whose fault this request gets (None: answer normally). Counts the
+        request and its fault: call it once per request (a server other than the middleware may, too)."""
         latency = 0.0
         with self._lock:
             self.requests[(call.service, call.operation, call.region)] += 1
@@ -333,6 +341,11 @@ class _Router:
         return model, best.operation, model.protocol
 
 
+def identify(environ: dict[str, Any]) -> Call | None:
+    """What a request is, from its WSGI environ (None: unsigned, as moto's own API)."""
+    return _ROUTER.identify(environ)
+
+
 def signed_scope(environ: dict[str, Any]) -> tuple[str, str, str] | None:
     """The access key, region and signing name a request was signed with (None: unsigned, as moto's own API)."""
     scope = _CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
@@ -400,6 +413,14 @@ def _inject(rule: FaultRule, call: Call, environ: dict[str, Any], start_response
             time.sleep(rule.seconds)
         _drop(environ)
         raise ConnectionResetError(f"injected {rule.kind.value}")
+    status, headers, body = fault_answer(rule, call)
+    start_response(status, headers)
+    return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else body]
+
+
+def fault_answer(rule: FaultRule, call: Call) -> tuple[str, list[tuple[str, str]], bytes]:
+    """The HTTP status line, headers and body the service answers a faulted call with (any kind but the two that
+    drop the connection)."""
     code, status = error_code(rule.kind, call, rule.status)
     if rule.kind is FaultKind.ACCESS_DENIED:
         from mlaudit.permissions import iam_actions
@@ -412,8 +433,7 @@ def _inject(rule: FaultRule, call: Call, environ: dict[str, Any], start_response
     else:
         message = "Rate exceeded" if rule.kind is FaultKind.THROTTLE else "injected fault"
     headers, body = _error_body(call, code, message)
-    start_response(f"{status} {HTTPStatus(status).phrase}", [*headers, ("Content-Length", str(len(body)))])
-    return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else body]
+    return f"{status} {HTTPStatus(status).phrase}", [*headers, ("Content-Length", str(len(body)))], body
 
 
 def _error_body(call: Call, code: str, message: str) -> tuple[list[tuple[str, str]], bytes]:
