@@ -3,24 +3,24 @@ allow, peak memory.
 
     python bench/scan.py [--resources 1000] [--latency-ms 30] [--workers 16] [--checks ID,ID]
                          [--throttle-rate 5 --throttle-burst 10 [--throttle-scope sagemaker:us-east-1]]
-                         [--max-calls-per-service N] [--replay [--profile FILE]] [--only-services] [--json results.json]
+                         [--max-calls-per-service N] [--replay [--recording FILE] [--profile FILE]] [--only-services] [--json results.json]
 
 Starts the demo's moto server behind `mlaudit.demo.faults` (a latency on every request, optionally a token bucket
 per operation answering ThrottlingException), seeds an ML estate of N resources in three regions (latency off),
-scans it with `mlaudit.scan.run_scan` in a child process (so that its peak RSS is the scan's alone) while a
-botocore hook records every request, and prints the measurements. With `--replay`, a first scan records moto's
-answers and the measured one is answered from memory behind the same fault layer (moto's own cost, ~100 ms a
-request, no longer limits it). docs/benchmark.md records the numbers.
+scans it with `mlaudit.scan.run_scan` in a child process (so that its peak RSS is the scan's alone), and prints the
+measurements: calls from the scan's own statistics, requests as the server saw them. With `--replay`, a first scan
+records moto's answers and the measured one is answered from memory by `replay.py`'s server, behind the same
+fault rules (neither moto's own cost, ~100 ms a request, nor its WSGI server's limits the scan any more).
+docs/benchmark.md records the numbers.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import math
 import os
-import re
+import pickle
 import resource
 import subprocess
 import sys
@@ -28,10 +28,10 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Literal
+from typing import Any, Callable, Iterable, Iterator
 
 import boto3
 from botocore import xform_name
@@ -41,9 +41,10 @@ from mlaudit.catalog import load_catalog
 from mlaudit.collect.context import largest_page
 from mlaudit.collect.registry import plan
 from mlaudit.collect.spec import PartCollector
-from mlaudit.demo.faults import ANY, FaultInjector, FaultKind, FaultRule, signed_scope
+from mlaudit.demo.faults import ANY, FaultKind, FaultRule
 from mlaudit.inventory import GLOBAL_REGION
 from mlaudit.demo.server import DEMO_ACCOUNT_ID, DEMO_REGIONS, demo_session, moto_server
+from replay import InFlight, replay_server
 
 REGIONS = DEMO_REGIONS
 CHECKS = (
@@ -199,104 +200,6 @@ def seed(estate: Estate, url: str, workers: int = 16) -> float:
         for phase in phases:
             list(pool.map(lambda create: create(), phase))
     return time.perf_counter() - started
-
-
-_TIMESTAMP = re.compile(rb'("\w*Time\w*": )[0-9.]+')
-"""A time in a JSON request (the lookback's CreationTimeAfter moves with the clock): not part of its key."""
-
-
-class Recording:
-    """Every answer the server gives a scan, by request (service and region signed for, method, path, query,
-    target, body), to answer the same requests again from memory: a replayed scan costs the server only the
-    fault layer in front (moto spends about 100 ms a request), so that what limits the scan is the scan itself.
-    A request not recorded (a miss) is answered by moto, and counted."""
-
-    def __init__(self) -> None:
-        self.mode: Literal["off", "record", "replay"] = "off"
-        self.answers: dict[tuple[Any, ...], tuple[str, list[tuple[str, str]], bytes]] = {}
-        self.misses = 0
-        self.requests: Counter[tuple[Any, ...]] = Counter()
-        """Every request that reached the server (the fault layer answers throttles before it), by key: a key
-        counted twice is a call made twice (the scan's worker processes are out of reach of a client hook)."""
-        self._lock = threading.Lock()
-
-    def wrap(self, app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
-        def recorded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-            scope = signed_scope(environ)
-            if scope is None:
-                return app(environ, start_response)
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-            body = environ["wsgi.input"].read(length) if length else b""
-            environ["wsgi.input"] = io.BytesIO(body)
-            key = (*scope, environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), environ.get("QUERY_STRING"),
-                   environ.get("HTTP_X_AMZ_TARGET"), _TIMESTAMP.sub(rb"\1*", body))
-            with self._lock:
-                self.requests[key] += 1
-            if self.mode == "off":
-                return app(environ, start_response)
-            if self.mode == "replay":
-                answer = self.answers.get(key)
-                if answer is not None:
-                    start_response(answer[0], answer[1])
-                    return [answer[2]]
-                with self._lock:
-                    self.misses += 1
-                return app(environ, start_response)
-            answered: list[Any] = []
-
-            def keep(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
-                answered[:] = [status, list(headers)]
-                return start_response(status, headers, *exc_info)
-
-            content = b"".join(app(environ, keep))
-            with self._lock:
-                self.answers[key] = (answered[0], answered[1], content)
-            return [content]
-
-        return recorded
-
-
-class InFlight(FaultInjector):
-    """The fault injector, also measuring the requests the server is answering at once: the most of them, and
-    the sum of their durations (over a scan's wall time: how many calls were in flight on average). Behind it,
-    a `Recording` of moto's answers."""
-
-    def __init__(self, rules: Iterable[FaultRule] = ()) -> None:
-        super().__init__(rules)
-        self.recording = Recording()
-        self.now = self.peak = 0
-        self.busy_seconds = 0.0
-        self._in_flight_lock = threading.Lock()
-
-    def reset_counts(self) -> None:
-        super().reset_counts()
-        with self._in_flight_lock:
-            self.peak, self.busy_seconds = self.now, 0.0
-        self.recording.requests.clear()
-        self.recording.misses = 0
-
-    def duplicates(self) -> list[tuple[str, int]]:
-        """Requests the server answered more than once, each with a short description and its count."""
-        return [
-            (" ".join(str(part)[:60] for part in key[1:]), n) for key, n in self.recording.requests.items() if n > 1
-        ]
-
-    def wrap(self, app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
-        inner = super().wrap(self.recording.wrap(app))
-
-        def counted(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-            with self._in_flight_lock:
-                self.now += 1
-                self.peak = max(self.peak, self.now)
-            started = time.perf_counter()
-            try:
-                return list(inner(environ, start_response))
-            finally:
-                with self._in_flight_lock:
-                    self.now -= 1
-                    self.busy_seconds += time.perf_counter() - started
-
-        return counted
 
 
 # -- the minimum -----------------------------------------------------------------------------------------------
@@ -490,27 +393,48 @@ def faults_for(
 
 
 @contextmanager
-def seeded(estate: Estate, checks: list[str], rules: Iterable[FaultRule] = ()) -> Iterator[tuple[str, InFlight, float]]:
-    """A moto server behind `rules` (none while seeding) holding the estate: its URL, its fault injector and the
-    seconds seeding took. `checks` are scanned once before seeding: moto creates each service's backend in each
-    region on its first request, which is no cost of the scans measured afterwards."""
+def seeded(
+    estate: Estate, checks: list[str], rules: Iterable[FaultRule] = (), empty: bool = False
+) -> Iterator[tuple[str, InFlight, float]]:
+    """A moto server behind `rules` (none while seeding) holding the estate (`empty`: nothing, for a loaded
+    recording to answer): its URL, its fault injector and the seconds seeding took. `checks` are scanned once
+    before seeding: moto creates each service's backend in each region on its first request, which is no cost of
+    the scans measured afterwards."""
     from mlaudit.scan import ScanOptions, run_scan
 
     faults = InFlight(rules)
     with moto_server(faults) as url:
         rules, faults.rules = faults.rules, []
-        run_scan(ScanOptions(regions=REGIONS, endpoint_url=url, session=demo_session(), checks=checks))
-        seconds = seed(estate, url)
+        seconds = 0.0
+        if not empty:
+            run_scan(ScanOptions(regions=REGIONS, endpoint_url=url, session=demo_session(), checks=checks))
+            seconds = seed(estate, url)
         faults.rules = rules
         faults.reset_counts()
         yield url, faults, seconds
 
 
+def load_recording(path: str, estate: Estate, checks: list[str]) -> dict[Any, Any] | None:
+    """The answers saved in `path` by an earlier run of the same estate and checks (None: no such file)."""
+    if not os.path.exists(path):
+        return None
+    with open(path, "rb") as saved:
+        recording = pickle.load(saved)  # noqa: S301 - a file this script wrote
+    if (recording["resources"], recording["checks"]) != (estate.resources, checks):
+        raise SystemExit(f"{path} holds the answers to {recording['resources']} resources scanned by "
+                         f"{','.join(recording['checks'])}: remove it to record this run's")
+    return recording["answers"]
+
+
+def save_recording(path: str, estate: Estate, checks: list[str], answers: dict[Any, Any]) -> None:
+    with open(path, "wb") as out:
+        pickle.dump({"resources": estate.resources, "checks": checks, "answers": answers}, out)
+
+
 def record(
     url: str, faults: InFlight, checks: list[str], workers: int, per_service: int | None = None, processes: int = 1
 ) -> float:
-    """Scan once with the faults off, recording moto's answers: from then on the server replays them. Returns
-    the seconds it took."""
+    """Scan once with the faults off, recording moto's answers for `replay_server`. Returns the seconds it took."""
     rules, faults.rules = faults.rules, []
     faults.recording.mode = "record"
     started = time.perf_counter()
@@ -518,7 +442,7 @@ def record(
         scan_in_child(url, checks, workers, per_service, processes=processes)
     finally:
         faults.rules = rules
-        faults.recording.mode = "replay"
+        faults.recording.mode = "off"
     return time.perf_counter() - started
 
 
@@ -633,6 +557,8 @@ def main() -> int:
     parser.add_argument("--only-services", action="store_true", help="scan each check alone; assert it touches only its services")
     parser.add_argument("--replay", action="store_true",
                         help="record moto's answers in a first scan, then measure a scan answered from the recording")
+    parser.add_argument("--recording", metavar="FILE", help="with --replay: answer from the recording saved in FILE by "
+                        "an earlier run of the same --resources and --checks (no seeding, no recording), else save it there")
     parser.add_argument("--profile", metavar="FILE",
                         help="py-spy's samples of the measured scan's CPU time (collapsed stacks)")
     parser.add_argument("--json", help="also write the results to this file")
@@ -644,8 +570,10 @@ def main() -> int:
         return 0
     estate = Estate(args.resources)
     rules = faults_for(args.latency_ms / 1000, args.throttle_rate, args.throttle_burst, args.throttle_scope)
-    with seeded(estate, checks, rules) as (url, faults, seed_seconds):
-        print(f"seeded {estate.total} resources in {seed_seconds:.1f} s", flush=True)
+    saved = load_recording(args.recording, estate, checks) if args.replay and args.recording else None
+    with seeded(estate, checks, rules, empty=saved is not None) as (url, faults, seed_seconds), ExitStack() as replaying:
+        if saved is None:
+            print(f"seeded {estate.total} resources in {seed_seconds:.1f} s", flush=True)
         if args.only_services:
             failed = 0
             for check, touched, allowed in single_check_services(url, checks):
@@ -654,9 +582,16 @@ def main() -> int:
                 verdict = "OUTSIDE: " + ",".join(sorted(outside)) if outside else "ok"
                 print(f"{check:<18} touched {','.join(sorted(touched)):<70} {verdict}")
             return 1 if failed else 0
-        if args.replay:
+        if args.replay and saved is not None:
+            faults.recording.answers.update(saved)
+            print(f"loaded {len(saved)} answers from {args.recording}", flush=True)
+        elif args.replay:
             seconds = record(url, faults, checks, args.workers, args.max_calls_per_service, args.processes)
             print(f"recorded {len(faults.recording.answers)} answers in {seconds:.1f} s", flush=True)
+            if args.recording:
+                save_recording(args.recording, estate, checks, faults.recording.answers)
+        if args.replay:
+            url = replaying.enter_context(replay_server(faults, url))
         if args.compare_processes:
             for _ in range(args.rounds):
                 for processes in [int(n) for n in args.compare_processes.split(",")]:

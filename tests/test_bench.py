@@ -23,6 +23,7 @@ RESOURCES = 50
 
 
 def _load_bench() -> ModuleType:
+    sys.path.insert(0, str(BENCH.parent))  # as when run: the script imports its sibling `replay`
     spec = importlib.util.spec_from_file_location("bench_scan", BENCH)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -32,6 +33,7 @@ def _load_bench() -> ModuleType:
 
 
 bench = _load_bench()
+replay = sys.modules["replay"]
 
 
 @pytest.fixture(scope="module")
@@ -164,11 +166,48 @@ def test_a_replayed_scan_is_answered_from_the_recording_alone(estate: tuple[str,
     try:
         bench.record(url, faults, checks, workers=4)
         recorded = len(faults.recording.answers)
-        results = bench.measure(url, faults, bench.Estate(RESOURCES), checks, workers=4, latency=0.0)
+        with replay.replay_server(faults, url) as replayed_url:
+            results = bench.measure(replayed_url, faults, bench.Estate(RESOURCES), checks, workers=4, latency=0.0)
     finally:
-        faults.recording.mode = "off"
         faults.recording.answers.clear()
 
     assert results["replayed"] and results["replay_misses"] == 0  # moto answered nothing
-    assert recorded == results["total_calls"] > 0
+    assert recorded == results["total_calls"] == results["server_requests"] > 0
     assert results["errors"] == [] and results["findings"] == len(baseline)
+
+
+def test_the_replay_server_applies_the_fault_rules_and_sends_what_was_not_recorded_to_moto(estate: tuple[str, Any]) -> None:
+    url, faults = estate
+    checks = ["SM-NOTEBOOK-001", "SM-TRAINING-001"]
+    baseline, _ = _verdicts(url, checks, max_workers=4)
+    try:
+        bench.record(url, faults, ["SM-NOTEBOOK-001"], workers=4)
+        faults.rules = [FaultRule(FaultKind.THROTTLE, service="sagemaker", region="us-east-1", rate=10, burst=2),
+                        FaultRule(FaultKind.LATENCY, seconds=0.02)]
+        faults.reset_counts()
+        with replay.replay_server(faults, url) as replayed_url:
+            verdicts, result = _verdicts(replayed_url, checks, max_workers=4)
+    finally:
+        faults.rules = []
+        faults.recording.answers.clear()
+
+    assert verdicts == baseline  # training jobs were not recorded: moto answered them
+    assert faults.recording.misses > 0
+    throttled = faults.count(FaultKind.THROTTLE)
+    assert throttled > 0 and result.stats.throttles == throttled
+    assert faults.peak > 1
+
+
+def test_a_saved_recording_answers_only_the_estate_and_checks_it_was_recorded_for(tmp_path: Path) -> None:
+    path = str(tmp_path / "recording.pkl")
+    estate, checks = bench.Estate(RESOURCES), ["SM-NOTEBOOK-001"]
+    answers = {("AKID", "us-east-1", "sagemaker", "POST", "/", "", "SageMaker.ListModels", b"{}"): ("200 OK", [], b"{}")}
+    assert bench.load_recording(path, estate, checks) is None  # nothing saved yet: the run records
+
+    bench.save_recording(path, estate, checks, answers)
+
+    assert bench.load_recording(path, estate, checks) == answers
+    with pytest.raises(SystemExit, match="scanned by SM-NOTEBOOK-001: remove it"):
+        bench.load_recording(path, estate, ["SM-TRAINING-001"])
+    with pytest.raises(SystemExit):
+        bench.load_recording(path, bench.Estate(RESOURCES + 1), checks)
