@@ -139,17 +139,16 @@ class InFlight(FaultInjector):
         return super().wrap(self.recording.wrap(app))
 
 
-class ReplayServer:
-    """Answers from `faults.recording` over keep-alive HTTP/1.1, behind `faults`' rules; a request that was not
-    recorded is sent on to `origin` (moto behind the same rules) and counted as a miss."""
+class KeepAliveServer:
+    """An HTTP/1.1 server that keeps connections alive, as AWS does, and costs little CPU: `serve` runs it on one
+    asyncio thread; a subclass says what each request is answered with."""
 
-    def __init__(self, faults: InFlight, origin: str) -> None:
-        self.faults = faults
-        self._origin = urlsplit(origin)
-        self._calls: dict[RequestKey, Call | None] = {}
-        self._encoded: dict[RequestKey, bytes] = {}
-        """Each recorded answer as the bytes sent."""
-        self._forwarder = ThreadPoolExecutor(8, thread_name_prefix="replay-miss")
+    async def answer(self, method: str, target: str, headers: dict[str, str], body: bytes) -> bytes | None:
+        """The response's bytes (None: drop the connection)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release what the server holds besides its connections."""
 
     async def connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """One client connection: its requests in turn, until the client closes it."""
@@ -161,17 +160,32 @@ class ReplayServer:
                 headers = {name.strip().lower(): value.strip() for name, _, value in (line.partition(":") for line in lines)}
                 length = int(headers.get("content-length") or 0)
                 body = await reader.readexactly(length) if length else b""
-                answer = await self._answer(method, target, headers, body)
-                if answer is None:  # a fault that drops the connection
+                response = await self.answer(method, target, headers, body)
+                if response is None:  # a fault that drops the connection
                     writer.transport.abort()
                     return
-                writer.write(answer)
+                writer.write(response)
         except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        except asyncio.CancelledError:  # the server shuts down with the connection open: end it quietly
             pass
         finally:
             writer.close()
 
-    async def _answer(self, method: str, target: str, headers: dict[str, str], body: bytes) -> bytes | None:
+
+class ReplayServer(KeepAliveServer):
+    """Answers from `faults.recording`, behind `faults`' rules; a request that was not recorded is sent on to
+    `origin` (moto behind the same rules) and counted as a miss."""
+
+    def __init__(self, faults: InFlight, origin: str) -> None:
+        self.faults = faults
+        self._origin = urlsplit(origin)
+        self._calls: dict[RequestKey, Call | None] = {}
+        self._encoded: dict[RequestKey, bytes] = {}
+        """Each recorded answer as the bytes sent."""
+        self._forwarder = ThreadPoolExecutor(8, thread_name_prefix="replay-miss")
+
+    async def answer(self, method: str, target: str, headers: dict[str, str], body: bytes) -> bytes | None:
         url = urlsplit(target)
         environ = {  # as werkzeug builds it, so that keys match those recorded through it
             "REQUEST_METHOD": method,
@@ -187,7 +201,7 @@ class ReplayServer:
         if call is None or (key not in self._encoded and key not in self.faults.recording.answers):
             if call is not None:  # moto's middleware applies the fault rules and counts it
                 self.faults.recording.missed()
-            return _encode(await self._forward(method, target, headers, body), method)
+            return encode(await self._forward(method, target, headers, body), method)
         with self.faults.answering(call):
             latency, fault = self.faults.decide(call)
             if latency:
@@ -196,10 +210,10 @@ class ReplayServer:
                 if fault.kind in (FaultKind.CONNECTION_RESET, FaultKind.READ_TIMEOUT):
                     await asyncio.sleep(fault.seconds if fault.kind is FaultKind.READ_TIMEOUT else 0)
                     return None
-                return _encode(fault_answer(fault, call), method)
+                return encode(fault_answer(fault, call), method)
             self.faults.recording.seen(key)
             if key not in self._encoded:
-                self._encoded[key] = _encode(self.faults.recording.answers[key], method)
+                self._encoded[key] = encode(self.faults.recording.answers[key], method)
             return self._encoded[key]
 
     def _call(self, key: RequestKey | None, environ: dict[str, Any]) -> Call | None:
@@ -227,7 +241,7 @@ class ReplayServer:
         self._forwarder.shutdown(wait=True)
 
 
-def _encode(answer: Answer, method: str) -> bytes:
+def encode(answer: Answer, method: str) -> bytes:
     """An answer as an HTTP/1.1 response on a kept-alive connection (a HEAD answer keeps its length, bodiless)."""
     status, headers, content = answer
     length = next((v for k, v in headers if k.lower() == "content-length"), "0") if method == "HEAD" else str(len(content))
@@ -237,28 +251,36 @@ def _encode(answer: Answer, method: str) -> bytes:
 
 
 @contextmanager
-def replay_server(faults: InFlight, origin: str) -> Iterator[str]:
-    """Serve `faults.recording` on 127.0.0.1 (any free port) from a thread of its own; yields the URL."""
-    replay = ReplayServer(faults, origin)
+def serve(server: KeepAliveServer) -> Iterator[str]:
+    """Run `server` on 127.0.0.1 (any free port) on a thread of its own; yields its URL."""
     loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, name="replay-server", daemon=True)
+    thread = threading.Thread(target=loop.run_forever, name="keep-alive-server", daemon=True)
     thread.start()
-    server = asyncio.run_coroutine_threadsafe(asyncio.start_server(replay.connection, "127.0.0.1", 0), loop).result()
+    listening = asyncio.run_coroutine_threadsafe(asyncio.start_server(server.connection, "127.0.0.1", 0), loop).result()
 
     async def shut_down() -> None:
-        server.close()
+        listening.close()
         connections = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
         for task in connections:
             task.cancel()
         await asyncio.gather(*connections, return_exceptions=True)
 
-    faults.recording.mode = "replay"
     try:
-        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+        yield f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}"
     finally:
-        faults.recording.mode = "off"
         asyncio.run_coroutine_threadsafe(shut_down(), loop).result()
         loop.call_soon_threadsafe(loop.stop)
         thread.join()
         loop.close()
-        replay.close()
+        server.close()
+
+
+@contextmanager
+def replay_server(faults: InFlight, origin: str) -> Iterator[str]:
+    """Serve `faults.recording` (see `ReplayServer`); yields the URL."""
+    faults.recording.mode = "replay"
+    try:
+        with serve(ReplayServer(faults, origin)) as url:
+            yield url
+    finally:
+        faults.recording.mode = "off"

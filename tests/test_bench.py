@@ -1,6 +1,7 @@
 """A small run of the scan benchmark (bench/scan.py): no call beyond the minimum the checks need, no request sent
 twice, a single check touches only its services, `max_workers` bounds the AWS calls in flight and the limit of each
-service keeps a slow or throttled one from stalling the rest; a replayed scan is answered from its recording."""
+service keeps a slow or throttled one from stalling the rest; a replayed scan is answered from its recording. And
+a small run of plain boto3's ceiling (bench/boto3_ceiling.py)."""
 
 from __future__ import annotations
 
@@ -17,14 +18,16 @@ from mlaudit.demo.faults import FaultKind, FaultRule
 from mlaudit.demo.server import demo_session
 from mlaudit.scan import ScanOptions, run_scan
 
-BENCH = Path(__file__).resolve().parent.parent / "bench" / "scan.py"
+BENCH = Path(__file__).resolve().parent.parent / "bench"
 RESOURCES = 50
 """Two roles sharing their managed policies, three buckets, a few of every SageMaker kind in each region."""
 
 
-def _load_bench() -> ModuleType:
-    sys.path.insert(0, str(BENCH.parent))  # as when run: the script imports its sibling `replay`
-    spec = importlib.util.spec_from_file_location("bench_scan", BENCH)
+def _load_bench(script: str) -> ModuleType:
+    """A benchmark script as a module; its directory is on the path, as when it runs (it imports `replay`)."""
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))
+    spec = importlib.util.spec_from_file_location(f"bench_{script}", BENCH / f"{script}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up
@@ -32,7 +35,8 @@ def _load_bench() -> ModuleType:
     return module
 
 
-bench = _load_bench()
+bench = _load_bench("scan")
+ceiling = _load_bench("boto3_ceiling")
 replay = sys.modules["replay"]
 
 
@@ -211,3 +215,13 @@ def test_a_saved_recording_answers_only_the_estate_and_checks_it_was_recorded_fo
         bench.load_recording(path, estate, ["SM-TRAINING-001"])
     with pytest.raises(SystemExit):
         bench.load_recording(path, bench.Estate(RESOURCES + 1), checks)
+
+
+def test_the_boto3_ceiling_is_measured_against_a_server_that_waits_the_latency() -> None:
+    server = ceiling.Waiting(latency=0.02)
+    with replay.serve(server) as url:
+        result = ceiling.measure(url, server, threads=4, calls=40)
+
+    assert result["alone_ms"] >= 20  # every call waited the latency
+    assert 0 < result["calls_per_second"] <= 4 / 0.02 * 1.05  # 4 threads can wait for no more than 200 a second
+    assert result["cpu_ms_per_call"] > 0
