@@ -3,7 +3,8 @@ allow, peak memory.
 
     python bench/scan.py [--resources 1000] [--latency-ms 30] [--workers 16] [--checks ID,ID]
                          [--throttle-rate 5 --throttle-burst 10 [--throttle-scope sagemaker:us-east-1]]
-                         [--max-calls-per-service N] [--replay [--recording FILE] [--profile FILE]] [--only-services] [--json results.json]
+                         [--max-calls-per-service N] [--replay [--recording FILE] [--profile FILE]] [--stream] [--only-services]
+                         [--json results.json]
 
 Starts the demo's moto server behind `mlaudit.demo.faults` (a latency on every request, optionally a token bucket
 per operation answering ThrottlingException), seeds an ML estate of N resources in three regions (latency off),
@@ -24,6 +25,7 @@ import pickle
 import resource
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -330,15 +332,21 @@ class PhaseClock:
             self.regional = self.collected
 
 
-def scan_child(url: str, checks: list[str], workers: int, per_service: int | None = None, processes: int = 1) -> dict[str, Any]:
-    """One scan, measured from inside the process that runs it (and its worker processes, if any)."""
+def scan_child(
+    url: str, checks: list[str], workers: int, per_service: int | None = None, processes: int = 1, stream: bool = False
+) -> dict[str, Any]:
+    """One scan, measured from inside the process that runs it (and its worker processes, if any). `stream`: its
+    findings are written to JSON Lines as they come (as `--format jsonl` alone does), not held for a report."""
     from mlaudit.scan import ScanOptions, run_scan
+    from mlaudit.streaming import FindingStream
 
     options = ScanOptions(regions=REGIONS, endpoint_url=url, session=demo_session(), checks=checks, max_workers=workers,
                           max_calls_per_service=per_service, processes=processes)
     started, cpu_started, workers_cpu_started = time.perf_counter(), time.process_time(), children_cpu_seconds()
     clock = PhaseClock()
-    result = run_scan(options, observer=clock)
+    with tempfile.TemporaryDirectory() as out:
+        streamed = (lambda _: FindingStream(Path(out) / "mlaudit.jsonl")) if stream else None
+        result = run_scan(options, observer=clock, stream=streamed)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     return {
         "wall_seconds": wall,
@@ -350,7 +358,8 @@ def scan_child(url: str, checks: list[str], workers: int, per_service: int | Non
         "calls": dict(result.stats.calls),
         "retries": result.stats.retries,
         "throttles": result.stats.throttles,
-        "findings": len(result.report.findings),
+        "findings": sum(result.report.summary.by_status.values()),
+        "findings_held": len(result.report.findings),
         "errors": [error.describe() for error in result.report.scan.errors],
         "peak_rss_mb": peak_rss_mb(),
     }
@@ -358,7 +367,7 @@ def scan_child(url: str, checks: list[str], workers: int, per_service: int | Non
 
 def scan_in_child(
     url: str, checks: list[str], workers: int, per_service: int | None = None, profile: str | None = None,
-    processes: int = 1,
+    processes: int = 1, stream: bool = False,
 ) -> dict[str, Any]:
     """`profile`: a file for py-spy's samples of the scan while it holds the GIL (its CPU time), as collapsed
     stacks (`pip install py-spy`; flamegraph.pl and speedscope read them)."""
@@ -368,6 +377,7 @@ def scan_in_child(
     command = [sys.executable, "-c", main, "--child", url, "--checks", ",".join(checks), "--workers", str(workers)]
     command += ["--max-calls-per-service", str(per_service)] if per_service else []
     command += ["--processes", str(processes)] if processes > 1 else []
+    command += ["--stream"] if stream else []
     if profile:
         sampler = ["py-spy", "record", "--gil", "--threads", "--format", "raw", "--rate", "250", "-o", profile]
         sampler += ["--subprocesses", "--"] if processes > 1 else ["--"]
@@ -434,26 +444,31 @@ def save_recording(path: str, estate: Estate, checks: list[str], answers: dict[A
 def record(
     url: str, faults: InFlight, checks: list[str], workers: int, per_service: int | None = None, processes: int = 1
 ) -> float:
-    """Scan once with the faults off, recording moto's answers for `replay_server`. Returns the seconds it took."""
+    """Scan once with the faults off, recording moto's answers for `replay_server`. Returns the seconds it took.
+    A call that failed (moto too slow for botocore's read timeout) leaves no answer: its replay is sent to moto,
+    and the replay measures moto again, so it is said at once."""
     rules, faults.rules = faults.rules, []
     faults.recording.mode = "record"
     started = time.perf_counter()
     try:
-        scan_in_child(url, checks, workers, per_service, processes=processes)
+        scan = scan_in_child(url, checks, workers, per_service, processes=processes)
     finally:
         faults.rules = rules
         faults.recording.mode = "off"
+    if scan["errors"]:
+        print(f"warning: the recording scan had {len(scan['errors'])} errors, whose requests moto will answer in "
+              f"the replay (first: {scan['errors'][0]})", file=sys.stderr, flush=True)
     return time.perf_counter() - started
 
 
 def measure(
     url: str, faults: InFlight, estate: Estate, checks: list[str], workers: int, latency: float,
-    per_service: int | None = None, profile: str | None = None, processes: int = 1,
+    per_service: int | None = None, profile: str | None = None, processes: int = 1, stream: bool = False,
 ) -> dict[str, Any]:
     """Scan the seeded server and compare: every number the benchmark prints."""
     faults.reset_counts()
     server_cpu_started = time.process_time()
-    scan = scan_in_child(url, checks, workers, per_service, profile, processes)
+    scan = scan_in_child(url, checks, workers, per_service, profile, processes, stream)
     server_cpu = time.process_time() - server_cpu_started
     collectors = planned_collectors(checks)
     minimum, unmodelled = minimum_calls(estate, [c.part for c in collectors])
@@ -472,6 +487,7 @@ def measure(
         "workers": workers,
         "max_calls_per_service": per_service,
         "processes": processes,
+        "streamed": stream,
         **scan,
         "calls": dict(sorted(calls.items())),
         "minimum": dict(sorted(minimum.items())),
@@ -533,7 +549,7 @@ def print_results(r: dict[str, Any]) -> None:
     print(f"calls in flight          {r['mean_in_flight']:.1f} on average, {r['peak_in_flight']} at most")
     workers_rss = f" (largest worker process {r['workers_peak_rss_mb']:.0f} MB)" if r["processes"] > 1 else ""
     print(f"peak RSS (scan)          {r['peak_rss_mb']:.0f} MB{workers_rss}")
-    print(f"findings, errors         {r['findings']}, {len(r['errors'])}")
+    print(f"findings, errors         {r['findings']}, {len(r['errors'])}{' (streamed to JSON Lines)' if r['streamed'] else ''}")
     print(f"{'operation':<52}{'calls':>8}{'minimum':>9}")
     for op in sorted(set(r["calls"]) | set(r["minimum"])):
         print(f"  {op:<50}{r['calls'].get(op, 0):>8}{r['minimum'].get(op, 0):>9}")
@@ -561,12 +577,15 @@ def main() -> int:
                         "an earlier run of the same --resources and --checks (no seeding, no recording), else save it there")
     parser.add_argument("--profile", metavar="FILE",
                         help="py-spy's samples of the measured scan's CPU time (collapsed stacks)")
+    parser.add_argument("--stream", action="store_true", help="the measured scan streams its findings to JSON Lines "
+                        "(as --format jsonl alone does) instead of holding them for a report")
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     checks = [c for c in args.checks.split(",") if c]
     if args.child:
-        print(json.dumps(scan_child(args.child, checks, args.workers, args.max_calls_per_service, args.processes)))
+        print(json.dumps(scan_child(args.child, checks, args.workers, args.max_calls_per_service, args.processes,
+                                    args.stream)))
         return 0
     estate = Estate(args.resources)
     rules = faults_for(args.latency_ms / 1000, args.throttle_rate, args.throttle_burst, args.throttle_scope)
@@ -604,7 +623,7 @@ def main() -> int:
             return 0
         results = measure(
             url, faults, estate, checks, args.workers, args.latency_ms / 1000, args.max_calls_per_service, args.profile,
-            args.processes,
+            args.processes, args.stream,
         )
         results["seed_seconds"] = seed_seconds
     print_results(results)

@@ -62,6 +62,16 @@ def test_a_scan_makes_the_minimum_calls_and_no_request_twice(estate: tuple[str, 
     assert 0 < results["peak_rss_mb"] < 300
 
 
+def test_a_streamed_scan_counts_the_same_findings_without_holding_them(estate: tuple[str, Any]) -> None:
+    url, _ = estate
+    held = bench.scan_in_child(url, ["SM-NOTEBOOK-001"], 4)
+    streamed = bench.scan_in_child(url, ["SM-NOTEBOOK-001"], 4, stream=True)
+
+    assert streamed["findings"] == held["findings"] == held["findings_held"] > 0
+    assert streamed["findings_held"] == 0
+    assert streamed["errors"] == held["errors"] == []
+
+
 def test_a_single_check_touches_only_its_services(estate: tuple[str, Any]) -> None:
     [(check, touched, allowed)] = bench.single_check_services(estate[0], ["SM-NOTEBOOK-001"])
 
