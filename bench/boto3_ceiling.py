@@ -6,7 +6,7 @@ on this machine, against which `scan.py`'s numbers read.
 A keep-alive server (`replay.KeepAliveServer`, in this process's event-loop thread) answers every
 `sagemaker:ListNotebookInstances` after the latency with an empty page. The client side is boto3 alone: one client
 shared by `--threads` threads, as a scanner shares one client per service and region. It prints one call's CPU
-(the process's CPU, less the server's thread, over the calls), one call's time alone (sequential calls: the
+(the process's CPU, less the server thread's, over the calls), one call's time alone (sequential calls: the
 latency plus the client's own work), and the calls a second that the threads reach, next to the
 `threads / latency` that the latency alone allows.
 """
@@ -29,19 +29,18 @@ _EMPTY_PAGE = ("200 OK", [("Content-Type", "application/x-amz-json-1.1")], json.
 
 
 class Waiting(KeepAliveServer):
-    """Answers every request with an empty page of notebook instances after `latency` seconds, and counts the CPU
-    time of its thread (to take it out of the client's)."""
+    """Answers every request with an empty page of notebook instances after `latency` seconds, and notes the CPU
+    time of its thread (sockets and all), to take it out of the client's."""
 
     def __init__(self, latency: float) -> None:
         self.latency = latency
         self.cpu_seconds = 0.0
+        """The server thread's CPU time when it last answered."""
 
     async def answer(self, method: str, target: str, headers: dict[str, str], body: bytes) -> bytes:
-        started = time.thread_time()
-        response = encode(_EMPTY_PAGE, method)
-        self.cpu_seconds += time.thread_time() - started
         await asyncio.sleep(self.latency)
-        return response
+        self.cpu_seconds = time.thread_time()
+        return encode(_EMPTY_PAGE, method)
 
 
 def measure(url: str, server: Waiting, threads: int, calls: int) -> dict[str, float]:
