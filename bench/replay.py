@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, Literal
 from urllib.parse import unquote, urlsplit
 
-from mlaudit.demo.faults import Call, FaultInjector, FaultKind, FaultRule, fault_answer, identify, signed_scope
+from mlaudit.demo.faults import Call, FaultInjector, FaultRule, fault_answer, identify, signed_scope
 
 Answer = tuple[str, list[tuple[str, str]], bytes]
 """An HTTP answer: status line ("200 OK"), headers, body."""
@@ -165,10 +165,8 @@ class KeepAliveServer:
                     writer.transport.abort()
                     return
                 writer.write(response)
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        except asyncio.CancelledError:  # the server shuts down with the connection open: end it quietly
-            pass
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
+            pass  # the client closed the connection, or the server shuts down with it open: end it quietly
         finally:
             writer.close()
 
@@ -207,8 +205,9 @@ class ReplayServer(KeepAliveServer):
             if latency:
                 await asyncio.sleep(latency)
             if fault is not None:
-                if fault.kind in (FaultKind.CONNECTION_RESET, FaultKind.READ_TIMEOUT):
-                    await asyncio.sleep(fault.seconds if fault.kind is FaultKind.READ_TIMEOUT else 0)
+                held = fault.held_before_drop()
+                if held is not None:
+                    await asyncio.sleep(held)
                     return None
                 return encode(fault_answer(fault, call), method)
             self.faults.recording.seen(key)

@@ -91,6 +91,12 @@ class FaultRule:
     def scope(self) -> tuple[str, str, str]:
         return (self.service, self.operation, self.region)
 
+    def held_before_drop(self) -> float | None:
+        """How long a request with this fault is held before its connection is dropped (None: it is answered)."""
+        if self.kind is FaultKind.READ_TIMEOUT:
+            return self.seconds
+        return 0.0 if self.kind is FaultKind.CONNECTION_RESET else None
+
 
 @dataclass(frozen=True)
 class Call:
@@ -408,9 +414,9 @@ def error_code(kind: FaultKind, call: Call, status: int = 503) -> tuple[str, int
 
 
 def _inject(rule: FaultRule, call: Call, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    if rule.kind in (FaultKind.CONNECTION_RESET, FaultKind.READ_TIMEOUT):
-        if rule.kind is FaultKind.READ_TIMEOUT:
-            time.sleep(rule.seconds)
+    held = rule.held_before_drop()
+    if held is not None:
+        time.sleep(held)
         _drop(environ)
         raise ConnectionResetError(f"injected {rule.kind.value}")
     status, headers, body = fault_answer(rule, call)
