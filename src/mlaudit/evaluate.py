@@ -10,6 +10,7 @@ A check never sees a resource it cannot judge as PASS.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Iterable, Iterator
 
 from mlaudit.findings import Finding, FindingRemediation, finding_id
@@ -106,6 +107,12 @@ def _wildcard_arn(check: Check, record_type: type[Record], inventory: Inventory,
     return f"arn:{partition}:{check.metadata.service}:{arn_region}:{account_id}:{kind}/*"
 
 
+@cache
+def _remediation(text: str, url: str) -> FindingRemediation:
+    """One per check, shared by all its findings (a finding and its remediation are immutable)."""
+    return FindingRemediation(text=text, url=url)
+
+
 def _build(
     check: Check,
     record_type: type[Record],
@@ -133,6 +140,6 @@ def _build(
         resource_name=name,
         account_id=account_id,
         region=region,
-        remediation=FindingRemediation(text=meta.remediation.text, url=meta.remediation.url),
+        remediation=_remediation(meta.remediation.text, meta.remediation.url),
         references=list(meta.references),
     )

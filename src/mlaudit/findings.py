@@ -7,12 +7,15 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
+from mlaudit.frozen import FrozenModel
 from mlaudit.sdk.references import CheckReference
 from mlaudit.taxonomy import Pillar, Severity, Status
 
 
-class FindingRemediation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class FindingRemediation(FrozenModel):
+    """How to fix what the check found, and where AWS documents it."""
+
+    # Immutable, so a check's findings share one instance (`evaluate`).
 
     text: str
     url: str
@@ -32,8 +35,10 @@ class Suppression(BaseModel):
     expires: date | None = None
 
 
-class Finding(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Finding(FrozenModel):
+    """One check's verdict on one resource."""
+
+    # Immutable (a finding is muted by a copy) and compact: a scan can hold one per check and resource.
 
     id: str
     """Stable across scans: the same check on the same resource always has the same id."""

@@ -9,7 +9,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import ClassVar, Iterator, NamedTuple
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from mlaudit.frozen import FrozenModel
 
 GLOBAL_REGION = "global"
 """The region recorded for account-wide parts (IAM roles, the S3 bucket list)."""
@@ -40,16 +42,16 @@ class Reference(NamedTuple):
     """An s3:// URI, a role ARN..."""
 
 
-class Value(BaseModel):
+class Value(FrozenModel):
     """A nested, immutable value inside a record (a policy statement, an event selector...)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(defer_build=True)
 
 
-class Record(BaseModel):
+class Record(FrozenModel):
     """One collected resource (or one aspect of a resource) in one account and region."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(defer_build=True)
 
     part: ClassVar[str]
     """Stable identifier of the part, e.g. `sagemaker.endpoint`; also the `kind` tag in the inventory JSON."""
