@@ -12,7 +12,9 @@ import boto3
 from support import ACCOUNT_ID, answer_when, create_endpoint, create_model, scan
 from mlaudit.inventory import AnomalyKind, ApiAnomaly, Endpoint
 from mlaudit.merging import merge_reports
+from mlaudit.renderers.html import render_html
 from mlaudit.renderers.json_report import render_json
+from mlaudit.renderers.markdown import render_markdown
 from mlaudit.report import Report, ScanStatus
 from mlaudit.saved import load_inventory, load_report, save_inventory
 from mlaudit.scan import ScanOptions, collect_inventory, run_scan, select_checks
@@ -127,6 +129,22 @@ def test_anomalies_survive_a_snapshot_and_add_up_in_a_merge(aws: boto3.Session, 
     expected = _anomaly(AnomalyKind.UNKNOWN_ENUM_VALUE, "EndpointStatus", "Migrating")
     assert inventory.anomalies == report.scan.anomalies == [expected]
     assert merge_reports([report, report]).scan.anomalies == [expected.model_copy(update={"count": 2})]
+
+
+def test_the_html_and_markdown_reports_show_the_anomalies(aws: boto3.Session) -> None:
+    """Listed in the HTML report (the enum value, from the account, escaped) and counted in the Markdown summary."""
+    _endpoints(aws, "migrating")
+    _describe_answer(aws, "migrating", EndpointStatus="<b>Migrating</b>", CreationTime=None)
+
+    report = scan(aws, ENDPOINT_CHECKS)
+    html, markdown = render_html(report), render_markdown(report)
+
+    panel = html[html.index("2 deviations from the service model"):]
+    panel = panel[: panel.index("</details>")]
+    assert "<td><code>EndpointStatus</code></td><td>unknown enum value</td><td><code>&lt;b&gt;Migrating&lt;/b&gt;</code></td>" in panel
+    assert "<td><code>CreationTime</code></td><td>missing required field</td><td></td><td>1</td>" in panel
+    assert "<b>Migrating" not in html
+    assert "deviated from the service model 2 time(s), 2 distinct" in markdown
 
 
 def test_the_answer_itself_never_reaches_the_report(aws: boto3.Session) -> None:

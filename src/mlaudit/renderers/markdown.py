@@ -36,6 +36,15 @@ def _history_note(report: Report) -> list[str]:
     return ["", f"History read: {bounds}."] if bounds else []
 
 
+def _anomaly_note(report: Report) -> list[str]:
+    anomalies = report.scan.anomalies
+    if not anomalies:
+        return []
+    seen = sum(a.count for a in anomalies)
+    return ["", f"_AWS answers deviated from the service model {seen} time(s), {len(anomalies)} distinct: the resources "
+                "were kept and judged on what AWS sent (see `scan.anomalies` in mlaudit.json)._"]
+
+
 def render_markdown(report: Report, options: RenderOptions = RenderOptions()) -> str:
     counts = report.summary.by_status
     accounts = ", ".join(cell(a.account_id) for a in report.accounts)
@@ -47,6 +56,7 @@ def render_markdown(report: Report, options: RenderOptions = RenderOptions()) ->
         f"**{counts[Status.FAIL]} failing**, {counts[Status.ERROR]} errors, {counts[Status.PASS]} passing, "
         f"{counts[Status.MUTED]} muted.",
         *_history_note(report),
+        *_anomaly_note(report),
         "",
         "| severity | FAIL | ERROR | MUTED | PASS |",
         "|---|---:|---:|---:|---:|",
