@@ -196,7 +196,7 @@ class ReplayServer(KeepAliveServer):
         }
         key = request_key(environ, body)
         call = self._call(key, environ)
-        if call is None or (key not in self._encoded and key not in self.faults.recording.answers):
+        if call is None or key not in self.faults.recording.answers:
             if call is not None:  # moto's middleware applies the fault rules and counts it
                 self.faults.recording.missed()
             return encode(await self._forward(method, target, headers, body), method)
