@@ -17,12 +17,12 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from mlaudit.catalog import load_catalog
-from mlaudit.findings import Finding, FindingRemediation, finding_id
+from mlaudit.catalog.loader import load_catalog
+from mlaudit.report.findings import Finding, FindingRemediation, finding_id
 from mlaudit.inventory import AccountInfo
 from mlaudit.renderers.html import render_html
-from mlaudit.report import CallStatistics, Report, ScanInfo, ScanStatus, sort_findings, summarise
-from mlaudit.taxonomy import Status
+from mlaudit.report.model import CallStatistics, Report, ScanInfo, ScanStatus, sort_findings, summarise
+from mlaudit.core.taxonomy import Status
 
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2", "ap-northeast-1")
 ACCOUNTS = tuple(f"{100000000000 + i * 7919:012d}" for i in range(12))

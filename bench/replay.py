@@ -14,6 +14,8 @@ import asyncio
 import http.client
 import io
 import re
+import sys
+from pathlib import Path
 import threading
 import time
 from collections import Counter
@@ -22,7 +24,8 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, Literal
 from urllib.parse import unquote, urlsplit
 
-from mlaudit.demo.faults import Call, FaultInjector, FaultRule, fault_answer, identify, signed_scope
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the fault injector is test scaffolding
+from faults import Call, FaultInjector, FaultRule, fault_answer, identify, signed_scope  # noqa: E402
 
 Answer = tuple[str, list[tuple[str, str]], bytes]
 """An HTTP answer: status line ("200 OK"), headers, body."""

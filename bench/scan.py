@@ -6,7 +6,7 @@ allow, peak memory.
                          [--max-calls-per-service N] [--replay [--recording FILE] [--profile FILE]] [--stream] [--only-services]
                          [--json results.json]
 
-Starts the demo's moto server behind `mlaudit.demo.faults` (a latency on every request, optionally a token bucket
+Starts the demo's moto server behind `faults` (a latency on every request, optionally a token bucket
 per operation answering ThrottlingException), seeds an ML estate of N resources in three regions (latency off),
 scans it with `mlaudit.scan.run_scan` in a child process (so that its peak RSS is the scan's alone), and prints the
 measurements: calls from the scan's own statistics, requests as the server saw them. With `--replay`, a first scan
@@ -39,11 +39,12 @@ import boto3
 from botocore import xform_name
 from botocore.config import Config
 
-from mlaudit.catalog import load_catalog
-from mlaudit.collect.context import largest_page
+from mlaudit.catalog.loader import load_catalog
+from mlaudit.collect.engine.context import largest_page
 from mlaudit.collect.registry import plan
-from mlaudit.collect.spec import PartCollector
-from mlaudit.demo.faults import ANY, FaultKind, FaultRule
+from mlaudit.collect.engine.spec import PartCollector
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the fault injector is test scaffolding
+from faults import ANY, FaultKind, FaultRule  # noqa: E402
 from mlaudit.inventory import GLOBAL_REGION
 from mlaudit.demo.server import DEMO_ACCOUNT_ID, DEMO_REGIONS, demo_session, moto_server
 from replay import InFlight, replay_server
@@ -338,7 +339,7 @@ def scan_child(
     """One scan, measured from inside the process that runs it (and its worker processes, if any). `stream`: its
     findings are written to JSON Lines as they come (as `--format jsonl` alone does), not held for a report."""
     from mlaudit.scan import ScanOptions, run_scan
-    from mlaudit.streaming import FindingStream
+    from mlaudit.report.streaming import FindingStream
 
     options = ScanOptions(regions=REGIONS, endpoint_url=url, session=demo_session(), checks=checks, max_workers=workers,
                           max_calls_per_service=per_service, processes=processes)

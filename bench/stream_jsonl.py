@@ -4,7 +4,7 @@
 
 Builds an inventory of N notebook instances in memory (no AWS, no moto), evaluates every built-in check that reads
 only notebook instances (about six findings each), and writes `mlaudit.jsonl` two ways, each in a fresh child
-process: streamed (`mlaudit.streaming`, what `--format jsonl` alone does) and rendered from a whole report (what
+process: streamed (`mlaudit.report.streaming`, what `--format jsonl` alone does) and rendered from a whole report (what
 any other format needs). Prints the peak RSS above the inventory's own, the time, and the number of lines;
 docs/benchmark.md records the numbers.
 """
@@ -21,12 +21,12 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from mlaudit.catalog import load_catalog
+from mlaudit.catalog.loader import load_catalog
 from mlaudit.inventory import AccountInfo, Inventory, NotebookInstance
 from mlaudit.renderers.jsonl import render_jsonl
-from mlaudit.report import CallStatistics
+from mlaudit.report.model import CallStatistics
 from mlaudit.scan import report_from_inventory
-from mlaudit.streaming import FindingStream
+from mlaudit.report.streaming import FindingStream
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"

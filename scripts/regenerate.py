@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mlaudit.generated import GENERATED
+from mlaudit.catalog.generated import GENERATED
 
 ROOT = Path(__file__).resolve().parent.parent
 

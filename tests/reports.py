@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from mlaudit.catalog import load_catalog
-from mlaudit.findings import Finding, FindingRemediation, finding_id
+from mlaudit.catalog.loader import load_catalog
+from mlaudit.report.findings import Finding, FindingRemediation, finding_id
 from mlaudit.inventory import AccountInfo
-from mlaudit.report import CallStatistics, Report, ScanInfo, ScanStatus, sort_findings, summarise
-from mlaudit.taxonomy import Status
+from mlaudit.report.model import CallStatistics, Report, ScanInfo, ScanStatus, sort_findings, summarise
+from mlaudit.core.taxonomy import Status
 
 CHECK = load_catalog(include_entry_points=False).checks[0].metadata
 

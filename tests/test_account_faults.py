@@ -14,12 +14,12 @@ from moto.core.config import default_user_config
 
 from organization import CHECKS, REGIONS, ROLE, Organization, build_organization, organization  # noqa: F401 - the fixture
 from support import refuse
-from mlaudit.collect.targets import AccountSelection
-from mlaudit.demo.faults import FaultInjector, FaultKind, FaultRule
+from mlaudit.collect.accounts.targets import AccountSelection
+from faults import FaultInjector, FaultKind, FaultRule
 from mlaudit.demo.server import moto_server
-from mlaudit.report import Report, ScanStatus
+from mlaudit.report.model import Report, ScanStatus
 from mlaudit.scan import ScanOptions, run_scan
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 Verdicts = dict[tuple[str, str, str], Status]
 

@@ -11,14 +11,14 @@ import boto3
 
 from support import ACCOUNT_ID, answer_when, create_endpoint, create_model, scan
 from mlaudit.inventory import AnomalyKind, ApiAnomaly, Endpoint
-from mlaudit.merging import merge_reports
+from mlaudit.report.merging import merge_reports
 from mlaudit.renderers.html import render_html
 from mlaudit.renderers.json_report import render_json
 from mlaudit.renderers.markdown import render_markdown
-from mlaudit.report import Report, ScanStatus
-from mlaudit.saved import load_inventory, load_report, save_inventory
+from mlaudit.report.model import Report, ScanStatus
+from mlaudit.report.saved import load_inventory, load_report, save_inventory
 from mlaudit.scan import ScanOptions, collect_inventory, run_scan, select_checks
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 ENDPOINT_CHECKS = ["SM-ENDPOINT-*"]
 

@@ -13,8 +13,8 @@ from typing import Any, Iterator
 
 import pytest
 
-from mlaudit.collect.budget import ScopeLimit
-from mlaudit.demo.faults import FaultKind, FaultRule
+from mlaudit.collect.engine.budget import ScopeLimit
+from faults import FaultKind, FaultRule
 from mlaudit.demo.server import demo_session
 from mlaudit.scan import ScanOptions, run_scan
 

@@ -14,12 +14,12 @@ import pytest
 from click.testing import CliRunner
 
 from support import scan, verdicts
-from mlaudit.catalog import load_catalog
+from mlaudit.catalog.loader import load_catalog
 from mlaudit.cli import cli
 from mlaudit.collect.registry import COLLECTORS
-from mlaudit.errors import UserError
+from mlaudit.core.errors import UserError
 from mlaudit.sdk import ReferenceType
-from mlaudit.taxonomy import Severity, Status
+from mlaudit.core.taxonomy import Severity, Status
 
 TESTS = Path(__file__).resolve().parent
 BUILTIN = load_catalog(include_entry_points=False)

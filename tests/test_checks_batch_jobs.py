@@ -8,7 +8,7 @@ import boto3
 
 from amend import amend
 from support import ROLE_ARN, refuse, scan, verdicts
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/jobs"
 

@@ -7,7 +7,7 @@ import boto3
 import pytest
 
 from support import ACCOUNT_ID, ROLE_ARN, create_trail, refuse, scan, verdicts
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 
 WRITE_ONLY = {"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]}

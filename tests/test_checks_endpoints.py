@@ -9,8 +9,8 @@ import boto3
 
 from support import ACCOUNT_ID, ROLE_ARN, create_endpoint, create_model, refuse, scan, verdicts
 from mlaudit.demo.moto_extensions.sagemaker_inference import set_endpoint_state
-from mlaudit.report import Report
-from mlaudit.taxonomy import Status
+from mlaudit.report.model import Report
+from mlaudit.core.taxonomy import Status
 
 DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 

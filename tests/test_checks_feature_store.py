@@ -7,7 +7,7 @@ import boto3
 
 from support import ROLE_ARN, refuse, scan, verdicts
 from mlaudit.demo.estate.lifecycle_requests import feature_group_request
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/feature-store"
 OFFLINE = "s3://features/offline"

@@ -7,7 +7,7 @@ import json
 import boto3
 
 from support import ACCOUNT_ID, create_model, refuse, scan, verdicts
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 TRUST = json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}]}

@@ -7,7 +7,7 @@ import pytest
 
 from support import ROLE_ARN, create_endpoint, create_model, scan, verdicts
 from mlaudit.checks.instances import successors
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 
 def _training_job(session: boto3.Session, name: str, instance_type: str) -> None:

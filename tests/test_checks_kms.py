@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 
 from support import ROLE_ARN, refuse, scan, verdicts
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 
 def _key_of_notebook(session: boto3.Session, label: str, **key: object) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 
 from support import ROLE_ARN, refuse, scan, verdicts
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 
 def _group(session: boto3.Session, name: str, *, kms_key: str | None = None, retention: int | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 
 from support import ROLE_ARN, refuse, scan, verdicts
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 REGION = "us-east-1"
 

@@ -7,9 +7,9 @@ import base64
 import boto3
 
 from support import ACCOUNT_ID, ROLE_ARN, refuse, scan, verdicts
-from mlaudit.report import Report
+from mlaudit.report.model import Report
 from mlaudit.scan import ScanOptions, run_scan
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 
 def _notebook(session: boto3.Session, name: str, **settings: object) -> None:

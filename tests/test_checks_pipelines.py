@@ -10,7 +10,7 @@ import boto3
 from support import ROLE_ARN, create_endpoint, create_model, refuse, scan, verdicts
 from mlaudit.demo.estate.lifecycle_requests import PIPELINE_DEFINITION
 from mlaudit.demo.moto_extensions.sagemaker_pipelines import record_pipeline_execution
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 
 def _pipeline(session: boto3.Session, name: str, *outcomes: tuple[str, int], region: str = "us-east-1") -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 
 from support import ROLE_ARN, create_endpoint, refuse, scan, verdicts
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 CENTRAL_REGISTRY_VERSION = "arn:aws:sagemaker:us-east-1:999999999999:model-package/central-fraud/3"
 """A version in another account's registry, shared with this one."""

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from support import ROLE_ARN, scan
 from mlaudit.cli import cli
-from mlaudit.collect.regions import discover_regions
-from mlaudit.collect.session import AwsClients, retry_settings
+from mlaudit.collect.accounts.regions import discover_regions
+from mlaudit.collect.accounts.session import AwsClients, retry_settings
 from mlaudit.demo.server import moto_server
 
 
@@ -103,7 +103,7 @@ def test_timestamps_are_the_instants_botocore_parses(value: object) -> None:
     """mlaudit's faster timestamp parser (installed in every session it scans with) agrees with botocore's."""
     from botocore.utils import parse_timestamp as botocore_parse
 
-    from mlaudit.collect.session import parse_timestamp
+    from mlaudit.collect.accounts.session import parse_timestamp
 
     assert parse_timestamp(value) == botocore_parse(value)
     assert (parse_timestamp(value).tzinfo is None) == (botocore_parse(value).tzinfo is None)

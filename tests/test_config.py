@@ -13,13 +13,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from mlaudit.catalog import load_catalog
+from mlaudit.catalog.loader import load_catalog
 from mlaudit.cli import cli
 from mlaudit.cli.ci_commands import STARTER
 from mlaudit.cli.options import account_options, config_option, gate_options, report_options, selection_options
 from mlaudit.cli.request import Request, effective_settings, resolve_request, suppression_rules, validate_file_checks
-from mlaudit.config import ConfigFile, find_config, load_config
-from mlaudit.errors import UserError
+from mlaudit.config.file import ConfigFile, find_config, load_config
+from mlaudit.core.errors import UserError
 
 CATALOG = load_catalog(include_entry_points=False)
 

@@ -7,12 +7,12 @@ import re
 from collections import Counter
 
 from support import Recorder
-from mlaudit.catalog import load_catalog
-from mlaudit.demo.moto_extensions import EXTENSIONS
+from mlaudit.catalog.loader import load_catalog
+from mlaudit.demo.moto_extensions import extensions
 from mlaudit.demo.server import DEMO_REGIONS
 from mlaudit.inventory import AccountScope
 from mlaudit.scan import ScanResult
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 READ_OPERATION = re.compile(r"^(List|Describe|Get|Head)[A-Z]")
 READ_ONLY_EXCEPTIONS = frozenset()
@@ -64,7 +64,7 @@ def test_no_two_moto_extensions_claim_one_operation() -> None:
     """moto takes one override per operation (`install` keeps the first), so a second claim would be silently lost."""
     claims = Counter(
         (extension.RESPONSE_CLASS.__name__, name)
-        for extension in EXTENSIONS
+        for extension in extensions()
         for name in [*extension.OPERATIONS, *getattr(extension, "OVERRIDES", {})]
     )
     assert [claim for claim, count in claims.items() if count > 1] == []

@@ -26,15 +26,15 @@ from botocore.retries.standard import RetryContext, ThrottledRetryableChecker
 from click.testing import CliRunner
 
 from mlaudit.cli import cli
-from mlaudit.collect.failures import DENIED_CODES
-from mlaudit.demo.faults import FaultInjector, FaultKind, FaultRule
+from mlaudit.collect.engine.failures import DENIED_CODES
+from faults import FaultInjector, FaultKind, FaultRule
 from mlaudit.demo.server import demo_session, moto_server
-from mlaudit.findings import Finding
-from mlaudit.report import Report, ScanStatus
-from mlaudit.saved import load_inventory
-from mlaudit.collect.processes import WorkerProcesses
+from mlaudit.report.findings import Finding
+from mlaudit.report.model import Report, ScanStatus
+from mlaudit.report.saved import load_inventory
+from mlaudit.collect.engine.processes import WorkerProcesses
 from mlaudit.scan import ScanOptions, run_scan
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 REGIONS = ("us-east-1", "eu-west-1")
 NOTEBOOK_CHECKS = ("SM-NOTEBOOK-002", "SM-NOTEBOOK-003")

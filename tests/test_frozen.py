@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from support import ROLE_ARN
 from mlaudit.inventory.sagemaker import NotebookInstance
 from mlaudit.scan import ScanOptions, run_scan
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 CHECKS = ["SM-NOTEBOOK-001", "SM-NOTEBOOK-003"]
 

@@ -16,8 +16,8 @@ from hostile import HOSTILE_STRINGS
 from reports import finding, report_of
 from mlaudit.renderers import RenderOptions
 from mlaudit.renderers.html import render_html
-from mlaudit.report import Report
-from mlaudit.taxonomy import Status
+from mlaudit.report.model import Report
+from mlaudit.core.taxonomy import Status
 
 
 @pytest.fixture(scope="module")

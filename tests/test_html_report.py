@@ -8,12 +8,12 @@ from datetime import datetime, timezone
 from html.parser import HTMLParser
 
 from hostile import HOSTILE_STRINGS
-from mlaudit.catalog import load_catalog
-from mlaudit.findings import Finding, FindingRemediation, finding_id
+from mlaudit.catalog.loader import load_catalog
+from mlaudit.report.findings import Finding, FindingRemediation, finding_id
 from mlaudit.inventory import AccountInfo, CollectionError
 from mlaudit.renderers.html import render_html, script_json
-from mlaudit.report import CallStatistics, Report, ScanInfo, ScanStatus, summarise
-from mlaudit.taxonomy import Status
+from mlaudit.report.model import CallStatistics, Report, ScanInfo, ScanStatus, summarise
+from mlaudit.core.taxonomy import Status
 
 
 def hostile_report() -> Report:

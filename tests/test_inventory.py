@@ -7,7 +7,7 @@ import json
 import boto3
 
 from support import create_endpoint, create_model, refuse
-from mlaudit.catalog import load_catalog
+from mlaudit.catalog.loader import load_catalog
 from mlaudit.evaluate import evaluate
 from mlaudit.inventory import RECORD_TYPES, Inventory, InventorySnapshot
 from mlaudit.scan import ScanOptions, run_scan

@@ -15,16 +15,16 @@ from click.testing import CliRunner
 from organization import CHECKS, REGIONS, ROLE, Organization, organization  # noqa: F401 - the fixture
 from support import ACCOUNT_ID, Recorder
 from mlaudit.cli import cli
-from mlaudit.collect.assume import RoleSpec, assumed_session
-from mlaudit.collect.organization import AccountFilter, organization_accounts
-from mlaudit.collect.session import AwsClients
-from mlaudit.collect.targets import AccountSelection
-from mlaudit.errors import CredentialsError
-from mlaudit.permissions import RUNNER_OPERATIONS, required_operations
-from mlaudit.report import CallStatistics, Report, ScanStatus
-from mlaudit.saved import load_inventory, save_inventory
+from mlaudit.collect.accounts.assume import RoleSpec, assumed_session
+from mlaudit.collect.accounts.organization import AccountFilter, organization_accounts
+from mlaudit.collect.accounts.session import AwsClients
+from mlaudit.collect.accounts.targets import AccountSelection
+from mlaudit.core.errors import CredentialsError
+from mlaudit.collect.permissions import RUNNER_OPERATIONS, required_operations
+from mlaudit.report.model import CallStatistics, Report, ScanStatus
+from mlaudit.report.saved import load_inventory, save_inventory
 from mlaudit.scan import ScanOptions, collect_inventory, report_from_inventory, run_scan, select_checks
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 
 def org_scan(aws: boto3.Session, **selection: object) -> Report:

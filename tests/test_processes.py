@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 
 import boto3
 
-from mlaudit.collect.processes import WorkerProcesses, SessionRecipe, WorkerSettings, clusters
+from mlaudit.collect.engine.processes import WorkerProcesses, SessionRecipe, WorkerSettings, clusters
 from mlaudit.collect.registry import plan
-from mlaudit.collect.scheduler import AccountTarget, plan_tasks
-from mlaudit.collect.session import AwsClients
+from mlaudit.collect.engine.scheduler import AccountTarget, plan_tasks
+from mlaudit.collect.accounts.session import AwsClients
 from mlaudit.inventory import GLOBAL_REGION, AccountInfo, Endpoint, IamRole, TrainingJob
 from mlaudit.inventory.cloudwatch import CompositeAlarm, EndpointInvocations, MetricAlarm
 

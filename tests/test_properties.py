@@ -19,9 +19,9 @@ from reports import finding, report_of
 from mlaudit.cli import cli
 from mlaudit.demo import moto_extensions
 from mlaudit.renderers.json_report import render_json
-from mlaudit.saved import save_inventory
+from mlaudit.report.saved import save_inventory
 from mlaudit.scan import ScanOptions, run_scan
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 EXAMPLES = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

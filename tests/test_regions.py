@@ -18,12 +18,12 @@ from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBacken
 
 from support import ACCOUNT_ID, ROLE_ARN, scan
 from mlaudit.cli import cli
-from mlaudit.collect.regions import not_offered
+from mlaudit.collect.accounts.regions import not_offered
 from mlaudit.inventory import SkippedScope, SkipReason
-from mlaudit.report import ScanStatus
-from mlaudit.saved import load_inventory, save_inventory
+from mlaudit.report.model import ScanStatus
+from mlaudit.report.saved import load_inventory, save_inventory
 from mlaudit.scan import ScanOptions, collect_inventory, select_checks
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 OPT_IN_REGION = "ap-east-1"
 """An opt-in region (moto's DescribeRegions says `not-opted-in`) where botocore knows no Bedrock endpoint."""

@@ -23,8 +23,8 @@ from mlaudit.renderers.junit import render_junit
 from mlaudit.renderers.markdown import render_markdown
 from mlaudit.renderers.ocsf import render_ocsf
 from mlaudit.renderers.sarif import render_sarif
-from mlaudit.report import Report
-from mlaudit.taxonomy import Status
+from mlaudit.report.model import Report
+from mlaudit.core.taxonomy import Status
 
 DATA = Path(__file__).parent / "data"
 

@@ -9,7 +9,7 @@ import boto3
 import jsonschema
 
 from support import create_model, scan
-from mlaudit.generated import GENERATED
+from mlaudit.catalog.generated import GENERATED
 from mlaudit.renderers.json_report import render_json
 
 ROOT = Path(__file__).resolve().parent.parent

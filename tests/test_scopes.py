@@ -8,7 +8,7 @@ from pathlib import Path
 import boto3
 
 from support import ROLE_ARN, refuse, scan, verdicts
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 REGION_CHECK = """
 from mlaudit.inventory import AccountScope, Model, RegionScope

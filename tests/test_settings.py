@@ -9,11 +9,11 @@ import boto3
 import pytest
 
 from support import ROLE_ARN, scan, verdicts
-from mlaudit.catalog import load_catalog
-from mlaudit.errors import UserError
+from mlaudit.catalog.loader import load_catalog
+from mlaudit.core.errors import UserError
 from mlaudit.sdk import Setting
-from mlaudit.settings import coerce, parse_assignments
-from mlaudit.taxonomy import Status
+from mlaudit.config.settings import coerce, parse_assignments
+from mlaudit.core.taxonomy import Status
 
 PLUGIN = """
 from mlaudit.inventory import NotebookInstance

@@ -12,12 +12,12 @@ from click.testing import CliRunner
 
 from organization import CHECKS, REGIONS, ROLE, Organization, organization  # noqa: F401 - the fixture
 from mlaudit.cli import cli
-from mlaudit.collect.sharding import Shard, owner
-from mlaudit.collect.targets import AccountSelection
+from mlaudit.collect.accounts.sharding import Shard, owner
+from mlaudit.collect.accounts.targets import AccountSelection
 from mlaudit.inventory import Inventory
-from mlaudit.merging import merge_reports
+from mlaudit.report.merging import merge_reports
 from mlaudit.scan import ScanOptions, ScanResult, run_scan
-from mlaudit.taxonomy import Status
+from mlaudit.core.taxonomy import Status
 
 SHARDS = 3
 

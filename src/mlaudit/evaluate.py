@@ -13,10 +13,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Any, Iterable, Iterator
 
-from mlaudit.findings import Finding, FindingRemediation, finding_id
+from mlaudit.report.findings import Finding, FindingRemediation, finding_id
 from mlaudit.inventory import GLOBAL_REGION, AccountScope, CollectionError, Inventory, PartScope, Record
 from mlaudit.sdk import Check, CheckContext, DataUnavailable, Outcome
-from mlaudit.taxonomy import Severity, Status
+from mlaudit.core.taxonomy import Severity, Status
 
 
 def evaluate(checks: Iterable[Check], inventory: Inventory, settings: dict[str, dict[str, Any]] | None = None) -> Iterator[Finding]:

@@ -18,24 +18,24 @@ from typing import Any, Callable, ContextManager, Sequence
 import boto3
 
 from mlaudit import __version__
-from mlaudit.catalog import Catalog, load_catalog
-from mlaudit.collect.calls import CallStats
-from mlaudit.collect.credentials import identify, open_session
-from mlaudit.collect.processes import SessionRecipe, WorkerProcesses, WorkerSettings
+from mlaudit.catalog.loader import Catalog, load_catalog
+from mlaudit.collect.engine.calls import CallStats
+from mlaudit.collect.accounts.credentials import identify, open_session
+from mlaudit.collect.engine.processes import SessionRecipe, WorkerProcesses, WorkerSettings
 from mlaudit.collect.registry import COLLECTORS, plan
-from mlaudit.collect.regions import validate_regions
-from mlaudit.collect.scheduler import CollectionObserver, collect
-from mlaudit.collect.session import READ_TIMEOUT_SECONDS, AwsClients
-from mlaudit.collect.sharding import Shard
-from mlaudit.collect.targets import AccountSelection, resolve_targets
+from mlaudit.collect.accounts.regions import validate_regions
+from mlaudit.collect.engine.scheduler import CollectionObserver, collect
+from mlaudit.collect.accounts.session import READ_TIMEOUT_SECONDS, AwsClients
+from mlaudit.collect.accounts.sharding import Shard
+from mlaudit.collect.accounts.targets import AccountSelection, resolve_targets
 from mlaudit.evaluate import evaluate
 from mlaudit.inventory import Inventory, Record, SkippedScope, SkipReason
-from mlaudit.permissions import missing_permissions
+from mlaudit.collect.permissions import missing_permissions
 from mlaudit.renderers.jsonl import header
-from mlaudit.report import SCHEMA_VERSION, CallStatistics, HistoryBound, Report, ScanInfo, ScanStatus, sort_findings, summarise
+from mlaudit.report.model import SCHEMA_VERSION, CallStatistics, HistoryBound, Report, ScanInfo, ScanStatus, sort_findings, summarise
 from mlaudit.sdk import Check
-from mlaudit.streaming import FindingStream
-from mlaudit.taxonomy import Severity, Status
+from mlaudit.report.streaming import FindingStream
+from mlaudit.core.taxonomy import Severity, Status
 
 DEFAULT_LOOKBACK_DAYS = 90
 DEFAULT_MAX_WORKERS = 16

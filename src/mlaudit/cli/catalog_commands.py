@@ -14,13 +14,13 @@ def list_checks(fmt: str, checks_dir: tuple[Path, ...]) -> None:
     """List every check: id, name, severity, pillar and title."""
     import json
 
-    from mlaudit.catalog_index import check_listings
+    from mlaudit.catalog.index import check_listings
 
     listings = check_listings(checks_dir)
     if fmt == "json":
         click.echo(json.dumps(listings, indent=2))
         return
-    from mlaudit.console import Terminal
+    from mlaudit.cli.console import Terminal
 
     rows = [
         (m["id"], m["name"], m["severity"], m["pillar"], m["title"] + (" (opt-in)" if m["opt_in"] else "")) for m in listings
@@ -35,7 +35,7 @@ def explain(check_key: str, checks_dir: tuple[Path, ...]) -> None:
     """Everything about one check (by id or name): why it matters, how to fix it, references."""
     import textwrap
 
-    from mlaudit.catalog import load_catalog
+    from mlaudit.catalog.loader import load_catalog
 
     catalog = load_catalog(checks_dir)
     check = catalog.resolve([check_key], option="explain")[0]

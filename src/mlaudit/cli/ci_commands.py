@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from mlaudit.cli.common import SEVERITIES, split_list
-from mlaudit.errors import ExitCode, UserError
+from mlaudit.core.errors import ExitCode, UserError
 
 STARTER = """\
 # mlaudit configuration. Every option can also be given on the command line (which wins) or as an
@@ -85,9 +85,9 @@ def baseline() -> None:
 @click.option("--output", "-o", "target", type=click.Path(path_type=Path, dir_okay=False), default=Path(".mlaudit-baseline.json"), show_default=True)
 def baseline_create(report: Path, target: Path) -> None:
     """Write the failing findings of a saved report (mlaudit.json) to a baseline file."""
-    from mlaudit.baseline import create_baseline
-    from mlaudit.output import write_atomic
-    from mlaudit.saved import load_report
+    from mlaudit.gating.baseline import create_baseline
+    from mlaudit.report.output import write_atomic
+    from mlaudit.report.saved import load_report
 
     created = create_baseline(load_report(report))
     write_atomic(target, created.model_dump_json(indent=2) + "\n")
@@ -103,11 +103,11 @@ def baseline_create(report: Path, target: Path) -> None:
 @click.pass_context
 def diff(ctx: click.Context, old: Path, new: Path, fmt: str, fail_on: str) -> None:
     """Compare two saved reports: new, fixed, still failing and changed-severity findings."""
-    from mlaudit.console import Terminal
-    from mlaudit.diffing import diff_reports
+    from mlaudit.cli.console import Terminal
+    from mlaudit.report.diffing import diff_reports
     from mlaudit.renderers.markdown import cell
-    from mlaudit.saved import load_report
-    from mlaudit.taxonomy import Severity
+    from mlaudit.report.saved import load_report
+    from mlaudit.core.taxonomy import Severity
 
     change = diff_reports(load_report(old), load_report(new))
     sections = {"new": change.new, "fixed": change.fixed, "still_failing": change.still_failing}
@@ -145,8 +145,8 @@ def diff(ctx: click.Context, old: Path, new: Path, fmt: str, fail_on: str) -> No
                    "organization's accounts and assume the role in each. Each scanned account's role needs the policy without --org.")
 def policy(checks: tuple[str, ...], exclude_checks: tuple[str, ...], checks_dirs: tuple[Path, ...], fmt: str, org: bool) -> None:
     """Print the minimal read-only IAM policy the selected checks need (or a role that carries it)."""
-    from mlaudit.catalog import load_catalog
-    from mlaudit.permissions import RENDERERS, RUNNER_OPERATIONS, iam_actions, required_actions
+    from mlaudit.catalog.loader import load_catalog
+    from mlaudit.collect.permissions import RENDERERS, RUNNER_OPERATIONS, iam_actions, required_actions
 
     if org:
         sys.stdout.write(RENDERERS[fmt](sorted({action for op in RUNNER_OPERATIONS for action in iam_actions(op)})))

@@ -6,8 +6,8 @@ from typing import Any, Sequence
 
 import click
 
-from mlaudit.errors import ExitCode, UserError, single_line
-from mlaudit.interrupts import ScanInterrupted, exit_code
+from mlaudit.core.errors import ExitCode, UserError, single_line
+from mlaudit.core.interrupts import ScanInterrupted, exit_code
 
 FORMAT_NAMES = "json, html, jsonl, csv, sarif, junit, md, ocsf, asff"
 """Listed here, not imported from the renderers, so that --help does not load them."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from mlaudit.cli.common import FORMAT_NAMES, choose_formats
-from mlaudit.errors import ExitCode
+from mlaudit.core.errors import ExitCode
 
 
 @click.command()
@@ -20,9 +20,9 @@ from mlaudit.errors import ExitCode
 @click.option("--sarif-anchor", default=".mlaudit.yaml", show_default=True, help="The repository file SARIF results point at.")
 def report(source: Path, formats: str, output_dir: Path, output: str | None, previous: Path | None, sarif_anchor: str) -> None:
     """Render a saved report (mlaudit.json) in other formats, without AWS access."""
-    from mlaudit.output import prepare_directory, write_reports
+    from mlaudit.report.output import prepare_directory, write_reports
     from mlaudit.renderers import RenderOptions
-    from mlaudit.saved import load_report
+    from mlaudit.report.saved import load_report
 
     chosen = choose_formats(formats, output)
     saved = load_report(source)
@@ -41,10 +41,10 @@ def merge(sources: tuple[Path, ...], target: Path) -> None:
     Findings are deduplicated by id, accounts, regions, errors and checks are united, the summary is recomputed;
     the result is partial if any input is. Reports of another major schema version are refused.
     """
-    from mlaudit.merging import merge_reports
-    from mlaudit.output import write_atomic
+    from mlaudit.report.merging import merge_reports
+    from mlaudit.report.output import write_atomic
     from mlaudit.renderers.json_report import render_json
-    from mlaudit.saved import load_report
+    from mlaudit.report.saved import load_report
 
     merged = merge_reports([load_report(source) for source in sources])
     write_atomic(target, render_json(merged))
@@ -70,9 +70,9 @@ def security_hub(ctx: click.Context, source: Path, profile: str | None, endpoint
 
     Exit code 0 when every finding was imported, 1 when Security Hub rejected some (each is listed), 2 on error.
     """
-    from mlaudit.collect.credentials import open_session
-    from mlaudit.saved import load_report
-    from mlaudit.security_hub_export import export_findings
+    from mlaudit.collect.accounts.credentials import open_session
+    from mlaudit.report.saved import load_report
+    from mlaudit.export.security_hub import export_findings
 
     result = export_findings(load_report(source), open_session(profile), endpoint_url, failed_only)
     click.echo(f"imported {result.imported} findings into Security Hub")

@@ -3,7 +3,7 @@
 `Run.start` merges the options, loads the catalog, settings, suppressions and baseline, and checks the output
 directory before anything slow happens; `Run.finish` mutes what is accepted, writes the reports, prints the
 summary and exits with the code for the thresholds. When JSON Lines is the only format, the findings are muted
-and written while the checks run instead (`Run.stream`, `mlaudit.streaming`), and `finish` only summarises.
+and written while the checks run instead (`Run.stream`, `mlaudit.report.streaming`), and `finish` only summarises.
 """
 
 from __future__ import annotations
@@ -16,26 +16,26 @@ from typing import Any
 
 import click
 
-from mlaudit.baseline import Baseline, BaselineMuter
-from mlaudit.catalog import load_catalog
+from mlaudit.gating.baseline import Baseline, BaselineMuter
+from mlaudit.catalog.loader import load_catalog
 from mlaudit.cli.common import choose_formats
 from mlaudit.cli.options import DEFAULTS
 from mlaudit.cli.request import Request, effective_settings, resolve_request, suppression_rules, validate_file_checks
-from mlaudit.collect.sharding import Shard
-from mlaudit.console import Terminal
-from mlaudit.errors import UserError
-from mlaudit.gating import exit_code
-from mlaudit.interrupts import exit_code as interrupted_exit_code
+from mlaudit.collect.accounts.sharding import Shard
+from mlaudit.cli.console import Terminal
+from mlaudit.core.errors import UserError
+from mlaudit.gating.exit_code import exit_code
+from mlaudit.core.interrupts import exit_code as interrupted_exit_code
 from mlaudit.inventory import Inventory
 from mlaudit.inventory.tags import ResourceTags
-from mlaudit.output import append_github_summary, prepare_directory, write_reports
+from mlaudit.report.output import append_github_summary, prepare_directory, write_reports
 from mlaudit.renderers import Format, RenderOptions
-from mlaudit.report import Muter, Report, mute
-from mlaudit.saved import load_baseline, load_report
+from mlaudit.report.model import Muter, Report, mute
+from mlaudit.report.saved import load_baseline, load_report
 from mlaudit.scan import ScanOptions, select_checks
 from mlaudit.sdk import Check
-from mlaudit.streaming import FindingStream
-from mlaudit.suppression import LabelledRule, Suppressor, tags_lookup
+from mlaudit.report.streaming import FindingStream
+from mlaudit.gating.suppression import LabelledRule, Suppressor, tags_lookup
 
 
 @dataclass(frozen=True)

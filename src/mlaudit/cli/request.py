@@ -11,17 +11,17 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from mlaudit.catalog import Catalog
+from mlaudit.catalog.loader import Catalog
 from mlaudit.cli.common import parse_since, split_list
 from mlaudit.cli.options import DEFAULTS
-from mlaudit.collect.assume import DEFAULT_SESSION_NAME, RoleSpec
-from mlaudit.collect.organization import AccountFilter
-from mlaudit.collect.targets import AccountSelection
-from mlaudit.config import LoadedConfig, find_config, load_config, load_suppressions_file
-from mlaudit.errors import UserError
-from mlaudit.settings import parse_assignments, resolve_setting
-from mlaudit.suppression import LabelledRule
-from mlaudit.taxonomy import Severity
+from mlaudit.collect.accounts.assume import DEFAULT_SESSION_NAME, RoleSpec
+from mlaudit.collect.accounts.organization import AccountFilter
+from mlaudit.collect.accounts.targets import AccountSelection
+from mlaudit.config.file import LoadedConfig, find_config, load_config, load_suppressions_file
+from mlaudit.core.errors import UserError
+from mlaudit.config.settings import parse_assignments, resolve_setting
+from mlaudit.gating.suppression import LabelledRule
+from mlaudit.core.taxonomy import Severity
 
 LIST_OPTIONS = frozenset({"regions", "checks", "exclude_checks", "checks_dirs", "accounts", "exclude_accounts", "ou"})
 

@@ -8,7 +8,7 @@ import click
 
 from mlaudit.cli.common import EXIT_CODES
 from mlaudit.cli.options import account_options, config_option, gate_options, report_options, selection_options
-from mlaudit.errors import UserError
+from mlaudit.core.errors import UserError
 
 
 @click.command(epilog=EXIT_CODES)
@@ -30,8 +30,8 @@ def scan(ctx: click.Context, **params: Any) -> None:
 
 
 def _scan(options: Any, run: Any) -> Any:
-    """Collect and evaluate; Ctrl-C or SIGTERM while collecting still gives a report (see `mlaudit.interrupts`)."""
-    from mlaudit.interrupts import interruptible
+    """Collect and evaluate; Ctrl-C or SIGTERM while collecting still gives a report (see `mlaudit.core.interrupts`)."""
+    from mlaudit.core.interrupts import interruptible
     from mlaudit.scan import run_scan
 
     with run.terminal.collection_progress() as progress, interruptible():

@@ -25,10 +25,10 @@ def collect(ctx: click.Context, target: Path, **params: Any) -> None:
     The snapshot records the tool version, the parts it holds and every collection error.
     """
     from mlaudit.cli.reporting import Selection
-    from mlaudit.console import Terminal
-    from mlaudit.interrupts import exit_code, interruptible
-    from mlaudit.output import prepare_directory
-    from mlaudit.saved import save_inventory
+    from mlaudit.cli.console import Terminal
+    from mlaudit.core.interrupts import exit_code, interruptible
+    from mlaudit.report.output import prepare_directory
+    from mlaudit.report.saved import save_inventory
     from mlaudit.scan import collect_inventory
 
     selection = Selection.of(ctx, params)
@@ -55,8 +55,8 @@ def evaluate(ctx: click.Context, snapshot: Path, **params: Any) -> None:
     A check whose inventory parts the snapshot lacks reports ERROR, saying so.
     """
     from mlaudit.cli.reporting import Run
-    from mlaudit.report import CallStatistics
-    from mlaudit.saved import load_inventory
+    from mlaudit.report.model import CallStatistics
+    from mlaudit.report.saved import load_inventory
     from mlaudit.scan import report_from_inventory
 
     run = Run.start(ctx, params)

@@ -1,58 +1,39 @@
-"""Every part collector, and the plan of which ones a set of checks needs."""
+"""Every part collector, discovered, and the plan of which ones a set of checks needs.
+
+Each module of `mlaudit.collect.services` (but those whose name starts with `_`, shared helpers) declares its
+parts' collectors in a `COLLECTORS` tuple; nothing is listed by hand anywhere else.
+"""
 
 from __future__ import annotations
 
-from typing import Iterable
+import importlib
+import pkgutil
+from collections.abc import Iterable
+from types import ModuleType
 
-from mlaudit.collect import (
-    autoscaling,
-    bedrock,
-    cloudtrail,
-    cloudwatch,
-    ec2,
-    iam,
-    kms,
-    logs,
-    s3,
-    sagemaker,
-    sagemaker_features,
-    sagemaker_jobs,
-    sagemaker_monitoring,
-    sagemaker_notebooks,
-    sagemaker_pipelines,
-    sagemaker_registry,
-    sagemaker_studio,
-    scopes,
-    tags,
-)
-from mlaudit.collect.spec import PartCollector
+from mlaudit.collect import services
+from mlaudit.collect.engine.spec import PartCollector
 from mlaudit.inventory import RECORD_TYPES, Record
 
-COLLECTORS: dict[type[Record], PartCollector] = {
-    c.record: c
-    for module in (
-        scopes,
-        sagemaker,
-        s3,
-        iam,
-        kms,
-        autoscaling,
-        sagemaker_notebooks,
-        sagemaker_studio,
-        sagemaker_monitoring,
-        sagemaker_features,
-        sagemaker_pipelines,
-        tags,
-        bedrock,
-        logs,
-        sagemaker_jobs,
-        sagemaker_registry,
-        cloudwatch,
-        ec2,
-        cloudtrail,
-    )
-    for c in module.COLLECTORS
-}
+
+def collector_modules() -> list[ModuleType]:
+    """The service modules, by name."""
+    names = sorted(info.name for info in pkgutil.iter_modules(services.__path__) if not info.name.startswith("_"))
+    return [importlib.import_module(f"{services.__name__}.{name}") for name in names]
+
+
+def _discover() -> dict[type[Record], PartCollector]:
+    found: dict[type[Record], PartCollector] = {}
+    for module in collector_modules():
+        for collector in module.COLLECTORS:
+            if collector.record in found:
+                raise AssertionError(f"{collector.part} has two collectors (one in {module.__name__})")
+            found[collector.record] = collector
+    return dict(sorted(found.items(), key=lambda item: RECORD_TYPES.index(item[0])))
+
+
+COLLECTORS: dict[type[Record], PartCollector] = _discover()
+"""Each record type's one collector, in the order of `RECORD_TYPES`."""
 
 
 def plan(needed: Iterable[type[Record]]) -> list[PartCollector]:

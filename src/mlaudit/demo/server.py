@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterator
 import boto3
 
 if TYPE_CHECKING:
-    from mlaudit.demo.faults import FaultInjector
+    from faults import FaultInjector
 
 DEMO_ACCOUNT_ID = "123456789012"
 """moto's default account."""
@@ -27,7 +27,7 @@ def demo_session(region: str = DEMO_REGIONS[0]) -> boto3.Session:
 def moto_server(faults: FaultInjector | None = None) -> Iterator[str]:
     """Start moto on 127.0.0.1 (any free port) and yield its URL; its state is reset on entry and exit.
 
-    Served as moto's `ThreadedMotoServer` serves it, with `faults` (see `mlaudit.demo.faults`), when given,
+    Served as moto's `ThreadedMotoServer` serves it, with `faults` (see `faults`), when given,
     in front of moto's app.
     """
     from moto.core.config import default_user_config

@@ -1,5 +1,8 @@
 """The typed inventory of an account: one pydantic record type per part, and the store that holds them."""
 
+import importlib
+import pkgutil
+
 from mlaudit.inventory.autoscaling import VARIANT_DIMENSION, ScalableTarget, ScalingPolicy, variant_resource_id
 from mlaudit.inventory.base import GLOBAL_REGION, PartScope, Record, RefKind, Reference, canonical_kms_key, s3_bucket_of
 from mlaudit.inventory.iam import IamRole
@@ -31,44 +34,27 @@ from mlaudit.inventory.store import (
     scope_region,
 )
 
-from mlaudit.inventory import autoscaling, cloudtrail, iam, kms, network, s3, sagemaker, scopes  # noqa: E402 - the modules, for their RECORDS
-from mlaudit.inventory import (  # noqa: E402
-    bedrock,
-    cloudwatch,
-    logs,
-    sagemaker_features,
-    sagemaker_jobs,
-    sagemaker_monitoring,
-    sagemaker_notebooks,
-    sagemaker_pipelines,
-    sagemaker_registry,
-    sagemaker_studio,
-    tags,
-)
 
-_MODULES = (
-    scopes,
-    sagemaker,
-    s3,
-    iam,
-    kms,
-    autoscaling,
-    sagemaker_notebooks,
-    sagemaker_studio,
-    sagemaker_monitoring,
-    sagemaker_features,
-    sagemaker_pipelines,
-    tags,
-    bedrock,
-    logs,
-    sagemaker_jobs,
-    sagemaker_registry,
-    cloudwatch,
-    network,
-    cloudtrail,
-)
-RECORD_TYPES: tuple[type[Record], ...] = tuple(record for module in _MODULES for record in module.RECORDS)
-"""Every part an inventory can hold (each module lists its own in `RECORDS`); snapshots are read back through it."""
+
+def _discover() -> tuple[type[Record], ...]:
+    """Every record class that names a part, module by module (by name), in the order each module defines them."""
+    found: list[type[Record]] = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        found.extend(
+            value
+            for value in vars(module).values()
+            if isinstance(value, type)
+            and issubclass(value, Record)
+            and value.__module__ == module.__name__
+            and "part" in value.__dict__
+        )
+    return tuple(found)
+
+
+RECORD_TYPES: tuple[type[Record], ...] = _discover()
+"""Every part an inventory can hold: each record class that sets `part`, in any module of this package. Snapshots
+are read back through it."""
 
 __all__ = [
     "RECORD_TYPES",

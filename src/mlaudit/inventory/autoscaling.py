@@ -36,5 +36,3 @@ class ScalingPolicy(Record):
     scalable_dimension: str
     policy_type: str
 
-
-RECORDS = (ScalableTarget, ScalingPolicy,)

@@ -11,7 +11,7 @@ from typing import ClassVar, Iterator, NamedTuple
 
 from pydantic import ConfigDict
 
-from mlaudit.frozen import FrozenModel
+from mlaudit.core.frozen import FrozenModel
 
 GLOBAL_REGION = "global"
 """The region recorded for account-wide parts (IAM roles, the S3 bucket list)."""

@@ -235,13 +235,3 @@ class CustomModel(Record):
         yield from s3_refs(self.training_data_s3_uri, self.output_s3_uri)
         yield from kms_refs(self, self.kms_key_arn)
 
-
-RECORDS = (
-    BedrockUsage,
-    InvocationLogDestination,
-    Guardrail,
-    BedrockAgent,
-    KnowledgeBase,
-    KnowledgeBaseDataSource,
-    CustomModel,
-)

@@ -114,5 +114,3 @@ def _object_reads(selector: AdvancedEventSelector, objects: str) -> bool:
         return False
     return not arn.starts_with or any(objects.startswith(v) for v in arn.starts_with)
 
-
-RECORDS = (CloudTrailTrail,)

@@ -130,5 +130,3 @@ class EndpointUtilization(EndpointMetrics):
 
     variants: tuple[VariantUtilization, ...] = ()
 
-
-RECORDS = (MetricAlarm, CompositeAlarm, EndpointInvocations, EndpointUtilization)

@@ -56,5 +56,3 @@ class IamRolePolicies(Record):
 
     policies: tuple[RolePolicy, ...] = ()
 
-
-RECORDS = (IamRole, IamRolePolicies)

@@ -59,5 +59,3 @@ class KmsKeyRotation(Record):
     period_days: int | None = None
     """RotationPeriodInDays (90 to 2560; 365 when AWS does not say)."""
 
-
-RECORDS = (KmsKey, KmsKeyRotation)

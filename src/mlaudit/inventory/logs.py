@@ -29,5 +29,3 @@ class LogGroup(Record):
         if ref:
             yield ref
 
-
-RECORDS = (LogGroup,)

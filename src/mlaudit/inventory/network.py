@@ -109,5 +109,3 @@ class SecurityGroup(Record):
     def matches(self, key: str) -> bool:
         return key in (self.name, self.arn, self.group_id)
 
-
-RECORDS = (Vpc, VpcEndpoints, SecurityGroup)

@@ -143,15 +143,3 @@ class S3BucketExistence(_BucketAspect):
     accessible: bool = False
     """HeadBucket succeeded: another account's bucket that this one may read (or write)."""
 
-
-RECORDS = (
-    S3Bucket,
-    S3BucketEncryption,
-    S3BucketVersioning,
-    S3BucketPublicAccessBlock,
-    S3AccountPublicAccessBlock,
-    S3BucketPolicy,
-    S3BucketLogging,
-    S3BucketLifecycle,
-    S3BucketExistence,
-)

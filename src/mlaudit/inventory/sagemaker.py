@@ -46,7 +46,7 @@ class SecretVariable(Value):
 
     name: str
     kind: str
-    """What it looks like (`aws-access-key-id`, `secret-named-variable`...), from `mlaudit.secrets.variable_kind`."""
+    """What it looks like (`aws-access-key-id`, `secret-named-variable`...), from `mlaudit.core.secrets.variable_kind`."""
 
 
 class ModelContainer(Value):
@@ -274,5 +274,3 @@ class TrainingJob(TrainingConfiguration, Record):
     def references(self) -> Iterator[Reference]:
         return self.training_references(self)
 
-
-RECORDS = (NotebookInstance, Model, EndpointConfig, Endpoint, MonitoringSchedule, ModelPackageGroup, ModelPackage, TrainingJob,)

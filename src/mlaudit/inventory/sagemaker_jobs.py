@@ -88,5 +88,3 @@ class HyperParameterTuningJob(Record):
         for definition in self.definitions:
             yield from definition.training_references(self)
 
-
-RECORDS = (ProcessingJob, TransformJob, HyperParameterTuningJob,)

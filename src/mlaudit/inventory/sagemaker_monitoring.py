@@ -100,5 +100,3 @@ class MonitoringScheduleDescription(Record):
     last_execution: MonitoringExecution | None = None
     """None until a monitoring job has run."""
 
-
-RECORDS = (*JOB_DEFINITION_TYPES, MonitoringScheduleDescription)

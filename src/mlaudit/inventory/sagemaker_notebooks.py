@@ -21,7 +21,7 @@ class ScriptSecret(Value):
     line: int
     """1-based line number in the decoded script."""
     kind: str
-    """What the line looks like (aws-access-key-id, secret-named-variable...), from `mlaudit.secrets`."""
+    """What the line looks like (aws-access-key-id, secret-named-variable...), from `mlaudit.core.secrets`."""
 
 
 class NotebookLifecycleConfig(Record):
@@ -38,5 +38,3 @@ class NotebookLifecycleConfig(Record):
     StopNotebookInstance), judged from its text at collection."""
     creation_time: datetime | None = None
 
-
-RECORDS = (NotebookLifecycleConfig,)

@@ -45,5 +45,3 @@ class PipelineRecentExecutions(Record):
     """When the executions were listed: staleness is judged from then, so a snapshot judges as it was scanned."""
     executions: tuple[PipelineExecution, ...] = ()
 
-
-RECORDS = (Pipeline, PipelineRecentExecutions)

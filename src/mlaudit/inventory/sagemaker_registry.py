@@ -51,5 +51,3 @@ class ModelCard(Record):
     """Draft, PendingReview, Approved or Archived."""
     creation_time: datetime | None = None
 
-
-RECORDS = (ModelPackageDetail, ModelCard,)

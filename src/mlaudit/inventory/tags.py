@@ -18,5 +18,3 @@ class ResourceTags(Record):
 
     tags: dict[str, str] = {}
 
-
-RECORDS = (ResourceTags,)

@@ -15,7 +15,7 @@ from mlaudit.renderers.markdown import render_markdown
 from mlaudit.renderers.ocsf import render_ocsf
 from mlaudit.renderers.options import RenderOptions
 from mlaudit.renderers.sarif import render_sarif
-from mlaudit.report import Report
+from mlaudit.report.model import Report
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
 
-from mlaudit.findings import Finding
-from mlaudit.taxonomy import Pillar, Severity, Status
+from mlaudit.report.findings import Finding
+from mlaudit.core.taxonomy import Pillar, Severity, Status
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import csv
 import io
 
-from mlaudit.findings import Finding
-from mlaudit.report import Report
+from mlaudit.report.findings import Finding
+from mlaudit.report.model import Report
 
 COLUMNS = (
     "id",

@@ -16,13 +16,13 @@ from typing import Any
 
 import jinja2
 
-from mlaudit.diffing import diff_reports
+from mlaudit.report.diffing import diff_reports
 from mlaudit.renderers.charts import failing_by, pillar_chart, severity_chart, top_checks_chart
 from mlaudit.renderers.html_payload import payload
 from mlaudit.renderers.options import RenderOptions
-from mlaudit.report import Report
-from mlaudit.scoring import pillar_scores
-from mlaudit.taxonomy import Pillar, Status
+from mlaudit.report.model import Report
+from mlaudit.report.scoring import pillar_scores
+from mlaudit.core.taxonomy import Pillar, Status
 
 TEMPLATE_PACKAGE = "mlaudit.templates"
 _SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlaudit.findings import Finding
-from mlaudit.report import Report
+from mlaudit.report.findings import Finding
+from mlaudit.report.model import Report
 
 ENCODED = ("check", "status", "severity", "account", "region", "detail", "arn_prefix")
 COLUMNS = ("id", "check", "status", "severity", "account", "region", "detail", "arn_prefix", "arn_rest", "name", "change")

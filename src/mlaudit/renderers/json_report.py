@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlaudit.report import Report
+from mlaudit.report.model import Report
 
 
 def render_json(report: Report) -> str:

@@ -7,8 +7,8 @@ import json
 from datetime import datetime
 from typing import Iterable, Iterator
 
-from mlaudit.findings import Finding
-from mlaudit.report import Report
+from mlaudit.report.findings import Finding
+from mlaudit.report.model import Report
 
 
 def jsonl_lines(report_header: dict[str, str], findings: Iterable[Finding]) -> Iterator[str]:

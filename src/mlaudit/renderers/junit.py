@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from xml.etree import ElementTree
 
-from mlaudit.findings import Finding
+from mlaudit.report.findings import Finding
 from mlaudit.renderers.xml_text import xml_text
-from mlaudit.report import Report
-from mlaudit.taxonomy import Status
+from mlaudit.report.model import Report
+from mlaudit.core.taxonomy import Status
 
 
 def _case(suite: ElementTree.Element, finding: Finding) -> None:

@@ -7,11 +7,11 @@ note saying how many were left out.
 
 from __future__ import annotations
 
-from mlaudit.diffing import diff_reports
-from mlaudit.findings import Finding
+from mlaudit.report.diffing import diff_reports
+from mlaudit.report.findings import Finding
 from mlaudit.renderers.options import RenderOptions
-from mlaudit.report import Report
-from mlaudit.taxonomy import Severity, Status
+from mlaudit.report.model import Report
+from mlaudit.core.taxonomy import Severity, Status
 
 MAX_CELL = 200
 

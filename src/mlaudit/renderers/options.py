@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mlaudit.report import Report
+from mlaudit.report.model import Report
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mlaudit.findings import Finding
+from mlaudit.report.findings import Finding
 from mlaudit.renderers.options import RenderOptions
-from mlaudit.report import Report, ScanStatus
+from mlaudit.report.model import Report, ScanStatus
 from mlaudit.sdk import CheckMetadata
-from mlaudit.taxonomy import Severity, Status
+from mlaudit.core.taxonomy import Severity, Status
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS = 25_000

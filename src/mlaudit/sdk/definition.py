@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mlaudit.inventory import Record
 from mlaudit.sdk.references import CheckReference
-from mlaudit.taxonomy import Pillar, Severity
+from mlaudit.core.taxonomy import Pillar, Severity
 
 if TYPE_CHECKING:
     from mlaudit.sdk.context import CheckContext

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mlaudit.taxonomy import Severity, Status
+from mlaudit.core.taxonomy import Severity, Status
 
 
 @dataclass(frozen=True)

@@ -1,25 +1,37 @@
 """The demo account's ML estate, seeded area by area into the demo's moto server.
 
-Each area module has a `seed(estate)` function and adds what its checks need to show at least one PASS and one
-FAIL; `AREAS` runs them in order (later areas may use what earlier ones created).
+Each area is a module here with a `seed(estate)` function that adds what its checks need to show at least one PASS
+and one FAIL, and an `AFTER` tuple naming the areas whose resources it uses (they are seeded first). Areas are
+discovered; modules without `seed` are the areas' shared building blocks.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from graphlib import TopologicalSorter
+from types import ModuleType
+
 import boto3
 
-from mlaudit.demo.estate import bedrock, foundation, inference, jobs, lifecycle, notebooks, platform
 from mlaudit.demo.estate.base import Estate, Region
 
-AREAS = (
-    foundation,
-    notebooks,
-    lifecycle,
-    bedrock,
-    jobs,
-    inference,
-    platform,
-)
+
+def areas() -> list[ModuleType]:
+    """Every area, each after the areas it names in `AFTER` (otherwise by name)."""
+    modules = {
+        info.name: importlib.import_module(f"{__name__}.{info.name}")
+        for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name)
+    }
+    found = {name: module for name, module in modules.items() if hasattr(module, "seed")}
+    order = TopologicalSorter({name: getattr(module, "AFTER", ()) for name, module in found.items()})
+    order.prepare()
+    ordered: list[ModuleType] = []
+    while order.is_active():
+        ready = sorted(order.get_ready())
+        ordered.extend(found[name] for name in ready)
+        order.done(*ready)
+    return ordered
 
 
 def seed(session: boto3.Session, endpoint_url: str) -> Estate:
@@ -30,6 +42,6 @@ def seed(session: boto3.Session, endpoint_url: str) -> Estate:
         east=Region(session, endpoint_url, "us-east-1"),
         west=Region(session, endpoint_url, "eu-west-1"),
     )
-    for area in AREAS:
+    for area in areas():
         area.seed(estate)
     return estate

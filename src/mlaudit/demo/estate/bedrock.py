@@ -16,6 +16,9 @@ from typing import Any
 from mlaudit.demo.estate.base import SAGEMAKER_TRUST, Estate, Region, role_arn
 from mlaudit.demo.server import DEMO_ACCOUNT_ID
 
+AFTER = ("foundation",)
+"""Areas whose resources this one uses (roles, buckets, models)."""
+
 MODEL_ID = "anthropic.claude-3-haiku-20240307-v1:0"
 EMBEDDINGS = "amazon.titan-embed-text-v2:0"
 DISPUTES_ROLE = "acme-disputes-bedrock"

@@ -20,6 +20,9 @@ from mlaudit.demo.estate.base import FRAUD_ROLE, RECS_ROLE, SANDBOX_ROLE, Estate
 from mlaudit.demo.moto_extensions.sagemaker_inference import set_endpoint_state
 from mlaudit.demo.server import DEMO_ACCOUNT_ID
 
+AFTER = ("foundation",)
+"""Areas whose resources this one uses (roles, buckets, models)."""
+
 HEALTH_CHECK_FAILURE = (
     "The primary container for production variant AllTraffic did not pass the ping health check. "
     "Please check CloudWatch logs for this endpoint."

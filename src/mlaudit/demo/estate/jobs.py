@@ -15,6 +15,9 @@ from typing import Any
 
 from mlaudit.demo.estate.base import ECR, FRAUD_ROLE, RECS_ROLE, SANDBOX_ROLE, Estate, Region, role_arn
 
+AFTER = ("foundation",)
+"""Areas whose resources this one uses (roles, buckets, models)."""
+
 SANDBOX_REGION = "us-west-2"
 """Where the intern trained: no endpoint, no registry, nothing but the job and its bucket."""
 

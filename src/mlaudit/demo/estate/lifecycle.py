@@ -26,6 +26,9 @@ from mlaudit.demo.moto_extensions.sagemaker_monitoring import record_monitoring_
 from mlaudit.demo.moto_extensions.sagemaker_pipelines import record_pipeline_execution
 from mlaudit.demo.server import DEMO_ACCOUNT_ID
 
+AFTER = ("foundation",)
+"""Areas whose resources this one uses (roles, buckets, models)."""
+
 FRAUD_TAGS = {"owner": "fraud-detection", "cost-center": "cc-4410", "environment": "production"}
 SECURE = network_config(isolation=True, encryption=True)
 

@@ -15,6 +15,9 @@ from typing import Any
 
 from mlaudit.demo.estate.base import FRAUD_ROLE, RECS_ROLE, SANDBOX_ROLE, Estate, Region, role_arn
 
+AFTER = ("foundation",)
+"""Areas whose resources this one uses (roles, buckets, models)."""
+
 FRAUD_AUTO_STOP = """#!/bin/bash
 # Stop the notebook after an hour without kernel activity (AWS's auto-stop-idle sample).
 set -e

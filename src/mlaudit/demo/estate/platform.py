@@ -15,6 +15,9 @@ import json
 
 from mlaudit.demo.estate.base import SANDBOX_ROLE, Estate, Region, role_arn
 
+AFTER = ("foundation",)
+"""Areas whose resources this one uses (roles, buckets, models)."""
+
 LEGACY_ROLE = "acme-churn-legacy-role"
 """Created by hand in 2018: its trust policy names SageMaker without aws:SourceAccount."""
 LEGACY_TRUST = {

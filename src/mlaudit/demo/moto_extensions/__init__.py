@@ -3,8 +3,8 @@
 Each module models one missing API faithfully but minimally: the request and response fields mlaudit's
 collectors read, with AWS's names and defaults. They serve the demo account and the tests, in-process
 (`mock_aws`) or over HTTP (`ThreadedMotoServer`), since both dispatch to the same response classes. A module
-declares `RESPONSE_CLASS` (moto's response class for the service) and `OPERATIONS` (method name -> function);
-`install()` adds only the operations moto lacks, so a moto release that implements one takes precedence.
+declares `RESPONSE_CLASS` (moto's response class for the service) and `OPERATIONS` (method name -> function),
+and is discovered (modules without `RESPONSE_CLASS` are the extensions' shared helpers); `install()` adds only the operations moto lacks, so a moto release that implements one takes precedence.
 
 Where moto implements an operation but drops a field mlaudit reads, a module may also declare `OVERRIDES`
 (method name -> a function that takes moto's method and returns a wrapped one), applied once.
@@ -12,42 +12,23 @@ Where moto implements an operation but drops a field mlaudit reads, a module may
 
 from __future__ import annotations
 
-from mlaudit.demo.moto_extensions import (
-    application_autoscaling,
-    bedrock,
-    bedrock_agent,
-    cloudwatch_alarms,
-    kms_managed_keys,
-    s3_bucket_regions,
-    sagemaker_features,
-    sagemaker_inference,
-    sagemaker_jobs,
-    sagemaker_monitoring,
-    sagemaker_notebooks,
-    sagemaker_pipelines,
-    sagemaker_registry,
-)
+import importlib
+import pkgutil
+from types import ModuleType
 
-EXTENSIONS = (
-    sagemaker_monitoring,
-    sagemaker_notebooks,
-    kms_managed_keys,
-    sagemaker_features,
-    sagemaker_pipelines,
-    bedrock,
-    bedrock_agent,
-    sagemaker_jobs,
-    sagemaker_registry,
-    sagemaker_inference,
-    cloudwatch_alarms,
-    s3_bucket_regions,
-    application_autoscaling,
-)
+
+def extensions() -> list[ModuleType]:
+    """Every extension module (those declaring `RESPONSE_CLASS`), by name; the others are their shared helpers."""
+    modules = [
+        importlib.import_module(f"{__name__}.{info.name}")
+        for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name)
+    ]
+    return [module for module in modules if hasattr(module, "RESPONSE_CLASS")]
 
 
 def install() -> None:
     """Add the missing operations to moto's response classes, and wrap the lossy ones (idempotent)."""
-    for extension in EXTENSIONS:
+    for extension in extensions():
         for name, operation in extension.OPERATIONS.items():
             if not hasattr(extension.RESPONSE_CLASS, name):
                 setattr(extension.RESPONSE_CLASS, name, operation)

@@ -1,0 +1,209 @@
+"""What a person sees in the terminal: progress while collecting, then a summary.
+
+Rich output on a terminal; plain, colourless lines when stdout is not a TTY, `NO_COLOR` is set, or in CI.
+Strings from the account are shown as literal text (never as markup) with control characters replaced, so a
+tag value cannot restyle the terminal or move the cursor.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence, TextIO
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from mlaudit.core.taxonomy import Severity, Status
+
+if TYPE_CHECKING:  # boto3 and pydantic models, which `mlaudit list-checks` should not pay for
+    from mlaudit.collect.engine.scheduler import Task
+    from mlaudit.report.model import Report
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "blue",
+    Severity.INFO: "dim",
+}
+STATUS_STYLE = {Status.FAIL: "bold red", Status.ERROR: "magenta", Status.PASS: "green", Status.MUTED: "dim"}
+
+
+def safe(text: object) -> str:
+    """Replace control characters (ANSI escapes, bidi overrides) with the replacement character."""
+    return _CONTROL.sub("\ufffd", str(text))
+
+
+def wants_plain(stream: TextIO) -> bool:
+    return (
+        not stream.isatty()
+        or "NO_COLOR" in os.environ
+        or os.environ.get("CI", "").lower() in ("true", "1")
+        or os.environ.get("TERM") == "dumb"
+    )
+
+
+class Terminal:
+    """Human output for one command. `stream` is stderr when stdout carries a report (`--output -`)."""
+
+    def __init__(self, stream: TextIO | None = None, quiet: bool = False) -> None:
+        self.stream = stream or sys.stdout
+        self.quiet = quiet
+        self.plain = wants_plain(self.stream)
+        self.console = Console(
+            file=self.stream,
+            no_color=self.plain,
+            highlight=False,
+            force_terminal=False if self.plain else None,
+            soft_wrap=self.plain,
+        )
+
+    def line(self, text: str) -> None:
+        if not self.quiet:
+            self.console.print(Text(safe(text)))
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+        """A table of our own strings: rich on a terminal, aligned plain columns otherwise (never truncated)."""
+        if self.plain:
+            lines = [[safe(cell) for cell in row] for row in [headers, *rows]]
+            widths = [max(len(line[i]) for line in lines) for i in range(len(headers) - 1)]
+            for line in lines:
+                cells = [cell.ljust(width) for cell, width in zip(line, widths)]
+                self.stream.write("  ".join([*cells, line[-1]]).rstrip() + "\n")
+            return
+        table = Table(box=None, pad_edge=False)
+        for header in headers:
+            table.add_column(safe(header))
+        for row in rows:
+            table.add_row(*[Text(safe(cell)) for cell in row])
+        self.console.print(table)
+
+    # -- progress ------------------------------------------------------------------------------------------
+    def collection_progress(self) -> CollectionProgress:
+        return CollectionProgress(self)
+
+    # -- summary -------------------------------------------------------------------------------------------
+    def summary(self, report: Report, written: Sequence[Path]) -> None:
+        if self.quiet:
+            return
+        if self.plain:
+            self._plain_summary(report, written)
+        else:
+            self._rich_summary(report, written)
+
+    def _plain_summary(self, report: Report, written: Sequence[Path]) -> None:
+        counts = report.summary.by_status
+        self.line(
+            f"scan {report.scan.status.value}: {counts[Status.FAIL]} FAIL, {counts[Status.ERROR]} ERROR, "
+            f"{counts[Status.PASS]} PASS, {counts[Status.MUTED]} MUTED"
+        )
+        for severity in Severity:
+            failing = report.summary.by_severity[severity][Status.FAIL]
+            if failing:
+                self.line(f"  {severity.value}: {failing} failing")
+        for check_id, title, count in _top_failing(report):
+            self.line(f"  {count:>4} x {check_id} {title}")
+        for error in report.scan.errors[:10]:
+            self.line(f"  collection error: {error.describe()}")
+        for path in written:
+            self.line(f"wrote {path}")
+
+    def _rich_summary(self, report: Report, written: Sequence[Path]) -> None:
+        table = Table(title="Findings by severity", title_justify="left")
+        table.add_column("Severity")
+        for status in Status:
+            table.add_column(status.value, justify="right", style=STATUS_STYLE[status])
+        for severity in Severity:
+            row = report.summary.by_severity[severity]
+            if any(row.values()):
+                table.add_row(Text(severity.value, style=SEVERITY_STYLE[severity]), *[str(row[s]) for s in Status])
+        totals = report.summary.by_status
+        table.add_row(Text("total", style="bold"), *[Text(str(totals[s]), style="bold") for s in Status])
+        self.console.print(table)
+        top = _top_failing(report)
+        if top:
+            failing = Table(title="Top failing checks", title_justify="left")
+            failing.add_column("FAIL", justify="right", style="bold red")
+            failing.add_column("Check")
+            failing.add_column("Title")
+            for check_id, title, count in top:
+                failing.add_row(str(count), safe(check_id), Text(safe(title)))
+            self.console.print(failing)
+        if report.scan.errors:
+            self.console.print(
+                Text(f"{len(report.scan.errors)} collection error(s); affected checks report ERROR:", style="magenta")
+            )
+            for error in report.scan.errors[:10]:
+                self.console.print(Text("  " + safe(error.describe())))
+        status_style = "green" if report.scan.status.value == "complete" else "yellow"
+        self.console.print(Text(f"Scan {report.scan.status.value}.", style=status_style))
+        for path in written:
+            self.console.print(Text(f"Wrote {path}"))
+
+
+def _top_failing(report: Report, limit: int = 10) -> list[tuple[str, str, int]]:
+    """The checks with the most FAIL findings, most severe first among equals (from the summary: a streamed
+    report keeps no findings)."""
+    checks = {c.id: c for c in report.checks}
+    failing = [(check_id, counts[Status.FAIL]) for check_id, counts in report.summary.by_check.items() if counts[Status.FAIL]]
+    ranked = sorted(failing, key=lambda item: (-item[1], -checks[item[0]].severity.rank if item[0] in checks else 0, item[0]))
+    return [(check_id, checks[check_id].title if check_id in checks else "", n) for check_id, n in ranked[:limit]]
+
+
+class CollectionProgress:
+    """A collection observer: a progress bar per service on a terminal, a line per finished service otherwise."""
+
+    def __init__(self, terminal: Terminal) -> None:
+        self.terminal = terminal
+        self._progress: Progress | None = None
+        self._bars: dict[str, int] = {}
+        self._remaining: Counter[str] = Counter()
+        self._regions: dict[str, set[str]] = defaultdict(set)
+        self._records: Counter[str] = Counter()
+        self._errors: Counter[str] = Counter()
+
+    def __enter__(self) -> CollectionProgress:
+        if not self.terminal.quiet and not self.terminal.plain:
+            self._progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[regions]}", style="dim"),
+                TimeElapsedColumn(),
+                console=self.terminal.console,
+                transient=True,
+            )
+            self._progress.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._progress:
+            self._progress.stop()
+
+    def planned(self, tasks: Sequence[Task]) -> None:
+        for task in tasks:
+            self._remaining[task.service] += 1
+        if self._progress:
+            for service, total in sorted(self._remaining.items()):
+                self._bars[service] = self._progress.add_task(f"{service:<24}", total=total, regions="")
+
+    def finished(self, task: Task, records: int, errors: int) -> None:
+        service = task.service
+        self._remaining[service] -= 1
+        self._regions[service].add(task.region)
+        self._records[service] += records
+        self._errors[service] += errors
+        if self._progress:
+            self._progress.update(self._bars[service], advance=1, regions=", ".join(sorted(self._regions[service])))
+        elif self._remaining[service] == 0:
+            self.terminal.line(
+                f"collected {service}: {self._records[service]} records in {', '.join(sorted(self._regions[service]))}"
+                + (f", {self._errors[service]} errors" if self._errors[service] else "")
+            )

@@ -1,0 +1,1 @@
+"""Reaching accounts and regions: sessions, credentials, assumed roles, organizations, shards."""

@@ -1,0 +1,1 @@
+"""The collection engine: declarations, the context collectors run in, scheduling, the call budget."""

@@ -1,0 +1,334 @@
+"""What a collector sees while it runs: clients, paginated calls, a concurrent fan-out, the parts it depends on.
+
+Every AWS call goes through `call` or `paginate`, which refuse undeclared operations, turn failures into
+`CallFailed` carrying the error to record, and note every answer that does not match the service model (an
+anomaly: the resource is kept). `fan_out` runs per-resource describes concurrently and records a failed describe
+against that resource only.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, defaultdict
+from concurrent.futures import Executor
+from datetime import datetime
+from typing import Any, Callable, Iterable, Iterator, TypeVar
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from mlaudit.collect.engine.anomalies import ShapeAudit, Sighting
+from mlaudit.collect.engine.budget import CallBudget
+from mlaudit.collect.engine.failures import CallFailed, error_code, error_message, is_not_found
+from mlaudit.collect.engine.once import Once
+from mlaudit.collect.accounts.session import AwsClients
+from mlaudit.collect.engine.spec import PartCollector
+from mlaudit.collect.engine.unresolved import UnresolvedEndpoints, is_unresolved
+from mlaudit.inventory import (
+    GLOBAL_REGION,
+    AccountInfo,
+    AnomalyKind,
+    ApiAnomaly,
+    CollectionError,
+    Inventory,
+    PartScope,
+    Record,
+    RefKind,
+)
+
+T = TypeVar("T")
+V = TypeVar("V")
+R = TypeVar("R", bound=Record)
+
+_in_fan_out = threading.local()
+_SHAPES = ShapeAudit()
+"""What to check in each operation's answers, worked out once per process (the service models do not change)."""
+
+
+class UndeclaredOperation(AssertionError):
+    """A collector called an operation its declaration does not list (a bug in mlaudit, not in the account)."""
+
+
+class CollectContext:
+    def __init__(
+        self,
+        collector: PartCollector,
+        account: AccountInfo,
+        region: str,
+        clients: AwsClients,
+        inventory: Inventory,
+        describe_pool: Executor,
+        since: datetime,
+        budget: CallBudget,
+        shared: Once[tuple[str, str, str], Any],
+        input_errors: list[CollectionError] | None = None,
+        unresolved: UnresolvedEndpoints | None = None,
+    ) -> None:
+        self.collector = collector
+        self.account = account
+        self.region = region
+        """The scope's region, or `global` for account-wide parts."""
+        self.clients = clients
+        self.inventory = inventory
+        self.since = since
+        self.input_errors = input_errors or []
+        """Why the parts this one is collected from are incomplete (empty when they are complete)."""
+        self._unresolved = unresolved or UnresolvedEndpoints()
+        self._describe_pool = describe_pool
+        self._budget = budget
+        """The scan's calls in flight: a global budget shared by every account, region and part, and a limit per
+        (account, region, service) within it."""
+        self._shared = shared
+        """Answers several parts read, by (account, region, name), for the whole collection."""
+        self._errors: list[CollectionError] = []
+        self._sightings: Counter[tuple[str, str, str, AnomalyKind, str | None]] = Counter()
+        """(service, operation, field path, kind, enum value) of every anomaly in this part's answers."""
+        self._lock = threading.Lock()
+
+    @property
+    def account_id(self) -> str:
+        return self.account.account_id
+
+    @property
+    def partition(self) -> str:
+        return self.account.partition
+
+    @property
+    def errors(self) -> list[CollectionError]:
+        return list(self._errors)
+
+    @property
+    def anomalies(self) -> list[ApiAnomaly]:
+        return [
+            ApiAnomaly(
+                service=service, operation=operation, account_id=self.account_id, region=self.region,
+                path=path, kind=kind, value=value, count=count,
+            )
+            for (service, operation, path, kind, value), count in self._sightings.items()
+        ]
+
+    # -- calls ---------------------------------------------------------------------------------------------
+    def client(self, service: str | None = None, region: str | None = None) -> Any:
+        service = service or self.collector.record.service
+        if region is None:
+            region = None if self.region == GLOBAL_REGION else self.region
+        return self.clients.client(service, region)
+
+    def call(
+        self,
+        method: str,
+        *,
+        service: str | None = None,
+        region: str | None = None,
+        absent: frozenset[str] = frozenset(),
+        **params: Any,
+    ) -> dict[str, Any] | None:
+        """One API call. Returns None when AWS answers with an error code listed in `absent` (e.g. "no policy")."""
+        client = self.client(service, region)
+        operation = self._declared(client, method)
+        self._refuse_unresolved(client, operation)
+        try:
+            with self._budget.slot(client, self.account_id):
+                response: dict[str, Any] = getattr(client, method)(**params)
+        except (ClientError, BotoCoreError) as exc:
+            if isinstance(exc, ClientError) and error_code(exc) in absent:
+                return None
+            raise self._failure(client, operation, exc) from exc
+        self._inspect(client, operation, response)
+        return response
+
+    def paginate(
+        self,
+        method: str,
+        result_key: str,
+        *,
+        service: str | None = None,
+        region: str | None = None,
+        **params: Any,
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of a list operation, across all pages."""
+        for page in self.pages(method, service=service, region=region, **params):
+            yield from page.get(result_key) or []
+
+    def pages(
+        self, method: str, *, service: str | None = None, region: str | None = None, **params: Any
+    ) -> Iterator[dict[str, Any]]:
+        """Every page of a list operation, whole (an answer may list several kinds of item), asking for the largest
+        page the API allows (SageMaker answers 10 items a page unless asked for up to 100)."""
+        client = self.client(service, region)
+        operation = self._declared(client, method)
+        self._refuse_unresolved(client, operation)
+        size = largest_page(client, method)
+        if size and "PaginationConfig" not in params:
+            params["PaginationConfig"] = {"PageSize": size}
+        try:
+            paginator = client.get_paginator(method)
+            result_keys = [key.expression for key in paginator.result_keys]
+            pages = iter(paginator.paginate(**params))
+            previous_empty = False
+            while True:
+                with self._budget.slot(client, self.account_id):  # released while the caller reads the page
+                    page = next(pages, None)
+                if page is None:
+                    return
+                if previous_empty:  # botocore asked for this page: the empty one before it carried a next token
+                    self._note(client, operation, [("+".join(result_keys), AnomalyKind.EMPTY_PAGE_WITH_NEXT_TOKEN, None)])
+                self._inspect(client, operation, page)
+                previous_empty = not any(page.get(key) for key in result_keys)
+                yield page
+        except (ClientError, BotoCoreError) as exc:
+            raise self._failure(client, operation, exc) from exc
+
+    def shared(self, name: str, fetch: Callable[[], T]) -> T:
+        """An answer several parts of this account and region read (one DescribeAlarms lists metric and composite
+        alarms): fetched by the first part that asks while the others wait. A failure is recorded by each part."""
+        if name not in self.collector.shares:
+            raise AssertionError(f"{self.collector.part} reads shared answer {name} without declaring it in `shares`")
+        try:
+            return self._shared.get((self.account_id, self.region, name), lambda _: fetch())
+        except CallFailed as failed:
+            raise CallFailed(failed.error.model_copy(update={"part": self.collector.part}), failed.not_found) from failed
+
+    def _declared(self, client: Any, method: str) -> str:
+        operation = client.meta.method_to_api_mapping[method]
+        qualified = f"{client.meta.service_model.service_name}:{operation}"
+        if qualified not in self.collector.operations:
+            raise UndeclaredOperation(f"{self.collector.part} calls undeclared operation {qualified}")
+        return operation
+
+    def _refuse_unresolved(self, client: Any, operation: str) -> None:
+        """Fail at once where the endpoint is already known not to resolve."""
+        failure = self._unresolved.failure(client.meta.service_model.service_name, client.meta.region_name)
+        if failure is not None:
+            raise self._failure(client, operation, failure)
+
+    def _inspect(self, client: Any, operation: str, response: dict[str, Any]) -> None:
+        """Note what in the answer does not match the service model (the answer itself is not kept)."""
+        sightings = _SHAPES.sightings(client.meta.service_model.operation_model(operation), response)
+        if sightings:
+            self._note(client, operation, sightings)
+
+    def _note(self, client: Any, operation: str, sightings: list[Sighting]) -> None:
+        service = client.meta.service_model.service_name
+        with self._lock:
+            self._sightings.update((service, operation, path, kind, value) for path, kind, value in sightings)
+
+    def _failure(self, client: Any, operation: str, exc: BaseException) -> CallFailed:
+        service = client.meta.service_model.service_name
+        if is_unresolved(exc):
+            self._unresolved.add(self.account_id, service, client.meta.region_name, exc)
+        if isinstance(exc, ClientError) and exc.operation_name != operation:
+            # The call was never sent: refreshing the role's expiring credentials (sts:AssumeRole) failed.
+            service, operation = "sts", exc.operation_name
+        error = CollectionError(
+            part=self.collector.part,
+            service=service,
+            operation=operation,
+            account_id=self.account_id,
+            region=self.region,
+            error_code=error_code(exc),
+            message=error_message(exc),
+        )
+        return CallFailed(error, not_found=is_not_found(exc))
+
+    # -- fan-out -------------------------------------------------------------------------------------------
+    def fan_out(
+        self,
+        items: Iterable[T],
+        describe: Callable[[T], V | None],
+        identify: Callable[[T], tuple[str, str | None]],
+    ) -> Iterator[V]:
+        """Describe each item concurrently; a failed describe is recorded against that item (its name and, when
+        known, ARN) and skipped. The part's scope admits its describes to the shared pool within its limit."""
+        items = list(items)
+        if getattr(_in_fan_out, "active", False):
+            results = [self._guarded(describe, item) for item in items]
+        else:
+            region = self.clients.home_region if self.region == GLOBAL_REGION else self.region
+            scope = self._budget.limit((self.account_id, region, self.collector.record.service))
+            futures = []
+            for item in items:
+                scope.admit()
+                future = self._describe_pool.submit(self._guarded, describe, item)
+                future.add_done_callback(lambda _: scope.dismiss())  # also when cancelled (an interrupted scan)
+                futures.append(future)
+            results = [f.result() for f in futures]
+        for item, (record, failure) in zip(items, results):
+            if failure is not None:
+                self._record(failure, *identify(item))
+            elif record is not None:
+                yield record
+
+    def _guarded(self, describe: Callable[[T], V | None], item: T) -> tuple[V | None, BaseException | None]:
+        _in_fan_out.active = True
+        try:
+            return describe(item), None
+        except CallFailed as failed:
+            return None, None if failed.not_found else failed
+        except Exception as exc:  # noqa: BLE001 - an unexpected shape must not lose the rest of the part
+            return None, exc
+        finally:
+            _in_fan_out.active = False
+
+    def _record(self, failure: BaseException, resource: str, resource_arn: str | None) -> None:
+        if isinstance(failure, CallFailed):
+            error = failure.error.model_copy(update={"resource": resource, "resource_arn": resource_arn})
+        else:
+            error = internal_error(self, failure, resource).model_copy(update={"resource_arn": resource_arn})
+        with self._lock:
+            self._errors.append(error)
+
+    # -- dependencies --------------------------------------------------------------------------------------
+    def dependency(self, record_type: type[R], region: str | None = None) -> list[R]:
+        """Records of a part this collector depends on, in the same account (and region, for regional parts)."""
+        if record_type not in self.collector.dependencies:
+            raise AssertionError(f"{self.collector.part} reads {record_type.part} without depending on it")
+        return self.inventory.records(record_type, self.account_id, region or self.region)
+
+    def referenced(self, kind: RefKind, region: str | None = None) -> dict[str, list[str]]:
+        """Every target of references of `kind` in this account (or only in `region`: EC2 resources are regional),
+        with the sorted ARNs of the records that hold them."""
+        targets: dict[str, set[str]] = defaultdict(set)
+        for record_type in self.collector.dependencies:
+            if kind not in record_type.reference_kinds:
+                continue
+            if record_type.scope is PartScope.GLOBAL:
+                regions = [GLOBAL_REGION]
+            else:
+                regions = [region] if region else self.inventory.regions_of(self.account_id)
+            for scope in regions:
+                for record in self.inventory.records(record_type, self.account_id, scope):
+                    for ref in record.references():
+                        if ref.kind is kind:
+                            targets[ref.target].add(record.arn)
+        return {target: sorted(arns) for target, arns in targets.items()}
+
+
+LARGEST_PAGE_SERVICES = frozenset({"sagemaker", "bedrock", "bedrock-agent", "cloudwatch", "logs", "iam", "s3"})
+"""Services whose list operations accept their model's maximum page size whatever the other parameters (EC2
+refuses MaxResults next to explicit ids). S3's ListBuckets, given MaxBuckets, also answers each bucket's region."""
+
+
+def largest_page(client: Any, method: str) -> int | None:
+    """The largest page size a list operation accepts, from the service model (None: leave the API's default)."""
+    model = client.meta.service_model
+    if model.service_name not in LARGEST_PAGE_SERVICES or not client.can_paginate(method):
+        return None
+    operation = model.operation_model(client.meta.method_to_api_mapping[method])
+    limit_key = client.get_paginator(method)._limit_key  # noqa: SLF001 - botocore keeps the paginator config there
+    member = operation.input_shape.members.get(limit_key) if limit_key and operation.input_shape else None
+    maximum = member.metadata.get("max") if member is not None else None
+    return int(maximum) if maximum else None
+
+
+def internal_error(ctx: CollectContext, exc: BaseException, resource: str | None = None) -> CollectionError:
+    """An exception that is not an AWS error (an unexpected response shape, a bug): recorded, never swallowed."""
+    return CollectionError(
+        part=ctx.collector.part,
+        service=ctx.collector.record.service,
+        operation="(collector)",
+        account_id=ctx.account_id,
+        region=ctx.region,
+        error_code=type(exc).__name__,
+        message=str(exc) or type(exc).__name__,
+        resource=resource,
+    )

@@ -1,0 +1,279 @@
+"""CloudWatch collectors: metric and composite alarms, both listed by one DescribeAlarms per region, and endpoint
+metrics, read in batches.
+
+Metrics are read only for the endpoints a check can judge (in service, on provisioned instances), as daily values
+over the scan's window (from `ctx.since`, at most CloudWatch's 455-day retention), with up to 500 queries in each
+GetMetricData call: a region with a thousand endpoints costs a handful of calls, not a thousand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Iterator
+
+from mlaudit.collect.engine.context import CollectContext
+from mlaudit.collect.engine.failures import CallFailed
+from mlaudit.collect.engine.spec import PartCollector
+from mlaudit.inventory import CollectionError, Endpoint, Record
+from mlaudit.inventory.cloudwatch import (
+    ENDPOINT_INSTANCE_NAMESPACE,
+    SAGEMAKER_NAMESPACE,
+    CompositeAlarm,
+    Datapoint,
+    EndpointInvocations,
+    EndpointUtilization,
+    MetricAlarm,
+    VariantUtilization,
+    WatchedMetric,
+)
+
+MAX_QUERIES_PER_CALL = 500
+"""GetMetricData's limit on MetricDataQueries per request."""
+RETENTION_DAYS = 455
+"""CloudWatch keeps hourly (and coarser) datapoints for 15 months: older days cannot be read."""
+DAY = timedelta(days=1)
+FAILED_QUERY_STATUSES = frozenset({"InternalError", "Forbidden"})
+
+
+def _watched(metric: dict[str, Any]) -> WatchedMetric:
+    return WatchedMetric(
+        namespace=metric.get("Namespace") or "",
+        metric_name=metric.get("MetricName") or "",
+        dimensions=tuple((d.get("Name") or "", d.get("Value") or "") for d in metric.get("Dimensions") or ()),
+    )
+
+
+def _alarm_fields(ctx: CollectContext, a: dict[str, Any]) -> dict[str, Any]:
+    name = a.get("AlarmName") or ""
+    return {
+        "arn": a.get("AlarmArn") or f"arn:{ctx.partition}:cloudwatch:{ctx.region}:{ctx.account_id}:alarm:{name}",
+        "name": name,
+        "account_id": ctx.account_id,
+        "region": ctx.region,
+        "actions_enabled": bool(a.get("ActionsEnabled")),
+        "alarm_actions": len(a.get("AlarmActions") or ()),
+    }
+
+
+def _metric_alarm(ctx: CollectContext, a: dict[str, Any]) -> MetricAlarm:
+    """A metric alarm, with the metric it watches or, for a metric-math alarm, every metric of the expression."""
+    metrics = [_watched(a)] if a.get("MetricName") else []
+    stats = [q.get("MetricStat") or {} for q in a.get("Metrics") or ()]
+    metrics += [_watched(stat["Metric"]) for stat in stats if stat.get("Metric")]
+    return MetricAlarm(**_alarm_fields(ctx, a), metrics=tuple(metrics))
+
+
+_FIRES_ON = re.compile(r"""\bALARM\(\s*["']?([^"'()]+?)["']?\s*\)""")
+"""`ALARM(name)` or `ALARM("name or ARN")` in a composite alarm's rule."""
+
+
+def _composite_alarm(ctx: CollectContext, a: dict[str, Any]) -> CompositeAlarm:
+    children = (child.split(":alarm:", 1)[-1] for child in _FIRES_ON.findall(a.get("AlarmRule") or ""))
+    return CompositeAlarm(**_alarm_fields(ctx, a), fires_on=tuple(sorted(set(children))))
+
+
+@dataclass(frozen=True)
+class MetricQuery:
+    """One daily statistic of one endpoint variant's metric."""
+
+    namespace: str
+    metric_name: str
+    stat: str
+    endpoint: str
+    variant: str
+
+    def spec(self, query_id: str) -> dict[str, Any]:
+        dimensions = [{"Name": "EndpointName", "Value": self.endpoint}, {"Name": "VariantName", "Value": self.variant}]
+        metric = {"Namespace": self.namespace, "MetricName": self.metric_name, "Dimensions": dimensions}
+        return {"Id": query_id, "MetricStat": {"Metric": metric, "Period": int(DAY.total_seconds()), "Stat": self.stat}}
+
+
+Series = dict[MetricQuery, tuple[Datapoint, ...]]
+"""The daily datapoints of each query (empty when CloudWatch has no data)."""
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def of(cls, ctx: CollectContext) -> Window:
+        """Whole days back from the last full hour (so that CloudWatch's rounding of StartTime changes nothing),
+        as far as the scan's lookback and CloudWatch's retention allow."""
+        end = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+        days = min(RETENTION_DAYS, max(1, round((end - ctx.since) / DAY)))
+        return cls(end - days * DAY, end)
+
+
+@dataclass(frozen=True)
+class EndpointMetricReader:
+    """A part read from GetMetricData for the endpoints that need it: `queries` says what to ask about an
+    endpoint (nothing: the endpoint is skipped), `build` makes its record from the answers."""
+
+    queries: Callable[[Endpoint], list[MetricQuery]]
+    build: Callable[[Endpoint, Window, Series], Record]
+
+    def __call__(self, ctx: CollectContext) -> Iterator[Record]:
+        window = Window.of(ctx)
+        failures: list[str] = []
+        for batch in _batches([(e, self.queries(e)) for e in ctx.dependency(Endpoint) if e.in_service]):
+            series, failed = _read(ctx, [q for _, queries in batch for q in queries], window)
+            failures += [f"{q.metric_name} of {q.endpoint}/{q.variant}: {status}" for q, status in failed.items()]
+            for endpoint, queries in batch:
+                if not any(q in failed for q in queries):
+                    yield self.build(endpoint, window, {q: series[q] for q in queries})
+        if failures:
+            raise CallFailed(_query_failure(ctx, failures))  # the endpoints without a record report ERROR
+
+
+def _batches(wanted: list[tuple[Endpoint, list[MetricQuery]]]) -> Iterator[list[tuple[Endpoint, list[MetricQuery]]]]:
+    """Endpoints grouped so that each group's queries fit in one call (an endpoint's queries are never split)."""
+    batch: list[tuple[Endpoint, list[MetricQuery]]] = []
+    size = 0
+    for endpoint, queries in wanted:
+        if not queries:
+            continue
+        if batch and size + len(queries) > MAX_QUERIES_PER_CALL:
+            yield batch
+            batch, size = [], 0
+        batch.append((endpoint, queries))
+        size += len(queries)
+    if batch:
+        yield batch
+
+
+def _read(ctx: CollectContext, queries: list[MetricQuery], window: Window) -> tuple[Series, dict[MetricQuery, str]]:
+    """One GetMetricData request (its pages merged): the datapoints of each query, and the status of each query
+    CloudWatch could not answer."""
+    by_id = {f"q{i}": query for i, query in enumerate(queries)}
+    values: dict[str, dict[datetime, float]] = defaultdict(dict)
+    failed: dict[MetricQuery, str] = {}
+    pages = ctx.paginate(
+        "get_metric_data",
+        "MetricDataResults",
+        MetricDataQueries=[query.spec(query_id) for query_id, query in by_id.items()],
+        StartTime=window.start,
+        EndTime=window.end,
+    )
+    for result in pages:
+        query_id = result.get("Id") or ""
+        if result.get("StatusCode") in FAILED_QUERY_STATUSES and query_id in by_id:
+            failed[by_id[query_id]] = str(result["StatusCode"])
+        stamps = [t.astimezone(timezone.utc) for t in result.get("Timestamps") or ()]
+        values[query_id].update(zip(stamps, result.get("Values") or ()))
+    series = {
+        query: tuple(Datapoint(timestamp=t, value=v) for t, v in sorted(values[query_id].items()))
+        for query_id, query in by_id.items()
+    }
+    return series, failed
+
+
+def _query_failure(ctx: CollectContext, failures: list[str]) -> CollectionError:
+    shown = "; ".join(failures[:3]) + (f" and {len(failures) - 3} more" if len(failures) > 3 else "")
+    return CollectionError(
+        part=ctx.collector.part,
+        service="cloudwatch",
+        operation="GetMetricData",
+        account_id=ctx.account_id,
+        region=ctx.region,
+        error_code="QueryFailed",
+        message=f"CloudWatch could not answer {len(failures)} metric queries ({shown})",
+    )
+
+
+def _identity(endpoint: Endpoint, window: Window) -> dict[str, Any]:
+    return {
+        "arn": endpoint.arn,
+        "name": endpoint.name,
+        "account_id": endpoint.account_id,
+        "region": endpoint.region,
+        "window_start": window.start,
+        "window_end": window.end,
+    }
+
+
+def _invocation_queries(endpoint: Endpoint) -> list[MetricQuery]:
+    if not endpoint.instance_variants:
+        return []  # serverless endpoints cost nothing while idle
+    metric = "InvocationsProcessed" if endpoint.is_async else "Invocations"  # async endpoints publish no Invocations
+    return [MetricQuery(SAGEMAKER_NAMESPACE, metric, "Sum", endpoint.name, v.variant_name) for v in endpoint.variants]
+
+
+def _invocations(endpoint: Endpoint, window: Window, series: Series) -> EndpointInvocations:
+    daily: dict[datetime, float] = defaultdict(float)
+    for datapoints in series.values():
+        for point in datapoints:
+            daily[point.timestamp] += point.value
+    return EndpointInvocations(
+        **_identity(endpoint, window), daily=tuple(Datapoint(timestamp=t, value=v) for t, v in sorted(daily.items()))
+    )
+
+
+def _utilization_query(metric_name: str, endpoint: str, variant: str) -> MetricQuery:
+    return MetricQuery(ENDPOINT_INSTANCE_NAMESPACE, metric_name, "Maximum", endpoint, variant)
+
+
+def _utilization_queries(endpoint: Endpoint) -> list[MetricQuery]:
+    return [
+        _utilization_query(metric, endpoint.name, v.variant_name)
+        for v in endpoint.instance_variants
+        for metric in ("CPUUtilization", "GPUUtilization")
+    ]
+
+
+def _utilization(endpoint: Endpoint, window: Window, series: Series) -> EndpointUtilization:
+    variants = [
+        VariantUtilization(
+            variant_name=v.variant_name,
+            cpu=series[_utilization_query("CPUUtilization", endpoint.name, v.variant_name)],
+            gpu=series[_utilization_query("GPUUtilization", endpoint.name, v.variant_name)],
+        )
+        for v in endpoint.instance_variants
+    ]
+    return EndpointUtilization(**_identity(endpoint, window), variants=tuple(variants))
+
+
+ALARMS = "cloudwatch:DescribeAlarms"
+
+
+def _alarms(ctx: CollectContext) -> dict[str, list[dict[str, Any]]]:
+    """Both kinds of alarm of the region, by result key, from one paginated DescribeAlarms (without `AlarmTypes`
+    AWS answers metric alarms only): whichever alarm part runs first fetches them for both."""
+
+    def fetch() -> dict[str, list[dict[str, Any]]]:
+        alarms: dict[str, list[dict[str, Any]]] = {"MetricAlarms": [], "CompositeAlarms": []}
+        for page in ctx.pages("describe_alarms", AlarmTypes=["MetricAlarm", "CompositeAlarm"]):
+            for key, items in alarms.items():
+                items.extend(page.get(key) or [])
+        return alarms
+
+    return ctx.shared(ALARMS, fetch)
+
+
+def _alarms_of(
+    key: str, build: Callable[[CollectContext, dict[str, Any]], Record]
+) -> Callable[[CollectContext], Iterator[Record]]:
+    """A part's collector: the alarms of one kind, from the answer both parts share."""
+    return lambda ctx: (build(ctx, alarm) for alarm in _alarms(ctx)[key])
+
+
+COLLECTORS = (
+    PartCollector(MetricAlarm, (ALARMS,), _alarms_of("MetricAlarms", _metric_alarm), shares=(ALARMS,)),
+    PartCollector(CompositeAlarm, (ALARMS,), _alarms_of("CompositeAlarms", _composite_alarm), shares=(ALARMS,)),
+    PartCollector(
+        EndpointInvocations,
+        ("cloudwatch:GetMetricData",),
+        EndpointMetricReader(_invocation_queries, _invocations),
+        aspect_of=Endpoint,
+    ),
+    PartCollector(
+        EndpointUtilization,
+        ("cloudwatch:GetMetricData",),
+        EndpointMetricReader(_utilization_queries, _utilization),
+        aspect_of=Endpoint,
+    ),
+)

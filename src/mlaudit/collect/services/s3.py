@@ -1,0 +1,190 @@
+"""S3 collectors: only the buckets that ML records reference, each described with a client of its own region.
+
+Every bucket setting a check reads (encryption, versioning, policy...) is its own part, one call per bucket, so a
+scan pays only for the settings its checks need. The account-wide Block Public Access settings come from S3 Control.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from mlaudit.collect.engine.context import CollectContext
+from mlaudit.collect.engine.failures import CallFailed
+from mlaudit.collect.engine.patterns import ForEachRecord, same_identity
+from mlaudit.collect.services._policies import parse_policy
+from mlaudit.collect.engine.spec import PartCollector
+from mlaudit.inventory import GLOBAL_REGION, Record, RefKind, S3Bucket, S3BucketEncryption, s3_bucket_of
+from mlaudit.inventory.s3 import (
+    PublicAccessBlock,
+    S3AccountPublicAccessBlock,
+    S3BucketExistence,
+    S3BucketLifecycle,
+    S3BucketLogging,
+    S3BucketPolicy,
+    S3BucketPublicAccessBlock,
+    S3BucketVersioning,
+)
+
+MAX_LISTED_USERS = 20
+"""How many referencing ARNs a bucket record keeps (the count is always exact)."""
+
+FORBIDDEN_CODES = frozenset({"403", "Forbidden", "AccessDenied"})
+
+
+def _buckets(ctx: CollectContext) -> Iterator[S3Bucket]:
+    users: dict[str, list[str]] = defaultdict(list)
+    for uri, arns in ctx.referenced(RefKind.S3).items():
+        bucket = s3_bucket_of(uri)
+        if bucket:
+            users[bucket].extend(arns)
+    if not users:
+        return
+    owned = {b["Name"]: b.get("BucketRegion") for b in ctx.paginate("list_buckets", "Buckets")}
+
+    def describe(name: str) -> S3Bucket:
+        region = owned.get(name)
+        if name in owned and not region:
+            location = ctx.call("get_bucket_location", Bucket=name) or {}
+            region = location.get("LocationConstraint") or "us-east-1"
+        referencing = sorted(set(users[name]))
+        return S3Bucket(
+            arn=f"arn:{ctx.partition}:s3:::{name}",
+            name=name,
+            account_id=ctx.account_id,
+            region=region or GLOBAL_REGION,
+            in_account=name in owned,
+            referenced_by=tuple(referencing[:MAX_LISTED_USERS]),
+            reference_count=len(referencing),
+        )
+
+    yield from ctx.fan_out(sorted(users), describe, identify=lambda name: (name, f"arn:{ctx.partition}:s3:::{name}"))
+
+
+Fields = Callable[[dict[str, Any] | None], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class _BucketSetting:
+    """One call per bucket; `fields` turns the response (None when AWS answers with an `absent` code, i.e. "not
+    configured") into the aspect record's fields."""
+
+    record: type[Record]
+    method: str
+    fields: Fields
+    absent: frozenset[str]
+
+    def __call__(self, ctx: CollectContext, bucket: S3Bucket) -> Record:
+        response = ctx.call(self.method, region=bucket.region, absent=self.absent, Bucket=bucket.name)
+        return self.record(**same_identity(bucket), **self.fields(response))
+
+
+def _encryption(response: dict[str, Any] | None) -> dict[str, Any]:
+    rules = ((response or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules") or [{}]
+    default = rules[0].get("ApplyServerSideEncryptionByDefault") or {}
+    return {
+        "algorithm": default.get("SSEAlgorithm"),
+        "kms_key_id": default.get("KMSMasterKeyID"),
+        "bucket_key_enabled": bool(rules[0].get("BucketKeyEnabled")),
+    }
+
+
+def _versioning(response: dict[str, Any] | None) -> dict[str, Any]:
+    response = response or {}
+    return {"status": response.get("Status"), "mfa_delete": response.get("MFADelete") == "Enabled"}
+
+
+def _block_public_access(response: dict[str, Any] | None) -> PublicAccessBlock:
+    flags = (response or {}).get("PublicAccessBlockConfiguration") or {}
+    return PublicAccessBlock(
+        block_public_acls=bool(flags.get("BlockPublicAcls")),
+        ignore_public_acls=bool(flags.get("IgnorePublicAcls")),
+        block_public_policy=bool(flags.get("BlockPublicPolicy")),
+        restrict_public_buckets=bool(flags.get("RestrictPublicBuckets")),
+    )
+
+
+def _policy(response: dict[str, Any] | None) -> dict[str, Any]:
+    return {"statements": parse_policy((response or {}).get("Policy"))}
+
+
+def _logging(response: dict[str, Any] | None) -> dict[str, Any]:
+    enabled = (response or {}).get("LoggingEnabled") or {}
+    return {"target_bucket": enabled.get("TargetBucket"), "target_prefix": enabled.get("TargetPrefix")}
+
+
+def _lifecycle(response: dict[str, Any] | None) -> dict[str, Any]:
+    rules = (response or {}).get("Rules") or []
+
+    def named(status: str) -> tuple[str, ...]:
+        return tuple(r.get("ID") or "(unnamed)" for r in rules if r.get("Status") == status)
+
+    return {"enabled_rules": named("Enabled"), "disabled_rules": named("Disabled")}
+
+
+def _existence(ctx: CollectContext, bucket: S3Bucket) -> S3BucketExistence:
+    """HeadBucket for a referenced bucket that is not the account's: 404 means nobody owns the name, 403 (or
+    success) that another account does."""
+    try:
+        found = ctx.call("head_bucket", absent=frozenset({"404", "NoSuchBucket", "NotFound"}), Bucket=bucket.name)
+    except CallFailed as refused:
+        if refused.error.error_code not in FORBIDDEN_CODES:
+            raise
+        return S3BucketExistence(**same_identity(bucket), exists=True, accessible=False)
+    return S3BucketExistence(**same_identity(bucket), exists=found is not None, accessible=found is not None)
+
+
+def _account_public_access_block(ctx: CollectContext) -> Iterator[S3AccountPublicAccessBlock]:
+    response = ctx.call(
+        "get_public_access_block",
+        service="s3control",
+        absent=frozenset({"NoSuchPublicAccessBlockConfiguration"}),
+        AccountId=ctx.account_id,
+    )
+    yield S3AccountPublicAccessBlock(
+        arn=f"arn:{ctx.partition}:s3::{ctx.account_id}:account-public-access-block",
+        name=ctx.account_id,
+        account_id=ctx.account_id,
+        region=ctx.region,
+        settings=_block_public_access(response),
+    )
+
+
+def _aspect(record: type[Record], operation: str, method: str, fields: Fields, *absent: str) -> PartCollector:
+    """The collector of a bucket setting read with one `s3:<operation>` call per bucket of the account."""
+    setting = _BucketSetting(record, method, fields, frozenset(absent))
+    collect = ForEachRecord((S3Bucket,), setting, where=lambda bucket: bucket.in_account)
+    return PartCollector(record, (f"s3:{operation}",), collect, aspect_of=S3Bucket)
+
+
+COLLECTORS = (
+    PartCollector(
+        S3Bucket,
+        ("s3:ListBuckets", "s3:GetBucketLocation"),
+        _buckets,
+        follows=RefKind.S3,
+    ),
+    _aspect(
+        S3BucketEncryption, "GetBucketEncryption", "get_bucket_encryption", _encryption,
+        "ServerSideEncryptionConfigurationNotFoundError",
+    ),
+    _aspect(S3BucketVersioning, "GetBucketVersioning", "get_bucket_versioning", _versioning),
+    _aspect(
+        S3BucketPublicAccessBlock, "GetPublicAccessBlock", "get_public_access_block",
+        lambda response: {"settings": _block_public_access(response)}, "NoSuchPublicAccessBlockConfiguration",
+    ),
+    _aspect(S3BucketPolicy, "GetBucketPolicy", "get_bucket_policy", _policy, "NoSuchBucketPolicy"),
+    _aspect(S3BucketLogging, "GetBucketLogging", "get_bucket_logging", _logging),
+    _aspect(
+        S3BucketLifecycle, "GetBucketLifecycleConfiguration", "get_bucket_lifecycle_configuration", _lifecycle,
+        "NoSuchLifecycleConfiguration",
+    ),
+    PartCollector(
+        S3BucketExistence,
+        ("s3:HeadBucket",),
+        ForEachRecord((S3Bucket,), _existence, where=lambda bucket: not bucket.in_account),
+        aspect_of=S3Bucket,
+    ),
+    PartCollector(S3AccountPublicAccessBlock, ("s3control:GetPublicAccessBlock",), _account_public_access_block),
+)

@@ -1,0 +1,88 @@
+"""Lifecycle configurations of notebook instances, described by name: only those that notebooks reference.
+
+The scripts (base64 in the API) are decoded, read and dropped here: the record keeps the secret-looking lines
+(script, line number, kind) and whether the OnStart script stops the notebook when idle, never the text.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections import defaultdict
+from typing import Any, Iterator
+
+from mlaudit.collect.engine.context import CollectContext
+from mlaudit.collect.engine.spec import PartCollector
+from mlaudit.inventory import NotebookInstance
+from mlaudit.inventory.sagemaker_notebooks import NotebookLifecycleConfig, ScriptSecret
+from mlaudit.core.secrets import scan_text
+
+SCRIPTS = ("OnCreate", "OnStart")
+
+_AUTO_STOP = re.compile(r"auto-?stop|idle[_-]?time|stop[-_]notebook[-_]instance|StopNotebookInstance", re.I)
+"""What an idle-shutdown script says: AWS's auto-stop-idle sample (autostop.py, IDLE_TIME) or its own call to
+StopNotebookInstance. The OnStart script must install it: a notebook's root volume, and so its crontab, is
+rebuilt at every start."""
+
+
+_COMMENT = re.compile(r"(^|\s)#.*$")
+
+
+def _installs_auto_stop(script: str) -> bool:
+    """Whether a shell script's commands (not its comments: "# TODO: add autostop" stops nothing) install or
+    call an idle stop."""
+    return any(_AUTO_STOP.search(_COMMENT.sub("", line)) for line in script.splitlines() if not line.startswith("#!"))
+
+
+def _decode(content: str) -> str:
+    """A script's text (base64 in the API, possibly wrapped); content that is not base64 is read as it is."""
+    try:
+        return base64.b64decode("".join(content.split()), validate=True).decode("utf-8", errors="replace")
+    except (binascii.Error, ValueError):
+        return content
+
+
+def _scripts(d: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    for script in SCRIPTS:
+        for hook in d.get(script) or ():
+            yield script, _decode((hook or {}).get("Content") or "")
+
+
+def _lifecycle_configs(ctx: CollectContext) -> Iterator[NotebookLifecycleConfig]:
+    users: dict[str, list[str]] = defaultdict(list)
+    for notebook in ctx.dependency(NotebookInstance):
+        if notebook.lifecycle_config_name:
+            users[notebook.lifecycle_config_name].append(notebook.name)
+
+    def describe(name: str) -> NotebookLifecycleConfig:
+        d = ctx.call("describe_notebook_instance_lifecycle_config", NotebookInstanceLifecycleConfigName=name) or {}
+        scripts = list(_scripts(d))
+        prefix = f"arn:{ctx.partition}:sagemaker:{ctx.region}:{ctx.account_id}"
+        arn = f"{prefix}:notebook-instance-lifecycle-config/{name.lower()}"
+        return NotebookLifecycleConfig(
+            arn=d.get("NotebookInstanceLifecycleConfigArn") or arn,
+            name=d.get("NotebookInstanceLifecycleConfigName") or name,
+            account_id=ctx.account_id,
+            region=ctx.region,
+            used_by=tuple(sorted(users[name])),
+            secrets=tuple(
+                ScriptSecret(script=script, line=hit.line, kind=hit.kind)
+                for script, text in scripts
+                for hit in scan_text(text)
+            ),
+            stops_when_idle=any(script == "OnStart" and _installs_auto_stop(text) for script, text in scripts),
+            creation_time=d.get("CreationTime"),
+        )
+
+    yield from ctx.fan_out(sorted(users), describe, identify=lambda name: (name, None))
+
+
+COLLECTORS = (
+    PartCollector(
+        NotebookLifecycleConfig,
+        ("sagemaker:DescribeNotebookInstanceLifecycleConfig",),
+        _lifecycle_configs,
+        depends_on=(NotebookInstance,),
+    ),
+)

@@ -1,0 +1,59 @@
+"""SageMaker Pipelines collectors: the pipeline list, and each pipeline's newest executions (never its history)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from mlaudit.collect.engine.context import CollectContext
+from mlaudit.collect.engine.patterns import ForEachRecord, ListOnly, same_identity
+from mlaudit.collect.services.sagemaker import _identity
+from mlaudit.collect.engine.spec import History, PartCollector
+from mlaudit.inventory import Record
+from mlaudit.inventory.sagemaker_pipelines import Pipeline, PipelineExecution, PipelineRecentExecutions
+
+RECENT_EXECUTIONS = 5
+"""How many of a pipeline's executions are listed, newest first."""
+
+
+def _pipeline(ctx: CollectContext, p: dict[str, Any]) -> Pipeline:
+    return Pipeline(
+        **_identity(ctx, p, "PipelineArn", "PipelineName", "pipeline"),
+        role_arn=p.get("RoleArn"),
+        creation_time=p.get("CreationTime"),
+    )
+
+
+def _recent_executions(ctx: CollectContext, pipeline: Record) -> PipelineRecentExecutions:
+    summaries = ctx.paginate(
+        "list_pipeline_executions",
+        "PipelineExecutionSummaries",
+        PipelineName=pipeline.name,
+        SortBy="CreationTime",
+        SortOrder="Descending",
+        PaginationConfig={"MaxItems": RECENT_EXECUTIONS, "PageSize": RECENT_EXECUTIONS},
+    )
+    return PipelineRecentExecutions(
+        **same_identity(pipeline),
+        listed_at=datetime.now(timezone.utc),
+        executions=tuple(
+            PipelineExecution(
+                status=s.get("PipelineExecutionStatus") or "Unknown",
+                start_time=s.get("StartTime"),
+                failure_reason=s.get("PipelineExecutionFailureReason") or None,
+            )
+            for s in summaries
+        ),
+    )
+
+
+COLLECTORS = (
+    PartCollector(Pipeline, ("sagemaker:ListPipelines",), ListOnly("list_pipelines", "PipelineSummaries", _pipeline)),
+    PartCollector(
+        PipelineRecentExecutions,
+        ("sagemaker:ListPipelineExecutions",),
+        ForEachRecord((Pipeline,), _recent_executions),
+        aspect_of=Pipeline,
+        history=History(newest=RECENT_EXECUTIONS, per="pipeline"),
+    ),
+)

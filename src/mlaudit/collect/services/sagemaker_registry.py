@@ -1,0 +1,73 @@
+"""Collectors for what documents a registered model: approved versions described one by one (evaluation
+reports, attached model card), and the region's model cards (one list call, paginated)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mlaudit.collect.engine.context import CollectContext
+from mlaudit.collect.engine.patterns import ForEachRecord, ListOnly, same_identity
+from mlaudit.collect.services.sagemaker import _identity
+from mlaudit.collect.engine.spec import PartCollector
+from mlaudit.inventory import ModelPackage
+from mlaudit.inventory.sagemaker_registry import MetricsReport, ModelCard, ModelPackageDetail
+
+
+def _metrics_reports(metrics: dict[str, Any]) -> tuple[MetricsReport, ...]:
+    """Every report of a ModelMetrics structure (ModelQuality.Statistics, Bias.Report...), whatever the section."""
+    return tuple(
+        MetricsReport(kind=f"{section}.{report}", s3_uri=source.get("S3Uri"))
+        for section, reports in sorted(metrics.items())
+        if isinstance(reports, dict)
+        for report, source in sorted(reports.items())
+        if isinstance(source, dict)
+    )
+
+
+def _card_evaluations(content: str | None) -> int:
+    """The number of `evaluation_details` entries of a model package's model card (its content is JSON text);
+    only the count is kept, never the content."""
+    try:
+        card = json.loads(content or "{}")
+    except ValueError:
+        return 0
+    evaluations = card.get("evaluation_details") if isinstance(card, dict) else None
+    return len(evaluations) if isinstance(evaluations, list) else 0
+
+
+def _package_detail(ctx: CollectContext, package: ModelPackage) -> ModelPackageDetail:
+    d = ctx.call("describe_model_package", ModelPackageName=package.arn) or {}
+    containers = (d.get("InferenceSpecification") or {}).get("Containers") or ()
+    card = d.get("ModelCard") or {}
+    return ModelPackageDetail(
+        **same_identity(package),
+        metrics_reports=_metrics_reports(d.get("ModelMetrics") or {}),
+        model_card_status=card.get("ModelCardStatus"),
+        model_card_evaluations=_card_evaluations(card.get("ModelCardContent")),
+        model_data_urls=tuple(c["ModelDataUrl"] for c in containers if c.get("ModelDataUrl")),
+        kms_key_id=(d.get("SecurityConfig") or {}).get("KmsKeyId"),
+    )
+
+
+def _model_card(ctx: CollectContext, c: dict[str, Any]) -> ModelCard:
+    return ModelCard(
+        **_identity(ctx, c, "ModelCardArn", "ModelCardName", "model-card"),
+        status=c.get("ModelCardStatus"),
+        creation_time=c.get("CreationTime"),
+    )
+
+
+COLLECTORS = (
+    PartCollector(
+        ModelPackageDetail,
+        ("sagemaker:DescribeModelPackage",),
+        ForEachRecord((ModelPackage,), _package_detail, where=lambda package: package.approval_status == "Approved"),
+        aspect_of=ModelPackage,
+    ),
+    PartCollector(
+        ModelCard,
+        ("sagemaker:ListModelCards",),
+        ListOnly("list_model_cards", "ModelCardSummaries", _model_card),
+    ),
+)

@@ -1,0 +1,1 @@
+"""The configuration file and the per-check settings a user overrides."""

@@ -1,0 +1,99 @@
+"""Writing report files: atomically (a reader never sees half a file) and readable by the owner only, since a
+report lists an account's weaknesses."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, Iterator, Sequence
+
+from mlaudit.core.errors import UserError
+
+if TYPE_CHECKING:
+    from mlaudit.renderers import Format, RenderOptions
+    from mlaudit.report.model import Report
+
+REPORT_FILE_MODE = 0o600
+
+
+def prepare_directory(directory: Path) -> Path:
+    """Create the output directory if needed and prove it is writable, before any scanning starts."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".mlaudit-probe-"):
+            pass
+    except OSError as exc:
+        raise UserError(f"cannot write reports to {directory}: {exc.strerror or exc}") from exc
+    return directory
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A file written beside `path` and renamed over it once complete (existing reports are replaced), so
+    that a reader never sees half a report, however long it takes to write; a failure is one error line naming
+    the file."""
+    try:
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+        os.chmod(temporary, REPORT_FILE_MODE)
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    with atomic_file(path) as handle:
+        handle.write(content.encode("utf-8") if isinstance(content, str) else content)
+
+
+def write_reports(report: Report, formats: Sequence[Format], directory: Path | None, options: RenderOptions) -> list[Path]:
+    """Each format to `<directory>/mlaudit.<extension>`, or the single format to stdout when `directory` is None."""
+    if directory is None:
+        sys.stdout.write(formats[0].render(report, options))
+        sys.stdout.flush()
+        return []
+    written = []
+    for fmt in formats:
+        path = directory / fmt.filename
+        write_atomic(path, fmt.render(report, options))
+        written.append(path)
+    return written
+
+
+GITHUB_SUMMARY_LIMIT = 1024 * 1024
+"""GitHub rejects a job summary larger than 1 MiB."""
+
+
+def append_github_summary(report: Report, options: RenderOptions) -> Path | None:
+    """When running in GitHub Actions (`GITHUB_STEP_SUMMARY`), append the Markdown summary, within what is left
+    of GitHub's 1 MiB budget."""
+    from dataclasses import replace
+
+    from mlaudit.renderers.markdown import render_markdown
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return None
+    path = Path(target)
+    used = path.stat().st_size if path.exists() else 0
+    budget = GITHUB_SUMMARY_LIMIT - used - 4096
+    if budget <= 4096:
+        return None
+    text = render_markdown(report, replace(options, markdown_budget=min(options.markdown_budget, budget)))
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UserError(f"cannot append to GITHUB_STEP_SUMMARY ({path}): {exc.strerror or exc}") from exc
+    return path
