@@ -25,7 +25,11 @@ from botocore.config import Config
 
 from replay import KeepAliveServer, encode, serve
 
-_EMPTY_PAGE = ("200 OK", [("Content-Type", "application/x-amz-json-1.1")], json.dumps({"NotebookInstances": []}).encode())
+_EMPTY_PAGE = (
+    "200 OK",
+    [("Content-Type", "application/x-amz-json-1.1")],
+    json.dumps({"NotebookInstances": []}).encode(),
+)
 
 
 class Waiting(KeepAliveServer):
@@ -45,8 +49,12 @@ class Waiting(KeepAliveServer):
 
 def measure(url: str, server: Waiting, threads: int, calls: int) -> dict[str, float]:
     client = boto3.client(
-        "sagemaker", region_name="us-east-1", endpoint_url=url, aws_access_key_id="testing",
-        aws_secret_access_key="testing", config=Config(max_pool_connections=threads, retries={"max_attempts": 1}),
+        "sagemaker",
+        region_name="us-east-1",
+        endpoint_url=url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(max_pool_connections=threads, retries={"max_attempts": 1}),
     )
     for _ in range(20):  # warm: connections, the operation's model and handlers
         client.list_notebook_instances()
@@ -75,8 +83,10 @@ def main() -> int:
     allowed = args.threads / (args.latency_ms / 1000)
     print(f"one call alone           {r['alone_ms']:.1f} ms ({args.latency_ms:.0f} ms of latency)")
     print(f"CPU a call (client)      {r['cpu_ms_per_call']:.2f} ms")
-    print(f"{args.threads} threads              {r['calls_per_second']:.0f} calls a second "
-          f"(the latency allows {allowed:.0f}: {r['calls_per_second'] / allowed:.0%})")
+    print(
+        f"{args.threads} threads              {r['calls_per_second']:.0f} calls a second "
+        f"(the latency allows {allowed:.0f}: {r['calls_per_second'] / allowed:.0%})"
+    )
     return 0
 
 

@@ -26,8 +26,15 @@ from mlaudit.core.taxonomy import Status
 
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2", "ap-northeast-1")
 ACCOUNTS = tuple(f"{100000000000 + i * 7919:012d}" for i in range(12))
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def synthetic_report(count: int, seed: int = 7) -> Report:
@@ -43,17 +50,39 @@ def synthetic_report(count: int, seed: int = 7) -> Report:
         status = Status.FAIL if rng.random() < 0.33 else Status.PASS
         findings.append(
             Finding(
-                id=finding_id(check.id, account, region, arn), check_id=check.id, check_name=check.name, title=check.title,
-                status=status, status_detail=f"{check.name.replace('-', ' ')} ({'fails' if status is Status.FAIL else 'passes'})",
-                severity=check.severity, pillar=check.pillar, service=check.service, resource_type=check.resource_type,
-                resource_arn=arn, resource_name=name, account_id=account, region=region,
-                remediation=FindingRemediation(text=check.remediation.text, url=check.remediation.url), references=list(check.references),
+                id=finding_id(check.id, account, region, arn),
+                check_id=check.id,
+                check_name=check.name,
+                title=check.title,
+                status=status,
+                status_detail=f"{check.name.replace('-', ' ')} ({'fails' if status is Status.FAIL else 'passes'})",
+                severity=check.severity,
+                pillar=check.pillar,
+                service=check.service,
+                resource_type=check.resource_type,
+                resource_arn=arn,
+                resource_name=name,
+                account_id=account,
+                region=region,
+                remediation=FindingRemediation(text=check.remediation.text, url=check.remediation.url),
+                references=list(check.references),
             )
         )
     now = datetime.now(timezone.utc)
     return Report(
-        scan=ScanInfo(id="benchmark", started_at=now, finished_at=now, status=ScanStatus.COMPLETE, profile=None, regions=list(REGIONS),
-                      checks_selected=[c.id for c in checks], since=now, settings={}, errors=[], statistics=CallStatistics()),
+        scan=ScanInfo(
+            id="benchmark",
+            started_at=now,
+            finished_at=now,
+            status=ScanStatus.COMPLETE,
+            profile=None,
+            regions=list(REGIONS),
+            checks_selected=[c.id for c in checks],
+            since=now,
+            settings={},
+            errors=[],
+            statistics=CallStatistics(),
+        ),
         accounts=[AccountInfo(account_id=a) for a in ACCOUNTS],
         summary=summarise(findings, [c.id for c in checks]),
         checks=checks,
@@ -89,7 +118,10 @@ def main() -> None:
             ("filter status FAIL", lambda: page.locator('#facets button.chip[data-value="FAIL"]').click()),
             ("search 'resource-0424'", lambda: page.fill("#search", "resource-0424")),
             ("group by resource", lambda: page.select_option("#group-by", "resource")),
-            ("sort by resource", lambda: (page.select_option("#group-by", ""), page.locator('th[data-sort="resource"]').click())),
+            (
+                "sort by resource",
+                lambda: (page.select_option("#group-by", ""), page.locator('th[data-sort="resource"]').click()),
+            ),
         ):
             before = page.locator("#result-count").inner_text()
             started = time.perf_counter()

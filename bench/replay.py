@@ -45,8 +45,14 @@ def request_key(environ: dict[str, Any], body: bytes) -> RequestKey | None:
     scope = signed_scope(environ)
     if scope is None:
         return None
-    return (*scope, environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), environ.get("QUERY_STRING"),
-            environ.get("HTTP_X_AMZ_TARGET"), _TIMESTAMP.sub(rb"\1*", body))
+    return (
+        *scope,
+        environ.get("REQUEST_METHOD"),
+        environ.get("PATH_INFO"),
+        environ.get("QUERY_STRING"),
+        environ.get("HTTP_X_AMZ_TARGET"),
+        _TIMESTAMP.sub(rb"\1*", body),
+    )
 
 
 class Recording:
@@ -160,7 +166,9 @@ class KeepAliveServer:
                 head = await reader.readuntil(b"\r\n\r\n")
                 request_line, *lines = head[:-4].decode("latin-1").split("\r\n")
                 method, target, _ = request_line.split(" ", 2)
-                headers = {name.strip().lower(): value.strip() for name, _, value in (line.partition(":") for line in lines)}
+                headers = {
+                    name.strip().lower(): value.strip() for name, _, value in (line.partition(":") for line in lines)
+                }
                 length = int(headers.get("content-length") or 0)
                 body = await reader.readexactly(length) if length else b""
                 response = await self.answer(method, target, headers, body)
@@ -228,7 +236,9 @@ class ReplayServer(KeepAliveServer):
 
     async def _forward(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer:
         def send() -> Answer:
-            connection = http.client.HTTPConnection(self._origin.hostname or "127.0.0.1", self._origin.port, timeout=300)
+            connection = http.client.HTTPConnection(
+                self._origin.hostname or "127.0.0.1", self._origin.port, timeout=300
+            )
             try:
                 kept = {name: value for name, value in headers.items() if name not in _HOP_BY_HOP}
                 connection.request(method, target, body=body, headers=kept)
@@ -246,7 +256,9 @@ class ReplayServer(KeepAliveServer):
 def encode(answer: Answer, method: str) -> bytes:
     """An answer as an HTTP/1.1 response on a kept-alive connection (a HEAD answer keeps its length, bodiless)."""
     status, headers, content = answer
-    length = next((v for k, v in headers if k.lower() == "content-length"), "0") if method == "HEAD" else str(len(content))
+    length = (
+        next((v for k, v in headers if k.lower() == "content-length"), "0") if method == "HEAD" else str(len(content))
+    )
     lines = [f"HTTP/1.1 {status}", *(f"{k}: {v}" for k, v in headers if k.lower() not in _HOP_BY_HOP)]
     head = "\r\n".join([*lines, f"Content-Length: {length}", "", ""]).encode("latin-1")
     return head if method == "HEAD" else head + content

@@ -43,6 +43,7 @@ from mlaudit.catalog.loader import load_catalog
 from mlaudit.collect.engine.context import largest_page
 from mlaudit.collect.registry import plan
 from mlaudit.collect.engine.spec import PartCollector
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the fault injector is test scaffolding
 from faults import ANY, FaultKind, FaultRule  # noqa: E402
 from mlaudit.inventory import GLOBAL_REGION
@@ -124,9 +125,17 @@ def seed(estate: Estate, url: str, workers: int = 16) -> float:
     each phase's creates concurrently. Returns the seconds it took."""
     started = time.perf_counter()
     client = _Clients(url)
-    trust = json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
-    policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+    trust = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            ],
+        }
+    )
+    policy = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+    )
 
     iam_lock = threading.Lock()  # moto's IAM backend is not thread-safe (a 500 when two roles are created at once)
 
@@ -149,7 +158,9 @@ def seed(estate: Estate, url: str, workers: int = 16) -> float:
             iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)
             iam.put_role_policy(RoleName=name, PolicyName="inline", PolicyDocument=policy)
             for shared in range(SHARED_POLICIES):
-                iam.attach_role_policy(RoleName=name, PolicyArn=f"arn:aws:iam::{DEMO_ACCOUNT_ID}:policy/bench-shared-{shared}")
+                iam.attach_role_policy(
+                    RoleName=name, PolicyArn=f"arn:aws:iam::{DEMO_ACCOUNT_ID}:policy/bench-shared-{shared}"
+                )
 
     def regional(kind: str, create: Callable[[Any, int], None]) -> list[Callable[[], None]]:
         return [
@@ -160,11 +171,17 @@ def seed(estate: Estate, url: str, workers: int = 16) -> float:
 
     def model(sm: Any, i: int) -> None:
         container = {"Image": IMAGE, "ModelDataUrl": f"s3://{estate.bucket(i)}/models/{i}/model.tar.gz"}
-        sm.create_model(ModelName=f"bench-model-{i:05d}", ExecutionRoleArn=estate.role_arn(i), PrimaryContainer=container)
+        sm.create_model(
+            ModelName=f"bench-model-{i:05d}", ExecutionRoleArn=estate.role_arn(i), PrimaryContainer=container
+        )
 
     def endpoint_config(sm: Any, i: int) -> None:
-        variant = {"VariantName": "AllTraffic", "ModelName": f"bench-model-{i % estate.count('model'):05d}",
-                   "InstanceType": "ml.m5.large", "InitialInstanceCount": 1 + i % 2}
+        variant = {
+            "VariantName": "AllTraffic",
+            "ModelName": f"bench-model-{i % estate.count('model'):05d}",
+            "InstanceType": "ml.m5.large",
+            "InitialInstanceCount": 1 + i % 2,
+        }
         sm.create_endpoint_config(EndpointConfigName=f"bench-config-{i:05d}", ProductionVariants=[variant])
 
     def endpoint(sm: Any, i: int) -> None:
@@ -173,7 +190,9 @@ def seed(estate: Estate, url: str, workers: int = 16) -> float:
 
     def notebook(sm: Any, i: int) -> None:
         sm.create_notebook_instance(
-            NotebookInstanceName=f"bench-notebook-{i:05d}", InstanceType="ml.t3.medium", RoleArn=estate.role_arn(i),
+            NotebookInstanceName=f"bench-notebook-{i:05d}",
+            InstanceType="ml.t3.medium",
+            RoleArn=estate.role_arn(i),
             DirectInternetAccess="Disabled" if i % 3 else "Enabled",
         )
 
@@ -184,7 +203,10 @@ def seed(estate: Estate, url: str, workers: int = 16) -> float:
             AlgorithmSpecification={"TrainingImage": IMAGE, "TrainingInputMode": "File"},
             RoleArn=estate.role_arn(i),
             InputDataConfig=[
-                {"ChannelName": "train", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{bucket}/data/"}}}
+                {
+                    "ChannelName": "train",
+                    "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{bucket}/data/"}},
+                }
             ],
             OutputDataConfig={"S3OutputPath": f"s3://{bucket}/output/"},
             ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 50},
@@ -195,7 +217,9 @@ def seed(estate: Estate, url: str, workers: int = 16) -> float:
         [lambda i=i: shared_policy(i) for i in range(SHARED_POLICIES)]  # type: ignore[misc]
         + [lambda i=i: bucket(i) for i in range(estate.count("bucket"))],  # type: ignore[misc]
         [lambda i=i: role(i) for i in range(estate.count("role"))]  # type: ignore[misc]
-        + regional("model", model) + regional("notebook", notebook) + regional("training_job", training_job),
+        + regional("model", model)
+        + regional("notebook", notebook)
+        + regional("training_job", training_job),
         regional("endpoint_config", endpoint_config),
         regional("endpoint", endpoint),
     ]
@@ -294,7 +318,9 @@ def planned_collectors(checks: list[str]) -> list[PartCollector]:
 
 def services_of(checks: list[str]) -> set[str]:
     """The services the collectors of these checks' parts (and the scan's setup) may call."""
-    return {op.split(":")[0] for c in planned_collectors(checks) for op in c.operations} | {op.split(":")[0] for op in SETUP_CALLS}
+    return {op.split(":")[0] for c in planned_collectors(checks) for op in c.operations} | {
+        op.split(":")[0] for op in SETUP_CALLS
+    }
 
 
 # -- the scan, in a child process -------------------------------------------------------------------------------
@@ -341,8 +367,15 @@ def scan_child(
     from mlaudit.scan import ScanOptions, run_scan
     from mlaudit.report.streaming import FindingStream
 
-    options = ScanOptions(regions=REGIONS, endpoint_url=url, session=demo_session(), checks=checks, max_workers=workers,
-                          max_calls_per_service=per_service, processes=processes)
+    options = ScanOptions(
+        regions=REGIONS,
+        endpoint_url=url,
+        session=demo_session(),
+        checks=checks,
+        max_workers=workers,
+        max_calls_per_service=per_service,
+        processes=processes,
+    )
     started, cpu_started, workers_cpu_started = time.perf_counter(), time.process_time(), children_cpu_seconds()
     clock = PhaseClock()
     with tempfile.TemporaryDirectory() as out:
@@ -367,8 +400,13 @@ def scan_child(
 
 
 def scan_in_child(
-    url: str, checks: list[str], workers: int, per_service: int | None = None, profile: str | None = None,
-    processes: int = 1, stream: bool = False,
+    url: str,
+    checks: list[str],
+    workers: int,
+    per_service: int | None = None,
+    profile: str | None = None,
+    processes: int = 1,
+    stream: bool = False,
 ) -> dict[str, Any]:
     """`profile`: a file for py-spy's samples of the scan while it holds the GIL (its CPU time), as collapsed
     stacks (`pip install py-spy`; flamegraph.pl and speedscope read them)."""
@@ -398,8 +436,15 @@ def faults_for(
     rules = [FaultRule(FaultKind.LATENCY, seconds=latency)] if latency else []
     if throttle_rate is not None:
         service, _, region = throttle_scope.partition(":")
-        rules.append(FaultRule(FaultKind.THROTTLE, service=service or ANY, region=region or ANY, rate=throttle_rate,
-                               burst=throttle_burst))
+        rules.append(
+            FaultRule(
+                FaultKind.THROTTLE,
+                service=service or ANY,
+                region=region or ANY,
+                rate=throttle_rate,
+                burst=throttle_burst,
+            )
+        )
     return rules
 
 
@@ -432,8 +477,10 @@ def load_recording(path: str, estate: Estate, checks: list[str]) -> dict[Any, An
     with open(path, "rb") as saved:
         recording = pickle.load(saved)  # noqa: S301 - a file this script wrote
     if (recording["resources"], recording["checks"]) != (estate.resources, checks):
-        raise SystemExit(f"{path} holds the answers to {recording['resources']} resources scanned by "
-                         f"{','.join(recording['checks'])}: remove it to record this run's")
+        raise SystemExit(
+            f"{path} holds the answers to {recording['resources']} resources scanned by "
+            f"{','.join(recording['checks'])}: remove it to record this run's"
+        )
     return recording["answers"]
 
 
@@ -457,14 +504,26 @@ def record(
         faults.rules = rules
         faults.recording.mode = "off"
     if scan["errors"]:
-        print(f"warning: the recording scan had {len(scan['errors'])} errors, whose requests moto will answer in "
-              f"the replay (first: {scan['errors'][0]})", file=sys.stderr, flush=True)
+        print(
+            f"warning: the recording scan had {len(scan['errors'])} errors, whose requests moto will answer in "
+            f"the replay (first: {scan['errors'][0]})",
+            file=sys.stderr,
+            flush=True,
+        )
     return time.perf_counter() - started
 
 
 def measure(
-    url: str, faults: InFlight, estate: Estate, checks: list[str], workers: int, latency: float,
-    per_service: int | None = None, profile: str | None = None, processes: int = 1, stream: bool = False,
+    url: str,
+    faults: InFlight,
+    estate: Estate,
+    checks: list[str],
+    workers: int,
+    latency: float,
+    per_service: int | None = None,
+    profile: str | None = None,
+    processes: int = 1,
+    stream: bool = False,
 ) -> dict[str, Any]:
     """Scan the seeded server and compare: every number the benchmark prints."""
     faults.reset_counts()
@@ -520,16 +579,24 @@ def single_check_services(url: str, checks: list[str]) -> list[tuple[str, set[st
 
 
 def print_results(r: dict[str, Any]) -> None:
-    print(f"estate                   {r['resources']} resources in {len(r['regions'])} regions: "
-          + ", ".join(f"{n} {kind}" for kind, n in r["by_kind"].items()))
+    print(
+        f"estate                   {r['resources']} resources in {len(r['regions'])} regions: "
+        + ", ".join(f"{n} {kind}" for kind, n in r["by_kind"].items())
+    )
     print(f"checks                   {','.join(r['checks'])}")
     per_service = f", at most {r['max_calls_per_service']} per service" if r["max_calls_per_service"] else ""
     processes = f", {r['processes']} processes" if r["processes"] > 1 else ""
-    print(f"latency, workers         {r['latency_ms']:.0f} ms per request, {r['workers']} workers{per_service}{processes}")
-    print(f"wall time                {r['wall_seconds']:.2f} s (regional parts collected at {r['regional_parts_seconds']:.1f} s, "
-          f"account-wide parts at {r['all_parts_seconds']:.1f} s, then the report)")
+    print(
+        f"latency, workers         {r['latency_ms']:.0f} ms per request, {r['workers']} workers{per_service}{processes}"
+    )
+    print(
+        f"wall time                {r['wall_seconds']:.2f} s (regional parts collected at {r['regional_parts_seconds']:.1f} s, "
+        f"account-wide parts at {r['all_parts_seconds']:.1f} s, then the report)"
+    )
     if r["replayed"]:
-        print(f"replayed                 moto's recorded answers ({r['replay_misses']} requests not recorded: moto answered)")
+        print(
+            f"replayed                 moto's recorded answers ({r['replay_misses']} requests not recorded: moto answered)"
+        )
     print(f"API calls                {r['total_calls']} (the server answered {r['server_requests']})")
     print(f"minimum calls            {r['minimum_calls']}  ratio {r['calls_over_minimum']:.3f}")
     if r["unmodelled_parts"]:
@@ -539,18 +606,26 @@ def print_results(r: dict[str, Any]) -> None:
         print(f"  {n}x {request[:150]}")
     print(f"calls per second         {r['calls_per_second']:.0f}")
     cpu = r["cpu_seconds"] + r["workers_cpu_seconds"]
-    workers = f" (main {r['cpu_seconds']:.2f} s, workers {r['workers_cpu_seconds']:.2f} s)" if r["processes"] > 1 else ""
-    print(f"CPU time of the scan     {cpu:.2f} s{workers}, {cpu / r['wall_seconds']:.0%} of the wall time, "
-          f"{1000 * cpu / r['total_calls']:.2f} ms a call")
+    workers = (
+        f" (main {r['cpu_seconds']:.2f} s, workers {r['workers_cpu_seconds']:.2f} s)" if r["processes"] > 1 else ""
+    )
+    print(
+        f"CPU time of the scan     {cpu:.2f} s{workers}, {cpu / r['wall_seconds']:.0%} of the wall time, "
+        f"{1000 * cpu / r['total_calls']:.2f} ms a call"
+    )
     print(f"CPU time of the server   {r['server_cpu_seconds']:.2f} s (this machine has {os.cpu_count()} cores)")
-    print(f"throttles, retries       {r['throttles']} throttled, {r['retries']} retried "
-          f"({r['injected_throttles']} throttles injected)")
+    print(
+        f"throttles, retries       {r['throttles']} throttled, {r['retries']} retried "
+        f"({r['injected_throttles']} throttles injected)"
+    )
     if r["bound_seconds"]:
         print(f"bound calls*latency/workers {r['bound_seconds']:.2f} s  wall/bound {r['wall_over_bound']:.2f}")
     print(f"calls in flight          {r['mean_in_flight']:.1f} on average, {r['peak_in_flight']} at most")
     workers_rss = f" (largest worker process {r['workers_peak_rss_mb']:.0f} MB)" if r["processes"] > 1 else ""
     print(f"peak RSS (scan)          {r['peak_rss_mb']:.0f} MB{workers_rss}")
-    print(f"findings, errors         {r['findings']}, {len(r['errors'])}{' (streamed to JSON Lines)' if r['streamed'] else ''}")
+    print(
+        f"findings, errors         {r['findings']}, {len(r['errors'])}{' (streamed to JSON Lines)' if r['streamed'] else ''}"
+    )
     print(f"{'operation':<52}{'calls':>8}{'minimum':>9}")
     for op in sorted(set(r["calls"]) | set(r["minimum"])):
         print(f"  {op:<50}{r['calls'].get(op, 0):>8}{r['minimum'].get(op, 0):>9}")
@@ -564,34 +639,59 @@ def main() -> int:
     parser.add_argument("--checks", default=",".join(CHECKS), help="comma-separated check ids")
     parser.add_argument("--throttle-rate", type=float, help="tokens per second of each operation's bucket")
     parser.add_argument("--throttle-burst", type=int, default=10)
-    parser.add_argument("--throttle-scope", default="", metavar="SERVICE[:REGION]",
-                        help="throttle only this service (and region)")
+    parser.add_argument(
+        "--throttle-scope", default="", metavar="SERVICE[:REGION]", help="throttle only this service (and region)"
+    )
     parser.add_argument("--max-calls-per-service", type=int, help="mlaudit's limit per (account, region, service)")
     parser.add_argument("--processes", type=int, default=1, help="mlaudit's --processes")
-    parser.add_argument("--compare-processes", metavar="N,N", help="measure each of these --processes values in turn, "
-                        "--rounds times, on the same estate, and print one line each (single runs vary by 10 to 15 %%)")
+    parser.add_argument(
+        "--compare-processes",
+        metavar="N,N",
+        help="measure each of these --processes values in turn, "
+        "--rounds times, on the same estate, and print one line each (single runs vary by 10 to 15 %%)",
+    )
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--only-services", action="store_true", help="scan each check alone; assert it touches only its services")
-    parser.add_argument("--replay", action="store_true",
-                        help="record moto's answers in a first scan, then measure a scan answered from the recording")
-    parser.add_argument("--recording", metavar="FILE", help="with --replay: answer from the recording saved in FILE by "
-                        "an earlier run of the same --resources and --checks (no seeding, no recording), else save it there")
-    parser.add_argument("--profile", metavar="FILE",
-                        help="py-spy's samples of the measured scan's CPU time (collapsed stacks)")
-    parser.add_argument("--stream", action="store_true", help="the measured scan streams its findings to JSON Lines "
-                        "(as --format jsonl alone does) instead of holding them for a report")
+    parser.add_argument(
+        "--only-services", action="store_true", help="scan each check alone; assert it touches only its services"
+    )
+    parser.add_argument(
+        "--replay",
+        action="store_true",
+        help="record moto's answers in a first scan, then measure a scan answered from the recording",
+    )
+    parser.add_argument(
+        "--recording",
+        metavar="FILE",
+        help="with --replay: answer from the recording saved in FILE by "
+        "an earlier run of the same --resources and --checks (no seeding, no recording), else save it there",
+    )
+    parser.add_argument(
+        "--profile", metavar="FILE", help="py-spy's samples of the measured scan's CPU time (collapsed stacks)"
+    )
+    parser.add_argument(
+        "--stream",
+        action="store_true",
+        help="the measured scan streams its findings to JSON Lines "
+        "(as --format jsonl alone does) instead of holding them for a report",
+    )
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     checks = [c for c in args.checks.split(",") if c]
     if args.child:
-        print(json.dumps(scan_child(args.child, checks, args.workers, args.max_calls_per_service, args.processes,
-                                    args.stream)))
+        print(
+            json.dumps(
+                scan_child(args.child, checks, args.workers, args.max_calls_per_service, args.processes, args.stream)
+            )
+        )
         return 0
     estate = Estate(args.resources)
     rules = faults_for(args.latency_ms / 1000, args.throttle_rate, args.throttle_burst, args.throttle_scope)
     saved = load_recording(args.recording, estate, checks) if args.replay and args.recording else None
-    with seeded(estate, checks, rules, empty=saved is not None) as (url, faults, seed_seconds), ExitStack() as replaying:
+    with (
+        seeded(estate, checks, rules, empty=saved is not None) as (url, faults, seed_seconds),
+        ExitStack() as replaying,
+    ):
         if saved is None:
             print(f"seeded {estate.total} resources in {seed_seconds:.1f} s", flush=True)
         if args.only_services:
@@ -615,16 +715,35 @@ def main() -> int:
         if args.compare_processes:
             for _ in range(args.rounds):
                 for processes in [int(n) for n in args.compare_processes.split(",")]:
-                    r = measure(url, faults, estate, checks, args.workers, args.latency_ms / 1000, args.max_calls_per_service,
-                                processes=processes)
-                    print(f"{processes} process(es): wall {r['wall_seconds']:.1f} s, regional parts {r['regional_parts_seconds']:.1f} s, "
-                          f"all parts {r['all_parts_seconds']:.1f} s, CPU main {r['cpu_seconds']:.1f} s + workers "
-                          f"{r['workers_cpu_seconds']:.1f} s, server {r['server_cpu_seconds']:.1f} s, wall/bound "
-                          f"{r['wall_over_bound']:.2f}", flush=True)
+                    r = measure(
+                        url,
+                        faults,
+                        estate,
+                        checks,
+                        args.workers,
+                        args.latency_ms / 1000,
+                        args.max_calls_per_service,
+                        processes=processes,
+                    )
+                    print(
+                        f"{processes} process(es): wall {r['wall_seconds']:.1f} s, regional parts {r['regional_parts_seconds']:.1f} s, "
+                        f"all parts {r['all_parts_seconds']:.1f} s, CPU main {r['cpu_seconds']:.1f} s + workers "
+                        f"{r['workers_cpu_seconds']:.1f} s, server {r['server_cpu_seconds']:.1f} s, wall/bound "
+                        f"{r['wall_over_bound']:.2f}",
+                        flush=True,
+                    )
             return 0
         results = measure(
-            url, faults, estate, checks, args.workers, args.latency_ms / 1000, args.max_calls_per_service, args.profile,
-            args.processes, args.stream,
+            url,
+            faults,
+            estate,
+            checks,
+            args.workers,
+            args.latency_ms / 1000,
+            args.max_calls_per_service,
+            args.profile,
+            args.processes,
+            args.stream,
         )
         results["seed_seconds"] = seed_seconds
     print_results(results)

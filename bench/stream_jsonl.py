@@ -82,7 +82,16 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as directory:
         for mode in ("streamed", "rendered"):
-            command = [sys.executable, __file__, "--notebooks", str(args.notebooks), "--mode", mode, "--directory", directory]
+            command = [
+                sys.executable,
+                __file__,
+                "--notebooks",
+                str(args.notebooks),
+                "--mode",
+                mode,
+                "--directory",
+                directory,
+            ]
             result = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
             print(
                 f"{mode:>8}: {result['lines']:,} findings from {result['checks']} checks over {args.notebooks:,} notebooks, "

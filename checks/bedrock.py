@@ -292,4 +292,6 @@ def bedrock_custom_model_not_cmk(resource: CustomModel | BedrockAgent, ctx: Chec
         return None
     if isinstance(resource, BedrockAgent) and resource.status == "DELETING":
         return None
-    return customer_managed_key(resource, resource.kms_key_arn, ctx, "the model" if isinstance(resource, CustomModel) else "the agent")
+    return customer_managed_key(
+        resource, resource.kms_key_arn, ctx, "the model" if isinstance(resource, CustomModel) else "the agent"
+    )

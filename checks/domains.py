@@ -29,7 +29,9 @@ from mlaudit.sdk.helpers import customer_managed_key, expect_value
     references=(ml_lens("MLSEC-04"), config_rule("sagemaker-domain-in-vpc")),
 )
 def studio_domain_not_vpc_only(domain: StudioDomain, ctx: CheckContext) -> Outcome | None:
-    return expect_value("app network access", domain.app_network_access_type, "VpcOnly", aws_default="PublicInternetOnly")
+    return expect_value(
+        "app network access", domain.app_network_access_type, "VpcOnly", aws_default="PublicInternetOnly"
+    )
 
 
 @check(

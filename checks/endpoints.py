@@ -113,9 +113,7 @@ def endpoint_single_instance(endpoint: Endpoint, ctx: CheckContext) -> Outcome |
         for v in endpoint.instance_variants
     }
     known = {variant: count for variant, count in counts.items() if count is not None}
-    single = [
-        f"{variant} runs {counted(count, 'instance')}" for variant, count in known.items() if count <= 1
-    ]
+    single = [f"{variant} runs {counted(count, 'instance')}" for variant, count in known.items() if count <= 1]
     if single:
         return failed("; ".join(single) + ": one failure takes the model offline")
     return passed("; ".join(f"{variant} runs {count} instances" for variant, count in known.items())) if known else None
@@ -267,7 +265,9 @@ def endpoint_no_alarms(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
     if not endpoint.in_service:
         return None
     alarms = [
-        a for a in ctx.all(MetricAlarm) if a.watches(SAGEMAKER_NAMESPACE, ALARMED_METRICS, "EndpointName", endpoint.name)
+        a
+        for a in ctx.all(MetricAlarm)
+        if a.watches(SAGEMAKER_NAMESPACE, ALARMED_METRICS, "EndpointName", endpoint.name)
     ]
     through_composites = reached_through(ctx.all(CompositeAlarm)) if alarms else set()
     acting = [a.name for a in alarms if a.notifies or a.name in through_composites]
@@ -288,7 +288,8 @@ def endpoint_no_alarms(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
     uses=(EndpointInvocations,),
     settings={
         "idle_days": Setting(
-            default=14, description="days without invocations after which an endpoint is idle (at most the scan's --since)"
+            default=14,
+            description="days without invocations after which an endpoint is idle (at most the scan's --since)",
         )
     },
     rationale="""An endpoint on provisioned instances is billed every hour it exists, whether or not anything calls
@@ -436,7 +437,9 @@ def endpoint_no_deployment_guardrails(endpoint: Endpoint, ctx: CheckContext) -> 
     if not endpoint.in_service:
         return None
     if endpoint.deployment_strategy and endpoint.rollback_alarms:
-        return passed(f"{endpoint.deployment_strategy} deployments roll back on " + names(list(endpoint.rollback_alarms)))
+        return passed(
+            f"{endpoint.deployment_strategy} deployments roll back on " + names(list(endpoint.rollback_alarms))
+        )
     if any(instance_family(v.instance_type) == "inf1" for v in endpoint_config_of(endpoint, ctx).variants):
         return None  # AWS falls back to all at once on Inferentia 1
     if endpoint.deployment_strategy:
@@ -502,4 +505,6 @@ def endpoint_data_capture_not_encrypted(endpoint: Endpoint, ctx: CheckContext) -
         return None
     if endpoint.data_capture_kms_key_id:
         return passed(f"captured data is encrypted with {endpoint.data_capture_kms_key_id}")
-    return failed("data capture has no KmsKeyId: captured requests and responses are not encrypted with a key you control")
+    return failed(
+        "data capture has no KmsKeyId: captured requests and responses are not encrypted with a key you control"
+    )

@@ -138,7 +138,9 @@ def execution_role_trust_confused_deputy(role: IamRole, ctx: CheckContext) -> Ou
     trusting = [(s, principals) for s in role.trust_statements if (principals := trusted(s))]
     if not trusting:
         return None
-    unscoped = sorted({p for s, principals in trusting if not s.condition_keys() & CONFUSED_DEPUTY_KEYS for p in principals})
+    unscoped = sorted(
+        {p for s, principals in trusting if not s.condition_keys() & CONFUSED_DEPUTY_KEYS for p in principals}
+    )
     if unscoped:
         return failed(f"trusts {names(unscoped)} without aws:SourceAccount or aws:SourceArn")
     scoped = sorted({p for _, principals in trusting for p in principals})

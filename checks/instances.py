@@ -32,7 +32,9 @@ def _placements(resource: Endpoint | NotebookInstance | TrainingJob, ctx: CheckC
         if not resource.in_service:
             return []
         variants = endpoint_config_of(resource, ctx).variants
-        return [(f"variant {v.variant_name}", v.instance_type) for v in variants if v.instance_type and not v.serverless]
+        return [
+            (f"variant {v.variant_name}", v.instance_type) for v in variants if v.instance_type and not v.serverless
+        ]
     what = "the notebook" if isinstance(resource, NotebookInstance) else "the training job"
     return [(what, resource.instance_type)] if resource.instance_type else []
 

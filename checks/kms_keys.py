@@ -61,4 +61,6 @@ def ml_kms_key_weak(key: KmsKey, ctx: CheckContext) -> Outcome | None:
         return failed(f"{'; '.join(problems)} ({used_by(key.use_count)})", severity=severity)
     if rotation:
         return passed(f"customer managed, enabled, rotated every {rotation.period_days or 365} days")
-    return passed(f"customer managed and enabled; automatic rotation does not apply ({key.key_spec}, origin {key.origin})")
+    return passed(
+        f"customer managed and enabled; automatic rotation does not apply ({key.key_spec}, origin {key.origin})"
+    )

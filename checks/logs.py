@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from mlaudit.inventory.logs import LogGroup
-from mlaudit.sdk import CheckContext, Outcome, Pillar, Remediation, Severity, check, config_rule, failed, ml_lens, passed
+from mlaudit.sdk import (
+    CheckContext,
+    Outcome,
+    Pillar,
+    Remediation,
+    Severity,
+    check,
+    config_rule,
+    failed,
+    ml_lens,
+    passed,
+)
 
 
 @check(

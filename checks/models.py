@@ -180,4 +180,6 @@ def model_environment_secrets(model: Model, ctx: CheckContext) -> Outcome | None
     if found:
         return failed("secret-looking environment variable: " + names(found))
     checked = sum(len(c.environment_keys) for c in model.containers)
-    return passed(f"none of {checked} environment variables looks like a secret" if checked else "no environment variables")
+    return passed(
+        f"none of {checked} environment variables looks like a secret" if checked else "no environment variables"
+    )

@@ -115,7 +115,9 @@ def monitoring_job_no_network_isolation(definition: MonitoringJobDefinition, ctx
         config_rule("sagemaker-model-bias-job-encrypt-in-transit"),
     ),
 )
-def monitoring_job_no_inter_container_encryption(definition: MonitoringJobDefinition, ctx: CheckContext) -> Outcome | None:
+def monitoring_job_no_inter_container_encryption(
+    definition: MonitoringJobDefinition, ctx: CheckContext
+) -> Outcome | None:
     instances = definition.network.instance_count or 1
     if definition.network.inter_container_encryption:
         return passed(f"inter-container traffic encryption is enabled ({instances} instance(s))")
@@ -195,17 +197,23 @@ def monitoring_schedule_insecure(schedule: MonitoringSchedule, ctx: CheckContext
 def monitoring_schedule_failing(schedule: MonitoringSchedule, ctx: CheckContext) -> Outcome | None:
     description = ctx.require(MonitoringScheduleDescription, schedule.arn)
     if schedule.status == "Failed":
-        return failed("the schedule is Failed" + (f": {description.failure_reason}" if description.failure_reason else ""))
+        return failed(
+            "the schedule is Failed" + (f": {description.failure_reason}" if description.failure_reason else "")
+        )
     if schedule.status == "Stopped":
         return failed("the schedule is Stopped: no monitoring job runs")
     last = description.last_execution
     if last is None:
-        return None if schedule.status == "Pending" else passed(f"the schedule is {schedule.status}; no job has run yet")
+        return (
+            None if schedule.status == "Pending" else passed(f"the schedule is {schedule.status}; no job has run yet")
+        )
     when = f" (scheduled {last.scheduled_time:%Y-%m-%d %H:%M} UTC)" if last.scheduled_time else ""
     if last.status == "CompletedWithViolations":
         return failed("the latest monitoring job found violations of the baseline constraints" + when)
     if last.status == "Failed":
-        return failed("the latest monitoring job failed" + when + (f": {last.failure_reason}" if last.failure_reason else ""))
+        return failed(
+            "the latest monitoring job failed" + when + (f": {last.failure_reason}" if last.failure_reason else "")
+        )
     return passed(f"the schedule is {schedule.status}; the latest monitoring job is {last.status}" + when)
 
 
@@ -236,7 +244,10 @@ def endpoint_no_bias_or_explainability_monitor(endpoint: Endpoint, ctx: CheckCon
         return None
     watching = [
         f"{d.name} ({kind})"
-        for kind, record_type in (("bias", ModelBiasJobDefinition), ("explainability", ModelExplainabilityJobDefinition))
+        for kind, record_type in (
+            ("bias", ModelBiasJobDefinition),
+            ("explainability", ModelExplainabilityJobDefinition),
+        )
         for d in ctx.all(record_type)
         if d.endpoint_name == endpoint.name
     ]

@@ -240,7 +240,9 @@ def notebook_running_without_auto_stop(notebook: NotebookInstance, ctx: CheckCon
     references=(ml_lens("MLSEC-04"), ml_lens("MLSEC-08")),
 )
 def notebook_imdsv1_allowed(notebook: NotebookInstance, ctx: CheckContext) -> Outcome | None:
-    return expect_value("the minimum IMDS version", notebook.minimum_imds_version, "2", aws_default="1 (IMDSv1 allowed)")
+    return expect_value(
+        "the minimum IMDS version", notebook.minimum_imds_version, "2", aws_default="1 (IMDSv1 allowed)"
+    )
 
 
 @check(

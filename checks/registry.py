@@ -109,7 +109,9 @@ def registry_group_without_approved_version(group: ModelPackageGroup, ctx: Check
     if approved:
         return passed(f"version {approved[-1]} is approved ({len(approved)} of {len(versions)} versions approved)")
     statuses = Counter(p.approval_status or "unknown" for p in versions)
-    return failed(f"none of {len(versions)} versions is approved: " + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())))
+    return failed(
+        f"none of {len(versions)} versions is approved: " + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
+    )
 
 
 @check(
@@ -146,7 +148,9 @@ def endpoint_serves_unapproved_package(endpoint: Endpoint, ctx: CheckContext) ->
                 verdict = f"{served.model.name} from {package.name} ({package.approval_status or 'no approval status'})"
                 (approved if package.approval_status == APPROVED else unapproved).append(verdict)
             elif _local_version(reference, ctx):
-                unapproved.append(f"{served.model.name} from {short_arn(reference)}, which is no longer in the registry")
+                unapproved.append(
+                    f"{served.model.name} from {short_arn(reference)}, which is no longer in the registry"
+                )
     if unapproved:
         return failed("serves unapproved versions: " + names(unapproved))
     if approved:
@@ -234,7 +238,9 @@ def _having(reports: list[str]) -> str:
     references=(
         ml_lens("MLOE-11"),
         ml_lens("MLSEC-08"),
-        documentation("Model package model cards", "https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html"),
+        documentation(
+            "Model package model cards", "https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-details.html"
+        ),
     ),
 )
 def no_model_cards(region: RegionScope, ctx: CheckContext) -> Outcome | None:

@@ -30,6 +30,7 @@ from mlaudit.sdk import (
 )
 from mlaudit.sdk.helpers import SSE_KMS_ALGORITHMS, first_users, names, used_by
 
+
 def _owned(bucket: S3Bucket) -> bool:
     """Settings are judged only on the account's own buckets; S3-ML-007 judges the others."""
     return bucket.in_account
@@ -67,7 +68,9 @@ def ml_bucket_not_kms_encrypted(bucket: S3Bucket, ctx: CheckContext) -> Outcome 
         return passed(f"default encryption is {encryption.algorithm}{key}")
     if encryption.algorithm is None:
         return failed(f"no default encryption ({used_by(bucket.reference_count)})")
-    return failed(f"default encryption is {encryption.algorithm} (SSE-S3), not SSE-KMS ({used_by(bucket.reference_count)})")
+    return failed(
+        f"default encryption is {encryption.algorithm} (SSE-S3), not SSE-KMS ({used_by(bucket.reference_count)})"
+    )
 
 
 @check(
@@ -190,7 +193,9 @@ def ml_bucket_allows_plain_http(bucket: S3Bucket, ctx: CheckContext) -> Outcome 
     if not _owned(bucket):
         return None
     policy = ctx.require(S3BucketPolicy, bucket.arn)
-    denying = [s.sid or f"statement {i + 1}" for i, s in enumerate(policy.statements) if _denies_plain_http(s, bucket.arn)]
+    denying = [
+        s.sid or f"statement {i + 1}" for i, s in enumerate(policy.statements) if _denies_plain_http(s, bucket.arn)
+    ]
     if denying:
         return passed("the bucket policy denies requests without TLS: " + names(denying))
     if not policy.statements:
@@ -243,7 +248,9 @@ def ml_bucket_access_not_logged(bucket: S3Bucket, ctx: CheckContext) -> Outcome 
         found.append("CloudTrail records its object-level reads: " + names(trails))
     if found:
         return passed("; ".join(found))
-    return failed(f"no server access logging and no logging trail records its object reads; {used_by(bucket.reference_count)}")
+    return failed(
+        f"no server access logging and no logging trail records its object reads; {used_by(bucket.reference_count)}"
+    )
 
 
 @check(
@@ -318,7 +325,9 @@ def ml_bucket_missing_or_foreign(bucket: S3Bucket, ctx: CheckContext) -> Outcome
     existence = ctx.require(S3BucketExistence, bucket.arn)
     users = first_users(bucket.referenced_by)
     if not existence.exists:
-        return failed(f"the bucket does not exist, so anyone can create it and receive or serve this data; named by {users}")
+        return failed(
+            f"the bucket does not exist, so anyone can create it and receive or serve this data; named by {users}"
+        )
     if any(wildcard_match(pattern, bucket.name) for pattern in ctx.setting("trusted_buckets")):
         return passed("another account's bucket, allow-listed in trusted_buckets")
     access = "readable by this account" if existence.accessible else "access denied to this account"

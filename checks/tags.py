@@ -56,7 +56,9 @@ AWS_RESERVED_PREFIX = "aws:"
 )
 def ml_resource_missing_owner_tags(record: Record, ctx: CheckContext) -> Outcome | None:
     tags = ctx.require(ResourceTags, record.arn).tags
-    present = {key.lower() for key, value in tags.items() if not key.lower().startswith(AWS_RESERVED_PREFIX) and value.strip()}
+    present = {
+        key.lower() for key, value in tags.items() if not key.lower().startswith(AWS_RESERVED_PREFIX) and value.strip()
+    }
     required = ctx.setting("required_tags")
     missing = [key for key in required if key.lower() not in present]
     if missing:

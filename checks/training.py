@@ -231,7 +231,9 @@ def spot_training_without_checkpoints(work: TrainingWork, ctx: CheckContext) -> 
         return None
     unprotected = [label for label, config in on_spot if not config.checkpoint_s3_uri]
     if unprotected:
-        return failed("spot training without CheckpointConfig.S3Uri" + _for(unprotected) + ": an interruption restarts it")
+        return failed(
+            "spot training without CheckpointConfig.S3Uri" + _for(unprotected) + ": an interruption restarts it"
+        )
     return passed("checkpoints to " + names(sorted({str(config.checkpoint_s3_uri) for _, config in on_spot})))
 
 
@@ -257,14 +259,18 @@ def spot_training_without_checkpoints(work: TrainingWork, ctx: CheckContext) -> 
     references=(
         ml_lens("MLOE-11"),
         ml_lens("MLOE-07"),
-        documentation("ExperimentConfig", "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ExperimentConfig.html"),
+        documentation(
+            "ExperimentConfig", "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ExperimentConfig.html"
+        ),
     ),
 )
 def training_not_tracked(job: TrainingJob, ctx: CheckContext) -> Outcome | None:
     if job.launched_by:
         return None
     if job.experiment_name or job.trial_name:
-        return passed("tracked in " + (f"experiment {job.experiment_name}" if job.experiment_name else f"trial {job.trial_name}"))
+        return passed(
+            "tracked in " + (f"experiment {job.experiment_name}" if job.experiment_name else f"trial {job.trial_name}")
+        )
     if job.mlflow_resource_arn:
         return passed(f"logs to the MLflow tracking server {short_arn(job.mlflow_resource_arn)}")
     return failed("neither ExperimentConfig nor MlflowConfig: nothing records how this job's model was produced")

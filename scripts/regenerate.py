@@ -1,6 +1,6 @@
 """Regenerate the files derived from the code (report JSON Schema, docs/checks.md, the README's check table). Tests fail when they are stale.
 
-    python scripts/regenerate.py
+python scripts/regenerate.py
 """
 
 from __future__ import annotations

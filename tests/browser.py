@@ -20,5 +20,7 @@ CHROMIUM_ARGS = [
 
 def chromium_path() -> str:
     if not Path(CHROMIUM).exists():
-        raise RuntimeError(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (scripts/test.sh does)")
+        raise RuntimeError(
+            f"Chromium not found at {CHROMIUM}: install Debian's chromium package (scripts/test.sh does)"
+        )
     return CHROMIUM

@@ -22,8 +22,18 @@ from support import Recorder
 
 @pytest.fixture(autouse=True)
 def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS",
-                 "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "NO_COLOR", "CI"):
+    for name in (
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_ENDPOINT_URL",
+        "AWS_REGION",
+        "AWS_RETRY_MODE",
+        "AWS_MAX_ATTEMPTS",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+        "NO_COLOR",
+        "CI",
+    ):
         monkeypatch.delenv(name, raising=False)
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "config"))

@@ -84,7 +84,9 @@ class FaultRule:
         self.kind = FaultKind(self.kind)
 
     def matches(self, call: Call) -> bool:
-        in_scope = all(want in (ANY, have) for want, have in zip(self.scope, (call.service, call.operation, call.region)))
+        in_scope = all(
+            want in (ANY, have) for want, have in zip(self.scope, (call.service, call.operation, call.region))
+        )
         return in_scope and self.account in (ANY, call.account)
 
     @property
@@ -163,7 +165,9 @@ class FaultInjector:
             self._remaining = [rule.times for rule in self._rules]
             self._buckets: dict[tuple[int, str, str, str], _TokenBucket] = {}
 
-    def count(self, kind: FaultKind | str | None = None, service: str = ANY, operation: str = ANY, region: str = ANY) -> int:
+    def count(
+        self, kind: FaultKind | str | None = None, service: str = ANY, operation: str = ANY, region: str = ANY
+    ) -> int:
         """How many faults were injected, of one kind (or any) and scope."""
         wanted = (service, operation, region)
         with self._lock:
@@ -264,7 +268,9 @@ def _route(service: str, operation: str, http: dict[str, str]) -> _Route:
     pattern = re.sub(r"\\\{[^}]+?\\\}", "[^/]+", pattern)
     required = tuple((k, v or None) for k, _, v in (part.partition("=") for part in query.split("&") if part))
     literal = len(re.sub(r"\{[^}]+\}", "", path))
-    return _Route(service, operation, http.get("method", "POST"), re.compile(pattern.rstrip("/") + "/?"), required, literal)
+    return _Route(
+        service, operation, http.get("method", "POST"), re.compile(pattern.rstrip("/") + "/?"), required, literal
+    )
 
 
 class _Router:
@@ -413,7 +419,9 @@ def error_code(kind: FaultKind, call: Call, status: int = 503) -> tuple[str, int
     return _ERRORS[status if kind is FaultKind.SERVER_ERROR else kind][style]
 
 
-def _inject(rule: FaultRule, call: Call, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+def _inject(
+    rule: FaultRule, call: Call, environ: dict[str, Any], start_response: Callable[..., Any]
+) -> Iterable[bytes]:
     held = rule.held_before_drop()
     if held is not None:
         time.sleep(held)
@@ -449,9 +457,13 @@ def _error_body(call: Call, code: str, message: str) -> tuple[list[tuple[str, st
         return [("Content-Type", "text/xml")], f"{xml}<RequestID>{request_id}</RequestID></Response>".encode()
     if call.protocol == "query":
         error = f"<Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
-        return [("Content-Type", "text/xml")], f"<ErrorResponse>{error}<RequestId>{request_id}</RequestId></ErrorResponse>".encode()
+        return [
+            ("Content-Type", "text/xml")
+        ], f"<ErrorResponse>{error}<RequestId>{request_id}</RequestId></ErrorResponse>".encode()
     if call.protocol == "rest-xml":
-        return [("Content-Type", "application/xml")], f"<Error><Code>{code}</Code><Message>{message}</Message></Error>".encode()
+        return [
+            ("Content-Type", "application/xml")
+        ], f"<Error><Code>{code}</Code><Message>{message}</Message></Error>".encode()
     headers = [("x-amzn-RequestId", request_id)]
     if call.query_compatible:
         headers.append(("x-amzn-query-error", f"{code};Sender"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 HOSTILE_STRINGS = (
     "<script>alert('xss')</script>",
     "</script><script>alert(1)</script>",
-    "\"><img src=x onerror=alert(1)>",
+    '"><img src=x onerror=alert(1)>',
     "' onmouseover='alert(1)",
     "javascript:alert(1)",
     "{{ 7*7 }} {% raw %}",

@@ -33,7 +33,9 @@ class Organization:
 
 def member(aws: boto3.Session, account_id: str, region: str = "us-east-1") -> boto3.Session:
     """A session in a member account, as its own administrators would have."""
-    credentials = aws.client("sts").assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/admin", RoleSessionName="setup")["Credentials"]
+    credentials = aws.client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/admin", RoleSessionName="setup"
+    )["Credentials"]
     return boto3.Session(
         aws_access_key_id=credentials["AccessKeyId"],
         aws_secret_access_key=credentials["SecretAccessKey"],
@@ -43,7 +45,9 @@ def member(aws: boto3.Session, account_id: str, region: str = "us-east-1") -> bo
 
 
 def notebook(session: boto3.Session, name: str, **settings: object) -> None:
-    session.client("sagemaker").create_notebook_instance(NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=ROLE_ARN, **settings)
+    session.client("sagemaker").create_notebook_instance(
+        NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=ROLE_ARN, **settings
+    )
 
 
 @pytest.fixture
@@ -60,7 +64,9 @@ def build_organization(aws: boto3.Session) -> Organization:
     deep = org.create_organizational_unit(ParentId=ml, Name="deep")["OrganizationalUnit"]["Id"]
 
     def account(name: str, parent: str) -> str:
-        account_id = org.create_account(AccountName=name, Email=f"{name}@example.com")["CreateAccountStatus"]["AccountId"]
+        account_id = org.create_account(AccountName=name, Email=f"{name}@example.com")["CreateAccountStatus"][
+            "AccountId"
+        ]
         if parent != root:
             org.move_account(AccountId=account_id, SourceParentId=root, DestinationParentId=parent)
         return account_id

@@ -39,8 +39,17 @@ def report_of(findings: list[Finding], status: ScanStatus = ScanStatus.COMPLETE)
     now = datetime.now(timezone.utc)
     return Report(
         scan=ScanInfo(
-            id="test-scan", started_at=now, finished_at=now, status=status, profile=None, regions=["us-east-1"],
-            checks_selected=[CHECK.id], since=now, settings={}, errors=[], statistics=CallStatistics(),
+            id="test-scan",
+            started_at=now,
+            finished_at=now,
+            status=status,
+            profile=None,
+            regions=["us-east-1"],
+            checks_selected=[CHECK.id],
+            since=now,
+            settings={},
+            errors=[],
+            statistics=CallStatistics(),
         ),
         accounts=[AccountInfo(account_id="123456789012")],
         summary=summarise(findings, [CHECK.id]),

@@ -14,7 +14,9 @@ ACCOUNT_ID = "123456789012"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/test-execution"
 
 
-def scan(session: boto3.Session, checks: list[str], regions: tuple[str, ...] = ("us-east-1",), **options: object) -> Report:
+def scan(
+    session: boto3.Session, checks: list[str], regions: tuple[str, ...] = ("us-east-1",), **options: object
+) -> Report:
     """Scan the moto account through mlaudit's real code path."""
     return run_scan(ScanOptions(session=session, regions=regions, checks=checks, **options)).report  # type: ignore[arg-type]
 
@@ -24,7 +26,9 @@ def verdicts(report: Report, check_id: str) -> dict[str, Status]:
     return {f.resource_name: f.status for f in report.findings if f.check_id == check_id}
 
 
-def create_model(session: boto3.Session, name: str, *, in_vpc: bool = False, region: str = "us-east-1", **container: str) -> None:
+def create_model(
+    session: boto3.Session, name: str, *, in_vpc: bool = False, region: str = "us-east-1", **container: str
+) -> None:
     extra = {"VpcConfig": {"Subnets": ["subnet-0a1b2c3d"], "SecurityGroupIds": ["sg-0a1b2c3d"]}} if in_vpc else {}
     session.client("sagemaker", region_name=region).create_model(
         ModelName=name,
@@ -92,7 +96,10 @@ def refuse(
             let_through[0] -= 1
             return None
         error = {"Code": code, "Message": message}
-        return _FakeHttpResponse(status), {"Error": error, "ResponseMetadata": {"HTTPStatusCode": status, "RetryAttempts": 0}}
+        return _FakeHttpResponse(status), {
+            "Error": error,
+            "ResponseMetadata": {"HTTPStatusCode": status, "RetryAttempts": 0},
+        }
 
     session.events.register(f"before-call.{service_id}.{operation}", answer)
 

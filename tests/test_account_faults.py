@@ -26,7 +26,9 @@ Verdicts = dict[tuple[str, str, str], Status]
 
 def org_scan(session: boto3.Session, endpoint_url: str | None = None) -> Report:
     selection = AccountSelection(org=True, role_name=ROLE)
-    return run_scan(ScanOptions(session=session, endpoint_url=endpoint_url, regions=REGIONS, checks=CHECKS, accounts=selection)).report
+    return run_scan(
+        ScanOptions(session=session, endpoint_url=endpoint_url, regions=REGIONS, checks=CHECKS, accounts=selection)
+    ).report
 
 
 def by_account(report: Report) -> Verdicts:
@@ -71,10 +73,14 @@ def test_role_credentials_that_expire_mid_scan_are_refreshed(aws: boto3.Session,
     }
     assert sum(alpha in body for body in assumed) == 3, "assumed, refreshed twice, then kept"
     assert sum(organization.beta in body for body in assumed) == 1
-    assert {e.account_id for e in report.scan.errors} == {organization.delta}, "only the account that is never reachable"
+    assert {e.account_id for e in report.scan.errors} == {organization.delta}, (
+        "only the account that is never reachable"
+    )
 
 
-def test_a_refresh_that_fails_makes_the_rest_of_that_account_error(aws: boto3.Session, organization: Organization) -> None:
+def test_a_refresh_that_fails_makes_the_rest_of_that_account_error(
+    aws: boto3.Session, organization: Organization
+) -> None:
     """Alpha's role session expires and assuming the role again is denied: every check in alpha is ERROR naming
     sts:AssumeRole and the code, the other accounts keep their verdicts, and the report is written.
 
@@ -110,7 +116,9 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, FaultInjector
         yield url, faults, session, build_organization(session)
 
 
-def test_an_scp_denying_every_call_in_one_member_account(served: tuple[str, FaultInjector, boto3.Session, Organization]) -> None:
+def test_an_scp_denying_every_call_in_one_member_account(
+    served: tuple[str, FaultInjector, boto3.Session, Organization],
+) -> None:
     url, faults, session, organization = served
     beta = organization.beta
     baseline = org_scan(session, url)

@@ -45,8 +45,14 @@ def _verdicts(report: Report, name: str) -> dict[str, Status]:
 
 def _anomaly(kind: AnomalyKind, path: str, value: str | None = None, count: int = 1, **where: str) -> ApiAnomaly:
     return ApiAnomaly(
-        service=where.get("service", "sagemaker"), operation=where.get("operation", "DescribeEndpoint"),
-        account_id=ACCOUNT_ID, region="us-east-1", path=path, kind=kind, value=value, count=count,
+        service=where.get("service", "sagemaker"),
+        operation=where.get("operation", "DescribeEndpoint"),
+        account_id=ACCOUNT_ID,
+        region="us-east-1",
+        path=path,
+        kind=kind,
+        value=value,
+        count=count,
     )
 
 
@@ -64,8 +70,10 @@ def test_a_missing_required_field_keeps_the_resource_and_is_reported(aws: boto3.
     ]
     assert report.scan.status is ScanStatus.COMPLETE and report.scan.errors == []
     [warning] = report.scan.warnings
-    assert warning.startswith("2 deviation(s) from the service model in AWS answers (missing required field) in "
-                              "sagemaker:DescribeEndpoint; the resources were kept")
+    assert warning.startswith(
+        "2 deviation(s) from the service model in AWS answers (missing required field) in "
+        "sagemaker:DescribeEndpoint; the resources were kept"
+    )
 
 
 def test_an_unknown_enum_value_keeps_the_resource_and_is_reported_with_its_value(aws: boto3.Session) -> None:
@@ -78,7 +86,10 @@ def test_an_unknown_enum_value_keeps_the_resource_and_is_reported_with_its_value
 
     result = run_scan(ScanOptions(session=aws, regions=("us-east-1",), checks=ENDPOINT_CHECKS))
 
-    assert {e.name: e.status for e in result.inventory.all_records(Endpoint)} == {"migrating": "Migrating", "shouting": "INSERVICE"}
+    assert {e.name: e.status for e in result.inventory.all_records(Endpoint)} == {
+        "migrating": "Migrating",
+        "shouting": "INSERVICE",
+    }
     assert _verdicts(result.report, "migrating-config") == {"SM-ENDPOINT-001": Status.FAIL}
     assert result.report.scan.anomalies == [_anomaly(AnomalyKind.UNKNOWN_ENUM_VALUE, "EndpointStatus", "Migrating")]
     assert result.report.scan.status is ScanStatus.COMPLETE
@@ -97,7 +108,11 @@ def test_anomalies_in_a_list_are_counted_once_per_field(aws: boto3.Session) -> N
 
     assert _verdicts(report, "first") == _verdicts(report, "second") != {}
     missing = {a.path: a.count for a in report.scan.anomalies if a.operation == "ListEndpoints"}
-    assert missing == {"Endpoints[].CreationTime": 2, "Endpoints[].EndpointStatus": 2, "Endpoints[].LastModifiedTime": 2}
+    assert missing == {
+        "Endpoints[].CreationTime": 2,
+        "Endpoints[].EndpointStatus": 2,
+        "Endpoints[].LastModifiedTime": 2,
+    }
 
 
 def test_an_empty_page_with_a_next_token_is_followed_and_reported(aws: boto3.Session) -> None:
@@ -139,9 +154,12 @@ def test_the_html_and_markdown_reports_show_the_anomalies(aws: boto3.Session) ->
     report = scan(aws, ENDPOINT_CHECKS)
     html, markdown = render_html(report), render_markdown(report)
 
-    panel = html[html.index("2 deviations from the service model"):]
+    panel = html[html.index("2 deviations from the service model") :]
     panel = panel[: panel.index("</details>")]
-    assert "<td><code>EndpointStatus</code></td><td>unknown enum value</td><td><code>&lt;b&gt;Migrating&lt;/b&gt;</code></td>" in panel
+    assert (
+        "<td><code>EndpointStatus</code></td><td>unknown enum value</td><td><code>&lt;b&gt;Migrating&lt;/b&gt;</code></td>"
+        in panel
+    )
     assert "<td><code>CreationTime</code></td><td>missing required field</td><td></td><td>1</td>" in panel
     assert "<b>Migrating" not in html
     assert "deviated from the service model 2 time(s), 2 distinct" in markdown

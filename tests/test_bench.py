@@ -50,7 +50,9 @@ def estate() -> Iterator[tuple[str, Any]]:
 def test_a_scan_makes_the_minimum_calls_and_no_request_twice(estate: tuple[str, Any], processes: int) -> None:
     """Also with worker processes: no unit describes what another one did, and their calls are all counted."""
     url, faults = estate
-    results = bench.measure(url, faults, bench.Estate(RESOURCES), list(bench.CHECKS), workers=8, latency=0.0, processes=processes)
+    results = bench.measure(
+        url, faults, bench.Estate(RESOURCES), list(bench.CHECKS), workers=8, latency=0.0, processes=processes
+    )
 
     assert results["errors"] == []
     assert results["findings"] > 0
@@ -86,7 +88,9 @@ def test_max_workers_bounds_the_calls_in_flight_and_lists_ask_for_the_largest_pa
     faults.reset_counts()
     session = demo_session()
     listed: list[dict[str, Any]] = []
-    session.events.register("before-parameter-build.sagemaker.ListNotebookInstances", lambda params, **_: listed.append(dict(params)))
+    session.events.register(
+        "before-parameter-build.sagemaker.ListNotebookInstances", lambda params, **_: listed.append(dict(params))
+    )
     try:
         checks = ["SM-NOTEBOOK-001", "SM-TRAINING-001"]
         run_scan(ScanOptions(regions=bench.REGIONS, endpoint_url=url, session=session, checks=checks, max_workers=3))
@@ -99,7 +103,9 @@ def test_max_workers_bounds_the_calls_in_flight_and_lists_ask_for_the_largest_pa
 
 def _verdicts(url: str, checks: list[str], **scan_options: Any) -> tuple[dict[tuple[str, str, str], str], Any]:
     """A complete scan of the benchmark's server: its verdicts by (check, region, resource), and its result."""
-    options = ScanOptions(regions=bench.REGIONS, endpoint_url=url, session=demo_session(), checks=checks, **scan_options)
+    options = ScanOptions(
+        regions=bench.REGIONS, endpoint_url=url, session=demo_session(), checks=checks, **scan_options
+    )
     result = run_scan(options)
     assert result.report.scan.errors == []
     return {(f.check_id, f.region, f.resource_name): f.status.value for f in result.report.findings}, result
@@ -190,14 +196,18 @@ def test_a_replayed_scan_is_answered_from_the_recording_alone(estate: tuple[str,
     assert results["errors"] == [] and results["findings"] == len(baseline)
 
 
-def test_the_replay_server_applies_the_fault_rules_and_sends_what_was_not_recorded_to_moto(estate: tuple[str, Any]) -> None:
+def test_the_replay_server_applies_the_fault_rules_and_sends_what_was_not_recorded_to_moto(
+    estate: tuple[str, Any],
+) -> None:
     url, faults = estate
     checks = ["SM-NOTEBOOK-001", "SM-TRAINING-001"]
     baseline, _ = _verdicts(url, checks, max_workers=4)
     try:
         bench.record(url, faults, ["SM-NOTEBOOK-001"], workers=4)
-        faults.rules = [FaultRule(FaultKind.THROTTLE, service="sagemaker", region="us-east-1", rate=10, burst=2),
-                        FaultRule(FaultKind.LATENCY, seconds=0.02)]
+        faults.rules = [
+            FaultRule(FaultKind.THROTTLE, service="sagemaker", region="us-east-1", rate=10, burst=2),
+            FaultRule(FaultKind.LATENCY, seconds=0.02),
+        ]
         faults.reset_counts()
         with replay.replay_server(faults, url) as replayed_url:
             verdicts, result = _verdicts(replayed_url, checks, max_workers=4)
@@ -215,7 +225,9 @@ def test_the_replay_server_applies_the_fault_rules_and_sends_what_was_not_record
 def test_a_saved_recording_answers_only_the_estate_and_checks_it_was_recorded_for(tmp_path: Path) -> None:
     path = str(tmp_path / "recording.pkl")
     estate, checks = bench.Estate(RESOURCES), ["SM-NOTEBOOK-001"]
-    answers = {("AKID", "us-east-1", "sagemaker", "POST", "/", "", "SageMaker.ListModels", b"{}"): ("200 OK", [], b"{}")}
+    answers = {
+        ("AKID", "us-east-1", "sagemaker", "POST", "/", "", "SageMaker.ListModels", b"{}"): ("200 OK", [], b"{}")
+    }
     assert bench.load_recording(path, estate, checks) is None  # nothing saved yet: the run records
 
     bench.save_recording(path, estate, checks, answers)

@@ -50,7 +50,10 @@ def test_collectors_declare_only_read_operations() -> None:
 
 
 def test_selection_by_id_name_glob_exclusion_and_severity() -> None:
-    assert [c.id for c in BUILTIN.select(["sm-endpoint-004", "endpoint-no-autoscaling"])] == ["SM-ENDPOINT-004", "SM-ENDPOINT-005"]
+    assert [c.id for c in BUILTIN.select(["sm-endpoint-004", "endpoint-no-autoscaling"])] == [
+        "SM-ENDPOINT-004",
+        "SM-ENDPOINT-005",
+    ]
     endpoint_ids = {c.id for c in BUILTIN.select(["SM-ENDPOINT-*"])}
     assert endpoint_ids == {f"SM-ENDPOINT-{n:03d}" for n in range(1, 13)}
     assert "SM-ENDPOINT-001" not in {c.id for c in BUILTIN.select(["SM-ENDPOINT-*"], ["endpoint-config-no-kms"])}
@@ -105,7 +108,11 @@ def test_checks_dir_plugin_runs_like_a_builtin(aws: boto3.Session, tmp_path: Pat
     report = scan(aws, ["ACME-NOTEBOOK-001"], checks_dirs=[directory])
 
     assert verdicts(report, "ACME-NOTEBOOK-001") == {"big-one": Status.FAIL, "small-one": Status.PASS}
-    assert load_catalog([directory], include_entry_points=False).find("notebook-named-big").metadata.source.endswith("acme.py")
+    assert (
+        load_catalog([directory], include_entry_points=False)
+        .find("notebook-named-big")
+        .metadata.source.endswith("acme.py")
+    )
 
 
 def test_a_plugin_that_raises_or_misbehaves_yields_errors_naming_it(aws: boto3.Session, tmp_path: Path) -> None:
@@ -164,7 +171,9 @@ def _listed_ids(*args: str) -> list[str]:
 def test_list_checks_lists_plugins_beside_the_indexed_builtins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     builtin = [c.id for c in BUILTIN.checks]
     assert _listed_ids() == builtin
-    directory = _plugin(tmp_path / "dir", "@check(**_meta('ACME-DIR-001', 'from-dir'))\ndef d(notebook, ctx):\n    return None\n")
+    directory = _plugin(
+        tmp_path / "dir", "@check(**_meta('ACME-DIR-001', 'from-dir'))\ndef d(notebook, ctx):\n    return None\n"
+    )
     assert _listed_ids("--checks-dir", str(directory)) == sorted([*builtin, "ACME-DIR-001"])
     _entry_point_plugin(tmp_path / "ep", monkeypatch)
     assert _listed_ids() == sorted([*builtin, "ACME-EP-001"])
@@ -205,7 +214,9 @@ def test_a_check_can_judge_several_kinds_of_resource(aws: boto3.Session, tmp_pat
         """,
     )
     _notebooks(aws, "nb-prod")
-    aws.client("sagemaker").create_model(ModelName="model-dev", ExecutionRoleArn="arn:aws:iam::123456789012:role/r", PrimaryContainer={"Image": "i"})
+    aws.client("sagemaker").create_model(
+        ModelName="model-dev", ExecutionRoleArn="arn:aws:iam::123456789012:role/r", PrimaryContainer={"Image": "i"}
+    )
 
     report = scan(aws, ["ACME-MULTI-001"], checks_dirs=[directory])
 

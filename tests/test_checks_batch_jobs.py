@@ -26,7 +26,14 @@ def _processing_job(
     cluster: dict[str, Any] = {"InstanceCount": 1, "InstanceType": instance_type, "VolumeSizeInGB": 30}
     if volume_key:
         cluster["VolumeKmsKeyId"] = volume_key
-    output = {"OutputName": "features", "S3Output": {"S3Uri": "s3://features/out/", "LocalPath": "/opt/ml/processing/output", "S3UploadMode": "EndOfJob"}}
+    output = {
+        "OutputName": "features",
+        "S3Output": {
+            "S3Uri": "s3://features/out/",
+            "LocalPath": "/opt/ml/processing/output",
+            "S3UploadMode": "EndOfJob",
+        },
+    }
     output_config: dict[str, Any] = {"Outputs": [output] if outputs else []}
     if output_key:
         output_config["KmsKeyId"] = output_key
@@ -34,14 +41,30 @@ def _processing_job(
         ProcessingJobName=name,
         RoleArn=ROLE_ARN,
         AppSpecification={"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/sklearn:1"},
-        ProcessingInputs=[{"InputName": "raw", "S3Input": {"S3Uri": "s3://raw-data/in/", "LocalPath": "/opt/ml/processing/input", "S3DataType": "S3Prefix"}}],
+        ProcessingInputs=[
+            {
+                "InputName": "raw",
+                "S3Input": {
+                    "S3Uri": "s3://raw-data/in/",
+                    "LocalPath": "/opt/ml/processing/input",
+                    "S3DataType": "S3Prefix",
+                },
+            }
+        ],
         ProcessingOutputConfig=output_config,
         ProcessingResources={"ClusterConfig": cluster},
         NetworkConfig={"EnableNetworkIsolation": isolated},
     )
 
 
-def _transform_job(session: boto3.Session, name: str, *, output_key: str | None = None, volume_key: str | None = None, instance_type: str = "ml.m5.xlarge") -> None:
+def _transform_job(
+    session: boto3.Session,
+    name: str,
+    *,
+    output_key: str | None = None,
+    volume_key: str | None = None,
+    instance_type: str = "ml.m5.xlarge",
+) -> None:
     output: dict[str, Any] = {"S3OutputPath": "s3://predictions/out/"}
     resources: dict[str, Any] = {"InstanceType": instance_type, "InstanceCount": 1}
     if output_key:

@@ -113,7 +113,9 @@ def _custom_model(session: boto3.Session, name: str, region: str = "us-east-1", 
     )
 
 
-def test_region_checks_judge_regions_that_use_bedrock_and_never_call_where_it_is_not_offered(aws: boto3.Session) -> None:
+def test_region_checks_judge_regions_that_use_bedrock_and_never_call_where_it_is_not_offered(
+    aws: boto3.Session,
+) -> None:
     _invoke(aws, "us-east-1")
     _logging(aws, "us-east-1", s3Config={"bucketName": "invocation-logs", "keyPrefix": "bedrock/"})
     _guardrail(aws, "content-safety")
@@ -149,10 +151,18 @@ def test_invocation_logs_are_encrypted_destination_by_destination(aws: boto3.Ses
     _bucket(aws, "fail-sse-s3-logs")
     _bucket(aws, "pass-large-payloads", kms_key=key)
     cloudwatch = {"logGroupName": "pass-invocations", "roleArn": ROLE_ARN}
-    _logging(aws, "us-east-1", s3Config={"bucketName": "fail-sse-s3-logs", "keyPrefix": "bedrock/"},
-             cloudWatchConfig={**cloudwatch, "largeDataDeliveryS3Config": {"bucketName": "pass-large-payloads"}})
-    _logging(aws, "eu-west-1", cloudWatchConfig={"logGroupName": "fail-invocations", "roleArn": ROLE_ARN},
-             s3Config={"bucketName": "na-bucket-of-another-account"})
+    _logging(
+        aws,
+        "us-east-1",
+        s3Config={"bucketName": "fail-sse-s3-logs", "keyPrefix": "bedrock/"},
+        cloudWatchConfig={**cloudwatch, "largeDataDeliveryS3Config": {"bucketName": "pass-large-payloads"}},
+    )
+    _logging(
+        aws,
+        "eu-west-1",
+        cloudWatchConfig={"logGroupName": "fail-invocations", "roleArn": ROLE_ARN},
+        s3Config={"bucketName": "na-bucket-of-another-account"},
+    )
     _logging(aws, "us-west-2", cloudWatchConfig={"logGroupName": "fail-missing-group", "roleArn": ROLE_ARN})
 
     report = scan(aws, ["BR-LOGGING-002"], regions=("us-east-1", "eu-west-1", "us-west-2"))
@@ -206,8 +216,12 @@ def test_weak_guardrails(aws: boto3.Session) -> None:
 def test_agents_data_sources_and_custom_models(aws: boto3.Session) -> None:
     key = _key(aws)
     guardrail = _guardrail(aws, "agent-guardrail", prompt_attack={"inputStrength": "HIGH"})
-    _agent(aws, "pass-guarded-cmk", customerEncryptionKeyArn=key,
-           guardrailConfiguration={"guardrailIdentifier": guardrail, "guardrailVersion": "1"})
+    _agent(
+        aws,
+        "pass-guarded-cmk",
+        customerEncryptionKeyArn=key,
+        guardrailConfiguration={"guardrailIdentifier": guardrail, "guardrailVersion": "1"},
+    )
     _agent(aws, "fail-unguarded-aws-owned")
     kb = _knowledge_base(aws, "policies")
     _data_source(aws, kb, "pass-cmk", kms_key=key)
@@ -220,7 +234,10 @@ def test_agents_data_sources_and_custom_models(aws: boto3.Session) -> None:
 
     report = scan(aws, ["bedrock-agent-no-guardrail", "BR-KB-001", "BR-CMK-001"])
 
-    assert verdicts(report, "BR-AGENT-001") == {"pass-guarded-cmk": Status.PASS, "fail-unguarded-aws-owned": Status.FAIL}
+    assert verdicts(report, "BR-AGENT-001") == {
+        "pass-guarded-cmk": Status.PASS,
+        "fail-unguarded-aws-owned": Status.FAIL,
+    }
     assert verdicts(report, "BR-KB-001") == {
         "policies/pass-cmk": Status.PASS,
         "policies/pass-other-account-key": Status.PASS,
@@ -258,8 +275,12 @@ CHECKS = ["BR-LOGGING-001", "BR-GUARDRAIL-002", "BR-AGENT-001", "BR-KB-001", "BR
 
 def test_refused_list_calls_are_errors_for_the_whole_region(aws: boto3.Session) -> None:
     _one_of_everything(aws)
-    for service_id, operation in (("cloudwatch", "ListMetrics"), ("bedrock", "ListGuardrails"),
-                                  ("bedrock-agent", "ListKnowledgeBases"), ("bedrock", "ListCustomModels")):
+    for service_id, operation in (
+        ("cloudwatch", "ListMetrics"),
+        ("bedrock", "ListGuardrails"),
+        ("bedrock-agent", "ListKnowledgeBases"),
+        ("bedrock", "ListCustomModels"),
+    ):
         refuse(aws, service_id, operation)
 
     report = scan(aws, CHECKS)
@@ -272,7 +293,9 @@ def test_refused_list_calls_are_errors_for_the_whole_region(aws: boto3.Session) 
         "BR-CMK-001": {"all custom models"},
     }
     assert "ListMetrics" in _errors(report, "BR-LOGGING-001")["all Bedrock usage records"]
-    assert "knowledge bases could not all be collected" in _errors(report, "BR-KB-001")["all knowledge base data sources"]
+    assert (
+        "knowledge bases could not all be collected" in _errors(report, "BR-KB-001")["all knowledge base data sources"]
+    )
     assert "ListCustomModels" in _errors(report, "BR-CMK-001")["all custom models"]
     assert list(verdicts(report, "BR-AGENT-001").values()) == [Status.FAIL]  # ListAgents was not refused
 

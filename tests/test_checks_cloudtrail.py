@@ -11,15 +11,31 @@ from mlaudit.core.taxonomy import Status
 
 
 WRITE_ONLY = {"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]}
-NO_MANAGEMENT = {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": False,
-                                     "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]}
-ADVANCED_MANAGEMENT = {"AdvancedEventSelectors": [{"Name": "management", "FieldSelectors": [
-    {"Field": "eventCategory", "Equals": ["Management"]},
-]}]}
+NO_MANAGEMENT = {
+    "EventSelectors": [
+        {
+            "ReadWriteType": "All",
+            "IncludeManagementEvents": False,
+            "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}],
+        }
+    ]
+}
+ADVANCED_MANAGEMENT = {
+    "AdvancedEventSelectors": [
+        {
+            "Name": "management",
+            "FieldSelectors": [
+                {"Field": "eventCategory", "Equals": ["Management"]},
+            ],
+        }
+    ]
+}
 
 
 def _ml_workload(session: boto3.Session) -> None:
-    session.client("sagemaker").create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE_ARN)
+    session.client("sagemaker").create_notebook_instance(
+        NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE_ARN
+    )
 
 
 @pytest.mark.parametrize(

@@ -27,9 +27,15 @@ def _schedule(session: boto3.Session, name: str, endpoint: str, stopped: bool = 
             "MonitoringType": "DataQuality",
             "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
             "MonitoringJobDefinition": {
-                "MonitoringInputs": [{"EndpointInput": {"EndpointName": endpoint, "LocalPath": "/opt/ml/processing/input"}}],
-                "MonitoringOutputConfig": {"MonitoringOutputs": [{"S3Output": {"S3Uri": "s3://b/o", "LocalPath": "/opt/ml/processing/output"}}]},
-                "MonitoringResources": {"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 20}},
+                "MonitoringInputs": [
+                    {"EndpointInput": {"EndpointName": endpoint, "LocalPath": "/opt/ml/processing/input"}}
+                ],
+                "MonitoringOutputConfig": {
+                    "MonitoringOutputs": [{"S3Output": {"S3Uri": "s3://b/o", "LocalPath": "/opt/ml/processing/output"}}]
+                },
+                "MonitoringResources": {
+                    "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 20}
+                },
                 "MonitoringAppSpecification": {"ImageUri": "monitor:latest"},
                 "RoleArn": ROLE_ARN,
             },
@@ -41,7 +47,11 @@ def _schedule(session: boto3.Session, name: str, endpoint: str, stopped: bool = 
 
 def _scaling(session: boto3.Session, endpoint: str, minimum: int, maximum: int, policy: bool = True) -> None:
     aas = session.client("application-autoscaling")
-    target = {"ServiceNamespace": "sagemaker", "ResourceId": f"endpoint/{endpoint}/variant/AllTraffic", "ScalableDimension": DIMENSION}
+    target = {
+        "ServiceNamespace": "sagemaker",
+        "ResourceId": f"endpoint/{endpoint}/variant/AllTraffic",
+        "ScalableDimension": DIMENSION,
+    }
     aas.register_scalable_target(**target, MinCapacity=minimum, MaxCapacity=maximum)
     if policy:
         aas.put_scaling_policy(
@@ -131,16 +141,32 @@ def test_endpoint_whose_config_was_deleted_is_an_error_not_a_verdict(aws: boto3.
 # -- SM-ENDPOINT-002, 003, 006 to 010, 012 -----------------------------------------------------------------------
 
 NOW = datetime.now(timezone.utc)
-CANARY = {"BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": {"Type": "CANARY", "WaitIntervalInSeconds": 300,
-                                                                    "CanarySize": {"Type": "CAPACITY_PERCENT", "Value": 10}}}}
-CAPTURE = {"EnableCapture": True, "InitialSamplingPercentage": 20, "DestinationS3Uri": "s3://capture/x/",
-           "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}]}
+CANARY = {
+    "BlueGreenUpdatePolicy": {
+        "TrafficRoutingConfiguration": {
+            "Type": "CANARY",
+            "WaitIntervalInSeconds": 300,
+            "CanarySize": {"Type": "CAPACITY_PERCENT", "Value": 10},
+        }
+    }
+}
+CAPTURE = {
+    "EnableCapture": True,
+    "InitialSamplingPercentage": 20,
+    "DestinationS3Uri": "s3://capture/x/",
+    "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}],
+}
 
 
 def _deployed(session: boto3.Session, name: str, model: str, deployment: dict[str, Any], **config: Any) -> None:
     """An endpoint created with a DeploymentConfig (its config is `<name>-config`)."""
     sagemaker = session.client("sagemaker")
-    variant = {"VariantName": "AllTraffic", "ModelName": model, "InstanceType": "ml.m5.xlarge", "InitialInstanceCount": 2}
+    variant = {
+        "VariantName": "AllTraffic",
+        "ModelName": model,
+        "InstanceType": "ml.m5.xlarge",
+        "InitialInstanceCount": 2,
+    }
     sagemaker.create_endpoint_config(EndpointConfigName=f"{name}-config", ProductionVariants=[variant], **config)
     sagemaker.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config", DeploymentConfig=deployment)
 
@@ -152,19 +178,32 @@ def _aged(name: str, days: int = 45) -> None:
 def _metric(session: boto3.Session, namespace: str, metric: str, endpoint: str, value: float, days_ago: float) -> None:
     session.client("cloudwatch").put_metric_data(
         Namespace=namespace,
-        MetricData=[{
-            "MetricName": metric,
-            "Dimensions": [{"Name": "EndpointName", "Value": endpoint}, {"Name": "VariantName", "Value": "AllTraffic"}],
-            "Timestamp": NOW - timedelta(days=days_ago),
-            "Value": value,
-        }],
+        MetricData=[
+            {
+                "MetricName": metric,
+                "Dimensions": [
+                    {"Name": "EndpointName", "Value": endpoint},
+                    {"Name": "VariantName", "Value": "AllTraffic"},
+                ],
+                "Timestamp": NOW - timedelta(days=days_ago),
+                "Value": value,
+            }
+        ],
     )
 
 
-def _alarm(session: boto3.Session, name: str, endpoint: str, metric: str = "Invocation5XXErrors", **settings: Any) -> None:
+def _alarm(
+    session: boto3.Session, name: str, endpoint: str, metric: str = "Invocation5XXErrors", **settings: Any
+) -> None:
     session.client("cloudwatch").put_metric_alarm(
-        AlarmName=name, Namespace="AWS/SageMaker", MetricName=metric, Statistic="Sum", Period=300, EvaluationPeriods=1,
-        Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold",
+        AlarmName=name,
+        Namespace="AWS/SageMaker",
+        MetricName=metric,
+        Statistic="Sum",
+        Period=300,
+        EvaluationPeriods=1,
+        Threshold=1,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
         Dimensions=[{"Name": "EndpointName", "Value": endpoint}, {"Name": "VariantName", "Value": "AllTraffic"}],
         **{"AlarmActions": [f"arn:aws:sns:us-east-1:{ACCOUNT_ID}:ml-oncall"], **settings},
     )
@@ -211,7 +250,12 @@ def test_data_capture(aws: boto3.Session) -> None:
 
 def test_data_capture_encryption(aws: boto3.Session) -> None:
     create_model(aws, "m")
-    create_endpoint(aws, "pass-capture-kms", "m", DataCaptureConfig={**CAPTURE, "KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/k"})
+    create_endpoint(
+        aws,
+        "pass-capture-kms",
+        "m",
+        DataCaptureConfig={**CAPTURE, "KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/k"},
+    )
     create_endpoint(aws, "fail-capture-no-kms", "m", DataCaptureConfig=CAPTURE)
     create_endpoint(aws, "na-no-capture", "m")
 
@@ -222,8 +266,15 @@ def test_data_capture_encryption(aws: boto3.Session) -> None:
 
 def test_alarms_matched_to_endpoints_directly_or_through_composite_alarms(aws: boto3.Session) -> None:
     create_model(aws, "m")
-    names = ("pass-5xx-alarm", "pass-metric-math", "pass-composite", "fail-no-alarm", "fail-actions-disabled",
-             "fail-silent-composite", "fail-cpu-alarm-only")
+    names = (
+        "pass-5xx-alarm",
+        "pass-metric-math",
+        "pass-composite",
+        "fail-no-alarm",
+        "fail-actions-disabled",
+        "fail-silent-composite",
+        "fail-cpu-alarm-only",
+    )
     for name in names:
         create_endpoint(aws, name, "m")
     _alarm(aws, "pass-5xx-alarm-errors", "pass-5xx-alarm")
@@ -234,12 +285,23 @@ def test_alarms_matched_to_endpoints_directly_or_through_composite_alarms(aws: b
     child_arn = f"arn:aws:cloudwatch:us-east-1:{ACCOUNT_ID}:alarm:composite-child"
     cloudwatch.put_composite_alarm(AlarmName="inner", AlarmRule=f'ALARM("{child_arn}") AND NOT OK(other)')
     topic = f"arn:aws:sns:us-east-1:{ACCOUNT_ID}:ml-oncall"
-    cloudwatch.put_composite_alarm(AlarmName="ml-oncall", AlarmRule="ALARM(inner) OR ALARM(elsewhere)", AlarmActions=[topic])
-    cloudwatch.put_composite_alarm(AlarmName="muted", AlarmRule="ALARM(silent-child)", ActionsEnabled=False, AlarmActions=[topic])
+    cloudwatch.put_composite_alarm(
+        AlarmName="ml-oncall", AlarmRule="ALARM(inner) OR ALARM(elsewhere)", AlarmActions=[topic]
+    )
+    cloudwatch.put_composite_alarm(
+        AlarmName="muted", AlarmRule="ALARM(silent-child)", ActionsEnabled=False, AlarmActions=[topic]
+    )
     _alarm(aws, "cpu", "fail-cpu-alarm-only", metric="CPUUtilization")
-    latency = {"Namespace": "AWS/SageMaker", "MetricName": "ModelLatency", "Dimensions": [{"Name": "EndpointName", "Value": "pass-metric-math"}]}
+    latency = {
+        "Namespace": "AWS/SageMaker",
+        "MetricName": "ModelLatency",
+        "Dimensions": [{"Name": "EndpointName", "Value": "pass-metric-math"}],
+    }
     aws.client("cloudwatch").put_metric_alarm(
-        AlarmName="latency-p99-over-budget", EvaluationPeriods=1, Threshold=0.5, ComparisonOperator="GreaterThanThreshold",
+        AlarmName="latency-p99-over-budget",
+        EvaluationPeriods=1,
+        Threshold=0.5,
+        ComparisonOperator="GreaterThanThreshold",
         AlarmActions=[f"arn:aws:sns:us-east-1:{ACCOUNT_ID}:ml-oncall"],
         Metrics=[
             {"Id": "latency", "MetricStat": {"Metric": latency, "Period": 300, "Stat": "p99"}, "ReturnData": False},
@@ -306,7 +368,12 @@ def test_underutilized_endpoints(aws: boto3.Session) -> None:
     for name in ("pass-busy-cpu", "pass-busy-gpu", "pass-multi-vcpu-sum", "fail-low-cpu", "na-no-data"):
         create_endpoint(aws, name, "m")
         _aged(name)
-    for endpoint, cpu in (("pass-busy-cpu", 65), ("pass-busy-gpu", 4), ("pass-multi-vcpu-sum", 150), ("fail-low-cpu", 6)):
+    for endpoint, cpu in (
+        ("pass-busy-cpu", 65),
+        ("pass-busy-gpu", 4),
+        ("pass-multi-vcpu-sum", 150),
+        ("fail-low-cpu", 6),
+    ):
         _metric(aws, "/aws/sagemaker/Endpoints", "CPUUtilization", endpoint, cpu, days_ago=3)
         _metric(aws, "/aws/sagemaker/Endpoints", "CPUUtilization", endpoint, cpu / 2, days_ago=20)  # outside the window
     _metric(aws, "/aws/sagemaker/Endpoints", "GPUUtilization", "pass-busy-gpu", 85, days_ago=1)
@@ -320,20 +387,24 @@ def test_underutilized_endpoints(aws: boto3.Session) -> None:
         "pass-multi-vcpu-sum": Status.PASS,
         "fail-low-cpu": Status.FAIL,
     }
-    assert _detail(report, "fail-low-cpu") == (
-        "AllTraffic peaked at 6% CPU over 14 days (threshold 20%)"
-    )
+    assert _detail(report, "fail-low-cpu") == ("AllTraffic peaked at 6% CPU over 14 days (threshold 20%)")
 
 
 def test_metric_reads_are_batched_per_region(aws: boto3.Session) -> None:
     create_model(aws, "m")
     sagemaker = aws.client("sagemaker")
-    variants = [{"VariantName": f"v{i}", "ModelName": "m", "InstanceType": "ml.m5.large", "InitialInstanceCount": 2} for i in range(10)]
+    variants = [
+        {"VariantName": f"v{i}", "ModelName": "m", "InstanceType": "ml.m5.large", "InitialInstanceCount": 2}
+        for i in range(10)
+    ]
     for n in range(26):
         sagemaker.create_endpoint_config(EndpointConfigName=f"e{n}-config", ProductionVariants=variants)
         sagemaker.create_endpoint(EndpointName=f"e{n}", EndpointConfigName=f"e{n}-config")
     sizes: list[int] = []
-    aws.events.register("provide-client-params.cloudwatch.GetMetricData", lambda params, **_: sizes.append(len(params["MetricDataQueries"])))
+    aws.events.register(
+        "provide-client-params.cloudwatch.GetMetricData",
+        lambda params, **_: sizes.append(len(params["MetricDataQueries"])),
+    )
 
     report = scan(aws, ["SM-ENDPOINT-007", "SM-ENDPOINT-008"])
 
@@ -375,9 +446,7 @@ def test_deployment_guardrails(aws: boto3.Session) -> None:
         "fail-no-rollback-alarms": Status.FAIL,
         "fail-no-deployment-config": Status.FAIL,
     }
-    assert _detail(report, "pass-canary") == (
-        "blue/green (canary) deployments roll back on errors"
-    )
+    assert _detail(report, "pass-canary") == ("blue/green (canary) deployments roll back on errors")
 
 
 def test_cloudwatch_failures_are_errors_for_the_endpoints_they_affect(aws: boto3.Session) -> None:
@@ -400,6 +469,10 @@ def test_cloudwatch_failures_are_errors_for_the_endpoints_they_affect(aws: boto3
     assert "CloudWatch could not answer 1 metric queries (Invocations of forbidden/AllTraffic: Forbidden)" in next(
         f.status_detail for f in partial.findings if f.status is Status.ERROR
     )
-    for check_id, operation in (("SM-ENDPOINT-006", "DescribeAlarms"), ("SM-ENDPOINT-007", "GetMetricData"), ("SM-ENDPOINT-008", "GetMetricData")):
+    for check_id, operation in (
+        ("SM-ENDPOINT-006", "DescribeAlarms"),
+        ("SM-ENDPOINT-007", "GetMetricData"),
+        ("SM-ENDPOINT-008", "GetMetricData"),
+    ):
         assert verdicts(denied, check_id) == {"answered": Status.ERROR, "forbidden": Status.ERROR}
         assert operation in next(f.status_detail for f in denied.findings if f.check_id == check_id)

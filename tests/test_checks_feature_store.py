@@ -47,4 +47,3 @@ def test_a_feature_group_that_cannot_be_described_is_an_error_for_it_alone(aws: 
     report = scan(aws, ["SM-FEATURE-001"])
 
     assert verdicts(report, "SM-FEATURE-001") == {"readable": Status.PASS, "hidden": Status.ERROR}
-

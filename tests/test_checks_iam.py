@@ -10,7 +10,12 @@ from support import ACCOUNT_ID, create_model, refuse, scan, verdicts
 from mlaudit.core.taxonomy import Status
 
 TRUST = json.dumps(
-    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
 )
 
 
@@ -29,12 +34,17 @@ def _role_with_model(session: boto3.Session, role: str, *policies: str) -> None:
 def test_execution_role_full_access(aws_with_managed_policies: boto3.Session) -> None:
     aws = aws_with_managed_policies
     scoped = aws.client("iam").create_policy(
-        PolicyName="scoped", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+        PolicyName="scoped",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+        ),
     )["Policy"]["Arn"]
     _role_with_model(aws, "fail-full-access", "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess")
     _role_with_model(aws, "pass-scoped", scoped, "arn:aws:iam::aws:policy/AmazonSageMakerReadOnly")
     aws.client("iam").create_role(RoleName="unused", AssumeRolePolicyDocument=TRUST)
-    aws.client("iam").attach_role_policy(RoleName="unused", PolicyArn="arn:aws:iam::aws:policy/AmazonSageMakerFullAccess")
+    aws.client("iam").attach_role_policy(
+        RoleName="unused", PolicyArn="arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"
+    )
 
     report = scan(aws, ["IAM-ML-001"])
 
@@ -46,7 +56,9 @@ def test_execution_role_full_access(aws_with_managed_policies: boto3.Session) ->
 
 def test_role_in_another_account_is_not_described(aws: boto3.Session) -> None:
     aws.client("sagemaker").create_model(
-        ModelName="cross-account", ExecutionRoleArn="arn:aws:iam::999999999999:role/theirs", PrimaryContainer={"Image": "model:1"}
+        ModelName="cross-account",
+        ExecutionRoleArn="arn:aws:iam::999999999999:role/theirs",
+        PrimaryContainer={"Image": "model:1"},
     )
     create_model(aws, "unrelated")
 
@@ -80,8 +92,15 @@ def test_execution_role_wildcard_permissions(aws_with_managed_policies: boto3.Se
     scoped = {"Effect": "Allow", "Action": ["s3:GetObject", "sagemaker:Describe*"], "Resource": "*"}
     for role, statement in (
         ("pass-scoped", scoped),
-        ("pass-conditioned", {"Effect": "Allow", "Action": "*", "Resource": "*",
-                              "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}}),
+        (
+            "pass-conditioned",
+            {
+                "Effect": "Allow",
+                "Action": "*",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}},
+            },
+        ),
         ("pass-one-bucket", {"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::ml-data/*"}),
         ("fail-inline-star", {"Effect": "Allow", "Action": "*", "Resource": "*"}),
         ("fail-not-action", {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}),
@@ -114,10 +133,16 @@ def test_execution_role_trust_confused_deputy(aws: boto3.Session) -> None:
         statement = {"Effect": "Allow", "Principal": {"Service": principal}, "Action": "sts:AssumeRole", **condition}
         return {"Version": "2012-10-17", "Statement": [statement]}
 
-    _role(aws, "pass-source-account", trust("sagemaker.amazonaws.com",
-                                            Condition={"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}))
-    _role(aws, "pass-source-arn", trust("bedrock.amazonaws.com",
-                                        Condition={"ArnLike": {"aws:SourceArn": f"arn:aws:bedrock:*:{ACCOUNT_ID}:*"}}))
+    _role(
+        aws,
+        "pass-source-account",
+        trust("sagemaker.amazonaws.com", Condition={"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}),
+    )
+    _role(
+        aws,
+        "pass-source-arn",
+        trust("bedrock.amazonaws.com", Condition={"ArnLike": {"aws:SourceArn": f"arn:aws:bedrock:*:{ACCOUNT_ID}:*"}}),
+    )
     _role(aws, "fail-unscoped", trust("sagemaker.amazonaws.com"))
     _role(aws, "na-ec2-only", trust("ec2.amazonaws.com"))
 
@@ -146,7 +171,8 @@ def test_execution_role_shared_widely(aws: boto3.Session) -> None:
 
 def test_refused_role_policy_reads_are_errors(aws: boto3.Session) -> None:
     aws.client("iam").put_role_policy(
-        RoleName=_role(aws, "ml-role"), PolicyName="access",
+        RoleName=_role(aws, "ml-role"),
+        PolicyName="access",
         PolicyDocument=_document({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}),
     )
     refuse(aws, "iam", "GetRolePolicy")

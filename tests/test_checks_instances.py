@@ -34,7 +34,9 @@ def test_previous_generation_instance(aws: boto3.Session) -> None:
     _training_job(aws, "fail-p3-job", "ml.p3.2xlarge")
 
     default = scan(aws, ["SM-INSTANCE-001"])
-    customised = scan(aws, ["previous-generation-instance"], settings={"SM-INSTANCE-001": {"successors": ("ml.m5=ml.m7i",)}})
+    customised = scan(
+        aws, ["previous-generation-instance"], settings={"SM-INSTANCE-001": {"successors": ("ml.m5=ml.m7i",)}}
+    )
 
     assert verdicts(default, "SM-INSTANCE-001") == {
         "pass-m5-endpoint": Status.PASS,
@@ -54,7 +56,10 @@ def test_previous_generation_instance(aws: boto3.Session) -> None:
     assert "the notebook runs on ml.t2.medium (suggested current family: ml.t3)" in details["fail-t2-notebook"]
     assert "the training job runs on ml.p3.2xlarge (suggested current family: ml.p4d)" in details["fail-p3-job"]
     customised_verdicts = verdicts(customised, "SM-INSTANCE-001")
-    assert (customised_verdicts["pass-m5-endpoint"], customised_verdicts["fail-m4-endpoint"]) == (Status.FAIL, Status.PASS)
+    assert (customised_verdicts["pass-m5-endpoint"], customised_verdicts["fail-m4-endpoint"]) == (
+        Status.FAIL,
+        Status.PASS,
+    )
 
 
 def test_successors_setting_accepts_ml_prefixes_and_rejects_malformed_pairs() -> None:

@@ -42,7 +42,11 @@ def test_model_outside_vpc(aws: boto3.Session) -> None:
 
 
 def test_image_registry_is_opt_in_and_judges_image_containers(aws: boto3.Session) -> None:
-    _model(aws, "pass-private-registry", {"Image": "registry.corp.example/model:1", "ImageConfig": {"RepositoryAccessMode": "Vpc"}})
+    _model(
+        aws,
+        "pass-private-registry",
+        {"Image": "registry.corp.example/model:1", "ImageConfig": {"RepositoryAccessMode": "Vpc"}},
+    )
     _model(aws, "fail-platform", {"Image": IMAGE, "ImageConfig": {"RepositoryAccessMode": "Platform"}})
     _model(aws, "fail-no-image-config")
     _model(aws, "na-from-package", {"ModelPackageName": PACKAGE})
@@ -76,7 +80,11 @@ def test_deployed_model_not_from_registry(aws: boto3.Session) -> None:
 def test_environment_secrets_are_reported_by_name_and_never_kept(aws: boto3.Session) -> None:
     secrets = {"DB_PASSWORD": "hunter2-prod", "HF_TOKEN": HF_TOKEN}
     _model(aws, "fail-secrets", {"Image": IMAGE, "Environment": {**secrets, "LOG_LEVEL": "info"}})
-    _model(aws, "pass-references", {"Image": IMAGE, "Environment": {"DB_PASSWORD_SECRET": "arn:aws:secretsmanager:us-east-1:1:secret:db"}})
+    _model(
+        aws,
+        "pass-references",
+        {"Image": IMAGE, "Environment": {"DB_PASSWORD_SECRET": "arn:aws:secretsmanager:us-east-1:1:secret:db"}},
+    )
     _model(aws, "pass-no-environment")
 
     result = run_scan(ScanOptions(session=aws, regions=("us-east-1",), checks=["SM-MODEL-005"]))

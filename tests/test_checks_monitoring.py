@@ -22,9 +22,17 @@ SECURE = network_config(isolation=True, encryption=True)
 ISOLATED_ONLY = network_config(isolation=True, encryption=False)
 
 
-def _definition(session: boto3.Session, kind: str, name: str, network: dict[str, bool] | None = None, instances: int = 1,
-                endpoint: str = "scored") -> None:
-    create_job_definition(session.client("sagemaker"), kind, name, endpoint, ROLE_ARN, IMAGE, OUTPUT, network, instances)
+def _definition(
+    session: boto3.Session,
+    kind: str,
+    name: str,
+    network: dict[str, bool] | None = None,
+    instances: int = 1,
+    endpoint: str = "scored",
+) -> None:
+    create_job_definition(
+        session.client("sagemaker"), kind, name, endpoint, ROLE_ARN, IMAGE, OUTPUT, network, instances
+    )
 
 
 def _inline_schedule(session: boto3.Session, name: str, network: dict[str, bool] | None = None) -> None:
@@ -49,10 +57,16 @@ def test_job_definitions_need_network_isolation(aws: boto3.Session) -> None:
         "fail-explainability": Status.FAIL,
     }
     severities = {f.resource_name: f.severity for f in report.findings if f.status is Status.FAIL}
-    assert severities == {"fail-data-quality": Severity.MEDIUM, "fail-model-quality": Severity.HIGH, "fail-explainability": Severity.HIGH}
+    assert severities == {
+        "fail-data-quality": Severity.MEDIUM,
+        "fail-model-quality": Severity.HIGH,
+        "fail-explainability": Severity.HIGH,
+    }
     kinds = {f.resource_name: f.resource_type for f in report.findings}
     assert kinds["fail-model-quality"] == "AWS::SageMaker::ModelQualityJobDefinition"
-    assert "monitors endpoint scored" in next(f.status_detail for f in report.findings if f.resource_name == "fail-data-quality")
+    assert "monitors endpoint scored" in next(
+        f.status_detail for f in report.findings if f.resource_name == "fail-data-quality"
+    )
 
 
 def test_job_definitions_need_inter_container_encryption_when_distributed(aws: boto3.Session) -> None:
@@ -79,7 +93,8 @@ def test_inline_schedule_definitions_need_isolation_and_encryption(aws: boto3.Se
     _inline_schedule(aws, "fail-inline-isolated-only", ISOLATED_ONLY)
     _definition(aws, "ModelBias", "bias-definition")
     aws.client("sagemaker").create_monitoring_schedule(
-        MonitoringScheduleName="na-named-definition", MonitoringScheduleConfig=named_schedule_config("ModelBias", "bias-definition")
+        MonitoringScheduleName="na-named-definition",
+        MonitoringScheduleConfig=named_schedule_config("ModelBias", "bias-definition"),
     )
 
     report = scan(aws, ["SM-MONITOR-003"])
@@ -90,7 +105,10 @@ def test_inline_schedule_definitions_need_isolation_and_encryption(aws: boto3.Se
         "fail-inline-isolated-only": Status.FAIL,
     }
     details = {f.resource_name: f.status_detail for f in report.findings}
-    assert details["fail-inline-isolated-only"] == "the inline job definition runs without inter-container traffic encryption"
+    assert (
+        details["fail-inline-isolated-only"]
+        == "the inline job definition runs without inter-container traffic encryption"
+    )
 
 
 def test_failing_schedules_and_jobs(aws: boto3.Session) -> None:
@@ -98,7 +116,9 @@ def test_failing_schedules_and_jobs(aws: boto3.Session) -> None:
         _inline_schedule(aws, name, SECURE)
     record_monitoring_execution("us-east-1", "pass-completed", "Completed")
     record_monitoring_execution("us-east-1", "fail-violations", "CompletedWithViolations")
-    record_monitoring_execution("us-east-1", "fail-job-failed", "Failed", failure_reason="Endpoint scored has no captured data")
+    record_monitoring_execution(
+        "us-east-1", "fail-job-failed", "Failed", failure_reason="Endpoint scored has no captured data"
+    )
     record_monitoring_execution("us-east-1", "fail-stopped", "Completed")
     aws.client("sagemaker").stop_monitoring_schedule(MonitoringScheduleName="fail-stopped")
 
@@ -157,4 +177,6 @@ def test_monitoring_parts_that_cannot_be_collected_are_errors_for_what_they_cove
     for record_type in unlisted:
         error = next(f for f in report.findings if f.resource_type == record_type.resource_type)
         assert f"List{record_type.monitoring_type}JobDefinitions" in error.status_detail
-    assert "DescribeMonitoringSchedule" in next(f.status_detail for f in report.findings if f.resource_name == "hidden-schedule")
+    assert "DescribeMonitoringSchedule" in next(
+        f.status_detail for f in report.findings if f.resource_name == "hidden-schedule"
+    )

@@ -10,7 +10,9 @@ from mlaudit.core.taxonomy import Status
 REGION = "us-east-1"
 
 
-def _network(session: boto3.Session, model: str, *endpoints: tuple[str, str], cidr: str = "10.0.0.0/16") -> tuple[str, str]:
+def _network(
+    session: boto3.Session, model: str, *endpoints: tuple[str, str], cidr: str = "10.0.0.0/16"
+) -> tuple[str, str]:
     """A VPC with the given (service, type) endpoints, and a model running in one of its subnets behind a security
     group named after the model; returns the VPC id and the group id."""
     ec2 = session.client("ec2")
@@ -18,7 +20,9 @@ def _network(session: boto3.Session, model: str, *endpoints: tuple[str, str], ci
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr.replace("0.0/16", "1.0/24"))["Subnet"]["SubnetId"]
     group = ec2.create_security_group(GroupName=model, Description="ML", VpcId=vpc)["GroupId"]
     for service, endpoint_type in endpoints:
-        ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{REGION}.{service}", VpcEndpointType=endpoint_type)
+        ec2.create_vpc_endpoint(
+            VpcId=vpc, ServiceName=f"com.amazonaws.{REGION}.{service}", VpcEndpointType=endpoint_type
+        )
     session.client("sagemaker").create_model(
         ModelName=model,
         ExecutionRoleArn=ROLE_ARN,
@@ -50,7 +54,9 @@ def test_ml_vpc_missing_endpoints(aws: boto3.Session) -> None:
 def test_vpcs_in_a_region_using_bedrock_also_need_a_bedrock_runtime_endpoint(aws: boto3.Session) -> None:
     sagemaker = [("sagemaker.api", "Interface"), ("sagemaker.runtime", "Interface"), ("s3", "Gateway")]
     vpcs = {
-        _network(aws, "pass-with-bedrock", *sagemaker, ("bedrock-runtime", "Interface"), cidr="10.1.0.0/16")[0]: "pass-with-bedrock",
+        _network(aws, "pass-with-bedrock", *sagemaker, ("bedrock-runtime", "Interface"), cidr="10.1.0.0/16")[
+            0
+        ]: "pass-with-bedrock",
         _network(aws, "fail-without-bedrock", *sagemaker, cidr="10.2.0.0/16")[0]: "fail-without-bedrock",
     }
     aws.client("bedrock-agent").create_agent(
@@ -63,7 +69,9 @@ def test_vpcs_in_a_region_using_bedrock_also_need_a_bedrock_runtime_endpoint(aws
         "pass-with-bedrock": Status.PASS,
         "fail-without-bedrock": Status.FAIL,
     }
-    assert "no VPC endpoint for bedrock-runtime" in next(f.status_detail for f in report.findings if f.status is Status.FAIL)
+    assert "no VPC endpoint for bedrock-runtime" in next(
+        f.status_detail for f in report.findings if f.status is Status.FAIL
+    )
 
 
 def test_ml_security_group_open(aws: boto3.Session) -> None:
@@ -82,7 +90,9 @@ def test_ml_security_group_open(aws: boto3.Session) -> None:
         "fail-open-ipv4": Status.FAIL,
         "fail-open-ipv6": Status.FAIL,
     }
-    assert "tcp 8888 from 0.0.0.0/0" in next(f.status_detail for f in report.findings if f.resource_name == "fail-open-ipv4")
+    assert "tcp 8888 from 0.0.0.0/0" in next(
+        f.status_detail for f in report.findings if f.resource_name == "fail-open-ipv4"
+    )
 
 
 def test_security_groups_of_training_and_tuning_jobs_are_judged(aws: boto3.Session) -> None:
@@ -90,10 +100,15 @@ def test_security_groups_of_training_and_tuning_jobs_are_judged(aws: boto3.Sessi
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
     groups = {}
-    for name, cidr in (("fail-training-open", "0.0.0.0/0"), ("fail-tuning-open", "0.0.0.0/0"), ("pass-training-closed", "10.0.0.0/16")):
+    for name, cidr in (
+        ("fail-training-open", "0.0.0.0/0"),
+        ("fail-tuning-open", "0.0.0.0/0"),
+        ("pass-training-closed", "10.0.0.0/16"),
+    ):
         groups[name] = ec2.create_security_group(GroupName=name, Description="training", VpcId=vpc)["GroupId"]
         ec2.authorize_security_group_ingress(
-            GroupId=groups[name], IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": cidr}]}]
+            GroupId=groups[name],
+            IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": cidr}]}],
         )
     definition = {
         "AlgorithmSpecification": {"TrainingImage": "xgboost:1", "TrainingInputMode": "File"},
@@ -104,11 +119,19 @@ def test_security_groups_of_training_and_tuning_jobs_are_judged(aws: boto3.Sessi
     }
     sagemaker = aws.client("sagemaker")
     for name in ("fail-training-open", "pass-training-closed"):
-        sagemaker.create_training_job(TrainingJobName=name, **definition, VpcConfig={"Subnets": [subnet], "SecurityGroupIds": [groups[name]]})
+        sagemaker.create_training_job(
+            TrainingJobName=name, **definition, VpcConfig={"Subnets": [subnet], "SecurityGroupIds": [groups[name]]}
+        )
     sagemaker.create_hyper_parameter_tuning_job(
         HyperParameterTuningJobName="tuning",
-        HyperParameterTuningJobConfig={"Strategy": "Bayesian", "ResourceLimits": {"MaxNumberOfTrainingJobs": 2, "MaxParallelTrainingJobs": 1}},
-        TrainingJobDefinition={**definition, "VpcConfig": {"Subnets": [subnet], "SecurityGroupIds": [groups["fail-tuning-open"]]}},
+        HyperParameterTuningJobConfig={
+            "Strategy": "Bayesian",
+            "ResourceLimits": {"MaxNumberOfTrainingJobs": 2, "MaxParallelTrainingJobs": 1},
+        },
+        TrainingJobDefinition={
+            **definition,
+            "VpcConfig": {"Subnets": [subnet], "SecurityGroupIds": [groups["fail-tuning-open"]]},
+        },
     )
 
     report = scan(aws, ["NET-ML-002"])
@@ -121,7 +144,9 @@ def test_security_groups_of_training_and_tuning_jobs_are_judged(aws: boto3.Sessi
 
 
 def test_model_outside_any_vpc_is_not_judged(aws: boto3.Session) -> None:
-    aws.client("sagemaker").create_model(ModelName="no-vpc", ExecutionRoleArn=ROLE_ARN, PrimaryContainer={"Image": "model:1"})
+    aws.client("sagemaker").create_model(
+        ModelName="no-vpc", ExecutionRoleArn=ROLE_ARN, PrimaryContainer={"Image": "model:1"}
+    )
 
     report = scan(aws, ["NET-ML-001", "NET-ML-002"])
 
@@ -136,7 +161,10 @@ def test_refused_network_reads_are_errors(aws: boto3.Session) -> None:
 
     report = scan(aws, ["NET-ML-001", "NET-ML-002"])
 
-    assert {(f.check_id, f.status) for f in report.findings} == {("NET-ML-001", Status.ERROR), ("NET-ML-002", Status.ERROR)}
+    assert {(f.check_id, f.status) for f in report.findings} == {
+        ("NET-ML-001", Status.ERROR),
+        ("NET-ML-002", Status.ERROR),
+    }
 
 
 def test_refused_vpc_endpoint_reads_are_errors(aws: boto3.Session) -> None:

@@ -135,7 +135,11 @@ def test_notebook_unsupported_platform(aws: boto3.Session) -> None:
 def test_notebook_running_without_auto_stop(aws: boto3.Session) -> None:
     _lifecycle_config(aws, "auto-stop", on_start=AUTO_STOP)
     _lifecycle_config(aws, "setup-only", on_start="#!/bin/bash\npip install --upgrade xgboost\n", on_create=AUTO_STOP)
-    _lifecycle_config(aws, "comment-only", on_start="#!/bin/bash\n# TODO: install autostop.py\npip install xgboost  # then IDLE_TIME\n")
+    _lifecycle_config(
+        aws,
+        "comment-only",
+        on_start="#!/bin/bash\n# TODO: install autostop.py\npip install xgboost  # then IDLE_TIME\n",
+    )
     _notebook(aws, "pass-auto-stop", LifecycleConfigName="auto-stop")
     _notebook(aws, "fail-auto-stop-only-mentioned", LifecycleConfigName="comment-only")
     _notebook(aws, "fail-no-lifecycle")
@@ -191,8 +195,10 @@ def test_lifecycle_script_secrets_are_reported_by_line_and_kind_and_never_stored
 
     assert verdicts(result.report, "SM-NOTEBOOK-008") == {"pass-clean": Status.PASS, "fail-secrets": Status.FAIL}
     detail = _detail(result.report, "fail-secrets")
-    assert detail.startswith("secret-looking lines in the lifecycle scripts: OnCreate line 2: aws-access-key-id, "
-                             "OnStart line 3: secret-named-variable")
+    assert detail.startswith(
+        "secret-looking lines in the lifecycle scripts: OnCreate line 2: aws-access-key-id, "
+        "OnStart line 3: secret-named-variable"
+    )
     assert "(used by leaky, leaky-too)" in detail
     everything = result.report.model_dump_json() + result.inventory.to_snapshot("test").model_dump_json()
     assert AWS_KEY not in everything and "hunter2" not in everything

@@ -56,7 +56,9 @@ def test_pipelines_whose_newest_execution_failed_or_that_are_stale(aws: boto3.Se
         "fail-stale": Status.FAIL,
     }
     details = {f.resource_name: f.status_detail for f in report.findings}
-    assert "Step Train failed (1 of the last 5 executions failed)" in details["fail-newest-failed"], "only the newest 5 are read"
+    assert "Step Train failed (1 of the last 5 executions failed)" in details["fail-newest-failed"], (
+        "only the newest 5 are read"
+    )
     assert "no execution in the last 90 days" in details["fail-stale"]
     assert set(verdicts(strict, "SM-PIPELINE-002").values()) == {Status.FAIL}
     assert "never run" in next(f.status_detail for f in strict.findings if f.resource_name == "na-never-run-yet")

@@ -14,7 +14,9 @@ CENTRAL_REGISTRY_VERSION = "arn:aws:sagemaker:us-east-1:999999999999:model-packa
 """A version in another account's registry, shared with this one."""
 
 
-def _group(session: boto3.Session, name: str, approvals: list[str], region: str = "us-east-1", **version: Any) -> list[str]:
+def _group(
+    session: boto3.Session, name: str, approvals: list[str], region: str = "us-east-1", **version: Any
+) -> list[str]:
     """A group with one version per approval status; returns the versions' ARNs."""
     sagemaker = session.client("sagemaker", region_name=region)
     sagemaker.create_model_package_group(ModelPackageGroupName=name)
@@ -35,8 +37,12 @@ def _group(session: boto3.Session, name: str, approvals: list[str], region: str 
 
 def _served(session: boto3.Session, endpoint: str, package: str | None = None, region: str = "us-east-1") -> None:
     """An endpoint serving a model built from `package` (an ARN or `group/version`), or from an image."""
-    container = {"ModelPackageName": package} if package else {"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1"}
-    session.client("sagemaker", region_name=region).create_model(ModelName=f"{endpoint}-model", ExecutionRoleArn=ROLE_ARN, PrimaryContainer=container)
+    container = (
+        {"ModelPackageName": package} if package else {"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1"}
+    )
+    session.client("sagemaker", region_name=region).create_model(
+        ModelName=f"{endpoint}-model", ExecutionRoleArn=ROLE_ARN, PrimaryContainer=container
+    )
     create_endpoint(session, endpoint, f"{endpoint}-model", region=region)
 
 
@@ -61,7 +67,9 @@ def test_model_registry_unused(aws: boto3.Session) -> None:
         NotebookInstanceName="exploration", InstanceType="ml.t3.medium", RoleArn=ROLE_ARN
     )
 
-    report = scan(aws, ["SM-REGISTRY-001"], regions=("us-east-1", "eu-west-1", "ap-south-1", "ap-southeast-2", "ca-central-1"))
+    report = scan(
+        aws, ["SM-REGISTRY-001"], regions=("us-east-1", "eu-west-1", "ap-south-1", "ap-southeast-2", "ca-central-1")
+    )
 
     assert verdicts(report, "SM-REGISTRY-001") == {
         "us-east-1": Status.PASS,
@@ -86,7 +94,9 @@ def test_group_without_approved_version(aws: boto3.Session) -> None:
         "fail-pending": Status.FAIL,
         "fail-empty": Status.FAIL,
     }
-    assert "version 2 is approved" in next(f.status_detail for f in report.findings if f.resource_name == "pass-approved")
+    assert "version 2 is approved" in next(
+        f.status_detail for f in report.findings if f.resource_name == "pass-approved"
+    )
 
 
 def test_endpoint_serves_unapproved_package(aws: boto3.Session) -> None:
@@ -117,7 +127,11 @@ def _card(evaluations: int) -> dict[str, Any]:
 
 
 def test_approved_package_without_metrics(aws: boto3.Session) -> None:
-    metrics = {"ModelQuality": {"Statistics": {"ContentType": "application/json", "S3Uri": "s3://evaluation-reports/quality.json"}}}
+    metrics = {
+        "ModelQuality": {
+            "Statistics": {"ContentType": "application/json", "S3Uri": "s3://evaluation-reports/quality.json"}
+        }
+    }
     aws.client("s3").create_bucket(Bucket="evaluation-reports")
     _group(aws, "pass-metrics", ["Approved"], ModelMetrics=metrics)
     _group(aws, "pass-card-evaluations", ["Approved"], **_card(evaluations=2))
@@ -126,7 +140,9 @@ def test_approved_package_without_metrics(aws: boto3.Session) -> None:
     _group(aws, "na-pending", ["PendingManualApproval"])
 
     report = scan(aws, ["SM-REGISTRY-004", "S3-ML-001"])
-    strict = scan(aws, ["SM-REGISTRY-004"], settings={"SM-REGISTRY-004": {"required_reports": ("Bias.PostTrainingReport",)}})
+    strict = scan(
+        aws, ["SM-REGISTRY-004"], settings={"SM-REGISTRY-004": {"required_reports": ("Bias.PostTrainingReport",)}}
+    )
 
     assert verdicts(report, "SM-REGISTRY-004") == {
         "pass-metrics/1": Status.PASS,

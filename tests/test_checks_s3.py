@@ -49,7 +49,12 @@ def test_ml_bucket_kms_encryption(aws: boto3.Session) -> None:
         TrainingJobName="job",
         AlgorithmSpecification={"TrainingImage": "xgboost:1", "TrainingInputMode": "File"},
         RoleArn=ROLE_ARN,
-        InputDataConfig=[{"ChannelName": "train", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://fail-none/train/"}}}],
+        InputDataConfig=[
+            {
+                "ChannelName": "train",
+                "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://fail-none/train/"}},
+            }
+        ],
         OutputDataConfig={"S3OutputPath": "s3://pass-dsse/output/"},
         ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10},
         StoppingCondition={"MaxRuntimeInSeconds": 3600},
@@ -85,7 +90,9 @@ def _ml_buckets(session: boto3.Session, *buckets: str) -> None:
 
 
 def _policy(session: boto3.Session, bucket: str, *statements: dict[str, object]) -> None:
-    session.client("s3").put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": list(statements)}))
+    session.client("s3").put_bucket_policy(
+        Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+    )
 
 
 def _deny_http(bucket: str, **overrides: object) -> dict[str, object]:
@@ -116,7 +123,11 @@ def test_versioning(aws: boto3.Session) -> None:
 
     report = scan(aws, ["ml-bucket-versioning-disabled"])
 
-    assert verdicts(report, "S3-ML-002") == {"pass-versioned": Status.PASS, "fail-suspended": Status.FAIL, "fail-never": Status.FAIL}
+    assert verdicts(report, "S3-ML-002") == {
+        "pass-versioned": Status.PASS,
+        "fail-suspended": Status.FAIL,
+        "fail-never": Status.FAIL,
+    }
     assert "Suspended" in next(f.status_detail for f in report.findings if f.resource_name == "fail-suspended")
     assert "s3:GetBucketEncryption" not in report.scan.statistics.by_operation, "each bucket setting is its own part"
 
@@ -125,8 +136,12 @@ def test_public_access_blocked_at_bucket_or_account_level(aws: boto3.Session) ->
     _ml_buckets(aws, "pass-bucket-level", "pass-combined", "fail-one-flag-off", "fail-nothing")
     s3 = aws.client("s3")
     s3.put_public_access_block(Bucket="pass-bucket-level", PublicAccessBlockConfiguration=_block(*FLAGS))
-    s3.put_public_access_block(Bucket="pass-combined", PublicAccessBlockConfiguration=_block("BlockPublicAcls", "IgnorePublicAcls"))
-    s3.put_public_access_block(Bucket="fail-one-flag-off", PublicAccessBlockConfiguration=_block(*(set(FLAGS) - {"IgnorePublicAcls"})))
+    s3.put_public_access_block(
+        Bucket="pass-combined", PublicAccessBlockConfiguration=_block("BlockPublicAcls", "IgnorePublicAcls")
+    )
+    s3.put_public_access_block(
+        Bucket="fail-one-flag-off", PublicAccessBlockConfiguration=_block(*(set(FLAGS) - {"IgnorePublicAcls"}))
+    )
     aws.client("s3control").put_public_access_block(
         AccountId=ACCOUNT_ID, PublicAccessBlockConfiguration=_block("BlockPublicPolicy", "RestrictPublicBuckets")
     )
@@ -140,8 +155,12 @@ def test_public_access_blocked_at_bucket_or_account_level(aws: boto3.Session) ->
         "fail-nothing": Status.FAIL,
     }
     details = {f.resource_name: f.status_detail for f in report.findings}
-    assert details["fail-one-flag-off"] == "off at both bucket and account level: IgnorePublicAcls; used by 1 ML resource"
-    assert details["fail-nothing"].startswith("off at both bucket and account level: BlockPublicAcls, IgnorePublicAcls;")
+    assert (
+        details["fail-one-flag-off"] == "off at both bucket and account level: IgnorePublicAcls; used by 1 ML resource"
+    )
+    assert details["fail-nothing"].startswith(
+        "off at both bucket and account level: BlockPublicAcls, IgnorePublicAcls;"
+    )
 
 
 def test_account_public_access_block_is_read_over_http_from_a_local_endpoint() -> None:
@@ -153,15 +172,22 @@ def test_account_public_access_block_is_read_over_http_from_a_local_endpoint() -
         sagemaker = session.client("sagemaker", endpoint_url=url)
         for bucket in ("pass-account-level", "fail-no-block"):
             s3.create_bucket(Bucket=bucket)
-            sagemaker.create_model(ModelName=f"m-{bucket}", ExecutionRoleArn=ROLE_ARN,
-                                   PrimaryContainer={"Image": "model:1", "ModelDataUrl": f"s3://{bucket}/m.tar.gz"})
-        s3.put_public_access_block(Bucket="pass-account-level", PublicAccessBlockConfiguration=_block("BlockPublicAcls"))
+            sagemaker.create_model(
+                ModelName=f"m-{bucket}",
+                ExecutionRoleArn=ROLE_ARN,
+                PrimaryContainer={"Image": "model:1", "ModelDataUrl": f"s3://{bucket}/m.tar.gz"},
+            )
+        s3.put_public_access_block(
+            Bucket="pass-account-level", PublicAccessBlockConfiguration=_block("BlockPublicAcls")
+        )
         s3.put_public_access_block(Bucket="fail-no-block", PublicAccessBlockConfiguration=_block())
         s3control = session.client("s3control", endpoint_url=url)
         keep_s3control_on(s3control, url)
         s3control.put_public_access_block(AccountId=ACCOUNT_ID, PublicAccessBlockConfiguration=_block(*FLAGS[1:]))
 
-        report = run_scan(ScanOptions(session=session, regions=["us-east-1"], endpoint_url=url, checks=["S3-ML-003"])).report
+        report = run_scan(
+            ScanOptions(session=session, regions=["us-east-1"], endpoint_url=url, checks=["S3-ML-003"])
+        ).report
 
     assert verdicts(report, "S3-ML-003") == {"pass-account-level": Status.PASS, "fail-no-block": Status.FAIL}
     assert report.scan.statistics.by_operation["s3control:GetPublicAccessBlock"] == 1
@@ -169,51 +195,112 @@ def test_account_public_access_block_is_read_over_http_from_a_local_endpoint() -
 
 
 def test_plain_http_denied_by_bucket_policy(aws: boto3.Session) -> None:
-    buckets = ("pass-deny-http", "pass-deny-http-among-others", "fail-no-policy", "fail-deny-for-one-role",
-               "fail-deny-on-a-prefix", "fail-deny-with-extra-condition")
-    _ml_buckets(aws, *buckets)
-    _policy(aws, "pass-deny-http", _deny_http("pass-deny-http", Principal={"AWS": "*"}, Action=["s3:GetObject", "s3:PutObject"]))
-    _policy(aws, "pass-deny-http-among-others",
-            {"Effect": "Allow", "Principal": {"AWS": ROLE_ARN}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::pass-deny-http-among-others/*"},
-            _deny_http("pass-deny-http-among-others", Condition={"BoolIfExists": {"aws:SecureTransport": False}}))
-    _policy(aws, "fail-deny-for-one-role", _deny_http("fail-deny-for-one-role", Principal={"AWS": ROLE_ARN}))
-    _policy(aws, "fail-deny-on-a-prefix", _deny_http("fail-deny-on-a-prefix", Resource="arn:aws:s3:::fail-deny-on-a-prefix/raw/*"))
-    _policy(aws, "fail-deny-with-extra-condition", _deny_http(
+    buckets = (
+        "pass-deny-http",
+        "pass-deny-http-among-others",
+        "fail-no-policy",
+        "fail-deny-for-one-role",
+        "fail-deny-on-a-prefix",
         "fail-deny-with-extra-condition",
-        Condition={"Bool": {"aws:SecureTransport": "false"}, "StringNotEquals": {"aws:PrincipalAccount": ACCOUNT_ID}},
-    ))
+    )
+    _ml_buckets(aws, *buckets)
+    _policy(
+        aws,
+        "pass-deny-http",
+        _deny_http("pass-deny-http", Principal={"AWS": "*"}, Action=["s3:GetObject", "s3:PutObject"]),
+    )
+    _policy(
+        aws,
+        "pass-deny-http-among-others",
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": ROLE_ARN},
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::pass-deny-http-among-others/*",
+        },
+        _deny_http("pass-deny-http-among-others", Condition={"BoolIfExists": {"aws:SecureTransport": False}}),
+    )
+    _policy(aws, "fail-deny-for-one-role", _deny_http("fail-deny-for-one-role", Principal={"AWS": ROLE_ARN}))
+    _policy(
+        aws,
+        "fail-deny-on-a-prefix",
+        _deny_http("fail-deny-on-a-prefix", Resource="arn:aws:s3:::fail-deny-on-a-prefix/raw/*"),
+    )
+    _policy(
+        aws,
+        "fail-deny-with-extra-condition",
+        _deny_http(
+            "fail-deny-with-extra-condition",
+            Condition={
+                "Bool": {"aws:SecureTransport": "false"},
+                "StringNotEquals": {"aws:PrincipalAccount": ACCOUNT_ID},
+            },
+        ),
+    )
 
     report = scan(aws, ["S3-ML-004"])
 
-    assert verdicts(report, "S3-ML-004") == {name: Status.PASS if name.startswith("pass") else Status.FAIL for name in buckets}
-    assert "DenyInsecureTransport" in next(f.status_detail for f in report.findings if f.resource_name == "pass-deny-http")
+    assert verdicts(report, "S3-ML-004") == {
+        name: Status.PASS if name.startswith("pass") else Status.FAIL for name in buckets
+    }
+    assert "DenyInsecureTransport" in next(
+        f.status_detail for f in report.findings if f.resource_name == "pass-deny-http"
+    )
 
 
 def _data_events(*values: str, read_write: str = "All") -> dict[str, object]:
-    return {"EventSelectors": [{"ReadWriteType": read_write, "IncludeManagementEvents": True,
-                                "DataResources": [{"Type": "AWS::S3::Object", "Values": list(values)}]}]}
+    return {
+        "EventSelectors": [
+            {
+                "ReadWriteType": read_write,
+                "IncludeManagementEvents": True,
+                "DataResources": [{"Type": "AWS::S3::Object", "Values": list(values)}],
+            }
+        ]
+    }
 
 
 def test_access_logged_by_server_access_logs_or_cloudtrail_data_events(aws: boto3.Session) -> None:
-    buckets = ("pass-server-logs", "pass-trail", "pass-advanced-selector", "fail-prefix-only", "fail-writes-only",
-               "fail-trail-stopped", "fail-unlogged")
+    buckets = (
+        "pass-server-logs",
+        "pass-trail",
+        "pass-advanced-selector",
+        "fail-prefix-only",
+        "fail-writes-only",
+        "fail-trail-stopped",
+        "fail-unlogged",
+    )
     _ml_buckets(aws, *buckets)
     s3 = aws.client("s3")
     s3.create_bucket(Bucket="access-log-sink")
     s3.put_bucket_acl(Bucket="access-log-sink", ACL="log-delivery-write")
-    s3.put_bucket_logging(Bucket="pass-server-logs", BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": "access-log-sink", "TargetPrefix": "x/"}})
+    s3.put_bucket_logging(
+        Bucket="pass-server-logs",
+        BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": "access-log-sink", "TargetPrefix": "x/"}},
+    )
     create_trail(aws, "data-events", **_data_events("arn:aws:s3:::pass-trail/", "arn:aws:s3:::fail-prefix-only/raw/"))
     create_trail(aws, "writes", **_data_events("arn:aws:s3:::fail-writes-only/", read_write="WriteOnly"))
-    create_trail(aws, "advanced", AdvancedEventSelectors=[{"Name": "ml objects", "FieldSelectors": [
-        {"Field": "eventCategory", "Equals": ["Data"]},
-        {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
-        {"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::pass-advanced-selector/"]},
-    ]}])
+    create_trail(
+        aws,
+        "advanced",
+        AdvancedEventSelectors=[
+            {
+                "Name": "ml objects",
+                "FieldSelectors": [
+                    {"Field": "eventCategory", "Equals": ["Data"]},
+                    {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                    {"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::pass-advanced-selector/"]},
+                ],
+            }
+        ],
+    )
     create_trail(aws, "stopped", logging=False, **_data_events("arn:aws:s3:::fail-trail-stopped/"))
 
     report = scan(aws, ["S3-ML-005"])
 
-    assert verdicts(report, "S3-ML-005") == {name: Status.PASS if name.startswith("pass") else Status.FAIL for name in buckets}
+    assert verdicts(report, "S3-ML-005") == {
+        name: Status.PASS if name.startswith("pass") else Status.FAIL for name in buckets
+    }
     details = {f.resource_name: f.status_detail for f in report.findings}
     assert "s3://access-log-sink/x/" in details["pass-server-logs"]
     assert "advanced" in details["pass-advanced-selector"]
@@ -223,14 +310,30 @@ def test_lifecycle(aws: boto3.Session) -> None:
     _ml_buckets(aws, "pass-lifecycle", "fail-rules-disabled", "fail-no-lifecycle")
     s3 = aws.client("s3")
     for bucket, status in (("pass-lifecycle", "Enabled"), ("fail-rules-disabled", "Disabled")):
-        s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [
-            {"ID": "expire-checkpoints", "Status": status, "Filter": {"Prefix": "checkpoints/"}, "Expiration": {"Days": 30}}
-        ]})
+        s3.put_bucket_lifecycle_configuration(
+            Bucket=bucket,
+            LifecycleConfiguration={
+                "Rules": [
+                    {
+                        "ID": "expire-checkpoints",
+                        "Status": status,
+                        "Filter": {"Prefix": "checkpoints/"},
+                        "Expiration": {"Days": 30},
+                    }
+                ]
+            },
+        )
 
     report = scan(aws, ["S3-ML-006"])
 
-    assert verdicts(report, "S3-ML-006") == {"pass-lifecycle": Status.PASS, "fail-rules-disabled": Status.FAIL, "fail-no-lifecycle": Status.FAIL}
-    assert "expire-checkpoints" in next(f.status_detail for f in report.findings if f.resource_name == "fail-rules-disabled")
+    assert verdicts(report, "S3-ML-006") == {
+        "pass-lifecycle": Status.PASS,
+        "fail-rules-disabled": Status.FAIL,
+        "fail-no-lifecycle": Status.FAIL,
+    }
+    assert "expire-checkpoints" in next(
+        f.status_detail for f in report.findings if f.resource_name == "fail-rules-disabled"
+    )
 
 
 def test_missing_or_foreign_buckets(aws: boto3.Session) -> None:
@@ -249,7 +352,10 @@ def test_missing_or_foreign_buckets(aws: boto3.Session) -> None:
         "jumpstart-cache-prod-us-east-1": Status.PASS,
     }
     details = {f.resource_name: f.status_detail for f in report.findings}
-    assert "does not exist" in details["fail-deleted-bucket"] and "model/model-of-fail-deleted-bucket" in details["fail-deleted-bucket"]
+    assert (
+        "does not exist" in details["fail-deleted-bucket"]
+        and "model/model-of-fail-deleted-bucket" in details["fail-deleted-bucket"]
+    )
     assert "another account" in details["fail-someone-elses"]
     assert "trusted_buckets" in details["jumpstart-cache-prod-us-east-1"]
 
@@ -268,7 +374,9 @@ def test_missing_or_foreign_buckets(aws: boto3.Session) -> None:
         ("S3-ML-007", "s3", "HeadBucket"),
     ],
 )
-def test_refused_calls_are_errors_not_verdicts(aws: boto3.Session, check_id: str, service_id: str, operation: str) -> None:
+def test_refused_calls_are_errors_not_verdicts(
+    aws: boto3.Session, check_id: str, service_id: str, operation: str
+) -> None:
     _ml_buckets(aws, "ml-data")
     create_model(aws, "model-elsewhere", Image="model:1", ModelDataUrl="s3://not-in-this-account/model.tar.gz")
     create_trail(aws, "account-trail")

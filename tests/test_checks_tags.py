@@ -21,26 +21,37 @@ def test_ml_resources_need_the_required_tags(aws: boto3.Session) -> None:
     sagemaker = aws.client("sagemaker")
     create_model(aws, "fail-model-without-cost-center")
     create_endpoint(aws, "pass-endpoint", "fail-model-without-cost-center")
-    sagemaker.add_tags(ResourceArn=sagemaker.describe_endpoint(EndpointName="pass-endpoint")["EndpointArn"], Tags=_tags(OWNED))
+    sagemaker.add_tags(
+        ResourceArn=sagemaker.describe_endpoint(EndpointName="pass-endpoint")["EndpointArn"], Tags=_tags(OWNED)
+    )
     sagemaker.add_tags(
         ResourceArn=sagemaker.describe_model(ModelName="fail-model-without-cost-center")["ModelArn"],
         Tags=_tags({"owner": "fraud-team", "environment": "prod"}),
     )
     sagemaker.create_notebook_instance(
-        NotebookInstanceName="pass-notebook-capitalised", InstanceType="ml.t3.medium", RoleArn=ROLE_ARN,
+        NotebookInstanceName="pass-notebook-capitalised",
+        InstanceType="ml.t3.medium",
+        RoleArn=ROLE_ARN,
         Tags=_tags({"Owner": "ds", "Cost-Center": "cc-2", "Environment": "dev"}),
     )
     sagemaker.create_model_package_group(
         ModelPackageGroupName="fail-group-blank-owner", Tags=_tags({**OWNED, "owner": ""})
     )
     sagemaker.create_pipeline(
-        PipelineName="fail-pipeline-aws-tags-only", PipelineDefinition=PIPELINE_DEFINITION, RoleArn=ROLE_ARN,
+        PipelineName="fail-pipeline-aws-tags-only",
+        PipelineDefinition=PIPELINE_DEFINITION,
+        RoleArn=ROLE_ARN,
         Tags=_tags({"aws:cloudformation:stack-name": "ml", "aws:owner": "x"}),
     )
-    sagemaker.create_feature_group(**feature_group_request("pass-feature-group", ROLE_ARN, online_storage="Standard", tags=OWNED))
+    sagemaker.create_feature_group(
+        **feature_group_request("pass-feature-group", ROLE_ARN, online_storage="Standard", tags=OWNED)
+    )
     sagemaker.create_domain(
-        DomainName="fail-domain-untagged", AuthMode="IAM", DefaultUserSettings={"ExecutionRole": ROLE_ARN},
-        VpcId="vpc-0a1b2c3d", SubnetIds=["subnet-0a1b2c3d"],
+        DomainName="fail-domain-untagged",
+        AuthMode="IAM",
+        DefaultUserSettings={"ExecutionRole": ROLE_ARN},
+        VpcId="vpc-0a1b2c3d",
+        SubnetIds=["subnet-0a1b2c3d"],
     )
 
     report = scan(aws, ["SM-TAG-001"])

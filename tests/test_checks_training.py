@@ -15,18 +15,33 @@ VPC = {"Subnets": ["subnet-0a1b2c3d"], "SecurityGroupIds": ["sg-0a1b2c3d"]}
 TUNING_ARN = "arn:aws:sagemaker:us-east-1:123456789012:hyper-parameter-tuning-job/tuning"
 
 
-def _definition(output: dict[str, Any] | None = None, resources: dict[str, Any] | None = None, **settings: Any) -> dict[str, Any]:
+def _definition(
+    output: dict[str, Any] | None = None, resources: dict[str, Any] | None = None, **settings: Any
+) -> dict[str, Any]:
     """A training job's (or a tuning job's training job definition's) configuration: one ml.m5.xlarge instance,
     no VPC, no KMS key, unless told otherwise (a resource setting given as None is left out)."""
     return {
-        "AlgorithmSpecification": {"TrainingImage": "123456789012.dkr.ecr.us-east-1.amazonaws.com/xgboost:1", "TrainingInputMode": "File"},
+        "AlgorithmSpecification": {
+            "TrainingImage": "123456789012.dkr.ecr.us-east-1.amazonaws.com/xgboost:1",
+            "TrainingInputMode": "File",
+        },
         "RoleArn": ROLE_ARN,
         "InputDataConfig": [
-            {"ChannelName": "train", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://training-data/train/"}}}
+            {
+                "ChannelName": "train",
+                "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://training-data/train/"}},
+            }
         ],
         "OutputDataConfig": {"S3OutputPath": "s3://model-artefacts/output/", **(output or {})},
         "ResourceConfig": {
-            k: v for k, v in {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 50, **(resources or {})}.items() if v
+            k: v
+            for k, v in {
+                "InstanceType": "ml.m5.xlarge",
+                "InstanceCount": 1,
+                "VolumeSizeInGB": 50,
+                **(resources or {}),
+            }.items()
+            if v
         },
         "StoppingCondition": {"MaxRuntimeInSeconds": 3600, "MaxWaitTimeInSeconds": 7200},
         **settings,
@@ -39,7 +54,11 @@ def _job(session: boto3.Session, name: str, **configuration: Any) -> None:
 
 def _tuning_job(session: boto3.Session, name: str, *definitions: dict[str, Any]) -> None:
     config = {"Strategy": "Bayesian", "ResourceLimits": {"MaxNumberOfTrainingJobs": 4, "MaxParallelTrainingJobs": 2}}
-    shape = {"TrainingJobDefinition": definitions[0]} if len(definitions) == 1 else {"TrainingJobDefinitions": list(definitions)}
+    shape = (
+        {"TrainingJobDefinition": definitions[0]}
+        if len(definitions) == 1
+        else {"TrainingJobDefinitions": list(definitions)}
+    )
     session.client("sagemaker").create_hyper_parameter_tuning_job(
         HyperParameterTuningJobName=name, HyperParameterTuningJobConfig=config, **shape
     )
@@ -98,10 +117,20 @@ def test_inter_container_encryption_is_judged_for_distributed_jobs_only(aws: bot
 def test_training_job_kms_keys(aws: boto3.Session) -> None:
     _job(aws, "pass-both-keys", output={"KmsKeyId": KEY}, resources={"VolumeKmsKeyId": KEY})
     _job(aws, "pass-nvme-instance", output={"KmsKeyId": "alias/training"}, resources={"InstanceType": "ml.g5.2xlarge"})
-    _job(aws, "pass-express-bucket", output={"S3OutputPath": "s3://artefacts--use1-az4--x-s3/out/"}, resources={"VolumeKmsKeyId": KEY})
+    _job(
+        aws,
+        "pass-express-bucket",
+        output={"S3OutputPath": "s3://artefacts--use1-az4--x-s3/out/"},
+        resources={"VolumeKmsKeyId": KEY},
+    )
     _job(aws, "fail-no-volume-key", output={"KmsKeyId": KEY})
     _job(aws, "fail-no-key")
-    _job(aws, "na-nothing-to-key", output={"S3OutputPath": "s3://artefacts--use1-az4--x-s3/out/"}, resources={"InstanceType": "ml.p4d.24xlarge"})
+    _job(
+        aws,
+        "na-nothing-to-key",
+        output={"S3OutputPath": "s3://artefacts--use1-az4--x-s3/out/"},
+        resources={"InstanceType": "ml.p4d.24xlarge"},
+    )
 
     report = scan(aws, ["SM-TRAINING-004"])
 
@@ -146,7 +175,12 @@ def test_spot_training_for_training_and_tuning_jobs(aws: boto3.Session) -> None:
 
 
 def test_spot_training_without_checkpoints(aws: boto3.Session) -> None:
-    _job(aws, "pass-checkpointed", EnableManagedSpotTraining=True, CheckpointConfig={"S3Uri": "s3://model-artefacts/checkpoints/"})
+    _job(
+        aws,
+        "pass-checkpointed",
+        EnableManagedSpotTraining=True,
+        CheckpointConfig={"S3Uri": "s3://model-artefacts/checkpoints/"},
+    )
     _job(aws, "fail-no-checkpoint", EnableManagedSpotTraining=True)
     _job(aws, "na-on-demand")
     _tuning_job(aws, "fail-tuning-no-checkpoint", _definition(EnableManagedSpotTraining=True))
@@ -189,4 +223,7 @@ def test_unlisted_tuning_jobs_are_an_error_for_the_region(aws: boto3.Session) ->
 
     report = scan(aws, ["SM-TRAINING-005"])
 
-    assert verdicts(report, "SM-TRAINING-005") == {"pass-spot": Status.PASS, "all hyperparameter tuning jobs": Status.ERROR}
+    assert verdicts(report, "SM-TRAINING-005") == {
+        "pass-spot": Status.PASS,
+        "all hyperparameter tuning jobs": Status.ERROR,
+    }

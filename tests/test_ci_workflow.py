@@ -42,7 +42,9 @@ def rule(label: str, **fields: object) -> LabelledRule:
 
 
 def test_suppressions_match_by_id_check_account_region_and_resource() -> None:
-    report = report_of([finding("legacy-a"), finding("legacy-b", region="eu-west-1"), finding("prod"), finding("ok", Status.PASS)])
+    report = report_of(
+        [finding("legacy-a"), finding("legacy-b", region="eu-west-1"), finding("prod"), finding("ok", Status.PASS)]
+    )
     target = next(f for f in report.findings if f.resource_name == "prod")
     muted = suppress(
         report,
@@ -57,7 +59,10 @@ def test_suppressions_match_by_id_check_account_region_and_resource() -> None:
     statuses = {f.resource_name: f.status for f in muted.findings}
     assert statuses == {"legacy-a": Status.MUTED, "legacy-b": Status.MUTED, "prod": Status.MUTED, "ok": Status.PASS}
     legacy = next(f for f in muted.findings if f.resource_name == "legacy-a")
-    assert legacy.suppression is not None and (legacy.suppression.owner, legacy.suppression.muted_status) == ("me", Status.FAIL)
+    assert legacy.suppression is not None and (legacy.suppression.owner, legacy.suppression.muted_status) == (
+        "me",
+        Status.FAIL,
+    )
     assert muted.summary.by_status[Status.MUTED] == 3 and muted.summary.by_status[Status.FAIL] == 0
     assert muted.scan.warnings == ["f:4: suppression of SM-NOTEBOOK-* (nothing here) matched no finding"]
     assert exit_code(muted, "low") == 0
@@ -67,24 +72,49 @@ def test_expired_suppressions_stop_applying_with_a_warning() -> None:
     report = report_of([finding("legacy")])
     muted = suppress(report, [rule("cfg:9", check=report.checks[0].id, expires=TODAY - timedelta(days=1))], TODAY)
     assert muted.findings[0].status is Status.FAIL
-    assert muted.scan.warnings == [f"cfg:9: suppression of {report.checks[0].id} (accepted) expired on {TODAY - timedelta(days=1)}; no longer applied"]
+    assert muted.scan.warnings == [
+        f"cfg:9: suppression of {report.checks[0].id} (accepted) expired on {TODAY - timedelta(days=1)}; no longer applied"
+    ]
 
 
 def test_tag_suppressions_need_the_tags() -> None:
     report = report_of([finding("tagged"), finding("untagged")])
     tags = {"tagged": {"environment": "sandbox-7"}}
-    muted = suppress(report, [rule("f:1", check="*", tags={"environment": "sandbox-*"})], TODAY, lambda f: tags.get(f.resource_name))
+    muted = suppress(
+        report, [rule("f:1", check="*", tags={"environment": "sandbox-*"})], TODAY, lambda f: tags.get(f.resource_name)
+    )
     assert {f.resource_name: f.status for f in muted.findings} == {"tagged": Status.MUTED, "untagged": Status.FAIL}
 
 
 def test_a_scan_collects_tags_for_tag_suppressions(aws: boto3.Session, tmp_path: Path) -> None:
-    for name, tags in (("sandbox-nb", [{"Key": "environment", "Value": "sandbox-7"}]), ("prod-nb", [{"Key": "environment", "Value": "prod"}])):
+    for name, tags in (
+        ("sandbox-nb", [{"Key": "environment", "Value": "sandbox-7"}]),
+        ("prod-nb", [{"Key": "environment", "Value": "prod"}]),
+    ):
         aws.client("sagemaker").create_notebook_instance(
-            NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r", RootAccess="Enabled", Tags=tags
+            NotebookInstanceName=name,
+            InstanceType="ml.t3.medium",
+            RoleArn="arn:aws:iam::123456789012:role/r",
+            RootAccess="Enabled",
+            Tags=tags,
         )
     config = tmp_path / ".mlaudit.yaml"
-    config.write_text("suppressions:\n  - check: SM-NOTEBOOK-003\n    tags: {environment: sandbox-*}\n    reason: sandboxes are disposable\n")
-    code, out, err = run("scan", "--config", str(config), "--region", "us-east-1", "--checks", "SM-NOTEBOOK-003", "--format", "json", "--output", "-")
+    config.write_text(
+        "suppressions:\n  - check: SM-NOTEBOOK-003\n    tags: {environment: sandbox-*}\n    reason: sandboxes are disposable\n"
+    )
+    code, out, err = run(
+        "scan",
+        "--config",
+        str(config),
+        "--region",
+        "us-east-1",
+        "--checks",
+        "SM-NOTEBOOK-003",
+        "--format",
+        "json",
+        "--output",
+        "-",
+    )
     assert code == 1, err
     report = json.loads(out)
     assert {f["resource_name"]: f["status"] for f in report["findings"]} == {"sandbox-nb": "MUTED", "prod-nb": "FAIL"}
@@ -105,21 +135,39 @@ def test_baseline_round_trip() -> None:
     assert [e.id for e in baseline.findings] == [f.id for f in today.findings if f.status is Status.FAIL]
     tomorrow = report_of([finding("old-1"), finding("old-2", Status.PASS), finding("brand-new")])
     gated = mute(tomorrow, BaselineMuter(baseline, ".mlaudit-baseline.json"))
-    assert {f.resource_name: f.status for f in gated.findings} == {"old-1": Status.MUTED, "old-2": Status.PASS, "brand-new": Status.FAIL}
+    assert {f.resource_name: f.status for f in gated.findings} == {
+        "old-1": Status.MUTED,
+        "old-2": Status.PASS,
+        "brand-new": Status.FAIL,
+    }
     assert gated.scan.warnings == ["1 of 2 baseline findings no longer fail: recreate the baseline to drop them"]
-    assert create_baseline(gated).findings[0].id == next(f.id for f in tomorrow.findings if f.resource_name == "brand-new")
+    assert create_baseline(gated).findings[0].id == next(
+        f.id for f in tomorrow.findings if f.resource_name == "brand-new"
+    )
     assert len(create_baseline(gated).findings) == 1, "fixing a finding removes it from the next baseline"
 
 
 def test_baseline_gated_ci_run_on_the_demo(tmp_path: Path) -> None:
     first = tmp_path / "first"
-    code, _, _ = run("scan", "--demo", "--checks", "SM-NOTEBOOK-*,SM-REGISTRY-002", "--output-dir", str(first), "--quiet")
+    code, _, _ = run(
+        "scan", "--demo", "--checks", "SM-NOTEBOOK-*,SM-REGISTRY-002", "--output-dir", str(first), "--quiet"
+    )
     assert code == 1
     code, out, _ = run("baseline", "create", str(first / "mlaudit.json"), "-o", str(tmp_path / "baseline.json"))
     assert code == 0 and "failing findings" in out
     config = tmp_path / ".mlaudit.yaml"
     config.write_text(f"baseline: {tmp_path / 'baseline.json'}\nfail_on: low\nformats: [json, junit]\n")
-    code, _, err = run("scan", "--demo", "--checks", "SM-NOTEBOOK-*,SM-REGISTRY-002", "--config", str(config), "--output-dir", str(tmp_path / "second"), "--quiet")
+    code, _, err = run(
+        "scan",
+        "--demo",
+        "--checks",
+        "SM-NOTEBOOK-*,SM-REGISTRY-002",
+        "--config",
+        str(config),
+        "--output-dir",
+        str(tmp_path / "second"),
+        "--quiet",
+    )
     assert code == 0, err
     report = json.loads((tmp_path / "second" / "mlaudit.json").read_text())
     muted = [f for f in report["findings"] if f["status"] == "MUTED"]
@@ -139,22 +187,42 @@ def test_diff_categories_and_exit_code(tmp_path: Path) -> None:
     (tmp_path / "new.json").write_text(render_json(new))
     code, out, _ = run("diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"))
     assert code == 1 and "appears" in out and "gets-fixed" in out
-    code, out, _ = run("diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"), "--format", "json", "--fail-on", "none")
+    code, out, _ = run(
+        "diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"), "--format", "json", "--fail-on", "none"
+    )
     assert code == 0 and [f["resource_name"] for f in json.loads(out)["new"]] == ["appears"]
     code, out, _ = run("diff", str(tmp_path / "new.json"), str(tmp_path / "new.json"), "--format", "md")
     assert code == 0 and "**0 new**" in out
 
 
-def test_snapshot_collect_then_evaluate_offline(aws: boto3.Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_snapshot_collect_then_evaluate_offline(
+    aws: boto3.Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name, root in (("nb-root", "Enabled"), ("nb-locked", "Disabled")):
-        aws.client("sagemaker").create_notebook_instance(NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r", RootAccess=root)
+        aws.client("sagemaker").create_notebook_instance(
+            NotebookInstanceName=name,
+            InstanceType="ml.t3.medium",
+            RoleArn="arn:aws:iam::123456789012:role/r",
+            RootAccess=root,
+        )
     snapshot = tmp_path / "inventory.json.gz"
     code, out, err = run("collect", "--region", "us-east-1", "--checks", "SM-NOTEBOOK-*", "-o", str(snapshot))
     assert code == 0, err
     assert snapshot.read_bytes()[:2] == b"\x1f\x8b"
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "would-fail-if-used")
-    code, out, err = run("evaluate", str(snapshot), "--checks", "SM-NOTEBOOK-003", "--format", "json", "--output", "-", "--fail-on", "none")
+    code, out, err = run(
+        "evaluate",
+        str(snapshot),
+        "--checks",
+        "SM-NOTEBOOK-003",
+        "--format",
+        "json",
+        "--output",
+        "-",
+        "--fail-on",
+        "none",
+    )
     assert code == 0, err
     report = json.loads(out)
     assert {f["resource_name"]: f["status"] for f in report["findings"]} == {"nb-root": "FAIL", "nb-locked": "PASS"}
@@ -168,7 +236,10 @@ def test_snapshot_collect_then_evaluate_offline(aws: boto3.Session, tmp_path: Pa
 
 @pytest.mark.parametrize(
     ("content", "fragment"),
-    [("{}", "is not an mlaudit inventory snapshot"), ('{"format_version": "9.0", "records": {}}', "newer than this mlaudit reads")],
+    [
+        ("{}", "is not an mlaudit inventory snapshot"),
+        ('{"format_version": "9.0", "records": {}}', "newer than this mlaudit reads"),
+    ],
 )
 def test_bad_snapshots_are_one_line_errors(tmp_path: Path, content: str, fragment: str) -> None:
     path = tmp_path / "inventory.json"
@@ -190,7 +261,9 @@ def test_policy_covers_every_call_the_demo_scan_makes(demo_scan: tuple) -> None:
 def test_policy_is_minimal_for_one_check_and_renders_as_a_role() -> None:
     code, out, _ = run("policy", "--checks", "SM-NOTEBOOK-001")
     actions = json.loads(out)["Statement"][0]["Action"]
-    assert code == 0 and actions == sorted({*SETUP_OPERATIONS, "sagemaker:ListNotebookInstances", "sagemaker:DescribeNotebookInstance"})
+    assert code == 0 and actions == sorted(
+        {*SETUP_OPERATIONS, "sagemaker:ListNotebookInstances", "sagemaker:DescribeNotebookInstance"}
+    )
     code, out, _ = run("policy", "--format", "cloudformation")
     template = json.loads(out)
     assert template["Resources"]["MlauditRole"]["Type"] == "AWS::IAM::Role"

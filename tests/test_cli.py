@@ -59,8 +59,14 @@ def test_list_checks_table_and_json() -> None:
 @pytest.mark.parametrize("args", [("--help",), ("list-checks",), ("list-checks", "--format", "json")])
 def test_describing_commands_import_neither_boto3_nor_pydantic(args: tuple[str, ...]) -> None:
     """Start-up stays instant (issue 6): `list-checks` reads the generated index, not the checks' modules."""
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "mlaudit", *args], capture_output=True, text=True, check=True)
-    imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if line.startswith("import time:")}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "mlaudit", *args], capture_output=True, text=True, check=True
+    )
+    imported = {
+        line.split("|")[-1].strip().split(".")[0]
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
     assert imported.isdisjoint({"boto3", "botocore", "pydantic"}), imported & {"boto3", "botocore", "pydantic"}
     assert "mlaudit.inventory" not in done.stderr
 
@@ -68,7 +74,13 @@ def test_describing_commands_import_neither_boto3_nor_pydantic(args: tuple[str, 
 def test_explain_by_id_and_name() -> None:
     code, out, _ = run("explain", "endpoint-no-model-monitor")
     assert code == 0
-    for fragment in ("SM-ENDPOINT-004", "Why it matters:", "How to fix it:", "aws sagemaker create-monitoring-schedule", "MLOE-15"):
+    for fragment in (
+        "SM-ENDPOINT-004",
+        "Why it matters:",
+        "How to fix it:",
+        "aws sagemaker create-monitoring-schedule",
+        "MLOE-15",
+    ):
         assert fragment in out
 
 
@@ -111,7 +123,11 @@ def test_missing_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 @pytest.mark.parametrize(
     ("code_from_aws", "fragment"),
-    [("ExpiredToken", "have expired"), ("InvalidClientTokenId", "not valid"), ("AccessDenied", "GetCallerIdentity failed")],
+    [
+        ("ExpiredToken", "have expired"),
+        ("InvalidClientTokenId", "not valid"),
+        ("AccessDenied", "GetCallerIdentity failed"),
+    ],
 )
 def test_rejected_credentials(aws: boto3.Session, code_from_aws: str, fragment: str) -> None:
     refuse(aws, "sts", code=code_from_aws)
@@ -157,11 +173,15 @@ def test_demo_scan_writes_private_reports(tmp_path: Path) -> None:
     for name in ("mlaudit.json", "mlaudit.html"):
         assert stat.S_IMODE((tmp_path / "out" / name).stat().st_mode) == 0o600
     assert "wrote" in out.lower() and "mlaudit.json" in out
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["mlaudit.html", "mlaudit.json"], "no temporary files left"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["mlaudit.html", "mlaudit.json"], (
+        "no temporary files left"
+    )
 
 
 def test_demo_json_to_stdout_with_one_check() -> None:
-    code, out, err = run("scan", "--demo", "--checks", "SM-NOTEBOOK-001", "--format", "json", "--output", "-", "--fail-on", "none")
+    code, out, err = run(
+        "scan", "--demo", "--checks", "SM-NOTEBOOK-001", "--format", "json", "--output", "-", "--fail-on", "none"
+    )
 
     assert code == 0
     report = json.loads(out)
@@ -175,7 +195,9 @@ def test_demo_json_to_stdout_with_one_check() -> None:
 
 
 def test_fail_on_threshold(tmp_path: Path) -> None:
-    code, out, err = run("scan", "--demo", "--checks", "SM-REGISTRY-002", "--output-dir", str(tmp_path), "--quiet", "--fail-on", "none")
+    code, out, err = run(
+        "scan", "--demo", "--checks", "SM-REGISTRY-002", "--output-dir", str(tmp_path), "--quiet", "--fail-on", "none"
+    )
     assert code == 0 and out == "" and err == ""
 
     report = Report.model_validate_json((tmp_path / "mlaudit.json").read_text())

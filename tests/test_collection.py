@@ -22,7 +22,9 @@ def test_aws_endpoint_url_is_honoured_without_any_option(monkeypatch: pytest.Mon
             NotebookInstanceName="via-env", InstanceType="ml.t3.medium", RoleArn=ROLE_ARN
         )
         monkeypatch.setenv("AWS_ENDPOINT_URL", url)
-        result = CliRunner().invoke(cli, ["scan", "--region", "us-east-1", "--checks", "SM-NOTEBOOK-001", "--format", "json", "--output", "-"])
+        result = CliRunner().invoke(
+            cli, ["scan", "--region", "us-east-1", "--checks", "SM-NOTEBOOK-001", "--format", "json", "--output", "-"]
+        )
     assert result.exit_code == 1, result.stderr
     assert [f["resource_name"] for f in json.loads(result.stdout)["findings"]] == ["via-env"]
 
@@ -46,7 +48,9 @@ def test_retry_defaults_yield_to_the_user(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_training_jobs_are_bounded_by_the_lookback_window(aws: boto3.Session) -> None:
     sent: list[dict[str, object]] = []
-    aws.events.register("provide-client-params.sagemaker.ListTrainingJobs", lambda params, **_: sent.append(dict(params)))
+    aws.events.register(
+        "provide-client-params.sagemaker.ListTrainingJobs", lambda params, **_: sent.append(dict(params))
+    )
     before = datetime.now(timezone.utc)
 
     scan(aws, ["S3-ML-001"], since_days=30)
@@ -64,7 +68,10 @@ def test_the_report_states_the_history_it_read(aws: boto3.Session) -> None:
     assert set(bounds) == {"sagemaker.training_job", "sagemaker.pipeline_recent_executions"}
     assert bounds["sagemaker.training_job"].created_since == report.scan.since
     assert bounds["sagemaker.training_job"].describe() == f"training jobs created since {report.scan.since:%Y-%m-%d}"
-    assert bounds["sagemaker.pipeline_recent_executions"].describe() == "recent pipeline executions: the newest 5 per pipeline"
+    assert (
+        bounds["sagemaker.pipeline_recent_executions"].describe()
+        == "recent pipeline executions: the newest 5 per pipeline"
+    )
     assert scan(aws, ["SM-NOTEBOOK-001"]).scan.history == []
 
 
@@ -96,8 +103,16 @@ def test_each_resource_is_described_once_whatever_the_number_of_checks(aws: boto
 
 
 @pytest.mark.parametrize(
-    "value", [1700000000, 1700000000.125, "1700000000", "2023-11-14T22:13:20Z", "2023-11-14T22:13:20.125+02:00",
-              "Tue, 14 Nov 2023 22:13:20 GMT", "2023-11-14T22:13:20"],
+    "value",
+    [
+        1700000000,
+        1700000000.125,
+        "1700000000",
+        "2023-11-14T22:13:20Z",
+        "2023-11-14T22:13:20.125+02:00",
+        "Tue, 14 Nov 2023 22:13:20 GMT",
+        "2023-11-14T22:13:20",
+    ],
 )
 def test_timestamps_are_the_instants_botocore_parses(value: object) -> None:
     """mlaudit's faster timestamp parser (installed in every session it scans with) agrees with botocore's."""

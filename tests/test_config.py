@@ -50,24 +50,39 @@ def write(tmp_path: Path, text: str, name: str = ".mlaudit.yaml") -> Path:
 
 
 def test_precedence_command_line_over_environment_over_file_over_defaults(tmp_path: Path) -> None:
-    config = write(tmp_path, """
+    config = write(
+        tmp_path,
+        """
         fail_on: medium
         formats: [json, sarif]
         regions: [eu-west-1]
         since: 30d
         output_dir: reports
-    """)
+    """,
+    )
     only_file = resolved(["--config", str(config)])
-    assert only_file["fail_on"] == "medium" and only_file["formats"] == "json,sarif" and only_file["regions"] == ["eu-west-1"]
+    assert (
+        only_file["fail_on"] == "medium"
+        and only_file["formats"] == "json,sarif"
+        and only_file["regions"] == ["eu-west-1"]
+    )
     assert only_file.since_days == 30 and only_file["output_dir"] == tmp_path / "reports"
     assert only_file["sarif_anchor"] == ".mlaudit.yaml" and only_file.sources["sarif_anchor"] == "default"
 
-    with_env = resolved(["--config", str(config)], env={"MLAUDIT_FAIL_ON": "high", "MLAUDIT_REGIONS": "us-east-1,us-west-2"})
+    with_env = resolved(
+        ["--config", str(config)], env={"MLAUDIT_FAIL_ON": "high", "MLAUDIT_REGIONS": "us-east-1,us-west-2"}
+    )
     assert with_env["fail_on"] == "high" and with_env.sources["fail_on"] == "environment"
     assert with_env["regions"] == ["us-east-1", "us-west-2"]
 
-    with_cli = resolved(["--config", str(config), "--fail-on", "critical", "--region", "ap-south-1"], env={"MLAUDIT_FAIL_ON": "high"})
-    assert with_cli["fail_on"] == "critical" and with_cli["regions"] == ["ap-south-1"] and with_cli.sources["fail_on"] == "command line"
+    with_cli = resolved(
+        ["--config", str(config), "--fail-on", "critical", "--region", "ap-south-1"], env={"MLAUDIT_FAIL_ON": "high"}
+    )
+    assert (
+        with_cli["fail_on"] == "critical"
+        and with_cli["regions"] == ["ap-south-1"]
+        and with_cli.sources["fail_on"] == "command line"
+    )
 
 
 def test_flags_follow_the_same_precedence(tmp_path: Path) -> None:
@@ -96,8 +111,14 @@ def test_config_is_found_in_the_working_directory_then_home(tmp_path: Path) -> N
         ("fail_on: severe\n", r":1: fail_on: Input should be"),
         ("max_workers: lots\n", r":1: max_workers: Input should be a valid integer"),
         ("suppressions:\n  - check: SM-ENDPOINT-004\n    owner: me\n", r":2: suppressions.0.reason: Field required"),
-        ("suppressions:\n  - check: SM-ENDPOINT-004\n    reason: ok\n    expires: someday\n", r":4: suppressions.0.expires: Input should be a valid date"),
-        ("suppressions:\n  - reason: nothing targeted\n", r":2: suppressions.0: Value error, a suppression needs a finding_id or a check"),
+        (
+            "suppressions:\n  - check: SM-ENDPOINT-004\n    reason: ok\n    expires: someday\n",
+            r":4: suppressions.0.expires: Input should be a valid date",
+        ),
+        (
+            "suppressions:\n  - reason: nothing targeted\n",
+            r":2: suppressions.0: Value error, a suppression needs a finding_id or a check",
+        ),
         ("regions: [us-east-1\n", r":2: not valid YAML"),
         ("- just\n- a list\n", r":1: the configuration must be a mapping"),
     ],
@@ -116,13 +137,16 @@ def test_unknown_check_ids_in_the_file_are_located(tmp_path: Path) -> None:
     request = Request({}, load_config(path))
     with pytest.raises(UserError) as raised:
         validate_file_checks(request, CATALOG)
-    assert raised.value.one_line().startswith(f"{path}:3:") and "did you mean SM-ENDPOINT-005" in raised.value.one_line()
+    assert (
+        raised.value.one_line().startswith(f"{path}:3:") and "did you mean SM-ENDPOINT-005" in raised.value.one_line()
+    )
 
 
 def test_settings_from_the_file_are_typed_and_the_command_line_wins(tmp_path: Path) -> None:
     plugin = tmp_path / "plugins"
     plugin.mkdir()
-    (plugin / "size.py").write_text(textwrap.dedent("""
+    (plugin / "size.py").write_text(
+        textwrap.dedent("""
         from mlaudit.inventory import NotebookInstance
         from mlaudit.sdk import Pillar, Remediation, Setting, Severity, check, ml_lens, passed
 
@@ -132,7 +156,8 @@ def test_settings_from_the_file_are_typed_and_the_command_line_wins(tmp_path: Pa
                settings={"limit": Setting(default=4, description="d"), "types": Setting(default=("a",), description="d")})
         def notebook_size(notebook, ctx):
             return passed("ok")
-    """))
+    """)
+    )
     catalog = load_catalog([plugin], include_entry_points=False)
     config = write(tmp_path, "settings:\n  notebook-size:\n    limit: 8\n    types: [x, y]\n")
     request = Request({"assignments": ("ACME-SIZE-001.limit=16",)}, load_config(config))
@@ -163,18 +188,31 @@ def test_config_errors_reach_the_command_line_as_one_line(tmp_path: Path) -> Non
 
 
 def test_a_separate_suppressions_file_adds_its_rules_with_their_own_lines(tmp_path: Path) -> None:
-    config = write(tmp_path, "suppressions_file: team/suppressions.yaml\nsuppressions:\n  - check: SM-ENDPOINT-005\n    reason: pilot\n")
+    config = write(
+        tmp_path,
+        "suppressions_file: team/suppressions.yaml\nsuppressions:\n  - check: SM-ENDPOINT-005\n    reason: pilot\n",
+    )
     (tmp_path / "team").mkdir()
-    separate = write(tmp_path / "team", "suppressions:\n  - check: SM-NOTEBOOK-*\n    reason: sandbox\n", name="suppressions.yaml")
+    separate = write(
+        tmp_path / "team", "suppressions:\n  - check: SM-NOTEBOOK-*\n    reason: sandbox\n", name="suppressions.yaml"
+    )
     request = resolved(["--config", str(config)])
     assert request["suppressions_file"] == separate
     validate_file_checks(request, CATALOG)
-    assert [(r.label, r.rule.reason) for r in suppression_rules(request)] == [(f"{config}:3", "pilot"), (f"{separate}:2", "sandbox")]
+    assert [(r.label, r.rule.reason) for r in suppression_rules(request)] == [
+        (f"{config}:3", "pilot"),
+        (f"{separate}:2", "sandbox"),
+    ]
 
     separate.write_text("suppressions:\n  - check: SM-NOTEBOK-001\n    reason: typo\n")
     with pytest.raises(UserError) as raised:
         validate_file_checks(resolved(["--config", str(config)]), CATALOG)
-    assert raised.value.one_line().startswith(f"{separate}:2:") and "did you mean SM-NOTEBOOK-001" in raised.value.one_line()
+    assert (
+        raised.value.one_line().startswith(f"{separate}:2:")
+        and "did you mean SM-NOTEBOOK-001" in raised.value.one_line()
+    )
     separate.write_text("suppressions: []\nfail_on: none\n")
-    with pytest.raises(UserError, match=r"suppressions.yaml:2: a suppressions file holds only `suppressions:`, not 'fail_on'"):
+    with pytest.raises(
+        UserError, match=r"suppressions.yaml:2: a suppressions file holds only `suppressions:`, not 'fail_on'"
+    ):
         suppression_rules(resolved(["--config", str(config)]))

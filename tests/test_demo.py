@@ -26,7 +26,9 @@ def test_every_check_passes_and_fails_somewhere_and_never_errors(demo_scan: tupl
     # The demo is one account: an account-level check gives it one verdict (a FAIL); its PASS is shown by its tests.
     account_level = {c.id for c in catalog if c.resources == (AccountScope,)}
     statuses = {(f.check_id, f.status) for f in result.report.findings}
-    assert {c for c in shipped - account_level if (c, Status.PASS) not in statuses} == set(), "checks without a PASS in the demo"
+    assert {c for c in shipped - account_level if (c, Status.PASS) not in statuses} == set(), (
+        "checks without a PASS in the demo"
+    )
     assert {c for c in shipped if (c, Status.FAIL) not in statuses} == set(), "checks without a FAIL in the demo"
     assert [f for f in result.report.findings if f.status is Status.ERROR] == []
     assert result.report.scan.status.value == "complete"
@@ -44,7 +46,9 @@ def test_moto_answers_as_the_service_models_say(demo_scan: tuple[ScanResult, Rec
 def test_the_scan_only_reads(demo_scan: tuple[ScanResult, Recorder]) -> None:
     _, recorder = demo_scan
     assert recorder.calls, "the recorder saw no calls"
-    writes = {op for op in recorder.calls if not READ_OPERATION.match(op.split(":", 1)[1]) and op not in READ_ONLY_EXCEPTIONS}
+    writes = {
+        op for op in recorder.calls if not READ_OPERATION.match(op.split(":", 1)[1]) and op not in READ_ONLY_EXCEPTIONS
+    }
     assert writes == set()
 
 

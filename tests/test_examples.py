@@ -35,7 +35,13 @@ def mlaudit_commands(workflow: object, key: str = "") -> list[list[str]]:
 
 def expand_globs(directory: Path, words: list[str]) -> list[str]:
     """Words with `*` replaced by the paths they match, sorted, as a shell would."""
-    return [found for word in words for found in ([p.relative_to(directory).as_posix() for p in sorted(directory.glob(word))] if "*" in word else [word])]
+    return [
+        found
+        for word in words
+        for found in (
+            [p.relative_to(directory).as_posix() for p in sorted(directory.glob(word))] if "*" in word else [word]
+        )
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +69,9 @@ def invoke(args: list[str]) -> tuple[int, str]:
 
 def accept_todays_findings(repository: Path) -> None:
     """What a team does once when adopting mlaudit: scan, then baseline what already fails."""
-    code, output = invoke(["scan", "--config", ".mlaudit.yaml", "--format", "json", "--output-dir", "first", "--fail-on", "none"])
+    code, output = invoke(
+        ["scan", "--config", ".mlaudit.yaml", "--format", "json", "--output-dir", "first", "--fail-on", "none"]
+    )
     assert code == 0, output
     code, output = invoke(["baseline", "create", "first/mlaudit.json", "-o", ".mlaudit-baseline.json"])
     assert code == 0, output
@@ -91,11 +99,15 @@ def test_the_example_pipeline_runs_on_a_baselined_estate(repository: Path, examp
     report = json.loads((repository / "mlaudit-reports" / "mlaudit.json").read_text())
     assert report["summary"]["by_status"].get("FAIL", 0) == 0
     reasons = {f["suppression"]["reason"] for f in report["findings"] if f["status"] == "MUTED"}
-    assert "The recommendations pilot runs at a fixed size until its launch" in reasons, "the example suppression matches"
+    assert "The recommendations pilot runs at a fixed size until its launch" in reasons, (
+        "the example suppression matches"
+    )
     assert "\x1b[" not in output, "CI=true gives plain output"
 
 
-def test_the_organization_example_fans_out_over_shards_and_merges(repository: Path, monkeypatch: pytest.MonkeyPatch, demo_endpoint: str) -> None:
+def test_the_organization_example_fans_out_over_shards_and_merges(
+    repository: Path, monkeypatch: pytest.MonkeyPatch, demo_endpoint: str
+) -> None:
     """Every mlaudit line of the matrix job, once per matrix value with the job's MLAUDIT_SHARD, then the merge job's
     lines, with artifacts moved as upload/download-artifact would. The demo account is the management account of an
     organization of its own (members are the subject of test_multi_account: each would load moto's managed IAM
@@ -124,4 +136,8 @@ def test_the_organization_example_fans_out_over_shards_and_merges(repository: Pa
     assert [a["account_id"] for a in merged["accounts"]] == ["123456789012"]
     assert merged["scan"]["regions"] == ["eu-west-1", "us-east-1"] and merged["scan"]["status"] == "complete"
     assert merged["summary"]["by_status"]["FAIL"] > 0 and merged["summary"]["by_status"]["PASS"] > 0
-    assert sorted(p.name for p in (repository / "mlaudit-reports").iterdir()) == ["mlaudit.html", "mlaudit.json", "mlaudit.md"]
+    assert sorted(p.name for p in (repository / "mlaudit-reports").iterdir()) == [
+        "mlaudit.html",
+        "mlaudit.json",
+        "mlaudit.md",
+    ]

@@ -24,12 +24,16 @@ def test_denied_service_gives_errors_for_its_checks_only(aws: boto3.Session) -> 
     assert verdicts(report, "SM-ENDPOINT-011") == {"endpoint": Status.PASS}
     assert verdicts(report, "SM-ENDPOINT-001") == {"endpoint-config": Status.PASS}
     assert report.scan.status.value == "partial"
-    assert {(e.service, e.error_code) for e in report.scan.errors} == {("application-autoscaling", "AccessDeniedException")}
+    assert {(e.service, e.error_code) for e in report.scan.errors} == {
+        ("application-autoscaling", "AccessDeniedException")
+    }
     assert exit_code(report, "low") == ExitCode.INCOMPLETE
 
 
 def test_denied_list_call_gives_one_error_for_the_whole_scope(aws: boto3.Session) -> None:
-    aws.client("sagemaker").create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r")
+    aws.client("sagemaker").create_notebook_instance(
+        NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r"
+    )
     refuse(aws, "sagemaker", "ListNotebookInstances")
 
     report = scan(aws, ["SM-NOTEBOOK-001"])
@@ -43,7 +47,9 @@ def test_denied_list_call_gives_one_error_for_the_whole_scope(aws: boto3.Session
 def test_denied_describe_gives_error_for_that_resource_only(aws: boto3.Session) -> None:
     sagemaker = aws.client("sagemaker")
     for name in ("first", "second"):
-        sagemaker.create_notebook_instance(NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r")
+        sagemaker.create_notebook_instance(
+            NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r"
+        )
     refuse(aws, "sagemaker", "DescribeNotebookInstance", message="explicit deny", only_for='"second"')
 
     report = scan(aws, ["SM-NOTEBOOK-001", "SM-NOTEBOOK-003"])
@@ -56,7 +62,9 @@ def test_denied_describe_gives_error_for_that_resource_only(aws: boto3.Session) 
 
 def test_a_vanished_resource_is_neither_error_nor_verdict(aws: boto3.Session) -> None:
     sagemaker = aws.client("sagemaker")
-    sagemaker.create_notebook_instance(NotebookInstanceName="gone", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r")
+    sagemaker.create_notebook_instance(
+        NotebookInstanceName="gone", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r"
+    )
 
     refuse(
         aws,
@@ -94,10 +102,21 @@ def test_a_describe_answer_missing_fields_keeps_the_resource_and_crashes_nothing
     sagemaker = aws.client("sagemaker")
     for name in ("odd", "locked"):
         sagemaker.create_notebook_instance(
-            NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r",
-            DirectInternetAccess="Disabled", RootAccess="Disabled", SubnetId="subnet-1", SecurityGroupIds=["sg-1"],
+            NotebookInstanceName=name,
+            InstanceType="ml.t3.medium",
+            RoleArn="arn:aws:iam::123456789012:role/r",
+            DirectInternetAccess="Disabled",
+            RootAccess="Disabled",
+            SubnetId="subnet-1",
+            SecurityGroupIds=["sg-1"],
         )
-    answer_when(aws, "sagemaker", "DescribeNotebookInstance", '"odd"', {"NotebookInstanceName": "odd", "NotebookInstanceStatus": None})
+    answer_when(
+        aws,
+        "sagemaker",
+        "DescribeNotebookInstance",
+        '"odd"',
+        {"NotebookInstanceName": "odd", "NotebookInstanceStatus": None},
+    )
 
     report = scan(aws, ["SM-NOTEBOOK-*"])
 
@@ -107,7 +126,9 @@ def test_a_describe_answer_missing_fields_keeps_the_resource_and_crashes_nothing
 
 
 def test_a_repeated_page_token_is_an_error_not_an_endless_loop(aws: boto3.Session) -> None:
-    aws.client("sagemaker").create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r")
+    aws.client("sagemaker").create_notebook_instance(
+        NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r"
+    )
     answer_when(aws, "sagemaker", "ListNotebookInstances", "", {"NotebookInstances": [], "NextToken": "same-token"})
 
     report = scan(aws, ["SM-NOTEBOOK-001"])

@@ -76,8 +76,10 @@ def estate() -> Iterator[Estate]:
         for region in REGIONS:
             sagemaker = session.client("sagemaker", region_name=region, endpoint_url=url)
             short = region.split("-")[1]
-            for name, network in ((f"{short}-vpc", {"SubnetId": "subnet-0a1b2c3d", "SecurityGroupIds": ["sg-0a1b2c3d"]}),
-                                  (f"{short}-public", {})):
+            for name, network in (
+                (f"{short}-vpc", {"SubnetId": "subnet-0a1b2c3d", "SecurityGroupIds": ["sg-0a1b2c3d"]}),
+                (f"{short}-public", {}),
+            ):
                 sagemaker.create_notebook_instance(
                     NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=role["Role"]["Arn"], **network
                 )
@@ -230,7 +232,9 @@ def test_a_transient_fault_that_clears_within_the_retry_budget_changes_nothing(
     assert_retries_bounded_and_counted(report, faults, retried=True)
 
 
-def assert_error_for_exactly(report: Report, baseline: dict[Key, Status], affected: Callable[[Key], bool], code: str) -> None:
+def assert_error_for_exactly(
+    report: Report, baseline: dict[Key, Status], affected: Callable[[Key], bool], code: str
+) -> None:
     """What the fault hit is ERROR naming `code`; no PASS for it, ever; everything else is as in the baseline."""
     findings = by_key(report)
     assert report.scan.status is ScanStatus.PARTIAL
@@ -308,15 +312,27 @@ def test_denied_calls_are_summarised_as_the_iam_actions_to_allow(
 ) -> None:
     """In the report's warnings and on the terminal: which IAM actions to add, where they were denied."""
     faults.rules = [
-        FaultRule(FaultKind.ACCESS_DENIED, service="sagemaker", operation="DescribeNotebookInstance", region="eu-west-1"),
+        FaultRule(
+            FaultKind.ACCESS_DENIED, service="sagemaker", operation="DescribeNotebookInstance", region="eu-west-1"
+        ),
         FaultRule(FaultKind.ACCESS_DENIED, service="iam", operation="ListAttachedRolePolicies"),
         FaultRule(FaultKind.ACCESS_DENIED, service="logs"),
     ]
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "demo")
     result = CliRunner().invoke(
         cli,
-        ["scan", "--endpoint-url", estate.url, "--region", ",".join(REGIONS), "--output-dir", str(tmp_path),
-         "--format", "json", *[arg for check in CHECKS for arg in ("--checks", check)]],
+        [
+            "scan",
+            "--endpoint-url",
+            estate.url,
+            "--region",
+            ",".join(REGIONS),
+            "--output-dir",
+            str(tmp_path),
+            "--format",
+            "json",
+            *[arg for check in CHECKS for arg in ("--checks", check)],
+        ],
         catch_exceptions=False,
     )
     assert result.exit_code in (1, 3), result.stderr
@@ -332,7 +348,6 @@ def test_denied_calls_are_summarised_as_the_iam_actions_to_allow(
 def test_no_warning_when_nothing_is_denied(faults: FaultInjector, estate: Estate) -> None:
     faults.rules = [FAULTS[0].on(service="iam")]
     assert not estate.scan().scan.warnings
-
 
 
 # -- interrupts ----------------------------------------------------------------------------------------------------
@@ -358,10 +373,25 @@ def test_a_signal_during_a_scan_writes_a_partial_report_and_exits_128_plus_its_n
 ) -> None:
     """A real `mlaudit scan` slowed by latency, stopped mid-collection: what was collected is reported, the rest is
     ERROR "interrupted", nothing unevaluated is PASS, and no temporary file is left behind."""
-    stderr = interrupt_mid_collection(faults, signum, [
-        "scan", "--endpoint-url", estate.url, "--region", ",".join(REGIONS), "--checks", ",".join(CHECKS),
-        "--max-workers", "2", "--output-dir", str(tmp_path), "--format", "json,sarif",
-    ])
+    stderr = interrupt_mid_collection(
+        faults,
+        signum,
+        [
+            "scan",
+            "--endpoint-url",
+            estate.url,
+            "--region",
+            ",".join(REGIONS),
+            "--checks",
+            ",".join(CHECKS),
+            "--max-workers",
+            "2",
+            "--output-dir",
+            str(tmp_path),
+            "--format",
+            "json,sarif",
+        ],
+    )
     assert f"mlaudit: warning: the scan was interrupted ({signum.name})" in stderr
     report = Report.model_validate_json((tmp_path / "mlaudit.json").read_text())
     assert report.scan.status is ScanStatus.PARTIAL
@@ -374,19 +404,37 @@ def test_a_signal_during_a_scan_writes_a_partial_report_and_exits_128_plus_its_n
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mlaudit.json", "mlaudit.sarif"]
 
 
-def test_a_signal_during_collect_writes_a_partial_snapshot(faults: FaultInjector, estate: Estate, tmp_path: Path) -> None:
+def test_a_signal_during_collect_writes_a_partial_snapshot(
+    faults: FaultInjector, estate: Estate, tmp_path: Path
+) -> None:
     snapshot = tmp_path / "inventory.json"
-    interrupt_mid_collection(faults, signal.SIGTERM, [
-        "collect", "--endpoint-url", estate.url, "--region", ",".join(REGIONS), "--checks", ",".join(CHECKS),
-        "--max-workers", "2", "--output", str(snapshot), "--quiet",
-    ])
+    interrupt_mid_collection(
+        faults,
+        signal.SIGTERM,
+        [
+            "collect",
+            "--endpoint-url",
+            estate.url,
+            "--region",
+            ",".join(REGIONS),
+            "--checks",
+            ",".join(CHECKS),
+            "--max-workers",
+            "2",
+            "--output",
+            str(snapshot),
+            "--quiet",
+        ],
+    )
     errors = load_inventory(snapshot).errors
     assert errors and {e.error_code for e in errors} == {"Interrupted"}
 
 
 # -- worker processes (`--processes`) ------------------------------------------------------------------------------
 def _scan_in_processes(estate: Estate, processes: int) -> Any:
-    options = ScanOptions(endpoint_url=estate.url, session=estate.session, regions=REGIONS, checks=CHECKS, processes=processes)
+    options = ScanOptions(
+        endpoint_url=estate.url, session=estate.session, regions=REGIONS, checks=CHECKS, processes=processes
+    )
     return run_scan(options)
 
 
@@ -395,10 +443,16 @@ def test_worker_processes_collect_what_one_process_collects(faults: FaultInjecto
     """The same verdicts, errors and calls with the regions collected in two worker processes: records, errors and
     call counts all cross back to the main process."""
     if fault == "denied":
-        faults.rules = [FaultRule(FaultKind.ACCESS_DENIED, service="sagemaker", operation="DescribeNotebookInstance", region="eu-west-1")]
+        faults.rules = [
+            FaultRule(
+                FaultKind.ACCESS_DENIED, service="sagemaker", operation="DescribeNotebookInstance", region="eu-west-1"
+            )
+        ]
     alone, split = _scan_in_processes(estate, 1), _scan_in_processes(estate, 2)
 
-    assert {k: f.status for k, f in by_key(split.report).items()} == {k: f.status for k, f in by_key(alone.report).items()}
+    assert {k: f.status for k, f in by_key(split.report).items()} == {
+        k: f.status for k, f in by_key(alone.report).items()
+    }
     assert split.report.scan.errors == alone.report.scan.errors
     assert split.stats.calls == alone.stats.calls
     if fault == "denied":
@@ -420,7 +474,9 @@ def test_a_worker_process_that_dies_loses_only_its_units_to_error(
 
     monkeypatch.setattr("mlaudit.scan.WorkerProcesses", Watched)
     faults.rules = [FaultRule(FaultKind.LATENCY, seconds=0.3)]
-    options = ScanOptions(endpoint_url=estate.url, session=estate.session, regions=REGIONS, checks=CHECKS, processes=2, max_workers=1)
+    options = ScanOptions(
+        endpoint_url=estate.url, session=estate.session, regions=REGIONS, checks=CHECKS, processes=2, max_workers=1
+    )
     outcome: list[Any] = []
     scan = threading.Thread(target=lambda: outcome.append(run_scan(options)))
     scan.start()
@@ -445,10 +501,25 @@ def test_a_worker_process_that_dies_loses_only_its_units_to_error(
 def test_a_signal_stops_the_worker_processes_and_writes_a_partial_report(
     faults: FaultInjector, estate: Estate, baseline: dict[Key, Status], tmp_path: Path
 ) -> None:
-    interrupt_mid_collection(faults, signal.SIGTERM, [
-        "scan", "--endpoint-url", estate.url, "--region", ",".join(REGIONS), "--checks", ",".join(CHECKS),
-        "--processes", "2", "--output-dir", str(tmp_path), "--format", "json",
-    ])
+    interrupt_mid_collection(
+        faults,
+        signal.SIGTERM,
+        [
+            "scan",
+            "--endpoint-url",
+            estate.url,
+            "--region",
+            ",".join(REGIONS),
+            "--checks",
+            ",".join(CHECKS),
+            "--processes",
+            "2",
+            "--output-dir",
+            str(tmp_path),
+            "--format",
+            "json",
+        ],
+    )
     report = Report.model_validate_json((tmp_path / "mlaudit.json").read_text())
     assert report.scan.status is ScanStatus.PARTIAL and {e.error_code for e in report.scan.errors} == {"Interrupted"}
     for key, finding in by_key(report).items():

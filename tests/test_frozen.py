@@ -22,7 +22,9 @@ CHECKS = ["SM-NOTEBOOK-001", "SM-NOTEBOOK-003"]
 def notebooks(aws: boto3.Session) -> boto3.Session:
     sagemaker = aws.client("sagemaker")
     for name, root in (("open-1", "Enabled"), ("open-2", "Enabled"), ("locked", "Disabled")):
-        sagemaker.create_notebook_instance(NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=ROLE_ARN, RootAccess=root)
+        sagemaker.create_notebook_instance(
+            NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=ROLE_ARN, RootAccess=root
+        )
     return aws
 
 
@@ -36,7 +38,11 @@ def test_collected_records_share_their_set_of_given_fields(notebooks: boto3.Sess
 
 
 def test_a_shared_set_still_says_which_fields_each_record_was_given() -> None:
-    identity = {"arn": "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/n", "account_id": "123456789012", "region": "us-east-1"}
+    identity = {
+        "arn": "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/n",
+        "account_id": "123456789012",
+        "region": "us-east-1",
+    }
     bare = [NotebookInstance(**identity, name=name, status="InService") for name in ("a", "b")]
     with_key = NotebookInstance(**identity, name="c", status="InService", kms_key_id="k")
 
@@ -46,7 +52,11 @@ def test_a_shared_set_still_says_which_fields_each_record_was_given() -> None:
 
 
 def test_copies_and_unpickled_records_leave_the_shared_set_alone() -> None:
-    identity = {"arn": "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/n", "account_id": "123456789012", "region": "us-east-1"}
+    identity = {
+        "arn": "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/n",
+        "account_id": "123456789012",
+        "region": "us-east-1",
+    }
     first, second = (NotebookInstance(**identity, name=name, status="InService") for name in ("a", "b"))
     given = set(first.model_fields_set)
 

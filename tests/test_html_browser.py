@@ -67,7 +67,11 @@ def test_demo_report_loads_offline_and_filters(demo_page: Visit, demo_scan: tupl
     assert failing and all(row.startswith("FAIL") for row in failing)
     assert len(failing) == min(50, sum(f.status is Status.FAIL for f in report.findings))
     page.fill("#search", "churn")
-    churn = [f for f in report.findings if f.status is Status.FAIL and "churn" in (f.resource_name + f.resource_arn + f.status_detail).lower()]
+    churn = [
+        f
+        for f in report.findings
+        if f.status is Status.FAIL and "churn" in (f.resource_name + f.resource_arn + f.status_detail).lower()
+    ]
     expect(page.locator("#result-count")).to_have_text(re.compile(rf"^{len(churn)} of "))
     assert churn and all("churn" in row.lower() for row in demo_page.rows())
     page.screenshot(path=str(tmp_path / "demo-report.png"), full_page=True)

@@ -42,13 +42,27 @@ def hostile_report() -> Report:
         for text in HOSTILE_STRINGS
     ]
     error = CollectionError(
-        part="sagemaker.endpoint", service="sagemaker", operation="ListEndpoints", account_id="123456789012",
-        region="us-east-1", error_code="<b>Denied</b>", message=HOSTILE_STRINGS[1],
+        part="sagemaker.endpoint",
+        service="sagemaker",
+        operation="ListEndpoints",
+        account_id="123456789012",
+        region="us-east-1",
+        error_code="<b>Denied</b>",
+        message=HOSTILE_STRINGS[1],
     )
     return Report(
         scan=ScanInfo(
-            id="test", started_at=now, finished_at=now, status=ScanStatus.PARTIAL, profile="<script>p</script>",
-            regions=["us-east-1"], checks_selected=[check.id], since=now, settings={}, errors=[error], statistics=CallStatistics(),
+            id="test",
+            started_at=now,
+            finished_at=now,
+            status=ScanStatus.PARTIAL,
+            profile="<script>p</script>",
+            regions=["us-east-1"],
+            checks_selected=[check.id],
+            since=now,
+            settings={},
+            errors=[error],
+            statistics=CallStatistics(),
         ),
         accounts=[AccountInfo(account_id="123456789012")],
         summary=summarise(findings, [check.id]),

@@ -17,7 +17,9 @@ def test_snapshot_round_trip_is_lossless(aws: boto3.Session) -> None:
     create_model(aws, "m", in_vpc=True, Image="img:1", ModelDataUrl="s3://artefacts/m.tar.gz")
     create_endpoint(aws, "e", "m", KmsKeyId="arn:aws:kms:us-east-1:123456789012:key/k")
     aws.client("s3").create_bucket(Bucket="artefacts")
-    aws.client("sagemaker").create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r")
+    aws.client("sagemaker").create_notebook_instance(
+        NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r"
+    )
     refuse(aws, "application-auto-scaling")
     result = run_scan(ScanOptions(session=aws, regions=["us-east-1", "eu-west-1"]))
     original = result.inventory

@@ -28,7 +28,9 @@ from mlaudit.core.taxonomy import Status
 
 
 def org_scan(aws: boto3.Session, **selection: object) -> Report:
-    options = ScanOptions(session=aws, regions=REGIONS, checks=CHECKS, accounts=AccountSelection(org=True, role_name=ROLE, **selection))  # type: ignore[arg-type]
+    options = ScanOptions(
+        session=aws, regions=REGIONS, checks=CHECKS, accounts=AccountSelection(org=True, role_name=ROLE, **selection)
+    )  # type: ignore[arg-type]
     return run_scan(options).report
 
 
@@ -36,7 +38,9 @@ def by_account(report: Report) -> dict[tuple[str, str, str], Status]:
     return {(f.account_id, f.check_id, f.resource_name): f.status for f in report.findings}
 
 
-def test_an_organization_scan_attributes_findings_to_their_accounts_and_reports_an_unreachable_one(aws: boto3.Session, organization: Organization) -> None:
+def test_an_organization_scan_attributes_findings_to_their_accounts_and_reports_an_unreachable_one(
+    aws: boto3.Session, organization: Organization
+) -> None:
     recorder = Recorder()
     aws.events.register("before-call", recorder)
     report = org_scan(aws)
@@ -60,14 +64,20 @@ def test_an_organization_scan_attributes_findings_to_their_accounts_and_reports_
     unreachable = [f for f in report.findings if f.account_id == o.delta]
     assert all(f.resource_type == "AWS::Account" and f.region == "global" for f in unreachable)
     assert all("sts:AssumeRole" in f.status_detail and "AccessDenied" in f.status_detail for f in unreachable)
-    assert [(e.account_id, e.operation, e.error_code) for e in report.scan.errors] == [(o.delta, "AssumeRole", "AccessDenied")]
+    assert [(e.account_id, e.operation, e.error_code) for e in report.scan.errors] == [
+        (o.delta, "AssumeRole", "AccessDenied")
+    ]
     assert report.scan.status is ScanStatus.PARTIAL
-    assert report.scan.statistics.by_operation["sts:AssumeRole"] == 5, "one role session per account, shared by its clients"
+    assert report.scan.statistics.by_operation["sts:AssumeRole"] == 5, (
+        "one role session per account, shared by its clients"
+    )
     allowed = {*required_operations(select_checks(ScanOptions(checks=CHECKS))), *RUNNER_OPERATIONS}
     assert set(recorder.calls) <= allowed, "`mlaudit policy` and `mlaudit policy --org` cover every call"
 
 
-def test_filters_choose_accounts_by_ou_recursively_and_by_id_globs(aws: boto3.Session, organization: Organization) -> None:
+def test_filters_choose_accounts_by_ou_recursively_and_by_id_globs(
+    aws: boto3.Session, organization: Organization
+) -> None:
     o = organization
     base = AwsClients(aws, home_region="us-east-1")
 
@@ -80,11 +90,17 @@ def test_filters_choose_accounts_by_ou_recursively_and_by_id_globs(aws: boto3.Se
     assert base.stats.calls["organizations:ListChildren"] == 4, "ml, then deep, for each of the two OU listings"
 
 
-def test_one_role_arn_scans_that_account_with_refreshing_credentials(aws: boto3.Session, organization: Organization) -> None:
+def test_one_role_arn_scans_that_account_with_refreshing_credentials(
+    aws: boto3.Session, organization: Organization
+) -> None:
     arn = f"arn:aws:iam::{organization.beta}:role/{ROLE}"
     sent: list[dict[str, object]] = []
     aws.events.register("provide-client-params.sts.AssumeRole", lambda params, **_: sent.append(dict(params)))
-    result = run_scan(ScanOptions(session=aws, regions=REGIONS, checks=CHECKS, accounts=AccountSelection(role_arn=arn, role=RoleSpec("ext-1"))))
+    result = run_scan(
+        ScanOptions(
+            session=aws, regions=REGIONS, checks=CHECKS, accounts=AccountSelection(role_arn=arn, role=RoleSpec("ext-1"))
+        )
+    )
 
     assert sent == [{"RoleArn": arn, "RoleSessionName": "mlaudit", "ExternalId": "ext-1"}]
 
@@ -123,12 +139,16 @@ def run(*args: str) -> tuple[int, str, str]:
         (["--role-arn", "arn:aws:iam::111122223333:role/x", "--role-session-name", "a b"], "not a valid session name"),
     ],
 )
-def test_bad_account_options_are_one_line_errors(aws: boto3.Session, tmp_path: Path, args: list[str], message: str) -> None:
+def test_bad_account_options_are_one_line_errors(
+    aws: boto3.Session, tmp_path: Path, args: list[str], message: str
+) -> None:
     code, _, err = run("scan", "--region", "us-east-1", "--output-dir", str(tmp_path), *args)
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1, err
 
 
-def test_a_single_role_that_cannot_be_assumed_is_a_credentials_error(aws: boto3.Session, organization: Organization) -> None:
+def test_a_single_role_that_cannot_be_assumed_is_a_credentials_error(
+    aws: boto3.Session, organization: Organization
+) -> None:
     """The CLI prints a `CredentialsError` as one line with exit code 2 (the refusal is registered on this session)."""
     arn = f"arn:aws:iam::{organization.delta}:role/{ROLE}"
     with pytest.raises(CredentialsError) as raised:
@@ -142,9 +162,23 @@ def test_the_configuration_file_and_environment_select_accounts(
 ) -> None:
     o = organization
     config = tmp_path / "mlaudit.yaml"
-    config.write_text(f"org: true\nrole_name: nobody\nou: [{o.ml_ou}]\nexclude_accounts: ['{o.gamma}']\nregions: [us-east-1, eu-west-1]\n")
+    config.write_text(
+        f"org: true\nrole_name: nobody\nou: [{o.ml_ou}]\nexclude_accounts: ['{o.gamma}']\nregions: [us-east-1, eu-west-1]\n"
+    )
     monkeypatch.setenv("MLAUDIT_ROLE_NAME", ROLE)
-    code, _, err = run("scan", "--config", str(config), "--checks", ",".join(CHECKS), "--format", "json", "--output-dir", str(tmp_path), "--fail-on", "none")
+    code, _, err = run(
+        "scan",
+        "--config",
+        str(config),
+        "--checks",
+        ",".join(CHECKS),
+        "--format",
+        "json",
+        "--output-dir",
+        str(tmp_path),
+        "--fail-on",
+        "none",
+    )
     assert code == 0, err
     report = json.loads((tmp_path / "mlaudit.json").read_text())
     assert [a["account_id"] for a in report["accounts"]] == [o.beta]
@@ -158,8 +192,12 @@ def test_policy_for_the_account_that_runs_an_organization_scan() -> None:
     assert not any(action.startswith("sagemaker:") for action in actions), "the reads happen with each account's role"
 
 
-def test_a_snapshot_keeps_unreachable_accounts_and_the_regions_of_each(aws: boto3.Session, organization: Organization, tmp_path: Path) -> None:
-    options = ScanOptions(session=aws, regions=REGIONS, checks=CHECKS, accounts=AccountSelection(org=True, role_name=ROLE))
+def test_a_snapshot_keeps_unreachable_accounts_and_the_regions_of_each(
+    aws: boto3.Session, organization: Organization, tmp_path: Path
+) -> None:
+    options = ScanOptions(
+        session=aws, regions=REGIONS, checks=CHECKS, accounts=AccountSelection(org=True, role_name=ROLE)
+    )
     checks = select_checks(options)
     inventory = collect_inventory(options, checks)
     save_inventory(inventory, tmp_path / "inventory.json")
@@ -172,7 +210,9 @@ def test_a_snapshot_keeps_unreachable_accounts_and_the_regions_of_each(aws: boto
     assert sum(1 for f in again.findings if f.account_id == organization.delta) == len(CHECKS)
 
 
-def test_worker_processes_scan_an_organization_as_one_process_does(aws: boto3.Session, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_worker_processes_scan_an_organization_as_one_process_does(
+    aws: boto3.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`--processes 2`: each worker assumes the members' roles itself and the report is the same. The workers reach
     the same moto backends over HTTP (AWS_ENDPOINT_URL), as the in-process mock does here."""
     from organization import build_organization
@@ -183,10 +223,21 @@ def test_worker_processes_scan_an_organization_as_one_process_does(aws: boto3.Se
         monkeypatch.setenv("AWS_ENDPOINT_URL", url)
         build_organization(aws)
         alone = org_scan(aws)
-        split = run_scan(ScanOptions(session=aws, regions=REGIONS, checks=CHECKS, processes=2,
-                                     accounts=AccountSelection(org=True, role_name=ROLE))).report
+        split = run_scan(
+            ScanOptions(
+                session=aws,
+                regions=REGIONS,
+                checks=CHECKS,
+                processes=2,
+                accounts=AccountSelection(org=True, role_name=ROLE),
+            )
+        ).report
 
     assert by_account(split) == by_account(alone) and len(by_account(split)) == 10
-    assumed = split.scan.statistics.by_operation["sts:AssumeRole"] - alone.scan.statistics.by_operation["sts:AssumeRole"]
+    assumed = (
+        split.scan.statistics.by_operation["sts:AssumeRole"] - alone.scan.statistics.by_operation["sts:AssumeRole"]
+    )
     assert 1 <= assumed <= 2 * 4, "each worker assumes the role of each reachable account it collects, once"
-    assert [(e.account_id, e.error_code) for e in split.scan.errors] == [(e.account_id, e.error_code) for e in alone.scan.errors]
+    assert [(e.account_id, e.error_code) for e in split.scan.errors] == [
+        (e.account_id, e.error_code) for e in alone.scan.errors
+    ]

@@ -31,25 +31,55 @@ def test_installed_entry_point_scans_the_demo(tmp_path: Path) -> None:
 
 def test_wheel_ships_checks_and_templates(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path / "dist"), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path / "dist"),
+            str(ROOT),
+        ],
         check=True,
         timeout=300,
     )
     [wheel] = list((tmp_path / "dist").glob("mlaudit-*.whl"))
     venv.EnvBuilder(with_pip=False).create(tmp_path / "venv")
     target = tmp_path / "venv" / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target", str(target), str(wheel)], check=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target", str(target), str(wheel)],
+        check=True,
+        timeout=300,
+    )
     # The wheel's own dependencies come from this test environment; mlaudit itself only from the new venv.
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(site.getsitepackages())}
     python = str(tmp_path / "venv" / "bin" / "python")
 
-    listed = subprocess.run([python, "-m", "mlaudit", "list-checks", "--format", "json"], capture_output=True, text=True, env=env, check=True)
+    listed = subprocess.run(
+        [python, "-m", "mlaudit", "list-checks", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     where = subprocess.run(
-        [python, "-c", "import mlaudit, importlib.resources as r; print(mlaudit.__file__); print(sorted(p.name for p in r.files('mlaudit.templates').iterdir()))"],
-        capture_output=True, text=True, env=env, check=True,
+        [
+            python,
+            "-c",
+            "import mlaudit, importlib.resources as r; print(mlaudit.__file__); print(sorted(p.name for p in r.files('mlaudit.templates').iterdir()))",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     )
 
-    here = subprocess.run([sys.executable, "-m", "mlaudit", "list-checks", "--format", "json"], capture_output=True, text=True, check=True)
+    here = subprocess.run(
+        [sys.executable, "-m", "mlaudit", "list-checks", "--format", "json"], capture_output=True, text=True, check=True
+    )
     assert json.loads(listed.stdout) == json.loads(here.stdout)
     module_path, templates = where.stdout.splitlines()
     assert module_path.startswith(str(target))

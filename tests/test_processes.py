@@ -26,7 +26,8 @@ def test_clusters_keep_dependencies_and_shared_answers_together() -> None:
     groups = [{t.collector.part for t in group} for group in clusters(tasks)]
 
     assert sorted(groups, key=sorted) == sorted(
-        [{Endpoint.part, EndpointInvocations.part}, {MetricAlarm.part, CompositeAlarm.part}, {TrainingJob.part}], key=sorted
+        [{Endpoint.part, EndpointInvocations.part}, {MetricAlarm.part, CompositeAlarm.part}, {TrainingJob.part}],
+        key=sorted,
     )
     assert sum(map(len, groups)) == len(tasks)
 
@@ -39,7 +40,9 @@ def test_units_spread_each_part_over_the_regions_and_account_wide_parts_wait_for
     target = AccountTarget(ACCOUNT, clients, regions)
     tasks = plan_tasks(plan([TrainingJob, Endpoint, IamRole]), [target])
     now = datetime.now(timezone.utc)
-    settings = WorkerSettings(SessionRecipe(None, "us-east-1", ("a", "b", None), "us-east-1", None, 60, 16), now, now, 4, None)
+    settings = WorkerSettings(
+        SessionRecipe(None, "us-east-1", ("a", "b", None), "us-east-1", None, 60, 16), now, now, 4, None
+    )
     processes = WorkerProcesses(1, settings, clients.stats)
     try:
         units = processes.units(tasks, [target])

@@ -72,7 +72,9 @@ def assert_clean(args: list[str]) -> None:
         assert len(lines) == 1 and lines[0].startswith("mlaudit: error: "), result.stderr
 
 
-REPORT = json.loads(render_json(report_of([finding("a"), finding("b", Status.PASS), finding("c", Status.MUTED, "accepted")])))
+REPORT = json.loads(
+    render_json(report_of([finding("a"), finding("b", Status.PASS), finding("c", Status.MUTED, "accepted")]))
+)
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +110,9 @@ def test_random_text_is_never_a_report(text: str, tmp_path: Path) -> None:
 
 @EXAMPLES
 @given(data=st.data())
-def test_mutated_snapshots_evaluate_or_fail_cleanly(data: st.DataObject, snapshot_document: dict[str, Any], tmp_path: Path) -> None:
+def test_mutated_snapshots_evaluate_or_fail_cleanly(
+    data: st.DataObject, snapshot_document: dict[str, Any], tmp_path: Path
+) -> None:
     path = tmp_path / "inventory.json"
     path.write_text(json.dumps(data.draw(mutated(snapshot_document))))
     assert_clean(["evaluate", str(path), "--checks", "SM-NOTEBOOK-*", "--format", "json", "--output", "-"])

@@ -39,7 +39,10 @@ def notebook(session: boto3.Session, name: str, region: str) -> None:
 def regions_called(session: boto3.Session) -> set[tuple[str, str]]:
     """(service, region) of every call the session's clients make from now on."""
     called: set[tuple[str, str]] = set()
-    session.events.register("before-call", lambda model, context, **_: called.add((model.service_model.service_name, context["client_region"])))
+    session.events.register(
+        "before-call",
+        lambda model, context, **_: called.add((model.service_model.service_name, context["client_region"])),
+    )
     return called
 
 
@@ -75,7 +78,9 @@ def test_a_requested_region_the_account_has_not_enabled_is_skipped_and_reports_n
     ]
 
 
-def test_an_enabled_opt_in_region_is_scanned_without_the_services_not_offered_there(aws: boto3.Session, opted_in: None) -> None:
+def test_an_enabled_opt_in_region_is_scanned_without_the_services_not_offered_there(
+    aws: boto3.Session, opted_in: None
+) -> None:
     notebook(aws, "east", OPT_IN_REGION)
     aws.client("bedrock").create_guardrail(name="guard", blockedInputMessaging="no", blockedOutputsMessaging="no")
     called = regions_called(aws)
@@ -87,7 +92,9 @@ def test_an_enabled_opt_in_region_is_scanned_without_the_services_not_offered_th
     assert ("BR-GUARDRAIL-002", OPT_IN_REGION) not in judged
     assert ("bedrock", OPT_IN_REGION) not in called and ("bedrock", "us-east-1") in called
     assert report.scan.skipped == [
-        SkippedScope(account_id=ACCOUNT_ID, region=OPT_IN_REGION, service="bedrock", reason=SkipReason.SERVICE_NOT_OFFERED)
+        SkippedScope(
+            account_id=ACCOUNT_ID, region=OPT_IN_REGION, service="bedrock", reason=SkipReason.SERVICE_NOT_OFFERED
+        )
     ]
     assert report.scan.status is ScanStatus.COMPLETE and Status.ERROR not in {f.status for f in report.findings}
 
@@ -130,7 +137,12 @@ def test_an_endpoint_that_does_not_resolve_is_skipped_once_and_its_checks_are_er
     report = scan(aws, checks, regions=("us-east-1", UNRESOLVED_REGION), max_workers=1)
 
     assert report.scan.skipped == [
-        SkippedScope(account_id=ACCOUNT_ID, region=UNRESOLVED_REGION, service="sagemaker", reason=SkipReason.ENDPOINT_NOT_RESOLVED)
+        SkippedScope(
+            account_id=ACCOUNT_ID,
+            region=UNRESOLVED_REGION,
+            service="sagemaker",
+            reason=SkipReason.ENDPOINT_NOT_RESOLVED,
+        )
     ]
     assert len(tried) == MAX_ATTEMPTS, "the first call retries; every later one fails at once"
     west = [f for f in report.findings if f.region == UNRESOLVED_REGION]
@@ -160,16 +172,34 @@ def test_a_snapshot_keeps_the_skipped_scopes_and_older_snapshots_still_load(aws:
     assert load_inventory(path).skipped == []
 
 
-def test_skipped_regions_are_a_warning_on_the_terminal_and_a_note_in_the_html_report(aws: boto3.Session, tmp_path: Path) -> None:
+def test_skipped_regions_are_a_warning_on_the_terminal_and_a_note_in_the_html_report(
+    aws: boto3.Session, tmp_path: Path
+) -> None:
     result = CliRunner().invoke(
         cli,
-        ["scan", "--region", f"us-east-1,{OPT_IN_REGION}", "--checks", ",".join(NOTEBOOK_CHECKS),
-         "--output-dir", str(tmp_path), "--format", "json,html", "--fail-on", "none"],
+        [
+            "scan",
+            "--region",
+            f"us-east-1,{OPT_IN_REGION}",
+            "--checks",
+            ",".join(NOTEBOOK_CHECKS),
+            "--output-dir",
+            str(tmp_path),
+            "--format",
+            "json,html",
+            "--fail-on",
+            "none",
+        ],
     )
     assert result.exit_code == 0, result.stderr
-    assert f"mlaudit: warning: skipped regions not enabled in the account (nothing can exist there): {OPT_IN_REGION}" in result.stderr
+    assert (
+        f"mlaudit: warning: skipped regions not enabled in the account (nothing can exist there): {OPT_IN_REGION}"
+        in result.stderr
+    )
     assert json.loads((tmp_path / "mlaudit.json").read_text())["scan"]["skipped"] == [
         {"account_id": ACCOUNT_ID, "region": OPT_IN_REGION, "service": None, "reason": "region-not-enabled"}
     ]
     html = (tmp_path / "mlaudit.html").read_text()
-    assert "1 scope not scanned" in html and f"{OPT_IN_REGION} (account {ACCOUNT_ID}): the region is not enabled" in html
+    assert (
+        "1 scope not scanned" in html and f"{OPT_IN_REGION} (account {ACCOUNT_ID}): the region is not enabled" in html
+    )

@@ -36,7 +36,10 @@ def demo(demo_scan: tuple) -> Report:  # type: ignore[type-arg]
 
 @pytest.fixture(scope="module")
 def hostile() -> Report:
-    return report_of([finding(text, detail=f"owner={text}") for text in HOSTILE_STRINGS] + [finding("muted-one", Status.MUTED, "accepted")])
+    return report_of(
+        [finding(text, detail=f"owner={text}") for text in HOSTILE_STRINGS]
+        + [finding("muted-one", Status.MUTED, "accepted")]
+    )
 
 
 def test_every_format_renders_the_demo(demo: Report) -> None:
@@ -50,7 +53,11 @@ def test_jsonl_lines_are_self_contained(demo: Report) -> None:
     for line, original in zip(lines, demo.findings):
         record = json.loads(line)
         assert record["schema_version"] == demo.schema_version and record["scan_id"] == demo.scan.id
-        assert record["id"] == original.id and record["account_id"] == original.account_id and record["region"] == original.region
+        assert (
+            record["id"] == original.id
+            and record["account_id"] == original.account_id
+            and record["region"] == original.region
+        )
 
 
 def test_csv_round_trips_and_neutralises_formulas(demo: Report, hostile: Report) -> None:

@@ -19,7 +19,9 @@ from mlaudit.core.taxonomy import Status
 @pytest.fixture
 def saved(tmp_path: Path) -> Path:
     path = tmp_path / "mlaudit.json"
-    path.write_text(render_json(report_of([finding("e1"), finding("e2", Status.PASS), finding("e3", Status.MUTED, "accepted")])))
+    path.write_text(
+        render_json(report_of([finding("e1"), finding("e2", Status.PASS), finding("e3", Status.MUTED, "accepted")]))
+    )
     return path
 
 
@@ -29,10 +31,29 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def test_report_renders_every_format_offline(saved: Path, tmp_path: Path) -> None:
-    code, out, _ = run("report", "--from", str(saved), "--format", "html,sarif,junit,md,csv,jsonl,ocsf,asff", "--output-dir", str(tmp_path / "r"))
+    code, out, _ = run(
+        "report",
+        "--from",
+        str(saved),
+        "--format",
+        "html,sarif,junit,md,csv,jsonl,ocsf,asff",
+        "--output-dir",
+        str(tmp_path / "r"),
+    )
     assert code == 0
     names = sorted(p.name for p in (tmp_path / "r").iterdir())
-    assert names == sorted(["mlaudit.html", "mlaudit.sarif", "mlaudit.xml", "mlaudit.md", "mlaudit.csv", "mlaudit.jsonl", "mlaudit.ocsf.json", "mlaudit.asff.json"])
+    assert names == sorted(
+        [
+            "mlaudit.html",
+            "mlaudit.sarif",
+            "mlaudit.xml",
+            "mlaudit.md",
+            "mlaudit.csv",
+            "mlaudit.jsonl",
+            "mlaudit.ocsf.json",
+            "mlaudit.asff.json",
+        ]
+    )
     assert out.count("wrote") == 8
 
 
@@ -65,7 +86,9 @@ def test_missing_saved_report(tmp_path: Path) -> None:
     assert code == 2 and "cannot read" in err
 
 
-def test_github_step_summary_is_appended_within_the_limit(saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_github_step_summary_is_appended_within_the_limit(
+    saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     summary = tmp_path / "summary.md"
     summary.write_text("# earlier step\n" + "x" * (GITHUB_SUMMARY_LIMIT - 20_000))
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
@@ -106,7 +129,11 @@ def test_export_reports_each_rejected_finding(aws: boto3.Session, saved: Path) -
         aws,
         "securityhub",
         "BatchImportFindings",
-        {"FailedCount": 1, "SuccessCount": 2, "FailedFindings": [{"Id": "x", "ErrorCode": "InvalidInput", "ErrorMessage": "bad Types"}]},
+        {
+            "FailedCount": 1,
+            "SuccessCount": 2,
+            "FailedFindings": [{"Id": "x", "ErrorCode": "InvalidInput", "ErrorMessage": "bad Types"}],
+        },
     )
     result = export_findings(load_report(saved), aws)
     assert result.imported == 2

@@ -23,7 +23,9 @@ def test_generated_files_are_up_to_date() -> None:
 
 def test_a_report_validates_and_has_every_key(aws: boto3.Session) -> None:
     create_model(aws, "m")
-    aws.client("sagemaker").create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r")
+    aws.client("sagemaker").create_notebook_instance(
+        NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r"
+    )
     document = json.loads(render_json(scan(aws, ["SM-NOTEBOOK-001", "SM-ENDPOINT-011"])))
     schema = json.loads((ROOT / "schema/mlaudit-report.schema.json").read_text())
 
@@ -31,19 +33,46 @@ def test_a_report_validates_and_has_every_key(aws: boto3.Session) -> None:
     assert document["schema_version"] == "1.2.0"
     assert set(document) == {"schema_version", "tool", "scan", "accounts", "summary", "checks", "findings"}
     assert set(document["scan"]) >= {
-        "id", "started_at", "finished_at", "status", "profile", "regions", "checks_selected", "errors", "history", "skipped", "anomalies",
+        "id",
+        "started_at",
+        "finished_at",
+        "status",
+        "profile",
+        "regions",
+        "checks_selected",
+        "errors",
+        "history",
+        "skipped",
+        "anomalies",
     }
     [finding] = document["findings"]
     assert set(finding) == {
-        "id", "check_id", "check_name", "title", "status", "status_detail", "severity", "pillar", "service",
-        "resource_type", "resource_arn", "resource_name", "account_id", "region", "remediation", "references", "suppression",
+        "id",
+        "check_id",
+        "check_name",
+        "title",
+        "status",
+        "status_detail",
+        "severity",
+        "pillar",
+        "service",
+        "resource_type",
+        "resource_arn",
+        "resource_name",
+        "account_id",
+        "region",
+        "remediation",
+        "references",
+        "suppression",
     }
     assert set(document["summary"]["by_status"]) == {"PASS", "FAIL", "ERROR", "MUTED"}
     assert document["summary"]["by_check"]["SM-ENDPOINT-011"] == {"PASS": 0, "FAIL": 0, "ERROR": 0, "MUTED": 0}
 
 
 def test_finding_ids_are_stable_across_scans(aws: boto3.Session) -> None:
-    aws.client("sagemaker").create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r")
+    aws.client("sagemaker").create_notebook_instance(
+        NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r"
+    )
     first = scan(aws, ["SM-NOTEBOOK-001", "SM-NOTEBOOK-003"])
     second = scan(aws, ["SM-NOTEBOOK-003", "SM-NOTEBOOK-001"])
 

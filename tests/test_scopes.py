@@ -43,15 +43,26 @@ def _notebook(session: boto3.Session, region: str) -> None:
 def test_region_checks_judge_only_regions_with_ml_workloads(aws: boto3.Session, tmp_path: Path) -> None:
     _notebook(aws, "us-east-1")
     _notebook(aws, "eu-west-1")
-    aws.client("sagemaker", region_name="eu-west-1").create_model(ModelName="m", ExecutionRoleArn=ROLE_ARN, PrimaryContainer={"Image": "i"})
+    aws.client("sagemaker", region_name="eu-west-1").create_model(
+        ModelName="m", ExecutionRoleArn=ROLE_ARN, PrimaryContainer={"Image": "i"}
+    )
 
-    report = scan(aws, ["ACME-REGION-001", "ACME-ACCOUNT-001"], regions=("us-east-1", "eu-west-1", "ap-south-1"), checks_dirs=[_plugin(tmp_path)])
+    report = scan(
+        aws,
+        ["ACME-REGION-001", "ACME-ACCOUNT-001"],
+        regions=("us-east-1", "eu-west-1", "ap-south-1"),
+        checks_dirs=[_plugin(tmp_path)],
+    )
 
     assert verdicts(report, "ACME-REGION-001") == {"us-east-1": Status.FAIL, "eu-west-1": Status.PASS}
     failing = next(f for f in report.findings if f.check_id == "ACME-REGION-001" and f.status is Status.FAIL)
     assert failing.resource_arn == "arn:aws:sagemaker:us-east-1:123456789012:*"
     [account] = [f for f in report.findings if f.check_id == "ACME-ACCOUNT-001"]
-    assert (account.status, account.resource_arn, account.service) == (Status.PASS, "arn:aws:cloudtrail::123456789012:*", "cloudtrail")
+    assert (account.status, account.resource_arn, account.service) == (
+        Status.PASS,
+        "arn:aws:cloudtrail::123456789012:*",
+        "cloudtrail",
+    )
 
 
 def test_a_region_whose_workloads_are_unknown_is_an_error(aws: boto3.Session, tmp_path: Path) -> None:

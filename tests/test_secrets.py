@@ -90,5 +90,9 @@ def test_no_seeded_secret_reaches_any_output(demo_scan: tuple) -> None:  # type:
     outputs["inventory snapshot"] = result.inventory.to_snapshot("test").model_dump_json()
     outputs["terminal"] = terminal_output.getvalue()
     for secret in (EXAMPLE_ACCESS_KEY, EXAMPLE_SECRET_KEY, FAKE_HF_TOKEN):
-        leaks = [name for name, text in outputs.items() if secret in (text if isinstance(text, str) else text.decode("utf-8", "replace"))]
+        leaks = [
+            name
+            for name, text in outputs.items()
+            if secret in (text if isinstance(text, str) else text.decode("utf-8", "replace"))
+        ]
         assert leaks == [], f"{secret[:6]}... appears in {leaks}"

@@ -39,7 +39,14 @@ def plugin_dir(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(
     ("default", "raw", "expected"),
-    [(14, "30", 30), (0.2, "0.5", 0.5), (True, "no", False), (("a",), "x, y", ("x", "y")), (("a",), ["x"], ("x",)), ("a", 5, "5")],
+    [
+        (14, "30", 30),
+        (0.2, "0.5", 0.5),
+        (True, "no", False),
+        (("a",), "x, y", ("x", "y")),
+        (("a",), ["x"], ("x",)),
+        ("a", 5, "5"),
+    ],
 )
 def test_values_take_the_type_of_the_default(default: object, raw: object, expected: object) -> None:
     assert coerce("--set X.y", Setting(default=default, description="d"), raw) == expected
@@ -53,9 +60,9 @@ def test_wrong_types_are_errors(default: object, raw: object) -> None:
 
 def test_assignments_resolve_checks_by_id_or_name(plugin_dir: Path) -> None:
     catalog = load_catalog([plugin_dir], include_entry_points=False)
-    assert parse_assignments(catalog, ["notebook-size.allowed_types=ml.t3.large,ml.m5.xlarge", "ACME-SIZE-001.strict=false"]) == {
-        "ACME-SIZE-001": {"allowed_types": ("ml.t3.large", "ml.m5.xlarge"), "strict": False}
-    }
+    assert parse_assignments(
+        catalog, ["notebook-size.allowed_types=ml.t3.large,ml.m5.xlarge", "ACME-SIZE-001.strict=false"]
+    ) == {"ACME-SIZE-001": {"allowed_types": ("ml.t3.large", "ml.m5.xlarge"), "strict": False}}
     with pytest.raises(UserError, match="has no setting 'alowed_types'") as raised:
         parse_assignments(catalog, ["ACME-SIZE-001.alowed_types=x"])
     assert "did you mean allowed_types" in raised.value.one_line()
@@ -67,11 +74,16 @@ def test_assignments_resolve_checks_by_id_or_name(plugin_dir: Path) -> None:
 
 def test_overrides_change_verdicts_and_are_recorded(aws: boto3.Session, plugin_dir: Path) -> None:
     for name, instance_type in (("small", "ml.t3.medium"), ("large", "ml.m5.4xlarge")):
-        aws.client("sagemaker").create_notebook_instance(NotebookInstanceName=name, InstanceType=instance_type, RoleArn=ROLE_ARN)
+        aws.client("sagemaker").create_notebook_instance(
+            NotebookInstanceName=name, InstanceType=instance_type, RoleArn=ROLE_ARN
+        )
 
     default = scan(aws, ["ACME-SIZE-001"], checks_dirs=[plugin_dir])
     overridden = scan(
-        aws, ["ACME-SIZE-001"], checks_dirs=[plugin_dir], settings={"ACME-SIZE-001": {"allowed_types": ("ml.m5.4xlarge",), "strict": False}}
+        aws,
+        ["ACME-SIZE-001"],
+        checks_dirs=[plugin_dir],
+        settings={"ACME-SIZE-001": {"allowed_types": ("ml.m5.4xlarge",), "strict": False}},
     )
 
     assert verdicts(default, "ACME-SIZE-001") == {"small": Status.PASS, "large": Status.FAIL}

@@ -23,7 +23,11 @@ SHARDS = 3
 
 
 def test_shards_are_disjoint_cover_every_unit_and_move_few_units_when_one_is_added() -> None:
-    units = [(f"{n:012d}", region) for n in range(100_000_000_000, 100_000_000_060) for region in ("us-east-1", "eu-west-1", "ap-south-1", "global")]
+    units = [
+        (f"{n:012d}", region)
+        for n in range(100_000_000_000, 100_000_000_060)
+        for region in ("us-east-1", "eu-west-1", "ap-south-1", "global")
+    ]
     for count in (1, 3, 8):
         owners = [[index for index in range(1, count + 1) if Shard(index, count).owns(*unit)] for unit in units]
         assert all(len(found) == 1 for found in owners), "every unit has exactly one shard"
@@ -34,7 +38,12 @@ def test_shards_are_disjoint_cover_every_unit_and_move_few_units_when_one_is_add
 
 
 def _units(inventory: Inventory) -> set[tuple[str, str]]:
-    return {(a.account_id, r) for a in inventory.accounts if inventory.unreachable(a.account_id) is None for r in inventory.regions_of(a.account_id)}
+    return {
+        (a.account_id, r)
+        for a in inventory.accounts
+        if inventory.unreachable(a.account_id) is None
+        for r in inventory.regions_of(a.account_id)
+    }
 
 
 def _scan(aws: boto3.Session, shard: Shard | None) -> ScanResult:
@@ -46,14 +55,18 @@ def _verdicts(findings: list) -> set[tuple[str, Status, str]]:  # type: ignore[t
     return {(f.id, f.status, f.status_detail) for f in findings}
 
 
-def test_shard_scans_split_the_units_and_merge_back_into_the_unsharded_scan(aws: boto3.Session, organization: Organization) -> None:
+def test_shard_scans_split_the_units_and_merge_back_into_the_unsharded_scan(
+    aws: boto3.Session, organization: Organization
+) -> None:
     whole = _scan(aws, None)
     shards = [_scan(aws, Shard(index, SHARDS)) for index in range(1, SHARDS + 1)]
 
     shard_units = [_units(result.inventory) for result in shards]
     assert sum(len(units) for units in shard_units) == len(set().union(*shard_units)), "no unit is scanned twice"
     assert set().union(*shard_units) == _units(whole.inventory) and len(_units(whole.inventory)) == 8
-    assert sum(1 for result in shards if result.inventory.unreachable(organization.delta)) == 1, "one shard reports delta"
+    assert sum(1 for result in shards if result.inventory.unreachable(organization.delta)) == 1, (
+        "one shard reports delta"
+    )
 
     merged = merge_reports([result.report for result in shards])
     assert _verdicts(merged.findings) == _verdicts(whole.report.findings)
@@ -70,8 +83,22 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.stdout + result.stderr
 
 
-def test_the_merge_command_writes_one_report_of_the_shards(aws: boto3.Session, organization: Organization, tmp_path: Path) -> None:
-    common = ["--org", "--role-name", ROLE, "--region", ",".join(REGIONS), "--checks", ",".join(CHECKS), "--format", "json", "--fail-on", "none"]
+def test_the_merge_command_writes_one_report_of_the_shards(
+    aws: boto3.Session, organization: Organization, tmp_path: Path
+) -> None:
+    common = [
+        "--org",
+        "--role-name",
+        ROLE,
+        "--region",
+        ",".join(REGIONS),
+        "--checks",
+        ",".join(CHECKS),
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ]
     parts = []
     for index in (1, 2):
         code, output = run("scan", *common, "--shard", f"{index}/2", "--output-dir", str(tmp_path / f"shard-{index}"))
@@ -87,7 +114,9 @@ def test_the_merge_command_writes_one_report_of_the_shards(aws: boto3.Session, o
     assert {a["account_id"] for a in merged["accounts"]} == set(organization.every_account)
 
 
-@pytest.mark.parametrize(("version", "fragment"), [("0.9.0", "older than this mlaudit reads"), ("2.0.0", "newer than this mlaudit reads")])
+@pytest.mark.parametrize(
+    ("version", "fragment"), [("0.9.0", "older than this mlaudit reads"), ("2.0.0", "newer than this mlaudit reads")]
+)
 def test_merge_refuses_another_major_schema_version(tmp_path: Path, version: str, fragment: str) -> None:
     report = {"schema_version": version, "findings": []}
     (tmp_path / "old.json").write_text(json.dumps(report))

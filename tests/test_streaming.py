@@ -30,9 +30,18 @@ def lines(text: str) -> list[dict[str, object]]:
     return sorted(found, key=lambda f: str(f["id"]))
 
 
-def test_streamed_json_lines_equal_the_rendered_ones_with_suppressions_and_a_baseline(aws: boto3.Session, tmp_path: Path) -> None:
-    for name, root in (("nb-root-1", "Enabled"), ("nb-root-2", "Enabled"), ("nb-accepted", "Enabled"), ("nb-locked", "Disabled")):
-        aws.client("sagemaker").create_notebook_instance(NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=ROLE, RootAccess=root)
+def test_streamed_json_lines_equal_the_rendered_ones_with_suppressions_and_a_baseline(
+    aws: boto3.Session, tmp_path: Path
+) -> None:
+    for name, root in (
+        ("nb-root-1", "Enabled"),
+        ("nb-root-2", "Enabled"),
+        ("nb-accepted", "Enabled"),
+        ("nb-locked", "Disabled"),
+    ):
+        aws.client("sagemaker").create_notebook_instance(
+            NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=ROLE, RootAccess=root
+        )
     snapshot = tmp_path / "inventory.json"
     assert run("collect", "--region", "us-east-1", "--checks", "SM-NOTEBOOK-*", "-o", str(snapshot))[0] == 0
     first = tmp_path / "first"
@@ -49,12 +58,18 @@ def test_streamed_json_lines_equal_the_rendered_ones_with_suppressions_and_a_bas
     )
     common = ("evaluate", str(snapshot), "--config", str(config), "--checks", "SM-NOTEBOOK-003,SM-NOTEBOOK-001")
 
-    streamed_code, streamed_out, streamed_err = run(*common, "--format", "jsonl", "--output-dir", str(tmp_path / "streamed"))
-    rendered_code, rendered_out, rendered_err = run(*common, "--format", "jsonl,json", "--output-dir", str(tmp_path / "rendered"))
+    streamed_code, streamed_out, streamed_err = run(
+        *common, "--format", "jsonl", "--output-dir", str(tmp_path / "streamed")
+    )
+    rendered_code, rendered_out, rendered_err = run(
+        *common, "--format", "jsonl,json", "--output-dir", str(tmp_path / "rendered")
+    )
 
     streamed = lines((tmp_path / "streamed" / "mlaudit.jsonl").read_text())
     assert streamed == lines((tmp_path / "rendered" / "mlaudit.jsonl").read_text())
-    assert {(f["resource_name"], f["check_id"]): f["status"] for f in streamed if f["check_id"] == "SM-NOTEBOOK-003"} == {
+    assert {
+        (f["resource_name"], f["check_id"]): f["status"] for f in streamed if f["check_id"] == "SM-NOTEBOOK-003"
+    } == {
         ("nb-root-1", "SM-NOTEBOOK-003"): "MUTED",
         ("nb-accepted", "SM-NOTEBOOK-003"): "MUTED",
         ("nb-root-2", "SM-NOTEBOOK-003"): "FAIL",
@@ -62,16 +77,23 @@ def test_streamed_json_lines_equal_the_rendered_ones_with_suppressions_and_a_bas
     }
     assert sorted(p.name for p in (tmp_path / "streamed").iterdir()) == ["mlaudit.jsonl"]
     assert streamed_code == rendered_code == 1
-    assert streamed_err == rendered_err and "suppression of SM-NOTEBOOK-001 (matches nothing) matched no finding" in streamed_err
+    assert (
+        streamed_err == rendered_err
+        and "suppression of SM-NOTEBOOK-001 (matches nothing) matched no finding" in streamed_err
+    )
     summary = [line for line in streamed_out.splitlines() if not line.lower().startswith("wrote")]
     assert summary == [line for line in rendered_out.splitlines() if not line.lower().startswith("wrote")]
     assert "5 FAIL, 0 ERROR, 1 PASS, 2 MUTED" in streamed_out
 
 
 def test_a_scan_streams_json_lines_to_stdout(aws: boto3.Session) -> None:
-    aws.client("sagemaker").create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE, RootAccess="Enabled")
+    aws.client("sagemaker").create_notebook_instance(
+        NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE, RootAccess="Enabled"
+    )
 
-    code, out, err = run("scan", "--region", "us-east-1", "--checks", "SM-NOTEBOOK-003", "--format", "jsonl", "--output", "-")
+    code, out, err = run(
+        "scan", "--region", "us-east-1", "--checks", "SM-NOTEBOOK-003", "--format", "jsonl", "--output", "-"
+    )
 
     assert code == 1, err
     [finding] = lines(out)
@@ -81,7 +103,9 @@ def test_a_scan_streams_json_lines_to_stdout(aws: boto3.Session) -> None:
 def test_the_streaming_benchmark_runs_and_streaming_holds_less() -> None:
     """A small run of bench/stream_jsonl.py (the numbers at scale are in docs/benchmark.md)."""
     bench = Path(__file__).resolve().parent.parent / "bench" / "stream_jsonl.py"
-    done = subprocess.run([sys.executable, str(bench), "--notebooks", "500"], capture_output=True, text=True, check=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(bench), "--notebooks", "500"], capture_output=True, text=True, check=True, timeout=300
+    )
     measured = {
         match["mode"]: (int(match["lines"].replace(",", "")), float(match["added"]))
         for match in re.finditer(r"(?P<mode>\w+): (?P<lines>[\d,]+) findings .* \+(?P<added>[\d.]+) MB", done.stdout)

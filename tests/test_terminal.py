@@ -29,8 +29,15 @@ class FakeTty(io.StringIO):
 def hostile_report() -> Report:
     report = report_of([finding(text, detail=f"owner={text}") for text in HOSTILE_STRINGS])
     errors = [
-        CollectionError(part="sagemaker.endpoints", service="sagemaker", operation="ListEndpoints", account_id="123456789012",
-                        region="us-east-1", error_code="AccessDenied", message=text)
+        CollectionError(
+            part="sagemaker.endpoints",
+            service="sagemaker",
+            operation="ListEndpoints",
+            account_id="123456789012",
+            region="us-east-1",
+            error_code="AccessDenied",
+            message=text,
+        )
         for text in HOSTILE_STRINGS[:9]
     ]
     return report.model_copy(update={"scan": report.scan.model_copy(update={"errors": errors})})

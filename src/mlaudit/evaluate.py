@@ -19,7 +19,9 @@ from mlaudit.sdk import Check, CheckContext, DataUnavailable, Outcome
 from mlaudit.core.taxonomy import Severity, Status
 
 
-def evaluate(checks: Iterable[Check], inventory: Inventory, settings: dict[str, dict[str, Any]] | None = None) -> Iterator[Finding]:
+def evaluate(
+    checks: Iterable[Check], inventory: Inventory, settings: dict[str, dict[str, Any]] | None = None
+) -> Iterator[Finding]:
     """The findings one at a time, check by check (a streamed scan writes each as it comes)."""
     for check in checks:
         check_settings = {name: s.default for name, s in check.metadata.settings.items()}
@@ -32,7 +34,9 @@ def _expected_scopes(record_type: type[Record], inventory: Inventory) -> list[tu
         (account.account_id, region)
         for account in inventory.accounts
         if inventory.unreachable(account.account_id) is None
-        for region in ([GLOBAL_REGION] if record_type.scope is PartScope.GLOBAL else inventory.regions_of(account.account_id))
+        for region in (
+            [GLOBAL_REGION] if record_type.scope is PartScope.GLOBAL else inventory.regions_of(account.account_id)
+        )
     ]
 
 
@@ -42,7 +46,9 @@ def _evaluate_check(check: Check, inventory: Inventory, settings: dict[str, Any]
         if error is not None:
             arn = f"arn:{account.partition}:{check.metadata.service}::{account.account_id}:*"
             detail = f"could not evaluate: the account could not be scanned: {error.describe()}"
-            yield _build(check, AccountScope, Status.ERROR, detail, account.account_id, GLOBAL_REGION, arn, account.account_id)
+            yield _build(
+                check, AccountScope, Status.ERROR, detail, account.account_id, GLOBAL_REGION, arn, account.account_id
+            )
     for record_type in check.resources:
         for account_id, region in _expected_scopes(record_type, inventory):
             if not inventory.was_collected(record_type, account_id, region):
@@ -72,7 +78,9 @@ def _judge(check: Check, record: Record, ctx: CheckContext) -> Iterator[Finding]
     if outcome is None:
         return
     if not isinstance(outcome, Outcome) or outcome.status not in (Status.PASS, Status.FAIL):
-        yield _finding(check, record, Status.ERROR, f"check {check.id} returned {outcome!r} instead of passed(), failed() or None")
+        yield _finding(
+            check, record, Status.ERROR, f"check {check.id} returned {outcome!r} instead of passed(), failed() or None"
+        )
         return
     yield _finding(check, record, outcome.status, outcome.detail, outcome.severity)
 
@@ -96,8 +104,12 @@ def _error_for_unlisted(
 ) -> Finding:
     """ERROR for one resource that was listed but could not be described."""
     name = error.resource or ""
-    arn = error.resource_arn or _wildcard_arn(check, record_type, inventory, account_id, region).removesuffix("*") + name
-    return _build(check, record_type, Status.ERROR, f"could not evaluate: {error.describe()}", account_id, region, arn, name)
+    arn = (
+        error.resource_arn or _wildcard_arn(check, record_type, inventory, account_id, region).removesuffix("*") + name
+    )
+    return _build(
+        check, record_type, Status.ERROR, f"could not evaluate: {error.describe()}", account_id, region, arn, name
+    )
 
 
 def _wildcard_arn(check: Check, record_type: type[Record], inventory: Inventory, account_id: str, region: str) -> str:

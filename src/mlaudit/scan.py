@@ -32,7 +32,16 @@ from mlaudit.evaluate import evaluate
 from mlaudit.inventory import Inventory, Record, SkippedScope, SkipReason
 from mlaudit.collect.permissions import missing_permissions
 from mlaudit.renderers.jsonl import header
-from mlaudit.report.model import SCHEMA_VERSION, CallStatistics, HistoryBound, Report, ScanInfo, ScanStatus, sort_findings, summarise
+from mlaudit.report.model import (
+    SCHEMA_VERSION,
+    CallStatistics,
+    HistoryBound,
+    Report,
+    ScanInfo,
+    ScanStatus,
+    sort_findings,
+    summarise,
+)
 from mlaudit.sdk import Check
 from mlaudit.report.streaming import FindingStream
 from mlaudit.core.taxonomy import Severity, Status
@@ -148,7 +157,11 @@ def report_from_inventory(
     findings = evaluate(checks, inventory, settings)
     if stream is None:
         kept = sort_findings(list(findings))
-        summary, evaluation_errors, warnings = summarise(kept, check_ids), any(f.status is Status.ERROR for f in kept), []
+        summary, evaluation_errors, warnings = (
+            summarise(kept, check_ids),
+            any(f.status is Status.ERROR for f in kept),
+            [],
+        )
     else:
         kept = []
         streamed = stream.write(header(SCHEMA_VERSION, __version__, scan_id, inventory.created_at), findings, check_ids)
@@ -224,7 +237,9 @@ def skipped_warnings(skipped: Sequence[SkippedScope]) -> list[str]:
         accounts_of: dict[str, set[str]] = defaultdict(set)
         for scope in skipped:
             if scope.reason is reason:
-                accounts_of[f"{scope.service} in {scope.region}" if scope.service else scope.region].add(scope.account_id)
+                accounts_of[f"{scope.service} in {scope.region}" if scope.service else scope.region].add(
+                    scope.account_id
+                )
         if accounts_of:
             places = (
                 f"{where} ({f'account {next(iter(accounts))}' if len(accounts) == 1 else f'{len(accounts)} accounts'})"
@@ -270,6 +285,11 @@ def run_scan(
     stats = stats or CallStats()
     inventory = collect_inventory(options, checks, observer, stats)
     report = report_from_inventory(
-        inventory, checks, options.settings, options.profile, call_statistics(stats), stream(inventory) if stream else None
+        inventory,
+        checks,
+        options.settings,
+        options.profile,
+        call_statistics(stats),
+        stream(inventory) if stream else None,
     )
     return ScanResult(report, inventory, checks, stats)

@@ -7,7 +7,12 @@ from typing import Sequence
 
 from mlaudit.sdk import Check
 
-REFERENCE_LABELS = {"ml-lens": "ML Lens", "security-hub": "Security Hub", "aws-config": "AWS Config", "documentation": "Docs"}
+REFERENCE_LABELS = {
+    "ml-lens": "ML Lens",
+    "security-hub": "Security Hub",
+    "aws-config": "AWS Config",
+    "documentation": "Docs",
+}
 
 
 def _prose(text: str) -> str:
@@ -41,7 +46,11 @@ def with_readme_table(readme: str, checks: Sequence[Check]) -> str:
     _, found_end, tail = rest.partition(README_TABLE_END)
     if not (found and found_end):
         raise ValueError(f"README.md has no {README_TABLE_START} ... {README_TABLE_END} region")
-    table = ["| id | name | severity | pillar | title |", "|---|---|---|---|---|", *_table_rows(checks, "docs/checks.md#")]
+    table = [
+        "| id | name | severity | pillar | title |",
+        "|---|---|---|---|---|",
+        *_table_rows(checks, "docs/checks.md#"),
+    ]
     return "\n".join([head + README_TABLE_START, *table, README_TABLE_END + tail])
 
 
@@ -78,9 +87,16 @@ def render_checks_doc(checks: Sequence[Check]) -> str:
             lines += ["```bash", meta.remediation.cli, "```", ""]
         lines.append(f"Documentation: {meta.remediation.url}")
         if meta.references:
-            lines += ["", "**References:** " + ", ".join(f"{REFERENCE_LABELS[r.type.value]} [{r.id}]({r.url})" for r in meta.references)]
+            lines += [
+                "",
+                "**References:** "
+                + ", ".join(f"{REFERENCE_LABELS[r.type.value]} [{r.id}]({r.url})" for r in meta.references),
+            ]
         if meta.settings:
             lines += ["", "**Settings** (override with `--set " + meta.id + ".NAME=VALUE`):", ""]
-            lines += [f"- `{name}` (default `{setting.default!r}`): {_prose(setting.description)}" for name, setting in meta.settings.items()]
+            lines += [
+                f"- `{name}` (default `{setting.default!r}`): {_prose(setting.description)}"
+                for name, setting in meta.settings.items()
+            ]
         lines += ["", f"Reads: {', '.join(f'`{part}`' for part in meta.parts)}"]
     return "\n".join(lines) + "\n"

@@ -91,7 +91,9 @@ class Catalog:
             for key in (check.id, check.name):
                 if key in seen:
                     other = seen[key]
-                    raise UserError(f"two checks share {key!r}: one from {other.metadata.source}, one from {check.metadata.source}")
+                    raise UserError(
+                        f"two checks share {key!r}: one from {other.metadata.source}, one from {check.metadata.source}"
+                    )
                 seen[key] = check
 
     def find(self, key: str) -> Check | None:
@@ -112,7 +114,9 @@ class Catalog:
 
     def _match(self, key: str) -> list[Check]:
         if any(ch in key for ch in "*?["):
-            return [c for c in self.checks if fnmatch.fnmatch(c.id, key.upper()) or fnmatch.fnmatch(c.name, key.lower())]
+            return [
+                c for c in self.checks if fnmatch.fnmatch(c.id, key.upper()) or fnmatch.fnmatch(c.name, key.lower())
+            ]
         found = self.find(key)
         return [found] if found else []
 

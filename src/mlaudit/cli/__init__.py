@@ -14,7 +14,11 @@ from mlaudit.cli.scan_command import scan
 from mlaudit.cli.snapshot_commands import collect, evaluate
 
 
-@click.group(cls=MlauditGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110}, epilog=EXIT_CODES)
+@click.group(
+    cls=MlauditGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},
+    epilog=EXIT_CODES,
+)
 @click.version_option(__version__, "--version", prog_name="mlaudit")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.pass_context

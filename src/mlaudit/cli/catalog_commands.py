@@ -9,7 +9,9 @@ import click
 
 @click.command("list-checks")
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
-@click.option("--checks-dir", multiple=True, type=click.Path(path_type=Path), help="Also load checks from this directory.")
+@click.option(
+    "--checks-dir", multiple=True, type=click.Path(path_type=Path), help="Also load checks from this directory."
+)
 def list_checks(fmt: str, checks_dir: tuple[Path, ...]) -> None:
     """List every check: id, name, severity, pillar and title."""
     import json
@@ -23,14 +25,17 @@ def list_checks(fmt: str, checks_dir: tuple[Path, ...]) -> None:
     from mlaudit.cli.console import Terminal
 
     rows = [
-        (m["id"], m["name"], m["severity"], m["pillar"], m["title"] + (" (opt-in)" if m["opt_in"] else "")) for m in listings
+        (m["id"], m["name"], m["severity"], m["pillar"], m["title"] + (" (opt-in)" if m["opt_in"] else ""))
+        for m in listings
     ]
     Terminal().table(("ID", "Name", "Severity", "Pillar", "Title"), rows)
 
 
 @click.command()
 @click.argument("check_key", metavar="CHECK")
-@click.option("--checks-dir", multiple=True, type=click.Path(path_type=Path), help="Also load checks from this directory.")
+@click.option(
+    "--checks-dir", multiple=True, type=click.Path(path_type=Path), help="Also load checks from this directory."
+)
 def explain(check_key: str, checks_dir: tuple[Path, ...]) -> None:
     """Everything about one check (by id or name): why it matters, how to fix it, references."""
     import textwrap

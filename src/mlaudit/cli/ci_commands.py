@@ -62,7 +62,9 @@ fail_on_error: true                  # exit 3 when the scan is incomplete (ERROR
 
 
 @click.command()
-@click.option("--path", type=click.Path(path_type=Path, dir_okay=False), default=Path(".mlaudit.yaml"), show_default=True)
+@click.option(
+    "--path", type=click.Path(path_type=Path, dir_okay=False), default=Path(".mlaudit.yaml"), show_default=True
+)
 @click.option("--force", is_flag=True, help="Replace an existing file.")
 def init(path: Path, force: bool) -> None:
     """Write a commented starter configuration file."""
@@ -82,7 +84,14 @@ def baseline() -> None:
 
 @baseline.command("create")
 @click.argument("report", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--output", "-o", "target", type=click.Path(path_type=Path, dir_okay=False), default=Path(".mlaudit-baseline.json"), show_default=True)
+@click.option(
+    "--output",
+    "-o",
+    "target",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path(".mlaudit-baseline.json"),
+    show_default=True,
+)
 def baseline_create(report: Path, target: Path) -> None:
     """Write the failing findings of a saved report (mlaudit.json) to a baseline file."""
     from mlaudit.gating.baseline import create_baseline
@@ -98,8 +107,13 @@ def baseline_create(report: Path, target: Path) -> None:
 @click.argument("old", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("new", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(("table", "json", "md")), default="table", show_default=True)
-@click.option("--fail-on", type=click.Choice((*SEVERITIES, "none")), default="low", show_default=True,
-              help="Exit 1 when a new failing finding is at or above this severity.")
+@click.option(
+    "--fail-on",
+    type=click.Choice((*SEVERITIES, "none")),
+    default="low",
+    show_default=True,
+    help="Exit 1 when a new failing finding is at or above this severity.",
+)
 @click.pass_context
 def diff(ctx: click.Context, old: Path, new: Path, fmt: str, fail_on: str) -> None:
     """Compare two saved reports: new, fixed, still failing and changed-severity findings."""
@@ -114,21 +128,45 @@ def diff(ctx: click.Context, old: Path, new: Path, fmt: str, fail_on: str) -> No
     if fmt == "json":
         document = {name: [f.model_dump(mode="json") for f in findings] for name, findings in sections.items()}
         document["changed_severity"] = [
-            {"id": n.id, "check_id": n.check_id, "resource_arn": n.resource_arn, "old": o.severity.value, "new": n.severity.value}
+            {
+                "id": n.id,
+                "check_id": n.check_id,
+                "resource_arn": n.resource_arn,
+                "old": o.severity.value,
+                "new": n.severity.value,
+            }
             for o, n in change.changed_severity
         ]
         click.echo(json.dumps(document, indent=2))
     elif fmt == "md":
-        lines = [f"**{len(change.new)} new**, {len(change.fixed)} fixed, {len(change.still_failing)} still failing, "
-                 f"{len(change.changed_severity)} changed severity", ""]
+        lines = [
+            f"**{len(change.new)} new**, {len(change.fixed)} fixed, {len(change.still_failing)} still failing, "
+            f"{len(change.changed_severity)} changed severity",
+            "",
+        ]
         for name, findings in sections.items():
             if findings and name != "still_failing":
-                lines += [f"### {name.replace('_', ' ').capitalize()}", "", "| severity | check | resource | region |", "|---|---|---|---|"]
-                lines += [f"| {f.severity.value} | {f.check_id} | {cell(f.resource_name)} | {cell(f.region)} |" for f in findings] + [""]
+                lines += [
+                    f"### {name.replace('_', ' ').capitalize()}",
+                    "",
+                    "| severity | check | resource | region |",
+                    "|---|---|---|---|",
+                ]
+                lines += [
+                    f"| {f.severity.value} | {f.check_id} | {cell(f.resource_name)} | {cell(f.region)} |"
+                    for f in findings
+                ] + [""]
         click.echo("\n".join(lines))
     else:
-        rows = [(name.replace("_", " "), f.severity.value, f.check_id, f.resource_name, f.region) for name, findings in sections.items() for f in findings]
-        rows += [("severity changed", f"{o.severity.value}->{n.severity.value}", n.check_id, n.resource_name, n.region) for o, n in change.changed_severity]
+        rows = [
+            (name.replace("_", " "), f.severity.value, f.check_id, f.resource_name, f.region)
+            for name, findings in sections.items()
+            for f in findings
+        ]
+        rows += [
+            ("severity changed", f"{o.severity.value}->{n.severity.value}", n.check_id, n.resource_name, n.region)
+            for o, n in change.changed_severity
+        ]
         Terminal().table(("change", "severity", "check", "resource", "region"), rows)
     threshold = None if fail_on == "none" else Severity(fail_on)
     failing = threshold is not None and any(f.severity.at_least(threshold) for f in change.new)
@@ -136,14 +174,26 @@ def diff(ctx: click.Context, old: Path, new: Path, fmt: str, fail_on: str) -> No
 
 
 @click.command()
-@click.option("--checks", multiple=True, metavar="ID|NAME|GLOB", help="Only what these checks need (default: every check not opt-in).")
+@click.option(
+    "--checks",
+    multiple=True,
+    metavar="ID|NAME|GLOB",
+    help="Only what these checks need (default: every check not opt-in).",
+)
 @click.option("--exclude-checks", multiple=True, metavar="ID|NAME|GLOB")
 @click.option("--checks-dir", "checks_dirs", multiple=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(("json", "cloudformation", "terraform")), default="json", show_default=True)
-@click.option("--org", is_flag=True,
-              help="The policy of the account mlaudit runs in when it scans others (--org, --role-arn): list the "
-                   "organization's accounts and assume the role in each. Each scanned account's role needs the policy without --org.")
-def policy(checks: tuple[str, ...], exclude_checks: tuple[str, ...], checks_dirs: tuple[Path, ...], fmt: str, org: bool) -> None:
+@click.option(
+    "--format", "fmt", type=click.Choice(("json", "cloudformation", "terraform")), default="json", show_default=True
+)
+@click.option(
+    "--org",
+    is_flag=True,
+    help="The policy of the account mlaudit runs in when it scans others (--org, --role-arn): list the "
+    "organization's accounts and assume the role in each. Each scanned account's role needs the policy without --org.",
+)
+def policy(
+    checks: tuple[str, ...], exclude_checks: tuple[str, ...], checks_dirs: tuple[Path, ...], fmt: str, org: bool
+) -> None:
     """Print the minimal read-only IAM policy the selected checks need (or a role that carries it)."""
     from mlaudit.catalog.loader import load_catalog
     from mlaudit.collect.permissions import RENDERERS, RUNNER_OPERATIONS, iam_actions, required_actions

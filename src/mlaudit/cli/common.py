@@ -74,7 +74,9 @@ def choose_formats(formats: str, output: str | None) -> list[Any]:
     names = split_list([formats])
     unknown = [name for name in names if name not in FORMATS]
     if unknown or not names:
-        raise UserError(f"--format: unknown format {', '.join(unknown) or '(none)'}", hint=f"choose from {', '.join(FORMATS)}")
+        raise UserError(
+            f"--format: unknown format {', '.join(unknown) or '(none)'}", hint=f"choose from {', '.join(FORMATS)}"
+        )
     if output is not None and (output != "-" or len(names) != 1):
         raise UserError("--output - writes one format to stdout: choose exactly one --format")
     return [FORMATS[name] for name in dict.fromkeys(names)]

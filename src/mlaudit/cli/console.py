@@ -152,8 +152,12 @@ def _top_failing(report: Report, limit: int = 10) -> list[tuple[str, str, int]]:
     """The checks with the most FAIL findings, most severe first among equals (from the summary: a streamed
     report keeps no findings)."""
     checks = {c.id: c for c in report.checks}
-    failing = [(check_id, counts[Status.FAIL]) for check_id, counts in report.summary.by_check.items() if counts[Status.FAIL]]
-    ranked = sorted(failing, key=lambda item: (-item[1], -checks[item[0]].severity.rank if item[0] in checks else 0, item[0]))
+    failing = [
+        (check_id, counts[Status.FAIL]) for check_id, counts in report.summary.by_check.items() if counts[Status.FAIL]
+    ]
+    ranked = sorted(
+        failing, key=lambda item: (-item[1], -checks[item[0]].severity.rank if item[0] in checks else 0, item[0])
+    )
     return [(check_id, checks[check_id].title if check_id in checks else "", n) for check_id, n in ranked[:limit]]
 
 

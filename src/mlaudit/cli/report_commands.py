@@ -12,13 +12,23 @@ from mlaudit.core.errors import ExitCode
 
 
 @click.command()
-@click.option("--from", "source", required=True, type=click.Path(path_type=Path, dir_okay=False), help="A saved mlaudit.json.")
-@click.option("--format", "formats", default="html", show_default=True, help=f"Formats, comma-separated: {FORMAT_NAMES}.")
+@click.option(
+    "--from", "source", required=True, type=click.Path(path_type=Path, dir_okay=False), help="A saved mlaudit.json."
+)
+@click.option(
+    "--format", "formats", default="html", show_default=True, help=f"Formats, comma-separated: {FORMAT_NAMES}."
+)
 @click.option("--output-dir", type=click.Path(path_type=Path), default=Path("."), show_default=True)
 @click.option("--output", metavar="-", help="Write the single chosen format to stdout (-).")
-@click.option("--previous", type=click.Path(path_type=Path, dir_okay=False), help="An earlier mlaudit.json, to show what changed.")
-@click.option("--sarif-anchor", default=".mlaudit.yaml", show_default=True, help="The repository file SARIF results point at.")
-def report(source: Path, formats: str, output_dir: Path, output: str | None, previous: Path | None, sarif_anchor: str) -> None:
+@click.option(
+    "--previous", type=click.Path(path_type=Path, dir_okay=False), help="An earlier mlaudit.json, to show what changed."
+)
+@click.option(
+    "--sarif-anchor", default=".mlaudit.yaml", show_default=True, help="The repository file SARIF results point at."
+)
+def report(
+    source: Path, formats: str, output_dir: Path, output: str | None, previous: Path | None, sarif_anchor: str
+) -> None:
     """Render a saved report (mlaudit.json) in other formats, without AWS access."""
     from mlaudit.report.output import prepare_directory, write_reports
     from mlaudit.renderers import RenderOptions
@@ -34,7 +44,14 @@ def report(source: Path, formats: str, output_dir: Path, output: str | None, pre
 
 @click.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--output", "-o", "target", required=True, type=click.Path(path_type=Path, dir_okay=False), help="The merged mlaudit.json.")
+@click.option(
+    "--output",
+    "-o",
+    "target",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The merged mlaudit.json.",
+)
 def merge(sources: tuple[Path, ...], target: Path) -> None:
     """Merge saved reports (the shards of a fan-out, or scans of separate accounts) into one mlaudit.json.
 
@@ -63,9 +80,13 @@ def export() -> None:
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--profile", envvar="AWS_PROFILE", help="AWS profile of the Security Hub account.")
 @click.option("--endpoint-url", help="Send the calls to this URL (an emulator).")
-@click.option("--failed-only", is_flag=True, help="Send only FAIL and MUTED findings (default: all, so fixed ones close).")
+@click.option(
+    "--failed-only", is_flag=True, help="Send only FAIL and MUTED findings (default: all, so fixed ones close)."
+)
 @click.pass_context
-def security_hub(ctx: click.Context, source: Path, profile: str | None, endpoint_url: str | None, failed_only: bool) -> None:
+def security_hub(
+    ctx: click.Context, source: Path, profile: str | None, endpoint_url: str | None, failed_only: bool
+) -> None:
     """Import a saved report's findings into AWS Security Hub (ASFF, batches of 100).
 
     Exit code 0 when every finding was imported, 1 when Security Hub rejected some (each is listed), 2 on error.

@@ -153,5 +153,7 @@ class Run:
         if inventory is not None and inventory.interrupted is not None:
             ctx.exit(interrupted_exit_code(inventory.interrupted))
         ctx.exit(
-            exit_code(report, self.request["fail_on"], bool(self.request["fail_on_error"]), bool(self.request["exit_zero"]))
+            exit_code(
+                report, self.request["fail_on"], bool(self.request["fail_on_error"]), bool(self.request["exit_zero"])
+            )
         )

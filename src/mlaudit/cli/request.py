@@ -59,8 +59,12 @@ class Request:
             role_arn=self["role_arn"],
             org=bool(self["org"]),
             role_name=self["role_name"],
-            role=RoleSpec(external_id=self["external_id"], session_name=self["role_session_name"] or DEFAULT_SESSION_NAME),
-            filter=AccountFilter(accounts=self["accounts"] or (), exclude_accounts=self["exclude_accounts"] or (), ous=self["ou"] or ()),
+            role=RoleSpec(
+                external_id=self["external_id"], session_name=self["role_session_name"] or DEFAULT_SESSION_NAME
+            ),
+            filter=AccountFilter(
+                accounts=self["accounts"] or (), exclude_accounts=self["exclude_accounts"] or (), ous=self["ou"] or ()
+            ),
         )
 
 
@@ -91,13 +95,20 @@ def resolve_request(ctx: click.Context, params: dict[str, Any]) -> Request:
         source = ctx.get_parameter_source(name)
         from_file = _file_value(config, name)
         if source in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
-            values[name], sources[name] = given, "command line" if source is ParameterSource.COMMANDLINE else "environment"
+            values[name], sources[name] = (
+                given,
+                "command line" if source is ParameterSource.COMMANDLINE else "environment",
+            )
         elif from_file is not None:
             values[name], sources[name] = from_file, f"{config.path}" if config else "file"
         else:
             values[name], sources[name] = DEFAULTS.get(name, given), "default"
         if name in LIST_OPTIONS:
-            values[name] = split_list([str(v) for v in values[name] or ()]) if name != "checks_dirs" else [Path(v) for v in values[name] or ()]
+            values[name] = (
+                split_list([str(v) for v in values[name] or ()])
+                if name != "checks_dirs"
+                else [Path(v) for v in values[name] or ()]
+            )
     return Request(values, config, sources)
 
 

@@ -17,7 +17,9 @@ from mlaudit.core.errors import UserError
 @selection_options
 @report_options
 @gate_options
-@click.option("--demo", is_flag=True, help="Scan the built-in demo account (a seeded moto server; needs mlaudit[demo]).")
+@click.option(
+    "--demo", is_flag=True, help="Scan the built-in demo account (a seeded moto server; needs mlaudit[demo])."
+)
 @click.pass_context
 def scan(ctx: click.Context, **params: Any) -> None:
     """Scan an account (or others: --role-arn, --org) and write the reports."""
@@ -40,12 +42,16 @@ def _scan(options: Any, run: Any) -> Any:
 
 def _scan_demo(options: Any, run: Any) -> Any:
     if options.profile or options.endpoint_url or options.accounts.role_arn or options.accounts.org:
-        raise UserError("--demo scans the built-in demo account: it takes no --profile, --endpoint-url, --role-arn or --org")
+        raise UserError(
+            "--demo scans the built-in demo account: it takes no --profile, --endpoint-url, --role-arn or --org"
+        )
     try:
         from mlaudit.demo.estate import seed
         from mlaudit.demo.server import DEMO_REGIONS, demo_session, moto_server
     except ImportError as exc:
-        raise UserError(f"the demo account needs moto ({exc.name} is missing)", hint="pip install 'mlaudit[demo]'") from exc
+        raise UserError(
+            f"the demo account needs moto ({exc.name} is missing)", hint="pip install 'mlaudit[demo]'"
+        ) from exc
     unknown = [r for r in options.regions if r not in DEMO_REGIONS]
     if unknown:
         raise UserError(f"--region: the demo account has only {', '.join(DEMO_REGIONS)}")

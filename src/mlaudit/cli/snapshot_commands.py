@@ -15,8 +15,14 @@ from mlaudit.cli.options import account_options, config_option, gate_options, re
 @config_option
 @account_options
 @selection_options
-@click.option("--output", "-o", "target", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Snapshot file (inventory.json, or inventory.json.gz to compress).")
+@click.option(
+    "--output",
+    "-o",
+    "target",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Snapshot file (inventory.json, or inventory.json.gz to compress).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.pass_context
 def collect(ctx: click.Context, target: Path, **params: Any) -> None:

@@ -95,7 +95,10 @@ def _denied_actions(errors: Iterable[CollectionError]) -> tuple[int, str]:
 
 
 def policy_document(actions: list[str]) -> dict[str, object]:
-    return {"Version": "2012-10-17", "Statement": [{"Sid": "MlauditReadOnly", "Effect": "Allow", "Action": actions, "Resource": "*"}]}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "MlauditReadOnly", "Effect": "Allow", "Action": actions, "Resource": "*"}],
+    }
 
 
 def policy_json(actions: list[str]) -> str:
@@ -108,7 +111,10 @@ def cloudformation(actions: list[str]) -> str:
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": "Read-only role for mlaudit: exactly the permissions its selected checks need.",
         "Parameters": {
-            "TrustedAccountId": {"Type": "String", "Description": "Account whose principals may assume the role (where mlaudit runs)."},
+            "TrustedAccountId": {
+                "Type": "String",
+                "Description": "Account whose principals may assume the role (where mlaudit runs).",
+            },
             "RoleName": {"Type": "String", "Default": "mlaudit-readonly"},
         },
         "Resources": {
@@ -121,7 +127,9 @@ def cloudformation(actions: list[str]) -> str:
                         "Statement": [
                             {
                                 "Effect": "Allow",
-                                "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${TrustedAccountId}:root"}},
+                                "Principal": {
+                                    "AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${TrustedAccountId}:root"}
+                                },
                                 "Action": "sts:AssumeRole",
                             }
                         ],
@@ -137,7 +145,7 @@ def cloudformation(actions: list[str]) -> str:
 
 def terraform(actions: list[str]) -> str:
     action_lines = "\n".join(f'        "{action}",' for action in actions)
-    return f'''# Read-only role for mlaudit: exactly the permissions its selected checks need.
+    return f"""# Read-only role for mlaudit: exactly the permissions its selected checks need.
 variable "trusted_account_id" {{
   description = "Account whose principals may assume the role (where mlaudit runs)."
   type        = string
@@ -181,7 +189,7 @@ resource "aws_iam_role_policy" "mlaudit" {{
 output "role_arn" {{
   value = aws_iam_role.mlaudit.arn
 }}
-'''
+"""
 
 
 RENDERERS = {"json": policy_json, "cloudformation": cloudformation, "terraform": terraform}

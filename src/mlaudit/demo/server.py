@@ -42,7 +42,9 @@ def moto_server(faults: FaultInjector | None = None) -> Iterator[str]:
     default_user_config["iam"] = {**(previous_iam_config or {}), "load_aws_managed_policies": True}
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     app = DomainDispatcherApplication(create_backend_app)
-    server = make_server("127.0.0.1", 0, faults.wrap(app) if faults else app, threaded=True, request_handler=MotoRequestHandler)
+    server = make_server(
+        "127.0.0.1", 0, faults.wrap(app) if faults else app, threaded=True, request_handler=MotoRequestHandler
+    )
     thread = threading.Thread(target=server.serve_forever, name="moto-server", daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}"

@@ -40,7 +40,9 @@ def _batches(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return [items[i : i + BATCH_SIZE] for i in range(0, len(items), BATCH_SIZE)]
 
 
-def export_findings(report: Report, session: boto3.Session, endpoint_url: str | None = None, failed_only: bool = False) -> ExportResult:
+def export_findings(
+    report: Report, session: boto3.Session, endpoint_url: str | None = None, failed_only: bool = False
+) -> ExportResult:
     keep = {Status.FAIL, Status.MUTED} if failed_only else set(Status)
     by_id = {f.id: f for f in report.findings if f.status in keep}
     by_region: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -50,7 +52,9 @@ def export_findings(report: Report, session: boto3.Session, endpoint_url: str | 
     result = ExportResult()
     config = Config(retries={"mode": "standard", "total_max_attempts": 5})
     for region, findings in sorted(by_region.items()):
-        client = session.client("securityhub", region_name=region, config=config, **({"endpoint_url": endpoint_url} if endpoint_url else {}))
+        client = session.client(
+            "securityhub", region_name=region, config=config, **({"endpoint_url": endpoint_url} if endpoint_url else {})
+        )
         for batch in _batches(findings):
             try:
                 response = client.batch_import_findings(Findings=batch)
@@ -58,6 +62,7 @@ def export_findings(report: Report, session: boto3.Session, endpoint_url: str | 
                 raise UserError(f"Security Hub refused the findings in {region}: {exc}") from exc
             result.imported += int(response.get("SuccessCount", 0))
             result.rejected += [
-                Rejection(f.get("Id", ""), f.get("ErrorCode", ""), f.get("ErrorMessage", "")) for f in response.get("FailedFindings", [])
+                Rejection(f.get("Id", ""), f.get("ErrorCode", ""), f.get("ErrorMessage", ""))
+                for f in response.get("FailedFindings", [])
             ]
     return result

@@ -42,7 +42,9 @@ def create_baseline(report: Report) -> Baseline:
         created_at=datetime.now(timezone.utc),
         scan_id=report.scan.id,
         findings=[
-            BaselineEntry(id=f.id, check_id=f.check_id, account_id=f.account_id, region=f.region, resource_arn=f.resource_arn)
+            BaselineEntry(
+                id=f.id, check_id=f.check_id, account_id=f.account_id, region=f.region, resource_arn=f.resource_arn
+            )
             for f in report.findings
             if f.status is Status.FAIL
         ],

@@ -14,7 +14,11 @@ def exit_code(report: Report, fail_on: str, fail_on_error: bool = True, exit_zer
         return ExitCode.OK
     if fail_on != "none":
         threshold = Severity(fail_on)
-        if any(counts[Status.FAIL] for severity, counts in report.summary.by_severity.items() if severity.at_least(threshold)):
+        if any(
+            counts[Status.FAIL]
+            for severity, counts in report.summary.by_severity.items()
+            if severity.at_least(threshold)
+        ):
             return ExitCode.FINDINGS
     if fail_on_error and report.scan.status is ScanStatus.PARTIAL:
         return ExitCode.INCOMPLETE

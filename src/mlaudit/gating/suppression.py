@@ -37,7 +37,8 @@ def matches(rule: SuppressionRule, finding: Finding, tags_of: TagsOf) -> bool:
     if rule.finding_id and rule.finding_id != finding.id:
         return False
     if rule.check and not (
-        fnmatch.fnmatchcase(finding.check_id, rule.check.upper()) or fnmatch.fnmatchcase(finding.check_name, rule.check.lower())
+        fnmatch.fnmatchcase(finding.check_id, rule.check.upper())
+        or fnmatch.fnmatchcase(finding.check_name, rule.check.lower())
     ):
         return False
     if not (_any(rule.accounts, finding.account_id) and _any(rule.regions, finding.region)):
@@ -66,20 +67,31 @@ class Suppressor:
         self._used: set[str] = set()
 
     def __call__(self, finding: Finding) -> Finding:
-        rule = next((r for r in self._active if finding.status in MUTABLE and matches(r.rule, finding, self._tags_of)), None)
+        rule = next(
+            (r for r in self._active if finding.status in MUTABLE and matches(r.rule, finding, self._tags_of)), None
+        )
         if rule is None:
             return finding
         self._used.add(rule.label)
         suppression = Suppression(
-            source="config", muted_status=finding.status, reason=rule.rule.reason, owner=rule.rule.owner, expires=rule.rule.expires
+            source="config",
+            muted_status=finding.status,
+            reason=rule.rule.reason,
+            owner=rule.rule.owner,
+            expires=rule.rule.expires,
         )
         return finding.model_copy(update={"status": Status.MUTED, "suppression": suppression})
 
     def warnings(self) -> list[str]:
         expired = [
-            f"{r.label}: suppression of {_describe(r.rule)} expired on {r.rule.expires}; no longer applied" for r in self._expired
+            f"{r.label}: suppression of {_describe(r.rule)} expired on {r.rule.expires}; no longer applied"
+            for r in self._expired
         ]
-        return expired + [f"{r.label}: suppression of {_describe(r.rule)} matched no finding" for r in self._active if r.label not in self._used]
+        return expired + [
+            f"{r.label}: suppression of {_describe(r.rule)} matched no finding"
+            for r in self._active
+            if r.label not in self._used
+        ]
 
 
 def tags_lookup(inventory: Inventory | None) -> TagsOf:

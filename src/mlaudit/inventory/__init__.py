@@ -35,7 +35,6 @@ from mlaudit.inventory.store import (
 )
 
 
-
 def _discover() -> tuple[type[Record], ...]:
     """Every record class that names a part, module by module (by name), in the order each module defines them."""
     found: list[type[Record]] = []

@@ -35,4 +35,3 @@ class ScalingPolicy(Record):
     resource_id: str
     scalable_dimension: str
     policy_type: str
-

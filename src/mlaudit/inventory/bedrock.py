@@ -234,4 +234,3 @@ class CustomModel(Record):
     def references(self) -> Iterator[Reference]:
         yield from s3_refs(self.training_data_s3_uri, self.output_s3_uri)
         yield from kms_refs(self, self.kms_key_arn)
-

@@ -113,4 +113,3 @@ def _object_reads(selector: AdvancedEventSelector, objects: str) -> bool:
     if any(objects.startswith(v) or v.startswith(objects) for v in arn.not_starts_with):
         return False
     return not arn.starts_with or any(objects.startswith(v) for v in arn.starts_with)
-

@@ -129,4 +129,3 @@ class EndpointUtilization(EndpointMetrics):
     label: ClassVar[str] = "endpoint utilisation metrics"
 
     variants: tuple[VariantUtilization, ...] = ()
-

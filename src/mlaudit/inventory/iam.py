@@ -55,4 +55,3 @@ class IamRolePolicies(Record):
     scope: ClassVar[PartScope] = PartScope.GLOBAL
 
     policies: tuple[RolePolicy, ...] = ()
-

@@ -58,4 +58,3 @@ class KmsKeyRotation(Record):
     enabled: bool
     period_days: int | None = None
     """RotationPeriodInDays (90 to 2560; 365 when AWS does not say)."""
-

@@ -28,4 +28,3 @@ class LogGroup(Record):
         ref = self.kms_key_ref(self.kms_key_id)
         if ref:
             yield ref
-

@@ -108,4 +108,3 @@ class SecurityGroup(Record):
 
     def matches(self, key: str) -> bool:
         return key in (self.name, self.arn, self.group_id)
-

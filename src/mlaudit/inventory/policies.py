@@ -81,4 +81,3 @@ def _compiled(pattern: str, ignore_case: bool) -> re.Pattern[str]:
     regex = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
     flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
     return re.compile(regex, flags)
-

@@ -142,4 +142,3 @@ class S3BucketExistence(_BucketAspect):
     exists: bool
     accessible: bool = False
     """HeadBucket succeeded: another account's bucket that this one may read (or write)."""
-

@@ -273,4 +273,3 @@ class TrainingJob(TrainingConfiguration, Record):
 
     def references(self) -> Iterator[Reference]:
         return self.training_references(self)
-

@@ -30,4 +30,3 @@ class FeatureGroup(Record):
         yield from role_refs(self.role_arn)
         yield from s3_refs(self.offline_s3_uri)
         yield from kms_refs(self, self.offline_kms_key_id, self.online_kms_key_id)
-

@@ -87,4 +87,3 @@ class HyperParameterTuningJob(Record):
     def references(self) -> Iterator[Reference]:
         for definition in self.definitions:
             yield from definition.training_references(self)
-

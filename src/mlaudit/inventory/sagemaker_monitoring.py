@@ -99,4 +99,3 @@ class MonitoringScheduleDescription(Record):
     """Why the schedule itself is Failed."""
     last_execution: MonitoringExecution | None = None
     """None until a monitoring job has run."""
-

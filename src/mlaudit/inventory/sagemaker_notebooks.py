@@ -37,4 +37,3 @@ class NotebookLifecycleConfig(Record):
     """The OnStart script installs an idle auto-stop (AWS's auto-stop-idle sample or an equivalent call to
     StopNotebookInstance), judged from its text at collection."""
     creation_time: datetime | None = None
-

@@ -44,4 +44,3 @@ class PipelineRecentExecutions(Record):
     listed_at: datetime
     """When the executions were listed: staleness is judged from then, so a snapshot judges as it was scanned."""
     executions: tuple[PipelineExecution, ...] = ()
-

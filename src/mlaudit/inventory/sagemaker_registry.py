@@ -50,4 +50,3 @@ class ModelCard(Record):
     status: str | None = None
     """Draft, PendingReview, Approved or Archived."""
     creation_time: datetime | None = None
-

@@ -38,4 +38,3 @@ class StudioDomain(Record):
 
     def matches(self, key: str) -> bool:
         return key in (self.name, self.arn, self.domain_id)
-

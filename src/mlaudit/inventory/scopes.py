@@ -54,4 +54,3 @@ class AccountScope(Record):
 
     def subject_arn(self, service: str) -> str:
         return f"arn:{self.partition}:{service}::{self.account_id}:*"
-

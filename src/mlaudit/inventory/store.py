@@ -81,7 +81,9 @@ class Inventory:
         self._records: dict[ScopeKey, list[Record]] = defaultdict(list)
 
     # -- writing -------------------------------------------------------------------------------------------
-    def add(self, part: str, account_id: str, region: str, records: Iterable[Record], errors: Iterable[CollectionError]) -> None:
+    def add(
+        self, part: str, account_id: str, region: str, records: Iterable[Record], errors: Iterable[CollectionError]
+    ) -> None:
         key = (part, account_id, region)
         self._collected.add(key)
         self._records[key].extend(records)
@@ -127,7 +129,9 @@ class Inventory:
 
     def errors_for(self, record_type: type[Record], account_id: str, region: str) -> list[CollectionError]:
         region = scope_region(record_type, region)
-        return [e for e in self.errors if e.part == record_type.part and e.account_id == account_id and e.region == region]
+        return [
+            e for e in self.errors if e.part == record_type.part and e.account_id == account_id and e.region == region
+        ]
 
     def parts(self) -> set[str]:
         return {p for p, _, _ in self._collected}
@@ -155,7 +159,9 @@ class Inventory:
     @classmethod
     def from_snapshot(cls, snapshot: InventorySnapshot, record_types: Iterable[type[Record]]) -> Inventory:
         by_part = {t.part: t for t in record_types}
-        inventory = cls(snapshot.accounts, snapshot.regions, snapshot.since, snapshot.created_at, snapshot.account_regions)
+        inventory = cls(
+            snapshot.accounts, snapshot.regions, snapshot.since, snapshot.created_at, snapshot.account_regions
+        )
         for scope in snapshot.collected:
             inventory._collected.add((scope.part, scope.account_id, scope.region))
         for part, items in snapshot.records.items():

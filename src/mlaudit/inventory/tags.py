@@ -17,4 +17,3 @@ class ResourceTags(Record):
     label: ClassVar[str] = "resource tags"
 
     tags: dict[str, str] = {}
-

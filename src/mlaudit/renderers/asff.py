@@ -18,7 +18,13 @@ SCHEMA_VERSION = "2018-10-08"
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 1024
 COMPLIANCE = {Status.PASS: "PASSED", Status.FAIL: "FAILED", Status.ERROR: "NOT_AVAILABLE", Status.MUTED: "FAILED"}
-LABEL = {Severity.CRITICAL: "CRITICAL", Severity.HIGH: "HIGH", Severity.MEDIUM: "MEDIUM", Severity.LOW: "LOW", Severity.INFO: "INFORMATIONAL"}
+LABEL = {
+    Severity.CRITICAL: "CRITICAL",
+    Severity.HIGH: "HIGH",
+    Severity.MEDIUM: "MEDIUM",
+    Severity.LOW: "LOW",
+    Severity.INFO: "INFORMATIONAL",
+}
 RESOURCE_TYPES = {
     "AWS::SageMaker::NotebookInstance": "AwsSageMakerNotebookInstance",
     "AWS::S3::Bucket": "AwsS3Bucket",
@@ -61,7 +67,9 @@ def asff_finding(finding: Finding, report: Report) -> dict[str, Any]:
         "Severity": {"Label": LABEL[finding.severity]},
         "Title": _clip(finding.title, TITLE_LIMIT),
         "Description": _clip(f"{finding.status_detail} ({finding.check_id} {finding.check_name})", DESCRIPTION_LIMIT),
-        "Remediation": {"Recommendation": {"Text": _clip(finding.remediation.text, 512), "Url": finding.remediation.url}},
+        "Remediation": {
+            "Recommendation": {"Text": _clip(finding.remediation.text, 512), "Url": finding.remediation.url}
+        },
         "Resources": [
             {
                 "Type": RESOURCE_TYPES.get(finding.resource_type, "Other"),

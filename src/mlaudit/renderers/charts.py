@@ -70,7 +70,10 @@ def top_checks_chart(findings: Iterable[Finding], titles: dict[str, str], limit:
     counts = Counter(f.check_id for f in findings if f.status is Status.FAIL)
     return BarChart(
         "Top failing checks",
-        tuple(BarRow(check_id, (Segment(n, "bar-fail"),), tooltip=titles.get(check_id, "")) for check_id, n in counts.most_common(limit)),
+        tuple(
+            BarRow(check_id, (Segment(n, "bar-fail"),), tooltip=titles.get(check_id, ""))
+            for check_id, n in counts.most_common(limit)
+        ),
         "Nothing fails.",
         facet="check",
     )

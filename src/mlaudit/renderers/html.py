@@ -25,7 +25,9 @@ from mlaudit.report.scoring import pillar_scores
 from mlaudit.core.taxonomy import Pillar, Status
 
 TEMPLATE_PACKAGE = "mlaudit.templates"
-_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_SCRIPT_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
 
 
 def script_json(value: Any) -> str:

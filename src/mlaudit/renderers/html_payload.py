@@ -14,7 +14,19 @@ from mlaudit.report.findings import Finding
 from mlaudit.report.model import Report
 
 ENCODED = ("check", "status", "severity", "account", "region", "detail", "arn_prefix")
-COLUMNS = ("id", "check", "status", "severity", "account", "region", "detail", "arn_prefix", "arn_rest", "name", "change")
+COLUMNS = (
+    "id",
+    "check",
+    "status",
+    "severity",
+    "account",
+    "region",
+    "detail",
+    "arn_prefix",
+    "arn_rest",
+    "name",
+    "change",
+)
 
 
 class _Dictionary:

@@ -24,9 +24,13 @@ def _case(suite: ElementTree.Element, finding: Finding) -> None:
         name=xml_text(f"{finding.resource_arn} [{finding.account_id} {finding.region}]"),
         time="0",
     )
-    text = xml_text(f"{finding.resource_name}: {finding.status_detail}\nRemediation: {finding.remediation.text}\n{finding.remediation.url}")
+    text = xml_text(
+        f"{finding.resource_name}: {finding.status_detail}\nRemediation: {finding.remediation.text}\n{finding.remediation.url}"
+    )
     if finding.status is Status.FAIL:
-        ElementTree.SubElement(case, "failure", message=xml_text(finding.status_detail), type=finding.severity.value).text = text
+        ElementTree.SubElement(
+            case, "failure", message=xml_text(finding.status_detail), type=finding.severity.value
+        ).text = text
     elif finding.status is Status.ERROR:
         ElementTree.SubElement(case, "error", message=xml_text(finding.status_detail), type="ERROR").text = text
     elif finding.status is Status.MUTED:
@@ -49,8 +53,12 @@ def render_junit(report: Report) -> str:
             "skipped": sum(f.status is Status.MUTED for f in findings),
         }
         suite = ElementTree.SubElement(
-            root, "testsuite", name=titles.get(check_id, check_id), timestamp=report.scan.started_at.isoformat(),
-            **{key: str(value) for key, value in counts.items()}, time="0",
+            root,
+            "testsuite",
+            name=titles.get(check_id, check_id),
+            timestamp=report.scan.started_at.isoformat(),
+            **{key: str(value) for key, value in counts.items()},
+            time="0",
         )
         for finding in findings:
             _case(suite, finding)

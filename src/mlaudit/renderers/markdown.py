@@ -41,8 +41,11 @@ def _anomaly_note(report: Report) -> list[str]:
     if not anomalies:
         return []
     seen = sum(a.count for a in anomalies)
-    return ["", f"_AWS answers deviated from the service model {seen} time(s), {len(anomalies)} distinct: the resources "
-                "were kept and judged on what AWS sent (see `scan.anomalies` in mlaudit.json)._"]
+    return [
+        "",
+        f"_AWS answers deviated from the service model {seen} time(s), {len(anomalies)} distinct: the resources "
+        "were kept and judged on what AWS sent (see `scan.anomalies` in mlaudit.json)._",
+    ]
 
 
 def render_markdown(report: Report, options: RenderOptions = RenderOptions()) -> str:
@@ -63,7 +66,9 @@ def render_markdown(report: Report, options: RenderOptions = RenderOptions()) ->
     ]
     for severity in Severity:
         row = report.summary.by_severity[severity]
-        lines.append(f"| {severity.value} | {row[Status.FAIL]} | {row[Status.ERROR]} | {row[Status.MUTED]} | {row[Status.PASS]} |")
+        lines.append(
+            f"| {severity.value} | {row[Status.FAIL]} | {row[Status.ERROR]} | {row[Status.MUTED]} | {row[Status.PASS]} |"
+        )
     if options.previous is not None:
         change = diff_reports(options.previous, report)
         lines += [
@@ -73,16 +78,28 @@ def render_markdown(report: Report, options: RenderOptions = RenderOptions()) ->
         ]
     failing = [f for f in report.findings if f.status is Status.FAIL]
     if failing:
-        lines += ["", "### Failing findings", "", "| severity | check | resource | account, region | detail |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            "### Failing findings",
+            "",
+            "| severity | check | resource | account, region | detail |",
+            "|---|---|---|---|---|",
+        ]
         size = sum(len(line.encode()) + 1 for line in lines)
         for shown, finding in enumerate(failing):
             row = _finding_row(finding)
             if size + len(row.encode()) + 200 > options.markdown_budget:
-                lines += ["", f"_{len(failing) - shown} more failing findings are not listed here; see the full report._"]
+                lines += [
+                    "",
+                    f"_{len(failing) - shown} more failing findings are not listed here; see the full report._",
+                ]
                 break
             lines.append(row)
             size += len(row.encode()) + 1
     errors = [f for f in report.findings if f.status is Status.ERROR]
     if errors:
-        lines += ["", f"_{len(errors)} findings are ERROR: mlaudit could not evaluate them (see `scan.errors` in mlaudit.json)._"]
+        lines += [
+            "",
+            f"_{len(errors)} findings are ERROR: mlaudit could not evaluate them (see `scan.errors` in mlaudit.json)._",
+        ]
     return "\n".join(lines) + "\n"

@@ -19,7 +19,12 @@ FINDINGS_CATEGORY = 2
 CREATE_ACTIVITY = 1
 AWS_ACCOUNT_TYPE = 10
 SEVERITY_ID = {Severity.INFO: 1, Severity.LOW: 2, Severity.MEDIUM: 3, Severity.HIGH: 4, Severity.CRITICAL: 5}
-STATUS = {Status.FAIL: (1, "New"), Status.PASS: (4, "Resolved"), Status.MUTED: (3, "Suppressed"), Status.ERROR: (99, "Error")}
+STATUS = {
+    Status.FAIL: (1, "New"),
+    Status.PASS: (4, "Resolved"),
+    Status.MUTED: (3, "Suppressed"),
+    Status.ERROR: (99, "Error"),
+}
 
 
 def _milliseconds(report: Report) -> int:
@@ -66,7 +71,12 @@ def ocsf_event(finding: Finding, report: Report) -> dict[str, Any]:
         "cloud": {
             "provider": "AWS",
             "region": finding.region,
-            "account": {"uid": finding.account_id, "name": finding.account_id, "type": "AWS Account", "type_id": AWS_ACCOUNT_TYPE},
+            "account": {
+                "uid": finding.account_id,
+                "name": finding.account_id,
+                "type": "AWS Account",
+                "type_id": AWS_ACCOUNT_TYPE,
+            },
         },
         "resources": [
             {
@@ -78,8 +88,15 @@ def ocsf_event(finding: Finding, report: Report) -> dict[str, Any]:
                 "group": {"name": finding.service},
             }
         ],
-        "remediation": {"desc": finding.remediation.text, "references": [finding.remediation.url] + [r.url for r in finding.references]},
-        "unmapped": {"check_id": finding.check_id, "check_name": finding.check_name, "references": [r.id for r in finding.references]},
+        "remediation": {
+            "desc": finding.remediation.text,
+            "references": [finding.remediation.url] + [r.url for r in finding.references],
+        },
+        "unmapped": {
+            "check_id": finding.check_id,
+            "check_name": finding.check_name,
+            "references": [r.id for r in finding.references],
+        },
     }
 
 

@@ -21,8 +21,20 @@ from mlaudit.core.taxonomy import Severity, Status
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS = 25_000
 """GitHub code scanning accepts at most 25,000 results per run."""
-SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0", Severity.INFO: "0.0"}
-LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note", Severity.INFO: "note"}
+SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "3.0",
+    Severity.INFO: "0.0",
+}
+LEVEL = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+    Severity.INFO: "note",
+}
 FINGERPRINT = "mlauditFindingId/v1"
 
 
@@ -55,7 +67,9 @@ def _result(finding: Finding, rule_index: int, anchor: str) -> dict[str, Any]:
         "ruleIndex": rule_index,
         "kind": "fail",
         "level": LEVEL[finding.severity],
-        "message": {"text": f"{finding.resource_name} ({finding.resource_arn}, {finding.region}): {finding.status_detail}"},
+        "message": {
+            "text": f"{finding.resource_name} ({finding.resource_arn}, {finding.region}): {finding.status_detail}"
+        },
         "locations": [
             {
                 "physicalLocation": {"artifactLocation": {"uri": anchor}, "region": {"startLine": 1}},
@@ -87,8 +101,13 @@ def render_sarif(report: Report, options: RenderOptions = RenderOptions()) -> st
     ]
     if len(reportable) > MAX_RESULTS:
         notifications.append(
-            {"level": "warning", "message": {"text": f"{len(reportable) - MAX_RESULTS} of {len(reportable)} results left out "
-                                                     f"(GitHub accepts {MAX_RESULTS} per run); the most severe are kept"}}
+            {
+                "level": "warning",
+                "message": {
+                    "text": f"{len(reportable) - MAX_RESULTS} of {len(reportable)} results left out "
+                    f"(GitHub accepts {MAX_RESULTS} per run); the most severe are kept"
+                },
+            }
         )
     run = {
         "tool": {

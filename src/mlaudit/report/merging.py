@@ -50,7 +50,11 @@ def merge_reports(reports: Sequence[Report]) -> Report:
     findings = _findings(reports)
     checks = list({meta.id: meta for report in reports for meta in report.checks}.values())
     errors = _union(error for report in reports for error in report.scan.errors)
-    partial = errors or any(r.scan.status is ScanStatus.PARTIAL for r in reports) or any(f.status is Status.ERROR for f in findings)
+    partial = (
+        errors
+        or any(r.scan.status is ScanStatus.PARTIAL for r in reports)
+        or any(f.status is Status.ERROR for f in findings)
+    )
     settings: dict[str, dict[str, object]] = {}
     for report in reversed(reports):
         settings.update(report.scan.settings)
@@ -79,7 +83,9 @@ def merge_reports(reports: Sequence[Report]) -> Report:
             "schema_version": SCHEMA_VERSION,
             "tool": ToolInfo(),
             "scan": scan,
-            "accounts": sorted({a.account_id: a for r in reports for a in r.accounts}.values(), key=lambda a: a.account_id),
+            "accounts": sorted(
+                {a.account_id: a for r in reports for a in r.accounts}.values(), key=lambda a: a.account_id
+            ),
             "summary": summarise(findings, [c.id for c in checks]),
             "checks": checks,
             "findings": findings,

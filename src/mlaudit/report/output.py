@@ -57,7 +57,9 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         handle.write(content.encode("utf-8") if isinstance(content, str) else content)
 
 
-def write_reports(report: Report, formats: Sequence[Format], directory: Path | None, options: RenderOptions) -> list[Path]:
+def write_reports(
+    report: Report, formats: Sequence[Format], directory: Path | None, options: RenderOptions
+) -> list[Path]:
     """Each format to `<directory>/mlaudit.<extension>`, or the single format to stdout when `directory` is None."""
     if directory is None:
         sys.stdout.write(formats[0].render(report, options))

@@ -40,7 +40,9 @@ def _read_json(path: Path) -> Any:
 
 def _check_version(path: Path, what: str, version: str, current: str) -> None:
     if _major(version) > _major(current):
-        raise UserError(f"{path} has {what} {version}, newer than this mlaudit reads ({current})", hint="upgrade mlaudit")
+        raise UserError(
+            f"{path} has {what} {version}, newer than this mlaudit reads ({current})", hint="upgrade mlaudit"
+        )
     if _major(version) < _major(current):
         raise UserError(f"{path} has {what} {version}, older than this mlaudit reads ({current})")
 
@@ -90,7 +92,10 @@ def load_baseline(path: Path) -> Baseline:
     """A baseline written by `mlaudit baseline create`: read, version-checked, then validated, like a report."""
     document = _read_json(path)
     if not isinstance(document, dict) or "version" not in document or "findings" not in document:
-        raise UserError(f"{path} is not an mlaudit baseline (no version or findings)", hint="create one with `mlaudit baseline create`")
+        raise UserError(
+            f"{path} is not an mlaudit baseline (no version or findings)",
+            hint="create one with `mlaudit baseline create`",
+        )
     _check_version(path, "baseline version", str(document["version"]), str(BASELINE_VERSION))
     try:
         return Baseline.model_validate(document)

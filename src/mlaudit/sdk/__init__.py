@@ -1,6 +1,6 @@
 """The check author's API, for built-in and third-party checks alike.
 
-    from mlaudit.sdk import CheckContext, Pillar, Remediation, Severity, check, failed, ml_lens, passed
+from mlaudit.sdk import CheckContext, Pillar, Remediation, Severity, check, failed, ml_lens, passed
 """
 
 from mlaudit.sdk.context import CheckContext, DataUnavailable

@@ -82,4 +82,6 @@ class CheckContext:
 
     def _require_collected(self, record_type: type[Record]) -> None:
         if not self._inventory.was_collected(record_type, self.account_id, self.region):
-            raise DataUnavailable([], reason=f"the inventory holds no {record_type.label} for {self.account_id} {self.region}")
+            raise DataUnavailable(
+                [], reason=f"the inventory holds no {record_type.label} for {self.account_id} {self.region}"
+            )

@@ -48,7 +48,9 @@ def endpoint_config_of(endpoint: Endpoint, ctx: CheckContext) -> EndpointConfig:
     """The config an endpoint runs. Needs `EndpointConfig` in the check's `uses`."""
     config = ctx.get(EndpointConfig, endpoint.config_name or "")
     if config is None:
-        raise DataUnavailable([], reason=f"endpoint config {endpoint.config_name!r} no longer exists, so its models are unknown")
+        raise DataUnavailable(
+            [], reason=f"endpoint config {endpoint.config_name!r} no longer exists, so its models are unknown"
+        )
     return config
 
 
@@ -58,7 +60,9 @@ def served_models(endpoint: Endpoint, ctx: CheckContext) -> list[ServedModel]:
     for variant in endpoint_config_of(endpoint, ctx).variants:
         model = ctx.get(Model, variant.model_name or "")
         if model is None:
-            raise DataUnavailable([], reason=f"model {variant.model_name!r} of variant {variant.variant_name!r} no longer exists")
+            raise DataUnavailable(
+                [], reason=f"model {variant.model_name!r} of variant {variant.variant_name!r} no longer exists"
+            )
         served.append(ServedModel(variant, model))
     return served
 
@@ -92,7 +96,6 @@ SSE_KMS_ALGORITHMS = frozenset({"aws:kms", "aws:kms:dsse"})
 """S3 default-encryption algorithms that use a KMS key (SSE-KMS and dual-layer DSSE-KMS)."""
 
 
-
 def customer_managed_key(record: Record, key_id: str | None, ctx: CheckContext, protects: str) -> Outcome:
     """PASS when `key_id` (as the record gives it) is a customer managed KMS key; FAIL when there is none, it is
     AWS managed, or it no longer exists. A key of another account passes: AWS managed keys cannot be used across
@@ -111,6 +114,7 @@ def customer_managed_key(record: Record, key_id: str | None, ctx: CheckContext, 
         return failed(f"{protects} is encrypted with {key_id}, an AWS managed key (KeyManager {key.key_manager})")
     return passed(f"{protects} is encrypted with the customer managed key {key_id}")
 
+
 # -- KMS keys of jobs (training, processing, batch transform) ------------------------------------------------------
 
 
@@ -128,7 +132,10 @@ def expect_kms_keys(keys: dict[str, str | None]) -> Outcome | None:
 def counted(count: int, noun: str) -> str:
     """`1 endpoint`, `3 endpoints`: a count with its noun, for a finding's detail."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 # -- endpoint metrics: the window a usage check judges ----------------------------------------------------------
+
 
 def metrics_window_start(endpoint: Endpoint, metrics: EndpointMetrics, days: int) -> datetime | None:
     """The start of the last `days` days of an endpoint's collected metrics, or None when the endpoint is younger
@@ -141,6 +148,8 @@ def metrics_window_start(endpoint: Endpoint, metrics: EndpointMetrics, days: int
     if endpoint.creation_time is None or endpoint.creation_time > start:
         return None
     return start
+
+
 # -- platform: S3, IAM, KMS, network and CloudTrail checks ------------------------------------------------------
 
 

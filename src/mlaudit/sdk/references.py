@@ -35,7 +35,9 @@ def security_hub(control: str) -> CheckReference:
     """A Security Hub CSPM control, e.g. `SageMaker.1`."""
     service = control.split(".", 1)[0].lower()
     anchor = control.lower().replace(".", "-")
-    return CheckReference(type=ReferenceType.SECURITY_HUB, id=control, url=f"{SECURITY_HUB_URL}{service}-controls.html#{anchor}")
+    return CheckReference(
+        type=ReferenceType.SECURITY_HUB, id=control, url=f"{SECURITY_HUB_URL}{service}-controls.html#{anchor}"
+    )
 
 
 def config_rule(rule: str) -> CheckReference:

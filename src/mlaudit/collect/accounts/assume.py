@@ -23,7 +23,9 @@ from botocore.credentials import (
 from mlaudit.collect.accounts.session import AwsClients
 from mlaudit.core.errors import CredentialsError, UserError
 
-ROLE_ARN = re.compile(r"^arn:(?P<partition>aws[a-z-]*):iam::(?P<account>\d{12}):role/(?P<path_name>[\w+=,.@/-]{1,512})$")
+ROLE_ARN = re.compile(
+    r"^arn:(?P<partition>aws[a-z-]*):iam::(?P<account>\d{12}):role/(?P<path_name>[\w+=,.@/-]{1,512})$"
+)
 ROLE_NAME = re.compile(r"^[\w+=,.@/-]{1,512}$")
 SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$")
 DEFAULT_SESSION_NAME = "mlaudit"
@@ -56,7 +58,9 @@ def parse_role_arn(arn: str) -> tuple[str, str]:
     """The partition and account id of a role ARN; anything else is a one-line error."""
     match = ROLE_ARN.match(arn.strip())
     if match is None:
-        raise UserError(f"--role-arn: {arn!r} is not an IAM role ARN", hint="e.g. arn:aws:iam::123456789012:role/mlaudit-readonly")
+        raise UserError(
+            f"--role-arn: {arn!r} is not an IAM role ARN", hint="e.g. arn:aws:iam::123456789012:role/mlaudit-readonly"
+        )
     return match["partition"], match["account"]
 
 
@@ -85,7 +89,9 @@ def assumed_session(base: AwsClients, arn: str, spec: RoleSpec) -> boto3.Session
     """
     source = base.session.get_credentials()
     if source is None:
-        raise CredentialsError("no AWS credentials found to assume the role with", hint="pass --profile or run `aws configure`")
+        raise CredentialsError(
+            "no AWS credentials found to assume the role with", hint="pass --profile or run `aws configure`"
+        )
     extra = {"RoleSessionName": spec.session_name, **({"ExternalId": spec.external_id} if spec.external_id else {})}
     fetcher = AssumeRoleCredentialFetcher(
         client_creator=lambda service, **_: base.client(service),  # the base session's own (refreshing) credentials

@@ -22,7 +22,9 @@ from mlaudit.core.errors import CredentialsError
 from mlaudit.inventory import AccountInfo
 
 EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"})
-INVALID_CODES = frozenset({"InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException", "AuthFailure"})
+INVALID_CODES = frozenset(
+    {"InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException", "AuthFailure"}
+)
 
 
 def open_session(profile: str | None) -> boto3.Session:
@@ -31,9 +33,7 @@ def open_session(profile: str | None) -> boto3.Session:
     try:
         return boto3.Session(profile_name=profile, region_name=region)
     except ProfileNotFound as exc:
-        raise CredentialsError(
-            f"AWS profile {profile!r} not found", hint="see `aws configure list-profiles`"
-        ) from exc
+        raise CredentialsError(f"AWS profile {profile!r} not found", hint="see `aws configure list-profiles`") from exc
 
 
 def identify(clients: AwsClients, profile: str | None) -> AccountInfo:
@@ -42,7 +42,9 @@ def identify(clients: AwsClients, profile: str | None) -> AccountInfo:
     try:
         identity = clients.client("sts").get_caller_identity()
     except (NoCredentialsError, PartialCredentialsError) as exc:
-        raise CredentialsError("no AWS credentials found", hint="pass --profile, set AWS_PROFILE, or run `aws configure`") from exc
+        raise CredentialsError(
+            "no AWS credentials found", hint="pass --profile, set AWS_PROFILE, or run `aws configure`"
+        ) from exc
     except (SSOError, TokenRetrievalError) as exc:
         raise CredentialsError(f"the AWS SSO session has expired or is missing ({exc})", hint=f"run `{login}`") from exc
     except NoRegionError as exc:
@@ -52,13 +54,17 @@ def identify(clients: AwsClients, profile: str | None) -> AccountInfo:
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
         if code in EXPIRED_CODES:
-            raise CredentialsError(f"the AWS credentials have expired ({code})", hint=f"refresh them, e.g. `{login}`") from exc
+            raise CredentialsError(
+                f"the AWS credentials have expired ({code})", hint=f"refresh them, e.g. `{login}`"
+            ) from exc
         if code in INVALID_CODES:
             raise CredentialsError(f"the AWS credentials are not valid ({code})") from exc
         raise CredentialsError(f"sts:GetCallerIdentity failed ({code}): {exc}") from exc
     except BotoCoreError as exc:
         if "sso" in type(exc).__name__.lower():
-            raise CredentialsError(f"the AWS SSO session has expired or is missing ({exc})", hint=f"run `{login}`") from exc
+            raise CredentialsError(
+                f"the AWS SSO session has expired or is missing ({exc})", hint=f"run `{login}`"
+            ) from exc
         raise CredentialsError(f"could not use the AWS credentials: {exc}") from exc
     arn = identity.get("Arn", "")
     partition = arn.split(":")[1] if arn.count(":") >= 5 else "aws"

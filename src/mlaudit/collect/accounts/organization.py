@@ -17,7 +17,11 @@ from mlaudit.collect.engine.failures import error_code, error_message
 from mlaudit.collect.accounts.session import AwsClients
 from mlaudit.core.errors import UserError
 
-ORGANIZATION_OPERATIONS = ("organizations:ListAccounts", "organizations:ListAccountsForParent", "organizations:ListChildren")
+ORGANIZATION_OPERATIONS = (
+    "organizations:ListAccounts",
+    "organizations:ListAccountsForParent",
+    "organizations:ListChildren",
+)
 """What listing the organization calls, in the account where mlaudit runs."""
 ACCOUNT_GLOB = re.compile(r"^[0-9*?\[\]!-]+$")
 

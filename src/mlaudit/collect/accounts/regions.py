@@ -71,7 +71,9 @@ def discover_regions(clients: AwsClients, partition: str) -> list[str]:
     try:
         return enabled_ml_regions(clients, partition)
     except (ClientError, BotoCoreError) as exc:
-        raise UserError(f"could not list the account's enabled regions (ec2:DescribeRegions: {exc})", hint="pass --region") from exc
+        raise UserError(
+            f"could not list the account's enabled regions (ec2:DescribeRegions: {exc})", hint="pass --region"
+        ) from exc
 
 
 def not_offered(session: boto3.Session, service: str, region: str, partition: str) -> bool:

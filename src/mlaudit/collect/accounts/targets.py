@@ -39,7 +39,9 @@ class AccountSelection:
         if self.role_arn and self.org:
             raise UserError("--role-arn scans one account and --org every account: choose one")
         if self.org and not self.role_name:
-            raise UserError("--org needs --role-name, the role to assume in every account", hint="e.g. --role-name mlaudit-readonly")
+            raise UserError(
+                "--org needs --role-name, the role to assume in every account", hint="e.g. --role-name mlaudit-readonly"
+            )
         if self.role_name and not self.org:
             raise UserError("--role-name is the role assumed in every account of --org: add --org, or use --role-arn")
         if not self.org and (self.filter.accounts or self.filter.exclude_accounts or self.filter.ous):
@@ -73,13 +75,16 @@ def resolve_targets(
         with ThreadPoolExecutor(max_workers, thread_name_prefix="mlaudit-account") as pool:
             reached = list(pool.map(lambda arn: _reach(base, arn, selection.role, regions, shard), arns))
         return Targets(
-            [r for r in reached if isinstance(r, AccountTarget)], [r for r in reached if isinstance(r, UnreachableAccount)]
+            [r for r in reached if isinstance(r, AccountTarget)],
+            [r for r in reached if isinstance(r, UnreachableAccount)],
         )
     if selection.role_arn:
         reached = _reach(base, selection.role_arn, selection.role, regions, shard)
         if isinstance(reached, UnreachableAccount):
             error = reached.error
-            raise CredentialsError(f"cannot scan {selection.role_arn}: {error.service}:{error.operation} failed ({error.error_code}): {error.message}")
+            raise CredentialsError(
+                f"cannot scan {selection.role_arn}: {error.service}:{error.operation} failed ({error.error_code}): {error.message}"
+            )
         return Targets([reached] if reached else [], [])
     if regions:
         account_regions, skipped = _enabled_share(base, caller, regions, shard)

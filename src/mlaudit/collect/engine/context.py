@@ -100,8 +100,14 @@ class CollectContext:
     def anomalies(self) -> list[ApiAnomaly]:
         return [
             ApiAnomaly(
-                service=service, operation=operation, account_id=self.account_id, region=self.region,
-                path=path, kind=kind, value=value, count=count,
+                service=service,
+                operation=operation,
+                account_id=self.account_id,
+                region=self.region,
+                path=path,
+                kind=kind,
+                value=value,
+                count=count,
             )
             for (service, operation, path, kind, value), count in self._sightings.items()
         ]
@@ -171,7 +177,9 @@ class CollectContext:
                 if page is None:
                     return
                 if previous_empty:  # botocore asked for this page: the empty one before it carried a next token
-                    self._note(client, operation, [("+".join(result_keys), AnomalyKind.EMPTY_PAGE_WITH_NEXT_TOKEN, None)])
+                    self._note(
+                        client, operation, [("+".join(result_keys), AnomalyKind.EMPTY_PAGE_WITH_NEXT_TOKEN, None)]
+                    )
                 self._inspect(client, operation, page)
                 previous_empty = not any(page.get(key) for key in result_keys)
                 yield page
@@ -186,7 +194,9 @@ class CollectContext:
         try:
             return self._shared.get((self.account_id, self.region, name), lambda _: fetch())
         except CallFailed as failed:
-            raise CallFailed(failed.error.model_copy(update={"part": self.collector.part}), failed.not_found) from failed
+            raise CallFailed(
+                failed.error.model_copy(update={"part": self.collector.part}), failed.not_found
+            ) from failed
 
     def _declared(self, client: Any, method: str) -> str:
         operation = client.meta.method_to_api_mapping[method]

@@ -210,8 +210,10 @@ class WorkerProcesses:
         self._lock = threading.Lock()
         self._workers = [
             context.Process(
-                target=_serve, args=(index, settings, self._units, self._results, SharedSlots(self.slots, self._held, index)),
-                name=f"mlaudit-worker-{index}", daemon=True,
+                target=_serve,
+                args=(index, settings, self._units, self._results, SharedSlots(self.slots, self._held, index)),
+                name=f"mlaudit-worker-{index}",
+                daemon=True,
             )
             for index in range(count)
         ]
@@ -266,7 +268,9 @@ class WorkerProcesses:
     def held_slots(self) -> dict[int, int]:
         """The slots of the budget each live worker holds now, by process id."""
         with self._held.get_lock():
-            return {w.pid: self._held[i] for i, w in enumerate(self._workers) if w.pid is not None and w.exitcode is None}
+            return {
+                w.pid: self._held[i] for i, w in enumerate(self._workers) if w.pid is not None and w.exitcode is None
+            }
 
     @property
     def skipped(self) -> list[SkippedScope]:
@@ -350,16 +354,18 @@ class WorkerProcesses:
         self._give_back_slots(dead)
         self._drain()  # what a worker sent before it exited
         with self._lock:
-            lost = [index for index in self._futures if self._taken.get(index) in dead or len(dead) == len(self._workers)]
+            lost = [
+                index for index in self._futures if self._taken.get(index) in dead or len(dead) == len(self._workers)
+            ]
             futures = [(index, self._futures.pop(index)) for index in lost]
         for index, future in futures:
             worker = self._taken.get(index)
             message = (
                 f"the worker process collecting it exited (code {self._workers[worker].exitcode}) before it finished"
-                if worker is not None else "no worker process was left to collect it"
+                if worker is not None
+                else "no worker process was left to collect it"
             )
             future.set_result(_failed(self._planned[index].tasks, WORKER_EXIT, message))
-
 
     def _give_back_slots(self, dead: set[int]) -> None:
         """The budget's slots a dead worker held, released for the others (once per worker)."""
@@ -387,7 +393,9 @@ def _serve(worker: int, settings: WorkerSettings, units: Any, results: Any, slot
             return base
         with accounts_lock:  # one role session per account, whichever of its units comes first
             if unit.account.account_id not in accounts:
-                accounts[unit.account.account_id] = base.for_session(assumed_session(base, unit.role.arn, unit.role.spec))
+                accounts[unit.account.account_id] = base.for_session(
+                    assumed_session(base, unit.role.arn, unit.role.spec)
+                )
             return accounts[unit.account.account_id]
 
     def run(unit: Unit, inputs: list[CollectedPart]) -> None:

@@ -267,7 +267,9 @@ def collect(
     def inputs(unit: PlannedUnit) -> list[CollectedPart]:
         """The parts outside a unit that its parts read, as collected here."""
         return [
-            CollectedPart(*d.key, inventory.records(d.collector.record, d.account.account_id, d.region), errors_of[d.key])
+            CollectedPart(
+                *d.key, inventory.records(d.collector.record, d.account.account_id, d.region), errors_of[d.key]
+            )
             for d in unit.waits_for
         ]
 
@@ -337,12 +339,17 @@ def _not_offered(tasks: Sequence[Task], clients_of: dict[str, AwsClients]) -> di
             verdicts[key] = not_offered(clients_of[task.account.account_id].session, *key)
         if verdicts[key]:
             skipped[task] = SkippedScope(
-                account_id=task.account.account_id, region=task.region, service=task.service, reason=SkipReason.SERVICE_NOT_OFFERED
+                account_id=task.account.account_id,
+                region=task.region,
+                service=task.service,
+                reason=SkipReason.SERVICE_NOT_OFFERED,
             )
     return skipped
 
 
-def _incompleteness(task: Task, regions: Sequence[str], errors_of: dict[ScopeKey, list[CollectionError]]) -> list[CollectionError]:
+def _incompleteness(
+    task: Task, regions: Sequence[str], errors_of: dict[ScopeKey, list[CollectionError]]
+) -> list[CollectionError]:
     """A part collected from incomplete inputs is itself incomplete: one error saying which input and why."""
     for record_type, key in sorted(dependency_scopes(task, regions), key=lambda scope: scope[1]):
         if record_type is task.collector.aspect_of or not errors_of.get(key):

@@ -18,7 +18,9 @@ from mlaudit.inventory import SkippedScope, SkipReason
 
 def is_unresolved(exc: BaseException) -> bool:
     """botocore could not resolve the endpoint's host name: no answer was ever received."""
-    return isinstance(exc, EndpointConnectionError) and isinstance(exc.kwargs.get("error"), (NameResolutionError, socket.gaierror))
+    return isinstance(exc, EndpointConnectionError) and isinstance(
+        exc.kwargs.get("error"), (NameResolutionError, socket.gaierror)
+    )
 
 
 class UnresolvedEndpoints:
@@ -37,7 +39,9 @@ class UnresolvedEndpoints:
     def add(self, account_id: str, service: str, region: str, exc: BaseException) -> None:
         with self._lock:
             self._failures.setdefault((service, region), exc)
-            scope = SkippedScope(account_id=account_id, region=region, service=service, reason=SkipReason.ENDPOINT_NOT_RESOLVED)
+            scope = SkippedScope(
+                account_id=account_id, region=region, service=service, reason=SkipReason.ENDPOINT_NOT_RESOLVED
+            )
             self._skipped[scope] = None
 
     @property

@@ -167,7 +167,9 @@ def _data_sources(ctx: CollectContext) -> Iterator[KnowledgeBaseDataSource]:
 
     def listed(kb: KnowledgeBase) -> list[ListedDataSource]:
         params = {"knowledgeBaseId": kb.knowledge_base_id}
-        return [(kb, s) for s in ctx.paginate("list_data_sources", "dataSourceSummaries", service=AGENT_SERVICE, **params)]
+        return [
+            (kb, s) for s in ctx.paginate("list_data_sources", "dataSourceSummaries", service=AGENT_SERVICE, **params)
+        ]
 
     def identify(pair: ListedDataSource) -> tuple[str, str]:
         kb, summary = pair
@@ -228,7 +230,13 @@ COLLECTORS = (
         Guardrail,
         ("bedrock:ListGuardrails", "bedrock:GetGuardrail"),
         ListThenDescribe(
-            "list_guardrails", "guardrails", "id", "arn", "get_guardrail", _guardrail, describe_param="guardrailIdentifier"
+            "list_guardrails",
+            "guardrails",
+            "id",
+            "arn",
+            "get_guardrail",
+            _guardrail,
+            describe_param="guardrailIdentifier",
         ),
     ),
     PartCollector(

@@ -7,7 +7,13 @@ from typing import Any, Iterator
 
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.spec import PartCollector
-from mlaudit.inventory.cloudtrail import AdvancedEventSelector, CloudTrailTrail, DataResource, EventSelector, FieldSelector
+from mlaudit.inventory.cloudtrail import (
+    AdvancedEventSelector,
+    CloudTrailTrail,
+    DataResource,
+    EventSelector,
+    FieldSelector,
+)
 
 
 def _event_selector(s: dict[str, Any]) -> EventSelector:
@@ -15,7 +21,8 @@ def _event_selector(s: dict[str, Any]) -> EventSelector:
         read_write_type=s.get("ReadWriteType") or "All",
         include_management_events=s.get("IncludeManagementEvents", True) is not False,
         data_resources=tuple(
-            DataResource(type=r.get("Type") or "", values=tuple(r.get("Values") or ())) for r in s.get("DataResources") or ()
+            DataResource(type=r.get("Type") or "", values=tuple(r.get("Values") or ()))
+            for r in s.get("DataResources") or ()
         ),
     )
 
@@ -54,7 +61,9 @@ def _trails(ctx: CollectContext) -> Iterator[CloudTrailTrail]:
             logging=bool(status.get("IsLogging")),
             has_custom_event_selectors=bool(trail.get("HasCustomEventSelectors")),
             event_selectors=tuple(_event_selector(s) for s in selectors.get("EventSelectors") or ()),
-            advanced_event_selectors=tuple(_advanced_selector(s) for s in selectors.get("AdvancedEventSelectors") or ()),
+            advanced_event_selectors=tuple(
+                _advanced_selector(s) for s in selectors.get("AdvancedEventSelectors") or ()
+            ),
         )
 
     summaries = [t for t in ctx.paginate("list_trails", "Trails") if t.get("TrailARN")]

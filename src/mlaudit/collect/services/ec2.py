@@ -54,7 +54,9 @@ def _vpcs(ctx: CollectContext) -> Iterator[Vpc]:
 
 
 def _vpc_endpoints(ctx: CollectContext, vpc: Vpc) -> VpcEndpoints:
-    endpoints = ctx.paginate("describe_vpc_endpoints", "VpcEndpoints", Filters=[{"Name": "vpc-id", "Values": [vpc.name]}])
+    endpoints = ctx.paginate(
+        "describe_vpc_endpoints", "VpcEndpoints", Filters=[{"Name": "vpc-id", "Values": [vpc.name]}]
+    )
     return VpcEndpoints(
         **same_identity(vpc),
         endpoints=tuple(

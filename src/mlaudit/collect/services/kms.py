@@ -21,7 +21,9 @@ def _arn_field(arn: str, index: int) -> str:
 
 
 def _keys(ctx: CollectContext) -> Iterator[KmsKey]:
-    references = {ref: users for ref, users in ctx.referenced(RefKind.KMS_KEY).items() if _arn_field(ref, 4) == ctx.account_id}
+    references = {
+        ref: users for ref, users in ctx.referenced(RefKind.KMS_KEY).items() if _arn_field(ref, 4) == ctx.account_id
+    }
 
     def describe(ref: str) -> tuple[str, dict[str, Any]]:
         metadata = (ctx.call("describe_key", region=_arn_field(ref, 3), KeyId=ref) or {}).get("KeyMetadata") or {}
@@ -57,7 +59,9 @@ def _keys(ctx: CollectContext) -> Iterator[KmsKey]:
 def _rotation(ctx: CollectContext, key: KmsKey) -> KmsKeyRotation:
     status = ctx.call("get_key_rotation_status", region=key.region, KeyId=key.arn) or {}
     return KmsKeyRotation(
-        **same_identity(key), enabled=bool(status.get("KeyRotationEnabled")), period_days=status.get("RotationPeriodInDays")
+        **same_identity(key),
+        enabled=bool(status.get("KeyRotationEnabled")),
+        period_days=status.get("RotationPeriodInDays"),
     )
 
 

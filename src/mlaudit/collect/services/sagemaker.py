@@ -172,7 +172,13 @@ def _model_packages(ctx: CollectContext) -> Iterator[ModelPackage]:
         group = group_record.name
         return [
             ModelPackage(
-                **_identity(ctx, {"Name": f"{group}/{p.get('ModelPackageVersion')}", **p}, "ModelPackageArn", "Name", "model-package"),
+                **_identity(
+                    ctx,
+                    {"Name": f"{group}/{p.get('ModelPackageVersion')}", **p},
+                    "ModelPackageArn",
+                    "Name",
+                    "model-package",
+                ),
                 group_name=p.get("ModelPackageGroupName") or group,
                 version=p.get("ModelPackageVersion"),
                 approval_status=p.get("ModelApprovalStatus"),
@@ -180,7 +186,10 @@ def _model_packages(ctx: CollectContext) -> Iterator[ModelPackage]:
                 creation_time=p.get("CreationTime"),
             )
             for p in ctx.paginate(
-                "list_model_packages", "ModelPackageSummaryList", ModelPackageGroupName=group, ModelPackageType="Versioned"
+                "list_model_packages",
+                "ModelPackageSummaryList",
+                ModelPackageGroupName=group,
+                ModelPackageType="Versioned",
             )
         ]
 

@@ -10,7 +10,12 @@ from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.patterns import ListThenDescribe
 from mlaudit.collect.services.sagemaker import _identity, training_configuration
 from mlaudit.collect.engine.spec import LOOKBACK, PartCollector
-from mlaudit.inventory.sagemaker_jobs import HyperParameterTuningJob, ProcessingJob, TransformJob, TuningTrainingDefinition
+from mlaudit.inventory.sagemaker_jobs import (
+    HyperParameterTuningJob,
+    ProcessingJob,
+    TransformJob,
+    TuningTrainingDefinition,
+)
 
 
 def _within_lookback(ctx: CollectContext) -> dict[str, datetime]:
@@ -58,7 +63,9 @@ def _transform_job(ctx: CollectContext, d: dict[str, Any]) -> TransformJob:
 
 
 def _tuning_job(ctx: CollectContext, d: dict[str, Any]) -> HyperParameterTuningJob:
-    definitions = [d["TrainingJobDefinition"]] if d.get("TrainingJobDefinition") else list(d.get("TrainingJobDefinitions") or ())
+    definitions = (
+        [d["TrainingJobDefinition"]] if d.get("TrainingJobDefinition") else list(d.get("TrainingJobDefinitions") or ())
+    )
     return HyperParameterTuningJob(
         **_identity(ctx, d, "HyperParameterTuningJobArn", "HyperParameterTuningJobName", "hyper-parameter-tuning-job"),
         status=d.get("HyperParameterTuningJobStatus") or "Unknown",

@@ -34,7 +34,9 @@ def _snake(monitoring_type: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", monitoring_type).lower()
 
 
-def _definition_builder(record_type: type[MonitoringJobDefinition]) -> Callable[[CollectContext, dict[str, Any]], Record]:
+def _definition_builder(
+    record_type: type[MonitoringJobDefinition],
+) -> Callable[[CollectContext, dict[str, Any]], Record]:
     """A builder for one kind: its input and output sections are named after the kind (`ModelBiasJobInput`...)."""
     kind = record_type.monitoring_type
     arn_kind = _snake(kind).replace("_", "-") + "-job-definition"

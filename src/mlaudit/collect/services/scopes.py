@@ -27,7 +27,8 @@ def _account(ctx: CollectContext) -> Iterator[AccountScope]:
     if ctx.input_errors:
         return  # a region whose workloads are unknown could be the one that makes the account an ML account
     ml_regions = [
-        region for region in ctx.inventory.regions
+        region
+        for region in ctx.inventory.regions
         if any(scope.hosts_ml_workloads for scope in ctx.dependency(RegionScope, region))
     ]
     yield AccountScope(

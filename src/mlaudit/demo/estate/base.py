@@ -63,7 +63,9 @@ class Region:
         return {"Subnets": self.subnets, "SecurityGroupIds": [self.security_group]}
 
     def bucket(self, name: str, encryption: str | None) -> None:
-        location = {} if self.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": self.region}}
+        location = (
+            {} if self.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": self.region}}
+        )
         self.s3.create_bucket(Bucket=name, **location)
         if encryption == "kms":
             rule = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": self.key_arn}
@@ -73,7 +75,9 @@ class Region:
             return
         self.s3.put_bucket_encryption(
             Bucket=name,
-            ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": rule, "BucketKeyEnabled": True}]},
+            ServerSideEncryptionConfiguration={
+                "Rules": [{"ApplyServerSideEncryptionByDefault": rule, "BucketKeyEnabled": True}]
+            },
         )
 
     def registry_group(self, name: str, approvals: list[str]) -> list[str]:
@@ -163,10 +167,16 @@ class Region:
             NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=role_arn(role), **settings
         )
 
-    def training_job(self, name: str, role: str, data_uri: str, output_uri: str, checkpoint_uri: str | None = None) -> None:
+    def training_job(
+        self, name: str, role: str, data_uri: str, output_uri: str, checkpoint_uri: str | None = None
+    ) -> None:
         extra: dict[str, Any] = {}
         if checkpoint_uri:
-            extra = {"EnableManagedSpotTraining": True, "CheckpointConfig": {"S3Uri": checkpoint_uri}, "VpcConfig": self.vpc_config()}
+            extra = {
+                "EnableManagedSpotTraining": True,
+                "CheckpointConfig": {"S3Uri": checkpoint_uri},
+                "VpcConfig": self.vpc_config(),
+            }
         self.sm.create_training_job(
             TrainingJobName=name,
             AlgorithmSpecification={"TrainingImage": self.image("xgboost:1.7-1"), "TrainingInputMode": "File"},
@@ -182,8 +192,6 @@ class Region:
             StoppingCondition={"MaxRuntimeInSeconds": 86400, "MaxWaitTimeInSeconds": 172800},
             **extra,
         )
-
-
 
 
 @dataclass

@@ -67,23 +67,29 @@ def _disputes(estate: Estate, east: Region) -> None:
         name="disputes-guardrail",
         blockedInputMessaging="Sorry, I cannot help with that.",
         blockedOutputsMessaging="Sorry, I cannot answer that.",
-        contentPolicyConfig={"filtersConfig": [
-            {"type": "PROMPT_ATTACK", "inputStrength": "HIGH", "outputStrength": "NONE"},
-            {"type": "MISCONDUCT", "inputStrength": "HIGH", "outputStrength": "HIGH"},
-        ]},
-        sensitiveInformationPolicyConfig={"piiEntitiesConfig": [
-            {"type": "CREDIT_DEBIT_CARD_NUMBER", "action": "BLOCK"},
-            {"type": "EMAIL", "action": "ANONYMIZE"},
-        ]},
+        contentPolicyConfig={
+            "filtersConfig": [
+                {"type": "PROMPT_ATTACK", "inputStrength": "HIGH", "outputStrength": "NONE"},
+                {"type": "MISCONDUCT", "inputStrength": "HIGH", "outputStrength": "HIGH"},
+            ]
+        },
+        sensitiveInformationPolicyConfig={
+            "piiEntitiesConfig": [
+                {"type": "CREDIT_DEBIT_CARD_NUMBER", "action": "BLOCK"},
+                {"type": "EMAIL", "action": "ANONYMIZE"},
+            ]
+        },
     )["guardrailId"]
     bedrock.create_guardrail(
         name="marketing-copy-guardrail",
         blockedInputMessaging="Blocked.",
         blockedOutputsMessaging="Blocked.",
-        contentPolicyConfig={"filtersConfig": [
-            {"type": "PROMPT_ATTACK", "inputStrength": "MEDIUM", "outputStrength": "NONE"},
-            {"type": "HATE", "inputStrength": "HIGH", "outputStrength": "HIGH"},
-        ]},
+        contentPolicyConfig={
+            "filtersConfig": [
+                {"type": "PROMPT_ATTACK", "inputStrength": "MEDIUM", "outputStrength": "NONE"},
+                {"type": "HATE", "inputStrength": "HIGH", "outputStrength": "HIGH"},
+            ]
+        },
     )
     east.bucket("acme-dispute-policies", "kms")
     _assistant(
@@ -111,8 +117,12 @@ def _assistant(
     agents = estate.client("bedrock-agent", region.region)
     key = {"customerEncryptionKeyArn": kms_key} if kms_key else {}
     agents.create_agent(
-        agentName=name, agentResourceRoleArn=role_arn(role), foundationModel=model_arn + MODEL_ID,
-        idleSessionTTLInSeconds=600, **key, **agent,  # the console's default: AWS answers one, moto only if given
+        agentName=name,
+        agentResourceRoleArn=role_arn(role),
+        foundationModel=model_arn + MODEL_ID,
+        idleSessionTTLInSeconds=600,
+        **key,
+        **agent,  # the console's default: AWS answers one, moto only if given
     )
     kb = agents.create_knowledge_base(
         name=f"{name}-documents",

@@ -23,7 +23,9 @@ def seed(estate: Estate) -> None:
     """The issue-2 estate: roles, buckets, registry, models, endpoints, monitoring, scaling, notebooks, training."""
     for name in (FRAUD_ROLE, RECS_ROLE, SANDBOX_ROLE):
         estate.create_role(name, SCOPED_POLICY)
-    estate.iam().attach_role_policy(RoleName=SANDBOX_ROLE, PolicyArn="arn:aws:iam::aws:policy/AmazonSageMakerFullAccess")
+    estate.iam().attach_role_policy(
+        RoleName=SANDBOX_ROLE, PolicyArn="arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"
+    )
 
     east = estate.east
     east.bucket("acme-fraud-training-data", "kms")
@@ -39,18 +41,43 @@ def seed(estate: Estate) -> None:
         {"Image": east.image("churn:2019"), "ModelDataUrl": "s3://acme-churn-legacy/models/churn-2019.tar.gz"},
         in_vpc=False,
     )
-    east.endpoint("fraud-scoring", "fraud-xgb-v7", "ml.m5.xlarge", instances=2, kms=True,
-                  capture_uri="s3://acme-fraud-data-capture/fraud-scoring/")
+    east.endpoint(
+        "fraud-scoring",
+        "fraud-xgb-v7",
+        "ml.m5.xlarge",
+        instances=2,
+        kms=True,
+        capture_uri="s3://acme-fraud-data-capture/fraud-scoring/",
+    )
     east.endpoint("fraud-scoring-shadow", "fraud-xgb-v7", instance_type=None)
     east.endpoint("churn-scoring-legacy", "churn-legacy-2019", "ml.m4.xlarge")
-    east.monitor("fraud-scoring-data-quality", "fraud-scoring", "DataQuality", FRAUD_ROLE, "s3://acme-fraud-model-artifacts/monitoring/")
-    east.monitor("fraud-scoring-model-quality", "fraud-scoring", "ModelQuality", FRAUD_ROLE, "s3://acme-fraud-model-artifacts/monitoring/")
+    east.monitor(
+        "fraud-scoring-data-quality",
+        "fraud-scoring",
+        "DataQuality",
+        FRAUD_ROLE,
+        "s3://acme-fraud-model-artifacts/monitoring/",
+    )
+    east.monitor(
+        "fraud-scoring-model-quality",
+        "fraud-scoring",
+        "ModelQuality",
+        FRAUD_ROLE,
+        "s3://acme-fraud-model-artifacts/monitoring/",
+    )
     east.autoscaling("fraud-scoring", 2, 6)
     east.notebook("fraud-research", FRAUD_ROLE, locked_down=True, root_access="Disabled")
     east.notebook("intern-sandbox", SANDBOX_ROLE, locked_down=False)
-    east.training_job("fraud-xgb-train-2026-11", FRAUD_ROLE, "s3://acme-fraud-training-data/2026-11/",
-                      "s3://acme-fraud-model-artifacts/training/", checkpoint_uri="s3://acme-fraud-model-artifacts/checkpoints/")
-    east.training_job("churn-retrain-2026-10", SANDBOX_ROLE, "s3://acme-churn-legacy/data/", "s3://acme-churn-legacy/output/")
+    east.training_job(
+        "fraud-xgb-train-2026-11",
+        FRAUD_ROLE,
+        "s3://acme-fraud-training-data/2026-11/",
+        "s3://acme-fraud-model-artifacts/training/",
+        checkpoint_uri="s3://acme-fraud-model-artifacts/checkpoints/",
+    )
+    east.training_job(
+        "churn-retrain-2026-10", SANDBOX_ROLE, "s3://acme-churn-legacy/data/", "s3://acme-churn-legacy/output/"
+    )
 
     west = estate.west
     west.bucket("acme-recs-features-eu", "kms")
@@ -63,7 +90,19 @@ def seed(estate: Estate) -> None:
         in_vpc=True,
     )
     west.endpoint("recs-ranking", "recs-ranker-v3", "ml.g4dn.xlarge", instances=2)
-    west.monitor("recs-ranking-data-quality", "recs-ranking", "DataQuality", RECS_ROLE, "s3://acme-recs-features-eu/monitoring/", stopped=True)
+    west.monitor(
+        "recs-ranking-data-quality",
+        "recs-ranking",
+        "DataQuality",
+        RECS_ROLE,
+        "s3://acme-recs-features-eu/monitoring/",
+        stopped=True,
+    )
     west.autoscaling("recs-ranking", 2, 2)
     west.notebook("recs-exploration", RECS_ROLE, locked_down=True, root_access="Enabled")
-    west.training_job("recs-ranker-train-2026-11", RECS_ROLE, "s3://acme-recs-features-eu/training/", "s3://acme-recs-features-eu/models/")
+    west.training_job(
+        "recs-ranker-train-2026-11",
+        RECS_ROLE,
+        "s3://acme-recs-features-eu/training/",
+        "s3://acme-recs-features-eu/models/",
+    )

@@ -31,10 +31,25 @@ FAKE_HF_TOKEN = "hf_" + "DemoNotARealToken" * 2
 """Shaped like a Hugging Face token so that the demo shows the finding; it is not one."""
 
 
-def _endpoint(region: Region, name: str, model: str, instances: int, deployment: dict[str, Any] | None = None,
-              capture: dict[str, Any] | None = None) -> None:
-    variant = {"VariantName": "AllTraffic", "ModelName": model, "InstanceType": "ml.m5.xlarge", "InitialInstanceCount": instances}
-    config: dict[str, Any] = {"EndpointConfigName": f"{name}-config", "ProductionVariants": [variant], "KmsKeyId": region.key_arn}
+def _endpoint(
+    region: Region,
+    name: str,
+    model: str,
+    instances: int,
+    deployment: dict[str, Any] | None = None,
+    capture: dict[str, Any] | None = None,
+) -> None:
+    variant = {
+        "VariantName": "AllTraffic",
+        "ModelName": model,
+        "InstanceType": "ml.m5.xlarge",
+        "InitialInstanceCount": instances,
+    }
+    config: dict[str, Any] = {
+        "EndpointConfigName": f"{name}-config",
+        "ProductionVariants": [variant],
+        "KmsKeyId": region.key_arn,
+    }
     if capture:
         config["DataCaptureConfig"] = {
             "EnableCapture": True,
@@ -43,7 +58,11 @@ def _endpoint(region: Region, name: str, model: str, instances: int, deployment:
             **capture,
         }
     region.sm.create_endpoint_config(**config)
-    region.sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config", **({"DeploymentConfig": deployment} if deployment else {}))
+    region.sm.create_endpoint(
+        EndpointName=name,
+        EndpointConfigName=f"{name}-config",
+        **({"DeploymentConfig": deployment} if deployment else {}),
+    )
 
 
 def _days_ago(days: float) -> datetime:
@@ -76,12 +95,16 @@ def _traffic(cloudwatch: Any, endpoint: str, invocations: float, cpu: float, gpu
     days = [_days_ago(d + 0.2) for d in range(7)]
     cloudwatch.put_metric_data(
         Namespace="AWS/SageMaker",
-        MetricData=[{"MetricName": "Invocations", "Dimensions": dimensions, "Timestamp": t, "Value": invocations} for t in days],
+        MetricData=[
+            {"MetricName": "Invocations", "Dimensions": dimensions, "Timestamp": t, "Value": invocations} for t in days
+        ],
     )
     instance = [("CPUUtilization", cpu)] + ([("GPUUtilization", gpu)] if gpu is not None else [])
     cloudwatch.put_metric_data(
         Namespace="/aws/sagemaker/Endpoints",
-        MetricData=[{"MetricName": m, "Dimensions": dimensions, "Timestamp": t, "Value": v} for m, v in instance for t in days],
+        MetricData=[
+            {"MetricName": m, "Dimensions": dimensions, "Timestamp": t, "Value": v} for m, v in instance for t in days
+        ],
     )
 
 
@@ -103,12 +126,23 @@ def seed(estate: Estate) -> None:
     rollback = {"Alarms": [{"AlarmName": "fraud-chargeback-risk-5xx"}, {"AlarmName": "fraud-chargeback-risk-latency"}]}
     canary = {"Type": "CANARY", "WaitIntervalInSeconds": 600, "CanarySize": {"Type": "CAPACITY_PERCENT", "Value": 10}}
     _endpoint(
-        east, "fraud-chargeback-risk", "fraud-chargeback-v2", instances=2,
-        deployment={"BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": canary}, "AutoRollbackConfiguration": rollback},
+        east,
+        "fraud-chargeback-risk",
+        "fraud-chargeback-v2",
+        instances=2,
+        deployment={
+            "BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": canary},
+            "AutoRollbackConfiguration": rollback,
+        },
         capture={"DestinationS3Uri": "s3://acme-fraud-data-capture/fraud-chargeback-risk/", "KmsKeyId": east.key_arn},
     )
-    east.monitor("fraud-chargeback-risk-data-quality", "fraud-chargeback-risk", "DataQuality", FRAUD_ROLE,
-                 "s3://acme-fraud-model-artifacts/monitoring/")
+    east.monitor(
+        "fraud-chargeback-risk-data-quality",
+        "fraud-chargeback-risk",
+        "DataQuality",
+        FRAUD_ROLE,
+        "s3://acme-fraud-model-artifacts/monitoring/",
+    )
     east.autoscaling("fraud-chargeback-risk", 2, 4)
     for endpoint in ("fraud-scoring", "fraud-chargeback-risk"):
         _alarm(east_cw, f"{endpoint}-5xx", endpoint, "Invocation5XXErrors", 5, [oncall])
@@ -120,16 +154,24 @@ def seed(estate: Estate) -> None:
 
     # us-east-1: the churn endpoint nobody calls any more, and the intern's token
     _age(east, "churn-scoring-legacy", 2100)
-    churn_dimensions = [{"Name": "EndpointName", "Value": "churn-scoring-legacy"}, {"Name": "VariantName", "Value": "AllTraffic"}]
+    churn_dimensions = [
+        {"Name": "EndpointName", "Value": "churn-scoring-legacy"},
+        {"Name": "VariantName", "Value": "AllTraffic"},
+    ]
     east_cw.put_metric_data(
         Namespace="/aws/sagemaker/Endpoints",
-        MetricData=[{"MetricName": "CPUUtilization", "Dimensions": churn_dimensions, "Timestamp": _days_ago(d), "Value": 3}
-                    for d in range(1, 8)],
+        MetricData=[
+            {"MetricName": "CPUUtilization", "Dimensions": churn_dimensions, "Timestamp": _days_ago(d), "Value": 3}
+            for d in range(1, 8)
+        ],
     )
     east.model(
         "intern-sentiment-poc",
         SANDBOX_ROLE,
-        {"Image": east.image("sentiment:poc"), "Environment": {"HF_TOKEN": FAKE_HF_TOKEN, "HF_MODEL_ID": "distilbert-base-uncased"}},
+        {
+            "Image": east.image("sentiment:poc"),
+            "Environment": {"HF_TOKEN": FAKE_HF_TOKEN, "HF_MODEL_ID": "distilbert-base-uncased"},
+        },
         in_vpc=False,
     )
 
@@ -140,10 +182,20 @@ def seed(estate: Estate) -> None:
     west.sm.create_model(
         ModelName="recs-ranker-v4",
         ExecutionRoleArn=f"arn:aws:iam::{DEMO_ACCOUNT_ID}:role/ml/{RECS_ROLE}",
-        PrimaryContainer={"Image": "registry.recs.acme.internal/recs-ranker:4", "ImageConfig": {"RepositoryAccessMode": "Vpc"}},
+        PrimaryContainer={
+            "Image": "registry.recs.acme.internal/recs-ranker:4",
+            "ImageConfig": {"RepositoryAccessMode": "Vpc"},
+        },
         VpcConfig=west.vpc_config(),
     )
     _endpoint(west, "recs-ranking-v4-canary", "recs-ranker-v4", instances=2)
-    set_endpoint_state(DEMO_ACCOUNT_ID, west.region, "recs-ranking-v4-canary", status="Failed", failure_reason=HEALTH_CHECK_FAILURE)
-    _endpoint(west, "recs-similar-items", "recs-ranker-v3", instances=2,
-              capture={"DestinationS3Uri": "s3://acme-recs-features-eu/capture/recs-similar-items/"})
+    set_endpoint_state(
+        DEMO_ACCOUNT_ID, west.region, "recs-ranking-v4-canary", status="Failed", failure_reason=HEALTH_CHECK_FAILURE
+    )
+    _endpoint(
+        west,
+        "recs-similar-items",
+        "recs-ranker-v3",
+        instances=2,
+        capture={"DestinationS3Uri": "s3://acme-recs-features-eu/capture/recs-similar-items/"},
+    )

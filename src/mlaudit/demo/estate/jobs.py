@@ -42,7 +42,9 @@ def _training_job(
         TrainingJobName=name,
         AlgorithmSpecification={"TrainingImage": region.image("pytorch-training:2.3"), "TrainingInputMode": "File"},
         RoleArn=role_arn(role),
-        InputDataConfig=[{"ChannelName": "train", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": data_uri}}}],
+        InputDataConfig=[
+            {"ChannelName": "train", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": data_uri}}}
+        ],
         OutputDataConfig=output,
         ResourceConfig=resources,
         StoppingCondition={"MaxRuntimeInSeconds": 86400, "MaxWaitTimeInSeconds": 172800},
@@ -130,14 +132,38 @@ def seed(estate: Estate) -> None:
         CheckpointConfig={"S3Uri": "s3://acme-fraud-model-artifacts/checkpoints/distributed/"},
         ExperimentConfig={"ExperimentName": "fraud-detection", "TrialName": "xgb-distributed-2026-11"},
     )
-    _processing_job(east, "fraud-features-2026-11", FRAUD_ROLE, "s3://acme-fraud-training-data/raw/",
-                    "s3://acme-fraud-training-data/features/", locked_down=True)
-    _processing_job(east, "churn-features-legacy", SANDBOX_ROLE, "s3://acme-churn-legacy/raw/",
-                    "s3://acme-churn-legacy/features/", locked_down=False)
-    _transform_job(east, "fraud-backtest-2026-11", "fraud-xgb-v7", "s3://acme-fraud-training-data/backtest/",
-                   "s3://acme-fraud-model-artifacts/backtest/", encrypted=True)
-    _transform_job(east, "churn-monthly-scoring", "churn-legacy-2019", "s3://acme-churn-legacy/customers/",
-                   "s3://acme-churn-legacy/scores/", encrypted=False)
+    _processing_job(
+        east,
+        "fraud-features-2026-11",
+        FRAUD_ROLE,
+        "s3://acme-fraud-training-data/raw/",
+        "s3://acme-fraud-training-data/features/",
+        locked_down=True,
+    )
+    _processing_job(
+        east,
+        "churn-features-legacy",
+        SANDBOX_ROLE,
+        "s3://acme-churn-legacy/raw/",
+        "s3://acme-churn-legacy/features/",
+        locked_down=False,
+    )
+    _transform_job(
+        east,
+        "fraud-backtest-2026-11",
+        "fraud-xgb-v7",
+        "s3://acme-fraud-training-data/backtest/",
+        "s3://acme-fraud-model-artifacts/backtest/",
+        encrypted=True,
+    )
+    _transform_job(
+        east,
+        "churn-monthly-scoring",
+        "churn-legacy-2019",
+        "s3://acme-churn-legacy/customers/",
+        "s3://acme-churn-legacy/scores/",
+        encrypted=False,
+    )
 
     _evaluated_version(east, "fraud-detection", "s3://acme-fraud-model-artifacts/evaluation/v4/")
     east.sm.create_model_card(
@@ -145,8 +171,12 @@ def seed(estate: Estate) -> None:
         ModelCardStatus="Approved",
         Content=json.dumps({"model_overview": {"model_description": "Card-payment fraud scoring (XGBoost)"}}),
     )
-    churn_candidate = east.sm.list_model_packages(ModelPackageGroupName="churn-prediction")["ModelPackageSummaryList"][0]
-    east.model("churn-v2-candidate", SANDBOX_ROLE, {"ModelPackageName": churn_candidate["ModelPackageArn"]}, in_vpc=False)
+    churn_candidate = east.sm.list_model_packages(ModelPackageGroupName="churn-prediction")["ModelPackageSummaryList"][
+        0
+    ]
+    east.model(
+        "churn-v2-candidate", SANDBOX_ROLE, {"ModelPackageName": churn_candidate["ModelPackageArn"]}, in_vpc=False
+    )
     east.endpoint("churn-scoring-v2", "churn-v2-candidate", instance_type=None)
 
     west = estate.west
@@ -168,7 +198,10 @@ def seed(estate: Estate) -> None:
     )
     sandbox.create_training_job(
         TrainingJobName="intern-llm-finetune",
-        AlgorithmSpecification={"TrainingImage": f"{ECR.format(region=SANDBOX_REGION)}/huggingface-pytorch-training:2.1", "TrainingInputMode": "File"},
+        AlgorithmSpecification={
+            "TrainingImage": f"{ECR.format(region=SANDBOX_REGION)}/huggingface-pytorch-training:2.1",
+            "TrainingInputMode": "File",
+        },
         RoleArn=role_arn(SANDBOX_ROLE),
         OutputDataConfig={"S3OutputPath": "s3://acme-intern-gpu-scratch/output/"},
         ResourceConfig={"InstanceType": "ml.g5.2xlarge", "InstanceCount": 1, "VolumeSizeInGB": 200},

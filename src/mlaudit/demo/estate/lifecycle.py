@@ -42,13 +42,19 @@ def seed(estate: Estate) -> None:
 def _fraud_team(east: Region) -> None:
     role, image = role_arn(FRAUD_ROLE), east.image("sagemaker-clarify-processing:1.0")
     output = "s3://acme-fraud-model-artifacts/monitoring/"
-    create_job_definition(east.sm, "ModelBias", "fraud-scoring-bias", "fraud-scoring", role, image, output, SECURE, instances=2)
-    create_job_definition(east.sm, "ModelExplainability", "fraud-scoring-explainability", "fraud-scoring", role, image, output, SECURE)
+    create_job_definition(
+        east.sm, "ModelBias", "fraud-scoring-bias", "fraud-scoring", role, image, output, SECURE, instances=2
+    )
+    create_job_definition(
+        east.sm, "ModelExplainability", "fraud-scoring-explainability", "fraud-scoring", role, image, output, SECURE
+    )
     for name, kind, definition in (
         ("fraud-scoring-bias-drift", "ModelBias", "fraud-scoring-bias"),
         ("fraud-scoring-attribution-drift", "ModelExplainability", "fraud-scoring-explainability"),
     ):
-        east.sm.create_monitoring_schedule(MonitoringScheduleName=name, MonitoringScheduleConfig=named_schedule_config(kind, definition))
+        east.sm.create_monitoring_schedule(
+            MonitoringScheduleName=name, MonitoringScheduleConfig=named_schedule_config(kind, definition)
+        )
         record_monitoring_execution(east.region, name, "Completed")
     east.sm.create_monitoring_schedule(
         MonitoringScheduleName="fraud-scoring-data-quality-isolated",
@@ -72,7 +78,9 @@ def _fraud_team(east: Region) -> None:
         )
     )
     execution = _pipeline(east, "fraud-xgb-retrain", FRAUD_ROLE, FRAUD_TAGS)
-    record_pipeline_execution(east.region, execution, "Succeeded", started=datetime.now(timezone.utc) - timedelta(days=3))
+    record_pipeline_execution(
+        east.region, execution, "Succeeded", started=datetime.now(timezone.utc) - timedelta(days=3)
+    )
     _tag_existing(
         east,
         FRAUD_TAGS,
@@ -88,7 +96,9 @@ def _fraud_team(east: Region) -> None:
 def _churn_legacy(east: Region) -> None:
     """The legacy churn model's retraining pipeline: it failed on its last run, seven months ago."""
     long_ago = datetime.now(timezone.utc) - timedelta(days=230)
-    record_pipeline_execution(east.region, _pipeline(east, "churn-retrain-legacy", SANDBOX_ROLE), "Succeeded", started=long_ago)
+    record_pipeline_execution(
+        east.region, _pipeline(east, "churn-retrain-legacy", SANDBOX_ROLE), "Succeeded", started=long_ago
+    )
     record_pipeline_execution(
         east.region,
         east.sm.start_pipeline_execution(PipelineName="churn-retrain-legacy")["PipelineExecutionArn"],
@@ -112,7 +122,10 @@ def _recs_team(west: Region) -> None:
     )
     west.sm.create_feature_group(
         **feature_group_request(
-            "recs-user-embeddings", role, offline_uri="s3://acme-recs-features-eu/feature-store", online_storage="Standard"
+            "recs-user-embeddings",
+            role,
+            offline_uri="s3://acme-recs-features-eu/feature-store",
+            online_storage="Standard",
         )
     )
 
@@ -120,7 +133,9 @@ def _recs_team(west: Region) -> None:
 def _pipeline(region: Region, name: str, role: str, tags: dict[str, str] | None = None) -> str:
     """Create a pipeline and start it once; returns the execution's ARN."""
     extra: dict[str, Any] = {"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]} if tags else {}
-    region.sm.create_pipeline(PipelineName=name, PipelineDefinition=PIPELINE_DEFINITION, RoleArn=role_arn(role), **extra)
+    region.sm.create_pipeline(
+        PipelineName=name, PipelineDefinition=PIPELINE_DEFINITION, RoleArn=role_arn(role), **extra
+    )
     return region.sm.start_pipeline_execution(PipelineName=name)["PipelineExecutionArn"]
 
 

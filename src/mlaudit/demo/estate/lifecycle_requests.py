@@ -77,7 +77,11 @@ def create_job_definition(
         JobDefinitionName=name,
         RoleArn=role_arn,
         JobResources=_resources(instances),
-        **{f"{kind}AppSpecification": app, f"{kind}JobInput": job_input, f"{kind}JobOutputConfig": _outputs(output_uri)},
+        **{
+            f"{kind}AppSpecification": app,
+            f"{kind}JobInput": job_input,
+            f"{kind}JobOutputConfig": _outputs(output_uri),
+        },
         **extra,
     )
 
@@ -107,7 +111,9 @@ def feature_group_request(
     if tags:
         request["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
     if offline_uri:
-        request["OfflineStoreConfig"] = {"S3StorageConfig": {"S3Uri": offline_uri, **({"KmsKeyId": offline_key} if offline_key else {})}}
+        request["OfflineStoreConfig"] = {
+            "S3StorageConfig": {"S3Uri": offline_uri, **({"KmsKeyId": offline_key} if offline_key else {})}
+        }
     if online_storage:
         online: dict[str, Any] = {"EnableOnlineStore": True, "StorageType": online_storage}
         if online_key:

@@ -36,17 +36,21 @@ PRIVATE = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy
 
 
 def _tls_only(bucket: str) -> str:
-    return json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "s3:*",
-            "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        }],
-    })
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "DenyInsecureTransport",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                }
+            ],
+        }
+    )
 
 
 def _buckets(estate: Estate) -> None:
@@ -55,9 +59,19 @@ def _buckets(estate: Estate) -> None:
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
         s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=PRIVATE)
         s3.put_bucket_policy(Bucket=bucket, Policy=_tls_only(bucket))
-    s3.put_bucket_lifecycle_configuration(Bucket="acme-fraud-model-artifacts", LifecycleConfiguration={"Rules": [
-        {"ID": "expire-checkpoints", "Status": "Enabled", "Filter": {"Prefix": "checkpoints/"}, "Expiration": {"Days": 30}},
-    ]})
+    s3.put_bucket_lifecycle_configuration(
+        Bucket="acme-fraud-model-artifacts",
+        LifecycleConfiguration={
+            "Rules": [
+                {
+                    "ID": "expire-checkpoints",
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": "checkpoints/"},
+                    "Expiration": {"Days": 30},
+                },
+            ]
+        },
+    )
     estate.east.model(
         "churn-legacy-2018",
         LEGACY_ROLE,
@@ -71,11 +85,16 @@ def _trails(estate: Estate) -> None:
     estate.east.s3.create_bucket(Bucket=AUDIT_BUCKET)
     cloudtrail = estate.client("cloudtrail")
     cloudtrail.create_trail(Name="acme-fraud-data-events", S3BucketName=AUDIT_BUCKET, IsMultiRegionTrail=False)
-    cloudtrail.put_event_selectors(TrailName="acme-fraud-data-events", EventSelectors=[{
-        "ReadWriteType": "All",
-        "IncludeManagementEvents": True,
-        "DataResources": [{"Type": "AWS::S3::Object", "Values": [f"arn:aws:s3:::{b}/" for b in FRAUD_BUCKETS]}],
-    }])
+    cloudtrail.put_event_selectors(
+        TrailName="acme-fraud-data-events",
+        EventSelectors=[
+            {
+                "ReadWriteType": "All",
+                "IncludeManagementEvents": True,
+                "DataResources": [{"Type": "AWS::S3::Object", "Values": [f"arn:aws:s3:::{b}/" for b in FRAUD_BUCKETS]}],
+            }
+        ],
+    )
     cloudtrail.start_logging(Name="acme-fraud-data-events")
 
 
@@ -94,14 +113,24 @@ def _networks_and_keys(estate: Estate) -> None:
     east.kms.enable_key_rotation(KeyId=east.key_arn)
     vpc = _vpc_id(east)
     private_services = (
-        ("sagemaker.api", "Interface"), ("sagemaker.runtime", "Interface"), ("bedrock-runtime", "Interface"), ("s3", "Gateway")
+        ("sagemaker.api", "Interface"),
+        ("sagemaker.runtime", "Interface"),
+        ("bedrock-runtime", "Interface"),
+        ("s3", "Gateway"),
     )
     for service, kind in private_services:
-        east.ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{east.region}.{service}", VpcEndpointType=kind)
-    open_group = east.ec2.create_security_group(GroupName="intern-jupyter-open", Description="Jupyter", VpcId=vpc)["GroupId"]
-    east.ec2.authorize_security_group_ingress(GroupId=open_group, IpPermissions=[
-        {"IpProtocol": "tcp", "FromPort": 8888, "ToPort": 8888, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
-    ])
+        east.ec2.create_vpc_endpoint(
+            VpcId=vpc, ServiceName=f"com.amazonaws.{east.region}.{service}", VpcEndpointType=kind
+        )
+    open_group = east.ec2.create_security_group(GroupName="intern-jupyter-open", Description="Jupyter", VpcId=vpc)[
+        "GroupId"
+    ]
+    east.ec2.authorize_security_group_ingress(
+        GroupId=open_group,
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 8888, "ToPort": 8888, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+        ],
+    )
     for i in range(1, INTERN_EXPERIMENTS + 1):
         east.model(f"intern-experiment-{i:02d}", SANDBOX_ROLE, {"Image": east.image(f"intern-exp:{i}")}, in_vpc=False)
     east.sm.create_model(

@@ -77,8 +77,16 @@ def list_guardrails(self: BedrockResponse) -> str:
     """Without an identifier, the DRAFT of every guardrail (as AWS lists them); with one, that guardrail."""
     identifier = self._get_param("guardrailIdentifier")
     guardrails = [_guardrail(self, unquote(identifier))] if identifier else list(_store(self, _GUARDRAILS).values())
-    keys = {"guardrailId": "id", "guardrailArn": "arn", "status": "status", "name": "name", "version": "version",
-            "description": "description", "createdAt": "createdAt", "updatedAt": "updatedAt"}
+    keys = {
+        "guardrailId": "id",
+        "guardrailArn": "arn",
+        "status": "status",
+        "name": "name",
+        "version": "version",
+        "description": "description",
+        "createdAt": "createdAt",
+        "updatedAt": "updatedAt",
+    }
     return json.dumps({"guardrails": [{out: g[key] for key, out in keys.items() if key in g} for g in guardrails]})
 
 

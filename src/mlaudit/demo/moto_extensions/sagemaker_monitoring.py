@@ -59,8 +59,16 @@ def create_monitoring_schedule(self: SageMakerResponse) -> ActionResult:
 
 
 def _summary(schedule: dict[str, Any]) -> dict[str, Any]:
-    keys = ("MonitoringScheduleName", "MonitoringScheduleArn", "CreationTime", "LastModifiedTime",
-            "MonitoringScheduleStatus", "EndpointName", "MonitoringJobDefinitionName", "MonitoringType")
+    keys = (
+        "MonitoringScheduleName",
+        "MonitoringScheduleArn",
+        "CreationTime",
+        "LastModifiedTime",
+        "MonitoringScheduleStatus",
+        "EndpointName",
+        "MonitoringJobDefinitionName",
+        "MonitoringType",
+    )
     return {k: schedule[k] for k in keys if schedule.get(k) is not None}
 
 
@@ -70,7 +78,8 @@ def list_monitoring_schedules(self: SageMakerResponse) -> ActionResult:
     summaries = [
         _summary(s)
         for s in _schedules(self.sagemaker_backend).values()
-        if (endpoint is None or s.get("EndpointName") == endpoint) and (status is None or s["MonitoringScheduleStatus"] == status)
+        if (endpoint is None or s.get("EndpointName") == endpoint)
+        and (status is None or s["MonitoringScheduleStatus"] == status)
     ]
     return ActionResult({"MonitoringScheduleSummaries": summaries})
 

@@ -31,7 +31,9 @@ def _list_pipeline_executions(list_executions: Operation) -> Operation:
             if summary.get("PipelineExecutionFailureReason") in (None, "None", ""):
                 summary.pop("PipelineExecutionFailureReason", None)
         sort_key = _SORT_KEYS[self._get_param("SortBy") or "CreationTime"]
-        summaries.sort(key=lambda s: s[sort_key], reverse=(self._get_param("SortOrder") or "Descending") == "Descending")
+        summaries.sort(
+            key=lambda s: s[sort_key], reverse=(self._get_param("SortOrder") or "Descending") == "Descending"
+        )
         start = int(self._get_param("NextToken") or 0)
         end = start + int(self._get_param("MaxResults") or 50)
         page: dict[str, Any] = {"PipelineExecutionSummaries": summaries[start:end]}

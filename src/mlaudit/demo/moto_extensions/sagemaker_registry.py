@@ -32,4 +32,7 @@ def _describe_version(describe_model_package: Operation) -> Operation:
     return wrapped
 
 
-OVERRIDES = {"create_model_package": _KEEP_MODEL_CARD["create_model_package"], "describe_model_package": _describe_version}
+OVERRIDES = {
+    "create_model_package": _KEEP_MODEL_CARD["create_model_package"],
+    "describe_model_package": _describe_version,
+}
