@@ -12,17 +12,17 @@ import random
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 from mlaudit.catalog.loader import load_catalog
-from mlaudit.report.findings import Finding, FindingRemediation, finding_id
+from mlaudit.core.taxonomy import Status
 from mlaudit.inventory import AccountInfo
 from mlaudit.renderers.html import render_html
+from mlaudit.report.findings import Finding, FindingRemediation, finding_id
 from mlaudit.report.model import CallStatistics, Report, ScanInfo, ScanStatus, sort_findings, summarise
-from mlaudit.core.taxonomy import Status
 
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2", "ap-northeast-1")
 ACCOUNTS = tuple(f"{100000000000 + i * 7919:012d}" for i in range(12))
@@ -68,7 +68,7 @@ def synthetic_report(count: int, seed: int = 7) -> Report:
                 references=list(check.references),
             )
         )
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return Report(
         scan=ScanInfo(
             id="benchmark",

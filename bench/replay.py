@@ -15,17 +15,18 @@ import http.client
 import io
 import re
 import sys
-from pathlib import Path
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator, Literal
+from pathlib import Path
+from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the fault injector is test scaffolding
-from faults import Call, FaultInjector, FaultRule, fault_answer, identify, signed_scope  # noqa: E402
+from faults import Call, FaultInjector, FaultRule, fault_answer, identify, signed_scope
 
 Answer = tuple[str, list[tuple[str, str]], bytes]
 """An HTTP answer: status line ("200 OK"), headers, body."""

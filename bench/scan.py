@@ -29,11 +29,12 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import boto3
 from botocore import xform_name
@@ -41,13 +42,13 @@ from botocore.config import Config
 
 from mlaudit.catalog.loader import load_catalog
 from mlaudit.collect.engine.context import largest_page
-from mlaudit.collect.registry import plan
 from mlaudit.collect.engine.spec import PartCollector
+from mlaudit.collect.registry import plan
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the fault injector is test scaffolding
-from faults import ANY, FaultKind, FaultRule  # noqa: E402
-from mlaudit.inventory import GLOBAL_REGION
+from faults import ANY, FaultKind, FaultRule
 from mlaudit.demo.server import DEMO_ACCOUNT_ID, DEMO_REGIONS, demo_session, moto_server
+from mlaudit.inventory import GLOBAL_REGION
 from replay import InFlight, replay_server
 
 REGIONS = DEMO_REGIONS
@@ -364,8 +365,8 @@ def scan_child(
 ) -> dict[str, Any]:
     """One scan, measured from inside the process that runs it (and its worker processes, if any). `stream`: its
     findings are written to JSON Lines as they come (as `--format jsonl` alone does), not held for a report."""
-    from mlaudit.scan import ScanOptions, run_scan
     from mlaudit.report.streaming import FindingStream
+    from mlaudit.scan import ScanOptions, run_scan
 
     options = ScanOptions(
         regions=REGIONS,

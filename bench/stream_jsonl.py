@@ -18,22 +18,22 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from mlaudit.catalog.loader import load_catalog
 from mlaudit.inventory import AccountInfo, Inventory, NotebookInstance
 from mlaudit.renderers.jsonl import render_jsonl
 from mlaudit.report.model import CallStatistics
-from mlaudit.scan import report_from_inventory
 from mlaudit.report.streaming import FindingStream
+from mlaudit.scan import report_from_inventory
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 
 
 def inventory_of(notebooks: int) -> Inventory:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     inventory = Inventory([AccountInfo(account_id=ACCOUNT)], [REGION], now - timedelta(days=90), now)
     records = [
         NotebookInstance(

@@ -360,7 +360,8 @@ def endpoint_underutilized(endpoint: Endpoint, ctx: CheckContext) -> Outcome | N
     start = metrics_window_start(endpoint, metrics, days)
     if start is None:
         return None
-    low, busy = [], []
+    low: list[str] = []
+    busy: list[str] = []
     for variant in metrics.variants:
         series = (("CPU", variant.cpu), ("GPU", variant.gpu))
         peaks = {kind: max(values_since(points, start), default=None) for kind, points in series}

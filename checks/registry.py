@@ -140,7 +140,8 @@ def registry_group_without_approved_version(group: ModelPackageGroup, ctx: Check
 def endpoint_serves_unapproved_package(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
     if not endpoint.in_service:
         return None
-    approved, unapproved = [], []
+    approved: list[str] = []
+    unapproved: list[str] = []
     for served in served_models(endpoint, ctx):
         for reference in served.model.model_packages:
             package = ctx.get(ModelPackage, reference)

@@ -20,11 +20,12 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from http import HTTPStatus
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 from urllib.parse import parse_qs
 
 import botocore.session
@@ -85,7 +86,8 @@ class FaultRule:
 
     def matches(self, call: Call) -> bool:
         in_scope = all(
-            want in (ANY, have) for want, have in zip(self.scope, (call.service, call.operation, call.region))
+            want in (ANY, have)
+            for want, have in zip(self.scope, (call.service, call.operation, call.region), strict=True)
         )
         return in_scope and self.account in (ANY, call.account)
 
@@ -174,7 +176,7 @@ class FaultInjector:
             return sum(
                 n
                 for (k, *scope), n in self.injected.items()
-                if kind in (None, k) and all(want in (ANY, have) for want, have in zip(wanted, scope))
+                if kind in (None, k) and all(want in (ANY, have) for want, have in zip(wanted, scope, strict=True))
             )
 
     def reset_counts(self) -> None:
@@ -290,8 +292,8 @@ class _Router:
     @staticmethod
     def _models() -> dict[str, list[Any]]:
         """Service models by signing name (`bedrock` signs for bedrock and bedrock-agent)."""
-        from mlaudit.collect.registry import COLLECTORS
         from mlaudit.collect.permissions import SETUP_OPERATIONS
+        from mlaudit.collect.registry import COLLECTORS
 
         names = {op.split(":")[0] for c in COLLECTORS.values() for op in c.operations} | {
             op.split(":")[0] for op in SETUP_OPERATIONS

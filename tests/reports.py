@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from mlaudit.catalog.loader import load_catalog
-from mlaudit.report.findings import Finding, FindingRemediation, finding_id
-from mlaudit.inventory import AccountInfo
-from mlaudit.report.model import CallStatistics, Report, ScanInfo, ScanStatus, sort_findings, summarise
 from mlaudit.core.taxonomy import Status
+from mlaudit.inventory import AccountInfo
+from mlaudit.report.findings import Finding, FindingRemediation, finding_id
+from mlaudit.report.model import CallStatistics, Report, ScanInfo, ScanStatus, sort_findings, summarise
 
 CHECK = load_catalog(include_entry_points=False).checks[0].metadata
 
@@ -36,7 +36,7 @@ def finding(name: str, status: Status = Status.FAIL, detail: str = "detail", reg
 
 
 def report_of(findings: list[Finding], status: ScanStatus = ScanStatus.COMPLETE) -> Report:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return Report(
         scan=ScanInfo(
             id="test-scan",

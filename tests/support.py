@@ -6,9 +6,9 @@ from collections import Counter
 
 import boto3
 
+from mlaudit.core.taxonomy import Status
 from mlaudit.report.model import Report
 from mlaudit.scan import ScanOptions, run_scan
-from mlaudit.core.taxonomy import Status
 
 ACCOUNT_ID = "123456789012"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/test-execution"

@@ -5,21 +5,22 @@ the report is still written, and nothing that was not evaluated is PASS. docs/re
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import boto3
 import pytest
 from moto.core.config import default_user_config
 
-from organization import CHECKS, REGIONS, ROLE, Organization, build_organization, organization  # noqa: F401 - the fixture
-from support import refuse
-from mlaudit.collect.accounts.targets import AccountSelection
 from faults import FaultInjector, FaultKind, FaultRule
+from mlaudit.collect.accounts.targets import AccountSelection
+from mlaudit.core.taxonomy import Status
 from mlaudit.demo.server import moto_server
 from mlaudit.report.model import Report, ScanStatus
 from mlaudit.scan import ScanOptions, run_scan
-from mlaudit.core.taxonomy import Status
+from organization import CHECKS, REGIONS, ROLE, Organization, build_organization, organization  # noqa: F401 - the fixture
+from support import refuse
 
 Verdicts = dict[tuple[str, str, str], Status]
 
@@ -52,7 +53,7 @@ def expiring(aws: boto3.Session, account_id: str, answers: int) -> list[str]:
     def shorten(parsed: dict[str, Any], **_: Any) -> None:
         if f":{account_id}:" in parsed.get("AssumedRoleUser", {}).get("Arn", "") and left[0] > 0:
             left[0] -= 1
-            parsed["Credentials"]["Expiration"] = datetime.now(timezone.utc) + timedelta(minutes=5)
+            parsed["Credentials"]["Expiration"] = datetime.now(UTC) + timedelta(minutes=5)
 
     aws.events.register("before-call.sts.AssumeRole", record)
     aws.events.register("after-call.sts.AssumeRole", shorten)
@@ -130,9 +131,9 @@ def test_an_scp_denying_every_call_in_one_member_account(
     assert in_beta and all(f.status is Status.ERROR and "(AccessDeniedException)" in f.status_detail for f in in_beta)
     assert {f.region for f in in_beta} == set(REGIONS)
     assert others(by_account(report), beta) == others(by_account(baseline), beta)
-    assert faults.count(FaultKind.ACCESS_DENIED) > 0 and {e.account_id for e in report.scan.errors} - set(
+    assert faults.count(FaultKind.ACCESS_DENIED) > 0 and {e.account_id for e in report.scan.errors} - {
         e.account_id for e in baseline.scan.errors
-    ) == {beta}
+    } == {beta}
     [scp] = [w for w in report.scan.warnings if "service control policy" in w]
     assert scp.startswith(f"a service control policy denies 1 IAM action(s) the checks need in account(s) {beta}: ")
     assert "sagemaker:ListNotebookInstances (in eu-west-1, us-east-1)" in scp and "exempt the audit role" in scp

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import boto3
 
-from support import ACCOUNT_ID, answer_when, create_endpoint, create_model, scan
+from mlaudit.core.taxonomy import Status
 from mlaudit.inventory import AnomalyKind, ApiAnomaly, Endpoint
-from mlaudit.report.merging import merge_reports
 from mlaudit.renderers.html import render_html
 from mlaudit.renderers.json_report import render_json
 from mlaudit.renderers.markdown import render_markdown
+from mlaudit.report.merging import merge_reports
 from mlaudit.report.model import Report, ScanStatus
 from mlaudit.report.saved import load_inventory, load_report, save_inventory
 from mlaudit.scan import ScanOptions, collect_inventory, run_scan, select_checks
-from mlaudit.core.taxonomy import Status
+from support import ACCOUNT_ID, answer_when, create_endpoint, create_model, scan
 
 ENDPOINT_CHECKS = ["SM-ENDPOINT-*"]
 

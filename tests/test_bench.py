@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-from mlaudit.collect.engine.budget import ScopeLimit
 from faults import FaultKind, FaultRule
+from mlaudit.collect.engine.budget import ScopeLimit
 from mlaudit.demo.server import demo_session
 from mlaudit.scan import ScanOptions, run_scan
 

@@ -10,16 +10,15 @@ from pathlib import Path
 
 import boto3
 import pytest
-
 from click.testing import CliRunner
 
-from support import scan, verdicts
 from mlaudit.catalog.loader import load_catalog
 from mlaudit.cli import cli
 from mlaudit.collect.registry import COLLECTORS
 from mlaudit.core.errors import UserError
-from mlaudit.sdk import ReferenceType
 from mlaudit.core.taxonomy import Severity, Status
+from mlaudit.sdk import ReferenceType
+from support import scan, verdicts
 
 TESTS = Path(__file__).resolve().parent
 BUILTIN = load_catalog(include_entry_points=False)

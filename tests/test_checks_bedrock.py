@@ -7,9 +7,9 @@ from typing import Any
 
 import boto3
 
-from support import ACCOUNT_ID, ROLE_ARN, refuse, scan, verdicts
-from mlaudit.report.model import Report
 from mlaudit.core.taxonomy import Status
+from mlaudit.report.model import Report
+from support import ACCOUNT_ID, ROLE_ARN, refuse, scan, verdicts
 
 FOUNDATION_MODEL = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"
 FOREIGN_KEY = "arn:aws:kms:us-east-1:999999999999:key/0f0e0d0c-0b0a-0908-0706-050403020100"

@@ -6,9 +6,8 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from support import ACCOUNT_ID, ROLE_ARN, create_trail, refuse, scan, verdicts
 from mlaudit.core.taxonomy import Status
-
+from support import ACCOUNT_ID, ROLE_ARN, create_trail, refuse, scan, verdicts
 
 WRITE_ONLY = {"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]}
 NO_MANAGEMENT = {

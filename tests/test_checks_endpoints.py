@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import boto3
 
-from support import ACCOUNT_ID, ROLE_ARN, create_endpoint, create_model, refuse, scan, verdicts
+from mlaudit.core.taxonomy import Status
 from mlaudit.demo.moto_extensions.sagemaker_inference import set_endpoint_state
 from mlaudit.report.model import Report
-from mlaudit.core.taxonomy import Status
+from support import ACCOUNT_ID, ROLE_ARN, create_endpoint, create_model, refuse, scan, verdicts
 
 DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 
@@ -140,7 +141,7 @@ def test_endpoint_whose_config_was_deleted_is_an_error_not_a_verdict(aws: boto3.
 
 # -- SM-ENDPOINT-002, 003, 006 to 010, 012 -----------------------------------------------------------------------
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 CANARY = {
     "BlueGreenUpdatePolicy": {
         "TrafficRoutingConfiguration": {

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import boto3
 
-from support import ROLE_ARN, refuse, scan, verdicts
-from mlaudit.demo.estate.lifecycle_requests import feature_group_request
 from mlaudit.core.taxonomy import Status
+from mlaudit.demo.estate.lifecycle_requests import feature_group_request
+from support import ROLE_ARN, refuse, scan, verdicts
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/feature-store"
 OFFLINE = "s3://features/offline"

@@ -6,8 +6,8 @@ import json
 
 import boto3
 
-from support import ACCOUNT_ID, create_model, refuse, scan, verdicts
 from mlaudit.core.taxonomy import Status
+from support import ACCOUNT_ID, create_model, refuse, scan, verdicts
 
 TRUST = json.dumps(
     {

@@ -5,9 +5,9 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from support import ROLE_ARN, create_endpoint, create_model, scan, verdicts
 from mlaudit.checks.instances import successors
 from mlaudit.core.taxonomy import Status
+from support import ROLE_ARN, create_endpoint, create_model, scan, verdicts
 
 
 def _training_job(session: boto3.Session, name: str, instance_type: str) -> None:

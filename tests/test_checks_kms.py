@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import boto3
 
-from support import ROLE_ARN, refuse, scan, verdicts
 from mlaudit.core.taxonomy import Status
+from support import ROLE_ARN, refuse, scan, verdicts
 
 
 def _key_of_notebook(session: boto3.Session, label: str, **key: object) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import boto3
 
-from support import ROLE_ARN, refuse, scan, verdicts
 from mlaudit.core.taxonomy import Status
+from support import ROLE_ARN, refuse, scan, verdicts
 
 
 def _group(session: boto3.Session, name: str, *, kms_key: str | None = None, retention: int | None = None) -> None:

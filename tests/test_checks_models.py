@@ -6,11 +6,11 @@ from typing import Any
 
 import boto3
 
-from support import ACCOUNT_ID, ROLE_ARN, create_endpoint, create_model, scan, verdicts
 from mlaudit.catalog.loader import load_catalog
+from mlaudit.core.taxonomy import Status
 from mlaudit.demo.moto_extensions.sagemaker_inference import set_endpoint_state
 from mlaudit.scan import ScanOptions, run_scan
-from mlaudit.core.taxonomy import Status
+from support import ACCOUNT_ID, ROLE_ARN, create_endpoint, create_model, scan, verdicts
 
 IMAGE = f"{ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/model:1"
 PACKAGE = f"arn:aws:sagemaker:us-east-1:{ACCOUNT_ID}:model-package/fraud-detection/3"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import boto3
 
-from support import ROLE_ARN, create_endpoint, create_model, refuse, scan, verdicts
+from mlaudit.core.taxonomy import Severity, Status
 from mlaudit.demo.estate.lifecycle_requests import (
     create_job_definition,
     inline_schedule_config,
@@ -14,7 +14,7 @@ from mlaudit.demo.estate.lifecycle_requests import (
 )
 from mlaudit.demo.moto_extensions.sagemaker_monitoring import record_monitoring_execution
 from mlaudit.inventory.sagemaker_monitoring import JOB_DEFINITION_TYPES, ModelBiasJobDefinition
-from mlaudit.core.taxonomy import Severity, Status
+from support import ROLE_ARN, create_endpoint, create_model, refuse, scan, verdicts
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/monitor:1"
 OUTPUT = "s3://monitoring-output/reports/"

@@ -6,10 +6,10 @@ import base64
 
 import boto3
 
-from support import ACCOUNT_ID, ROLE_ARN, refuse, scan, verdicts
+from mlaudit.core.taxonomy import Status
 from mlaudit.report.model import Report
 from mlaudit.scan import ScanOptions, run_scan
-from mlaudit.core.taxonomy import Status
+from support import ACCOUNT_ID, ROLE_ARN, refuse, scan, verdicts
 
 
 def _notebook(session: boto3.Session, name: str, **settings: object) -> None:

@@ -3,21 +3,21 @@ extension, since moto runs no pipeline)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import boto3
 
-from support import ROLE_ARN, create_endpoint, create_model, refuse, scan, verdicts
+from mlaudit.core.taxonomy import Status
 from mlaudit.demo.estate.lifecycle_requests import PIPELINE_DEFINITION
 from mlaudit.demo.moto_extensions.sagemaker_pipelines import record_pipeline_execution
-from mlaudit.core.taxonomy import Status
+from support import ROLE_ARN, create_endpoint, create_model, refuse, scan, verdicts
 
 
 def _pipeline(session: boto3.Session, name: str, *outcomes: tuple[str, int], region: str = "us-east-1") -> None:
     """A pipeline with one execution per (status, days ago), oldest first."""
     sagemaker = session.client("sagemaker", region_name=region)
     sagemaker.create_pipeline(PipelineName=name, PipelineDefinition=PIPELINE_DEFINITION, RoleArn=ROLE_ARN)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for status, days_ago in outcomes:
         execution = sagemaker.start_pipeline_execution(PipelineName=name)["PipelineExecutionArn"]
         reason = "Step Train failed" if status == "Failed" else None

@@ -7,8 +7,8 @@ from typing import Any
 
 import boto3
 
-from support import ROLE_ARN, create_endpoint, refuse, scan, verdicts
 from mlaudit.core.taxonomy import Status
+from support import ROLE_ARN, create_endpoint, refuse, scan, verdicts
 
 CENTRAL_REGISTRY_VERSION = "arn:aws:sagemaker:us-east-1:999999999999:model-package/central-fraud/3"
 """A version in another account's registry, shared with this one."""
@@ -100,7 +100,7 @@ def test_group_without_approved_version(aws: boto3.Session) -> None:
 
 
 def test_endpoint_serves_unapproved_package(aws: boto3.Session) -> None:
-    approved, pending, rejected = _group(aws, "Fraud", ["Approved", "PendingManualApproval", "Rejected"])
+    approved, _pending, rejected = _group(aws, "Fraud", ["Approved", "PendingManualApproval", "Rejected"])
     _served(aws, "pass-approved", approved)
     _served(aws, "fail-pending-by-name", "fraud/2")
     _served(aws, "fail-rejected", rejected)

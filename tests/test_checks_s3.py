@@ -7,11 +7,11 @@ import json
 import boto3
 import pytest
 
-from support import ACCOUNT_ID, ROLE_ARN, create_endpoint, create_model, create_trail, refuse, scan, verdicts
 from mlaudit.collect.accounts.endpoint_host import keep_s3control_on
+from mlaudit.core.taxonomy import Status
 from mlaudit.demo.server import demo_session, moto_server
 from mlaudit.scan import ScanOptions, run_scan
-from mlaudit.core.taxonomy import Status
+from support import ACCOUNT_ID, ROLE_ARN, create_endpoint, create_model, create_trail, refuse, scan, verdicts
 
 
 def _encrypt(session: boto3.Session, bucket: str, algorithm: str) -> None:

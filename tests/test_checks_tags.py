@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import boto3
 
-from support import ROLE_ARN, create_endpoint, create_model, refuse, scan, verdicts
 from mlaudit.catalog.loader import load_catalog
 from mlaudit.collect.services.tags import TAGGED_PARTS
-from mlaudit.demo.estate.lifecycle_requests import PIPELINE_DEFINITION, feature_group_request
 from mlaudit.core.taxonomy import Status
+from mlaudit.demo.estate.lifecycle_requests import PIPELINE_DEFINITION, feature_group_request
+from support import ROLE_ARN, create_endpoint, create_model, refuse, scan, verdicts
 
 OWNED = {"owner": "fraud-team", "cost-center": "cc-1", "environment": "prod"}
 

@@ -7,8 +7,8 @@ from typing import Any
 import boto3
 
 from amend import amend
-from support import ROLE_ARN, refuse, scan, verdicts
 from mlaudit.core.taxonomy import Status
+from support import ROLE_ARN, refuse, scan, verdicts
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/training"
 VPC = {"Subnets": ["subnet-0a1b2c3d"], "SecurityGroupIds": ["sg-0a1b2c3d"]}

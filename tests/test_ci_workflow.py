@@ -10,20 +10,20 @@ import boto3
 import pytest
 from click.testing import CliRunner
 
-from reports import finding, report_of
-from support import Recorder
-from mlaudit.gating.baseline import BaselineMuter, create_baseline
 from mlaudit.catalog.loader import load_catalog
 from mlaudit.cli import cli
+from mlaudit.collect.permissions import SETUP_OPERATIONS, iam_actions, required_actions, required_operations
 from mlaudit.collect.registry import COLLECTORS
 from mlaudit.config.file import SuppressionRule
-from mlaudit.report.diffing import diff_reports
-from mlaudit.gating.exit_code import exit_code
-from mlaudit.collect.permissions import SETUP_OPERATIONS, iam_actions, required_actions, required_operations
-from mlaudit.renderers.json_report import render_json
-from mlaudit.report.model import Report, mute
-from mlaudit.gating.suppression import LabelledRule, Suppressor, TagsOf
 from mlaudit.core.taxonomy import Status
+from mlaudit.gating.baseline import BaselineMuter, create_baseline
+from mlaudit.gating.exit_code import exit_code
+from mlaudit.gating.suppression import LabelledRule, Suppressor, TagsOf
+from mlaudit.renderers.json_report import render_json
+from mlaudit.report.diffing import diff_reports
+from mlaudit.report.model import Report, mute
+from reports import finding, report_of
+from support import Recorder
 
 TODAY = date(2026, 11, 23)
 

@@ -14,11 +14,11 @@ from click.testing import CliRunner
 
 from mlaudit import __version__
 from mlaudit.cli import cli
-from mlaudit.gating.exit_code import exit_code
-from mlaudit.report.model import Report
 from mlaudit.collect.accounts.credentials import identify, open_session
 from mlaudit.collect.accounts.session import AwsClients
 from mlaudit.core.errors import CredentialsError, UserError
+from mlaudit.gating.exit_code import exit_code
+from mlaudit.report.model import Report
 from support import refuse
 
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
 from click.testing import CliRunner
 
-from support import ROLE_ARN, scan
 from mlaudit.cli import cli
 from mlaudit.collect.accounts.regions import discover_regions
 from mlaudit.collect.accounts.session import AwsClients, retry_settings
 from mlaudit.demo.server import moto_server
+from support import ROLE_ARN, scan
 
 
 def test_aws_endpoint_url_is_honoured_without_any_option(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
@@ -51,7 +51,7 @@ def test_training_jobs_are_bounded_by_the_lookback_window(aws: boto3.Session) ->
     aws.events.register(
         "provide-client-params.sagemaker.ListTrainingJobs", lambda params, **_: sent.append(dict(params))
     )
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
 
     scan(aws, ["S3-ML-001"], since_days=30)
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from support import Recorder
 from mlaudit.catalog.loader import load_catalog
+from mlaudit.core.taxonomy import Status
 from mlaudit.demo.moto_extensions import extensions
 from mlaudit.demo.server import DEMO_REGIONS
 from mlaudit.inventory import AccountScope
 from mlaudit.scan import ScanResult
-from mlaudit.core.taxonomy import Status
+from support import Recorder
 
 READ_OPERATION = re.compile(r"^(List|Describe|Get|Head)[A-Z]")
 READ_ONLY_EXCEPTIONS = frozenset()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import boto3
 
-from support import answer_when, create_endpoint, create_model, refuse, scan, verdicts
-from mlaudit.gating.exit_code import exit_code
 from mlaudit.core.errors import ExitCode
 from mlaudit.core.taxonomy import Status
+from mlaudit.gating.exit_code import exit_code
+from support import answer_when, create_endpoint, create_model, refuse, scan, verdicts
 
 
 def test_denied_service_gives_errors_for_its_checks_only(aws: boto3.Session) -> None:

@@ -14,9 +14,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import boto3
 import pytest
@@ -25,16 +26,16 @@ from botocore.exceptions import ClientError
 from botocore.retries.standard import RetryContext, ThrottledRetryableChecker
 from click.testing import CliRunner
 
+from faults import FaultInjector, FaultKind, FaultRule
 from mlaudit.cli import cli
 from mlaudit.collect.engine.failures import DENIED_CODES
-from faults import FaultInjector, FaultKind, FaultRule
+from mlaudit.collect.engine.processes import WorkerProcesses
+from mlaudit.core.taxonomy import Status
 from mlaudit.demo.server import demo_session, moto_server
 from mlaudit.report.findings import Finding
 from mlaudit.report.model import Report, ScanStatus
 from mlaudit.report.saved import load_inventory
-from mlaudit.collect.engine.processes import WorkerProcesses
 from mlaudit.scan import ScanOptions, run_scan
-from mlaudit.core.taxonomy import Status
 
 REGIONS = ("us-east-1", "eu-west-1")
 NOTEBOOK_CHECKS = ("SM-NOTEBOOK-002", "SM-NOTEBOOK-003")

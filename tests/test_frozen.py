@@ -10,10 +10,10 @@ import boto3
 import pytest
 from pydantic import ValidationError
 
-from support import ROLE_ARN
+from mlaudit.core.taxonomy import Status
 from mlaudit.inventory.sagemaker import NotebookInstance
 from mlaudit.scan import ScanOptions, run_scan
-from mlaudit.core.taxonomy import Status
+from support import ROLE_ARN
 
 CHECKS = ["SM-NOTEBOOK-001", "SM-NOTEBOOK-003"]
 

@@ -5,19 +5,19 @@ directory; docs/img/report-overview.png is one."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from browser import CHROMIUM_ARGS, chromium_path
 from hostile import HOSTILE_STRINGS
-from reports import finding, report_of
+from mlaudit.core.taxonomy import Status
 from mlaudit.renderers import RenderOptions
 from mlaudit.renderers.html import render_html
 from mlaudit.report.model import Report
-from mlaudit.core.taxonomy import Status
+from reports import finding, report_of
 
 
 @pytest.fixture(scope="module")

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 from hostile import HOSTILE_STRINGS
 from mlaudit.catalog.loader import load_catalog
-from mlaudit.report.findings import Finding, FindingRemediation, finding_id
+from mlaudit.core.taxonomy import Status
 from mlaudit.inventory import AccountInfo, CollectionError
 from mlaudit.renderers.html import render_html, script_json
+from mlaudit.report.findings import Finding, FindingRemediation, finding_id
 from mlaudit.report.model import CallStatistics, Report, ScanInfo, ScanStatus, summarise
-from mlaudit.core.taxonomy import Status
 
 
 def hostile_report() -> Report:
     checks = load_catalog(include_entry_points=False).checks
     check = checks[0].metadata
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     findings = [
         Finding(
             id=finding_id(check.id, "123456789012", "us-east-1", text),

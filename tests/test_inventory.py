@@ -6,11 +6,11 @@ import json
 
 import boto3
 
-from support import create_endpoint, create_model, refuse
 from mlaudit.catalog.loader import load_catalog
 from mlaudit.evaluate import evaluate
 from mlaudit.inventory import RECORD_TYPES, Inventory, InventorySnapshot
 from mlaudit.scan import ScanOptions, run_scan
+from support import create_endpoint, create_model, refuse
 
 
 def test_snapshot_round_trip_is_lossless(aws: boto3.Session) -> None:

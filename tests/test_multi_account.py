@@ -12,19 +12,19 @@ import pytest
 from botocore.credentials import RefreshableCredentials
 from click.testing import CliRunner
 
-from organization import CHECKS, REGIONS, ROLE, Organization, organization  # noqa: F401 - the fixture
-from support import ACCOUNT_ID, Recorder
 from mlaudit.cli import cli
 from mlaudit.collect.accounts.assume import RoleSpec, assumed_session
 from mlaudit.collect.accounts.organization import AccountFilter, organization_accounts
 from mlaudit.collect.accounts.session import AwsClients
 from mlaudit.collect.accounts.targets import AccountSelection
-from mlaudit.core.errors import CredentialsError
 from mlaudit.collect.permissions import RUNNER_OPERATIONS, required_operations
+from mlaudit.core.errors import CredentialsError
+from mlaudit.core.taxonomy import Status
 from mlaudit.report.model import CallStatistics, Report, ScanStatus
 from mlaudit.report.saved import load_inventory, save_inventory
 from mlaudit.scan import ScanOptions, collect_inventory, report_from_inventory, run_scan, select_checks
-from mlaudit.core.taxonomy import Status
+from organization import CHECKS, REGIONS, ROLE, Organization, organization  # noqa: F401 - the fixture
+from support import ACCOUNT_ID, Recorder
 
 
 def org_scan(aws: boto3.Session, **selection: object) -> Report:
@@ -215,9 +215,8 @@ def test_worker_processes_scan_an_organization_as_one_process_does(
 ) -> None:
     """`--processes 2`: each worker assumes the members' roles itself and the report is the same. The workers reach
     the same moto backends over HTTP (AWS_ENDPOINT_URL), as the in-process mock does here."""
-    from organization import build_organization
-
     from mlaudit.demo.server import moto_server
+    from organization import build_organization
 
     with moto_server() as url:
         monkeypatch.setenv("AWS_ENDPOINT_URL", url)

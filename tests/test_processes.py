@@ -4,14 +4,14 @@ test_faults.py, against the fault layer."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import boto3
 
-from mlaudit.collect.engine.processes import WorkerProcesses, SessionRecipe, WorkerSettings, clusters
-from mlaudit.collect.registry import plan
-from mlaudit.collect.engine.scheduler import AccountTarget, plan_tasks
 from mlaudit.collect.accounts.session import AwsClients
+from mlaudit.collect.engine.processes import SessionRecipe, WorkerProcesses, WorkerSettings, clusters
+from mlaudit.collect.engine.scheduler import AccountTarget, plan_tasks
+from mlaudit.collect.registry import plan
 from mlaudit.inventory import GLOBAL_REGION, AccountInfo, Endpoint, IamRole, TrainingJob
 from mlaudit.inventory.cloudwatch import CompositeAlarm, EndpointInvocations, MetricAlarm
 
@@ -39,7 +39,7 @@ def test_units_spread_each_part_over_the_regions_and_account_wide_parts_wait_for
     clients = AwsClients(boto3.Session(region_name="us-east-1"), home_region="us-east-1")
     target = AccountTarget(ACCOUNT, clients, regions)
     tasks = plan_tasks(plan([TrainingJob, Endpoint, IamRole]), [target])
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     settings = WorkerSettings(
         SessionRecipe(None, "us-east-1", ("a", "b", None), "us-east-1", None, 60, 16), now, now, 4, None
     )

@@ -15,13 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from reports import finding, report_of
 from mlaudit.cli import cli
+from mlaudit.core.taxonomy import Status
 from mlaudit.demo import moto_extensions
 from mlaudit.renderers.json_report import render_json
 from mlaudit.report.saved import save_inventory
 from mlaudit.scan import ScanOptions, run_scan
-from mlaudit.core.taxonomy import Status
+from reports import finding, report_of
 
 EXAMPLES = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -16,14 +16,14 @@ import pytest
 from click.testing import CliRunner
 from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend
 
-from support import ACCOUNT_ID, ROLE_ARN, scan
 from mlaudit.cli import cli
 from mlaudit.collect.accounts.regions import not_offered
+from mlaudit.core.taxonomy import Status
 from mlaudit.inventory import SkippedScope, SkipReason
 from mlaudit.report.model import ScanStatus
 from mlaudit.report.saved import load_inventory, save_inventory
 from mlaudit.scan import ScanOptions, collect_inventory, select_checks
-from mlaudit.core.taxonomy import Status
+from support import ACCOUNT_ID, ROLE_ARN, scan
 
 OPT_IN_REGION = "ap-east-1"
 """An opt-in region (moto's DescribeRegions says `not-opted-in`) where botocore knows no Bedrock endpoint."""

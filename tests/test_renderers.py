@@ -13,7 +13,7 @@ import pytest
 from py_ocsf_models.events.findings.detection_finding import DetectionFinding
 
 from hostile import HOSTILE_STRINGS
-from reports import finding, report_of
+from mlaudit.core.taxonomy import Status
 from mlaudit.renderers import FORMATS, RenderOptions
 from mlaudit.renderers import sarif as sarif_module
 from mlaudit.renderers.asff import render_asff
@@ -24,7 +24,7 @@ from mlaudit.renderers.markdown import render_markdown
 from mlaudit.renderers.ocsf import render_ocsf
 from mlaudit.renderers.sarif import render_sarif
 from mlaudit.report.model import Report
-from mlaudit.core.taxonomy import Status
+from reports import finding, report_of
 
 DATA = Path(__file__).parent / "data"
 
@@ -50,7 +50,7 @@ def test_every_format_renders_the_demo(demo: Report) -> None:
 def test_jsonl_lines_are_self_contained(demo: Report) -> None:
     lines = render_jsonl(demo).splitlines()
     assert len(lines) == len(demo.findings)
-    for line, original in zip(lines, demo.findings):
+    for line, original in zip(lines, demo.findings, strict=True):
         record = json.loads(line)
         assert record["schema_version"] == demo.schema_version and record["scan_id"] == demo.scan.id
         assert (
@@ -113,7 +113,7 @@ def test_junit_is_valid_xml_with_one_case_per_resource(demo: Report, hostile: Re
 def test_markdown_escapes_and_stays_within_budget(hostile: Report) -> None:
     text = render_markdown(hostile)
     assert "<script>" not in text and "<img" not in text
-    table_rows = [line for line in text.splitlines() if line.startswith("| high") or line.startswith("| medium")]
+    table_rows = [line for line in text.splitlines() if line.startswith(("| high", "| medium"))]
     assert all(line.count(" | ") + line.replace("\\|", "").count("|") for line in table_rows)
     small = render_markdown(hostile, RenderOptions(markdown_budget=2_000))
     assert len(small.encode()) < 2_500

@@ -8,12 +8,12 @@ import boto3
 import pytest
 from click.testing import CliRunner
 
+from mlaudit.cli import cli
+from mlaudit.core.taxonomy import Status
+from mlaudit.renderers.json_report import render_json
+from mlaudit.report.output import GITHUB_SUMMARY_LIMIT
 from reports import finding, report_of
 from support import answer
-from mlaudit.cli import cli
-from mlaudit.report.output import GITHUB_SUMMARY_LIMIT
-from mlaudit.renderers.json_report import render_json
-from mlaudit.core.taxonomy import Status
 
 
 @pytest.fixture
@@ -95,8 +95,8 @@ def test_github_step_summary_is_appended_within_the_limit(
     big = tmp_path / "big.json"
     big.write_text(render_json(report_of([finding(f"endpoint-{i:05d}-" + "y" * 150) for i in range(2000)])))
 
-    from mlaudit.report.output import append_github_summary
     from mlaudit.renderers import RenderOptions
+    from mlaudit.report.output import append_github_summary
     from mlaudit.report.saved import load_report
 
     assert append_github_summary(load_report(big), RenderOptions()) == summary
@@ -107,8 +107,8 @@ def test_github_step_summary_is_appended_within_the_limit(
 
 
 def test_export_to_security_hub(aws: boto3.Session, saved: Path, tmp_path: Path) -> None:
-    from mlaudit.report.saved import load_report
     from mlaudit.export.security_hub import export_findings
+    from mlaudit.report.saved import load_report
 
     report = load_report(saved)
     result = export_findings(report, aws)
@@ -122,8 +122,8 @@ def test_export_to_security_hub(aws: boto3.Session, saved: Path, tmp_path: Path)
 
 
 def test_export_reports_each_rejected_finding(aws: boto3.Session, saved: Path) -> None:
-    from mlaudit.report.saved import load_report
     from mlaudit.export.security_hub import export_findings
+    from mlaudit.report.saved import load_report
 
     answer(
         aws,

@@ -8,9 +8,9 @@ from pathlib import Path
 import boto3
 import jsonschema
 
-from support import create_model, scan
 from mlaudit.catalog.generated import GENERATED
 from mlaudit.renderers.json_report import render_json
+from support import create_model, scan
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import boto3
 
-from support import ROLE_ARN, refuse, scan, verdicts
 from mlaudit.core.taxonomy import Status
+from support import ROLE_ARN, refuse, scan, verdicts
 
 REGION_CHECK = """
 from mlaudit.inventory import AccountScope, Model, RegionScope

@@ -7,10 +7,10 @@ import io
 import pytest
 
 from mlaudit.cli.console import Terminal
+from mlaudit.core.secrets import SecretHit, scan_text, variable_kind
 from mlaudit.demo.estate.inference import FAKE_HF_TOKEN
 from mlaudit.demo.estate.notebooks import EXAMPLE_ACCESS_KEY, EXAMPLE_SECRET_KEY
 from mlaudit.renderers import FORMATS, RenderOptions
-from mlaudit.core.secrets import SecretHit, scan_text, variable_kind
 
 AWS_KEY = "AKIA" + "IOSFODNN7EXAMPLE"
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY"

@@ -8,12 +8,12 @@ from pathlib import Path
 import boto3
 import pytest
 
-from support import ROLE_ARN, scan, verdicts
 from mlaudit.catalog.loader import load_catalog
-from mlaudit.core.errors import UserError
-from mlaudit.sdk import Setting
 from mlaudit.config.settings import coerce, parse_assignments
+from mlaudit.core.errors import UserError
 from mlaudit.core.taxonomy import Status
+from mlaudit.sdk import Setting
+from support import ROLE_ARN, scan, verdicts
 
 PLUGIN = """
 from mlaudit.inventory import NotebookInstance
@@ -68,7 +68,7 @@ def test_assignments_resolve_checks_by_id_or_name(plugin_dir: Path) -> None:
     assert "did you mean allowed_types" in raised.value.one_line()
     with pytest.raises(UserError, match="unknown check"):
         parse_assignments(catalog, ["ACME-SIZE-999.strict=false"])
-    with pytest.raises(UserError, match="expected CHECK.setting=value"):
+    with pytest.raises(UserError, match=r"expected CHECK\.setting=value"):
         parse_assignments(catalog, ["ACME-SIZE-001"])
 
 

@@ -10,14 +10,14 @@ import boto3
 import pytest
 from click.testing import CliRunner
 
-from organization import CHECKS, REGIONS, ROLE, Organization, organization  # noqa: F401 - the fixture
 from mlaudit.cli import cli
 from mlaudit.collect.accounts.sharding import Shard, owner
 from mlaudit.collect.accounts.targets import AccountSelection
+from mlaudit.core.taxonomy import Status
 from mlaudit.inventory import Inventory
 from mlaudit.report.merging import merge_reports
 from mlaudit.scan import ScanOptions, ScanResult, run_scan
-from mlaudit.core.taxonomy import Status
+from organization import CHECKS, REGIONS, ROLE, Organization, organization  # noqa: F401 - the fixture
 
 SHARDS = 3
 

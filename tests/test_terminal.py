@@ -10,12 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from hostile import HOSTILE_STRINGS
-from reports import finding, report_of
 from mlaudit.cli import cli
 from mlaudit.cli.console import Terminal
 from mlaudit.inventory import CollectionError
 from mlaudit.renderers.json_report import render_json
 from mlaudit.report.model import Report
+from reports import finding, report_of
 
 ACTIVE = ("\x1b[2J", "\x1b[31mred", "\u202e")
 """What the hostile corpus would do to a terminal if it got through: clear the screen, colour, reverse the text."""

@@ -10,13 +10,14 @@ A check never sees a resource it cannot judge as PASS.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import cache
-from typing import Any, Iterable, Iterator
+from typing import Any
 
-from mlaudit.report.findings import Finding, FindingRemediation, finding_id
-from mlaudit.inventory import GLOBAL_REGION, AccountScope, CollectionError, Inventory, PartScope, Record
-from mlaudit.sdk import Check, CheckContext, DataUnavailable, Outcome
 from mlaudit.core.taxonomy import Severity, Status
+from mlaudit.inventory import GLOBAL_REGION, AccountScope, CollectionError, Inventory, PartScope, Record
+from mlaudit.report.findings import Finding, FindingRemediation, finding_id
+from mlaudit.sdk import Check, CheckContext, DataUnavailable, Outcome
 
 
 def evaluate(

@@ -9,28 +9,30 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from contextlib import nullcontext
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, ContextManager, Sequence
+from typing import Any
 
 import boto3
 
 from mlaudit import __version__
 from mlaudit.catalog.loader import Catalog, load_catalog
-from mlaudit.collect.engine.calls import CallStats
 from mlaudit.collect.accounts.credentials import identify, open_session
-from mlaudit.collect.engine.processes import SessionRecipe, WorkerProcesses, WorkerSettings
-from mlaudit.collect.registry import COLLECTORS, plan
 from mlaudit.collect.accounts.regions import validate_regions
-from mlaudit.collect.engine.scheduler import CollectionObserver, collect
 from mlaudit.collect.accounts.session import READ_TIMEOUT_SECONDS, AwsClients
 from mlaudit.collect.accounts.sharding import Shard
 from mlaudit.collect.accounts.targets import AccountSelection, resolve_targets
+from mlaudit.collect.engine.calls import CallStats
+from mlaudit.collect.engine.processes import SessionRecipe, WorkerProcesses, WorkerSettings
+from mlaudit.collect.engine.scheduler import CollectionObserver, collect
+from mlaudit.collect.permissions import missing_permissions
+from mlaudit.collect.registry import COLLECTORS, plan
+from mlaudit.core.taxonomy import Severity, Status
 from mlaudit.evaluate import evaluate
 from mlaudit.inventory import Inventory, Record, SkippedScope, SkipReason
-from mlaudit.collect.permissions import missing_permissions
 from mlaudit.renderers.jsonl import header
 from mlaudit.report.model import (
     SCHEMA_VERSION,
@@ -42,9 +44,8 @@ from mlaudit.report.model import (
     sort_findings,
     summarise,
 )
-from mlaudit.sdk import Check
 from mlaudit.report.streaming import FindingStream
-from mlaudit.core.taxonomy import Severity, Status
+from mlaudit.sdk import Check
 
 DEFAULT_LOOKBACK_DAYS = 90
 DEFAULT_MAX_WORKERS = 16
@@ -98,7 +99,7 @@ def collect_inventory(
     stats: CallStats | None = None,
 ) -> Inventory:
     """Everything `checks` need, from the accounts the options select (default: the credentials' own)."""
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     session = options.session or open_session(options.profile)
     clients = AwsClients(
         session,
@@ -128,7 +129,7 @@ def collect_inventory(
 
 def worker_processes(
     options: ScanOptions, clients: AwsClients, since: datetime, started: datetime
-) -> ContextManager[WorkerProcesses | None]:
+) -> AbstractContextManager[WorkerProcesses | None]:
     """The worker processes that collect the parts, or none (`processes` 1: all in this process)."""
     if options.processes <= 1:
         return nullcontext()
@@ -170,7 +171,7 @@ def report_from_inventory(
         scan=ScanInfo(
             id=scan_id,
             started_at=inventory.created_at,
-            finished_at=datetime.now(timezone.utc),
+            finished_at=datetime.now(UTC),
             status=ScanStatus.PARTIAL if inventory.errors or evaluation_errors else ScanStatus.COMPLETE,
             profile=profile,
             regions=inventory.regions,

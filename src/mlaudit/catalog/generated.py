@@ -6,12 +6,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from mlaudit.catalog.loader import load_catalog
-from mlaudit.catalog.index import render_index
 from mlaudit.catalog.docs import render_checks_doc, with_readme_table
+from mlaudit.catalog.index import render_index
+from mlaudit.catalog.loader import load_catalog
 from mlaudit.report.model import Report
+from mlaudit.sdk import Check
 
 
 def _all_required(schema: dict[str, Any]) -> None:
@@ -28,7 +30,7 @@ def report_schema() -> str:
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
 
 
-def _built_in_checks() -> list[Any]:
+def _built_in_checks() -> tuple[Check, ...]:
     return load_catalog(include_entry_points=False).checks
 
 

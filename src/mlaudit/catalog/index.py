@@ -9,10 +9,11 @@ index and a test fails when it is stale, so the index and the code never disagre
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from importlib import resources
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 INDEX_FILE = "index.json"
 ENTRY_POINT_GROUP = "mlaudit.checks"

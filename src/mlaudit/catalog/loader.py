@@ -14,16 +14,16 @@ import importlib
 import importlib.util
 import pkgutil
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
-from typing import Iterable, Sequence
 
 from mlaudit.catalog.index import ENTRY_POINT_GROUP
 from mlaudit.core.errors import UserError
-from mlaudit.sdk import Check
 from mlaudit.core.taxonomy import Severity
+from mlaudit.sdk import Check
 
 BUILTIN_PACKAGE = "mlaudit.checks"
 
@@ -47,7 +47,7 @@ def _entry_point_checks() -> list[Check]:
         source = f"entry point {ep.name} ({ep.value})"
         try:
             loaded = ep.load()
-        except Exception as exc:  # noqa: BLE001 - a broken plug-in is the user's to fix: say which
+        except Exception as exc:
             raise UserError(f"could not load checks from {source}: {type(exc).__name__}: {exc}") from exc
         if isinstance(loaded, ModuleType):
             found.extend(checks_in(loaded, source))
@@ -62,7 +62,7 @@ def _directory_checks(directory: Path) -> list[Check]:
     if not directory.is_dir():
         raise UserError(f"--checks-dir {directory}: not a directory")
     found: list[Check] = []
-    prefix = "mlaudit_plugin_" + hashlib.sha1(str(directory.resolve()).encode()).hexdigest()[:8]
+    prefix = "mlaudit_plugin_" + hashlib.sha1(str(directory.resolve()).encode(), usedforsecurity=False).hexdigest()[:8]
     for path in sorted(directory.glob("*.py")):
         if path.name.startswith("_"):
             continue
@@ -74,7 +74,7 @@ def _directory_checks(directory: Path) -> list[Check]:
         sys.modules[module_name] = module
         try:
             spec.loader.exec_module(module)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             del sys.modules[module_name]
             raise UserError(f"could not load checks from {path}: {type(exc).__name__}: {exc}") from exc
         found.extend(checks_in(module, str(path)))

@@ -118,10 +118,10 @@ def baseline_create(report: Path, target: Path) -> None:
 def diff(ctx: click.Context, old: Path, new: Path, fmt: str, fail_on: str) -> None:
     """Compare two saved reports: new, fixed, still failing and changed-severity findings."""
     from mlaudit.cli.console import Terminal
-    from mlaudit.report.diffing import diff_reports
-    from mlaudit.renderers.markdown import cell
-    from mlaudit.report.saved import load_report
     from mlaudit.core.taxonomy import Severity
+    from mlaudit.renderers.markdown import cell
+    from mlaudit.report.diffing import diff_reports
+    from mlaudit.report.saved import load_report
 
     change = diff_reports(load_report(old), load_report(new))
     sections = {"new": change.new, "fixed": change.fixed, "still_failing": change.still_failing}

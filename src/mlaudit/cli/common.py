@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import click
 
@@ -37,7 +38,7 @@ class MlauditGroup(click.Group):
             ctx.exit(exit_code(interrupt.signum))
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
-        except Exception as exc:  # noqa: BLE001 - the last line of defence
+        except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             message = single_line(f"{type(exc).__name__}: {exc}")

@@ -11,11 +11,12 @@ import os
 import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -75,7 +76,7 @@ class Terminal:
             lines = [[safe(cell) for cell in row] for row in [headers, *rows]]
             widths = [max(len(line[i]) for line in lines) for i in range(len(headers) - 1)]
             for line in lines:
-                cells = [cell.ljust(width) for cell, width in zip(line, widths)]
+                cells = [cell.ljust(width) for cell, width in zip(line, widths, strict=False)]
                 self.stream.write("  ".join([*cells, line[-1]]).rstrip() + "\n")
             return
         table = Table(box=None, pad_edge=False)
@@ -167,7 +168,7 @@ class CollectionProgress:
     def __init__(self, terminal: Terminal) -> None:
         self.terminal = terminal
         self._progress: Progress | None = None
-        self._bars: dict[str, int] = {}
+        self._bars: dict[str, TaskID] = {}
         self._remaining: Counter[str] = Counter()
         self._regions: dict[str, set[str]] = defaultdict(set)
         self._records: Counter[str] = Counter()

@@ -6,8 +6,9 @@ configuration file: command line > environment > file > defaults.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 

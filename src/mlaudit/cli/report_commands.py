@@ -30,8 +30,8 @@ def report(
     source: Path, formats: str, output_dir: Path, output: str | None, previous: Path | None, sarif_anchor: str
 ) -> None:
     """Render a saved report (mlaudit.json) in other formats, without AWS access."""
-    from mlaudit.report.output import prepare_directory, write_reports
     from mlaudit.renderers import RenderOptions
+    from mlaudit.report.output import prepare_directory, write_reports
     from mlaudit.report.saved import load_report
 
     chosen = choose_formats(formats, output)
@@ -58,9 +58,9 @@ def merge(sources: tuple[Path, ...], target: Path) -> None:
     Findings are deduplicated by id, accounts, regions, errors and checks are united, the summary is recomputed;
     the result is partial if any input is. Reports of another major schema version are refused.
     """
+    from mlaudit.renderers.json_report import render_json
     from mlaudit.report.merging import merge_reports
     from mlaudit.report.output import write_atomic
-    from mlaudit.renderers.json_report import render_json
     from mlaudit.report.saved import load_report
 
     merged = merge_reports([load_report(source) for source in sources])
@@ -92,8 +92,8 @@ def security_hub(
     Exit code 0 when every finding was imported, 1 when Security Hub rejected some (each is listed), 2 on error.
     """
     from mlaudit.collect.accounts.credentials import open_session
-    from mlaudit.report.saved import load_report
     from mlaudit.export.security_hub import export_findings
+    from mlaudit.report.saved import load_report
 
     result = export_findings(load_report(source), open_session(profile), endpoint_url, failed_only)
     click.echo(f"imported {result.imported} findings into Security Hub")

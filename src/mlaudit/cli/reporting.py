@@ -16,26 +16,26 @@ from typing import Any
 
 import click
 
-from mlaudit.gating.baseline import Baseline, BaselineMuter
 from mlaudit.catalog.loader import load_catalog
 from mlaudit.cli.common import choose_formats
+from mlaudit.cli.console import Terminal
 from mlaudit.cli.options import DEFAULTS
 from mlaudit.cli.request import Request, effective_settings, resolve_request, suppression_rules, validate_file_checks
 from mlaudit.collect.accounts.sharding import Shard
-from mlaudit.cli.console import Terminal
 from mlaudit.core.errors import UserError
-from mlaudit.gating.exit_code import exit_code
 from mlaudit.core.interrupts import exit_code as interrupted_exit_code
+from mlaudit.gating.baseline import Baseline, BaselineMuter
+from mlaudit.gating.exit_code import exit_code
+from mlaudit.gating.suppression import LabelledRule, Suppressor, tags_lookup
 from mlaudit.inventory import Inventory
 from mlaudit.inventory.tags import ResourceTags
-from mlaudit.report.output import append_github_summary, prepare_directory, write_reports
 from mlaudit.renderers import Format, RenderOptions
 from mlaudit.report.model import Muter, Report, mute
+from mlaudit.report.output import append_github_summary, prepare_directory, write_reports
 from mlaudit.report.saved import load_baseline, load_report
+from mlaudit.report.streaming import FindingStream
 from mlaudit.scan import ScanOptions, select_checks
 from mlaudit.sdk import Check
-from mlaudit.report.streaming import FindingStream
-from mlaudit.gating.suppression import LabelledRule, Suppressor, tags_lookup
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from mlaudit.collect.accounts.assume import DEFAULT_SESSION_NAME, RoleSpec
 from mlaudit.collect.accounts.organization import AccountFilter
 from mlaudit.collect.accounts.targets import AccountSelection
 from mlaudit.config.file import LoadedConfig, find_config, load_config, load_suppressions_file
-from mlaudit.core.errors import UserError
 from mlaudit.config.settings import parse_assignments, resolve_setting
-from mlaudit.gating.suppression import LabelledRule
+from mlaudit.core.errors import UserError
 from mlaudit.core.taxonomy import Severity
+from mlaudit.gating.suppression import LabelledRule
 
 LIST_OPTIONS = frozenset({"regions", "checks", "exclude_checks", "checks_dirs", "accounts", "exclude_accounts", "ou"})
 

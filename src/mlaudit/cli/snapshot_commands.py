@@ -30,8 +30,8 @@ def collect(ctx: click.Context, target: Path, **params: Any) -> None:
 
     The snapshot records the tool version, the parts it holds and every collection error.
     """
-    from mlaudit.cli.reporting import Selection
     from mlaudit.cli.console import Terminal
+    from mlaudit.cli.reporting import Selection
     from mlaudit.core.interrupts import exit_code, interruptible
     from mlaudit.report.output import prepare_directory
     from mlaudit.report.saved import save_inventory

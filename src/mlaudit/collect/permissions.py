@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
-from mlaudit.collect.engine.failures import DENIED_CODES
 from mlaudit.collect.accounts.organization import ORGANIZATION_OPERATIONS
+from mlaudit.collect.engine.failures import DENIED_CODES
 from mlaudit.collect.registry import plan
 from mlaudit.inventory import GLOBAL_REGION, CollectionError
 from mlaudit.sdk import Check

@@ -4,7 +4,8 @@ defaults: `--set SM-ENDPOINT-007.idle_days=30`, or the same values from a config
 from __future__ import annotations
 
 import difflib
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from mlaudit.catalog.loader import Catalog
 from mlaudit.core.errors import UserError

@@ -5,17 +5,21 @@ from __future__ import annotations
 import logging
 import threading
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Iterator
+from typing import Any, Protocol
 
 import boto3
-
-if TYPE_CHECKING:
-    from faults import FaultInjector
 
 DEMO_ACCOUNT_ID = "123456789012"
 """moto's default account."""
 DEMO_REGIONS = ("us-east-1", "eu-west-1", "us-west-2")
+
+
+class Middleware(Protocol):
+    """Something that wraps moto's WSGI app (the tests' fault injector)."""
+
+    def wrap(self, app: Any) -> Any: ...
 
 
 def demo_session(region: str = DEMO_REGIONS[0]) -> boto3.Session:
@@ -24,11 +28,11 @@ def demo_session(region: str = DEMO_REGIONS[0]) -> boto3.Session:
 
 
 @contextmanager
-def moto_server(faults: FaultInjector | None = None) -> Iterator[str]:
+def moto_server(faults: Middleware | None = None) -> Iterator[str]:
     """Start moto on 127.0.0.1 (any free port) and yield its URL; its state is reset on entry and exit.
 
-    Served as moto's `ThreadedMotoServer` serves it, with `faults` (see `faults`), when given,
-    in front of moto's app.
+    Served as moto's `ThreadedMotoServer` serves it, with `faults` (the tests' fault injector), when given, in front
+    of moto's app.
     """
     from moto.core.config import default_user_config
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
@@ -62,6 +66,6 @@ def moto_server(faults: FaultInjector | None = None) -> Iterator[str]:
 
 
 def _reset(url: str) -> None:
-    request = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
+    request = urllib.request.Request(f"{url}/moto-api/reset", method="POST")  # noqa: S310 - our own server
     with urllib.request.urlopen(request, timeout=120):  # noqa: S310 - our own loopback server (slow on a loaded machine)
         pass

@@ -16,9 +16,9 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from mlaudit.core.errors import UserError
+from mlaudit.core.taxonomy import Status
 from mlaudit.renderers.asff import asff_findings
 from mlaudit.report.model import Report
-from mlaudit.core.taxonomy import Status
 
 BATCH_SIZE = 100
 

@@ -7,13 +7,13 @@ stops failing, and the next baseline no longer holds it.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from mlaudit.core.taxonomy import Status
 from mlaudit.report.findings import Finding, Suppression
 from mlaudit.report.model import Report
-from mlaudit.core.taxonomy import Status
 
 BASELINE_VERSION = 1
 
@@ -39,7 +39,7 @@ class Baseline(BaseModel):
 
 def create_baseline(report: Report) -> Baseline:
     return Baseline(
-        created_at=datetime.now(timezone.utc),
+        created_at=datetime.now(UTC),
         scan_id=report.scan.id,
         findings=[
             BaselineEntry(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from mlaudit.core.errors import ExitCode
-from mlaudit.report.model import Report, ScanStatus
 from mlaudit.core.taxonomy import Severity, Status
+from mlaudit.report.model import Report, ScanStatus
 
 
 def exit_code(report: Report, fail_on: str, fail_on_error: bool = True, exit_zero: bool = False) -> int:

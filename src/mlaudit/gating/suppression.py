@@ -8,15 +8,15 @@ nothing is reported too, since stale entries rot.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Sequence
 
 from mlaudit.config.file import SuppressionRule
-from mlaudit.report.findings import Finding, Suppression
+from mlaudit.core.taxonomy import Status
 from mlaudit.inventory import Inventory
 from mlaudit.inventory.tags import ResourceTags
-from mlaudit.core.taxonomy import Status
+from mlaudit.report.findings import Finding, Suppression
 
 TagsOf = Callable[[Finding], "dict[str, str] | None"]
 MUTABLE = (Status.FAIL, Status.ERROR)

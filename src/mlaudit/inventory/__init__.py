@@ -4,11 +4,11 @@ import importlib
 import pkgutil
 
 from mlaudit.inventory.autoscaling import VARIANT_DIMENSION, ScalableTarget, ScalingPolicy, variant_resource_id
-from mlaudit.inventory.base import GLOBAL_REGION, PartScope, Record, RefKind, Reference, canonical_kms_key, s3_bucket_of
+from mlaudit.inventory.base import GLOBAL_REGION, PartScope, Record, Reference, RefKind, canonical_kms_key, s3_bucket_of
 from mlaudit.inventory.iam import IamRole
 from mlaudit.inventory.kms import KmsKey
+from mlaudit.inventory.notes import AnomalyKind, ApiAnomaly, CollectionError, SkippedScope, SkipReason, merge_anomalies
 from mlaudit.inventory.s3 import S3Bucket, S3BucketEncryption
-from mlaudit.inventory.scopes import AccountScope, RegionScope
 from mlaudit.inventory.sagemaker import (
     ConfigVariant,
     DataCapture,
@@ -23,14 +23,14 @@ from mlaudit.inventory.sagemaker import (
     NotebookInstance,
     TrainingJob,
 )
-from mlaudit.inventory.notes import AnomalyKind, ApiAnomaly, CollectionError, SkippedScope, SkipReason, merge_anomalies
+from mlaudit.inventory.scopes import AccountScope, RegionScope
 from mlaudit.inventory.store import (
     ACCOUNT_ACCESS_PART,
+    SNAPSHOT_FORMAT,
     AccountInfo,
     CollectedScope,
     Inventory,
     InventorySnapshot,
-    SNAPSHOT_FORMAT,
     scope_region,
 )
 
@@ -56,8 +56,11 @@ RECORD_TYPES: tuple[type[Record], ...] = _discover()
 are read back through it."""
 
 __all__ = [
-    "RECORD_TYPES",
     "ACCOUNT_ACCESS_PART",
+    "GLOBAL_REGION",
+    "RECORD_TYPES",
+    "SNAPSHOT_FORMAT",
+    "VARIANT_DIMENSION",
     "AccountInfo",
     "AccountScope",
     "AnomalyKind",
@@ -69,14 +72,10 @@ __all__ = [
     "Endpoint",
     "EndpointConfig",
     "EndpointVariant",
-    "GLOBAL_REGION",
     "IamRole",
     "Inventory",
-    "KmsKey",
     "InventorySnapshot",
-    "SNAPSHOT_FORMAT",
-    "SkippedScope",
-    "SkipReason",
+    "KmsKey",
     "Model",
     "ModelContainer",
     "ModelPackage",
@@ -92,11 +91,12 @@ __all__ = [
     "S3BucketEncryption",
     "ScalableTarget",
     "ScalingPolicy",
+    "SkipReason",
+    "SkippedScope",
     "TrainingJob",
-    "VARIANT_DIMENSION",
     "canonical_kms_key",
-    "s3_bucket_of",
     "merge_anomalies",
+    "s3_bucket_of",
     "scope_region",
     "variant_resource_id",
 ]

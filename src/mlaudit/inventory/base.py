@@ -6,8 +6,9 @@ account, region). Each record class is one inventory *part*: the unit that check
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import Enum
-from typing import ClassVar, Iterator, NamedTuple
+from typing import ClassVar, NamedTuple
 
 from pydantic import ConfigDict
 

@@ -3,10 +3,11 @@ their data sources, and custom models."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
-from typing import ClassVar, Iterator
+from typing import ClassVar
 
-from mlaudit.inventory.base import Record, RefKind, Reference, Value, kms_refs, role_refs, s3_refs
+from mlaudit.inventory.base import Record, Reference, RefKind, Value, kms_refs, role_refs, s3_refs
 
 
 class BedrockUsage(Record):

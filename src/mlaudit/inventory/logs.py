@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Iterator
+from collections.abc import Iterator
+from typing import ClassVar
 
-from mlaudit.inventory.base import Record, RefKind, Reference
+from mlaudit.inventory.base import Record, Reference, RefKind
 
 
 class LogGroup(Record):

@@ -6,9 +6,10 @@ are collected. Records point at them with EC2 ARNs, which carry the region: subn
 
 from __future__ import annotations
 
-from typing import ClassVar, Iterator
+from collections.abc import Iterator
+from typing import ClassVar
 
-from mlaudit.inventory.base import Record, RefKind, Reference, Value
+from mlaudit.inventory.base import Record, Reference, RefKind, Value
 
 LIVE_ENDPOINT_STATES = frozenset({"available", "pending", "pendingacceptance"})
 """VPC endpoint states in which the endpoint serves (or is about to serve) traffic."""

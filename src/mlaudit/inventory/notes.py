@@ -3,8 +3,8 @@ not match the service model. Each is data in the inventory, the snapshot and the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
-from typing import Iterable
 
 from pydantic import BaseModel, ConfigDict
 

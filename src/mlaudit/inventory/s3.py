@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Iterator
+from collections.abc import Iterator
+from typing import ClassVar
 
-from mlaudit.inventory.base import PartScope, Record, RefKind, Reference, Value
+from mlaudit.inventory.base import PartScope, Record, Reference, RefKind, Value
 from mlaudit.inventory.policies import PolicyStatement
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
-from typing import ClassVar, Iterator
+from typing import ClassVar
 
-from mlaudit.inventory.base import Record, RefKind, Reference, Value, kms_refs, role_refs, s3_refs
+from mlaudit.inventory.base import Record, Reference, RefKind, Value, kms_refs, role_refs, s3_refs
 from mlaudit.inventory.network import security_group_refs, subnet_refs
 
 

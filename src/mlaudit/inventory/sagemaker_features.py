@@ -3,9 +3,10 @@ from and serve with."""
 
 from __future__ import annotations
 
-from typing import ClassVar, Iterator
+from collections.abc import Iterator
+from typing import ClassVar
 
-from mlaudit.inventory.base import Record, RefKind, Reference, kms_refs, role_refs, s3_refs
+from mlaudit.inventory.base import Record, Reference, RefKind, kms_refs, role_refs, s3_refs
 
 
 class FeatureGroup(Record):

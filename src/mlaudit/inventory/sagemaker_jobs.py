@@ -5,10 +5,11 @@ Like training jobs, they are collected within the scan's lookback window only.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
-from typing import ClassVar, Iterator
+from typing import ClassVar
 
-from mlaudit.inventory.base import Record, RefKind, Reference, kms_refs, role_refs, s3_refs
+from mlaudit.inventory.base import Record, Reference, RefKind, kms_refs, role_refs, s3_refs
 from mlaudit.inventory.sagemaker import TrainingConfiguration
 
 _JOB_REFERENCES = frozenset({RefKind.IAM_ROLE, RefKind.S3, RefKind.KMS_KEY})

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
-from typing import ClassVar, Iterator
+from typing import ClassVar
 
-from mlaudit.inventory.base import Record, RefKind, Reference
+from mlaudit.inventory.base import Record, Reference, RefKind
 
 
 class StudioDomain(Record):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import signal
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any, Iterable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import Field
+
 from mlaudit.inventory.base import Record
 
 
@@ -16,4 +18,4 @@ class ResourceTags(Record):
     resource_type: ClassVar[str] = "AWS::SageMaker::*"
     label: ClassVar[str] = "resource tags"
 
-    tags: dict[str, str] = {}
+    tags: dict[str, str] = Field(default_factory=dict)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from mlaudit.renderers.asff import render_asff
 from mlaudit.renderers.csv_report import render_csv

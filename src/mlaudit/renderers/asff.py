@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from mlaudit.core.taxonomy import Severity, Status
 from mlaudit.report.findings import Finding
 from mlaudit.report.model import Report
-from mlaudit.core.taxonomy import Severity, Status
 
 SCHEMA_VERSION = "2018-10-08"
 TITLE_LIMIT = 256

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
-from mlaudit.report.findings import Finding
 from mlaudit.core.taxonomy import Pillar, Severity, Status
+from mlaudit.report.findings import Finding
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,13 @@ from typing import Any
 
 import jinja2
 
-from mlaudit.report.diffing import diff_reports
+from mlaudit.core.taxonomy import Pillar, Status
 from mlaudit.renderers.charts import failing_by, pillar_chart, severity_chart, top_checks_chart
 from mlaudit.renderers.html_payload import payload
-from mlaudit.renderers.options import RenderOptions
+from mlaudit.renderers.options import DEFAULT_OPTIONS, RenderOptions
+from mlaudit.report.diffing import diff_reports
 from mlaudit.report.model import Report
 from mlaudit.report.scoring import pillar_scores
-from mlaudit.core.taxonomy import Pillar, Status
 
 TEMPLATE_PACKAGE = "mlaudit.templates"
 _SCRIPT_ESCAPES = str.maketrans(
@@ -50,7 +50,7 @@ def _csp_hash(source: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()
 
 
-def render_html(report: Report, options: RenderOptions = RenderOptions()) -> str:
+def render_html(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     env = _environment()
     css = (files(TEMPLATE_PACKAGE) / "report.css").read_text(encoding="utf-8")
     script = (files(TEMPLATE_PACKAGE) / "report.js").read_text(encoding="utf-8")

@@ -4,8 +4,8 @@ version, scan id and tool version beside the finding's own account and region)."
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Iterable, Iterator
 
 from mlaudit.report.findings import Finding
 from mlaudit.report.model import Report

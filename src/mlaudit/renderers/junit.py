@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from xml.etree import ElementTree
 
-from mlaudit.report.findings import Finding
-from mlaudit.renderers.xml_text import xml_text
-from mlaudit.report.model import Report
 from mlaudit.core.taxonomy import Status
+from mlaudit.renderers.xml_text import xml_text
+from mlaudit.report.findings import Finding
+from mlaudit.report.model import Report
 
 
 def _case(suite: ElementTree.Element, finding: Finding) -> None:
@@ -57,7 +57,7 @@ def render_junit(report: Report) -> str:
             "testsuite",
             name=titles.get(check_id, check_id),
             timestamp=report.scan.started_at.isoformat(),
-            **{key: str(value) for key, value in counts.items()},
+            attrib={key: str(value) for key, value in counts.items()},
             time="0",
         )
         for finding in findings:

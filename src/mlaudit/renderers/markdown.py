@@ -7,11 +7,11 @@ note saying how many were left out.
 
 from __future__ import annotations
 
+from mlaudit.core.taxonomy import Severity, Status
+from mlaudit.renderers.options import DEFAULT_OPTIONS, RenderOptions
 from mlaudit.report.diffing import diff_reports
 from mlaudit.report.findings import Finding
-from mlaudit.renderers.options import RenderOptions
 from mlaudit.report.model import Report
-from mlaudit.core.taxonomy import Severity, Status
 
 MAX_CELL = 200
 
@@ -48,7 +48,7 @@ def _anomaly_note(report: Report) -> list[str]:
     ]
 
 
-def render_markdown(report: Report, options: RenderOptions = RenderOptions()) -> str:
+def render_markdown(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     counts = report.summary.by_status
     accounts = ", ".join(cell(a.account_id) for a in report.accounts)
     lines = [
@@ -65,9 +65,10 @@ def render_markdown(report: Report, options: RenderOptions = RenderOptions()) ->
         "|---|---:|---:|---:|---:|",
     ]
     for severity in Severity:
-        row = report.summary.by_severity[severity]
+        tally = report.summary.by_severity[severity]
         lines.append(
-            f"| {severity.value} | {row[Status.FAIL]} | {row[Status.ERROR]} | {row[Status.MUTED]} | {row[Status.PASS]} |"
+            f"| {severity.value} | {tally[Status.FAIL]} | {tally[Status.ERROR]} | {tally[Status.MUTED]} "
+            f"| {tally[Status.PASS]} |"
         )
     if options.previous is not None:
         change = diff_reports(options.previous, report)

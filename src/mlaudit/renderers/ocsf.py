@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from mlaudit.core.taxonomy import Severity, Status
 from mlaudit.report.findings import Finding
 from mlaudit.report.model import Report
-from mlaudit.core.taxonomy import Severity, Status
 
 OCSF_VERSION = "1.5.0"
 DETECTION_FINDING = 2004

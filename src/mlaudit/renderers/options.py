@@ -15,3 +15,6 @@ class RenderOptions:
     """An earlier report, for "what changed" in the HTML and Markdown reports."""
     markdown_budget: int = 1_000_000
     """Bytes the Markdown report may take: below GitHub's 1 MiB job summary limit, with room for a closing note."""
+
+
+DEFAULT_OPTIONS = RenderOptions()

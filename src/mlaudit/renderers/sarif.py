@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from mlaudit.core.taxonomy import Severity, Status
+from mlaudit.renderers.options import DEFAULT_OPTIONS, RenderOptions
 from mlaudit.report.findings import Finding
-from mlaudit.renderers.options import RenderOptions
 from mlaudit.report.model import Report, ScanStatus
 from mlaudit.sdk import CheckMetadata
-from mlaudit.core.taxonomy import Severity, Status
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS = 25_000
@@ -91,7 +91,7 @@ def _result(finding: Finding, rule_index: int, anchor: str) -> dict[str, Any]:
     return result
 
 
-def render_sarif(report: Report, options: RenderOptions = RenderOptions()) -> str:
+def render_sarif(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     rule_index = {check.id: i for i, check in enumerate(report.checks)}
     reportable = [f for f in report.findings if f.status in (Status.FAIL, Status.MUTED) and f.check_id in rule_index]
     notifications = [

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mlaudit.core.taxonomy import Status
 from mlaudit.report.findings import Finding
 from mlaudit.report.model import Report
-from mlaudit.core.taxonomy import Status
 
 
 @dataclass
@@ -48,8 +48,8 @@ def diff_reports(old: Report, new: Report) -> ReportDiff:
         if finding.status is not Status.FAIL:
             continue
         current = after.get(finding.id)
-        if current is not None and current.status is Status.PASS:
-            result.fixed.append(finding)
-        elif current is None and (finding.check_id, finding.account_id, finding.region) in scopes:
+        if (current is not None and current.status is Status.PASS) or (
+            current is None and (finding.check_id, finding.account_id, finding.region) in scopes
+        ):
             result.fixed.append(finding)
     return result

@@ -8,8 +8,8 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict
 
 from mlaudit.core.frozen import FrozenModel
-from mlaudit.sdk.references import CheckReference
 from mlaudit.core.taxonomy import Pillar, Severity, Status
+from mlaudit.sdk.references import CheckReference
 
 
 class FindingRemediation(FrozenModel):

@@ -9,12 +9,13 @@ summary is recomputed; the scan is partial when any input was, or when the merge
 from __future__ import annotations
 
 import uuid
-from typing import Iterable, Sequence, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
-from mlaudit.report.findings import Finding
-from mlaudit.inventory import merge_anomalies
-from mlaudit.report.model import SCHEMA_VERSION, CallStatistics, Report, ScanStatus, ToolInfo, sort_findings, summarise
 from mlaudit.core.taxonomy import Status
+from mlaudit.inventory import merge_anomalies
+from mlaudit.report.findings import Finding
+from mlaudit.report.model import SCHEMA_VERSION, CallStatistics, Report, ScanStatus, ToolInfo, sort_findings, summarise
 
 T = TypeVar("T")
 

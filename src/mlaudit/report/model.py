@@ -7,17 +7,18 @@ Schema generated from these models is committed as `schema/mlaudit-report.schema
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from enum import Enum
-from typing import Any, Iterable, Protocol, Sequence
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from mlaudit import __version__
-from mlaudit.report.findings import Finding
-from mlaudit.inventory import AccountInfo, ApiAnomaly, CollectionError, SkippedScope
-from mlaudit.sdk import CheckMetadata
 from mlaudit.core.taxonomy import Pillar, Severity, Status
+from mlaudit.inventory import AccountInfo, ApiAnomaly, CollectionError, SkippedScope
+from mlaudit.report.findings import Finding
+from mlaudit.sdk import CheckMetadata
 
 SCHEMA_VERSION = "1.2.0"
 
@@ -126,7 +127,7 @@ class SummaryCounter:
         self._counts[(finding.status, finding.severity, finding.pillar, finding.check_id)] += 1
 
     def _by(self, index: int, value: object) -> StatusCounts:
-        counts = {status: 0 for status in Status}
+        counts = dict.fromkeys(Status, 0)
         for key, n in self._counts.items():
             if key[index] == value:
                 counts[key[0]] += n

@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Iterator, Sequence
+from typing import TYPE_CHECKING, BinaryIO
 
 from mlaudit.core.errors import UserError
 

@@ -11,11 +11,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from mlaudit import __version__
-from mlaudit.gating.baseline import BASELINE_VERSION, Baseline
 from mlaudit.core.errors import UserError
+from mlaudit.gating.baseline import BASELINE_VERSION, Baseline
 from mlaudit.inventory import RECORD_TYPES, SNAPSHOT_FORMAT, Inventory, InventorySnapshot
-from mlaudit.report.output import write_atomic
 from mlaudit.report.model import SCHEMA_VERSION, Report, summarise
+from mlaudit.report.output import write_atomic
 
 
 def _major(version: str) -> int:

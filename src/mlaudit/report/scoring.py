@@ -7,11 +7,11 @@ nothing. No verdicts at all gives no score rather than a perfect one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
-from mlaudit.report.findings import Finding
 from mlaudit.core.taxonomy import Pillar, Severity, Status
+from mlaudit.report.findings import Finding
 
 WEIGHTS = {Severity.CRITICAL: 10, Severity.HIGH: 5, Severity.MEDIUM: 3, Severity.LOW: 1, Severity.INFO: 0}
 GRADES = ((90, "A"), (80, "B"), (70, "C"), (60, "D"))

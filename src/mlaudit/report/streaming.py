@@ -9,16 +9,17 @@ evaluation order, check by check, rather than sorted as in the other formats.
 from __future__ import annotations
 
 import sys
-from contextlib import nullcontext
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, ContextManager, Iterable, Sequence
+from typing import BinaryIO
 
-from mlaudit.report.findings import Finding
-from mlaudit.report.output import atomic_file
-from mlaudit.renderers.jsonl import jsonl_lines
-from mlaudit.report.model import Muter, Summary, SummaryCounter
 from mlaudit.core.taxonomy import Status
+from mlaudit.renderers.jsonl import jsonl_lines
+from mlaudit.report.findings import Finding
+from mlaudit.report.model import Muter, Summary, SummaryCounter
+from mlaudit.report.output import atomic_file
 
 
 @dataclass(frozen=True)
@@ -54,5 +55,5 @@ class FindingStream:
             out.flush()
         return Streamed(counter.summary(), errors, [w for muter in self.muters for w in muter.warnings()])
 
-    def _open(self) -> ContextManager[BinaryIO]:
+    def _open(self) -> AbstractContextManager[BinaryIO]:
         return nullcontext(sys.stdout.buffer) if self.destination is None else atomic_file(self.destination)

@@ -3,11 +3,11 @@
 from mlaudit.sdk import CheckContext, Pillar, Remediation, Severity, check, failed, ml_lens, passed
 """
 
+from mlaudit.core.taxonomy import Pillar, Severity, Status
 from mlaudit.sdk.context import CheckContext, DataUnavailable
 from mlaudit.sdk.definition import Check, CheckMetadata, Remediation, Setting, check
 from mlaudit.sdk.outcome import Outcome, failed, passed
 from mlaudit.sdk.references import CheckReference, ReferenceType, config_rule, documentation, ml_lens, security_hub
-from mlaudit.core.taxonomy import Pillar, Severity, Status
 
 __all__ = [
     "Check",

@@ -12,14 +12,15 @@ what to collect. The docs, `mlaudit explain` and every report read the same meta
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mlaudit.core.taxonomy import Pillar, Severity
 from mlaudit.inventory import Record
 from mlaudit.sdk.references import CheckReference
-from mlaudit.core.taxonomy import Pillar, Severity
 
 if TYPE_CHECKING:
     from mlaudit.sdk.context import CheckContext

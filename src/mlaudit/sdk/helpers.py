@@ -4,9 +4,9 @@ local NVMe storage, whether a policy ARN is a given AWS managed policy."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable
 
 from mlaudit.inventory import ConfigVariant, Endpoint, EndpointConfig, KmsKey, Model, Record
 from mlaudit.inventory.cloudwatch import EndpointMetrics

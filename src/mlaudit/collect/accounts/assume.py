@@ -71,7 +71,7 @@ def role_arn(partition: str, account_id: str, role_name: str) -> str:
     return f"arn:{partition}:iam::{account_id}:role/{role_name.strip('/')}"
 
 
-class _AssumedRole(CredentialProvider):  # type: ignore[misc] - botocore is untyped
+class _AssumedRole(CredentialProvider):  # botocore is untyped: mypy sees Any
     METHOD = "assume-role"
 
     def __init__(self, credentials: Credentials) -> None:

@@ -7,14 +7,15 @@ Listed from the management account or a delegated administrator (`organizations:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from mlaudit.collect.engine.failures import error_code, error_message
 from mlaudit.collect.accounts.session import AwsClients
+from mlaudit.collect.engine.failures import error_code, error_message
 from mlaudit.core.errors import UserError
 
 ORGANIZATION_OPERATIONS = (

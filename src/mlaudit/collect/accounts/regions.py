@@ -4,7 +4,7 @@ of them an account has not enabled, or a service is not offered in, so that they
 from __future__ import annotations
 
 import difflib
-from typing import Sequence
+from collections.abc import Sequence
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError

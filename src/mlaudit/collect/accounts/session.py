@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -17,8 +17,8 @@ from botocore.config import Config
 from botocore.utils import parse_timestamp as botocore_parse_timestamp
 
 from mlaudit import __version__
-from mlaudit.collect.engine.calls import CallStats
 from mlaudit.collect.accounts.endpoint_host import configured_s3control_endpoint, keep_s3control_on
+from mlaudit.collect.engine.calls import CallStats
 
 DEFAULT_MAX_ATTEMPTS = 5
 CONNECT_TIMEOUT_SECONDS = 10
@@ -30,7 +30,7 @@ def parse_timestamp(value: Any) -> datetime:
     each one (at 10,000 resources a fifth of a scan's CPU went there). Epoch numbers become UTC times (botocore gives the same
     instant in the local zone); ISO 8601 strings are read by the standard library; anything else goes to botocore."""
     if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value, timezone.utc)
+        return datetime.fromtimestamp(value, UTC)
     try:
         return datetime.fromisoformat(value)
     except (TypeError, ValueError):

@@ -8,19 +8,19 @@ ERROR) and never stops the others; for a single `--role-arn` it is a one-line er
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from mlaudit.collect.accounts.assume import AssumedRole, RoleSpec, assume_now, assumed_session, parse_role_arn, role_arn
-from mlaudit.collect.engine.failures import error_code, error_message
 from mlaudit.collect.accounts.organization import AccountFilter, organization_accounts
 from mlaudit.collect.accounts.regions import discover_regions, enabled_ml_regions, not_enabled
-from mlaudit.collect.engine.scheduler import AccountTarget, UnreachableAccount
 from mlaudit.collect.accounts.session import AwsClients
 from mlaudit.collect.accounts.sharding import Shard
+from mlaudit.collect.engine.failures import error_code, error_message
+from mlaudit.collect.engine.scheduler import AccountTarget, UnreachableAccount
 from mlaudit.core.errors import CredentialsError, UserError
 from mlaudit.inventory import ACCOUNT_ACCESS_PART, GLOBAL_REGION, AccountInfo, CollectionError, SkippedScope, SkipReason
 
@@ -79,13 +79,13 @@ def resolve_targets(
             [r for r in reached if isinstance(r, UnreachableAccount)],
         )
     if selection.role_arn:
-        reached = _reach(base, selection.role_arn, selection.role, regions, shard)
-        if isinstance(reached, UnreachableAccount):
-            error = reached.error
+        one = _reach(base, selection.role_arn, selection.role, regions, shard)
+        if isinstance(one, UnreachableAccount):
+            error = one.error
             raise CredentialsError(
                 f"cannot scan {selection.role_arn}: {error.service}:{error.operation} failed ({error.error_code}): {error.message}"
             )
-        return Targets([reached] if reached else [], [])
+        return Targets([one] if one else [], [])
     if regions:
         account_regions, skipped = _enabled_share(base, caller, regions, shard)
     else:

@@ -59,9 +59,11 @@ class _Node:
                 self.element.walk(item, f"{path}{{}}", found)
         elif isinstance(value, dict):  # a structure
             prefix = f"{path}." if path else ""
-            for name in self.required:
-                if value.get(name) is None:
-                    found.append((prefix + name, AnomalyKind.MISSING_REQUIRED_FIELD, None))
+            found.extend(
+                (prefix + name, AnomalyKind.MISSING_REQUIRED_FIELD, None)
+                for name in self.required
+                if value.get(name) is None
+            )
             for name, node in self.members.items():
                 if value.get(name) is not None:
                     node.walk(value[name], prefix + name, found)

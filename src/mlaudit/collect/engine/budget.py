@@ -12,9 +12,10 @@ describe pool within the same limit, so that a throttled scope's backlog does no
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from mlaudit.collect.engine.calls import THROTTLING_CODES
 
@@ -140,7 +141,7 @@ class CallBudget:
         """botocore judged an attempt: a throttle shrinks the scope and frees the global slot during the backoff."""
         call: _Call | None = getattr(self._current, "call", None)
         if call is None or not response:
-            return None
+            return
         code = ((response[1] or {}).get("Error") or {}).get("Code")
         if code in THROTTLING_CODES:
             call.throttled = True
@@ -148,7 +149,7 @@ class CallBudget:
             if call.holds_global:
                 self._global.release()
                 call.holds_global = False
-        return None
+        return
 
     def _on_resend(self, **_: Any) -> None:
         """A retry is about to be sent: it needs a global slot again."""

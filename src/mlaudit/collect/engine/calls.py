@@ -62,12 +62,12 @@ class CallStats:
 
     def _on_attempt(self, response: Any = None, **_: Any) -> None:
         if not response:
-            return None
+            return
         code = ((response[1] or {}).get("Error") or {}).get("Code")
         if code in THROTTLING_CODES:
             with self._lock:
                 self.throttles += 1
-        return None
+        return
 
     def snapshot(self) -> tuple[dict[str, int], int, int]:
         """The counts so far (calls by operation, retries, throttles), to send to another process."""

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from datetime import datetime
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from mlaudit.collect.accounts.session import AwsClients
 from mlaudit.collect.engine.anomalies import ShapeAudit, Sighting
 from mlaudit.collect.engine.budget import CallBudget
 from mlaudit.collect.engine.failures import CallFailed, error_code, error_message, is_not_found
 from mlaudit.collect.engine.once import Once
-from mlaudit.collect.accounts.session import AwsClients
 from mlaudit.collect.engine.spec import PartCollector
 from mlaudit.collect.engine.unresolved import UnresolvedEndpoints, is_unresolved
 from mlaudit.inventory import (
@@ -262,7 +263,7 @@ class CollectContext:
                 future.add_done_callback(lambda _: scope.dismiss())  # also when cancelled (an interrupted scan)
                 futures.append(future)
             results = [f.result() for f in futures]
-        for item, (record, failure) in zip(items, results):
+        for item, (record, failure) in zip(items, results, strict=True):
             if failure is not None:
                 self._record(failure, *identify(item))
             elif record is not None:

@@ -17,32 +17,34 @@ the slots of the budget it held are given back.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import queue
 import signal
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 import boto3
 
 from mlaudit.collect.accounts.assume import AssumedRole, assumed_session
+from mlaudit.collect.accounts.session import AwsClients
 from mlaudit.collect.engine.calls import CallStats
-from mlaudit.collect.registry import COLLECTORS
 from mlaudit.collect.engine.scheduler import (
     AccountTarget,
     CollectedPart,
     CollectionWorkers,
     PartResult,
     Task,
-    dependency_scopes,
     collect,
+    dependency_scopes,
 )
-from mlaudit.collect.accounts.session import AwsClients
+from mlaudit.collect.registry import COLLECTORS
 from mlaudit.inventory import GLOBAL_REGION, AccountInfo, SkippedScope
 
 UNITS_PER_PROCESS = 4
@@ -316,10 +318,8 @@ class WorkerProcesses:
         """Resolve each unit's future as its results arrive; fail the units of a worker that died."""
         checked = time.monotonic()
         while not self._closed.is_set():
-            try:
+            with contextlib.suppress(queue.Empty):
                 self._handle(self._results.get(timeout=LIVENESS_SECONDS))
-            except queue.Empty:
-                pass
             if time.monotonic() - checked >= LIVENESS_SECONDS:
                 self._fail_lost()
                 checked = time.monotonic()

@@ -11,18 +11,19 @@ tasks here.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Iterable, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mlaudit.collect.accounts.assume import AssumedRole
+from mlaudit.collect.accounts.regions import not_offered
+from mlaudit.collect.accounts.session import AwsClients
 from mlaudit.collect.engine.budget import CallBudget
 from mlaudit.collect.engine.context import CollectContext, internal_error
 from mlaudit.collect.engine.failures import CallFailed
 from mlaudit.collect.engine.once import Once
-from mlaudit.collect.accounts.regions import not_offered
-from mlaudit.collect.accounts.session import AwsClients
 from mlaudit.collect.engine.spec import PartCollector
 from mlaudit.collect.engine.unresolved import UnresolvedEndpoints
 from mlaudit.core.interrupts import signal_of
@@ -305,7 +306,7 @@ def collect(
                 continue
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                for task, result in zip(running.pop(future), future.result()):
+                for task, result in zip(running.pop(future), future.result(), strict=True):
                     finish(task, *result)
     except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM under `interruptible()`
         inventory.interrupted = signal_of(interrupt)
@@ -367,8 +368,7 @@ def _run(ctx: CollectContext) -> PartResult:
     records: list[Record] = []
     failure: CollectionError | None = None
     try:
-        for record in ctx.collector.collect(ctx):
-            records.append(record)
+        records.extend(ctx.collector.collect(ctx))
     except CallFailed as failed:
         failure = failed.error
     except Exception as exc:  # noqa: BLE001 - an unexpected response shape must not abort the scan

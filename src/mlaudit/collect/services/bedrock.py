@@ -6,7 +6,8 @@ scheduler runs none of these parts (their service is `bedrock`) and records the 
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.patterns import ListThenDescribe

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.failures import CallFailed
@@ -104,7 +105,7 @@ class Window:
     def of(cls, ctx: CollectContext) -> Window:
         """Whole days back from the last full hour (so that CloudWatch's rounding of StartTime changes nothing),
         as far as the scan's lookback and CloudWatch's retention allow."""
-        end = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+        end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
         days = min(RETENTION_DAYS, max(1, round((end - ctx.since) / DAY)))
         return cls(end - days * DAY, end)
 
@@ -163,8 +164,8 @@ def _read(ctx: CollectContext, queries: list[MetricQuery], window: Window) -> tu
         query_id = result.get("Id") or ""
         if result.get("StatusCode") in FAILED_QUERY_STATUSES and query_id in by_id:
             failed[by_id[query_id]] = str(result["StatusCode"])
-        stamps = [t.astimezone(timezone.utc) for t in result.get("Timestamps") or ()]
-        values[query_id].update(zip(stamps, result.get("Values") or ()))
+        stamps = [t.astimezone(UTC) for t in result.get("Timestamps") or ()]
+        values[query_id].update(zip(stamps, result.get("Values") or (), strict=False))
     series = {
         query: tuple(Datapoint(timestamp=t, value=v) for t, v in sorted(values[query_id].items()))
         for query_id, query in by_id.items()

@@ -4,7 +4,8 @@ and the VPC endpoints of those VPCs. Lookups filter by id, so a subnet or group 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.patterns import ForEachRecord, same_identity

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.once import Once
-from mlaudit.collect.services._policies import parse_policy
 from mlaudit.collect.engine.spec import PartCollector
+from mlaudit.collect.services._policies import parse_policy
 from mlaudit.inventory import IamRole, RefKind
 from mlaudit.inventory.iam import IamRolePolicies, RolePolicy, is_aws_managed_policy_arn
 

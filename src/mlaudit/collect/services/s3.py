@@ -7,14 +7,15 @@ scan pays only for the settings its checks need. The account-wide Block Public A
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.failures import CallFailed
 from mlaudit.collect.engine.patterns import ForEachRecord, same_identity
-from mlaudit.collect.services._policies import parse_policy
 from mlaudit.collect.engine.spec import PartCollector
+from mlaudit.collect.services._policies import parse_policy
 from mlaudit.inventory import GLOBAL_REGION, Record, RefKind, S3Bucket, S3BucketEncryption, s3_bucket_of
 from mlaudit.inventory.s3 import (
     PublicAccessBlock,

@@ -5,11 +5,13 @@ Training jobs are bounded by the scan's lookback window (`CreationTimeAfter`): t
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.patterns import ListOnly, ListThenDescribe
 from mlaudit.collect.engine.spec import LOOKBACK, PartCollector
+from mlaudit.core.secrets import variable_kind
 from mlaudit.inventory import (
     ConfigVariant,
     DataCapture,
@@ -25,7 +27,6 @@ from mlaudit.inventory import (
     TrainingJob,
 )
 from mlaudit.inventory.sagemaker import SecretVariable
-from mlaudit.core.secrets import variable_kind
 
 
 def _identity(ctx: CollectContext, data: dict[str, Any], arn_field: str, name_field: str, kind: str) -> dict[str, str]:

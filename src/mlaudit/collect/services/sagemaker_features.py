@@ -6,8 +6,8 @@ from typing import Any
 
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.patterns import ListThenDescribe
-from mlaudit.collect.services.sagemaker import _identity
 from mlaudit.collect.engine.spec import PartCollector
+from mlaudit.collect.services.sagemaker import _identity
 from mlaudit.inventory.sagemaker_features import FeatureGroup
 
 

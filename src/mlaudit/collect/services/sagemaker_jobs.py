@@ -8,8 +8,8 @@ from typing import Any
 
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.patterns import ListThenDescribe
-from mlaudit.collect.services.sagemaker import _identity, training_configuration
 from mlaudit.collect.engine.spec import LOOKBACK, PartCollector
+from mlaudit.collect.services.sagemaker import _identity, training_configuration
 from mlaudit.inventory.sagemaker_jobs import (
     HyperParameterTuningJob,
     ProcessingJob,

@@ -4,12 +4,13 @@ description (its inline job definition and its last execution), an aspect only t
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.patterns import ForEachRecord, ListThenDescribe, same_identity
-from mlaudit.collect.services.sagemaker import _identity
 from mlaudit.collect.engine.spec import PartCollector
+from mlaudit.collect.services.sagemaker import _identity
 from mlaudit.inventory import MonitoringSchedule, Record
 from mlaudit.inventory.sagemaker_monitoring import (
     JOB_DEFINITION_TYPES,

@@ -10,13 +10,14 @@ import base64
 import binascii
 import re
 from collections import defaultdict
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.spec import PartCollector
+from mlaudit.core.secrets import scan_text
 from mlaudit.inventory import NotebookInstance
 from mlaudit.inventory.sagemaker_notebooks import NotebookLifecycleConfig, ScriptSecret
-from mlaudit.core.secrets import scan_text
 
 SCRIPTS = ("OnCreate", "OnStart")
 

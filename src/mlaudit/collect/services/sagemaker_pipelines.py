@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.patterns import ForEachRecord, ListOnly, same_identity
-from mlaudit.collect.services.sagemaker import _identity
 from mlaudit.collect.engine.spec import History, PartCollector
+from mlaudit.collect.services.sagemaker import _identity
 from mlaudit.inventory import Record
 from mlaudit.inventory.sagemaker_pipelines import Pipeline, PipelineExecution, PipelineRecentExecutions
 
@@ -35,7 +35,7 @@ def _recent_executions(ctx: CollectContext, pipeline: Record) -> PipelineRecentE
     )
     return PipelineRecentExecutions(
         **same_identity(pipeline),
-        listed_at=datetime.now(timezone.utc),
+        listed_at=datetime.now(UTC),
         executions=tuple(
             PipelineExecution(
                 status=s.get("PipelineExecutionStatus") or "Unknown",

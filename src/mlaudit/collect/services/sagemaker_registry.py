@@ -8,8 +8,8 @@ from typing import Any
 
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.patterns import ForEachRecord, ListOnly, same_identity
-from mlaudit.collect.services.sagemaker import _identity
 from mlaudit.collect.engine.spec import PartCollector
+from mlaudit.collect.services.sagemaker import _identity
 from mlaudit.inventory import ModelPackage
 from mlaudit.inventory.sagemaker_registry import MetricsReport, ModelCard, ModelPackageDetail
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.spec import PartCollector

@@ -12,7 +12,7 @@ from mlaudit.demo.estate.lifecycle_requests import inline_schedule_config
 from mlaudit.demo.server import DEMO_ACCOUNT_ID
 
 ECR = f"{DEMO_ACCOUNT_ID}.dkr.ecr.{{region}}.amazonaws.com"
-SAGEMAKER_TRUST = {
+SAGEMAKER_TRUST: dict[str, Any] = {
     "Version": "2012-10-17",
     "Statement": [
         {
@@ -82,20 +82,18 @@ class Region:
 
     def registry_group(self, name: str, approvals: list[str]) -> list[str]:
         self.sm.create_model_package_group(ModelPackageGroupName=name, ModelPackageGroupDescription=f"{name} models")
-        arns = []
-        for status in approvals:
-            arns.append(
-                self.sm.create_model_package(
-                    ModelPackageGroupName=name,
-                    ModelApprovalStatus=status,
-                    InferenceSpecification={
-                        "Containers": [{"Image": self.image(f"{name}:latest")}],
-                        "SupportedContentTypes": ["text/csv"],
-                        "SupportedResponseMIMETypes": ["text/csv"],
-                    },
-                )["ModelPackageArn"]
-            )
-        return arns
+        return [
+            self.sm.create_model_package(
+                ModelPackageGroupName=name,
+                ModelApprovalStatus=status,
+                InferenceSpecification={
+                    "Containers": [{"Image": self.image(f"{name}:latest")}],
+                    "SupportedContentTypes": ["text/csv"],
+                    "SupportedResponseMIMETypes": ["text/csv"],
+                },
+            )["ModelPackageArn"]
+            for status in approvals
+        ]
 
     def model(self, name: str, role: str, container: dict[str, Any], in_vpc: bool) -> None:
         extra = {"VpcConfig": self.vpc_config()} if in_vpc else {}

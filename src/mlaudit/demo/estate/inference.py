@@ -13,7 +13,7 @@ Endpoint ages and the failed deployment are AWS's doing over time: `set_endpoint
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mlaudit.demo.estate.base import FRAUD_ROLE, RECS_ROLE, SANDBOX_ROLE, Estate, Region
@@ -66,7 +66,7 @@ def _endpoint(
 
 
 def _days_ago(days: float) -> datetime:
-    return datetime.now(timezone.utc) - timedelta(days=days)
+    return datetime.now(UTC) - timedelta(days=days)
 
 
 def _age(region: Region, endpoint: str, days: int) -> None:

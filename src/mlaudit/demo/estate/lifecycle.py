@@ -10,7 +10,7 @@ Feature Store without isolation or KMS keys, and still retrains by hand.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mlaudit.demo.estate.base import FRAUD_ROLE, RECS_ROLE, SANDBOX_ROLE, Estate, Region, role_arn
@@ -78,9 +78,7 @@ def _fraud_team(east: Region) -> None:
         )
     )
     execution = _pipeline(east, "fraud-xgb-retrain", FRAUD_ROLE, FRAUD_TAGS)
-    record_pipeline_execution(
-        east.region, execution, "Succeeded", started=datetime.now(timezone.utc) - timedelta(days=3)
-    )
+    record_pipeline_execution(east.region, execution, "Succeeded", started=datetime.now(UTC) - timedelta(days=3))
     _tag_existing(
         east,
         FRAUD_TAGS,
@@ -95,7 +93,7 @@ def _fraud_team(east: Region) -> None:
 
 def _churn_legacy(east: Region) -> None:
     """The legacy churn model's retraining pipeline: it failed on its last run, seven months ago."""
-    long_ago = datetime.now(timezone.utc) - timedelta(days=230)
+    long_ago = datetime.now(UTC) - timedelta(days=230)
     record_pipeline_execution(
         east.region, _pipeline(east, "churn-retrain-legacy", SANDBOX_ROLE), "Succeeded", started=long_ago
     )

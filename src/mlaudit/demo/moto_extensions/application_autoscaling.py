@@ -5,7 +5,7 @@ namespace mlaudit reads."""
 from __future__ import annotations
 
 import json
-from typing import Callable
+from collections.abc import Callable
 
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.utilities.utils import get_partition

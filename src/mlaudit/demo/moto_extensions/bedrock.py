@@ -10,7 +10,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import unquote
 
 from moto.bedrock.exceptions import ResourceNotFoundException

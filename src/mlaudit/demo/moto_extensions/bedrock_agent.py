@@ -8,7 +8,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from moto.bedrockagent.exceptions import ResourceNotFoundException
 from moto.bedrockagent.responses import AgentsforBedrockResponse

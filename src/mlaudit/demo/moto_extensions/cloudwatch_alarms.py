@@ -7,10 +7,10 @@ and answers both lists; AWS answers only metric alarms unless asked for composit
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
-from moto.core.responses import ActionResult
 from moto.cloudwatch.responses import CloudWatchResponse
+from moto.core.responses import ActionResult
 
 RESPONSE_CLASS = CloudWatchResponse
 

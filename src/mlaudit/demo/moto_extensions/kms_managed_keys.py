@@ -8,7 +8,8 @@ tests and the demo can show a resource encrypted with an AWS managed key.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from moto.kms.responses import KmsResponse
 
@@ -21,7 +22,7 @@ def describe_key(original: Callable[[KmsResponse], str]) -> Callable[[KmsRespons
     def describe(self: KmsResponse) -> str:
         response = json.loads(original(self))
         metadata = response.get("KeyMetadata") or {}
-        key = self.kms_backend.keys.get(metadata.get("KeyId"))
+        key = self.kms_backend.keys.get(metadata.get("KeyId") or "")
         if key is not None and any(alias.startswith(AWS_MANAGED_ALIAS_PREFIX) for alias in key.aliases):
             metadata["KeyManager"] = "AWS"
         return json.dumps(response)

@@ -4,7 +4,8 @@ structure where AWS answers none. Modules build their `OVERRIDES` with them."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from moto.core.responses import ActionResult, BaseResponse
 

@@ -5,7 +5,8 @@ drops the field, and ignores the continuation token. The override answers as AWS
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from moto.core.responses import ActionResult
 from moto.s3.responses import S3Response

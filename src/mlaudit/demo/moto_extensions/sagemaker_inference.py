@@ -17,8 +17,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from moto.core.responses import ActionResult
 from moto.sagemaker.models import sagemaker_backends
@@ -57,7 +58,7 @@ def _capture_summary(capture: dict[str, Any]) -> dict[str, Any]:
 def _keep_endpoint_fields(create_endpoint: Operation) -> Operation:
     def wrapped(self: SageMakerResponse) -> ActionResult:
         result = create_endpoint(self)
-        endpoint = self.sagemaker_backend.endpoints[self._get_param("EndpointName")]
+        endpoint: Any = self.sagemaker_backend.endpoints[self._get_param("EndpointName")]  # attributes moto lacks
         deployment: dict[str, Any] | None = self._get_param("DeploymentConfig")
         if deployment:
             endpoint.last_deployment_config = deployment
@@ -93,11 +94,11 @@ def set_endpoint_state(
 ) -> None:
     """Give an existing moto endpoint the status, failure reason or creation time AWS would report after the
     fact. Raises KeyError if the endpoint is not in this process's moto (a remote moto server cannot be reached)."""
-    endpoint = sagemaker_backends[account_id][region].endpoints[name]
+    endpoint: Any = sagemaker_backends[account_id][region].endpoints[name]  # moto types unset attributes as None
     if status is not None:
         endpoint.endpoint_status = status
     if failure_reason is not None:
         endpoint.failure_reason = failure_reason
     if created is not None:
         # moto keeps naive UTC times
-        endpoint.creation_time = endpoint.last_modified_time = created.astimezone(timezone.utc).replace(tzinfo=None)
+        endpoint.creation_time = endpoint.last_modified_time = created.astimezone(UTC).replace(tzinfo=None)

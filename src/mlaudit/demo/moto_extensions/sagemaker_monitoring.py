@@ -11,7 +11,7 @@ AWS answers none: the overrides leave it out.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -43,7 +43,7 @@ def create_monitoring_schedule(self: SageMakerResponse) -> ActionResult:
     name = self._get_param("MonitoringScheduleName")
     config = self._get_param("MonitoringScheduleConfig") or {}
     arn = f"arn:aws:sagemaker:{self.region}:{self.current_account}:monitoring-schedule/{name.lower()}"
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     _schedules(self.sagemaker_backend)[name] = {
         "MonitoringScheduleArn": arn,
         "MonitoringScheduleName": name,
@@ -112,7 +112,7 @@ def record_monitoring_execution(
     """Record that the schedule's latest job ended with `status` (Completed, CompletedWithViolations, Failed...),
     as SageMaker would after running it."""
     schedule = _schedules(sagemaker_backends[account_id][region])[schedule_name]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     schedule["LastMonitoringExecutionSummary"] = {
         key: value
         for key, value in {

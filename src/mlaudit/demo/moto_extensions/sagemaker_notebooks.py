@@ -8,7 +8,8 @@ RootAccess Enabled, PlatformIdentifier notebook-al2023-v1, and IMDSv1 allowed (m
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from moto.core.responses import ActionResult
 from moto.sagemaker.responses import SageMakerResponse

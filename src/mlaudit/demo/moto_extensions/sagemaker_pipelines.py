@@ -9,8 +9,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.responses import ActionResult
@@ -56,11 +57,11 @@ def record_pipeline_execution(
     when it started, as SageMaker would report it."""
     pipeline_name = execution_arn.split(":pipeline/", 1)[1].split("/", 1)[0]
     pipeline = sagemaker_backends[account_id][region].pipelines[pipeline_name]
-    execution = pipeline.pipeline_executions[execution_arn]
+    execution: Any = pipeline.pipeline_executions[execution_arn]  # moto types its unset attributes as None
     execution.pipeline_execution_status = status
     execution.pipeline_execution_failure_reason = failure_reason
     if started is not None:
-        started = started.astimezone(timezone.utc).replace(tzinfo=None)  # moto keeps naive UTC times
+        started = started.astimezone(UTC).replace(tzinfo=None)  # moto keeps naive UTC times
         execution.creation_time = execution.start_time = execution.last_modified_time = started
         pipeline.last_execution_time = max(e.start_time for e in pipeline.pipeline_executions.values())
 
