@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import pickle
 import resource
@@ -36,19 +35,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore import xform_name
 from botocore.config import Config
 
 from mlaudit.catalog.loader import load_catalog
-from mlaudit.collect.engine.context import largest_page
+from mlaudit.collect.engine.census import minimum_calls as census_minimum
 from mlaudit.collect.engine.spec import PartCollector
 from mlaudit.collect.registry import plan
+from mlaudit.sdk import Check
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the fault injector is test scaffolding
 from faults import ANY, FaultKind, FaultRule
 from mlaudit.demo.server import DEMO_ACCOUNT_ID, DEMO_REGIONS, demo_session, moto_server
-from mlaudit.inventory import GLOBAL_REGION
+from mlaudit.inventory import GLOBAL_REGION, RECORD_TYPES
 from replay import InFlight, replay_server
 
 REGIONS = DEMO_REGIONS
@@ -74,7 +72,6 @@ MIX = {"endpoint": 15, "endpoint_config": 15, "model": 15, "notebook": 15, "trai
 """Resources of each kind per hundred: each endpoint has its own config and model."""
 
 SHARED_POLICIES = 2
-VARIANTS_PER_ENDPOINT = 1
 IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/xgboost:1.7-1"
 
 
@@ -231,95 +228,40 @@ def seed(estate: Estate, url: str, workers: int = 16) -> float:
 
 
 # -- the minimum -----------------------------------------------------------------------------------------------
-def _pages(count: int, page: int) -> int:
-    return max(1, math.ceil(count / page))
+SEEDED_PARTS = {
+    "sagemaker.notebook_instance": "notebook",
+    "sagemaker.model": "model",
+    "sagemaker.endpoint_config": "endpoint_config",
+    "sagemaker.endpoint": "endpoint",
+    "sagemaker.training_job": "training_job",
+    "s3.bucket": "bucket",
+    "iam.role": "role",
+}
+"""The parts the estate seeds, and the kind of resource each holds: the scan must collect every one of them, since
+the minimum-call model counts what was collected (see `mlaudit.collect.engine.census`)."""
 
 
-def _page_of(service: str, method: str, default: int) -> int:
-    """The page size mlaudit's collectors ask for (`largest_page`), else the API's default page."""
-    return largest_page(boto3.client(service, region_name=REGIONS[0]), method) or default
-
-
-def minimum_calls(estate: Estate, parts: Iterable[str]) -> tuple[Counter[str], list[str]]:
-    """The fewest calls that read `parts` of the estate: a list per region (at the collectors' page size), one
-    describe per resource a check reads, account-level data once per region. Parts with no model here are
-    returned by name (their minimum is unknown: the benchmark counts their calls as needed)."""
-    need: Counter[str] = Counter(SETUP_CALLS)
-    unmodelled = []
-    sagemaker_lists = {
-        "sagemaker.notebook_instance": ("notebook", "ListNotebookInstances", "DescribeNotebookInstance"),
-        "sagemaker.model": ("model", "ListModels", "DescribeModel"),
-        "sagemaker.endpoint_config": ("endpoint_config", "ListEndpointConfigs", "DescribeEndpointConfig"),
-        "sagemaker.endpoint": ("endpoint", "ListEndpoints", "DescribeEndpoint"),
-        "sagemaker.training_job": ("training_job", "ListTrainingJobs", "DescribeTrainingJob"),
+def missing_records(estate: Estate, collected: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """The seeded parts whose records the scan did not all collect: part -> (collected, seeded)."""
+    return {
+        part: (collected.get(part, 0), estate.count(kind))
+        for part, kind in SEEDED_PARTS.items()
+        if part in collected and collected[part] != estate.count(kind)
     }
-    empty_region_lists = {  # parts the estate has none of: one (empty) list call per region
-        "sagemaker.data_quality_job_definition": "sagemaker:ListDataQualityJobDefinitions",
-        "sagemaker.model_quality_job_definition": "sagemaker:ListModelQualityJobDefinitions",
-        "sagemaker.model_bias_job_definition": "sagemaker:ListModelBiasJobDefinitions",
-        "sagemaker.model_explainability_job_definition": "sagemaker:ListModelExplainabilityJobDefinitions",
-        "sagemaker.feature_group": "sagemaker:ListFeatureGroups",
-        "sagemaker.processing_job": "sagemaker:ListProcessingJobs",
-        "sagemaker.transform_job": "sagemaker:ListTransformJobs",
-        "sagemaker.hyper_parameter_tuning_job": "sagemaker:ListHyperParameterTuningJobs",
-        "sagemaker.model_package_group": "sagemaker:ListModelPackageGroups",
-        "sagemaker.domain": "sagemaker:ListDomains",
-        "sagemaker.pipeline": "sagemaker:ListPipelines",
-        "sagemaker.monitoring_schedule": "sagemaker:ListMonitoringSchedules",
-        "bedrock.invocation_log_destination": "bedrock:GetModelInvocationLoggingConfiguration",
-        "bedrock.knowledge_base": "bedrock-agent:ListKnowledgeBases",
-        "bedrock.custom_model": "bedrock:ListCustomModels",
-        "bedrock.agent": "bedrock-agent:ListAgents",
-        "autoscaling.scalable_target": "application-autoscaling:DescribeScalableTargets",
-        "autoscaling.scaling_policy": "application-autoscaling:DescribeScalingPolicies",
-    }
-    nothing_to_read = {"bedrock.data_source", "sagemaker.model_package", "sagemaker.model_package_detail"}
-    """Parts read from an empty dependency (no knowledge base, no package group): no call at all."""
-    roles, buckets = estate.count("role"), estate.count("bucket")
-    parts = set(parts)
-    for part in sorted(parts):
-        if part in sagemaker_lists:
-            kind, list_op, describe_op = sagemaker_lists[part]
-            page = _page_of("sagemaker", xform_name(list_op), 10)
-            need[f"sagemaker:{list_op}"] += sum(_pages(estate.in_region(kind, r), page) for r in REGIONS)
-            need[f"sagemaker:{describe_op}"] += estate.count(kind)
-        elif part in empty_region_lists:
-            need[empty_region_lists[part]] += len(REGIONS)
-        elif part in nothing_to_read:
-            pass
-        elif part in ("cloudwatch.metric_alarm", "cloudwatch.composite_alarm"):
-            need["cloudwatch:DescribeAlarms"] = len(REGIONS)  # one call lists both kinds (AlarmTypes)
-        elif part in ("cloudwatch.endpoint_invocations", "cloudwatch.endpoint_utilization"):
-            per_endpoint = VARIANTS_PER_ENDPOINT * (1 if part.endswith("invocations") else 2)
-            need["cloudwatch:GetMetricData"] += sum(
-                math.ceil(estate.in_region("endpoint", r) * per_endpoint / 500) for r in REGIONS
-            )
-        elif part == "s3.bucket":
-            need["s3:ListBuckets"] += 1  # its answer gives each bucket's region: no GetBucketLocation
-        elif part == "s3.bucket_encryption":
-            need["s3:GetBucketEncryption"] += buckets
-        elif part == "iam.role":
-            need["iam:GetRole"] += roles
-            need["iam:ListAttachedRolePolicies"] += roles
-        elif part == "iam.role_policies":
-            need["iam:ListRolePolicies"] += roles
-            need["iam:GetRolePolicy"] += roles  # one inline policy each
-            need["iam:GetPolicy"] += SHARED_POLICIES  # each shared managed policy once, whatever number of roles
-            need["iam:GetPolicyVersion"] += SHARED_POLICIES
-        else:
-            unmodelled.append(part)
-    return need, unmodelled
 
 
 def planned_collectors(checks: list[str]) -> list[PartCollector]:
     """The collectors a scan of these checks runs (what `run_scan` plans)."""
-    selected = load_catalog(include_entry_points=False).select(checks, (), None)
-    return plan([t for check in selected for t in check.needs])
+    return plan([t for check in select(checks) for t in check.needs])
+
+
+def select(checks: list[str]) -> list[Check]:
+    return load_catalog(include_entry_points=False).select(checks, (), None)
 
 
 def services_of(checks: list[str]) -> set[str]:
     """The services the collectors of these checks' parts (and the scan's setup) may call."""
-    return {op.split(":")[0] for c in planned_collectors(checks) for op in c.operations} | {
+    return {op.service for c in planned_collectors(checks) for op in c.operations} | {
         op.split(":")[0] for op in SETUP_CALLS
     }
 
@@ -369,10 +311,10 @@ def scan_child(
     from mlaudit.scan import ScanOptions, run_scan
 
     options = ScanOptions(
+        checks=select(checks),
         regions=REGIONS,
         endpoint_url=url,
         session=demo_session(),
-        checks=checks,
         max_workers=workers,
         max_calls_per_service=per_service,
         processes=processes,
@@ -383,7 +325,13 @@ def scan_child(
         streamed = (lambda _: FindingStream(Path(out) / "mlaudit.jsonl")) if stream else None
         result = run_scan(options, observer=clock, stream=streamed)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    inventory = result.inventory
+    minimum = Counter(SETUP_CALLS) + census_minimum(plan(options.parts), inventory)
     return {
+        "minimum": dict(minimum),
+        "collected": {
+            t.part: sum(1 for _ in inventory.all_records(t)) for t in RECORD_TYPES if t.part in inventory.parts()
+        },
         "wall_seconds": wall,
         "regional_parts_seconds": clock.regional,
         "all_parts_seconds": clock.collected,
@@ -464,7 +412,7 @@ def seeded(
         rules, faults.rules = faults.rules, []
         seconds = 0.0
         if not empty:
-            run_scan(ScanOptions(regions=REGIONS, endpoint_url=url, session=demo_session(), checks=checks))
+            run_scan(ScanOptions(regions=REGIONS, endpoint_url=url, session=demo_session(), checks=select(checks)))
             seconds = seed(estate, url)
         faults.rules = rules
         faults.reset_counts()
@@ -531,12 +479,7 @@ def measure(
     server_cpu_started = time.process_time()
     scan = scan_in_child(url, checks, workers, per_service, profile, processes, stream)
     server_cpu = time.process_time() - server_cpu_started
-    collectors = planned_collectors(checks)
-    minimum, unmodelled = minimum_calls(estate, [c.part for c in collectors])
-    unmodelled_operations = {op for c in collectors if c.part in unmodelled for op in c.operations}
-    calls = Counter(scan["calls"])
-    for operation in {op for op in calls if op not in minimum and op in unmodelled_operations}:
-        minimum[operation] = calls[operation]  # a part without a model: its calls count as needed
+    minimum, calls = Counter(scan["minimum"]), Counter(scan["calls"])
     total = sum(calls.values())
     bound = total * latency / workers
     return {
@@ -552,7 +495,7 @@ def measure(
         **scan,
         "calls": dict(sorted(calls.items())),
         "minimum": dict(sorted(minimum.items())),
-        "unmodelled_parts": unmodelled,
+        "missing_records": missing_records(estate, scan["collected"]),
         "total_calls": total,
         "server_requests": sum(faults.recording.requests.values()),
         "server_cpu_seconds": server_cpu,
@@ -600,8 +543,8 @@ def print_results(r: dict[str, Any]) -> None:
         )
     print(f"API calls                {r['total_calls']} (the server answered {r['server_requests']})")
     print(f"minimum calls            {r['minimum_calls']}  ratio {r['calls_over_minimum']:.3f}")
-    if r["unmodelled_parts"]:
-        print(f"  no model of the minimum for {', '.join(r['unmodelled_parts'])}: their calls count as needed")
+    if r["missing_records"]:
+        print(f"  not every seeded resource was collected (part: collected, seeded): {r['missing_records']}")
     print(f"duplicate requests       {sum(n - 1 for _, n in r['duplicates'])}")
     for request, n in r["duplicates"][:5]:
         print(f"  {n}x {request[:150]}")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from mlaudit.inventory.sagemaker_jobs import ProcessingJob, TransformJob
 from mlaudit.sdk import CheckContext, Outcome, Pillar, Remediation, Severity, check, failed, ml_lens, passed
-from mlaudit.sdk.helpers import expect_kms_keys, has_local_nvme_storage
+from mlaudit.sdk.instances import has_local_nvme_storage
+from mlaudit.sdk.kms import expect_kms_keys
 
 _NVME_NOTE = """The volume key is not required on instance types with NVMe instance storage, which is encrypted by
     hardware and for which the API reference says SageMaker rejects a VolumeKmsKeyId."""

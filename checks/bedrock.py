@@ -26,7 +26,8 @@ from mlaudit.sdk import (
     passed,
     security_hub,
 )
-from mlaudit.sdk.helpers import SSE_KMS_ALGORITHMS, customer_managed_key, names
+from mlaudit.sdk.kms import SSE_KMS_ALGORITHMS, customer_managed_key
+from mlaudit.sdk.wording import names
 
 IN_USE = """Bedrock counts as in use in a region when CloudWatch lists AWS/Bedrock Invocations metrics (it lists only
 metrics with data in the last two weeks) or the region holds agents, knowledge bases, custom models or provisioned

@@ -17,7 +17,7 @@ from mlaudit.sdk import (
     passed,
     security_hub,
 )
-from mlaudit.sdk.helpers import names
+from mlaudit.sdk.wording import names
 
 
 def _shortfalls(trail: CloudTrailTrail) -> list[str]:

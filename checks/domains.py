@@ -5,7 +5,8 @@ from __future__ import annotations
 from mlaudit.inventory import KmsKey
 from mlaudit.inventory.sagemaker_studio import StudioDomain
 from mlaudit.sdk import CheckContext, Outcome, Pillar, Remediation, Severity, check, config_rule, ml_lens
-from mlaudit.sdk.helpers import customer_managed_key, expect_value
+from mlaudit.sdk.kms import customer_managed_key
+from mlaudit.sdk.verdicts import expect_value
 
 
 @check(

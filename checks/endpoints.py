@@ -35,15 +35,9 @@ from mlaudit.sdk import (
     passed,
     security_hub,
 )
-from mlaudit.sdk.helpers import (
-    counted,
-    endpoint_config_of,
-    has_local_nvme_storage,
-    instance_family,
-    metrics_window_start,
-    names,
-    served_models,
-)
+from mlaudit.sdk.endpoints import endpoint_config_of, metrics_window_start, served_models
+from mlaudit.sdk.instances import has_local_nvme_storage, instance_family
+from mlaudit.sdk.wording import counted, names
 
 
 @check(

@@ -19,10 +19,8 @@ from mlaudit.sdk import (
     passed,
     security_hub,
 )
-from mlaudit.sdk.helpers import first_users, is_aws_managed_policy, names, used_by
-
-FULL_ACCESS_POLICY = "AmazonSageMakerFullAccess"
-ADMIN_POLICY = "AdministratorAccess"
+from mlaudit.sdk.iam import ADMIN_POLICY, FULL_ACCESS_POLICY, is_aws_managed_policy
+from mlaudit.sdk.wording import first_users, names, used_by
 
 
 @check(

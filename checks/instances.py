@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from mlaudit.inventory import Endpoint, EndpointConfig, NotebookInstance, TrainingJob
 from mlaudit.sdk import CheckContext, Outcome, Pillar, Remediation, Setting, Severity, check, failed, ml_lens, passed
-from mlaudit.sdk.helpers import endpoint_config_of, instance_family, names
+from mlaudit.sdk.endpoints import endpoint_config_of
+from mlaudit.sdk.instances import instance_family
+from mlaudit.sdk.wording import names
 
 DEFAULT_SUCCESSORS = ("t2=t3", "m4=m7i", "c4=c7i", "p2=g6", "p3=p4d", "p3dn=p4d")
 """Previous-generation families offered by SageMaker, each with a current family offered for notebooks, training

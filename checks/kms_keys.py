@@ -17,7 +17,7 @@ from mlaudit.sdk import (
     passed,
     security_hub,
 )
-from mlaudit.sdk.helpers import used_by
+from mlaudit.sdk.wording import used_by
 
 UNUSABLE_STATES = frozenset({"Disabled", "PendingDeletion", "PendingReplicaDeletion", "Unavailable"})
 

@@ -16,7 +16,9 @@ from mlaudit.sdk import (
     passed,
     security_hub,
 )
-from mlaudit.sdk.helpers import in_vpc, names, served_models, short_arn
+from mlaudit.sdk.endpoints import served_models
+from mlaudit.sdk.verdicts import in_vpc
+from mlaudit.sdk.wording import names, short_arn
 
 
 @check(

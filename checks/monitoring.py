@@ -28,7 +28,7 @@ from mlaudit.sdk import (
     passed,
     security_hub,
 )
-from mlaudit.sdk.helpers import names
+from mlaudit.sdk.wording import names
 
 ISOLATION_HIGH = (ModelQualityJobDefinition, ModelExplainabilityJobDefinition)
 """Kinds whose missing isolation Security Hub rates high (SageMaker.25, SageMaker.20)."""

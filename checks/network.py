@@ -18,7 +18,7 @@ from mlaudit.sdk import (
     passed,
     security_hub,
 )
-from mlaudit.sdk.helpers import first_users, names, used_by
+from mlaudit.sdk.wording import first_users, names, used_by
 
 REQUIRED_ENDPOINTS = ("sagemaker.api", "sagemaker.runtime", "s3")
 """The services every VPC hosting SageMaker should reach privately (S3 usually through a gateway endpoint)."""

@@ -18,7 +18,9 @@ from mlaudit.sdk import (
     passed,
     security_hub,
 )
-from mlaudit.sdk.helpers import customer_managed_key, expect_value, names
+from mlaudit.sdk.kms import customer_managed_key
+from mlaudit.sdk.verdicts import expect_value
+from mlaudit.sdk.wording import names
 
 AWS_DEFAULT_PLATFORM = "notebook-al2023-v1"
 """The platform of a notebook created without PlatformIdentifier (SageMaker API reference, CreateNotebookInstance)."""

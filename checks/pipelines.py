@@ -7,7 +7,7 @@ from datetime import timedelta
 from mlaudit.inventory import RegionScope
 from mlaudit.inventory.sagemaker_pipelines import Pipeline, PipelineRecentExecutions
 from mlaudit.sdk import CheckContext, Outcome, Pillar, Remediation, Setting, Severity, check, failed, ml_lens, passed
-from mlaudit.sdk.helpers import names
+from mlaudit.sdk.wording import names
 
 FAILED_EXECUTION_STATUSES = frozenset({"Failed", "CompletedWithFailures"})
 

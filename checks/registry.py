@@ -21,7 +21,8 @@ from mlaudit.sdk import (
     ml_lens,
     passed,
 )
-from mlaudit.sdk.helpers import counted, names, served_models, short_arn
+from mlaudit.sdk.endpoints import served_models
+from mlaudit.sdk.wording import counted, names, short_arn
 
 APPROVED = "Approved"
 VERSIONED_PACKAGE = re.compile(r"^model-package/[^/]+/\d+$")
@@ -76,10 +77,15 @@ def model_registry_unused(region: RegionScope, ctx: CheckContext) -> Outcome | N
     shared = sorted({package for m in ctx.all(Model) for package in m.model_packages if _version_arn(package)})
     if shared:
         return passed("no model package group here, but models are built from registry versions " + names(shared))
+    return failed("no model package group, yet the region has " + _workloads(serving, trained))
+
+
+def _workloads(serving: list[str], trained: list[str]) -> str:
+    """`2 endpoints in service (a, b) and 1 completed training job (c)`."""
     workloads = [f"{counted(len(serving), 'endpoint')} in service ({names(serving)})"] if serving else []
     if trained:
         workloads.append(f"{counted(len(trained), 'completed training job')} ({names(trained)})")
-    return failed("no model package group, yet the region has " + " and ".join(workloads))
+    return " and ".join(workloads)
 
 
 @check(

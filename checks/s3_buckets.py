@@ -28,7 +28,8 @@ from mlaudit.sdk import (
     passed,
     security_hub,
 )
-from mlaudit.sdk.helpers import SSE_KMS_ALGORITHMS, first_users, names, used_by
+from mlaudit.sdk.kms import SSE_KMS_ALGORITHMS
+from mlaudit.sdk.wording import first_users, names, used_by
 
 
 def _owned(bucket: S3Bucket) -> bool:

@@ -22,7 +22,10 @@ from mlaudit.sdk import (
     ml_lens,
     passed,
 )
-from mlaudit.sdk.helpers import expect_kms_keys, has_local_nvme_storage, in_vpc, names, short_arn
+from mlaudit.sdk.instances import has_local_nvme_storage
+from mlaudit.sdk.kms import expect_kms_keys
+from mlaudit.sdk.verdicts import in_vpc
+from mlaudit.sdk.wording import names, short_arn
 
 S3_EXPRESS_SUFFIX = "--x-s3"
 """Directory buckets (S3 Express One Zone) end with this; they encrypt with SSE-S3 and take no KMS key."""

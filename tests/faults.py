@@ -295,7 +295,7 @@ class _Router:
         from mlaudit.collect.permissions import SETUP_OPERATIONS
         from mlaudit.collect.registry import COLLECTORS
 
-        names = {op.split(":")[0] for c in COLLECTORS.values() for op in c.operations} | {
+        names = {op.service for c in COLLECTORS.values() for op in c.operations} | {
             op.split(":")[0] for op in SETUP_OPERATIONS
         }
         session = botocore.session.get_session()

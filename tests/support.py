@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
 
 import boto3
 
+from mlaudit.catalog.loader import load_catalog
 from mlaudit.core.taxonomy import Status
 from mlaudit.report.model import Report
 from mlaudit.scan import ScanOptions, run_scan
+from mlaudit.sdk import Check
 
 ACCOUNT_ID = "123456789012"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/test-execution"
 
 
+def select(keys: list[str] | tuple[str, ...], checks_dirs: Sequence[Path] = ()) -> list[Check]:
+    """The checks (built-in, or from `checks_dirs`) named by ids, names or globs, as the command line selects them."""
+    return load_catalog(checks_dirs, include_entry_points=False).select(list(keys))
+
+
 def scan(
     session: boto3.Session, checks: list[str], regions: tuple[str, ...] = ("us-east-1",), **options: object
 ) -> Report:
-    """Scan the moto account through mlaudit's real code path."""
-    return run_scan(ScanOptions(session=session, regions=regions, checks=checks, **options)).report  # type: ignore[arg-type]
+    """Scan the moto account through mlaudit's real code path (`checks_dirs`: where plug-in checks are)."""
+    selected = select(checks, options.pop("checks_dirs", ()))  # type: ignore[arg-type]
+    return run_scan(ScanOptions(session=session, regions=regions, checks=selected, **options)).report  # type: ignore[arg-type]
 
 
 def verdicts(report: Report, check_id: str) -> dict[str, Status]:

@@ -20,7 +20,7 @@ from mlaudit.demo.server import moto_server
 from mlaudit.report.model import Report, ScanStatus
 from mlaudit.scan import ScanOptions, run_scan
 from organization import CHECKS, REGIONS, ROLE, Organization, build_organization, organization  # noqa: F401 - the fixture
-from support import refuse
+from support import refuse, select
 
 Verdicts = dict[tuple[str, str, str], Status]
 
@@ -28,7 +28,9 @@ Verdicts = dict[tuple[str, str, str], Status]
 def org_scan(session: boto3.Session, endpoint_url: str | None = None) -> Report:
     selection = AccountSelection(org=True, role_name=ROLE)
     return run_scan(
-        ScanOptions(session=session, endpoint_url=endpoint_url, regions=REGIONS, checks=CHECKS, accounts=selection)
+        ScanOptions(
+            session=session, endpoint_url=endpoint_url, regions=REGIONS, checks=select(CHECKS), accounts=selection
+        )
     ).report
 
 

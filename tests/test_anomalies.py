@@ -9,6 +9,7 @@ from pathlib import Path
 
 import boto3
 
+from mlaudit.collect.run import collect_inventory
 from mlaudit.core.taxonomy import Status
 from mlaudit.inventory import AnomalyKind, ApiAnomaly, Endpoint
 from mlaudit.renderers.html import render_html
@@ -17,8 +18,8 @@ from mlaudit.renderers.markdown import render_markdown
 from mlaudit.report.merging import merge_reports
 from mlaudit.report.model import Report, ScanStatus
 from mlaudit.report.saved import load_inventory, load_report, save_inventory
-from mlaudit.scan import ScanOptions, collect_inventory, run_scan, select_checks
-from support import ACCOUNT_ID, answer_when, create_endpoint, create_model, scan
+from mlaudit.scan import ScanOptions, run_scan
+from support import ACCOUNT_ID, answer_when, create_endpoint, create_model, scan, select
 
 ENDPOINT_CHECKS = ["SM-ENDPOINT-*"]
 
@@ -60,7 +61,7 @@ def test_a_missing_required_field_keeps_the_resource_and_is_reported(aws: boto3.
     _endpoints(aws, "odd", "plain")
     _describe_answer(aws, "odd", CreationTime=None, LastModifiedTime=None)
 
-    result = run_scan(ScanOptions(session=aws, regions=("us-east-1",), checks=ENDPOINT_CHECKS))
+    result = run_scan(ScanOptions(session=aws, regions=("us-east-1",), checks=select(ENDPOINT_CHECKS)))
     report = result.report
 
     assert _verdicts(report, "odd") == _verdicts(report, "plain") and Status.PASS in _verdicts(report, "odd").values()
@@ -84,7 +85,7 @@ def test_an_unknown_enum_value_keeps_the_resource_and_is_reported_with_its_value
     _describe_answer(aws, "migrating", EndpointStatus="Migrating")
     _describe_answer(aws, "shouting", EndpointStatus="INSERVICE")
 
-    result = run_scan(ScanOptions(session=aws, regions=("us-east-1",), checks=ENDPOINT_CHECKS))
+    result = run_scan(ScanOptions(session=aws, regions=("us-east-1",), checks=select(ENDPOINT_CHECKS)))
 
     assert {e.name: e.status for e in result.inventory.all_records(Endpoint)} == {
         "migrating": "Migrating",
@@ -135,8 +136,8 @@ def test_an_empty_page_with_a_next_token_is_followed_and_reported(aws: boto3.Ses
 def test_anomalies_survive_a_snapshot_and_add_up_in_a_merge(aws: boto3.Session, tmp_path: Path) -> None:
     _endpoints(aws, "migrating")
     _describe_answer(aws, "migrating", EndpointStatus="Migrating")
-    options = ScanOptions(session=aws, regions=("us-east-1",), checks=ENDPOINT_CHECKS)
-    save_inventory(collect_inventory(options, select_checks(options)), tmp_path / "inventory.json")
+    options = ScanOptions(session=aws, regions=("us-east-1",), checks=select(ENDPOINT_CHECKS))
+    save_inventory(collect_inventory(options, options.parts), tmp_path / "inventory.json")
 
     inventory = load_inventory(tmp_path / "inventory.json")
     report = scan(aws, ENDPOINT_CHECKS)
@@ -179,8 +180,8 @@ def test_the_answer_itself_never_reaches_the_report(aws: boto3.Session) -> None:
 def test_snapshots_and_reports_from_before_anomalies_still_load(aws: boto3.Session, tmp_path: Path) -> None:
     """The change is additive: a 1.1 snapshot and a 1.1.0 report, which have no anomalies, read as having none."""
     _endpoints(aws, "plain")
-    options = ScanOptions(session=aws, regions=("us-east-1",), checks=ENDPOINT_CHECKS)
-    save_inventory(collect_inventory(options, select_checks(options)), tmp_path / "inventory.json")
+    options = ScanOptions(session=aws, regions=("us-east-1",), checks=select(ENDPOINT_CHECKS))
+    save_inventory(collect_inventory(options, options.parts), tmp_path / "inventory.json")
     snapshot = json.loads((tmp_path / "inventory.json").read_text())
     assert snapshot.pop("anomalies") == []
     (tmp_path / "inventory.json").write_text(json.dumps({**snapshot, "format_version": "1.1"}))

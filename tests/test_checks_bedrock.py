@@ -7,7 +7,9 @@ from typing import Any
 
 import boto3
 
+from mlaudit.collect.run import CollectionOptions, collect_inventory
 from mlaudit.core.taxonomy import Status
+from mlaudit.inventory.bedrock import KnowledgeBase
 from mlaudit.report.model import Report
 from support import ACCOUNT_ID, ROLE_ARN, refuse, scan, verdicts
 
@@ -315,10 +317,25 @@ def test_refused_describe_calls_are_errors_for_that_resource(aws: boto3.Session)
 
     errors = {c: _errors(report, c) for c in CHECKS}
     assert "GetModelInvocationLoggingConfiguration" in errors["BR-LOGGING-001"]["us-east-1"]
-    assert "GetGuardrail" in errors["BR-GUARDRAIL-002"][guardrail]
-    [agent] = errors["BR-AGENT-001"]
-    assert agent.startswith("assistant")  # moto's agent ids start with the name
-    assert "GetAgent" in errors["BR-AGENT-001"][agent]
+    # An ERROR names the resource as its PASS or FAIL would: by its name, with AWS's ARN.
+    assert "GetGuardrail" in errors["BR-GUARDRAIL-002"]["guardrail"]
+    assert "GetAgent" in errors["BR-AGENT-001"]["assistant"]
     assert "GetDataSource" in errors["BR-KB-001"]["kb/documents"]
-    assert set(errors["BR-CMK-001"]) == {"tuned", agent}
+    assert set(errors["BR-CMK-001"]) == {"tuned", "assistant"}
     assert all(f.status is Status.ERROR for f in report.findings)
+    guardrail_error = next(f for f in report.findings if f.check_id == "BR-GUARDRAIL-002")
+    assert guardrail_error.resource_arn.endswith(f":guardrail/{guardrail}")
+
+
+def test_a_knowledge_base_that_cannot_be_described_is_known_by_its_aws_arn(aws: boto3.Session) -> None:
+    """Knowledge base summaries carry no ARN: the one mlaudit builds for a knowledge base it could not describe is
+    the ARN AWS gives it (`knowledge-base/<id>`), and its name is the one the list gives."""
+    kb_id = _knowledge_base(aws, "documents")
+    arn = boto3.Session(region_name="us-east-1").client("bedrock-agent").get_knowledge_base(knowledgeBaseId=kb_id)
+    refuse(aws, "bedrock-agent", "GetKnowledgeBase")
+
+    inventory = collect_inventory(CollectionOptions(session=aws, regions=("us-east-1",)), [KnowledgeBase])
+
+    [error] = inventory.errors_for(KnowledgeBase, ACCOUNT_ID, "us-east-1")
+    assert (error.resource, error.resource_arn) == ("documents", arn["knowledgeBase"]["knowledgeBaseArn"])
+    assert error.resource_arn == f"arn:aws:bedrock:us-east-1:{ACCOUNT_ID}:knowledge-base/{kb_id}"

@@ -58,8 +58,8 @@ def test_a_domain_that_cannot_be_described_is_an_error_for_that_domain_only(aws:
 
     report = scan(aws, ["SM-DOMAIN-001"])
 
-    # A domain that could not be described is known by its id (and ARN) only.
-    assert verdicts(report, "SM-DOMAIN-001") == {"readable": Status.PASS, "d-denied": Status.ERROR}
+    # A domain that could not be described is named as its verdict would have named it (the list gives its name).
+    assert verdicts(report, "SM-DOMAIN-001") == {"readable": Status.PASS, "denied": Status.ERROR}
     error = next(f for f in report.findings if f.status is Status.ERROR)
     assert error.resource_arn == "arn:aws:sagemaker:us-east-1:123456789012:domain/d-denied"
     assert "DescribeDomain" in error.status_detail

@@ -10,7 +10,7 @@ from mlaudit.catalog.loader import load_catalog
 from mlaudit.core.taxonomy import Status
 from mlaudit.demo.moto_extensions.sagemaker_inference import set_endpoint_state
 from mlaudit.scan import ScanOptions, run_scan
-from support import ACCOUNT_ID, ROLE_ARN, create_endpoint, create_model, scan, verdicts
+from support import ACCOUNT_ID, ROLE_ARN, create_endpoint, create_model, scan, select, verdicts
 
 IMAGE = f"{ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/model:1"
 PACKAGE = f"arn:aws:sagemaker:us-east-1:{ACCOUNT_ID}:model-package/fraud-detection/3"
@@ -87,7 +87,7 @@ def test_environment_secrets_are_reported_by_name_and_never_kept(aws: boto3.Sess
     )
     _model(aws, "pass-no-environment")
 
-    result = run_scan(ScanOptions(session=aws, regions=("us-east-1",), checks=["SM-MODEL-005"]))
+    result = run_scan(ScanOptions(session=aws, regions=("us-east-1",), checks=select(["SM-MODEL-005"])))
 
     assert verdicts(result.report, "SM-MODEL-005") == {
         "fail-secrets": Status.FAIL,

@@ -9,7 +9,7 @@ import boto3
 from mlaudit.core.taxonomy import Status
 from mlaudit.report.model import Report
 from mlaudit.scan import ScanOptions, run_scan
-from support import ACCOUNT_ID, ROLE_ARN, refuse, scan, verdicts
+from support import ACCOUNT_ID, ROLE_ARN, refuse, scan, select, verdicts
 
 
 def _notebook(session: boto3.Session, name: str, **settings: object) -> None:
@@ -191,7 +191,7 @@ def test_lifecycle_script_secrets_are_reported_by_line_and_kind_and_never_stored
     _notebook(aws, "leaky", LifecycleConfigName="fail-secrets")
     _notebook(aws, "leaky-too", LifecycleConfigName="fail-secrets")
 
-    result = run_scan(ScanOptions(session=aws, regions=("us-east-1",), checks=["SM-NOTEBOOK-008"]))
+    result = run_scan(ScanOptions(session=aws, regions=("us-east-1",), checks=select(["SM-NOTEBOOK-008"])))
 
     assert verdicts(result.report, "SM-NOTEBOOK-008") == {"pass-clean": Status.PASS, "fail-secrets": Status.FAIL}
     detail = _detail(result.report, "fail-secrets")

@@ -11,7 +11,7 @@ from mlaudit.collect.accounts.endpoint_host import keep_s3control_on
 from mlaudit.core.taxonomy import Status
 from mlaudit.demo.server import demo_session, moto_server
 from mlaudit.scan import ScanOptions, run_scan
-from support import ACCOUNT_ID, ROLE_ARN, create_endpoint, create_model, create_trail, refuse, scan, verdicts
+from support import ACCOUNT_ID, ROLE_ARN, create_endpoint, create_model, create_trail, refuse, scan, select, verdicts
 
 
 def _encrypt(session: boto3.Session, bucket: str, algorithm: str) -> None:
@@ -186,7 +186,7 @@ def test_account_public_access_block_is_read_over_http_from_a_local_endpoint() -
         s3control.put_public_access_block(AccountId=ACCOUNT_ID, PublicAccessBlockConfiguration=_block(*FLAGS[1:]))
 
         report = run_scan(
-            ScanOptions(session=session, regions=["us-east-1"], endpoint_url=url, checks=["S3-ML-003"])
+            ScanOptions(session=session, regions=["us-east-1"], endpoint_url=url, checks=select(["S3-ML-003"]))
         ).report
 
     assert verdicts(report, "S3-ML-003") == {"pass-account-level": Status.PASS, "fail-no-block": Status.FAIL}

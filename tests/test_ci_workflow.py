@@ -275,7 +275,7 @@ def test_policy_is_minimal_for_one_check_and_renders_as_a_role() -> None:
 def test_every_collector_operation_has_an_iam_action() -> None:
     for collector in COLLECTORS.values():
         for operation in collector.operations:
-            assert all(":" in action for action in iam_actions(operation))
+            assert all(":" in action for action in iam_actions(str(operation)))
     assert iam_actions("s3:GetBucketEncryption") == ("s3:GetEncryptionConfiguration",)
 
 

@@ -40,7 +40,7 @@ def test_denied_list_call_gives_one_error_for_the_whole_scope(aws: boto3.Session
 
     [finding] = report.findings
     assert finding.status is Status.ERROR
-    assert finding.resource_arn == "arn:aws:sagemaker:us-east-1:123456789012:notebookinstance/*"
+    assert finding.resource_arn == "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/*"
     assert "ListNotebookInstances" in finding.status_detail
 
 

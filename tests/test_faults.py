@@ -28,14 +28,15 @@ from click.testing import CliRunner
 
 from faults import FaultInjector, FaultKind, FaultRule
 from mlaudit.cli import cli
-from mlaudit.collect.engine.failures import DENIED_CODES
-from mlaudit.collect.engine.processes import WorkerProcesses
+from mlaudit.collect.accounts.failures import DENIED_CODES
+from mlaudit.collect.engine.processes import ProcessRunner
 from mlaudit.core.taxonomy import Status
 from mlaudit.demo.server import demo_session, moto_server
 from mlaudit.report.findings import Finding
 from mlaudit.report.model import Report, ScanStatus
 from mlaudit.report.saved import load_inventory
 from mlaudit.scan import ScanOptions, run_scan
+from support import select
 
 REGIONS = ("us-east-1", "eu-west-1")
 NOTEBOOK_CHECKS = ("SM-NOTEBOOK-002", "SM-NOTEBOOK-003")
@@ -58,7 +59,7 @@ class Estate:
     """Shared by the scans: botocore loads each service model once per session."""
 
     def scan(self, read_timeout: float | None = None) -> Report:
-        options = ScanOptions(endpoint_url=self.url, session=self.session, regions=REGIONS, checks=CHECKS)
+        options = ScanOptions(endpoint_url=self.url, session=self.session, regions=REGIONS, checks=select(CHECKS))
         options.read_timeout = read_timeout or options.read_timeout
         return run_scan(options).report
 
@@ -434,7 +435,7 @@ def test_a_signal_during_collect_writes_a_partial_snapshot(
 # -- worker processes (`--processes`) ------------------------------------------------------------------------------
 def _scan_in_processes(estate: Estate, processes: int) -> Any:
     options = ScanOptions(
-        endpoint_url=estate.url, session=estate.session, regions=REGIONS, checks=CHECKS, processes=processes
+        endpoint_url=estate.url, session=estate.session, regions=REGIONS, checks=select(CHECKS), processes=processes
     )
     return run_scan(options)
 
@@ -466,17 +467,22 @@ def test_a_worker_process_that_dies_loses_only_its_units_to_error(
     """The worker holding the one slot of the budget killed mid-call: the other finishes the scan (the dead one's
     slot is given back), the parts the dead one was collecting (and those that read them) are ERROR naming it, and
     nothing unevaluated is PASS."""
-    started: list[WorkerProcesses] = []
+    started: list[ProcessRunner] = []
 
-    class Watched(WorkerProcesses):
+    class Watched(ProcessRunner):
         def __init__(self, *args: Any) -> None:
             super().__init__(*args)
             started.append(self)
 
-    monkeypatch.setattr("mlaudit.scan.WorkerProcesses", Watched)
+    monkeypatch.setattr("mlaudit.collect.run.ProcessRunner", Watched)
     faults.rules = [FaultRule(FaultKind.LATENCY, seconds=0.3)]
     options = ScanOptions(
-        endpoint_url=estate.url, session=estate.session, regions=REGIONS, checks=CHECKS, processes=2, max_workers=1
+        endpoint_url=estate.url,
+        session=estate.session,
+        regions=REGIONS,
+        checks=select(CHECKS),
+        processes=2,
+        max_workers=1,
     )
     outcome: list[Any] = []
     scan = threading.Thread(target=lambda: outcome.append(run_scan(options)))

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from mlaudit.core.taxonomy import Status
 from mlaudit.inventory.sagemaker import NotebookInstance
 from mlaudit.scan import ScanOptions, run_scan
-from support import ROLE_ARN
+from support import ROLE_ARN, select
 
 CHECKS = ["SM-NOTEBOOK-001", "SM-NOTEBOOK-003"]
 
@@ -29,7 +29,7 @@ def notebooks(aws: boto3.Session) -> boto3.Session:
 
 
 def test_collected_records_share_their_set_of_given_fields(notebooks: boto3.Session) -> None:
-    result = run_scan(ScanOptions(session=notebooks, regions=["us-east-1"], checks=CHECKS))
+    result = run_scan(ScanOptions(session=notebooks, regions=["us-east-1"], checks=select(CHECKS)))
 
     records = list(result.inventory.all_records(NotebookInstance))
     assert len(records) == 3
@@ -71,7 +71,7 @@ def test_copies_and_unpickled_records_leave_the_shared_set_alone() -> None:
 
 
 def test_a_checks_findings_share_one_remediation_and_are_immutable(notebooks: boto3.Session) -> None:
-    findings = run_scan(ScanOptions(session=notebooks, regions=["us-east-1"], checks=CHECKS)).report.findings
+    findings = run_scan(ScanOptions(session=notebooks, regions=["us-east-1"], checks=select(CHECKS))).report.findings
 
     by_check = {f.check_id: {id(g.remediation) for g in findings if g.check_id == f.check_id} for f in findings}
     assert set(by_check) == set(CHECKS) and all(len(ids) == 1 for ids in by_check.values())

@@ -18,18 +18,22 @@ from mlaudit.collect.accounts.organization import AccountFilter, organization_ac
 from mlaudit.collect.accounts.session import AwsClients
 from mlaudit.collect.accounts.targets import AccountSelection
 from mlaudit.collect.permissions import RUNNER_OPERATIONS, required_operations
+from mlaudit.collect.run import collect_inventory
 from mlaudit.core.errors import CredentialsError
 from mlaudit.core.taxonomy import Status
 from mlaudit.report.model import CallStatistics, Report, ScanStatus
 from mlaudit.report.saved import load_inventory, save_inventory
-from mlaudit.scan import ScanOptions, collect_inventory, report_from_inventory, run_scan, select_checks
+from mlaudit.scan import ScanOptions, report_from_inventory, run_scan
 from organization import CHECKS, REGIONS, ROLE, Organization, organization  # noqa: F401 - the fixture
-from support import ACCOUNT_ID, Recorder
+from support import ACCOUNT_ID, Recorder, select
 
 
 def org_scan(aws: boto3.Session, **selection: object) -> Report:
     options = ScanOptions(
-        session=aws, regions=REGIONS, checks=CHECKS, accounts=AccountSelection(org=True, role_name=ROLE, **selection)
+        session=aws,
+        regions=REGIONS,
+        checks=select(CHECKS),
+        accounts=AccountSelection(org=True, role_name=ROLE, **selection),
     )  # type: ignore[arg-type]
     return run_scan(options).report
 
@@ -71,7 +75,7 @@ def test_an_organization_scan_attributes_findings_to_their_accounts_and_reports_
     assert report.scan.statistics.by_operation["sts:AssumeRole"] == 5, (
         "one role session per account, shared by its clients"
     )
-    allowed = {*required_operations(select_checks(ScanOptions(checks=CHECKS))), *RUNNER_OPERATIONS}
+    allowed = {*required_operations(select(CHECKS)), *RUNNER_OPERATIONS}
     assert set(recorder.calls) <= allowed, "`mlaudit policy` and `mlaudit policy --org` cover every call"
 
 
@@ -98,7 +102,10 @@ def test_one_role_arn_scans_that_account_with_refreshing_credentials(
     aws.events.register("provide-client-params.sts.AssumeRole", lambda params, **_: sent.append(dict(params)))
     result = run_scan(
         ScanOptions(
-            session=aws, regions=REGIONS, checks=CHECKS, accounts=AccountSelection(role_arn=arn, role=RoleSpec("ext-1"))
+            session=aws,
+            regions=REGIONS,
+            checks=select(CHECKS),
+            accounts=AccountSelection(role_arn=arn, role=RoleSpec("ext-1")),
         )
     )
 
@@ -152,7 +159,9 @@ def test_a_single_role_that_cannot_be_assumed_is_a_credentials_error(
     """The CLI prints a `CredentialsError` as one line with exit code 2 (the refusal is registered on this session)."""
     arn = f"arn:aws:iam::{organization.delta}:role/{ROLE}"
     with pytest.raises(CredentialsError) as raised:
-        run_scan(ScanOptions(session=aws, regions=REGIONS, checks=CHECKS, accounts=AccountSelection(role_arn=arn)))
+        run_scan(
+            ScanOptions(session=aws, regions=REGIONS, checks=select(CHECKS), accounts=AccountSelection(role_arn=arn))
+        )
     message = raised.value.one_line()
     assert message.startswith(f"cannot scan {arn}: sts:AssumeRole failed (AccessDenied)") and "\n" not in message
 
@@ -196,10 +205,10 @@ def test_a_snapshot_keeps_unreachable_accounts_and_the_regions_of_each(
     aws: boto3.Session, organization: Organization, tmp_path: Path
 ) -> None:
     options = ScanOptions(
-        session=aws, regions=REGIONS, checks=CHECKS, accounts=AccountSelection(org=True, role_name=ROLE)
+        session=aws, regions=REGIONS, checks=select(CHECKS), accounts=AccountSelection(org=True, role_name=ROLE)
     )
-    checks = select_checks(options)
-    inventory = collect_inventory(options, checks)
+    checks = list(options.checks)
+    inventory = collect_inventory(options, options.parts)
     save_inventory(inventory, tmp_path / "inventory.json")
     loaded = load_inventory(tmp_path / "inventory.json")
 
@@ -226,7 +235,7 @@ def test_worker_processes_scan_an_organization_as_one_process_does(
             ScanOptions(
                 session=aws,
                 regions=REGIONS,
-                checks=CHECKS,
+                checks=select(CHECKS),
                 processes=2,
                 accounts=AccountSelection(org=True, role_name=ROLE),
             )

@@ -9,9 +9,12 @@ from datetime import UTC, datetime
 import boto3
 
 from mlaudit.collect.accounts.session import AwsClients
-from mlaudit.collect.engine.processes import SessionRecipe, WorkerProcesses, WorkerSettings, clusters
-from mlaudit.collect.engine.scheduler import AccountTarget, plan_tasks
-from mlaudit.collect.registry import plan
+from mlaudit.collect.accounts.targets import AccountTarget
+from mlaudit.collect.engine.graph import TaskGraph
+from mlaudit.collect.engine.processes import ProcessRunner, clusters
+from mlaudit.collect.engine.tasks import plan_tasks
+from mlaudit.collect.engine.worker import SessionRecipe, WorkerSettings
+from mlaudit.collect.registry import collector_of, plan
 from mlaudit.inventory import GLOBAL_REGION, AccountInfo, Endpoint, IamRole, TrainingJob
 from mlaudit.inventory.cloudwatch import CompositeAlarm, EndpointInvocations, MetricAlarm
 
@@ -34,25 +37,29 @@ def test_clusters_keep_dependencies_and_shared_answers_together() -> None:
 
 def test_units_spread_each_part_over_the_regions_and_account_wide_parts_wait_for_them() -> None:
     """Every region of a part before the next part (the regions of a large part go to different workers); then the
-    account-wide parts, each unit waiting for the regional parts it reads, in every region."""
+    account-wide parts, whose unit the task graph holds back until the regional parts it reads, in every region,
+    are collected."""
     regions = ("us-east-1", "eu-west-1", "ap-south-1")
     clients = AwsClients(boto3.Session(region_name="us-east-1"), home_region="us-east-1")
     target = AccountTarget(ACCOUNT, clients, regions)
     tasks = plan_tasks(plan([TrainingJob, Endpoint, IamRole]), [target])
     now = datetime.now(UTC)
-    settings = WorkerSettings(
-        SessionRecipe(None, "us-east-1", ("a", "b", None), "us-east-1", None, 60, 16), now, now, 4, None
-    )
-    processes = WorkerProcesses(1, settings, clients.stats)
+    recipe = SessionRecipe(None, "us-east-1", ("a", "b", None), "us-east-1", None, 60, 16)
+    runner = ProcessRunner(1, WorkerSettings(recipe, now, now, 4, None, collector_of), clients.stats)
     try:
-        units = processes.units(tasks, [target])
+        works = runner.group(tasks, [target])
     finally:
-        processes.close()
+        runner.close()
 
-    regional = [u for u in units if u.unit.region != GLOBAL_REGION]
-    assert [u.unit.region for u in regional] == list(regions) * (len(regional) // 3)
-    assert all(not u.waits_for and u.unit.regions == (u.unit.region,) for u in regional)
-    roles = units[-1]
-    assert roles.unit.parts == (IamRole.part,) and roles.unit.regions == regions
-    assert {(t.collector.part, t.region) for t in roles.waits_for} >= {(TrainingJob.part, region) for region in regions}
-    assert {t for u in units for t in u.tasks} == set(tasks)  # every task once
+    regional = [work for work in works if work[0].region != GLOBAL_REGION]
+    assert [work[0].region for work in regional] == list(regions) * (len(regional) // 3)
+    [roles] = [work for work in works if work[0].region == GLOBAL_REGION]
+    assert works[-1] == roles and [t.collector.part for t in roles] == [IamRole.part]
+    assert sorted(t.key for work in works for t in work) == sorted(t.key for t in tasks), "every task once"
+
+    graph = TaskGraph(works, {ACCOUNT.account_id: regions})
+    assert graph.ready() == regional, "the regional units start at once, the account-wide one waits"
+    for work in regional:
+        for task in work:
+            graph.finish(task)
+    assert graph.ready() == [roles]

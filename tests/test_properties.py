@@ -22,6 +22,7 @@ from mlaudit.renderers.json_report import render_json
 from mlaudit.report.saved import save_inventory
 from mlaudit.scan import ScanOptions, run_scan
 from reports import finding, report_of
+from support import select
 
 EXAMPLES = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -85,7 +86,7 @@ def snapshot_document() -> dict[str, Any]:
         session.client("sagemaker").create_notebook_instance(
             NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r"
         )
-        result = run_scan(ScanOptions(regions=["us-east-1"], checks=["SM-NOTEBOOK-*"], session=session))
+        result = run_scan(ScanOptions(regions=["us-east-1"], checks=select(["SM-NOTEBOOK-*"]), session=session))
         path = Path(directory) / "inventory.json"
         save_inventory(result.inventory, path)
         return json.loads(path.read_text())

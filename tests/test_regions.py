@@ -18,12 +18,13 @@ from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBacken
 
 from mlaudit.cli import cli
 from mlaudit.collect.accounts.regions import not_offered
+from mlaudit.collect.run import collect_inventory
 from mlaudit.core.taxonomy import Status
 from mlaudit.inventory import SkippedScope, SkipReason
 from mlaudit.report.model import ScanStatus
 from mlaudit.report.saved import load_inventory, save_inventory
-from mlaudit.scan import ScanOptions, collect_inventory, select_checks
-from support import ACCOUNT_ID, ROLE_ARN, scan
+from mlaudit.scan import ScanOptions
+from support import ACCOUNT_ID, ROLE_ARN, scan, select
 
 OPT_IN_REGION = "ap-east-1"
 """An opt-in region (moto's DescribeRegions says `not-opted-in`) where botocore knows no Bedrock endpoint."""
@@ -159,8 +160,8 @@ def test_an_endpoint_that_does_not_resolve_is_skipped_once_and_its_checks_are_er
 
 # -- where skipped scopes are kept and shown -------------------------------------------------------------------------
 def test_a_snapshot_keeps_the_skipped_scopes_and_older_snapshots_still_load(aws: boto3.Session, tmp_path: Path) -> None:
-    options = ScanOptions(session=aws, regions=("us-east-1", OPT_IN_REGION), checks=NOTEBOOK_CHECKS)
-    inventory = collect_inventory(options, select_checks(options))
+    options = ScanOptions(session=aws, regions=("us-east-1", OPT_IN_REGION), checks=select(NOTEBOOK_CHECKS))
+    inventory = collect_inventory(options, options.parts)
     path = tmp_path / "inventory.json"
     save_inventory(inventory, path)
     assert load_inventory(path).skipped == inventory.skipped != []

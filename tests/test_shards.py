@@ -18,6 +18,7 @@ from mlaudit.inventory import Inventory
 from mlaudit.report.merging import merge_reports
 from mlaudit.scan import ScanOptions, ScanResult, run_scan
 from organization import CHECKS, REGIONS, ROLE, Organization, organization  # noqa: F401 - the fixture
+from support import select
 
 SHARDS = 3
 
@@ -48,7 +49,7 @@ def _units(inventory: Inventory) -> set[tuple[str, str]]:
 
 def _scan(aws: boto3.Session, shard: Shard | None) -> ScanResult:
     selection = AccountSelection(org=True, role_name=ROLE)
-    return run_scan(ScanOptions(session=aws, regions=REGIONS, checks=CHECKS, accounts=selection, shard=shard))
+    return run_scan(ScanOptions(session=aws, regions=REGIONS, checks=select(CHECKS), accounts=selection, shard=shard))
 
 
 def _verdicts(findings: list) -> set[tuple[str, Status, str]]:  # type: ignore[type-arg]

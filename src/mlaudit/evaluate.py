@@ -114,7 +114,11 @@ def _error_for_unlisted(
 
 
 def _wildcard_arn(check: Check, record_type: type[Record], inventory: Inventory, account_id: str, region: str) -> str:
+    """Every resource of a part in a scope: the part's own ARN with `*` for the resource (a part without an ARN
+    form of its own, such as a region record, names the checked service's resources of that kind)."""
     partition = next((a.partition for a in inventory.accounts if a.account_id == account_id), "aws")
+    if record_type.arn_resource:
+        return record_type.arn_for(partition, region, account_id, "*")
     arn_region = "" if region == GLOBAL_REGION else region
     kind = record_type.resource_type.rsplit("::", 1)[-1].lower()
     return f"arn:{partition}:{check.metadata.service}:{arn_region}:{account_id}:{kind}/*"

@@ -1,8 +1,8 @@
-"""One scan, from options to report: choose checks, plan parts, collect, evaluate, summarise.
+"""One scan, from options to report: collect what the selected checks need, evaluate, summarise.
 
 The CLI and the demo both come through `run_scan`; the demo only differs by the session and endpoint it passes.
-`collect_inventory` and `report_from_inventory` are the two halves, used alone by `mlaudit collect` and
-`mlaudit evaluate`.
+Collection (`mlaudit.collect.run.collect_inventory`) and `report_from_inventory` are the two halves, used alone by
+`mlaudit collect` and `mlaudit evaluate`.
 """
 
 from __future__ import annotations
@@ -10,27 +10,18 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Any
 
-import boto3
-
 from mlaudit import __version__
-from mlaudit.catalog.loader import Catalog, load_catalog
-from mlaudit.collect.accounts.credentials import identify, open_session
-from mlaudit.collect.accounts.regions import validate_regions
-from mlaudit.collect.accounts.session import READ_TIMEOUT_SECONDS, AwsClients
-from mlaudit.collect.accounts.sharding import Shard
-from mlaudit.collect.accounts.targets import AccountSelection, resolve_targets
-from mlaudit.collect.engine.calls import CallStats
-from mlaudit.collect.engine.processes import SessionRecipe, WorkerProcesses, WorkerSettings
-from mlaudit.collect.engine.scheduler import CollectionObserver, collect
+from mlaudit.catalog.loader import load_catalog
+from mlaudit.collect.accounts.calls import CallStats
+from mlaudit.collect.engine.scheduler import CollectionObserver
 from mlaudit.collect.permissions import missing_permissions
-from mlaudit.collect.registry import COLLECTORS, plan
-from mlaudit.core.taxonomy import Severity, Status
+from mlaudit.collect.registry import COLLECTORS
+from mlaudit.collect.run import CollectionOptions, collect_inventory
+from mlaudit.core.taxonomy import Status
 from mlaudit.evaluate import evaluate
 from mlaudit.inventory import Inventory, Record, SkippedScope, SkipReason
 from mlaudit.renderers.jsonl import header
@@ -47,36 +38,26 @@ from mlaudit.report.model import (
 from mlaudit.report.streaming import FindingStream
 from mlaudit.sdk import Check
 
-DEFAULT_LOOKBACK_DAYS = 90
-DEFAULT_MAX_WORKERS = 16
+
+def default_checks() -> tuple[Check, ...]:
+    """The checks a scan runs when none are named: every built-in check that is not opt-in."""
+    return tuple(load_catalog(include_entry_points=False).select())
 
 
 @dataclass
-class ScanOptions:
-    profile: str | None = None
-    regions: Sequence[str] = ()
-    endpoint_url: str | None = None
-    checks: Sequence[str] = ()
-    exclude_checks: Sequence[str] = ()
-    min_severity: Severity | None = None
-    checks_dirs: Sequence[Path] = ()
-    since_days: int = DEFAULT_LOOKBACK_DAYS
-    max_workers: int = DEFAULT_MAX_WORKERS
-    max_calls_per_service: int | None = None
-    """Calls in flight to one service in one account and region, within `max_workers` (None: up to all of them;
-    the limit also halves whenever that service throttles, and grows back)."""
+class ScanOptions(CollectionOptions):
+    """A scan: where to collect from (`CollectionOptions`), the checks to run and their settings."""
+
+    checks: Sequence[Check] = field(default_factory=default_checks)
+    """The selected checks, resolved (`Catalog.select`)."""
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)
-    session: boto3.Session | None = None
-    """A ready-made session (the demo's); otherwise one is opened for `profile`."""
     extra_parts: Sequence[type[Record]] = ()
     """Parts collected beyond what the checks read: resource tags when a suppression matches on tags."""
-    read_timeout: float = READ_TIMEOUT_SECONDS
-    """Seconds to wait for an AWS answer before botocore retries the call."""
-    accounts: AccountSelection = field(default_factory=AccountSelection)
-    """Other accounts to scan through a role (`--role-arn`, `--org`); default: the credentials' own account."""
-    shard: Shard | None = None
-    processes: int = 1
-    """Worker processes collecting the parts (see `collect.processes`); 1: all in this one."""
+
+    @property
+    def parts(self) -> list[type[Record]]:
+        """What the scan collects: every part its checks read, and the extra parts."""
+        return [*(record_type for check in self.checks for record_type in check.needs), *self.extra_parts]
 
 
 @dataclass
@@ -85,62 +66,6 @@ class ScanResult:
     inventory: Inventory
     checks: list[Check]
     stats: CallStats
-
-
-def select_checks(options: ScanOptions, catalog: Catalog | None = None) -> list[Check]:
-    catalog = catalog or load_catalog(options.checks_dirs)
-    return catalog.select(options.checks, options.exclude_checks, options.min_severity)
-
-
-def collect_inventory(
-    options: ScanOptions,
-    checks: list[Check],
-    observer: CollectionObserver | None = None,
-    stats: CallStats | None = None,
-) -> Inventory:
-    """Everything `checks` need, from the accounts the options select (default: the credentials' own)."""
-    started = datetime.now(UTC)
-    session = options.session or open_session(options.profile)
-    clients = AwsClients(
-        session,
-        home_region=session.region_name or "us-east-1",
-        endpoint_url=options.endpoint_url,
-        max_pool_connections=options.max_workers,
-        stats=stats,
-        read_timeout=options.read_timeout,
-    )
-    since = started - timedelta(days=options.since_days)
-    with worker_processes(options, clients, since, started) as processes:  # started first: they take a second
-        requested = validate_regions(clients, options.regions) if options.regions else None
-        caller = identify(clients, options.profile)
-        targets = resolve_targets(clients, caller, options.accounts, requested, options.shard, options.max_workers)
-        return collect(
-            plan([*(record_type for check in checks for record_type in check.needs), *options.extra_parts]),
-            targets.reachable,
-            unreachable=targets.unreachable,
-            since=since,
-            created_at=started,
-            max_workers=options.max_workers,
-            max_calls_per_service=options.max_calls_per_service,
-            observer=observer,
-            processes=processes,
-        )
-
-
-def worker_processes(
-    options: ScanOptions, clients: AwsClients, since: datetime, started: datetime
-) -> AbstractContextManager[WorkerProcesses | None]:
-    """The worker processes that collect the parts, or none (`processes` 1: all in this process)."""
-    if options.processes <= 1:
-        return nullcontext()
-    settings = WorkerSettings(
-        SessionRecipe.of(clients, options.profile, given=options.session is not None),
-        since,
-        started,
-        options.max_workers,
-        options.max_calls_per_service,
-    )
-    return WorkerProcesses(options.processes, settings, clients.stats)
 
 
 def report_from_inventory(
@@ -277,14 +202,13 @@ def run_scan(
     options: ScanOptions,
     observer: CollectionObserver | None = None,
     stats: CallStats | None = None,
-    checks: list[Check] | None = None,
     stream: Callable[[Inventory], FindingStream] | None = None,
 ) -> ScanResult:
     """`stream`: the JSON Lines stream to write the findings to, made once the inventory (and so the resources'
     tags, which suppressions may match) is known."""
-    checks = checks if checks is not None else select_checks(options)
+    checks = list(options.checks)
     stats = stats or CallStats()
-    inventory = collect_inventory(options, checks, observer, stats)
+    inventory = collect_inventory(options, options.parts, observer, stats)
     report = report_from_inventory(
         inventory,
         checks,

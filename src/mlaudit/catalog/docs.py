@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
+from mlaudit.collect.registry import describe_plan
 from mlaudit.sdk import Check
 
 REFERENCE_LABELS = {
@@ -38,6 +40,7 @@ def _table_rows(checks: Sequence[Check], link_base: str) -> list[str]:
 
 README_TABLE_START = "<!-- checks:start -->"
 README_TABLE_END = "<!-- checks:end -->"
+README_COUNT = re.compile(r"(<!-- checks:count -->)\d+(<!-- /checks:count -->)")
 
 
 def with_readme_table(readme: str, checks: Sequence[Check]) -> str:
@@ -51,7 +54,10 @@ def with_readme_table(readme: str, checks: Sequence[Check]) -> str:
         "|---|---|---|---|---|",
         *_table_rows(checks, "docs/checks.md#"),
     ]
-    return "\n".join([head + README_TABLE_START, *table, README_TABLE_END + tail])
+    counted, found_count = README_COUNT.subn(rf"\g<1>{len(checks)}\g<2>", head)
+    if not found_count:
+        raise ValueError("README.md has no <!-- checks:count -->N<!-- /checks:count --> in its introduction")
+    return "\n".join([counted + README_TABLE_START, *table, README_TABLE_END + tail])
 
 
 def render_checks_doc(checks: Sequence[Check]) -> str:
@@ -98,5 +104,6 @@ def render_checks_doc(checks: Sequence[Check]) -> str:
                 f"- `{name}` (default `{setting.default!r}`): {_prose(setting.description)}"
                 for name, setting in meta.settings.items()
             ]
-        lines += ["", f"Reads: {', '.join(f'`{part}`' for part in meta.parts)}"]
+        lines += ["", f"Reads: {', '.join(f'`{part}`' for part in meta.parts)}", "", "Collects:", ""]
+        lines += [f"- `{line}`" for line in describe_plan(check.needs)]
     return "\n".join(lines) + "\n"

@@ -15,8 +15,9 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
+from mlaudit.catalog import ENTRY_POINT_GROUP
+
 INDEX_FILE = "index.json"
-ENTRY_POINT_GROUP = "mlaudit.checks"
 
 CheckListing = dict[str, Any]
 """A check's metadata as `list-checks --format json` prints it (`CheckMetadata.model_dump(mode="json")`)."""

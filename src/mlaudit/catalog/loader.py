@@ -20,7 +20,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 
-from mlaudit.catalog.index import ENTRY_POINT_GROUP
+from mlaudit.catalog import ENTRY_POINT_GROUP
 from mlaudit.core.errors import UserError
 from mlaudit.core.taxonomy import Severity
 from mlaudit.sdk import Check

@@ -41,6 +41,7 @@ def explain(check_key: str, checks_dir: tuple[Path, ...]) -> None:
     import textwrap
 
     from mlaudit.catalog.loader import load_catalog
+    from mlaudit.collect.registry import describe_plan
 
     catalog = load_catalog(checks_dir)
     check = catalog.resolve([check_key], option="explain")[0]
@@ -55,6 +56,8 @@ def explain(check_key: str, checks_dir: tuple[Path, ...]) -> None:
         "",
         f"Severity: {meta.severity.value}    Pillar: {meta.pillar.value}    Resource: {meta.resource_type}",
         f"Reads: {', '.join(meta.parts)}",
+        "Collects (with what they are found through):",
+        *(f"  {line}" for line in describe_plan(check.needs)),
         "",
         "Why it matters:",
         para(meta.rationale),

@@ -3,7 +3,6 @@ policy a scan needs."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -114,60 +113,26 @@ def baseline_create(report: Path, target: Path) -> None:
     show_default=True,
     help="Exit 1 when a new failing finding is at or above this severity.",
 )
+@click.option("--all", "show_all", is_flag=True, help="Also list the findings still failing (default: count them).")
 @click.pass_context
-def diff(ctx: click.Context, old: Path, new: Path, fmt: str, fail_on: str) -> None:
-    """Compare two saved reports: new, fixed, still failing and changed-severity findings."""
+def diff(ctx: click.Context, old: Path, new: Path, fmt: str, fail_on: str, show_all: bool) -> None:
+    """Compare two saved reports: new, fixed, still failing and changed-severity findings (the counts first)."""
     from mlaudit.cli.console import Terminal
     from mlaudit.core.taxonomy import Severity
-    from mlaudit.renderers.markdown import cell
+    from mlaudit.renderers.markdown import render_diff
     from mlaudit.report.diffing import diff_reports
     from mlaudit.report.saved import load_report
 
     change = diff_reports(load_report(old), load_report(new))
-    sections = {"new": change.new, "fixed": change.fixed, "still_failing": change.still_failing}
     if fmt == "json":
-        document = {name: [f.model_dump(mode="json") for f in findings] for name, findings in sections.items()}
-        document["changed_severity"] = [
-            {
-                "id": n.id,
-                "check_id": n.check_id,
-                "resource_arn": n.resource_arn,
-                "old": o.severity.value,
-                "new": n.severity.value,
-            }
-            for o, n in change.changed_severity
-        ]
-        click.echo(json.dumps(document, indent=2))
+        click.echo(change.to_json())
     elif fmt == "md":
-        lines = [
-            f"**{len(change.new)} new**, {len(change.fixed)} fixed, {len(change.still_failing)} still failing, "
-            f"{len(change.changed_severity)} changed severity",
-            "",
-        ]
-        for name, findings in sections.items():
-            if findings and name != "still_failing":
-                lines += [
-                    f"### {name.replace('_', ' ').capitalize()}",
-                    "",
-                    "| severity | check | resource | region |",
-                    "|---|---|---|---|",
-                ]
-                lines += [
-                    f"| {f.severity.value} | {f.check_id} | {cell(f.resource_name)} | {cell(f.region)} |"
-                    for f in findings
-                ] + [""]
-        click.echo("\n".join(lines))
+        click.echo(render_diff(change))
     else:
-        rows = [
-            (name.replace("_", " "), f.severity.value, f.check_id, f.resource_name, f.region)
-            for name, findings in sections.items()
-            for f in findings
-        ]
-        rows += [
-            ("severity changed", f"{o.severity.value}->{n.severity.value}", n.check_id, n.resource_name, n.region)
-            for o, n in change.changed_severity
-        ]
-        Terminal().table(("change", "severity", "check", "resource", "region"), rows)
+        click.echo(change.counts)
+        rows = change.table_rows(unchanged=show_all)
+        if rows:
+            Terminal().table(("change", "severity", "check", "resource", "region"), rows)
     threshold = None if fail_on == "none" else Severity(fail_on)
     failing = threshold is not None and any(f.severity.at_least(threshold) for f in change.new)
     ctx.exit(ExitCode.FINDINGS if failing else ExitCode.OK)

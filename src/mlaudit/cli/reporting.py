@@ -34,7 +34,7 @@ from mlaudit.report.model import Muter, Report, mute
 from mlaudit.report.output import append_github_summary, prepare_directory, write_reports
 from mlaudit.report.saved import load_baseline, load_report
 from mlaudit.report.streaming import FindingStream
-from mlaudit.scan import ScanOptions, select_checks
+from mlaudit.scan import ScanOptions
 from mlaudit.sdk import Check
 
 
@@ -54,22 +54,18 @@ class Selection:
         catalog = load_catalog(request["checks_dirs"])
         validate_file_checks(request, catalog)
         settings = effective_settings(request, catalog)
-        options = _scan_options(request, settings)
-        checks = select_checks(options, catalog)
+        checks = catalog.select(request["checks"] or (), request["exclude_checks"] or (), request.severity)
         if not checks:
             raise UserError("no checks selected", hint="see `mlaudit list-checks`")
-        return cls(request, settings, options, checks)
+        return cls(request, settings, _scan_options(request, checks, settings), checks)
 
 
-def _scan_options(request: Request, settings: dict[str, dict[str, Any]]) -> ScanOptions:
+def _scan_options(request: Request, checks: list[Check], settings: dict[str, dict[str, Any]]) -> ScanOptions:
     return ScanOptions(
         profile=request["profile"],
         regions=request["regions"] or (),
         endpoint_url=request["endpoint_url"],
-        checks=request["checks"] or (),
-        exclude_checks=request["exclude_checks"] or (),
-        min_severity=request.severity,
-        checks_dirs=request["checks_dirs"] or (),
+        checks=checks,
         since_days=request.since_days,
         max_workers=request["max_workers"] or DEFAULTS["max_workers"],
         max_calls_per_service=request["max_calls_per_service"],

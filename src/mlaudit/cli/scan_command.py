@@ -37,7 +37,7 @@ def _scan(options: Any, run: Any) -> Any:
     from mlaudit.scan import run_scan
 
     with run.terminal.collection_progress() as progress, interruptible():
-        return run_scan(options, observer=progress, checks=run.checks, stream=run.stream)
+        return run_scan(options, observer=progress, stream=run.stream)
 
 
 def _scan_demo(options: Any, run: Any) -> Any:

@@ -32,16 +32,16 @@ def collect(ctx: click.Context, target: Path, **params: Any) -> None:
     """
     from mlaudit.cli.console import Terminal
     from mlaudit.cli.reporting import Selection
+    from mlaudit.collect.run import collect_inventory
     from mlaudit.core.interrupts import exit_code, interruptible
     from mlaudit.report.output import prepare_directory
     from mlaudit.report.saved import save_inventory
-    from mlaudit.scan import collect_inventory
 
     selection = Selection.of(ctx, params)
     prepare_directory(target.parent)
     terminal = Terminal(quiet=bool(selection.request["quiet"]))
     with terminal.collection_progress() as progress, interruptible():
-        inventory = collect_inventory(selection.options, selection.checks, progress)
+        inventory = collect_inventory(selection.options, selection.options.parts, progress)
     save_inventory(inventory, target)
     terminal.line(f"wrote {target}: {len(inventory.parts())} parts, {len(inventory.errors)} collection errors")
     if inventory.interrupted is not None:

@@ -11,8 +11,8 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 
+from mlaudit.collect.accounts.failures import DENIED_CODES
 from mlaudit.collect.accounts.organization import ORGANIZATION_OPERATIONS
-from mlaudit.collect.engine.failures import DENIED_CODES
 from mlaudit.collect.registry import plan
 from mlaudit.inventory import GLOBAL_REGION, CollectionError
 from mlaudit.sdk import Check
@@ -47,7 +47,7 @@ def iam_actions(operation: str) -> tuple[str, ...]:
 
 def required_operations(checks: Iterable[Check]) -> list[str]:
     collectors = plan(record_type for check in checks for record_type in check.needs)
-    return sorted({*SETUP_OPERATIONS, *(op for collector in collectors for op in collector.operations)})
+    return sorted({*SETUP_OPERATIONS, *(str(op) for collector in collectors for op in collector.operations)})
 
 
 def required_actions(checks: Iterable[Check]) -> list[str]:

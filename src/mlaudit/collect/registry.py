@@ -53,3 +53,22 @@ def plan(needed: Iterable[type[Record]]) -> list[PartCollector]:
     for record_type in sorted(set(needed), key=RECORD_TYPES.index):
         visit(record_type)
     return ordered
+
+
+_BY_PART = {collector.part: collector for collector in COLLECTORS.values()}
+
+
+def collector_of(part: str) -> PartCollector:
+    """A part's collector by its name (what a worker process is sent instead of the collector itself)."""
+    return _BY_PART[part]
+
+
+def collection_plan(needed: Iterable[type[Record]]) -> list[tuple[str, tuple[str, ...]]]:
+    """What collecting `needed` takes, dependencies included: each part with the operations its collector may
+    call (a reference followed or a dependency widens it; `mlaudit explain` and docs/checks.md show it)."""
+    return [(collector.part, tuple(str(op) for op in collector.operations)) for collector in plan(needed)]
+
+
+def describe_plan(needed: Iterable[type[Record]]) -> list[str]:
+    """The collection plan, one line a part: `sagemaker.endpoint: sagemaker:ListEndpoints, ...`."""
+    return [f"{part}: {', '.join(ops) or '(derived, no call)'}" for part, ops in collection_plan(needed)]

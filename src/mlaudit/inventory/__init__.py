@@ -4,7 +4,16 @@ import importlib
 import pkgutil
 
 from mlaudit.inventory.autoscaling import VARIANT_DIMENSION, ScalableTarget, ScalingPolicy, variant_resource_id
-from mlaudit.inventory.base import GLOBAL_REGION, PartScope, Record, Reference, RefKind, canonical_kms_key, s3_bucket_of
+from mlaudit.inventory.base import (
+    GLOBAL_REGION,
+    Identity,
+    PartScope,
+    Record,
+    Reference,
+    RefKind,
+    canonical_kms_key,
+    s3_bucket_of,
+)
 from mlaudit.inventory.iam import IamRole
 from mlaudit.inventory.kms import KmsKey
 from mlaudit.inventory.notes import AnomalyKind, ApiAnomaly, CollectionError, SkippedScope, SkipReason, merge_anomalies
@@ -73,6 +82,7 @@ __all__ = [
     "EndpointConfig",
     "EndpointVariant",
     "IamRole",
+    "Identity",
     "Inventory",
     "InventorySnapshot",
     "KmsKey",

@@ -19,6 +19,7 @@ class ScalableTarget(Record):
     service: ClassVar[str] = "application-autoscaling"
     resource_type: ClassVar[str] = "AWS::ApplicationAutoScaling::ScalableTarget"
     label: ClassVar[str] = "scalable targets"
+    arn_resource: ClassVar[str] = "scalable-target/{id}"
 
     resource_id: str
     scalable_dimension: str
@@ -31,6 +32,7 @@ class ScalingPolicy(Record):
     service: ClassVar[str] = "application-autoscaling"
     resource_type: ClassVar[str] = "AWS::ApplicationAutoScaling::ScalingPolicy"
     label: ClassVar[str] = "scaling policies"
+    arn_resource: ClassVar[str] = "scaling-policy/{id}"
 
     resource_id: str
     scalable_dimension: str

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from enum import Enum
-from typing import ClassVar, NamedTuple
+from typing import ClassVar, NamedTuple, TypedDict
 
 from pydantic import ConfigDict
 
@@ -43,6 +43,15 @@ class Reference(NamedTuple):
     """An s3:// URI, a role ARN..."""
 
 
+class Identity(TypedDict):
+    """Who a record is: the fields every record carries, and every finding about it (ERROR included)."""
+
+    arn: str
+    name: str
+    account_id: str
+    region: str
+
+
 class Value(FrozenModel):
     """A nested, immutable value inside a record (a policy statement, an event selector...)."""
 
@@ -67,11 +76,46 @@ class Record(FrozenModel):
     """The kinds of reference `references()` can yield; dependent collectors are wired from this."""
     taggable: ClassVar[bool] = False
     """Tags are collected for this part when a check needs them (sagemaker:ListTags for SageMaker records)."""
+    arn_resource: ClassVar[str] = ""
+    """The resource part of AWS's ARN for this part's resources, from the resource's id: `knowledge-base/{id}`
+    (`{lower_id}` where AWS lowercases the name, as SageMaker does). Empty: the records carry ARNs AWS gives,
+    or share another record's."""
+    arn_in_account: ClassVar[bool] = True
+    """Whether the ARN names the account (S3 bucket ARNs name neither account nor region)."""
 
     arn: str
     name: str
     account_id: str
     region: str
+
+    @classmethod
+    def arn_for(cls, partition: str, region: str, account_id: str, resource_id: str) -> str:
+        """The one ARN builder: AWS's ARN of this part's resource `resource_id` (`*`: all of them)."""
+        if not cls.arn_resource:
+            raise TypeError(f"{cls.part} declares no arn_resource")
+        resource = cls.arn_resource.format(id=resource_id, lower_id=resource_id.lower())
+        arn_region = "" if cls.scope is PartScope.GLOBAL or region == GLOBAL_REGION else region
+        account = account_id if cls.arn_in_account else ""
+        return f"arn:{partition}:{cls.service}:{arn_region}:{account}:{resource}"
+
+    @classmethod
+    def identity_of(
+        cls,
+        partition: str,
+        region: str,
+        account_id: str,
+        resource_id: str,
+        name: str | None = None,
+        arn: str | None = None,
+    ) -> Identity:
+        """A resource's identity from what AWS says of it: its ARN when AWS gives one (otherwise built), and its
+        display name (otherwise its id). Whatever is made of the resource, a record or an ERROR, carries it."""
+        return Identity(
+            arn=arn or cls.arn_for(partition, region, account_id, resource_id),
+            name=name or resource_id,
+            account_id=account_id,
+            region=region,
+        )
 
     def references(self) -> Iterator[Reference]:
         """Links to resources of other services (buckets, roles...) that this record uses."""

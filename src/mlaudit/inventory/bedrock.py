@@ -24,6 +24,7 @@ class BedrockUsage(Record):
     service: ClassVar[str] = "bedrock"
     resource_type: ClassVar[str] = "AWS::Region"
     label: ClassVar[str] = "Bedrock usage records"
+    arn_resource: ClassVar[str] = "{id}"
 
     offered: bool = True
     """Always True since snapshot format 1.2 (not-offered regions are skipped); kept so that older snapshots load."""
@@ -74,6 +75,7 @@ class InvocationLogDestination(Record):
     service: ClassVar[str] = "bedrock"
     resource_type: ClassVar[str] = "AWS::Bedrock::ModelInvocationLoggingConfiguration"
     label: ClassVar[str] = "model invocation log destinations"
+    arn_resource: ClassVar[str] = "model-invocation-logging/{id}"
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.S3, RefKind.IAM_ROLE})
 
     kind: str
@@ -133,6 +135,7 @@ class Guardrail(Record):
     service: ClassVar[str] = "bedrock"
     resource_type: ClassVar[str] = "AWS::Bedrock::Guardrail"
     label: ClassVar[str] = "guardrails"
+    arn_resource: ClassVar[str] = "guardrail/{id}"
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.KMS_KEY})
 
     guardrail_id: str
@@ -155,6 +158,7 @@ class BedrockAgent(Record):
     service: ClassVar[str] = "bedrock"
     resource_type: ClassVar[str] = "AWS::Bedrock::Agent"
     label: ClassVar[str] = "agents"
+    arn_resource: ClassVar[str] = "agent/{id}"
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.KMS_KEY})
 
     agent_id: str
@@ -177,6 +181,7 @@ class KnowledgeBase(Record):
     service: ClassVar[str] = "bedrock"
     resource_type: ClassVar[str] = "AWS::Bedrock::KnowledgeBase"
     label: ClassVar[str] = "knowledge bases"
+    arn_resource: ClassVar[str] = "knowledge-base/{id}"
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE})
 
     knowledge_base_id: str
@@ -197,6 +202,7 @@ class KnowledgeBaseDataSource(Record):
     service: ClassVar[str] = "bedrock"
     resource_type: ClassVar[str] = "AWS::Bedrock::DataSource"
     label: ClassVar[str] = "knowledge base data sources"
+    arn_resource: ClassVar[str] = "knowledge-base/{id}"
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.S3, RefKind.KMS_KEY})
 
     data_source_id: str
@@ -221,6 +227,7 @@ class CustomModel(Record):
     service: ClassVar[str] = "bedrock"
     resource_type: ClassVar[str] = "AWS::Bedrock::CustomModel"
     label: ClassVar[str] = "custom models"
+    arn_resource: ClassVar[str] = "custom-model/{id}"
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.S3, RefKind.KMS_KEY})
 
     status: str | None = None

@@ -95,21 +95,29 @@ def _management_all(selector: AdvancedEventSelector) -> bool:
 _OBJECT_READ_FIELDS = frozenset({"eventCategory", "resources.type", "resources.ARN", "readOnly"})
 
 
-def _object_reads(selector: AdvancedEventSelector, objects: str) -> bool:
-    """An advanced selector that logs reads of every object under `objects` (`arn:...:s3:::bucket/`)."""
+def _selects_object_reads(selector: AdvancedEventSelector) -> bool:
+    """An advanced selector of S3 object data events, reads included, with no field mlaudit cannot judge."""
     if any(f.field not in _OBJECT_READ_FIELDS for f in selector.field_selectors):
         return False
     category, resource_type = selector.field("eventCategory"), selector.field("resources.type")
     if not (category and "Data" in category.equals and resource_type and S3_OBJECT in resource_type.equals):
         return False
     read_only = selector.field("readOnly")
-    if read_only and "true" not in [v.lower() for v in read_only.equals]:
-        return False
-    arn = selector.field("resources.ARN")
-    if arn is None:
-        return True
+    return not read_only or "true" in [v.lower() for v in read_only.equals]
+
+
+def _covers_objects(arn: FieldSelector, objects: str) -> bool:
+    """Whether a `resources.ARN` field selector keeps every object under `objects`."""
     if arn.equals or arn.ends_with or arn.not_ends_with or any(v.startswith(objects) for v in arn.not_equals):
         return False
     if any(objects.startswith(v) or v.startswith(objects) for v in arn.not_starts_with):
         return False
     return not arn.starts_with or any(objects.startswith(v) for v in arn.starts_with)
+
+
+def _object_reads(selector: AdvancedEventSelector, objects: str) -> bool:
+    """An advanced selector that logs reads of every object under `objects` (`arn:...:s3:::bucket/`)."""
+    if not _selects_object_reads(selector):
+        return False
+    arn = selector.field("resources.ARN")
+    return arn is None or _covers_objects(arn, objects)

@@ -46,6 +46,7 @@ class MetricAlarm(Alarm):
     part: ClassVar[str] = "cloudwatch.metric_alarm"
     resource_type: ClassVar[str] = "AWS::CloudWatch::Alarm"
     label: ClassVar[str] = "CloudWatch alarms"
+    arn_resource: ClassVar[str] = "alarm:{id}"
 
     metrics: tuple[WatchedMetric, ...] = ()
     """The metric the alarm watches, or every metric of its metric-math expression."""
@@ -63,6 +64,7 @@ class CompositeAlarm(Alarm):
     part: ClassVar[str] = "cloudwatch.composite_alarm"
     resource_type: ClassVar[str] = "AWS::CloudWatch::CompositeAlarm"
     label: ClassVar[str] = "CloudWatch composite alarms"
+    arn_resource: ClassVar[str] = "alarm:{id}"
 
     fires_on: tuple[str, ...] = ()
     """Names of the alarms whose ALARM state the rule reads (`ALARM(name)`, `ALARM("arn...")`)."""

@@ -16,6 +16,7 @@ class LogGroup(Record):
     service: ClassVar[str] = "logs"
     resource_type: ClassVar[str] = "AWS::Logs::LogGroup"
     label: ClassVar[str] = "ML log groups"
+    arn_resource: ClassVar[str] = "log-group:{id}"
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.KMS_KEY})
 
     kms_key_id: str | None = None

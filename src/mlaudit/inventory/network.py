@@ -44,6 +44,7 @@ class Vpc(Record):
     service: ClassVar[str] = "ec2"
     resource_type: ClassVar[str] = "AWS::EC2::VPC"
     label: ClassVar[str] = "ML VPCs"
+    arn_resource: ClassVar[str] = "vpc/{id}"
 
     subnet_ids: tuple[str, ...] = ()
     """The subnets of this VPC that ML resources use."""
@@ -100,6 +101,7 @@ class SecurityGroup(Record):
     service: ClassVar[str] = "ec2"
     resource_type: ClassVar[str] = "AWS::EC2::SecurityGroup"
     label: ClassVar[str] = "ML security groups"
+    arn_resource: ClassVar[str] = "security-group/{id}"
 
     group_id: str
     vpc_id: str | None = None

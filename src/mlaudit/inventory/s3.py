@@ -19,6 +19,8 @@ class S3Bucket(Record):
     service: ClassVar[str] = "s3"
     resource_type: ClassVar[str] = "AWS::S3::Bucket"
     label: ClassVar[str] = "ML buckets"
+    arn_in_account: ClassVar[bool] = False
+    arn_resource: ClassVar[str] = "{id}"
     scope: ClassVar[PartScope] = PartScope.GLOBAL
 
     in_account: bool
@@ -102,6 +104,7 @@ class S3AccountPublicAccessBlock(Record):
     service: ClassVar[str] = "s3"
     resource_type: ClassVar[str] = "AWS::S3::AccountPublicAccessBlock"
     label: ClassVar[str] = "account public access blocks"
+    arn_resource: ClassVar[str] = "{id}"
     scope: ClassVar[PartScope] = PartScope.GLOBAL
 
     settings: PublicAccessBlock = PublicAccessBlock()

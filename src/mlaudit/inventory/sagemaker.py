@@ -15,6 +15,7 @@ class NotebookInstance(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::NotebookInstance"
     label: ClassVar[str] = "notebook instances"
+    arn_resource: ClassVar[str] = "notebook-instance/{lower_id}"
     taggable: ClassVar[bool] = True
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset(
         {RefKind.IAM_ROLE, RefKind.KMS_KEY, RefKind.SUBNET, RefKind.SECURITY_GROUP}
@@ -67,6 +68,7 @@ class Model(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::Model"
     label: ClassVar[str] = "models"
+    arn_resource: ClassVar[str] = "model/{lower_id}"
     taggable: ClassVar[bool] = True
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset(
         {RefKind.IAM_ROLE, RefKind.S3, RefKind.SUBNET, RefKind.SECURITY_GROUP}
@@ -113,6 +115,7 @@ class EndpointConfig(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::EndpointConfig"
     label: ClassVar[str] = "endpoint configs"
+    arn_resource: ClassVar[str] = "endpoint-config/{lower_id}"
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.S3, RefKind.KMS_KEY})
 
     kms_key_id: str | None = None
@@ -145,6 +148,7 @@ class Endpoint(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::Endpoint"
     label: ClassVar[str] = "endpoints"
+    arn_resource: ClassVar[str] = "endpoint/{lower_id}"
     taggable: ClassVar[bool] = True
 
     status: str
@@ -183,6 +187,7 @@ class MonitoringSchedule(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::MonitoringSchedule"
     label: ClassVar[str] = "monitoring schedules"
+    arn_resource: ClassVar[str] = "monitoring-schedule/{lower_id}"
 
     status: str
     endpoint_name: str | None = None
@@ -195,6 +200,7 @@ class ModelPackageGroup(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::ModelPackageGroup"
     label: ClassVar[str] = "model package groups"
+    arn_resource: ClassVar[str] = "model-package-group/{lower_id}"
     taggable: ClassVar[bool] = True
 
     status: str | None = None
@@ -208,6 +214,7 @@ class ModelPackage(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::ModelPackage"
     label: ClassVar[str] = "model packages"
+    arn_resource: ClassVar[str] = "model-package/{lower_id}"
 
     group_name: str
     version: int | None = None
@@ -258,6 +265,7 @@ class TrainingJob(TrainingConfiguration, Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::TrainingJob"
     label: ClassVar[str] = "training jobs"
+    arn_resource: ClassVar[str] = "training-job/{lower_id}"
     taggable: ClassVar[bool] = True
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset(
         {RefKind.IAM_ROLE, RefKind.S3, RefKind.KMS_KEY, RefKind.SUBNET, RefKind.SECURITY_GROUP}

@@ -14,6 +14,7 @@ class FeatureGroup(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::FeatureGroup"
     label: ClassVar[str] = "feature groups"
+    arn_resource: ClassVar[str] = "feature-group/{lower_id}"
     taggable: ClassVar[bool] = True
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.S3, RefKind.KMS_KEY})
 

@@ -20,6 +20,7 @@ class ProcessingJob(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::ProcessingJob"
     label: ClassVar[str] = "processing jobs"
+    arn_resource: ClassVar[str] = "processing-job/{lower_id}"
     reference_kinds: ClassVar[frozenset[RefKind]] = _JOB_REFERENCES
 
     status: str
@@ -49,6 +50,7 @@ class TransformJob(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::TransformJob"
     label: ClassVar[str] = "transform jobs"
+    arn_resource: ClassVar[str] = "transform-job/{lower_id}"
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.S3, RefKind.KMS_KEY})
 
     status: str
@@ -79,6 +81,7 @@ class HyperParameterTuningJob(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::HyperParameterTuningJob"
     label: ClassVar[str] = "hyperparameter tuning jobs"
+    arn_resource: ClassVar[str] = "hyper-parameter-tuning-job/{lower_id}"
     reference_kinds: ClassVar[frozenset[RefKind]] = _JOB_REFERENCES | {RefKind.SUBNET, RefKind.SECURITY_GROUP}
 
     status: str

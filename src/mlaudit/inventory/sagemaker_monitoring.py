@@ -45,6 +45,7 @@ class DataQualityJobDefinition(MonitoringJobDefinition):
     part: ClassVar[str] = "sagemaker.data_quality_job_definition"
     resource_type: ClassVar[str] = "AWS::SageMaker::DataQualityJobDefinition"
     label: ClassVar[str] = "data quality job definitions"
+    arn_resource: ClassVar[str] = "data-quality-job-definition/{lower_id}"
     monitoring_type: ClassVar[str] = "DataQuality"
 
 
@@ -52,6 +53,7 @@ class ModelQualityJobDefinition(MonitoringJobDefinition):
     part: ClassVar[str] = "sagemaker.model_quality_job_definition"
     resource_type: ClassVar[str] = "AWS::SageMaker::ModelQualityJobDefinition"
     label: ClassVar[str] = "model quality job definitions"
+    arn_resource: ClassVar[str] = "model-quality-job-definition/{lower_id}"
     monitoring_type: ClassVar[str] = "ModelQuality"
 
 
@@ -59,6 +61,7 @@ class ModelBiasJobDefinition(MonitoringJobDefinition):
     part: ClassVar[str] = "sagemaker.model_bias_job_definition"
     resource_type: ClassVar[str] = "AWS::SageMaker::ModelBiasJobDefinition"
     label: ClassVar[str] = "model bias job definitions"
+    arn_resource: ClassVar[str] = "model-bias-job-definition/{lower_id}"
     monitoring_type: ClassVar[str] = "ModelBias"
 
 
@@ -66,6 +69,7 @@ class ModelExplainabilityJobDefinition(MonitoringJobDefinition):
     part: ClassVar[str] = "sagemaker.model_explainability_job_definition"
     resource_type: ClassVar[str] = "AWS::SageMaker::ModelExplainabilityJobDefinition"
     label: ClassVar[str] = "model explainability job definitions"
+    arn_resource: ClassVar[str] = "model-explainability-job-definition/{lower_id}"
     monitoring_type: ClassVar[str] = "ModelExplainability"
 
 

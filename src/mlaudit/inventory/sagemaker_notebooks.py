@@ -29,6 +29,7 @@ class NotebookLifecycleConfig(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::NotebookInstanceLifecycleConfig"
     label: ClassVar[str] = "notebook lifecycle configurations"
+    arn_resource: ClassVar[str] = "notebook-instance-lifecycle-config/{lower_id}"
 
     used_by: tuple[str, ...] = ()
     """Names of the notebook instances that run this configuration."""

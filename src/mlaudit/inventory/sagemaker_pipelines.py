@@ -14,6 +14,7 @@ class Pipeline(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::Pipeline"
     label: ClassVar[str] = "pipelines"
+    arn_resource: ClassVar[str] = "pipeline/{lower_id}"
     taggable: ClassVar[bool] = True
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE})
 

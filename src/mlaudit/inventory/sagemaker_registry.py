@@ -47,6 +47,7 @@ class ModelCard(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::ModelCard"
     label: ClassVar[str] = "model cards"
+    arn_resource: ClassVar[str] = "model-card/{lower_id}"
 
     status: str | None = None
     """Draft, PendingReview, Approved or Archived."""

@@ -14,6 +14,7 @@ class StudioDomain(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::Domain"
     label: ClassVar[str] = "Studio domains"
+    arn_resource: ClassVar[str] = "domain/{id}"
     taggable: ClassVar[bool] = True
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.KMS_KEY})
 

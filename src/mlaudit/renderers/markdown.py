@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from mlaudit.core.taxonomy import Severity, Status
 from mlaudit.renderers.options import DEFAULT_OPTIONS, RenderOptions
-from mlaudit.report.diffing import diff_reports
+from mlaudit.report.diffing import ReportDiff, diff_reports
 from mlaudit.report.findings import Finding
 from mlaudit.report.model import Report
 
@@ -104,3 +104,18 @@ def render_markdown(report: Report, options: RenderOptions = DEFAULT_OPTIONS) ->
             f"_{len(errors)} findings are ERROR: mlaudit could not evaluate them (see `scan.errors` in mlaudit.json)._",
         ]
     return "\n".join(lines) + "\n"
+
+
+def render_diff(change: ReportDiff) -> str:
+    """A diff of two reports: the counts, then a table of each change (findings still failing are counted, not
+    listed)."""
+    new, *rest = change.counts.split(", ")
+    lines = [f"**{new}**, " + ", ".join(rest), ""]
+    for name, found in change.sections(unchanged=False).items():
+        if found:
+            lines += [f"### {name.capitalize()}", "", "| severity | check | resource | region |", "|---|---|---|---|"]
+            lines += [
+                f"| {f.severity.value} | {f.check_id} | {cell(f.resource_name)} | {cell(f.region)} |" for f in found
+            ]
+            lines.append("")
+    return "\n".join(lines)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from mlaudit.core.taxonomy import Status
 from mlaudit.inventory import merge_anomalies
@@ -46,47 +46,69 @@ def _statistics(reports: Sequence[Report]) -> CallStatistics:
     )
 
 
-def merge_reports(reports: Sequence[Report]) -> Report:
-    """One report covering everything the given reports cover (at least one)."""
-    findings = _findings(reports)
-    checks = list({meta.id: meta for report in reports for meta in report.checks}.values())
-    errors = _union(error for report in reports for error in report.scan.errors)
+def _status(reports: Sequence[Report], errors: list[Any], findings: list[Finding]) -> ScanStatus:
     partial = (
         errors
         or any(r.scan.status is ScanStatus.PARTIAL for r in reports)
         or any(f.status is Status.ERROR for f in findings)
     )
+    return ScanStatus.PARTIAL if partial else ScanStatus.COMPLETE
+
+
+def _settings(reports: Sequence[Report]) -> dict[str, dict[str, object]]:
+    """Each check's settings as the first report that has them says."""
     settings: dict[str, dict[str, object]] = {}
     for report in reversed(reports):
         settings.update(report.scan.settings)
+    return settings
+
+
+def _span(reports: Sequence[Report]) -> dict[str, Any]:
+    """When the merged scans ran, and the history they cover."""
+    return {
+        "started_at": min(r.scan.started_at for r in reports),
+        "finished_at": max(r.scan.finished_at for r in reports),
+        "since": min(r.scan.since for r in reports),
+    }
+
+
+def _coverage(reports: Sequence[Report]) -> dict[str, Any]:
+    """What the merged scans covered and noted, each item once."""
+    return {
+        "regions": sorted({region for r in reports for region in r.scan.regions}),
+        "checks_selected": _union(check for r in reports for check in r.scan.checks_selected),
+        "warnings": _union(warning for r in reports for warning in r.scan.warnings),
+        "skipped": _union(scope for r in reports for scope in r.scan.skipped),
+        "anomalies": merge_anomalies(anomaly for r in reports for anomaly in r.scan.anomalies),
+    }
+
+
+def merge_reports(reports: Sequence[Report]) -> Report:
+    """One report covering everything the given reports cover (at least one)."""
+    findings = _findings(reports)
+    checks = list({meta.id: meta for report in reports for meta in report.checks}.values())
+    errors = _union(error for report in reports for error in report.scan.errors)
     profiles = {r.scan.profile for r in reports}
     first = reports[0]
     scan = first.scan.model_copy(
         update={
             "id": str(uuid.uuid4()),
-            "started_at": min(r.scan.started_at for r in reports),
-            "finished_at": max(r.scan.finished_at for r in reports),
-            "status": ScanStatus.PARTIAL if partial else ScanStatus.COMPLETE,
+            "status": _status(reports, errors, findings),
             "profile": profiles.pop() if len(profiles) == 1 else None,
-            "regions": sorted({region for r in reports for region in r.scan.regions}),
-            "checks_selected": _union(check for r in reports for check in r.scan.checks_selected),
-            "since": min(r.scan.since for r in reports),
-            "settings": settings,
+            "settings": _settings(reports),
             "errors": errors,
-            "warnings": _union(warning for r in reports for warning in r.scan.warnings),
-            "skipped": _union(scope for r in reports for scope in r.scan.skipped),
-            "anomalies": merge_anomalies(anomaly for r in reports for anomaly in r.scan.anomalies),
             "statistics": _statistics(reports),
+            **_span(reports),
+            **_coverage(reports),
         }
     )
+    accounts = {a.account_id: a for r in reports for a in r.accounts}
     return first.model_copy(
         update={
             "schema_version": SCHEMA_VERSION,
             "tool": ToolInfo(),
             "scan": scan,
-            "accounts": sorted(
-                {a.account_id: a for r in reports for a in r.accounts}.values(), key=lambda a: a.account_id
-            ),
+            "accounts": sorted(accounts.values(), key=lambda a: a.account_id),
             "summary": summarise(findings, [c.id for c in checks]),
             "checks": checks,
             "findings": findings,

@@ -14,8 +14,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from mlaudit.collect.accounts.failures import error_code, error_message
 from mlaudit.collect.accounts.session import AwsClients
-from mlaudit.collect.engine.failures import error_code, error_message
 from mlaudit.core.errors import UserError
 
 ORGANIZATION_OPERATIONS = (

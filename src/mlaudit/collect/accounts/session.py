@@ -17,8 +17,8 @@ from botocore.config import Config
 from botocore.utils import parse_timestamp as botocore_parse_timestamp
 
 from mlaudit import __version__
+from mlaudit.collect.accounts.calls import CallStats
 from mlaudit.collect.accounts.endpoint_host import configured_s3control_endpoint, keep_s3control_on
-from mlaudit.collect.engine.calls import CallStats
 
 DEFAULT_MAX_ATTEMPTS = 5
 CONNECT_TIMEOUT_SECONDS = 10

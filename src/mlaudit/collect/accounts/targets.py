@@ -15,14 +15,33 @@ from dataclasses import dataclass, field
 from botocore.exceptions import BotoCoreError, ClientError
 
 from mlaudit.collect.accounts.assume import AssumedRole, RoleSpec, assume_now, assumed_session, parse_role_arn, role_arn
+from mlaudit.collect.accounts.failures import error_code, error_message
 from mlaudit.collect.accounts.organization import AccountFilter, organization_accounts
 from mlaudit.collect.accounts.regions import discover_regions, enabled_ml_regions, not_enabled
 from mlaudit.collect.accounts.session import AwsClients
 from mlaudit.collect.accounts.sharding import Shard
-from mlaudit.collect.engine.failures import error_code, error_message
-from mlaudit.collect.engine.scheduler import AccountTarget, UnreachableAccount
 from mlaudit.core.errors import CredentialsError, UserError
 from mlaudit.inventory import ACCOUNT_ACCESS_PART, GLOBAL_REGION, AccountInfo, CollectionError, SkippedScope, SkipReason
+
+
+@dataclass(frozen=True)
+class AccountTarget:
+    """One account to collect, with the clients that reach it, its regions, and the requested regions skipped."""
+
+    account: AccountInfo
+    clients: AwsClients
+    regions: tuple[str, ...]
+    skipped: tuple[SkippedScope, ...] = ()
+    role: AssumedRole | None = None
+    """The role assumed to reach the account (None: the base credentials' own account)."""
+
+
+@dataclass(frozen=True)
+class UnreachableAccount:
+    """An account that could not be reached (its role could not be assumed): reported, never collected."""
+
+    account: AccountInfo
+    error: CollectionError
 
 
 @dataclass(frozen=True)
@@ -36,20 +55,42 @@ class AccountSelection:
     filter: AccountFilter = field(default_factory=AccountFilter)
 
     def __post_init__(self) -> None:
-        if self.role_arn and self.org:
-            raise UserError("--role-arn scans one account and --org every account: choose one")
-        if self.org and not self.role_name:
-            raise UserError(
-                "--org needs --role-name, the role to assume in every account", hint="e.g. --role-name mlaudit-readonly"
-            )
-        if self.role_name and not self.org:
-            raise UserError("--role-name is the role assumed in every account of --org: add --org, or use --role-arn")
-        if not self.org and (self.filter.accounts or self.filter.exclude_accounts or self.filter.ous):
-            raise UserError("--accounts, --exclude-accounts and --ou choose accounts of the organization: add --org")
-        if self.role.external_id and not (self.role_arn or self.org):
-            raise UserError("--external-id is passed when assuming a role: add --role-arn or --org")
+        for broken, message, hint in self._conflicts():
+            if broken:
+                raise UserError(message, hint=hint)
         if self.role_arn:
             parse_role_arn(self.role_arn)
+
+    def _conflicts(self) -> list[tuple[bool, str, str | None]]:
+        """Each way the options can contradict each other, and what to say about it."""
+        chooses_accounts = bool(self.filter.accounts or self.filter.exclude_accounts or self.filter.ous)
+        return [
+            (
+                bool(self.role_arn and self.org),
+                "--role-arn scans one account and --org every account: choose one",
+                None,
+            ),
+            (
+                self.org and not self.role_name,
+                "--org needs --role-name, the role to assume in every account",
+                "e.g. --role-name mlaudit-readonly",
+            ),
+            (
+                bool(self.role_name and not self.org),
+                "--role-name is the role assumed in every account of --org: add --org, or use --role-arn",
+                None,
+            ),
+            (
+                not self.org and chooses_accounts,
+                "--accounts, --exclude-accounts and --ou choose accounts of the organization: add --org",
+                None,
+            ),
+            (
+                bool(self.role.external_id and not (self.role_arn or self.org)),
+                "--external-id is passed when assuming a role: add --role-arn or --org",
+                None,
+            ),
+        ]
 
 
 @dataclass

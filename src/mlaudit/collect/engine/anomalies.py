@@ -57,19 +57,22 @@ class _Node:
         elif isinstance(value, dict) and self.element is not None:  # a map
             for item in value.values():
                 self.element.walk(item, f"{path}{{}}", found)
-        elif isinstance(value, dict):  # a structure
-            prefix = f"{path}." if path else ""
-            found.extend(
-                (prefix + name, AnomalyKind.MISSING_REQUIRED_FIELD, None)
-                for name in self.required
-                if value.get(name) is None
-            )
-            for name, node in self.members.items():
-                if value.get(name) is not None:
-                    node.walk(value[name], prefix + name, found)
+        elif isinstance(value, dict):
+            self._walk_structure(value, path, found)
         elif isinstance(value, list) and self.element is not None:
             for item in value:
                 self.element.walk(item, f"{path}[]", found)
+
+    def _walk_structure(self, value: dict[str, Any], path: str, found: list[Sighting]) -> None:
+        prefix = f"{path}." if path else ""
+        found.extend(
+            (prefix + name, AnomalyKind.MISSING_REQUIRED_FIELD, None)
+            for name in self.required
+            if value.get(name) is None
+        )
+        for name, node in self.members.items():
+            if value.get(name) is not None:
+                node.walk(value[name], prefix + name, found)
 
 
 class ShapeAudit:

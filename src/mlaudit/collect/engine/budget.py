@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from mlaudit.collect.engine.calls import THROTTLING_CODES
+from mlaudit.collect.accounts.calls import THROTTLING_CODES
 
 Scope = tuple[str, str, str]
 """(account id, region, service): one client's calls."""

@@ -11,18 +11,20 @@ from __future__ import annotations
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from datetime import datetime
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any, Protocol, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from mlaudit.collect.accounts.failures import CallFailed, error_code, error_message, is_not_found
 from mlaudit.collect.accounts.session import AwsClients
 from mlaudit.collect.engine.anomalies import ShapeAudit, Sighting
 from mlaudit.collect.engine.budget import CallBudget
-from mlaudit.collect.engine.failures import CallFailed, error_code, error_message, is_not_found
 from mlaudit.collect.engine.once import Once
-from mlaudit.collect.engine.spec import PartCollector
+from mlaudit.collect.engine.operation import Operation
+from mlaudit.collect.engine.service_model import largest_page
 from mlaudit.collect.engine.unresolved import UnresolvedEndpoints, is_unresolved
 from mlaudit.inventory import (
     GLOBAL_REGION,
@@ -30,6 +32,7 @@ from mlaudit.inventory import (
     AnomalyKind,
     ApiAnomaly,
     CollectionError,
+    Identity,
     Inventory,
     PartScope,
     Record,
@@ -45,6 +48,26 @@ _SHAPES = ShapeAudit()
 """What to check in each operation's answers, worked out once per process (the service models do not change)."""
 
 
+class Declaration(Protocol):
+    """What a context reads of the declaration of the part it collects (`spec.PartCollector`, which names this
+    context as what its collector receives)."""
+
+    @property
+    def part(self) -> str: ...
+
+    @property
+    def record(self) -> type[Record]: ...
+
+    @property
+    def operations(self) -> tuple[Operation, ...]: ...
+
+    @property
+    def shares(self) -> tuple[str, ...]: ...
+
+    @property
+    def dependencies(self) -> tuple[type[Record], ...]: ...
+
+
 class UndeclaredOperation(AssertionError):
     """A collector called an operation its declaration does not list (a bug in mlaudit, not in the account)."""
 
@@ -52,7 +75,7 @@ class UndeclaredOperation(AssertionError):
 class CollectContext:
     def __init__(
         self,
-        collector: PartCollector,
+        collector: Declaration,
         account: AccountInfo,
         region: str,
         clients: AwsClients,
@@ -114,28 +137,19 @@ class CollectContext:
         ]
 
     # -- calls ---------------------------------------------------------------------------------------------
-    def client(self, service: str | None = None, region: str | None = None) -> Any:
-        service = service or self.collector.record.service
+    def client(self, service: str, region: str | None = None) -> Any:
         if region is None:
             region = None if self.region == GLOBAL_REGION else self.region
         return self.clients.client(service, region)
 
     def call(
-        self,
-        method: str,
-        *,
-        service: str | None = None,
-        region: str | None = None,
-        absent: frozenset[str] = frozenset(),
-        **params: Any,
+        self, operation: Operation, *, region: str | None = None, absent: frozenset[str] = frozenset(), **params: Any
     ) -> dict[str, Any] | None:
         """One API call. Returns None when AWS answers with an error code listed in `absent` (e.g. "no policy")."""
-        client = self.client(service, region)
-        operation = self._declared(client, method)
-        self._refuse_unresolved(client, operation)
+        client = self._client_for(operation, region)
         try:
             with self._budget.slot(client, self.account_id):
-                response: dict[str, Any] = getattr(client, method)(**params)
+                response: dict[str, Any] = getattr(client, operation.method)(**params)
         except (ClientError, BotoCoreError) as exc:
             if isinstance(exc, ClientError) and error_code(exc) in absent:
                 return None
@@ -144,31 +158,21 @@ class CollectContext:
         return response
 
     def paginate(
-        self,
-        method: str,
-        result_key: str,
-        *,
-        service: str | None = None,
-        region: str | None = None,
-        **params: Any,
-    ) -> Iterator[dict[str, Any]]:
+        self, operation: Operation, result_key: str, *, region: str | None = None, **params: Any
+    ) -> Iterator[Any]:
         """Every item of a list operation, across all pages."""
-        for page in self.pages(method, service=service, region=region, **params):
+        for page in self.pages(operation, region=region, **params):
             yield from page.get(result_key) or []
 
-    def pages(
-        self, method: str, *, service: str | None = None, region: str | None = None, **params: Any
-    ) -> Iterator[dict[str, Any]]:
+    def pages(self, operation: Operation, *, region: str | None = None, **params: Any) -> Iterator[dict[str, Any]]:
         """Every page of a list operation, whole (an answer may list several kinds of item), asking for the largest
         page the API allows (SageMaker answers 10 items a page unless asked for up to 100)."""
-        client = self.client(service, region)
-        operation = self._declared(client, method)
-        self._refuse_unresolved(client, operation)
-        size = largest_page(client, method)
+        client = self._client_for(operation, region)
+        size = largest_page(operation)
         if size and "PaginationConfig" not in params:
             params["PaginationConfig"] = {"PageSize": size}
         try:
-            paginator = client.get_paginator(method)
+            paginator = client.get_paginator(operation.method)
             result_keys = [key.expression for key in paginator.result_keys]
             pages = iter(paginator.paginate(**params))
             previous_empty = False
@@ -178,9 +182,7 @@ class CollectContext:
                 if page is None:
                     return
                 if previous_empty:  # botocore asked for this page: the empty one before it carried a next token
-                    self._note(
-                        client, operation, [("+".join(result_keys), AnomalyKind.EMPTY_PAGE_WITH_NEXT_TOKEN, None)]
-                    )
+                    self._note(operation, [("+".join(result_keys), AnomalyKind.EMPTY_PAGE_WITH_NEXT_TOKEN, None)])
                 self._inspect(client, operation, page)
                 previous_empty = not any(page.get(key) for key in result_keys)
                 yield page
@@ -199,41 +201,39 @@ class CollectContext:
                 failed.error.model_copy(update={"part": self.collector.part}), failed.not_found
             ) from failed
 
-    def _declared(self, client: Any, method: str) -> str:
-        operation = client.meta.method_to_api_mapping[method]
-        qualified = f"{client.meta.service_model.service_name}:{operation}"
-        if qualified not in self.collector.operations:
-            raise UndeclaredOperation(f"{self.collector.part} calls undeclared operation {qualified}")
-        return operation
-
-    def _refuse_unresolved(self, client: Any, operation: str) -> None:
-        """Fail at once where the endpoint is already known not to resolve."""
-        failure = self._unresolved.failure(client.meta.service_model.service_name, client.meta.region_name)
+    def _client_for(self, operation: Operation, region: str | None) -> Any:
+        """The client that calls a declared operation, unless its endpoint is already known not to resolve."""
+        if operation not in self.collector.operations:
+            raise UndeclaredOperation(f"{self.collector.part} calls undeclared operation {operation}")
+        client = self.client(operation.service, region)
+        failure = self._unresolved.failure(operation.service, client.meta.region_name)
         if failure is not None:
             raise self._failure(client, operation, failure)
+        return client
 
-    def _inspect(self, client: Any, operation: str, response: dict[str, Any]) -> None:
+    def _inspect(self, client: Any, operation: Operation, response: dict[str, Any]) -> None:
         """Note what in the answer does not match the service model (the answer itself is not kept)."""
-        sightings = _SHAPES.sightings(client.meta.service_model.operation_model(operation), response)
+        sightings = _SHAPES.sightings(client.meta.service_model.operation_model(operation.name), response)
         if sightings:
-            self._note(client, operation, sightings)
+            self._note(operation, sightings)
 
-    def _note(self, client: Any, operation: str, sightings: list[Sighting]) -> None:
-        service = client.meta.service_model.service_name
+    def _note(self, operation: Operation, sightings: list[Sighting]) -> None:
         with self._lock:
-            self._sightings.update((service, operation, path, kind, value) for path, kind, value in sightings)
+            self._sightings.update(
+                (operation.service, operation.name, path, kind, value) for path, kind, value in sightings
+            )
 
-    def _failure(self, client: Any, operation: str, exc: BaseException) -> CallFailed:
-        service = client.meta.service_model.service_name
+    def _failure(self, client: Any, operation: Operation, exc: BaseException) -> CallFailed:
+        service, name = operation.service, operation.name
         if is_unresolved(exc):
             self._unresolved.add(self.account_id, service, client.meta.region_name, exc)
-        if isinstance(exc, ClientError) and exc.operation_name != operation:
+        if isinstance(exc, ClientError) and exc.operation_name != name:
             # The call was never sent: refreshing the role's expiring credentials (sts:AssumeRole) failed.
-            service, operation = "sts", exc.operation_name
+            service, name = "sts", exc.operation_name
         error = CollectionError(
             part=self.collector.part,
             service=service,
-            operation=operation,
+            operation=name,
             account_id=self.account_id,
             region=self.region,
             error_code=error_code(exc),
@@ -241,31 +241,38 @@ class CollectContext:
         )
         return CallFailed(error, not_found=is_not_found(exc))
 
+    def identity(self, resource_id: str, name: str | None = None, arn: str | None = None) -> Identity:
+        """The identity of a resource of this part in this scope (see `Record.identity_of`)."""
+        record = self.collector.record
+        return record.identity_of(self.partition, self.region, self.account_id, resource_id, name=name, arn=arn)
+
     # -- fan-out -------------------------------------------------------------------------------------------
     def fan_out(
         self,
         items: Iterable[T],
         describe: Callable[[T], V | None],
-        identify: Callable[[T], tuple[str, str | None]],
+        identify: Callable[[T], Identity],
     ) -> Iterator[V]:
-        """Describe each item concurrently; a failed describe is recorded against that item (its name and, when
-        known, ARN) and skipped. The part's scope admits its describes to the shared pool within its limit."""
+        """Describe each item concurrently; a failed describe is recorded against that item (its identity: the one
+        its record would have carried) and skipped. The part's scope admits its describes to the shared pool within
+        its limit."""
         items = list(items)
+        results: list[tuple[V | None, BaseException | None]]
         if getattr(_in_fan_out, "active", False):
             results = [self._guarded(describe, item) for item in items]
         else:
             region = self.clients.home_region if self.region == GLOBAL_REGION else self.region
             scope = self._budget.limit((self.account_id, region, self.collector.record.service))
-            futures = []
+            futures: list[Future[tuple[V | None, BaseException | None]]] = []
             for item in items:
                 scope.admit()
-                future = self._describe_pool.submit(self._guarded, describe, item)
+                future = self._describe_pool.submit(partial(self._guarded, describe, item))
                 future.add_done_callback(lambda _: scope.dismiss())  # also when cancelled (an interrupted scan)
                 futures.append(future)
             results = [f.result() for f in futures]
         for item, (record, failure) in zip(items, results, strict=True):
             if failure is not None:
-                self._record(failure, *identify(item))
+                self._record(failure, identify(item))
             elif record is not None:
                 yield record
 
@@ -280,11 +287,12 @@ class CollectContext:
         finally:
             _in_fan_out.active = False
 
-    def _record(self, failure: BaseException, resource: str, resource_arn: str | None) -> None:
+    def _record(self, failure: BaseException, identity: Identity) -> None:
+        about = {"resource": identity["name"], "resource_arn": identity["arn"]}
         if isinstance(failure, CallFailed):
-            error = failure.error.model_copy(update={"resource": resource, "resource_arn": resource_arn})
+            error = failure.error.model_copy(update=about)
         else:
-            error = internal_error(self, failure, resource).model_copy(update={"resource_arn": resource_arn})
+            error = internal_error(self, failure).model_copy(update=about)
         with self._lock:
             self._errors.append(error)
 
@@ -312,23 +320,6 @@ class CollectContext:
                         if ref.kind is kind:
                             targets[ref.target].add(record.arn)
         return {target: sorted(arns) for target, arns in targets.items()}
-
-
-LARGEST_PAGE_SERVICES = frozenset({"sagemaker", "bedrock", "bedrock-agent", "cloudwatch", "logs", "iam", "s3"})
-"""Services whose list operations accept their model's maximum page size whatever the other parameters (EC2
-refuses MaxResults next to explicit ids). S3's ListBuckets, given MaxBuckets, also answers each bucket's region."""
-
-
-def largest_page(client: Any, method: str) -> int | None:
-    """The largest page size a list operation accepts, from the service model (None: leave the API's default)."""
-    model = client.meta.service_model
-    if model.service_name not in LARGEST_PAGE_SERVICES or not client.can_paginate(method):
-        return None
-    operation = model.operation_model(client.meta.method_to_api_mapping[method])
-    limit_key = client.get_paginator(method)._limit_key  # noqa: SLF001 - botocore keeps the paginator config there
-    member = operation.input_shape.members.get(limit_key) if limit_key and operation.input_shape else None
-    maximum = member.metadata.get("max") if member is not None else None
-    return int(maximum) if maximum else None
 
 
 def internal_error(ctx: CollectContext, exc: BaseException, resource: str | None = None) -> CollectionError:

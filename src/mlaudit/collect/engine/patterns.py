@@ -1,77 +1,247 @@
-"""Collection patterns shared by many parts, so that each part's collector is a declaration, not a loop."""
+"""Collection patterns shared by many parts, so that each part's collector is a declaration, not a loop.
+
+Each pattern names the operations it calls and knows its minimum-call model (see `census`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from mlaudit.collect.engine.context import CollectContext
-from mlaudit.inventory import Record
+from mlaudit.collect.engine.operation import Operation
+from mlaudit.collect.engine.spec import Census
+from mlaudit.inventory import Identity, Record
 
-Builder = Callable[[CollectContext, dict[str, Any]], Record]
+Builder = Callable[[Identity, dict[str, Any]], Record]
+"""Makes a record from the resource's identity and AWS's answer about it."""
+ListParams = Callable[[CollectContext], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """How a list summary names its resource: the field holding its id (the id in its ARN), its display name
+    (default: the id) and its ARN (when the summary has one; otherwise the record type builds it)."""
+
+    id: str
+    name: str | None = None
+    arn: str | None = None
+
+    def identity(self, ctx: CollectContext, summary: dict[str, Any]) -> Identity:
+        name = summary.get(self.name) if self.name else None
+        arn = summary.get(self.arn) if self.arn else None
+        return ctx.identity(str(summary[self.id]), name=name, arn=arn)
 
 
 @dataclass(frozen=True)
 class ListThenDescribe:
-    """List names (paginated), then describe each one concurrently and build a record from the description.
+    """List resources (paginated), then describe each one concurrently and build a record from the description.
 
-    `list_params` computes extra list parameters from the context (e.g. a creation-time lower bound); `service`
-    names the boto3 client when it is not the record's own service (bedrock-agent for Bedrock agents).
+    `keys` maps each parameter of the describe call to the summary field that gives it (DescribeUserProfile takes
+    DomainId and UserProfileName; default: the id field, under its own name). `list_params` computes extra list
+    parameters from the context (a creation-time lower bound). The record and any ERROR about a resource that could
+    not be described carry the same identity, made from the summary.
     """
 
-    list_method: str
-    list_key: str
-    name_field: str
-    arn_field: str
-    describe_method: str
+    list: Operation
+    items: str
+    """The list answer's key holding the summaries."""
+    describe: Operation
+    listed: Listed
     build: Builder
-    describe_param: str | None = None
-    list_params: Callable[[CollectContext], dict[str, Any]] | None = None
-    service: str | None = None
+    keys: Mapping[str, str] = field(default_factory=dict)
+    list_params: ListParams | None = None
+
+    reads: tuple[type[Record], ...] = ()
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return (self.list, self.describe)
 
     def __call__(self, ctx: CollectContext) -> Iterator[Record]:
         params = self.list_params(ctx) if self.list_params else {}
-        summaries = list(ctx.paginate(self.list_method, self.list_key, service=self.service, **params))
-        param = self.describe_param or self.name_field
+        summaries = list(ctx.paginate(self.list, self.items, **params))
+        keys = self.keys or {self.listed.id: self.listed.id}
 
         def describe(summary: dict[str, Any]) -> Record:
-            response = ctx.call(self.describe_method, service=self.service, **{param: summary[self.name_field]})
-            return self.build(ctx, response or {})
+            response = ctx.call(self.describe, **{param: summary[key] for param, key in keys.items()})
+            return self.build(self.listed.identity(ctx, summary), response or {})
 
-        return ctx.fan_out(summaries, describe, identify=lambda s: (s[self.name_field], s.get(self.arn_field)))
+        return ctx.fan_out(summaries, describe, identify=lambda summary: self.listed.identity(ctx, summary))
+
+    def minimum_calls(self, census: Census, record: type[Record], account_id: str, region: str) -> Counter[str]:
+        described = len(census.records(record, account_id, region))
+        return Counter({str(self.list): census.pages(self.list, described), str(self.describe): described})
 
 
 @dataclass(frozen=True)
 class ListOnly:
     """A list operation whose summaries hold everything checks need: no describe call per resource."""
 
-    list_method: str
-    list_key: str
+    list: Operation
+    items: str
+    listed: Listed
     build: Builder
-    list_params: Callable[[CollectContext], dict[str, Any]] | None = None
+    list_params: ListParams | None = None
+    reads: tuple[type[Record], ...] = ()
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return (self.list,)
 
     def __call__(self, ctx: CollectContext) -> Iterator[Record]:
         params = self.list_params(ctx) if self.list_params else {}
-        for item in ctx.paginate(self.list_method, self.list_key, **params):
-            yield self.build(ctx, item)
+        for summary in ctx.paginate(self.list, self.items, **params):
+            yield self.build(self.listed.identity(ctx, summary), summary)
+
+    def minimum_calls(self, census: Census, record: type[Record], account_id: str, region: str) -> Counter[str]:
+        listed = len(census.records(record, account_id, region))
+        return Counter({str(self.list): census.pages(self.list, listed)})
 
 
 @dataclass(frozen=True)
 class ForEachRecord:
-    """One describe per record of the parts this collector depends on (an aspect, such as a resource's tags),
+    """One call per record of the parts this collector depends on (an aspect, such as a resource's tags),
     concurrently; a failed call is recorded against that record only. `where` keeps only the records the aspect
     applies to (the keys that support rotation, the buckets of the account)."""
 
     parts: tuple[type[Record], ...]
+    call: Operation
     describe: Callable[[CollectContext, Any], Record]
     where: Callable[[Any], bool] = lambda record: True
 
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return (self.call,)
+
+    @property
+    def reads(self) -> tuple[type[Record], ...]:
+        return self.parts
+
+    def _records(self, records: Callable[[type[Record]], list[Record]]) -> list[Record]:
+        return [record for part in self.parts for record in records(part) if self.where(record)]
+
     def __call__(self, ctx: CollectContext) -> Iterator[Record]:
-        records = [record for part in self.parts for record in ctx.dependency(part) if self.where(record)]
-        return ctx.fan_out(records, lambda record: self.describe(ctx, record), identify=lambda r: (r.name, r.arn))
+        records = self._records(ctx.dependency)
+        return ctx.fan_out(records, lambda record: self.describe(ctx, record), identify=same_identity)
+
+    def minimum_calls(self, census: Census, record: type[Record], account_id: str, region: str) -> Counter[str]:
+        count = len(self._records(lambda part: census.records(part, account_id, region)))
+        return Counter({str(self.call): count}) if count else Counter()
 
 
-def same_identity(record: Record) -> dict[str, str]:
-    """The identity fields of an aspect's record: those of the record it describes."""
-    return {"arn": record.arn, "name": record.name, "account_id": record.account_id, "region": record.region}
+def same_identity(record: Record) -> Identity:
+    """The identity of an aspect's record: that of the record it describes."""
+    return Identity(arn=record.arn, name=record.name, account_id=record.account_id, region=record.region)
+
+
+@dataclass(frozen=True)
+class ListPerRecord:
+    """For each record of a parent part, list its children (paginated), and describe each child when `describe`
+    is given (its parameters from the parent and the summary, by `keys`). `identify` gives a child its identity
+    from the parent and its summary; `build` makes its record from that identity, AWS's answer (the description,
+    or the summary) and the parent. `parent_key` and `child_key` say which children belong to which parent, for
+    the minimum-call model (without them, each parent's children are taken to fit in one page)."""
+
+    parent: type[Record]
+    list: Operation
+    items: str
+    params: Callable[[Any], dict[str, Any]]
+    identify: Callable[[CollectContext, Any, dict[str, Any]], Identity]
+    build: Callable[[Identity, dict[str, Any], Any], Record]
+    describe: Operation | None = None
+    keys: Callable[[Any, dict[str, Any]], dict[str, Any]] | None = None
+    parent_key: Callable[[Any], str] | None = None
+    child_key: Callable[[Any], str] | None = None
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return (self.list, self.describe) if self.describe else (self.list,)
+
+    @property
+    def reads(self) -> tuple[type[Record], ...]:
+        return (self.parent,)
+
+    def __call__(self, ctx: CollectContext) -> Iterator[Record]:
+        def listed(parent: Any) -> list[tuple[Any, dict[str, Any]]]:
+            return [(parent, summary) for summary in ctx.paginate(self.list, self.items, **self.params(parent))]
+
+        children = [
+            child for batch in ctx.fan_out(ctx.dependency(self.parent), listed, same_identity) for child in batch
+        ]
+
+        def identify(child: tuple[Any, dict[str, Any]]) -> Identity:
+            return self.identify(ctx, *child)
+
+        def read(child: tuple[Any, dict[str, Any]]) -> Record:
+            parent, summary = child
+            if self.describe is None:
+                return self.build(identify(child), summary, parent)
+            params = self.keys(parent, summary) if self.keys else {}
+            return self.build(identify(child), ctx.call(self.describe, **params) or {}, parent)
+
+        if self.describe is None:
+            return (read(child) for child in children)
+        return ctx.fan_out(children, read, identify)
+
+    def minimum_calls(self, census: Census, record: type[Record], account_id: str, region: str) -> Counter[str]:
+        parents = census.records(self.parent, account_id, region)
+        children = census.records(record, account_id, region)
+        per_parent: Counter[str] = Counter(self.child_key(child) for child in children) if self.child_key else Counter()
+        lists = sum(
+            census.pages(self.list, per_parent[self.parent_key(parent)] if self.parent_key else 0) for parent in parents
+        )
+        calls = Counter({str(self.list): lists} if lists else {})
+        if self.describe is not None and children:
+            calls[str(self.describe)] = len(children)
+        return calls
+
+
+def created_since(ctx: CollectContext) -> dict[str, Any]:
+    """List parameters of a history part: only what was created within the scan's lookback window."""
+    return {"CreationTimeAfter": ctx.since}
+
+
+@dataclass(frozen=True)
+class DescribeNamed:
+    """One describe per distinct name that records of other parts give (the lifecycle configurations notebooks
+    name), concurrently: only what is used is read. `build` makes the record from its identity, the description and
+    the records that name it."""
+
+    parts: tuple[type[Record], ...]
+    names: Callable[[Any], Iterable[str | None]]
+    describe: Operation
+    param: str
+    build: Callable[[Identity, dict[str, Any], list[Any]], Record]
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return (self.describe,)
+
+    @property
+    def reads(self) -> tuple[type[Record], ...]:
+        return self.parts
+
+    def _users(self, records: Callable[[type[Record]], list[Record]]) -> dict[str, list[Record]]:
+        users: dict[str, list[Record]] = defaultdict(list)
+        for part in self.parts:
+            for record in records(part):
+                for name in self.names(record):
+                    if name:
+                        users[name].append(record)
+        return users
+
+    def __call__(self, ctx: CollectContext) -> Iterator[Record]:
+        users = self._users(ctx.dependency)
+
+        def read(name: str) -> Record:
+            params: dict[str, Any] = {self.param: name}
+            return self.build(ctx.identity(name), ctx.call(self.describe, **params) or {}, users[name])
+
+        return ctx.fan_out(sorted(users), read, identify=ctx.identity)
+
+    def minimum_calls(self, census: Census, record: type[Record], account_id: str, region: str) -> Counter[str]:
+        named = len(self._users(lambda part: census.records(part, account_id, region)))
+        return Counter({str(self.describe): named} if named else {})

@@ -20,131 +20,24 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import queue
-import signal
 import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import datetime
+from concurrent.futures import Future
 from typing import Any
 
-import boto3
+from mlaudit.collect.accounts.calls import CallStats
+from mlaudit.collect.accounts.targets import AccountTarget
+from mlaudit.collect.engine.collection import Collection
+from mlaudit.collect.engine.runner import CollectionWorkers, ThreadRunner
+from mlaudit.collect.engine.tasks import PartResult, Task, Work
+from mlaudit.collect.engine.worker import SharedSlots, Unit, WorkerSettings, failed_results, serve
+from mlaudit.inventory import GLOBAL_REGION, SkippedScope
 
-from mlaudit.collect.accounts.assume import AssumedRole, assumed_session
-from mlaudit.collect.accounts.session import AwsClients
-from mlaudit.collect.engine.calls import CallStats
-from mlaudit.collect.engine.scheduler import (
-    AccountTarget,
-    CollectedPart,
-    CollectionWorkers,
-    PartResult,
-    Task,
-    collect,
-    dependency_scopes,
-)
-from mlaudit.collect.registry import COLLECTORS
-from mlaudit.inventory import GLOBAL_REGION, AccountInfo, SkippedScope
-
-UNITS_PER_PROCESS = 4
-"""Units a worker collects at once: enough to keep its calls in flight while one unit lists, few enough that one
-worker does not take every large unit while the others start."""
 WORKER_EXIT = "WorkerProcessExited"
-_BY_PART = {collector.part: collector for collector in COLLECTORS.values()}
 LIVENESS_SECONDS = 0.2
 """How often the main process looks for workers that died."""
-
-
-@dataclass(frozen=True)
-class SessionRecipe:
-    """How a worker process opens the scan's base session again: from the same profile (its credentials then
-    refresh in the worker as they would here), or from the credentials of a session handed to the scan (the
-    demo's), as they are now."""
-
-    profile: str | None
-    region: str | None
-    credentials: tuple[str, str, str | None] | None
-    home_region: str
-    endpoint_url: str | None
-    read_timeout: float
-    max_pool_connections: int
-
-    @classmethod
-    def of(cls, clients: AwsClients, profile: str | None, given: bool) -> SessionRecipe:
-        """`given`: the session was handed to the scan rather than opened for `profile`."""
-        credentials = None
-        source = clients.session.get_credentials() if given else None
-        if source is not None:
-            frozen = source.get_frozen_credentials()
-            credentials = (frozen.access_key, frozen.secret_key, frozen.token)
-        return cls(
-            profile=None if given else profile,
-            region=clients.session.region_name,
-            credentials=credentials,
-            home_region=clients.home_region,
-            endpoint_url=clients.endpoint_url,
-            read_timeout=clients.read_timeout,
-            max_pool_connections=clients.max_pool_connections,
-        )
-
-    def clients(self, stats: CallStats) -> AwsClients:
-        if self.credentials:
-            key, secret, token = self.credentials
-            session = boto3.Session(key, secret, token, region_name=self.region)
-        else:
-            session = boto3.Session(profile_name=self.profile, region_name=self.region)
-        return AwsClients(
-            session,
-            home_region=self.home_region,
-            endpoint_url=self.endpoint_url,
-            max_pool_connections=self.max_pool_connections,
-            stats=stats,
-            read_timeout=self.read_timeout,
-        )
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A cluster of one account's parts in one region (or its account-wide parts): what a worker collects at once."""
-
-    index: int
-    account: AccountInfo
-    role: AssumedRole | None
-    region: str
-    """A region, or `global`."""
-    regions: tuple[str, ...]
-    """The regions the parts read: `region`, or every region of the account for account-wide parts."""
-    parts: tuple[str, ...]
-    """In dependency order."""
-
-    def tasks(self) -> list[Task]:
-        return [Task(_BY_PART[part], self.account, self.region) for part in self.parts]
-
-
-def _failed(tasks: Sequence[Task], code: str, message: str) -> list[PartResult]:
-    """The results of a unit that could not be collected: every part of it is ERROR, saying why."""
-    return [([], [task.error("(worker process)", code, message)], []) for task in tasks]
-
-
-@dataclass(frozen=True)
-class WorkerSettings:
-    """What every worker needs, sent once when it starts."""
-
-    recipe: SessionRecipe
-    since: datetime
-    created_at: datetime
-    max_workers: int
-    max_calls_per_service: int | None
-
-
-@dataclass(frozen=True)
-class PlannedUnit:
-    unit: Unit
-    tasks: tuple[Task, ...]
-    """The main process's tasks, in the order of `unit.parts`."""
-    waits_for: tuple[Task, ...]
-    """The tasks outside the unit whose parts it reads: it is sent once they are collected, with their records."""
 
 
 def clusters(tasks: Sequence[Task]) -> list[list[Task]]:
@@ -170,28 +63,31 @@ def clusters(tasks: Sequence[Task]) -> list[list[Task]]:
     return list(groups.values())
 
 
-class SharedSlots:
-    """A worker's view of the scan's budget of calls in flight, shared by every process: it also counts the slots
-    this worker holds, so that the main process can give back those of a worker that dies holding some."""
-
-    def __init__(self, semaphore: Any, held: Any, worker: int) -> None:
-        self._semaphore = semaphore
-        self._held = held
-        self._worker = worker
-
-    def acquire(self) -> None:
-        self._semaphore.acquire()
-        with self._held.get_lock():
-            self._held[self._worker] += 1
-
-    def release(self) -> None:
-        with self._held.get_lock():
-            self._held[self._worker] -= 1
-        self._semaphore.release()
+Scope = tuple[str, str]
+"""(account id, region or `global`)."""
 
 
-class WorkerProcesses:
-    """Worker processes collecting the units of one scan, and the futures of their results."""
+def unit_order(tasks: Sequence[Task]) -> list[tuple[Scope, list[Task]]]:
+    """The tasks of each scope in clusters, in the order they are sent: first the regional ones (every account's
+    regions of each cluster in turn, so that the regions of a large part go to different workers), then the
+    account-wide ones, which wait for the regional parts they read."""
+    by_scope: dict[Scope, list[Task]] = {}
+    for task in tasks:
+        by_scope.setdefault((task.account.account_id, task.region), []).append(task)
+    regional = [(scope, clusters(group)) for scope, group in by_scope.items() if scope[1] != GLOBAL_REGION]
+    ordered = [
+        (scope, groups[rank])
+        for rank in range(max((len(groups) for _, groups in regional), default=0))
+        for scope, groups in regional
+        if rank < len(groups)
+    ]
+    account_wide = [(scope, clusters(group)) for scope, group in by_scope.items() if scope[1] == GLOBAL_REGION]
+    return ordered + [(scope, cluster) for scope, groups in account_wide for cluster in groups]
+
+
+class ProcessRunner:
+    """Worker processes collecting the units of one scan, and the futures of their results; the parts that make
+    no call are collected on this process's threads (`local`), within the same shared budget."""
 
     def __init__(self, count: int, settings: WorkerSettings, stats: CallStats) -> None:
         context = multiprocessing.get_context("spawn")
@@ -203,7 +99,9 @@ class WorkerProcesses:
         self._units: Any = context.Queue()
         self._results: Any = context.Queue()
         self._stats = stats
-        self._planned: dict[int, PlannedUnit] = {}
+        self._planned: dict[int, Work] = {}
+        """Each unit's tasks, by unit index."""
+        self._units_of: dict[Work, Unit] = {}
         self._futures: dict[int, Future[list[PartResult]]] = {}
         self._taken: dict[int, int] = {}
         """Unit index -> the worker collecting it."""
@@ -212,7 +110,7 @@ class WorkerProcesses:
         self._lock = threading.Lock()
         self._workers = [
             context.Process(
-                target=_serve,
+                target=serve,
                 args=(index, settings, self._units, self._results, SharedSlots(self.slots, self._held, index)),
                 name=f"mlaudit-worker-{index}",
                 daemon=True,
@@ -224,48 +122,43 @@ class WorkerProcesses:
         self._closed = threading.Event()
         self._reader = threading.Thread(target=self._read, name="mlaudit-worker-results", daemon=True)
         self._reader.start()
+        self.local = ThreadRunner(CollectionWorkers(settings.max_workers, settings.max_calls_per_service, self.slots))
 
     # -- planning ------------------------------------------------------------------------------------------
-    def units(self, tasks: Sequence[Task], targets: Sequence[AccountTarget]) -> list[PlannedUnit]:
-        """The tasks that make calls, as units: first the regional ones (every account's regions of each cluster in
-        turn, so that the regions of a large part go to different workers), then the account-wide ones, sent once
-        the regional parts they read are collected. Parts derived from others with no call stay here."""
+    def group(self, tasks: Sequence[Task], targets: Sequence[AccountTarget]) -> list[Work]:
+        """The tasks that make calls, as units (see `unit_order`); parts derived from others with no call stay
+        here, one task each."""
         target_of = {target.account.account_id: target for target in targets}
-        by_key = {task.key: task for task in tasks}
-        by_scope: dict[tuple[str, str], list[Task]] = {}
-        for task in tasks:
-            if task.collector.operations:
-                by_scope.setdefault((task.account.account_id, task.region), []).append(task)
-        regional = [(scope, clusters(group)) for scope, group in by_scope.items() if scope[1] != GLOBAL_REGION]
-        ordered = [
-            (scope, groups[rank])
-            for rank in range(max((len(groups) for _, groups in regional), default=0))
-            for scope, groups in regional
-            if rank < len(groups)
-        ]
-        account_wide = [(scope, clusters(group)) for scope, group in by_scope.items() if scope[1] == GLOBAL_REGION]
-        ordered += [(scope, cluster) for scope, groups in account_wide for cluster in groups]
-        planned = []
-        for (account_id, region), group in ordered:
+        works: list[Work] = []
+        for (account_id, region), group in unit_order([task for task in tasks if task.collector.operations]):
             target = target_of[account_id]
             regions = tuple(target.regions) if region == GLOBAL_REGION else (region,)
             parts = tuple(t.collector.part for t in group)
-            inside = {t.key for t in group}
-            waits_for = {
-                by_key[key] for task in group for _, key in dependency_scopes(task, target.regions) if key not in inside
-            }
             unit = Unit(len(self._planned), target.account, target.role, region, regions, parts)
-            self._planned[unit.index] = PlannedUnit(unit, tuple(group), tuple(sorted(waits_for, key=lambda t: t.key)))
-            planned.append(self._planned[unit.index])
-        return planned
+            work = tuple(group)
+            self._planned[unit.index] = work
+            self._units_of[work] = unit
+            works.append(work)
+        return works + [(task,) for task in tasks if not task.collector.operations]
 
-    def submit(self, planned: PlannedUnit, inputs: list[CollectedPart]) -> Future[list[PartResult]]:
-        """Queue a unit with the parts it reads from outside (`waits_for`, as collected)."""
+    def submit(self, work: Work, collection: Collection) -> Future[list[PartResult]]:
+        """A unit is queued with the parts it reads from outside, as collected; other work runs here."""
+        unit = self._units_of.get(work)
+        if unit is None:
+            return self.local.submit(work, collection)
+        inside = {task.key for task in work}
+        reads = {key: scope for task in work for scope in collection.reads(task) if (key := scope[1]) not in inside}
+        inputs = collection.collected([reads[key] for key in sorted(reads)])
         future: Future[list[PartResult]] = Future()
         with self._lock:
-            self._futures[planned.unit.index] = future
-        self._units.put((planned.unit, inputs))
+            self._futures[unit.index] = future
+        self._units.put((unit, inputs))
         return future
+
+    def cancel(self) -> None:
+        """An interrupted scan: the workers are stopped at once; their unfinished units are never reported."""
+        self.local.cancel()
+        self.stop()
 
     def held_slots(self) -> dict[int, int]:
         """The slots of the budget each live worker holds now, by process id."""
@@ -274,10 +167,9 @@ class WorkerProcesses:
                 w.pid: self._held[i] for i, w in enumerate(self._workers) if w.pid is not None and w.exitcode is None
             }
 
-    @property
     def skipped(self) -> list[SkippedScope]:
         with self._lock:
-            return list(self._skipped)
+            return [*self._skipped, *self.local.skipped()]
 
     # -- the end -------------------------------------------------------------------------------------------
     def close(self) -> None:
@@ -297,6 +189,8 @@ class WorkerProcesses:
         self._end()
 
     def _end(self) -> None:
+        if self._closed.is_set():
+            return  # stopped already (an interrupted scan), then closed
         self._closed.set()
         self._reader.join()
         with self._lock:
@@ -304,7 +198,7 @@ class WorkerProcesses:
                 self._stats.merge(Counter(calls), retries, throttles)
             self._worker_stats.clear()
 
-    def __enter__(self) -> WorkerProcesses:
+    def __enter__(self) -> ProcessRunner:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -312,6 +206,7 @@ class WorkerProcesses:
             self.close()
         else:
             self.stop()
+        self.local.workers.close()
 
     # -- results -------------------------------------------------------------------------------------------
     def _read(self) -> None:
@@ -365,7 +260,7 @@ class WorkerProcesses:
                 if worker is not None
                 else "no worker process was left to collect it"
             )
-            future.set_result(_failed(self._planned[index].tasks, WORKER_EXIT, message))
+            future.set_result(failed_results(self._planned[index], WORKER_EXIT, message))
 
     def _give_back_slots(self, dead: set[int]) -> None:
         """The budget's slots a dead worker held, released for the others (once per worker)."""
@@ -375,64 +270,3 @@ class WorkerProcesses:
                 held, self._held[worker] = self._held[worker], 0
             for _ in range(held):
                 self.slots.release()
-
-
-# -- in the worker process ---------------------------------------------------------------------------------
-def _serve(worker: int, settings: WorkerSettings, units: Any, results: Any, slots: SharedSlots) -> None:
-    """A worker's life: take units while it has room, collect each, send back its results."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the main process decides
-    stats = CallStats()
-    base = settings.recipe.clients(stats)
-    workers = CollectionWorkers(settings.max_workers, settings.max_calls_per_service, slots)
-    room = threading.BoundedSemaphore(UNITS_PER_PROCESS)
-    accounts: dict[str, AwsClients] = {}
-    accounts_lock = threading.Lock()
-
-    def clients_of(unit: Unit) -> AwsClients:
-        if unit.role is None:
-            return base
-        with accounts_lock:  # one role session per account, whichever of its units comes first
-            if unit.account.account_id not in accounts:
-                accounts[unit.account.account_id] = base.for_session(
-                    assumed_session(base, unit.role.arn, unit.role.spec)
-                )
-            return accounts[unit.account.account_id]
-
-    def run(unit: Unit, inputs: list[CollectedPart]) -> None:
-        try:
-            outcome = _collect_unit(unit, inputs, clients_of(unit), workers, settings)
-        except Exception as exc:  # noqa: BLE001 - a unit must report, whatever went wrong
-            outcome = _failed(unit.tasks(), type(exc).__name__, str(exc) or type(exc).__name__), []
-        finally:
-            room.release()
-        results.put(("done", worker, unit.index, (*outcome, stats.snapshot())))
-
-    with ThreadPoolExecutor(UNITS_PER_PROCESS, thread_name_prefix="mlaudit-unit") as pool:
-        while True:
-            room.acquire()
-            item = units.get()
-            if item is None:
-                break
-            results.put(("taken", worker, item[0].index, None))
-            pool.submit(run, *item)
-    workers.close()
-
-
-def _collect_unit(
-    unit: Unit, inputs: list[CollectedPart], clients: AwsClients, workers: CollectionWorkers, settings: WorkerSettings
-) -> tuple[list[PartResult], list[SkippedScope]]:
-    collectors = [task.collector for task in unit.tasks()]
-    target = AccountTarget(unit.account, clients, unit.regions)
-    inventory = collect(
-        collectors, [target], since=settings.since, created_at=settings.created_at, workers=workers, given=inputs
-    )
-    results: list[PartResult] = [
-        (
-            inventory.records(c.record, unit.account.account_id, unit.region),
-            inventory.errors_for(c.record, unit.account.account_id, unit.region),
-            [],
-        )
-        for c in collectors
-    ]
-    results[0][2].extend(inventory.anomalies)
-    return results, inventory.skipped

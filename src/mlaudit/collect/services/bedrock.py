@@ -6,12 +6,16 @@ scheduler runs none of these parts (their service is `bedrock`) and records the 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from mlaudit.collect.engine.census import one_call_each
 from mlaudit.collect.engine.context import CollectContext
-from mlaudit.collect.engine.patterns import ListThenDescribe
-from mlaudit.collect.engine.spec import PartCollector
+from mlaudit.collect.engine.operation import Operation
+from mlaudit.collect.engine.patterns import Listed, ListPerRecord, ListThenDescribe
+from mlaudit.collect.engine.spec import Census, PartCollector
+from mlaudit.inventory import Identity
 from mlaudit.inventory.bedrock import (
     BedrockAgent,
     BedrockUsage,
@@ -27,27 +31,23 @@ from mlaudit.inventory.bedrock import (
 MAX_LISTED_MODELS = 20
 """How many invoked model ids a usage record keeps (the count is always exact)."""
 INVOCATION_DATA_TYPES = ("text", "image", "embedding", "video", "audio")
-AGENT_SERVICE = "bedrock-agent"
-"""The boto3 client for agents, knowledge bases and data sources (their ARNs and findings say `bedrock`)."""
+LIST_METRICS = Operation("cloudwatch:ListMetrics")
+LIST_AGENTS = Operation("bedrock-agent:ListAgents")
+LIST_KNOWLEDGE_BASES = Operation("bedrock-agent:ListKnowledgeBases")
+LIST_CUSTOM_MODELS = Operation("bedrock:ListCustomModels")
+LIST_THROUGHPUTS = Operation("bedrock:ListProvisionedModelThroughputs")
+GET_LOGGING = Operation("bedrock:GetModelInvocationLoggingConfiguration")
 
 
-def _identity(ctx: CollectContext, arn: str | None, name: str, resource: str) -> dict[str, str]:
-    """ARN, name, account and region of a record; the ARN is derived from `resource` when a response lacks one."""
-    derived = f"arn:{ctx.partition}:bedrock:{ctx.region}:{ctx.account_id}:{resource}"
-    return {"arn": arn or derived, "name": name, "account_id": ctx.account_id, "region": ctx.region}
-
-
-def _any(ctx: CollectContext, method: str, key: str, service: str = "bedrock") -> bool:
+def _any(ctx: CollectContext, operation: Operation, key: str) -> bool:
     """Whether a list operation returns at least one item (one page of one item, not the whole list)."""
-    items = ctx.paginate(method, key, service=service, PaginationConfig={"MaxItems": 1, "PageSize": 1})
+    items = ctx.paginate(operation, key, PaginationConfig={"MaxItems": 1, "PageSize": 1})
     return next(iter(items), None) is not None
 
 
 def _usage(ctx: CollectContext) -> Iterator[BedrockUsage]:
-    identity = _identity(ctx, None, ctx.region, "*")
-    metrics = list(
-        ctx.paginate("list_metrics", "Metrics", service="cloudwatch", Namespace="AWS/Bedrock", MetricName="Invocations")
-    )
+    identity = ctx.identity("*", name=ctx.region)
+    metrics = list(ctx.paginate(LIST_METRICS, "Metrics", Namespace="AWS/Bedrock", MetricName="Invocations"))
     dimensions = [d for m in metrics for d in m.get("Dimensions") or ()]
     models = sorted({d.get("Value") or "" for d in dimensions if d.get("Name") == "ModelId"} - {""})
     yield BedrockUsage(
@@ -55,21 +55,21 @@ def _usage(ctx: CollectContext) -> Iterator[BedrockUsage]:
         invoked_models=tuple(models[:MAX_LISTED_MODELS]),
         invoked_model_count=len(models),
         invocation_metrics=bool(metrics),
-        agents=_any(ctx, "list_agents", "agentSummaries", service=AGENT_SERVICE),
-        knowledge_bases=_any(ctx, "list_knowledge_bases", "knowledgeBaseSummaries", service=AGENT_SERVICE),
-        custom_models=_any(ctx, "list_custom_models", "modelSummaries"),
-        provisioned_throughput=_any(ctx, "list_provisioned_model_throughputs", "provisionedModelSummaries"),
+        agents=_any(ctx, LIST_AGENTS, "agentSummaries"),
+        knowledge_bases=_any(ctx, LIST_KNOWLEDGE_BASES, "knowledgeBaseSummaries"),
+        custom_models=_any(ctx, LIST_CUSTOM_MODELS, "modelSummaries"),
+        provisioned_throughput=_any(ctx, LIST_THROUGHPUTS, "provisionedModelSummaries"),
     )
 
 
 def _invocation_log_destinations(ctx: CollectContext) -> Iterator[InvocationLogDestination]:
-    config = (ctx.call("get_model_invocation_logging_configuration") or {}).get("loggingConfig") or {}
+    config = (ctx.call(GET_LOGGING) or {}).get("loggingConfig") or {}
     data_types = tuple(t for t in INVOCATION_DATA_TYPES if config.get(f"{t}DataDeliveryEnabled"))
     cloudwatch = config.get("cloudWatchConfig") or {}
     if cloudwatch.get("logGroupName"):
         group = cloudwatch["logGroupName"]
         yield InvocationLogDestination(
-            **_identity(ctx, None, group, "model-invocation-logging/cloudwatch-logs"),
+            **ctx.identity("cloudwatch-logs", name=group),
             kind="cloudwatch-logs",
             log_group_name=group,
             role_arn=cloudwatch.get("roleArn"),
@@ -79,7 +79,7 @@ def _invocation_log_destinations(ctx: CollectContext) -> Iterator[InvocationLogD
         bucket, prefix = (s3 or {}).get("bucketName"), (s3 or {}).get("keyPrefix")
         if bucket:
             yield InvocationLogDestination(
-                **_identity(ctx, None, f"s3://{bucket}/{prefix or ''}", f"model-invocation-logging/{kind}"),
+                **ctx.identity(kind, name=f"s3://{bucket}/{prefix or ''}"),
                 kind=kind,
                 bucket=bucket,
                 key_prefix=prefix,
@@ -110,11 +110,10 @@ def _sensitive_rules(policy: dict[str, Any]) -> Iterator[SensitiveInformationRul
             )
 
 
-def _guardrail(ctx: CollectContext, d: dict[str, Any]) -> Guardrail:
-    guardrail_id = d.get("guardrailId") or ""
+def _guardrail(identity: Identity, d: dict[str, Any]) -> Guardrail:
     return Guardrail(
-        **_identity(ctx, d.get("guardrailArn"), d.get("name") or guardrail_id, f"guardrail/{guardrail_id}"),
-        guardrail_id=guardrail_id,
+        **identity,
+        guardrail_id=d.get("guardrailId") or identity["arn"].rsplit("/", 1)[-1],
         version=d.get("version"),
         status=d.get("status") or "UNKNOWN",
         content_filters=tuple(_content_filter(f) for f in (d.get("contentPolicy") or {}).get("filters") or ()),
@@ -123,13 +122,12 @@ def _guardrail(ctx: CollectContext, d: dict[str, Any]) -> Guardrail:
     )
 
 
-def _agent(ctx: CollectContext, response: dict[str, Any]) -> BedrockAgent:
+def _agent(identity: Identity, response: dict[str, Any]) -> BedrockAgent:
     d = response.get("agent") or {}
-    agent_id = d.get("agentId") or ""
     guardrail = d.get("guardrailConfiguration") or {}
     return BedrockAgent(
-        **_identity(ctx, d.get("agentArn"), d.get("agentName") or agent_id, f"agent/{agent_id}"),
-        agent_id=agent_id,
+        **identity,
+        agent_id=d.get("agentId") or identity["arn"].rsplit("/", 1)[-1],
         status=d.get("agentStatus") or "UNKNOWN",
         foundation_model=d.get("foundationModel"),
         role_arn=d.get("agentResourceRoleArn"),
@@ -139,12 +137,11 @@ def _agent(ctx: CollectContext, response: dict[str, Any]) -> BedrockAgent:
     )
 
 
-def _knowledge_base(ctx: CollectContext, response: dict[str, Any]) -> KnowledgeBase:
+def _knowledge_base(identity: Identity, response: dict[str, Any]) -> KnowledgeBase:
     d = response.get("knowledgeBase") or {}
-    kb_id = d.get("knowledgeBaseId") or ""
     return KnowledgeBase(
-        **_identity(ctx, d.get("knowledgeBaseArn"), d.get("name") or kb_id, f"knowledge-base/{kb_id}"),
-        knowledge_base_id=kb_id,
+        **identity,
+        knowledge_base_id=d.get("knowledgeBaseId") or identity["arn"].rsplit("/", 1)[-1],
         status=d.get("status") or "UNKNOWN",
         role_arn=d.get("roleArn"),
         storage_type=(d.get("storageConfiguration") or {}).get("type"),
@@ -159,48 +156,30 @@ def _s3_uris(s3: dict[str, Any]) -> tuple[str, ...]:
     return tuple(f"s3://{bucket}/{prefix}" for prefix in s3.get("inclusionPrefixes") or [""])
 
 
-ListedDataSource = tuple[KnowledgeBase, dict[str, Any]]
-"""A data source summary with the knowledge base it was listed under."""
+def _data_source_identity(ctx: CollectContext, kb: KnowledgeBase, summary: dict[str, Any]) -> Identity:
+    """A data source has no ARN of its own: it is named, and identified, under its knowledge base."""
+    data_source_id = summary["dataSourceId"]
+    name = f"{kb.name}/{summary.get('name') or data_source_id}"
+    return ctx.identity(f"{kb.knowledge_base_id}/data-source/{data_source_id}", name=name)
 
 
-def _data_sources(ctx: CollectContext) -> Iterator[KnowledgeBaseDataSource]:
-    """Each knowledge base's data sources (listed per knowledge base), then each one described."""
-
-    def listed(kb: KnowledgeBase) -> list[ListedDataSource]:
-        params = {"knowledgeBaseId": kb.knowledge_base_id}
-        return [
-            (kb, s) for s in ctx.paginate("list_data_sources", "dataSourceSummaries", service=AGENT_SERVICE, **params)
-        ]
-
-    def identify(pair: ListedDataSource) -> tuple[str, str]:
-        kb, summary = pair
-        data_source_id = summary["dataSourceId"]
-        return f"{kb.name}/{summary.get('name') or data_source_id}", f"{kb.arn}/data-source/{data_source_id}"
-
-    def describe(pair: ListedDataSource) -> KnowledgeBaseDataSource:
-        kb, summary = pair
-        params = {"knowledgeBaseId": kb.knowledge_base_id, "dataSourceId": summary["dataSourceId"]}
-        d = (ctx.call("get_data_source", service=AGENT_SERVICE, **params) or {}).get("dataSource") or {}
-        configuration = d.get("dataSourceConfiguration") or {}
-        name, arn = identify(pair)
-        return KnowledgeBaseDataSource(
-            **_identity(ctx, arn, name, ""),
-            data_source_id=summary["dataSourceId"],
-            knowledge_base_id=kb.knowledge_base_id,
-            status=d.get("status") or summary.get("status") or "UNKNOWN",
-            source_type=configuration.get("type"),
-            s3_uris=_s3_uris(configuration.get("s3Configuration") or {}),
-            kms_key_arn=(d.get("serverSideEncryptionConfiguration") or {}).get("kmsKeyArn"),
-        )
-
-    batches = ctx.fan_out(ctx.dependency(KnowledgeBase), listed, identify=lambda kb: (kb.name, kb.arn))
-    yield from ctx.fan_out([pair for batch in batches for pair in batch], describe, identify)
+def _data_source(identity: Identity, response: dict[str, Any], kb: KnowledgeBase) -> KnowledgeBaseDataSource:
+    d = response.get("dataSource") or {}
+    configuration = d.get("dataSourceConfiguration") or {}
+    return KnowledgeBaseDataSource(
+        **identity,
+        data_source_id=d.get("dataSourceId") or identity["arn"].rsplit("/", 1)[-1],
+        knowledge_base_id=kb.knowledge_base_id,
+        status=d.get("status") or "UNKNOWN",
+        source_type=configuration.get("type"),
+        s3_uris=_s3_uris(configuration.get("s3Configuration") or {}),
+        kms_key_arn=(d.get("serverSideEncryptionConfiguration") or {}).get("kmsKeyArn"),
+    )
 
 
-def _custom_model(ctx: CollectContext, d: dict[str, Any]) -> CustomModel:
-    name = d.get("modelName") or ""
+def _custom_model(identity: Identity, d: dict[str, Any]) -> CustomModel:
     return CustomModel(
-        **_identity(ctx, d.get("modelArn"), name, f"custom-model/{name}"),
+        **identity,
         status=d.get("modelStatus"),
         base_model_arn=d.get("baseModelArn"),
         kms_key_arn=d.get("modelKmsKeyArn"),
@@ -210,73 +189,79 @@ def _custom_model(ctx: CollectContext, d: dict[str, Any]) -> CustomModel:
     )
 
 
+def _usage_minimum(census: Census, account_id: str, region: str) -> Counter[str]:
+    """One ListMetrics page (the Invocations metrics of a region are few) and one single-item page of each list."""
+    return one_call_each(LIST_METRICS, LIST_AGENTS, LIST_KNOWLEDGE_BASES, LIST_CUSTOM_MODELS, LIST_THROUGHPUTS)
+
+
 COLLECTORS = (
     PartCollector(
         BedrockUsage,
-        (
-            "cloudwatch:ListMetrics",
-            "bedrock-agent:ListAgents",
-            "bedrock-agent:ListKnowledgeBases",
-            "bedrock:ListCustomModels",
-            "bedrock:ListProvisionedModelThroughputs",
-        ),
         _usage,
+        calls=(LIST_METRICS, LIST_AGENTS, LIST_KNOWLEDGE_BASES, LIST_CUSTOM_MODELS, LIST_THROUGHPUTS),
+        minimum=_usage_minimum,
     ),
     PartCollector(
         InvocationLogDestination,
-        ("bedrock:GetModelInvocationLoggingConfiguration",),
         _invocation_log_destinations,
+        calls=(GET_LOGGING,),
+        minimum=lambda census, account_id, region: one_call_each(GET_LOGGING),
     ),
     PartCollector(
         Guardrail,
-        ("bedrock:ListGuardrails", "bedrock:GetGuardrail"),
         ListThenDescribe(
-            "list_guardrails",
+            Operation("bedrock:ListGuardrails"),
             "guardrails",
-            "id",
-            "arn",
-            "get_guardrail",
+            Operation("bedrock:GetGuardrail"),
+            Listed(id="id", name="name", arn="arn"),
             _guardrail,
-            describe_param="guardrailIdentifier",
+            keys={"guardrailIdentifier": "id"},
         ),
     ),
     PartCollector(
         BedrockAgent,
-        ("bedrock-agent:ListAgents", "bedrock-agent:GetAgent"),
         ListThenDescribe(
-            "list_agents", "agentSummaries", "agentId", "agentArn", "get_agent", _agent, service=AGENT_SERVICE
+            LIST_AGENTS,
+            "agentSummaries",
+            Operation("bedrock-agent:GetAgent"),
+            Listed(id="agentId", name="agentName"),
+            _agent,
         ),
     ),
     PartCollector(
         KnowledgeBase,
-        ("bedrock-agent:ListKnowledgeBases", "bedrock-agent:GetKnowledgeBase"),
         ListThenDescribe(
-            "list_knowledge_bases",
+            LIST_KNOWLEDGE_BASES,
             "knowledgeBaseSummaries",
-            "knowledgeBaseId",
-            "knowledgeBaseArn",
-            "get_knowledge_base",
+            Operation("bedrock-agent:GetKnowledgeBase"),
+            Listed(id="knowledgeBaseId", name="name"),
             _knowledge_base,
-            service=AGENT_SERVICE,
         ),
     ),
     PartCollector(
         KnowledgeBaseDataSource,
-        ("bedrock-agent:ListDataSources", "bedrock-agent:GetDataSource"),
-        _data_sources,
-        depends_on=(KnowledgeBase,),
+        ListPerRecord(
+            KnowledgeBase,
+            Operation("bedrock-agent:ListDataSources"),
+            "dataSourceSummaries",
+            params=lambda kb: {"knowledgeBaseId": kb.knowledge_base_id},
+            identify=_data_source_identity,
+            build=_data_source,
+            describe=Operation("bedrock-agent:GetDataSource"),
+            keys=lambda kb, summary: {"knowledgeBaseId": kb.knowledge_base_id, "dataSourceId": summary["dataSourceId"]},
+            parent_key=lambda kb: kb.knowledge_base_id,
+            child_key=lambda source: source.knowledge_base_id,
+        ),
     ),
     PartCollector(
         CustomModel,
-        ("bedrock:ListCustomModels", "bedrock:GetCustomModel"),
         ListThenDescribe(
-            "list_custom_models",
+            LIST_CUSTOM_MODELS,
             "modelSummaries",
-            "modelName",
-            "modelArn",
-            "get_custom_model",
+            Operation("bedrock:GetCustomModel"),
+            Listed(id="modelName", arn="modelArn"),
             _custom_model,
-            describe_param="modelIdentifier",
+            keys={"modelIdentifier": "modelName"},
         ),
     ),
 )

@@ -3,11 +3,14 @@ status and event selectors."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 from mlaudit.collect.engine.context import CollectContext
-from mlaudit.collect.engine.spec import PartCollector
+from mlaudit.collect.engine.operation import Operation
+from mlaudit.collect.engine.spec import Census, PartCollector
+from mlaudit.inventory import Identity
 from mlaudit.inventory.cloudtrail import (
     AdvancedEventSelector,
     CloudTrailTrail,
@@ -46,17 +49,28 @@ def _advanced_selector(s: dict[str, Any]) -> AdvancedEventSelector:
     )
 
 
+LIST_TRAILS = Operation("cloudtrail:ListTrails")
+GET_TRAIL = Operation("cloudtrail:GetTrail")
+GET_TRAIL_STATUS = Operation("cloudtrail:GetTrailStatus")
+GET_EVENT_SELECTORS = Operation("cloudtrail:GetEventSelectors")
+
+
+def _identity(ctx: CollectContext, summary: dict[str, Any]) -> Identity:
+    """A trail is listed once for the account and lives in its home region, where it is read."""
+    arn = summary["TrailARN"]
+    name = summary.get("Name") or arn.rsplit("/", 1)[-1]
+    return Identity(arn=arn, name=name, account_id=ctx.account_id, region=summary.get("HomeRegion") or ctx.region)
+
+
 def _trails(ctx: CollectContext) -> Iterator[CloudTrailTrail]:
     def describe(summary: dict[str, Any]) -> CloudTrailTrail:
-        arn, region = summary["TrailARN"], summary.get("HomeRegion") or None
-        trail = (ctx.call("get_trail", region=region, Name=arn) or {}).get("Trail") or {}
-        status = ctx.call("get_trail_status", region=region, Name=arn) or {}
-        selectors = ctx.call("get_event_selectors", region=region, TrailName=arn) or {}
+        identity = _identity(ctx, summary)
+        arn, region = identity["arn"], summary.get("HomeRegion") or None
+        trail = (ctx.call(GET_TRAIL, region=region, Name=arn) or {}).get("Trail") or {}
+        status = ctx.call(GET_TRAIL_STATUS, region=region, Name=arn) or {}
+        selectors = ctx.call(GET_EVENT_SELECTORS, region=region, TrailName=arn) or {}
         return CloudTrailTrail(
-            arn=arn,
-            name=summary.get("Name") or trail.get("Name") or arn.rsplit("/", 1)[-1],
-            account_id=ctx.account_id,
-            region=trail.get("HomeRegion") or region or ctx.region,
+            **identity,
             multi_region=bool(trail.get("IsMultiRegionTrail")),
             organization_trail=bool(trail.get("IsOrganizationTrail")),
             logging=bool(status.get("IsLogging")),
@@ -67,14 +81,22 @@ def _trails(ctx: CollectContext) -> Iterator[CloudTrailTrail]:
             ),
         )
 
-    summaries = [t for t in ctx.paginate("list_trails", "Trails") if t.get("TrailARN")]
-    yield from ctx.fan_out(summaries, describe, identify=lambda t: (t.get("Name") or t["TrailARN"], t["TrailARN"]))
+    summaries = [t for t in ctx.paginate(LIST_TRAILS, "Trails") if t.get("TrailARN")]
+    yield from ctx.fan_out(summaries, describe, identify=lambda summary: _identity(ctx, summary))
+
+
+def _minimum(census: Census, account_id: str, region: str) -> Counter[str]:
+    """The trail list, then three reads of each trail."""
+    trails = len(census.records(CloudTrailTrail, account_id, region))
+    reads = {str(op): trails for op in (GET_TRAIL, GET_TRAIL_STATUS, GET_EVENT_SELECTORS) if trails}
+    return Counter({str(LIST_TRAILS): census.pages(LIST_TRAILS, trails), **reads})
 
 
 COLLECTORS = (
     PartCollector(
         CloudTrailTrail,
-        ("cloudtrail:ListTrails", "cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"),
         _trails,
+        calls=(LIST_TRAILS, GET_TRAIL, GET_TRAIL_STATUS, GET_EVENT_SELECTORS),
+        minimum=_minimum,
     ),
 )

@@ -9,15 +9,16 @@ GetMetricData call: a region with a thousand endpoints costs a handful of calls,
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from mlaudit.collect.accounts.failures import CallFailed
 from mlaudit.collect.engine.context import CollectContext
-from mlaudit.collect.engine.failures import CallFailed
-from mlaudit.collect.engine.spec import PartCollector
+from mlaudit.collect.engine.operation import Operation
+from mlaudit.collect.engine.spec import Census, MinimumCalls, PartCollector
 from mlaudit.inventory import CollectionError, Endpoint, Record
 from mlaudit.inventory.cloudwatch import (
     ENDPOINT_INSTANCE_NAMESPACE,
@@ -31,6 +32,8 @@ from mlaudit.inventory.cloudwatch import (
     WatchedMetric,
 )
 
+GET_METRIC_DATA = Operation("cloudwatch:GetMetricData")
+DESCRIBE_ALARMS = Operation("cloudwatch:DescribeAlarms")
 MAX_QUERIES_PER_CALL = 500
 """GetMetricData's limit on MetricDataQueries per request."""
 RETENTION_DAYS = 455
@@ -48,12 +51,8 @@ def _watched(metric: dict[str, Any]) -> WatchedMetric:
 
 
 def _alarm_fields(ctx: CollectContext, a: dict[str, Any]) -> dict[str, Any]:
-    name = a.get("AlarmName") or ""
     return {
-        "arn": a.get("AlarmArn") or f"arn:{ctx.partition}:cloudwatch:{ctx.region}:{ctx.account_id}:alarm:{name}",
-        "name": name,
-        "account_id": ctx.account_id,
-        "region": ctx.region,
+        **ctx.identity(a.get("AlarmName") or "", arn=a.get("AlarmArn")),
         "actions_enabled": bool(a.get("ActionsEnabled")),
         "alarm_actions": len(a.get("AlarmActions") or ()),
     }
@@ -118,6 +117,14 @@ class EndpointMetricReader:
     queries: Callable[[Endpoint], list[MetricQuery]]
     build: Callable[[Endpoint, Window, Series], Record]
 
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return (GET_METRIC_DATA,)
+
+    @property
+    def reads(self) -> tuple[type[Record], ...]:
+        return (Endpoint,)
+
     def __call__(self, ctx: CollectContext) -> Iterator[Record]:
         window = Window.of(ctx)
         failures: list[str] = []
@@ -129,6 +136,12 @@ class EndpointMetricReader:
                     yield self.build(endpoint, window, {q: series[q] for q in queries})
         if failures:
             raise CallFailed(_query_failure(ctx, failures))  # the endpoints without a record report ERROR
+
+    def minimum_calls(self, census: Census, record: type[Record], account_id: str, region: str) -> Counter[str]:
+        """One call per batch of the queries of the endpoints read (their pages: one per call at a day a point)."""
+        endpoints = [e for e in census.records(Endpoint, account_id, region) if e.in_service]
+        batches = sum(1 for _ in _batches([(e, self.queries(e)) for e in endpoints]))
+        return Counter({str(GET_METRIC_DATA): batches} if batches else {})
 
 
 def _batches(wanted: list[tuple[Endpoint, list[MetricQuery]]]) -> Iterator[list[tuple[Endpoint, list[MetricQuery]]]]:
@@ -154,7 +167,7 @@ def _read(ctx: CollectContext, queries: list[MetricQuery], window: Window) -> tu
     values: dict[str, dict[datetime, float]] = defaultdict(dict)
     failed: dict[MetricQuery, str] = {}
     pages = ctx.paginate(
-        "get_metric_data",
+        GET_METRIC_DATA,
         "MetricDataResults",
         MetricDataQueries=[query.spec(query_id) for query_id, query in by_id.items()],
         StartTime=window.start,
@@ -238,7 +251,8 @@ def _utilization(endpoint: Endpoint, window: Window, series: Series) -> Endpoint
     return EndpointUtilization(**_identity(endpoint, window), variants=tuple(variants))
 
 
-ALARMS = "cloudwatch:DescribeAlarms"
+ALARMS = "alarms"
+"""The shared answer both alarm parts read."""
 
 
 def _alarms(ctx: CollectContext) -> dict[str, list[dict[str, Any]]]:
@@ -247,7 +261,7 @@ def _alarms(ctx: CollectContext) -> dict[str, list[dict[str, Any]]]:
 
     def fetch() -> dict[str, list[dict[str, Any]]]:
         alarms: dict[str, list[dict[str, Any]]] = {"MetricAlarms": [], "CompositeAlarms": []}
-        for page in ctx.pages("describe_alarms", AlarmTypes=["MetricAlarm", "CompositeAlarm"]):
+        for page in ctx.pages(DESCRIBE_ALARMS, AlarmTypes=["MetricAlarm", "CompositeAlarm"]):
             for key, items in alarms.items():
                 items.extend(page.get(key) or [])
         return alarms
@@ -262,19 +276,34 @@ def _alarms_of(
     return lambda ctx: (build(ctx, alarm) for alarm in _alarms(ctx)[key])
 
 
+def _alarms_minimum(record_type: type[Record]) -> MinimumCalls:
+    """DescribeAlarms once a region for both kinds, counted with the metric alarms (or with the composite ones when
+    metric alarms were not collected)."""
+
+    def minimum(census: Census, account_id: str, region: str) -> Counter[str]:
+        if record_type is CompositeAlarm and census.collected(MetricAlarm, account_id, region):
+            return Counter()
+        alarms = sum(len(census.records(kind, account_id, region)) for kind in (MetricAlarm, CompositeAlarm))
+        return Counter({str(DESCRIBE_ALARMS): census.pages(DESCRIBE_ALARMS, alarms)})
+
+    return minimum
+
+
 COLLECTORS = (
-    PartCollector(MetricAlarm, (ALARMS,), _alarms_of("MetricAlarms", _metric_alarm), shares=(ALARMS,)),
-    PartCollector(CompositeAlarm, (ALARMS,), _alarms_of("CompositeAlarms", _composite_alarm), shares=(ALARMS,)),
     PartCollector(
-        EndpointInvocations,
-        ("cloudwatch:GetMetricData",),
-        EndpointMetricReader(_invocation_queries, _invocations),
-        aspect_of=Endpoint,
+        MetricAlarm,
+        _alarms_of("MetricAlarms", _metric_alarm),
+        calls=(DESCRIBE_ALARMS,),
+        shares=(ALARMS,),
+        minimum=_alarms_minimum(MetricAlarm),
     ),
     PartCollector(
-        EndpointUtilization,
-        ("cloudwatch:GetMetricData",),
-        EndpointMetricReader(_utilization_queries, _utilization),
-        aspect_of=Endpoint,
+        CompositeAlarm,
+        _alarms_of("CompositeAlarms", _composite_alarm),
+        calls=(DESCRIBE_ALARMS,),
+        shares=(ALARMS,),
+        minimum=_alarms_minimum(CompositeAlarm),
     ),
+    PartCollector(EndpointInvocations, EndpointMetricReader(_invocation_queries, _invocations), aspect_of=Endpoint),
+    PartCollector(EndpointUtilization, EndpointMetricReader(_utilization_queries, _utilization), aspect_of=Endpoint),
 )

@@ -3,22 +3,30 @@ rotation of those that support it."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
 
 from mlaudit.collect.engine.context import CollectContext
+from mlaudit.collect.engine.operation import Operation
 from mlaudit.collect.engine.patterns import ForEachRecord, same_identity
-from mlaudit.collect.engine.spec import PartCollector
-from mlaudit.inventory import KmsKey, RefKind
+from mlaudit.collect.engine.spec import Census, PartCollector
+from mlaudit.inventory import Identity, KmsKey, RefKind
 from mlaudit.inventory.kms import KmsKeyRotation
 
 MAX_LISTED_USERS = 20
+DESCRIBE_KEY = Operation("kms:DescribeKey")
+GET_KEY_ROTATION_STATUS = Operation("kms:GetKeyRotationStatus")
 
 
 def _arn_field(arn: str, index: int) -> str:
     parts = arn.split(":")
     return parts[index] if len(parts) > 5 else ""
+
+
+def _reference_identity(ctx: CollectContext, ref: str) -> Identity:
+    """A key that could not be described is known only by the reference that names it (an ARN, or an alias's)."""
+    return Identity(arn=ref, name=ref, account_id=ctx.account_id, region=_arn_field(ref, 3))
 
 
 def _keys(ctx: CollectContext) -> Iterator[KmsKey]:
@@ -27,13 +35,13 @@ def _keys(ctx: CollectContext) -> Iterator[KmsKey]:
     }
 
     def describe(ref: str) -> tuple[str, dict[str, Any]]:
-        metadata = (ctx.call("describe_key", region=_arn_field(ref, 3), KeyId=ref) or {}).get("KeyMetadata") or {}
+        metadata = (ctx.call(DESCRIBE_KEY, region=_arn_field(ref, 3), KeyId=ref) or {}).get("KeyMetadata") or {}
         return ref, metadata
 
     described: dict[str, dict[str, Any]] = {}
     resolved: dict[str, list[str]] = defaultdict(list)
     users: dict[str, set[str]] = defaultdict(set)
-    for ref, metadata in ctx.fan_out(sorted(references), describe, identify=lambda ref: (ref, ref)):
+    for ref, metadata in ctx.fan_out(sorted(references), describe, identify=lambda ref: _reference_identity(ctx, ref)):
         arn = metadata.get("Arn") or ref
         described[arn] = metadata
         resolved[arn].append(ref)
@@ -58,7 +66,7 @@ def _keys(ctx: CollectContext) -> Iterator[KmsKey]:
 
 
 def _rotation(ctx: CollectContext, key: KmsKey) -> KmsKeyRotation:
-    status = ctx.call("get_key_rotation_status", region=key.region, KeyId=key.arn) or {}
+    status = ctx.call(GET_KEY_ROTATION_STATUS, region=key.region, KeyId=key.arn) or {}
     return KmsKeyRotation(
         **same_identity(key),
         enabled=bool(status.get("KeyRotationEnabled")),
@@ -66,12 +74,18 @@ def _rotation(ctx: CollectContext, key: KmsKey) -> KmsKeyRotation:
     )
 
 
+def _keys_minimum(census: Census, account_id: str, region: str) -> Counter[str]:
+    """One DescribeKey per reference of the account's keys (an id, an alias and an ARN of one key are three calls:
+    only KMS knows they name the same key)."""
+    references = sum(len(key.resolved_from) for key in census.records(KmsKey, account_id, region))
+    return Counter({str(DESCRIBE_KEY): references} if references else {})
+
+
 COLLECTORS = (
-    PartCollector(KmsKey, ("kms:DescribeKey",), _keys, follows=RefKind.KMS_KEY),
+    PartCollector(KmsKey, _keys, calls=(DESCRIBE_KEY,), follows=RefKind.KMS_KEY, minimum=_keys_minimum),
     PartCollector(
         KmsKeyRotation,
-        ("kms:GetKeyRotationStatus",),
-        ForEachRecord((KmsKey,), _rotation, where=lambda key: key.supports_rotation),
+        ForEachRecord((KmsKey,), GET_KEY_ROTATION_STATUS, _rotation, where=lambda key: key.supports_rotation),
         aspect_of=KmsKey,
     ),
 )

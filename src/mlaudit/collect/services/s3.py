@@ -6,15 +6,17 @@ scan pays only for the settings its checks need. The account-wide Block Public A
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from mlaudit.collect.accounts.failures import CallFailed
+from mlaudit.collect.engine.census import one_call_each
 from mlaudit.collect.engine.context import CollectContext
-from mlaudit.collect.engine.failures import CallFailed
+from mlaudit.collect.engine.operation import Operation
 from mlaudit.collect.engine.patterns import ForEachRecord, same_identity
-from mlaudit.collect.engine.spec import PartCollector
+from mlaudit.collect.engine.spec import Census, PartCollector
 from mlaudit.collect.services._policies import parse_policy
 from mlaudit.inventory import GLOBAL_REGION, Record, RefKind, S3Bucket, S3BucketEncryption, s3_bucket_of
 from mlaudit.inventory.s3 import (
@@ -32,6 +34,10 @@ MAX_LISTED_USERS = 20
 """How many referencing ARNs a bucket record keeps (the count is always exact)."""
 
 FORBIDDEN_CODES = frozenset({"403", "Forbidden", "AccessDenied"})
+LIST_BUCKETS = Operation("s3:ListBuckets")
+GET_BUCKET_LOCATION = Operation("s3:GetBucketLocation")
+HEAD_BUCKET = Operation("s3:HeadBucket")
+GET_ACCOUNT_PUBLIC_ACCESS_BLOCK = Operation("s3control:GetPublicAccessBlock")
 
 
 def _buckets(ctx: CollectContext) -> Iterator[S3Bucket]:
@@ -42,25 +48,24 @@ def _buckets(ctx: CollectContext) -> Iterator[S3Bucket]:
             users[bucket].extend(arns)
     if not users:
         return
-    owned = {b["Name"]: b.get("BucketRegion") for b in ctx.paginate("list_buckets", "Buckets")}
+    owned = {b["Name"]: b.get("BucketRegion") for b in ctx.paginate(LIST_BUCKETS, "Buckets")}
 
     def describe(name: str) -> S3Bucket:
         region = owned.get(name)
         if name in owned and not region:
-            location = ctx.call("get_bucket_location", Bucket=name) or {}
+            location = ctx.call(GET_BUCKET_LOCATION, Bucket=name) or {}
             region = location.get("LocationConstraint") or "us-east-1"
         referencing = sorted(set(users[name]))
+        identity = ctx.identity(name)
+        identity["region"] = region or GLOBAL_REGION  # a bucket lives in its own region, listed account-wide
         return S3Bucket(
-            arn=f"arn:{ctx.partition}:s3:::{name}",
-            name=name,
-            account_id=ctx.account_id,
-            region=region or GLOBAL_REGION,
+            **identity,
             in_account=name in owned,
             referenced_by=tuple(referencing[:MAX_LISTED_USERS]),
             reference_count=len(referencing),
         )
 
-    yield from ctx.fan_out(sorted(users), describe, identify=lambda name: (name, f"arn:{ctx.partition}:s3:::{name}"))
+    yield from ctx.fan_out(sorted(users), describe, identify=ctx.identity)
 
 
 Fields = Callable[[dict[str, Any] | None], dict[str, Any]]
@@ -72,12 +77,12 @@ class _BucketSetting:
     configured") into the aspect record's fields."""
 
     record: type[Record]
-    method: str
+    operation: Operation
     fields: Fields
     absent: frozenset[str]
 
     def __call__(self, ctx: CollectContext, bucket: S3Bucket) -> Record:
-        response = ctx.call(self.method, region=bucket.region, absent=self.absent, Bucket=bucket.name)
+        response = ctx.call(self.operation, region=bucket.region, absent=self.absent, Bucket=bucket.name)
         return self.record(**same_identity(bucket), **self.fields(response))
 
 
@@ -128,7 +133,7 @@ def _existence(ctx: CollectContext, bucket: S3Bucket) -> S3BucketExistence:
     """HeadBucket for a referenced bucket that is not the account's: 404 means nobody owns the name, 403 (or
     success) that another account does."""
     try:
-        found = ctx.call("head_bucket", absent=frozenset({"404", "NoSuchBucket", "NotFound"}), Bucket=bucket.name)
+        found = ctx.call(HEAD_BUCKET, absent=frozenset({"404", "NoSuchBucket", "NotFound"}), Bucket=bucket.name)
     except CallFailed as refused:
         if refused.error.error_code not in FORBIDDEN_CODES:
             raise
@@ -138,63 +143,68 @@ def _existence(ctx: CollectContext, bucket: S3Bucket) -> S3BucketExistence:
 
 def _account_public_access_block(ctx: CollectContext) -> Iterator[S3AccountPublicAccessBlock]:
     response = ctx.call(
-        "get_public_access_block",
-        service="s3control",
+        GET_ACCOUNT_PUBLIC_ACCESS_BLOCK,
         absent=frozenset({"NoSuchPublicAccessBlockConfiguration"}),
         AccountId=ctx.account_id,
     )
     yield S3AccountPublicAccessBlock(
-        arn=f"arn:{ctx.partition}:s3::{ctx.account_id}:account-public-access-block",
-        name=ctx.account_id,
-        account_id=ctx.account_id,
-        region=ctx.region,
+        **ctx.identity("account-public-access-block", name=ctx.account_id),
         settings=_block_public_access(response),
     )
 
 
-def _aspect(record: type[Record], operation: str, method: str, fields: Fields, *absent: str) -> PartCollector:
+def _aspect(record: type[Record], operation: str, fields: Fields, *absent: str) -> PartCollector:
     """The collector of a bucket setting read with one `s3:<operation>` call per bucket of the account."""
-    setting = _BucketSetting(record, method, fields, frozenset(absent))
-    collect = ForEachRecord((S3Bucket,), setting, where=lambda bucket: bucket.in_account)
-    return PartCollector(record, (f"s3:{operation}",), collect, aspect_of=S3Bucket)
+    setting = _BucketSetting(record, Operation(f"s3:{operation}"), fields, frozenset(absent))
+    collect = ForEachRecord((S3Bucket,), setting.operation, setting, where=lambda bucket: bucket.in_account)
+    return PartCollector(record, collect, aspect_of=S3Bucket)
+
+
+def _buckets_minimum(census: Census, account_id: str, region: str) -> Counter[str]:
+    """One ListBuckets (given MaxBuckets, it answers each bucket's region: no GetBucketLocation) when any bucket
+    is referenced."""
+    listed = len(census.records(S3Bucket, account_id, region))
+    return Counter({str(LIST_BUCKETS): 1} if listed else {})
 
 
 COLLECTORS = (
     PartCollector(
         S3Bucket,
-        ("s3:ListBuckets", "s3:GetBucketLocation"),
         _buckets,
+        calls=(LIST_BUCKETS, GET_BUCKET_LOCATION),
         follows=RefKind.S3,
+        minimum=_buckets_minimum,
     ),
     _aspect(
         S3BucketEncryption,
         "GetBucketEncryption",
-        "get_bucket_encryption",
         _encryption,
         "ServerSideEncryptionConfigurationNotFoundError",
     ),
-    _aspect(S3BucketVersioning, "GetBucketVersioning", "get_bucket_versioning", _versioning),
+    _aspect(S3BucketVersioning, "GetBucketVersioning", _versioning),
     _aspect(
         S3BucketPublicAccessBlock,
         "GetPublicAccessBlock",
-        "get_public_access_block",
         lambda response: {"settings": _block_public_access(response)},
         "NoSuchPublicAccessBlockConfiguration",
     ),
-    _aspect(S3BucketPolicy, "GetBucketPolicy", "get_bucket_policy", _policy, "NoSuchBucketPolicy"),
-    _aspect(S3BucketLogging, "GetBucketLogging", "get_bucket_logging", _logging),
+    _aspect(S3BucketPolicy, "GetBucketPolicy", _policy, "NoSuchBucketPolicy"),
+    _aspect(S3BucketLogging, "GetBucketLogging", _logging),
     _aspect(
         S3BucketLifecycle,
         "GetBucketLifecycleConfiguration",
-        "get_bucket_lifecycle_configuration",
         _lifecycle,
         "NoSuchLifecycleConfiguration",
     ),
     PartCollector(
         S3BucketExistence,
-        ("s3:HeadBucket",),
-        ForEachRecord((S3Bucket,), _existence, where=lambda bucket: not bucket.in_account),
+        ForEachRecord((S3Bucket,), HEAD_BUCKET, _existence, where=lambda bucket: not bucket.in_account),
         aspect_of=S3Bucket,
     ),
-    PartCollector(S3AccountPublicAccessBlock, ("s3control:GetPublicAccessBlock",), _account_public_access_block),
+    PartCollector(
+        S3AccountPublicAccessBlock,
+        _account_public_access_block,
+        calls=(GET_ACCOUNT_PUBLIC_ACCESS_BLOCK,),
+        minimum=lambda census, account_id, region: one_call_each(GET_ACCOUNT_PUBLIC_ACCESS_BLOCK),
+    ),
 )

@@ -5,11 +5,12 @@ Training jobs are bounded by the scan's lookback window (`CreationTimeAfter`): t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
+from mlaudit.collect.engine.answers import dig, first
 from mlaudit.collect.engine.context import CollectContext
-from mlaudit.collect.engine.patterns import ListOnly, ListThenDescribe
+from mlaudit.collect.engine.operation import Operation
+from mlaudit.collect.engine.patterns import Listed, ListOnly, ListPerRecord, ListThenDescribe, created_since
 from mlaudit.collect.engine.spec import LOOKBACK, PartCollector
 from mlaudit.core.secrets import variable_kind
 from mlaudit.inventory import (
@@ -18,6 +19,7 @@ from mlaudit.inventory import (
     Endpoint,
     EndpointConfig,
     EndpointVariant,
+    Identity,
     Model,
     ModelContainer,
     ModelPackage,
@@ -29,17 +31,10 @@ from mlaudit.inventory import (
 from mlaudit.inventory.sagemaker import SecretVariable
 
 
-def _identity(ctx: CollectContext, data: dict[str, Any], arn_field: str, name_field: str, kind: str) -> dict[str, str]:
-    """ARN, name, account and region of a record; the ARN is derived if a response lacks it."""
-    name = str(data.get(name_field) or "")
-    arn = data.get(arn_field) or f"arn:{ctx.partition}:sagemaker:{ctx.region}:{ctx.account_id}:{kind}/{name.lower()}"
-    return {"arn": arn, "name": name, "account_id": ctx.account_id, "region": ctx.region}
-
-
-def _notebook(ctx: CollectContext, d: dict[str, Any]) -> NotebookInstance:
+def _notebook(identity: Identity, d: dict[str, Any]) -> NotebookInstance:
     imds = d.get("InstanceMetadataServiceConfiguration") or {}
     return NotebookInstance(
-        **_identity(ctx, d, "NotebookInstanceArn", "NotebookInstanceName", "notebook-instance"),
+        **identity,
         status=d.get("NotebookInstanceStatus") or "Unknown",
         instance_type=d.get("InstanceType"),
         direct_internet_access=d.get("DirectInternetAccess"),
@@ -68,11 +63,11 @@ def _container(c: dict[str, Any]) -> ModelContainer:
     )
 
 
-def _model(ctx: CollectContext, d: dict[str, Any]) -> Model:
+def _model(identity: Identity, d: dict[str, Any]) -> Model:
     containers = [d["PrimaryContainer"]] if d.get("PrimaryContainer") else list(d.get("Containers") or [])
     vpc = d.get("VpcConfig") or {}
     return Model(
-        **_identity(ctx, d, "ModelArn", "ModelName", "model"),
+        **identity,
         execution_role_arn=d.get("ExecutionRoleArn"),
         containers=tuple(_container(c) for c in containers),
         vpc_subnets=tuple(vpc.get("Subnets") or ()),
@@ -82,10 +77,10 @@ def _model(ctx: CollectContext, d: dict[str, Any]) -> Model:
     )
 
 
-def _endpoint_config(ctx: CollectContext, d: dict[str, Any]) -> EndpointConfig:
+def _endpoint_config(identity: Identity, d: dict[str, Any]) -> EndpointConfig:
     capture = d.get("DataCaptureConfig")
     return EndpointConfig(
-        **_identity(ctx, d, "EndpointConfigArn", "EndpointConfigName", "endpoint-config"),
+        **identity,
         kms_key_id=d.get("KmsKeyId"),
         variants=tuple(
             ConfigVariant(
@@ -119,11 +114,11 @@ def _deployment_strategy(deployment: dict[str, Any]) -> str | None:
     return None
 
 
-def _endpoint(ctx: CollectContext, d: dict[str, Any]) -> Endpoint:
+def _endpoint(identity: Identity, d: dict[str, Any]) -> Endpoint:
     capture = d.get("DataCaptureConfig")
     deployment = d.get("LastDeploymentConfig") or {}
     return Endpoint(
-        **_identity(ctx, d, "EndpointArn", "EndpointName", "endpoint"),
+        **identity,
         status=d.get("EndpointStatus") or "Unknown",
         config_name=d.get("EndpointConfigName"),
         variants=tuple(
@@ -148,92 +143,77 @@ def _endpoint(ctx: CollectContext, d: dict[str, Any]) -> Endpoint:
     )
 
 
-def _monitoring_schedule(ctx: CollectContext, s: dict[str, Any]) -> MonitoringSchedule:
+def _monitoring_schedule(identity: Identity, s: dict[str, Any]) -> MonitoringSchedule:
     return MonitoringSchedule(
-        **_identity(ctx, s, "MonitoringScheduleArn", "MonitoringScheduleName", "monitoring-schedule"),
+        **identity,
         status=s.get("MonitoringScheduleStatus") or "Unknown",
         endpoint_name=s.get("EndpointName"),
         monitoring_type=s.get("MonitoringType"),
     )
 
 
-def _model_package_group(ctx: CollectContext, g: dict[str, Any]) -> ModelPackageGroup:
+def _model_package_group(identity: Identity, g: dict[str, Any]) -> ModelPackageGroup:
     return ModelPackageGroup(
-        **_identity(ctx, g, "ModelPackageGroupArn", "ModelPackageGroupName", "model-package-group"),
+        **identity,
         status=g.get("ModelPackageGroupStatus"),
         creation_time=g.get("CreationTime"),
     )
 
 
-def _model_packages(ctx: CollectContext) -> Iterator[ModelPackage]:
-    """Versioned packages, group by group (listing without a group returns only unversioned packages)."""
-    groups = ctx.dependency(ModelPackageGroup)
+def _package_identity(ctx: CollectContext, group: ModelPackageGroup, summary: dict[str, Any]) -> Identity:
+    version = f"{group.name}/{summary.get('ModelPackageVersion')}"
+    return ctx.identity(version, arn=summary.get("ModelPackageArn"))
 
-    def versions(group_record: ModelPackageGroup) -> list[ModelPackage]:
-        group = group_record.name
-        return [
-            ModelPackage(
-                **_identity(
-                    ctx,
-                    {"Name": f"{group}/{p.get('ModelPackageVersion')}", **p},
-                    "ModelPackageArn",
-                    "Name",
-                    "model-package",
-                ),
-                group_name=p.get("ModelPackageGroupName") or group,
-                version=p.get("ModelPackageVersion"),
-                approval_status=p.get("ModelApprovalStatus"),
-                status=p.get("ModelPackageStatus"),
-                creation_time=p.get("CreationTime"),
-            )
-            for p in ctx.paginate(
-                "list_model_packages",
-                "ModelPackageSummaryList",
-                ModelPackageGroupName=group,
-                ModelPackageType="Versioned",
-            )
-        ]
 
-    for batch in ctx.fan_out(groups, versions, identify=lambda g: (g.name, g.arn)):
-        yield from batch
+def _model_package(identity: Identity, p: dict[str, Any], group: ModelPackageGroup) -> ModelPackage:
+    return ModelPackage(
+        **identity,
+        group_name=p.get("ModelPackageGroupName") or group.name,
+        version=p.get("ModelPackageVersion"),
+        approval_status=p.get("ModelApprovalStatus"),
+        status=p.get("ModelPackageStatus"),
+        creation_time=p.get("CreationTime"),
+    )
+
+
+def _instance_count(resources: dict[str, Any]) -> int | None:
+    """Instances of a job's cluster: its count, the count a training plan selected, or the sum of its groups."""
+    groups = resources.get("InstanceGroups") or ()
+    return first(
+        resources.get("InstanceCount"),
+        resources.get("SelectedInstanceCount"),
+        sum(g.get("InstanceCount") or 0 for g in groups),
+    )
 
 
 def training_configuration(d: dict[str, Any]) -> dict[str, Any]:
     """The fields of a `TrainingConfiguration` from a training job's description or a tuning job's training job
     definition (the two share these shapes)."""
     resources = d.get("ResourceConfig") or {}
-    output = d.get("OutputDataConfig") or {}
-    inputs = [
-        ((channel.get("DataSource") or {}).get("S3DataSource") or {}).get("S3Uri")
-        for channel in d.get("InputDataConfig") or ()
-    ]
-    groups = resources.get("InstanceGroups") or ()
+    inputs = [dig(channel, "DataSource", "S3DataSource", "S3Uri") for channel in d.get("InputDataConfig") or ()]
     return {
         "role_arn": d.get("RoleArn"),
-        "instance_type": resources.get("InstanceType") or resources.get("SelectedInstanceType"),
-        "instance_count": resources.get("InstanceCount")
-        or resources.get("SelectedInstanceCount")
-        or sum(g.get("InstanceCount") or 0 for g in groups)
-        or None,
-        "vpc_subnets": tuple((d.get("VpcConfig") or {}).get("Subnets") or ()),
-        "vpc_security_group_ids": tuple((d.get("VpcConfig") or {}).get("SecurityGroupIds") or ()),
+        "instance_type": first(resources.get("InstanceType"), resources.get("SelectedInstanceType")),
+        "instance_count": _instance_count(resources),
+        "vpc_subnets": tuple(dig(d, "VpcConfig", "Subnets") or ()),
+        "vpc_security_group_ids": tuple(dig(d, "VpcConfig", "SecurityGroupIds") or ()),
         "network_isolation": bool(d.get("EnableNetworkIsolation")),
         "inter_container_encryption": bool(d.get("EnableInterContainerTrafficEncryption")),
         "input_s3_uris": tuple(uri for uri in inputs if uri),
-        "output_s3_uri": output.get("S3OutputPath"),
-        "output_kms_key_id": output.get("KmsKeyId"),
+        "output_s3_uri": dig(d, "OutputDataConfig", "S3OutputPath"),
+        "output_kms_key_id": dig(d, "OutputDataConfig", "KmsKeyId"),
         "volume_kms_key_id": resources.get("VolumeKmsKeyId"),
         "spot": bool(d.get("EnableManagedSpotTraining")),
-        "checkpoint_s3_uri": (d.get("CheckpointConfig") or {}).get("S3Uri"),
-        "keep_alive_seconds": resources.get("KeepAlivePeriodInSeconds") or None,
+        "checkpoint_s3_uri": dig(d, "CheckpointConfig", "S3Uri"),
+        "keep_alive_seconds": first(resources.get("KeepAlivePeriodInSeconds")),
         "training_plan_arn": resources.get("TrainingPlanArn"),
     }
 
 
-def _training_job(ctx: CollectContext, d: dict[str, Any]) -> TrainingJob:
+def _training_job(identity: Identity, d: dict[str, Any]) -> TrainingJob:
     experiment = d.get("ExperimentConfig") or {}
     return TrainingJob(
-        **_identity(ctx, d, "TrainingJobArn", "TrainingJobName", "training-job"),
+        **identity,
         **training_configuration(d),
         status=d.get("TrainingJobStatus") or "Unknown",
         creation_time=d.get("CreationTime"),
@@ -247,65 +227,85 @@ def _training_job(ctx: CollectContext, d: dict[str, Any]) -> TrainingJob:
 COLLECTORS = (
     PartCollector(
         NotebookInstance,
-        ("sagemaker:ListNotebookInstances", "sagemaker:DescribeNotebookInstance"),
         ListThenDescribe(
-            "list_notebook_instances",
+            Operation("sagemaker:ListNotebookInstances"),
             "NotebookInstances",
-            "NotebookInstanceName",
-            "NotebookInstanceArn",
-            "describe_notebook_instance",
+            Operation("sagemaker:DescribeNotebookInstance"),
+            Listed(id="NotebookInstanceName", arn="NotebookInstanceArn"),
             _notebook,
         ),
     ),
     PartCollector(
         Model,
-        ("sagemaker:ListModels", "sagemaker:DescribeModel"),
-        ListThenDescribe("list_models", "Models", "ModelName", "ModelArn", "describe_model", _model),
+        ListThenDescribe(
+            Operation("sagemaker:ListModels"),
+            "Models",
+            Operation("sagemaker:DescribeModel"),
+            Listed(id="ModelName", arn="ModelArn"),
+            _model,
+        ),
     ),
     PartCollector(
         EndpointConfig,
-        ("sagemaker:ListEndpointConfigs", "sagemaker:DescribeEndpointConfig"),
         ListThenDescribe(
-            "list_endpoint_configs",
+            Operation("sagemaker:ListEndpointConfigs"),
             "EndpointConfigs",
-            "EndpointConfigName",
-            "EndpointConfigArn",
-            "describe_endpoint_config",
+            Operation("sagemaker:DescribeEndpointConfig"),
+            Listed(id="EndpointConfigName", arn="EndpointConfigArn"),
             _endpoint_config,
         ),
     ),
     PartCollector(
         Endpoint,
-        ("sagemaker:ListEndpoints", "sagemaker:DescribeEndpoint"),
-        ListThenDescribe("list_endpoints", "Endpoints", "EndpointName", "EndpointArn", "describe_endpoint", _endpoint),
+        ListThenDescribe(
+            Operation("sagemaker:ListEndpoints"),
+            "Endpoints",
+            Operation("sagemaker:DescribeEndpoint"),
+            Listed(id="EndpointName", arn="EndpointArn"),
+            _endpoint,
+        ),
     ),
     PartCollector(
         MonitoringSchedule,
-        ("sagemaker:ListMonitoringSchedules",),
-        ListOnly("list_monitoring_schedules", "MonitoringScheduleSummaries", _monitoring_schedule),
+        ListOnly(
+            Operation("sagemaker:ListMonitoringSchedules"),
+            "MonitoringScheduleSummaries",
+            Listed(id="MonitoringScheduleName", arn="MonitoringScheduleArn"),
+            _monitoring_schedule,
+        ),
     ),
     PartCollector(
         ModelPackageGroup,
-        ("sagemaker:ListModelPackageGroups",),
-        ListOnly("list_model_package_groups", "ModelPackageGroupSummaryList", _model_package_group),
+        ListOnly(
+            Operation("sagemaker:ListModelPackageGroups"),
+            "ModelPackageGroupSummaryList",
+            Listed(id="ModelPackageGroupName", arn="ModelPackageGroupArn"),
+            _model_package_group,
+        ),
     ),
     PartCollector(
         ModelPackage,
-        ("sagemaker:ListModelPackages",),
-        _model_packages,
-        depends_on=(ModelPackageGroup,),
+        # Versioned packages, group by group: listing without a group returns only unversioned packages.
+        ListPerRecord(
+            ModelPackageGroup,
+            Operation("sagemaker:ListModelPackages"),
+            "ModelPackageSummaryList",
+            params=lambda group: {"ModelPackageGroupName": group.name, "ModelPackageType": "Versioned"},
+            identify=_package_identity,
+            build=_model_package,
+            parent_key=lambda group: group.name,
+            child_key=lambda package: package.group_name,
+        ),
     ),
     PartCollector(
         TrainingJob,
-        ("sagemaker:ListTrainingJobs", "sagemaker:DescribeTrainingJob"),
         ListThenDescribe(
-            "list_training_jobs",
+            Operation("sagemaker:ListTrainingJobs"),
             "TrainingJobSummaries",
-            "TrainingJobName",
-            "TrainingJobArn",
-            "describe_training_job",
+            Operation("sagemaker:DescribeTrainingJob"),
+            Listed(id="TrainingJobName", arn="TrainingJobArn"),
             _training_job,
-            list_params=lambda ctx: {"CreationTimeAfter": ctx.since},
+            list_params=created_since,
         ),
         history=LOOKBACK,
     ),

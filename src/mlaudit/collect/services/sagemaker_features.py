@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlaudit.collect.engine.context import CollectContext
-from mlaudit.collect.engine.patterns import ListThenDescribe
+from mlaudit.collect.engine.operation import Operation
+from mlaudit.collect.engine.patterns import Listed, ListThenDescribe
 from mlaudit.collect.engine.spec import PartCollector
-from mlaudit.collect.services.sagemaker import _identity
+from mlaudit.inventory import Identity
 from mlaudit.inventory.sagemaker_features import FeatureGroup
 
 
-def _feature_group(ctx: CollectContext, d: dict[str, Any]) -> FeatureGroup:
+def _feature_group(identity: Identity, d: dict[str, Any]) -> FeatureGroup:
     offline = d.get("OfflineStoreConfig") or {}
     online = d.get("OnlineStoreConfig") or {}
     s3 = offline.get("S3StorageConfig") or {}
     return FeatureGroup(
-        **_identity(ctx, d, "FeatureGroupArn", "FeatureGroupName", "feature-group"),
+        **identity,
         status=d.get("FeatureGroupStatus") or "Unknown",
         offline_store=bool(offline),
         offline_s3_uri=s3.get("ResolvedOutputS3Uri") or s3.get("S3Uri"),
@@ -31,13 +31,11 @@ def _feature_group(ctx: CollectContext, d: dict[str, Any]) -> FeatureGroup:
 COLLECTORS = (
     PartCollector(
         FeatureGroup,
-        ("sagemaker:ListFeatureGroups", "sagemaker:DescribeFeatureGroup"),
         ListThenDescribe(
-            "list_feature_groups",
+            Operation("sagemaker:ListFeatureGroups"),
             "FeatureGroupSummaries",
-            "FeatureGroupName",
-            "FeatureGroupArn",
-            "describe_feature_group",
+            Operation("sagemaker:DescribeFeatureGroup"),
+            Listed(id="FeatureGroupName", arn="FeatureGroupArn"),
             _feature_group,
         ),
     ),

@@ -3,13 +3,14 @@ window (`CreationTimeAfter`), then described one by one. The job history is neve
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from mlaudit.collect.engine.context import CollectContext
-from mlaudit.collect.engine.patterns import ListThenDescribe
+from mlaudit.collect.engine.answers import dig, first
+from mlaudit.collect.engine.operation import Operation
+from mlaudit.collect.engine.patterns import Listed, ListThenDescribe, created_since
 from mlaudit.collect.engine.spec import LOOKBACK, PartCollector
-from mlaudit.collect.services.sagemaker import _identity, training_configuration
+from mlaudit.collect.services.sagemaker import training_configuration
+from mlaudit.inventory import Identity
 from mlaudit.inventory.sagemaker_jobs import (
     HyperParameterTuningJob,
     ProcessingJob,
@@ -18,37 +19,32 @@ from mlaudit.inventory.sagemaker_jobs import (
 )
 
 
-def _within_lookback(ctx: CollectContext) -> dict[str, datetime]:
-    return {"CreationTimeAfter": ctx.since}
-
-
-def _processing_job(ctx: CollectContext, d: dict[str, Any]) -> ProcessingJob:
-    cluster = (d.get("ProcessingResources") or {}).get("ClusterConfig") or {}
-    outputs = d.get("ProcessingOutputConfig") or {}
-    inputs = [(i.get("S3Input") or {}).get("S3Uri") for i in d.get("ProcessingInputs") or ()]
-    output_uris = [(o.get("S3Output") or {}).get("S3Uri") for o in outputs.get("Outputs") or ()]
+def _processing_job(identity: Identity, d: dict[str, Any]) -> ProcessingJob:
+    cluster = dig(d, "ProcessingResources", "ClusterConfig") or {}
+    inputs = [dig(i, "S3Input", "S3Uri") for i in d.get("ProcessingInputs") or ()]
+    outputs = [dig(o, "S3Output", "S3Uri") for o in dig(d, "ProcessingOutputConfig", "Outputs") or ()]
     return ProcessingJob(
-        **_identity(ctx, d, "ProcessingJobArn", "ProcessingJobName", "processing-job"),
+        **identity,
         status=d.get("ProcessingJobStatus") or "Unknown",
         creation_time=d.get("CreationTime"),
         role_arn=d.get("RoleArn"),
-        instance_type=cluster.get("InstanceType") or cluster.get("SelectedInstanceType"),
+        instance_type=first(cluster.get("InstanceType"), cluster.get("SelectedInstanceType")),
         input_s3_uris=tuple(uri for uri in inputs if uri),
-        output_s3_uris=tuple(uri for uri in output_uris if uri),
-        output_kms_key_id=outputs.get("KmsKeyId"),
+        output_s3_uris=tuple(uri for uri in outputs if uri),
+        output_kms_key_id=dig(d, "ProcessingOutputConfig", "KmsKeyId"),
         volume_kms_key_id=cluster.get("VolumeKmsKeyId"),
-        network_isolation=bool((d.get("NetworkConfig") or {}).get("EnableNetworkIsolation")),
-        launched_by=d.get("MonitoringScheduleArn") or d.get("AutoMLJobArn") or d.get("TrainingJobArn") or None,
+        network_isolation=bool(dig(d, "NetworkConfig", "EnableNetworkIsolation")),
+        launched_by=first(d.get("MonitoringScheduleArn"), d.get("AutoMLJobArn"), d.get("TrainingJobArn")),
     )
 
 
-def _transform_job(ctx: CollectContext, d: dict[str, Any]) -> TransformJob:
+def _transform_job(identity: Identity, d: dict[str, Any]) -> TransformJob:
     output = d.get("TransformOutput") or {}
     resources = d.get("TransformResources") or {}
     capture = d.get("DataCaptureConfig") or {}
     source = ((d.get("TransformInput") or {}).get("DataSource") or {}).get("S3DataSource") or {}
     return TransformJob(
-        **_identity(ctx, d, "TransformJobArn", "TransformJobName", "transform-job"),
+        **identity,
         status=d.get("TransformJobStatus") or "Unknown",
         creation_time=d.get("CreationTime"),
         model_name=d.get("ModelName"),
@@ -62,12 +58,12 @@ def _transform_job(ctx: CollectContext, d: dict[str, Any]) -> TransformJob:
     )
 
 
-def _tuning_job(ctx: CollectContext, d: dict[str, Any]) -> HyperParameterTuningJob:
+def _tuning_job(identity: Identity, d: dict[str, Any]) -> HyperParameterTuningJob:
     definitions = (
         [d["TrainingJobDefinition"]] if d.get("TrainingJobDefinition") else list(d.get("TrainingJobDefinitions") or ())
     )
     return HyperParameterTuningJob(
-        **_identity(ctx, d, "HyperParameterTuningJobArn", "HyperParameterTuningJobName", "hyper-parameter-tuning-job"),
+        **identity,
         status=d.get("HyperParameterTuningJobStatus") or "Unknown",
         creation_time=d.get("CreationTime"),
         definitions=tuple(
@@ -80,43 +76,37 @@ def _tuning_job(ctx: CollectContext, d: dict[str, Any]) -> HyperParameterTuningJ
 COLLECTORS = (
     PartCollector(
         ProcessingJob,
-        ("sagemaker:ListProcessingJobs", "sagemaker:DescribeProcessingJob"),
         ListThenDescribe(
-            "list_processing_jobs",
+            Operation("sagemaker:ListProcessingJobs"),
             "ProcessingJobSummaries",
-            "ProcessingJobName",
-            "ProcessingJobArn",
-            "describe_processing_job",
+            Operation("sagemaker:DescribeProcessingJob"),
+            Listed(id="ProcessingJobName", arn="ProcessingJobArn"),
             _processing_job,
-            list_params=_within_lookback,
+            list_params=created_since,
         ),
         history=LOOKBACK,
     ),
     PartCollector(
         TransformJob,
-        ("sagemaker:ListTransformJobs", "sagemaker:DescribeTransformJob"),
         ListThenDescribe(
-            "list_transform_jobs",
+            Operation("sagemaker:ListTransformJobs"),
             "TransformJobSummaries",
-            "TransformJobName",
-            "TransformJobArn",
-            "describe_transform_job",
+            Operation("sagemaker:DescribeTransformJob"),
+            Listed(id="TransformJobName", arn="TransformJobArn"),
             _transform_job,
-            list_params=_within_lookback,
+            list_params=created_since,
         ),
         history=LOOKBACK,
     ),
     PartCollector(
         HyperParameterTuningJob,
-        ("sagemaker:ListHyperParameterTuningJobs", "sagemaker:DescribeHyperParameterTuningJob"),
         ListThenDescribe(
-            "list_hyper_parameter_tuning_jobs",
+            Operation("sagemaker:ListHyperParameterTuningJobs"),
             "HyperParameterTuningJobSummaries",
-            "HyperParameterTuningJobName",
-            "HyperParameterTuningJobArn",
-            "describe_hyper_parameter_tuning_job",
+            Operation("sagemaker:DescribeHyperParameterTuningJob"),
+            Listed(id="HyperParameterTuningJobName", arn="HyperParameterTuningJobArn"),
             _tuning_job,
-            list_params=_within_lookback,
+            list_params=created_since,
         ),
         history=LOOKBACK,
     ),

@@ -3,15 +3,14 @@ description (its inline job definition and its last execution), an aspect only t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from mlaudit.collect.engine.context import CollectContext
-from mlaudit.collect.engine.patterns import ForEachRecord, ListThenDescribe, same_identity
+from mlaudit.collect.engine.operation import Operation
+from mlaudit.collect.engine.patterns import ForEachRecord, Listed, ListThenDescribe, same_identity
 from mlaudit.collect.engine.spec import PartCollector
-from mlaudit.collect.services.sagemaker import _identity
-from mlaudit.inventory import MonitoringSchedule, Record
+from mlaudit.inventory import Identity, MonitoringSchedule, Record
 from mlaudit.inventory.sagemaker_monitoring import (
     JOB_DEFINITION_TYPES,
     MonitoringExecution,
@@ -30,23 +29,18 @@ def _network(network_config: dict[str, Any] | None, resources: dict[str, Any] | 
     )
 
 
-def _snake(monitoring_type: str) -> str:
-    """`ModelExplainability` -> `model_explainability`, as in the boto3 method names."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", monitoring_type).lower()
+DESCRIBE_SCHEDULE = Operation("sagemaker:DescribeMonitoringSchedule")
 
 
-def _definition_builder(
-    record_type: type[MonitoringJobDefinition],
-) -> Callable[[CollectContext, dict[str, Any]], Record]:
+def _definition_builder(record_type: type[MonitoringJobDefinition]) -> Callable[[Identity, dict[str, Any]], Record]:
     """A builder for one kind: its input and output sections are named after the kind (`ModelBiasJobInput`...)."""
     kind = record_type.monitoring_type
-    arn_kind = _snake(kind).replace("_", "-") + "-job-definition"
 
-    def build(ctx: CollectContext, d: dict[str, Any]) -> Record:
+    def build(identity: Identity, d: dict[str, Any]) -> Record:
         output = d.get(f"{kind}JobOutputConfig") or {}
         resources = d.get("JobResources") or {}
         return record_type(
-            **_identity(ctx, d, "JobDefinitionArn", "JobDefinitionName", arn_kind),
+            **identity,
             endpoint_name=((d.get(f"{kind}JobInput") or {}).get("EndpointInput") or {}).get("EndpointName"),
             network=_network(d.get("NetworkConfig"), resources),
             role_arn=d.get("RoleArn"),
@@ -61,24 +55,22 @@ def _definition_builder(
 
 
 def _definition_collector(record_type: type[MonitoringJobDefinition]) -> PartCollector:
-    kind, snake = record_type.monitoring_type, _snake(record_type.monitoring_type)
+    kind = record_type.monitoring_type
     return PartCollector(
         record_type,
-        (f"sagemaker:List{kind}JobDefinitions", f"sagemaker:Describe{kind}JobDefinition"),
         ListThenDescribe(
-            f"list_{snake}_job_definitions",
+            Operation(f"sagemaker:List{kind}JobDefinitions"),
             "JobDefinitionSummaries",
-            "MonitoringJobDefinitionName",
-            "MonitoringJobDefinitionArn",
-            f"describe_{snake}_job_definition",
+            Operation(f"sagemaker:Describe{kind}JobDefinition"),
+            Listed(id="MonitoringJobDefinitionName", arn="MonitoringJobDefinitionArn"),
             _definition_builder(record_type),
-            describe_param="JobDefinitionName",
+            keys={"JobDefinitionName": "MonitoringJobDefinitionName"},
         ),
     )
 
 
 def _schedule_description(ctx: CollectContext, schedule: Record) -> MonitoringScheduleDescription:
-    d = ctx.call("describe_monitoring_schedule", MonitoringScheduleName=schedule.name) or {}
+    d = ctx.call(DESCRIBE_SCHEDULE, MonitoringScheduleName=schedule.name) or {}
     inline = (d.get("MonitoringScheduleConfig") or {}).get("MonitoringJobDefinition")
     last = d.get("LastMonitoringExecutionSummary")
     return MonitoringScheduleDescription(
@@ -99,8 +91,7 @@ COLLECTORS = (
     *(_definition_collector(record_type) for record_type in JOB_DEFINITION_TYPES),
     PartCollector(
         MonitoringScheduleDescription,
-        ("sagemaker:DescribeMonitoringSchedule",),
-        ForEachRecord((MonitoringSchedule,), _schedule_description),
+        ForEachRecord((MonitoringSchedule,), DESCRIBE_SCHEDULE, _schedule_description),
         aspect_of=MonitoringSchedule,
     ),
 )

@@ -9,14 +9,14 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from mlaudit.collect.engine.context import CollectContext
+from mlaudit.collect.engine.operation import Operation
+from mlaudit.collect.engine.patterns import DescribeNamed
 from mlaudit.collect.engine.spec import PartCollector
 from mlaudit.core.secrets import scan_text
-from mlaudit.inventory import NotebookInstance
+from mlaudit.inventory import Identity, NotebookInstance
 from mlaudit.inventory.sagemaker_notebooks import NotebookLifecycleConfig, ScriptSecret
 
 SCRIPTS = ("OnCreate", "OnStart")
@@ -50,40 +50,32 @@ def _scripts(d: dict[str, Any]) -> Iterator[tuple[str, str]]:
             yield script, _decode((hook or {}).get("Content") or "")
 
 
-def _lifecycle_configs(ctx: CollectContext) -> Iterator[NotebookLifecycleConfig]:
-    users: dict[str, list[str]] = defaultdict(list)
-    for notebook in ctx.dependency(NotebookInstance):
-        if notebook.lifecycle_config_name:
-            users[notebook.lifecycle_config_name].append(notebook.name)
-
-    def describe(name: str) -> NotebookLifecycleConfig:
-        d = ctx.call("describe_notebook_instance_lifecycle_config", NotebookInstanceLifecycleConfigName=name) or {}
-        scripts = list(_scripts(d))
-        prefix = f"arn:{ctx.partition}:sagemaker:{ctx.region}:{ctx.account_id}"
-        arn = f"{prefix}:notebook-instance-lifecycle-config/{name.lower()}"
-        return NotebookLifecycleConfig(
-            arn=d.get("NotebookInstanceLifecycleConfigArn") or arn,
-            name=d.get("NotebookInstanceLifecycleConfigName") or name,
-            account_id=ctx.account_id,
-            region=ctx.region,
-            used_by=tuple(sorted(users[name])),
-            secrets=tuple(
-                ScriptSecret(script=script, line=hit.line, kind=hit.kind)
-                for script, text in scripts
-                for hit in scan_text(text)
-            ),
-            stops_when_idle=any(script == "OnStart" and _installs_auto_stop(text) for script, text in scripts),
-            creation_time=d.get("CreationTime"),
-        )
-
-    yield from ctx.fan_out(sorted(users), describe, identify=lambda name: (name, None))
+def _lifecycle_config(
+    identity: Identity, d: dict[str, Any], notebooks: list[NotebookInstance]
+) -> NotebookLifecycleConfig:
+    scripts = list(_scripts(d))
+    return NotebookLifecycleConfig(
+        **identity,
+        used_by=tuple(sorted(notebook.name for notebook in notebooks)),
+        secrets=tuple(
+            ScriptSecret(script=script, line=hit.line, kind=hit.kind)
+            for script, text in scripts
+            for hit in scan_text(text)
+        ),
+        stops_when_idle=any(script == "OnStart" and _installs_auto_stop(text) for script, text in scripts),
+        creation_time=d.get("CreationTime"),
+    )
 
 
 COLLECTORS = (
     PartCollector(
         NotebookLifecycleConfig,
-        ("sagemaker:DescribeNotebookInstanceLifecycleConfig",),
-        _lifecycle_configs,
-        depends_on=(NotebookInstance,),
+        DescribeNamed(
+            (NotebookInstance,),
+            lambda notebook: [notebook.lifecycle_config_name],
+            Operation("sagemaker:DescribeNotebookInstanceLifecycleConfig"),
+            "NotebookInstanceLifecycleConfigName",
+            _lifecycle_config,
+        ),
     ),
 )

@@ -6,19 +6,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mlaudit.collect.engine.context import CollectContext
-from mlaudit.collect.engine.patterns import ForEachRecord, ListOnly, same_identity
+from mlaudit.collect.engine.operation import Operation
+from mlaudit.collect.engine.patterns import ForEachRecord, Listed, ListOnly, same_identity
 from mlaudit.collect.engine.spec import History, PartCollector
-from mlaudit.collect.services.sagemaker import _identity
-from mlaudit.inventory import Record
+from mlaudit.inventory import Identity, Record
 from mlaudit.inventory.sagemaker_pipelines import Pipeline, PipelineExecution, PipelineRecentExecutions
 
 RECENT_EXECUTIONS = 5
 """How many of a pipeline's executions are listed, newest first."""
 
 
-def _pipeline(ctx: CollectContext, p: dict[str, Any]) -> Pipeline:
+LIST_PIPELINE_EXECUTIONS = Operation("sagemaker:ListPipelineExecutions")
+
+
+def _pipeline(identity: Identity, p: dict[str, Any]) -> Pipeline:
     return Pipeline(
-        **_identity(ctx, p, "PipelineArn", "PipelineName", "pipeline"),
+        **identity,
         role_arn=p.get("RoleArn"),
         creation_time=p.get("CreationTime"),
     )
@@ -26,7 +29,7 @@ def _pipeline(ctx: CollectContext, p: dict[str, Any]) -> Pipeline:
 
 def _recent_executions(ctx: CollectContext, pipeline: Record) -> PipelineRecentExecutions:
     summaries = ctx.paginate(
-        "list_pipeline_executions",
+        LIST_PIPELINE_EXECUTIONS,
         "PipelineExecutionSummaries",
         PipelineName=pipeline.name,
         SortBy="CreationTime",
@@ -48,11 +51,18 @@ def _recent_executions(ctx: CollectContext, pipeline: Record) -> PipelineRecentE
 
 
 COLLECTORS = (
-    PartCollector(Pipeline, ("sagemaker:ListPipelines",), ListOnly("list_pipelines", "PipelineSummaries", _pipeline)),
+    PartCollector(
+        Pipeline,
+        ListOnly(
+            Operation("sagemaker:ListPipelines"),
+            "PipelineSummaries",
+            Listed(id="PipelineName", arn="PipelineArn"),
+            _pipeline,
+        ),
+    ),
     PartCollector(
         PipelineRecentExecutions,
-        ("sagemaker:ListPipelineExecutions",),
-        ForEachRecord((Pipeline,), _recent_executions),
+        ForEachRecord((Pipeline,), LIST_PIPELINE_EXECUTIONS, _recent_executions),
         aspect_of=Pipeline,
         history=History(newest=RECENT_EXECUTIONS, per="pipeline"),
     ),

@@ -7,11 +7,13 @@ import json
 from typing import Any
 
 from mlaudit.collect.engine.context import CollectContext
-from mlaudit.collect.engine.patterns import ForEachRecord, ListOnly, same_identity
+from mlaudit.collect.engine.operation import Operation
+from mlaudit.collect.engine.patterns import ForEachRecord, Listed, ListOnly, same_identity
 from mlaudit.collect.engine.spec import PartCollector
-from mlaudit.collect.services.sagemaker import _identity
-from mlaudit.inventory import ModelPackage
+from mlaudit.inventory import Identity, ModelPackage
 from mlaudit.inventory.sagemaker_registry import MetricsReport, ModelCard, ModelPackageDetail
+
+DESCRIBE_MODEL_PACKAGE = Operation("sagemaker:DescribeModelPackage")
 
 
 def _metrics_reports(metrics: dict[str, Any]) -> tuple[MetricsReport, ...]:
@@ -37,7 +39,7 @@ def _card_evaluations(content: str | None) -> int:
 
 
 def _package_detail(ctx: CollectContext, package: ModelPackage) -> ModelPackageDetail:
-    d = ctx.call("describe_model_package", ModelPackageName=package.arn) or {}
+    d = ctx.call(DESCRIBE_MODEL_PACKAGE, ModelPackageName=package.arn) or {}
     containers = (d.get("InferenceSpecification") or {}).get("Containers") or ()
     card = d.get("ModelCard") or {}
     return ModelPackageDetail(
@@ -50,9 +52,9 @@ def _package_detail(ctx: CollectContext, package: ModelPackage) -> ModelPackageD
     )
 
 
-def _model_card(ctx: CollectContext, c: dict[str, Any]) -> ModelCard:
+def _model_card(identity: Identity, c: dict[str, Any]) -> ModelCard:
     return ModelCard(
-        **_identity(ctx, c, "ModelCardArn", "ModelCardName", "model-card"),
+        **identity,
         status=c.get("ModelCardStatus"),
         creation_time=c.get("CreationTime"),
     )
@@ -61,13 +63,21 @@ def _model_card(ctx: CollectContext, c: dict[str, Any]) -> ModelCard:
 COLLECTORS = (
     PartCollector(
         ModelPackageDetail,
-        ("sagemaker:DescribeModelPackage",),
-        ForEachRecord((ModelPackage,), _package_detail, where=lambda package: package.approval_status == "Approved"),
+        ForEachRecord(
+            (ModelPackage,),
+            DESCRIBE_MODEL_PACKAGE,
+            _package_detail,
+            where=lambda package: package.approval_status == "Approved",
+        ),
         aspect_of=ModelPackage,
     ),
     PartCollector(
         ModelCard,
-        ("sagemaker:ListModelCards",),
-        ListOnly("list_model_cards", "ModelCardSummaries", _model_card),
+        ListOnly(
+            Operation("sagemaker:ListModelCards"),
+            "ModelCardSummaries",
+            Listed(id="ModelCardName", arn="ModelCardArn"),
+            _model_card,
+        ),
     ),
 )

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlaudit.collect.engine.context import CollectContext
-from mlaudit.collect.engine.patterns import ListThenDescribe
+from mlaudit.collect.engine.operation import Operation
+from mlaudit.collect.engine.patterns import Listed, ListThenDescribe
 from mlaudit.collect.engine.spec import PartCollector
+from mlaudit.inventory import Identity
 from mlaudit.inventory.sagemaker_studio import StudioDomain
 
 
-def _domain(ctx: CollectContext, d: dict[str, Any]) -> StudioDomain:
-    domain_id = str(d.get("DomainId") or "")
+def _domain(identity: Identity, d: dict[str, Any]) -> StudioDomain:
     return StudioDomain(
-        arn=d.get("DomainArn") or f"arn:{ctx.partition}:sagemaker:{ctx.region}:{ctx.account_id}:domain/{domain_id}",
-        name=d.get("DomainName") or domain_id,
-        account_id=ctx.account_id,
-        region=ctx.region,
-        domain_id=domain_id,
+        **identity,
+        domain_id=str(d.get("DomainId") or identity["arn"].rsplit("/", 1)[-1]),
         status=d.get("Status") or "Unknown",
         app_network_access_type=d.get("AppNetworkAccessType"),
         kms_key_id=d.get("KmsKeyId") or d.get("HomeEfsFileSystemKmsKeyId"),
@@ -32,7 +29,12 @@ def _domain(ctx: CollectContext, d: dict[str, Any]) -> StudioDomain:
 COLLECTORS = (
     PartCollector(
         StudioDomain,
-        ("sagemaker:ListDomains", "sagemaker:DescribeDomain"),
-        ListThenDescribe("list_domains", "Domains", "DomainId", "DomainArn", "describe_domain", _domain),
+        ListThenDescribe(
+            Operation("sagemaker:ListDomains"),
+            "Domains",
+            Operation("sagemaker:DescribeDomain"),
+            Listed(id="DomainId", name="DomainName", arn="DomainArn"),
+            _domain,
+        ),
     ),
 )

@@ -41,6 +41,6 @@ def _account(ctx: CollectContext) -> Iterator[AccountScope]:
 
 
 COLLECTORS = (
-    PartCollector(RegionScope, (), _region, depends_on=(Endpoint, TrainingJob, NotebookInstance)),
-    PartCollector(AccountScope, (), _account, depends_on=(RegionScope,)),
+    PartCollector(RegionScope, _region, depends_on=(Endpoint, TrainingJob, NotebookInstance)),
+    PartCollector(AccountScope, _account, depends_on=(RegionScope,)),
 )

@@ -4,6 +4,7 @@ check reads tags (the part is then planned, with the parts it tags)."""
 from __future__ import annotations
 
 from mlaudit.collect.engine.context import CollectContext
+from mlaudit.collect.engine.operation import Operation
 from mlaudit.collect.engine.patterns import ForEachRecord, same_identity
 from mlaudit.collect.engine.spec import PartCollector
 from mlaudit.inventory import RECORD_TYPES, Record
@@ -13,11 +14,12 @@ TAGGED_PARTS = tuple(t for t in RECORD_TYPES if t.taggable and t.service == "sag
 """Every part whose records carry SageMaker tags (their class sets `taggable`)."""
 
 
+LIST_TAGS = Operation("sagemaker:ListTags")
+
+
 def _tags(ctx: CollectContext, record: Record) -> ResourceTags:
-    tags = ctx.paginate("list_tags", "Tags", ResourceArn=record.arn)
+    tags = ctx.paginate(LIST_TAGS, "Tags", ResourceArn=record.arn)
     return ResourceTags(**same_identity(record), tags={t.get("Key") or "": t.get("Value") or "" for t in tags})
 
 
-COLLECTORS = (
-    PartCollector(ResourceTags, ("sagemaker:ListTags",), ForEachRecord(TAGGED_PARTS, _tags), depends_on=TAGGED_PARTS),
-)
+COLLECTORS = (PartCollector(ResourceTags, ForEachRecord(TAGGED_PARTS, LIST_TAGS, _tags)),)

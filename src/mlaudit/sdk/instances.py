@@ -1,0 +1,23 @@
+"""ML instance types: their family, and whether their storage is NVMe instance store."""
+
+from __future__ import annotations
+
+import re
+
+# Families whose instances carry NVMe instance storage: a "d" in the family suffix (m5d, g4dn, p4d, r6id...),
+# plus families with instance storage and no "d" in the name.
+_NVME_SUFFIX = re.compile(r"^[a-z]+\d+[a-z]*d[a-z]*$")
+_NVME_FAMILIES = frozenset({"g5", "g6", "g6e", "gr6", "p5", "p5e", "p5en", "p6", "trn1", "trn1n", "trn2", "i3", "i4i"})
+
+
+def instance_family(instance_type: str | None) -> str:
+    """`ml.g4dn.xlarge` -> `g4dn`."""
+    parts = (instance_type or "").split(".")
+    return parts[1] if len(parts) >= 3 else ""
+
+
+def has_local_nvme_storage(instance_type: str | None) -> bool:
+    """Instance types whose storage is NVMe instance store, encrypted by hardware; SageMaker rejects a KmsKeyId
+    for endpoint configs that use them."""
+    family = instance_family(instance_type)
+    return bool(family) and (family in _NVME_FAMILIES or bool(_NVME_SUFFIX.match(family)))
