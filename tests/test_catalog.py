@@ -246,5 +246,7 @@ def test_a_check_can_judge_several_kinds_of_resource(aws: boto3.Session, tmp_pat
 
 def test_a_check_named_only_in_a_comment_or_docstring_is_not_tested(tmp_path: Path) -> None:
     module = tmp_path / "test_checks_fake.py"
-    module.write_text('"""SM-FAKE-001 is described here."""\n# SM-FAKE-001: and mentioned\nscan(aws, ["SM-FAKE-002"])\n')
+    module.write_text(
+        '"""SM-FAKE-001 is described here."""\n# SM-FAKE-001: and mentioned\nscan(aws, ["SM-FAKE-002"])\n'
+    )
     assert _strings_passed_in_calls(module) == {"SM-FAKE-002"}
