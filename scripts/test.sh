@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Install what the test suite needs, then run it on every core (pytest-xdist, a test file per worker at a time,
-# since moto's state is per process; extra arguments go to pytest):
-# Debian's chromium for the browser tests (when missing, and when this machine can install it),
-# and a virtual environment .venv with mlaudit and its test dependencies.
+# Install what the test suite needs, check the code, then run the suite on every core (extra arguments go to pytest):
+# Debian's chromium for the browser tests (when missing, and when this machine can install it), a virtual
+# environment .venv with mlaudit and its test dependencies, then ruff (lint and format) and mypy, each failing the
+# run on any finding, then pytest (pytest-xdist, a test file per worker at a time, since moto's state is per process).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 chromium="${MLAUDIT_CHROMIUM:-/usr/bin/chromium}"
@@ -18,4 +18,7 @@ if [ ! -x "$chromium" ]; then
 fi
 python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+echo "+ ruff check"; .venv/bin/ruff check src checks tests bench scripts
+echo "+ ruff format --check"; .venv/bin/ruff format --check src checks tests bench scripts
+echo "+ mypy"; .venv/bin/mypy
 exec .venv/bin/python -m pytest -n auto --dist loadfile "$@"

@@ -8,12 +8,17 @@ from collections.abc import Sequence
 
 from mlaudit.collect.registry import describe_plan
 from mlaudit.sdk import Check
+from mlaudit.sdk.references import PEERS
 
 REFERENCE_LABELS = {
     "ml-lens": "ML Lens",
     "security-hub": "Security Hub",
     "aws-config": "AWS Config",
     "documentation": "Docs",
+    "prowler": "Prowler",
+    "steampipe": "Steampipe",
+    "checkov": "Checkov",
+    "kics": "KICS",
 }
 
 
@@ -86,6 +91,7 @@ def render_checks_doc(checks: Sequence[Check]) -> str:
             "",
             f"**Why it matters.** {_prose(meta.rationale)}",
             "",
+            *([f"**What it judges.** {_prose(meta.judges)}", ""] if meta.judges else []),
             f"**How to fix it.** {_prose(meta.remediation.text)}",
             "",
         ]
@@ -106,4 +112,28 @@ def render_checks_doc(checks: Sequence[Check]) -> str:
             ]
         lines += ["", f"Reads: {', '.join(f'`{part}`' for part in meta.parts)}", "", "Collects:", ""]
         lines += [f"- `{line}`" for line in describe_plan(check.needs)]
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *_peer_tables(checks)]) + "\n"
+
+
+def _peer_tables(checks: Sequence[Check]) -> list[str]:
+    """For a user moving from another tool: each of its controls, and the mlaudit checks that cover it."""
+    lines = [
+        "",
+        "## Controls of other tools",
+        "",
+        "Each control of a peer tool that mlaudit covers, with the checks that cover it (from the checks' references).",
+    ]
+    for peer in PEERS:
+        covered: dict[str, list[Check]] = {}
+        for check in checks:
+            for reference in check.metadata.references:
+                if reference.type is peer:
+                    covered.setdefault(reference.id, []).append(check)
+        if not covered:
+            continue
+        lines += ["", f"### {REFERENCE_LABELS[peer.value]}", "", "| control | mlaudit checks |", "|---|---|"]
+        lines += [
+            f"| {_prose(control)} | {', '.join(f'[{c.id}](#{_anchor(c)})' for c in found)} |"
+            for control, found in sorted(covered.items())
+        ]
+    return lines

@@ -62,6 +62,7 @@ def explain(check_key: str, checks_dir: tuple[Path, ...]) -> None:
         "Why it matters:",
         para(meta.rationale),
         "",
+        *(["What it judges:", para(meta.judges), ""] if meta.judges else []),
         "How to fix it:",
         para(meta.remediation.text),
     ]

@@ -7,7 +7,18 @@ from mlaudit.core.taxonomy import Pillar, Severity, Status
 from mlaudit.sdk.context import CheckContext, DataUnavailable
 from mlaudit.sdk.definition import Check, CheckMetadata, Remediation, Setting, check
 from mlaudit.sdk.outcome import Outcome, failed, passed
-from mlaudit.sdk.references import CheckReference, ReferenceType, config_rule, documentation, ml_lens, security_hub
+from mlaudit.sdk.references import (
+    CheckReference,
+    ReferenceType,
+    checkov,
+    config_rule,
+    documentation,
+    kics,
+    ml_lens,
+    prowler,
+    security_hub,
+    steampipe,
+)
 
 __all__ = [
     "Check",
@@ -23,10 +34,14 @@ __all__ = [
     "Severity",
     "Status",
     "check",
+    "checkov",
     "config_rule",
     "documentation",
     "failed",
+    "kics",
     "ml_lens",
     "passed",
+    "prowler",
     "security_hub",
+    "steampipe",
 ]

@@ -64,6 +64,9 @@ class CheckMetadata(BaseModel):
     resource_type: str
     """The CloudFormation type of the resources judged (comma-separated when there are several)."""
     rationale: str = Field(min_length=1)
+    judges: str = ""
+    """Which resources and states the check judges, and which it leaves alone (no finding): endpoints failed or
+    scaled to zero, keys pending deletion, serverless variants... so that a verdict can be predicted from the docs."""
     remediation: Remediation
     references: tuple[CheckReference, ...] = ()
     parts: tuple[str, ...]
@@ -112,6 +115,7 @@ def check(
     resource: type[Record] | tuple[type[Record], ...],
     rationale: str,
     remediation: Remediation,
+    judges: str = "",
     references: tuple[CheckReference, ...] = (),
     uses: tuple[type[Record], ...] = (),
     settings: dict[str, Setting] | None = None,
@@ -133,6 +137,7 @@ def check(
             service=service or resources[0].service,
             resource_type=", ".join(dict.fromkeys(t.resource_type for t in resources)),
             rationale=" ".join(rationale.split()),
+            judges=" ".join(judges.split()),
             remediation=remediation,
             references=references,
             parts=tuple(t.part for t in (*resources, *uses)),

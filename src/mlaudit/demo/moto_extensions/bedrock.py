@@ -19,6 +19,7 @@ from moto.bedrock.responses import BedrockResponse
 from moto.core.utils import unix_time
 from moto.moto_api._internal import mock_random
 
+from mlaudit.demo.moto_extensions.paging import page
 from mlaudit.demo.moto_extensions.state import backend_state
 from mlaudit.inventory import canonical_kms_key
 
@@ -88,7 +89,8 @@ def list_guardrails(self: BedrockResponse) -> str:
         "createdAt": "createdAt",
         "updatedAt": "updatedAt",
     }
-    return json.dumps({"guardrails": [{out: g[key] for key, out in keys.items() if key in g} for g in guardrails]})
+    summaries = [{out: g[key] for key, out in keys.items() if key in g} for g in guardrails]
+    return json.dumps(page(self, "guardrails", summaries, token="nextToken", size="maxResults"))
 
 
 def get_guardrail(self: BedrockResponse) -> str:
@@ -117,7 +119,8 @@ def create_provisioned_model_throughput(self: BedrockResponse) -> str:
 
 
 def list_provisioned_model_throughputs(self: BedrockResponse) -> str:
-    return json.dumps({"provisionedModelSummaries": list(_store(self, _THROUGHPUTS).values())})
+    throughputs = list(_store(self, _THROUGHPUTS).values())
+    return json.dumps(page(self, "provisionedModelSummaries", throughputs, token="nextToken", size="maxResults"))
 
 
 def _custom_model_key(get_custom_model: Callable[[BedrockResponse], str]) -> Callable[[BedrockResponse], str]:

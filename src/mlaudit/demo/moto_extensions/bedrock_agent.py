@@ -16,6 +16,7 @@ from moto.bedrockagent.responses import AgentsforBedrockResponse
 from moto.core.utils import unix_time
 from moto.moto_api._internal import mock_random
 
+from mlaudit.demo.moto_extensions.paging import page
 from mlaudit.demo.moto_extensions.state import backend_state
 
 RESPONSE_CLASS = AgentsforBedrockResponse
@@ -60,7 +61,7 @@ def create_data_source(self: AgentsforBedrockResponse) -> str:
 def list_data_sources(self: AgentsforBedrockResponse) -> str:
     keys = ("knowledgeBaseId", "dataSourceId", "name", "status", "description", "updatedAt")
     summaries = [{k: d[k] for k in keys if k in d} for d in _data_sources(self).values()]
-    return json.dumps({"dataSourceSummaries": summaries})
+    return json.dumps(page(self, "dataSourceSummaries", summaries, token="nextToken", size="maxResults"))
 
 
 def get_data_source(self: AgentsforBedrockResponse) -> str:

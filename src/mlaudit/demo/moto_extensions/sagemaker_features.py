@@ -17,6 +17,8 @@ from moto.core.responses import ActionResult
 from moto.sagemaker.exceptions import ValidationError
 from moto.sagemaker.responses import SageMakerResponse
 
+from mlaudit.demo.moto_extensions.paging import page
+
 RESPONSE_CLASS = SageMakerResponse
 
 Operation = Callable[[SageMakerResponse], ActionResult]
@@ -39,7 +41,7 @@ def list_feature_groups(self: SageMakerResponse) -> ActionResult:
         if not getattr(group, _ONLINE_ONLY, False):
             summary["OfflineStoreStatus"] = {"Status": "Active"}
         summaries.append(summary)
-    return ActionResult({"FeatureGroupSummaries": summaries})
+    return ActionResult(page(self, "FeatureGroupSummaries", summaries))
 
 
 def _create_feature_group(create: Operation) -> Operation:

@@ -20,6 +20,7 @@ from moto.sagemaker.exceptions import ValidationError
 from moto.sagemaker.models import SageMakerModelBackend, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
+from mlaudit.demo.moto_extensions.paging import page
 from mlaudit.demo.moto_extensions.round_trip import without_empty
 from mlaudit.demo.moto_extensions.state import backend_state
 
@@ -81,7 +82,7 @@ def list_monitoring_schedules(self: SageMakerResponse) -> ActionResult:
         if (endpoint is None or s.get("EndpointName") == endpoint)
         and (status is None or s["MonitoringScheduleStatus"] == status)
     ]
-    return ActionResult({"MonitoringScheduleSummaries": summaries})
+    return ActionResult(page(self, "MonitoringScheduleSummaries", summaries))
 
 
 def _get(self: SageMakerResponse) -> dict[str, Any]:

@@ -18,6 +18,8 @@ from moto.core.responses import ActionResult
 from moto.sagemaker.models import sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
+from mlaudit.demo.moto_extensions.paging import page
+
 RESPONSE_CLASS = SageMakerResponse
 
 Operation = Callable[[SageMakerResponse], ActionResult]
@@ -35,12 +37,7 @@ def _list_pipeline_executions(list_executions: Operation) -> Operation:
         summaries.sort(
             key=lambda s: s[sort_key], reverse=(self._get_param("SortOrder") or "Descending") == "Descending"
         )
-        start = int(self._get_param("NextToken") or 0)
-        end = start + int(self._get_param("MaxResults") or 50)
-        page: dict[str, Any] = {"PipelineExecutionSummaries": summaries[start:end]}
-        if end < len(summaries):
-            page["NextToken"] = str(end)
-        return ActionResult(page)
+        return ActionResult(page(self, "PipelineExecutionSummaries", summaries, default_size=50))
 
     return list_sorted_and_paged
 
