@@ -481,6 +481,9 @@ def measure(
     server_cpu = time.process_time() - server_cpu_started
     minimum, calls = Counter(scan["minimum"]), Counter(scan["calls"])
     total = sum(calls.values())
+    floor = rate_limited_floor(faults)
+    sagemaker_resources = sum(estate.count(kind) for kind in SAGEMAKER_KINDS)
+    sagemaker_calls = sum(n for op, n in calls.items() if op.startswith("sagemaker:"))
     bound = total * latency / workers
     return {
         "resources": estate.total,
@@ -508,9 +511,39 @@ def measure(
         "replay_misses": faults.recording.misses,
         "peak_in_flight": faults.peak,
         "mean_in_flight": faults.busy_seconds / scan["wall_seconds"],
+        "rate_limited_floor_seconds": floor[0] if floor else None,
+        "rate_limited_busiest_queue": floor[1] if floor else None,
+        "rate_limited_ratio": scan["wall_seconds"] / floor[0] if floor and floor[0] else None,
+        "sagemaker_calls_per_resource": sagemaker_calls / sagemaker_resources,
         "bound_seconds": bound,
         "wall_over_bound": scan["wall_seconds"] / bound if bound else None,
     }
+
+
+def rate_limited_floor(faults: InFlight) -> tuple[float, str] | None:
+    """The fewest seconds the answered requests take under the throttle rule's token buckets, and the queue that
+    sets it: each (service, operation, region) bucket lets `burst` through at once and then `rate` a second, so the
+    busiest queue's answered requests beyond its burst, over the rate (None: no throttle rule)."""
+    rule = next((r for r in faults.rules if r.kind is FaultKind.THROTTLE), None)
+    if rule is None or not rule.rate:
+        return None
+    answered = Counter(faults.requests)
+    for (kind, *queue), count in faults.injected.items():
+        if kind is FaultKind.THROTTLE:
+            answered[tuple(queue)] -= count  # type: ignore[index]
+    floors = {
+        queue: max(0, count - rule.burst) / rule.rate
+        for queue, count in answered.items()
+        if rule.service in (ANY, queue[0]) and rule.region in (ANY, queue[2])
+    }
+    if not floors:
+        return 0.0, "(none)"
+    queue, floor = max(floors.items(), key=lambda item: item[1])
+    return floor, ":".join(queue)
+
+
+SAGEMAKER_KINDS = ("endpoint", "endpoint_config", "model", "notebook", "training_job")
+"""The estate's SageMaker resources (the unit of "calls per resource")."""
 
 
 def single_check_services(url: str, checks: list[str]) -> list[tuple[str, set[str], set[str]]]:
@@ -564,6 +597,12 @@ def print_results(r: dict[str, Any]) -> None:
     )
     if r["bound_seconds"]:
         print(f"bound calls*latency/workers {r['bound_seconds']:.2f} s  wall/bound {r['wall_over_bound']:.2f}")
+    if r["rate_limited_ratio"]:
+        print(
+            f"rate-limited: wall {r['wall_seconds']:.1f} s, floor {r['rate_limited_floor_seconds']:.1f} s, "
+            f"ratio {r['rate_limited_ratio']:.2f} (busiest queue {r['rate_limited_busiest_queue']})"
+        )
+    print(f"calls per resource: {r['sagemaker_calls_per_resource']:.2f} (SageMaker calls per SageMaker resource)")
     print(f"calls in flight          {r['mean_in_flight']:.1f} on average, {r['peak_in_flight']} at most")
     workers_rss = f" (largest worker process {r['workers_peak_rss_mb']:.0f} MB)" if r["processes"] > 1 else ""
     print(f"peak RSS (scan)          {r['peak_rss_mb']:.0f} MB{workers_rss}")
@@ -580,7 +619,9 @@ def main() -> int:
     parser.add_argument("--resources", type=int, default=1000)
     parser.add_argument("--latency-ms", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=16)
-    parser.add_argument("--checks", default=",".join(CHECKS), help="comma-separated check ids")
+    parser.add_argument(
+        "--checks", default=",".join(CHECKS), help="comma-separated check ids or globs (`*`: a full scan)"
+    )
     parser.add_argument("--throttle-rate", type=float, help="tokens per second of each operation's bucket")
     parser.add_argument("--throttle-burst", type=int, default=10)
     parser.add_argument(

@@ -142,7 +142,7 @@ def bedrock_no_guardrail(usage: BedrockUsage, ctx: CheckContext) -> Outcome | No
     if not usage.in_use:
         return None
     guardrails = ctx.all(Guardrail)
-    ready = [g.name for g in guardrails if g.status == "READY"]
+    ready = sorted(g.name for g in guardrails if g.status == "READY")
     if ready:
         return passed("guardrails ready: " + names(ready))
     if guardrails:

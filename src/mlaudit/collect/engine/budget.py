@@ -1,17 +1,23 @@
-"""How many AWS calls a scan has in flight: the scan's budget (`--max-workers`) and, within it, an adaptive limit
-per (account, region, service) scope, so that one throttled API does not stall the rest.
+"""How many AWS calls a scan has in flight: the scan's budget (`--max-workers`), within it an optional cap per
+(account, region, service) (`--max-calls-per-service`), and within that an adaptive limit per (account, region,
+operation) scope: AWS throttles each API operation of an account and region on its own, so one throttled operation
+must not slow the others (ListTrainingJobs at its limit leaves DescribeEndpoint alone).
 
-A call takes its scope's slot before a global one, so a call waiting for its scope never holds a global slot, and
-a throttled call gives its global slot back while botocore backs off (it takes one again before it is resent).
-A scope's limit starts at its ceiling (the whole budget unless told otherwise: an unthrottled scan is not slowed),
-halves when a call of that scope is throttled and grows back by one for every `limit` calls that succeed without a
-throttle (additive increase, multiplicative decrease, as TCP does). Per-resource describes are admitted to the
-describe pool within the same limit, so that a throttled scope's backlog does not occupy every describe thread.
+A call takes its operation's slot, then its service's (when capped), then a global one, so a call waiting for its
+operation never holds a global slot, and a throttled call gives its global slot back while botocore backs off (it
+takes one again before it is resent). An operation's limit starts at its ceiling (the whole budget unless told
+otherwise: an unthrottled scan is not slowed), halves when a call of that operation is throttled and grows back by
+one for every `limit` calls that succeed without a throttle (additive increase, multiplicative decrease, as TCP
+does). Per-resource describes are admitted to the describe pool within the limit of the operation they call, so
+that a throttled operation's backlog does not occupy every describe thread.
 """
 
 from __future__ import annotations
 
+import math
 import threading
+import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,18 +26,40 @@ from typing import Any
 from mlaudit.collect.accounts.calls import THROTTLING_CODES
 
 Scope = tuple[str, str, str]
-"""(account id, region, service): one client's calls."""
+"""(account id, region, operation): the calls AWS throttles together."""
 
 
 class ScopeLimit:
-    """Calls in flight, and describes admitted, in one scope: at most `limit` of each, between 1 and `ceiling`."""
+    """The calls of one operation in one account and region: how many may be in flight (and be queued for the
+    describe pool), and, once AWS has throttled them, how fast they may be sent.
+
+    Until a throttle, nothing is held back: up to `ceiling` calls go at once. A throttle sets a send rate just under
+    the rate calls succeeded at over the last `WINDOW` seconds (AWS's token bucket refills at its rate, so what got
+    through is the rate to keep to), once for all the calls sent under the old rate; each success then raises the
+    rate a little, so the limit is probed again (additive increase, multiplicative decrease). The calls in flight
+    are then as many as that rate needs at the latency measured, so that a throttled operation's backlog holds only
+    the threads it can use.
+    """
+
+    WINDOW = 1.0
+    BETA = 0.95
+    """The share of the measured rate kept after a throttle."""
+    GROWTH = 0.25
+    """Calls a second the rate grows by for every second of successes at that rate."""
+    MIN_RATE = 0.5
 
     def __init__(self, ceiling: int) -> None:
         self.ceiling = ceiling
-        self.limit = float(ceiling)
+        self.rate: float | None = None
+        """Calls a second (None: never throttled, not paced)."""
         self.in_flight = self.admitted = 0
         self.epoch = 0
         """Counts the decreases: a throttle of a call sent before the last decrease does not decrease again."""
+        self._latency = 0.0
+        """The mean seconds of a call (moving average)."""
+        self._next_send = 0.0
+        self._first_send: float | None = None
+        self._successes: deque[float] = deque()
         lock = threading.Lock()
         self._slot_freed = threading.Condition(lock)
         self._admission_freed = threading.Condition(lock)
@@ -39,7 +67,9 @@ class ScopeLimit:
 
     @property
     def slots(self) -> int:
-        return max(1, int(self.limit))
+        if self.rate is None:
+            return self.ceiling
+        return max(1, min(self.ceiling, math.ceil(self.rate * self._latency * 2) + 1))
 
     def acquire(self) -> int:
         """Wait for a slot; returns the epoch the call is sent in."""
@@ -47,30 +77,62 @@ class ScopeLimit:
             while self.in_flight >= self.slots:
                 self._slot_freed.wait()
             self.in_flight += 1
+            if self._first_send is None:
+                self._first_send = time.monotonic()
             return self.epoch
 
-    def release(self, throttled: bool) -> None:
+    def pace(self) -> None:
+        """Wait for the call's turn at the operation's send rate (at once when it has none)."""
+        with self._slot_freed:
+            if self.rate is None:
+                return
+            now = time.monotonic()
+            send_at = max(now, self._next_send)
+            self._next_send = send_at + 1 / self.rate
+        if send_at > now:
+            time.sleep(send_at - now)
+
+    def release(self, throttled: bool, seconds: float = 0.0) -> None:
         with self._slot_freed:
             self.in_flight -= 1
             slots = self.slots
             if not throttled:
-                self.limit = min(float(self.ceiling), self.limit + 1 / self.limit)
-            grown = self.slots - slots
+                now = time.monotonic()
+                self._successes.append(now)
+                self._latency = seconds if not self._latency else 0.9 * self._latency + 0.1 * seconds
+                if self.rate is not None:
+                    self.rate += self.GROWTH / self.rate
+            grown = max(0, self.slots - slots)
             self._slot_freed.notify(1 + grown)
             if grown:
                 self._admission_freed.notify(grown)
 
     def throttled(self, epoch: int) -> None:
-        """A call sent in `epoch` was throttled: halve the limit, once for all the calls sent under the old one."""
+        """A call sent in `epoch` was throttled: keep to the rate calls got through at, once for all the calls sent
+        under the old rate."""
         with self._slot_freed:
-            if epoch == self.epoch:
-                self.limit = max(1.0, self.limit / 2)
-                self.epoch += 1
+            if epoch != self.epoch:
+                return
+            now = time.monotonic()
+            while self._successes and self._successes[0] < now - self.WINDOW:
+                self._successes.popleft()
+            # Over the window, or the time since the first call when that is shorter: early on the burst makes this
+            # an overestimate, which the next throttles bring down (never below what got through).
+            measured = len(self._successes) / max(0.05, min(self.WINDOW, now - (self._first_send or now)))
+            self.rate = max(self.MIN_RATE, self.BETA * measured if measured else (self.rate or 2 * self.MIN_RATE) / 2)
+            self._next_send = max(self._next_send, now + 1 / self.rate)
+            self.epoch += 1
+
+    @property
+    def admissions(self) -> int:
+        """Describes that may be queued or running: twice the calls in flight, so that describes backing off from a
+        throttle (their slot given back) do not stop the others."""
+        return 2 * self.slots + 2
 
     def admit(self) -> None:
-        """Wait until the scope has fewer than `limit` describes queued or running."""
+        """Wait until the scope has fewer than `admissions` describes queued or running."""
         with self._admission_freed:
-            while self.admitted >= self.slots:
+            while self.admitted >= self.admissions:
                 self._admission_freed.wait()
             self.admitted += 1
 
@@ -82,40 +144,74 @@ class ScopeLimit:
 
 @dataclass
 class _Call:
-    """The call a thread is making: its scope, the epoch it was sent in, and whether it holds a global slot."""
+    """The call a thread is making: its scope, the epoch it was sent in, and whether it holds its slots (a throttled
+    call gives them back while botocore backs off)."""
 
     scope: ScopeLimit
     epoch: int
     holds_global: bool = False
+    holds_slot: bool = True
     throttled: bool = False
+
+
+class _Unlimited:
+    """A service without a cap of its own (the default)."""
+
+    def acquire(self) -> None:
+        pass
+
+    def release(self) -> None:
+        pass
+
+
+_UNLIMITED = _Unlimited()
 
 
 class CallBudget:
     """The scan's global budget of calls in flight and the limit of each scope within it."""
 
-    def __init__(self, max_workers: int, per_scope: int | None = None, global_slots: Any = None) -> None:
+    def __init__(self, max_workers: int, per_service: int | None = None, global_slots: Any = None) -> None:
         """`global_slots`: a semaphore of `max_workers` shared with other processes (see `processes`), instead
         of this process's own."""
-        self.ceiling = min(per_scope or max_workers, max_workers)
+        self.ceiling = min(per_service or max_workers, max_workers)
+        self._per_service = per_service
         self._global = global_slots if global_slots is not None else threading.BoundedSemaphore(max_workers)
         self._scopes: dict[Scope, ScopeLimit] = {}
-        self._of_client: dict[int, tuple[Any, ScopeLimit]] = {}
-        """Each client's scope, by id (the client is kept, so that its id is not reused)."""
+        self._services: dict[Scope, Any] = {}
+        self._watched: dict[int, Any] = {}
+        """The clients whose throttles and retries are watched, by id (kept, so that an id is not reused)."""
         self._lock = threading.Lock()
         self._current = threading.local()
 
     def limit(self, scope: Scope) -> ScopeLimit:
+        """The adaptive limit of one (account, region, operation)."""
         with self._lock:
             if scope not in self._scopes:
                 self._scopes[scope] = ScopeLimit(self.ceiling)
             return self._scopes[scope]
 
+    def _service(self, scope: Scope) -> Any:
+        """The cap of one (account, region, service), when the scan sets one."""
+        if self._per_service is None:
+            return _UNLIMITED
+        with self._lock:
+            if scope not in self._services:
+                self._services[scope] = threading.BoundedSemaphore(self.ceiling)
+            return self._services[scope]
+
     @contextmanager
-    def slot(self, client: Any, account_id: str) -> Iterator[None]:
-        """Hold a slot of the client's scope, then a global one, for one call (or one page) and its retries."""
-        known = self._of_client.get(id(client))
-        scope = known[1] if known else self._watch(client, account_id)
+    def slot(self, client: Any, account_id: str, operation: str) -> Iterator[None]:
+        """Hold a slot of the operation's scope, of its service's cap and a global one, for one call (or one page)
+        and its retries."""
+        if id(client) not in self._watched:
+            self._watch(client)
+        region, service = client.meta.region_name, client.meta.service_model.service_name
+        scope = self.limit((account_id, region, operation))
+        capped = self._service((account_id, region, service))
         call = _Call(scope, scope.acquire())
+        scope.pace()
+        capped.acquire()
+        started = time.monotonic()
         try:
             self._global.acquire()
             call.holds_global = True
@@ -125,35 +221,41 @@ class CallBudget:
             self._current.call = None
             if call.holds_global:
                 self._global.release()
-            scope.release(call.throttled)
+            capped.release()
+            if call.holds_slot:
+                scope.release(call.throttled, time.monotonic() - started)
 
-    def _watch(self, client: Any, account_id: str) -> ScopeLimit:
-        """A client's scope, registering the hooks that see its throttles and retries (once per client)."""
-        scope = self.limit((account_id, client.meta.region_name, client.meta.service_model.service_name))
+    def _watch(self, client: Any) -> None:
+        """Register the hooks that see a client's throttles and retries (once per client)."""
         with self._lock:
-            if id(client) not in self._of_client:
+            if id(client) not in self._watched:
                 client.meta.events.register("needs-retry.*.*", self._on_attempt)
                 client.meta.events.register("request-created.*.*", self._on_resend)
-                self._of_client[id(client)] = (client, scope)
-        return scope
+                self._watched[id(client)] = client
 
     def _on_attempt(self, response: Any = None, **_: Any) -> None:
-        """botocore judged an attempt: a throttle shrinks the scope and frees the global slot during the backoff."""
+        """botocore judged an attempt: a throttle slows the operation down and frees its slots during the backoff."""
         call: _Call | None = getattr(self._current, "call", None)
         if call is None or not response:
             return
         code = ((response[1] or {}).get("Error") or {}).get("Code")
-        if code in THROTTLING_CODES:
+        if code in THROTTLING_CODES and call.holds_slot:
             call.throttled = True
             call.scope.throttled(call.epoch)
             if call.holds_global:
                 self._global.release()
                 call.holds_global = False
+            call.scope.release(throttled=True)
+            call.holds_slot = False
         return
 
     def _on_resend(self, **_: Any) -> None:
-        """A retry is about to be sent: it needs a global slot again."""
+        """A retry of a throttled call is about to be sent: it takes a slot of its operation again, waits for its
+        turn at the operation's rate, and takes a global slot."""
         call: _Call | None = getattr(self._current, "call", None)
-        if call is not None and not call.holds_global:
+        if call is not None and not call.holds_slot:
+            call.epoch = call.scope.acquire()
+            call.holds_slot, call.throttled = True, False
+            call.scope.pace()
             self._global.acquire()
             call.holds_global = True

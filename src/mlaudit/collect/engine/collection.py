@@ -6,6 +6,7 @@ of the parts it reads, and why they are incomplete).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -35,6 +36,8 @@ class Collection:
         self.regions_of: dict[str, tuple[str, ...]] = {t.account.account_id: t.regions for t in targets}
         self._errors_of: dict[ScopeKey, list[CollectionError]] = {}
         """Each finished (or given) scope's errors."""
+        self._changed = threading.Condition()
+        """Notified when a scope is finished, for the tasks that read their inputs as they are collected."""
         for account in unreachable:
             self.inventory.add_unreachable(account.error)
         for target in targets:
@@ -50,9 +53,20 @@ class Collection:
 
     def finish(self, task: Task, result: PartResult) -> None:
         records, errors, anomalies = result
-        self.inventory.add(*task.key, records, errors)
-        self.inventory.add_anomalies(anomalies)
-        self._errors_of[task.key] = errors
+        with self._changed:
+            self.inventory.add(*task.key, records, errors)
+            self.inventory.add_anomalies(anomalies)
+            self._errors_of[task.key] = errors
+            self._changed.notify_all()
+
+    def wait_for(self, keys: set[ScopeKey], seen: set[ScopeKey]) -> list[ScopeKey]:
+        """The scopes of `keys` finished since `seen`, waiting for at least one while any is left (empty: all seen)."""
+        with self._changed:
+            while True:
+                fresh = sorted(key for key in keys - seen if key in self._errors_of)
+                if fresh or not keys - seen:
+                    return fresh
+                self._changed.wait()
 
     def is_finished(self, task: Task) -> bool:
         return task.key in self._errors_of

@@ -68,6 +68,15 @@ class Declaration(Protocol):
     def dependencies(self) -> tuple[type[Record], ...]: ...
 
 
+ScopeKey = tuple[str, str, str]
+
+
+class ScopeFeed(Protocol):
+    """Where a streaming collector learns that the scopes it reads are collected (the collection in progress)."""
+
+    def wait_for(self, keys: set[ScopeKey], seen: set[ScopeKey]) -> list[ScopeKey]: ...
+
+
 class UndeclaredOperation(AssertionError):
     """A collector called an operation its declaration does not list (a bug in mlaudit, not in the account)."""
 
@@ -83,9 +92,10 @@ class CollectContext:
         describe_pool: Executor,
         since: datetime,
         budget: CallBudget,
-        shared: Once[tuple[str, str, str], Any],
-        input_errors: list[CollectionError] | None = None,
+        shared: Once[tuple[str, str, str, str], Any],
+        input_errors: list[CollectionError] | Callable[[], list[CollectionError]] | None = None,
         unresolved: UnresolvedEndpoints | None = None,
+        feed: ScopeFeed | None = None,
     ) -> None:
         self.collector = collector
         self.account = account
@@ -94,8 +104,9 @@ class CollectContext:
         self.clients = clients
         self.inventory = inventory
         self.since = since
-        self.input_errors = input_errors or []
-        """Why the parts this one is collected from are incomplete (empty when they are complete)."""
+        self._input_errors = input_errors or []
+        self._feed = feed
+        """Set for a streaming collector, which reads its inputs as they are collected."""
         self._unresolved = unresolved or UnresolvedEndpoints()
         self._describe_pool = describe_pool
         self._budget = budget
@@ -107,6 +118,13 @@ class CollectContext:
         self._sightings: Counter[tuple[str, str, str, AnomalyKind, str | None]] = Counter()
         """(service, operation, field path, kind, enum value) of every anomaly in this part's answers."""
         self._lock = threading.Lock()
+
+    @property
+    def input_errors(self) -> list[CollectionError]:
+        """Why the parts this one is collected from are incomplete (empty when they are complete); for a streaming
+        collector, known once its inputs are all collected."""
+        errors = self._input_errors
+        return errors() if callable(errors) else list(errors)
 
     @property
     def account_id(self) -> str:
@@ -148,7 +166,7 @@ class CollectContext:
         """One API call. Returns None when AWS answers with an error code listed in `absent` (e.g. "no policy")."""
         client = self._client_for(operation, region)
         try:
-            with self._budget.slot(client, self.account_id):
+            with self._budget.slot(client, self.account_id, operation.name):
                 response: dict[str, Any] = getattr(client, operation.method)(**params)
         except (ClientError, BotoCoreError) as exc:
             if isinstance(exc, ClientError) and error_code(exc) in absent:
@@ -177,7 +195,7 @@ class CollectContext:
             pages = iter(paginator.paginate(**params))
             previous_empty = False
             while True:
-                with self._budget.slot(client, self.account_id):  # released while the caller reads the page
+                with self._budget.slot(client, self.account_id, operation.name):  # released while the page is read
                     page = next(pages, None)
                 if page is None:
                     return
@@ -189,13 +207,14 @@ class CollectContext:
         except (ClientError, BotoCoreError) as exc:
             raise self._failure(client, operation, exc) from exc
 
-    def shared(self, name: str, fetch: Callable[[], T]) -> T:
+    def shared(self, name: str, fetch: Callable[[], T], item: str = "") -> T:
         """An answer several parts of this account and region read (one DescribeAlarms lists metric and composite
-        alarms): fetched by the first part that asks while the others wait. A failure is recorded by each part."""
+        alarms; one ListAttachedRolePolicies a role's two parts read), by name and, for one of many, `item`:
+        fetched by the first part that asks while the others wait. A failure is recorded by each part."""
         if name not in self.collector.shares:
             raise AssertionError(f"{self.collector.part} reads shared answer {name} without declaring it in `shares`")
         try:
-            return self._shared.get((self.account_id, self.region, name), lambda _: fetch())
+            return self._shared.get((self.account_id, self.region, name, item), lambda _: fetch())
         except CallFailed as failed:
             raise CallFailed(
                 failed.error.model_copy(update={"part": self.collector.part}), failed.not_found
@@ -252,17 +271,19 @@ class CollectContext:
         items: Iterable[T],
         describe: Callable[[T], V | None],
         identify: Callable[[T], Identity],
+        admit: Operation | None = None,
     ) -> Iterator[V]:
         """Describe each item concurrently; a failed describe is recorded against that item (its identity: the one
-        its record would have carried) and skipped. The part's scope admits its describes to the shared pool within
-        its limit."""
+        its record would have carried) and skipped. The describes are admitted to the shared pool within the limit
+        of the operation they call (`admit`; default: the part's first operation)."""
         items = list(items)
         results: list[tuple[V | None, BaseException | None]]
         if getattr(_in_fan_out, "active", False):
             results = [self._guarded(describe, item) for item in items]
         else:
-            region = self.clients.home_region if self.region == GLOBAL_REGION else self.region
-            scope = self._budget.limit((self.account_id, region, self.collector.record.service))
+            operation = admit or self.collector.operations[0]
+            region = self.client(operation.service).meta.region_name
+            scope = self._budget.limit((self.account_id, region, operation.name))
             futures: list[Future[tuple[V | None, BaseException | None]]] = []
             for item in items:
                 scope.admit()
@@ -303,6 +324,56 @@ class CollectContext:
             raise AssertionError(f"{self.collector.part} reads {record_type.part} without depending on it")
         return self.inventory.records(record_type, self.account_id, region or self.region)
 
+    def as_collected(self, record_types: tuple[type[Record], ...]) -> Iterator[list[Record]]:
+        """The records of parts this collector depends on (in its account, and region for regional parts), scope by
+        scope as they are collected; without a feed, all of them at once."""
+        for record_type in record_types:
+            if record_type not in self.collector.dependencies:
+                raise AssertionError(f"{self.collector.part} reads {record_type.part} without depending on it")
+        regions = {
+            t: [self.region] if t.scope is PartScope.REGIONAL and self.region != GLOBAL_REGION else self._regions_of(t)
+            for t in record_types
+        }
+        scopes = {(t.part, self.account_id, region): t for t in record_types for region in regions[t]}
+        if self._feed is None:
+            yield [
+                record
+                for (_, _, region), t in scopes.items()
+                for record in self.inventory.records(t, self.account_id, region)
+            ]
+            return
+        seen: set[ScopeKey] = set()
+        while fresh := self._feed.wait_for(set(scopes), seen):
+            seen.update(fresh)
+            yield [record for key in fresh for record in self.inventory.records(scopes[key], self.account_id, key[2])]
+
+    def references_as_collected(self, kind: RefKind) -> Iterator[dict[str, list[str]]]:
+        """The targets of references of `kind` in this account, batch by batch as the scopes that hold them are
+        collected (each target with the ARNs of the batch's records naming it): a streaming collector starts on
+        the first region's. Without a feed (its inputs already collected), one batch of them all."""
+        scopes = {
+            (record_type.part, self.account_id, region): record_type
+            for record_type in self.collector.dependencies
+            if kind in record_type.reference_kinds
+            for region in self._regions_of(record_type)
+        }
+        if self._feed is None:
+            yield self.referenced(kind)
+            return
+        seen: set[ScopeKey] = set()
+        while fresh := self._feed.wait_for(set(scopes), seen):
+            seen.update(fresh)
+            targets: dict[str, set[str]] = defaultdict(set)
+            for key in fresh:
+                for record in self.inventory.records(scopes[key], self.account_id, key[2]):
+                    for ref in record.references():
+                        if ref.kind is kind:
+                            targets[ref.target].add(record.arn)
+            yield {target: sorted(arns) for target, arns in targets.items()}
+
+    def _regions_of(self, record_type: type[Record]) -> list[str]:
+        return [GLOBAL_REGION] if record_type.scope is PartScope.GLOBAL else self.inventory.regions_of(self.account_id)
+
     def referenced(self, kind: RefKind, region: str | None = None) -> dict[str, list[str]]:
         """Every target of references of `kind` in this account (or only in `region`: EC2 resources are regional),
         with the sorted ARNs of the records that hold them."""
@@ -310,10 +381,7 @@ class CollectContext:
         for record_type in self.collector.dependencies:
             if kind not in record_type.reference_kinds:
                 continue
-            if record_type.scope is PartScope.GLOBAL:
-                regions = [GLOBAL_REGION]
-            else:
-                regions = [region] if region else self.inventory.regions_of(self.account_id)
+            regions = [region] if region and record_type.scope is PartScope.REGIONAL else self._regions_of(record_type)
             for scope in regions:
                 for record in self.inventory.records(record_type, self.account_id, scope):
                     for ref in record.references():

@@ -22,6 +22,9 @@ class TaskGraph:
         self._dependents: dict[ScopeKey, list[Work]] = defaultdict(list)
         self._waiting: dict[Work, int] = {}
         for work in works:
+            if all(task.collector.streams for task in work):
+                self._waiting[work] = 0  # it reads its inputs as they are collected
+                continue
             inside = {task.key for task in work}
             outside = {
                 key

@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.operation import Operation
 from mlaudit.collect.engine.spec import Census
-from mlaudit.inventory import Identity, Record
+from mlaudit.inventory import Identity, Record, RefKind
+
+T = TypeVar("T")
 
 Builder = Callable[[Identity, dict[str, Any]], Record]
 """Makes a record from the resource's identity and AWS's answer about it."""
@@ -69,7 +71,9 @@ class ListThenDescribe:
             response = ctx.call(self.describe, **{param: summary[key] for param, key in keys.items()})
             return self.build(self.listed.identity(ctx, summary), response or {})
 
-        return ctx.fan_out(summaries, describe, identify=lambda summary: self.listed.identity(ctx, summary))
+        return ctx.fan_out(
+            summaries, describe, identify=lambda summary: self.listed.identity(ctx, summary), admit=self.describe
+        )
 
     def minimum_calls(self, census: Census, record: type[Record], account_id: str, region: str) -> Counter[str]:
         described = len(census.records(record, account_id, region))
@@ -124,8 +128,12 @@ class ForEachRecord:
         return [record for part in self.parts for record in records(part) if self.where(record)]
 
     def __call__(self, ctx: CollectContext) -> Iterator[Record]:
-        records = self._records(ctx.dependency)
-        return ctx.fan_out(records, lambda record: self.describe(ctx, record), identify=same_identity)
+        """Scope by scope as the parts are collected (when the part streams), each record read once."""
+        for records in ctx.as_collected(self.parts):
+            wanted = [record for record in records if self.where(record)]
+            yield from ctx.fan_out(
+                wanted, lambda record: self.describe(ctx, record), identify=same_identity, admit=self.call
+            )
 
     def minimum_calls(self, census: Census, record: type[Record], account_id: str, region: str) -> Counter[str]:
         count = len(self._records(lambda part: census.records(part, account_id, region)))
@@ -184,7 +192,7 @@ class ListPerRecord:
 
         if self.describe is None:
             return (read(child) for child in children)
-        return ctx.fan_out(children, read, identify)
+        return ctx.fan_out(children, read, identify, admit=self.describe)
 
     def minimum_calls(self, census: Census, record: type[Record], account_id: str, region: str) -> Counter[str]:
         parents = census.records(self.parent, account_id, region)
@@ -240,8 +248,47 @@ class DescribeNamed:
             params: dict[str, Any] = {self.param: name}
             return self.build(ctx.identity(name), ctx.call(self.describe, **params) or {}, users[name])
 
-        return ctx.fan_out(sorted(users), read, identify=ctx.identity)
+        return ctx.fan_out(sorted(users), read, identify=ctx.identity, admit=self.describe)
 
     def minimum_calls(self, census: Census, record: type[Record], account_id: str, region: str) -> Counter[str]:
         named = len(self._users(lambda part: census.records(part, account_id, region)))
         return Counter({str(self.describe): named} if named else {})
+
+
+@dataclass
+class Followed(Generic[T]):
+    """What following references found: each target's answer (those that could be read), and every target's users
+    (the sorted ARNs of the records naming it), in the order targets were first named."""
+
+    answers: dict[str, T]
+    users: dict[str, list[str]]
+
+
+def follow_references(
+    ctx: CollectContext,
+    kind: RefKind,
+    read: Callable[[str], T],
+    identify: Callable[[str], Identity],
+    admit: Operation,
+    wanted: Callable[[str], str | None] = lambda target: target,
+    first: Callable[[], object] | None = None,
+) -> Followed[T]:
+    """Read each wanted target of references of `kind` once, batch by batch as the scopes naming them are collected
+    (a streaming collector's calls overlap the regional work instead of following it); a failed read is recorded
+    against the target's identity. `wanted` names what a reference's target is read as (a bucket for an S3 URI;
+    None: not read); `first` runs before the first read, and its failure is the whole part's (a bucket list
+    refused). The users are complete once every input is collected."""
+    users: dict[str, set[str]] = defaultdict(set)
+    answers: dict[str, T] = {}
+    for batch in ctx.references_as_collected(kind):
+        named: dict[str, set[str]] = defaultdict(set)
+        for target, referencing in batch.items():
+            if (key := wanted(target)) is not None:
+                named[key].update(referencing)
+        fresh = sorted(key for key in named if key not in users)
+        if fresh and first is not None and not users:
+            first()
+        for key, referencing_key in named.items():
+            users[key].update(referencing_key)
+        answers.update(ctx.fan_out(fresh, lambda key: (key, read(key)), identify=identify, admit=admit))
+    return Followed(answers, {key: sorted(arns) for key, arns in users.items()})

@@ -67,6 +67,12 @@ Scope = tuple[str, str]
 """(account id, region or `global`)."""
 
 
+def _in_units(task: Task) -> bool:
+    """Whether a task is sent to a worker process: it makes calls, and does not stream its inputs (a streaming part
+    reads them as this process collects them)."""
+    return bool(task.collector.operations) and not task.collector.streams
+
+
 def unit_order(tasks: Sequence[Task]) -> list[tuple[Scope, list[Task]]]:
     """The tasks of each scope in clusters, in the order they are sent: first the regional ones (every account's
     regions of each cluster in turn, so that the regions of a large part go to different workers), then the
@@ -130,7 +136,7 @@ class ProcessRunner:
         here, one task each."""
         target_of = {target.account.account_id: target for target in targets}
         works: list[Work] = []
-        for (account_id, region), group in unit_order([task for task in tasks if task.collector.operations]):
+        for (account_id, region), group in unit_order([task for task in tasks if _in_units(task)]):
             target = target_of[account_id]
             regions = tuple(target.regions) if region == GLOBAL_REGION else (region,)
             parts = tuple(t.collector.part for t in group)
@@ -139,7 +145,7 @@ class ProcessRunner:
             self._planned[unit.index] = work
             self._units_of[work] = unit
             works.append(work)
-        return works + [(task,) for task in tasks if not task.collector.operations]
+        return works + [(task,) for task in tasks if not _in_units(task)]
 
     def submit(self, work: Work, collection: Collection) -> Future[list[PartResult]]:
         """A unit is queued with the parts it reads from outside, as collected; other work runs here."""

@@ -22,6 +22,10 @@ from mlaudit.collect.engine.tasks import PartResult, Task, Work
 from mlaudit.collect.engine.unresolved import UnresolvedEndpoints
 from mlaudit.inventory import CollectionError, Record, SkippedScope
 
+THREADS_PER_CALL = 4
+"""Part and describe threads for each call the budget lets in flight: a call of a throttled operation waits for its
+turn at the operation's rate on its thread, which must not keep other operations' calls from the budget's slots."""
+
 
 class Runner(Protocol):
     def group(self, tasks: Sequence[Task], targets: Sequence[AccountTarget]) -> list[Work]: ...
@@ -42,19 +46,22 @@ class CollectionWorkers:
     for a worker process's whole life (see `processes`)."""
 
     def __init__(self, max_workers: int, max_calls_per_service: int | None = None, global_slots: Any = None) -> None:
-        self.parts = ThreadPoolExecutor(max_workers, thread_name_prefix="mlaudit-part")
-        self.describes = ThreadPoolExecutor(max_workers, thread_name_prefix="mlaudit-describe")
+        threads = max_workers * THREADS_PER_CALL
+        self.parts = ThreadPoolExecutor(threads, thread_name_prefix="mlaudit-part")
+        self.describes = ThreadPoolExecutor(threads, thread_name_prefix="mlaudit-describe")
+        self.streams = ThreadPoolExecutor(max_workers, thread_name_prefix="mlaudit-stream")
+        """Streaming parts wait for their inputs on threads of their own: never on those the inputs need."""
         self.budget = CallBudget(max_workers, max_calls_per_service, global_slots)
-        self.shared: Once[tuple[str, str, str], Any] = Once()
+        self.shared: Once[tuple[str, str, str, str], Any] = Once()
         self.unresolved = UnresolvedEndpoints()
 
     def cancel(self) -> None:
         """An interrupted scan: nothing more starts; parts already running finish their current call."""
-        for pool in (self.parts, self.describes):
+        for pool in (self.streams, self.parts, self.describes):
             pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        for pool in (self.parts, self.describes):
+        for pool in (self.streams, self.parts, self.describes):
             pool.shutdown(wait=True)
 
 
@@ -69,9 +76,13 @@ class ThreadRunner:
 
     def submit(self, work: Work, collection: Collection) -> Future[list[PartResult]]:
         contexts = [(task.collector, self.context(task, collection)) for task in work]
-        return self.workers.parts.submit(lambda: [run_task(collector, ctx) for collector, ctx in contexts])
+        pool = self.workers.streams if all(task.collector.streams for task in work) else self.workers.parts
+        return pool.submit(lambda: [run_task(collector, ctx) for collector, ctx in contexts])
 
     def context(self, task: Task, collection: Collection) -> CollectContext:
+        """A task's context; a streaming task's reads wait on the collection, and its inputs' errors are known at
+        its end."""
+        streams = task.collector.streams
         return CollectContext(
             task.collector,
             task.account,
@@ -82,8 +93,9 @@ class ThreadRunner:
             collection.since,
             budget=self.workers.budget,
             shared=self.workers.shared,
-            input_errors=collection.incompleteness(task),
+            input_errors=(lambda: collection.incompleteness(task)) if streams else collection.incompleteness(task),
             unresolved=self.workers.unresolved,
+            feed=collection if streams else None,
         )
 
     def cancel(self) -> None:

@@ -107,6 +107,9 @@ class PartCollector:
     of alarm): parts sharing an answer are collected in the same process."""
     minimum: MinimumCalls | None = None
     """The minimum-call model of a function collector (a pattern has its own); the benchmark holds calls to it."""
+    streams: bool = False
+    """The collector reads its inputs scope by scope as they are collected (`CollectContext.as_collected`), so an
+    account-wide part starts with the first region, not after the last: its calls overlap the regional work."""
     dependencies: tuple[type[Record], ...] = field(init=False)
     operations: tuple[Operation, ...] = field(init=False)
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.once import Once
 from mlaudit.collect.engine.operation import Operation
-from mlaudit.collect.engine.patterns import same_identity
+from mlaudit.collect.engine.patterns import follow_references
 from mlaudit.collect.engine.spec import Census, PartCollector
 from mlaudit.collect.services._policies import parse_policy
-from mlaudit.inventory import IamRole, RefKind
+from mlaudit.inventory import IamRole, Identity, RefKind
 from mlaudit.inventory.iam import IamRolePolicies, RolePolicy, is_aws_managed_policy_arn
 
 MAX_LISTED_USERS = 20
@@ -21,6 +22,9 @@ LIST_ROLE_POLICIES = Operation("iam:ListRolePolicies")
 GET_ROLE_POLICY = Operation("iam:GetRolePolicy")
 GET_POLICY = Operation("iam:GetPolicy")
 GET_POLICY_VERSION = Operation("iam:GetPolicyVersion")
+ATTACHED = "iam-attached-policies"
+ROLE = "iam-role"
+"""The answers both of a role's parts read: its ListAttachedRolePolicies and its GetRole."""
 
 
 def role_name_of(arn: str) -> str:
@@ -33,31 +37,63 @@ def _account_of(arn: str) -> str:
     return parts[4] if len(parts) > 5 else ""
 
 
-def _roles(ctx: CollectContext) -> Iterator[IamRole]:
-    users = {arn: used for arn, used in ctx.referenced(RefKind.IAM_ROLE).items() if _account_of(arn) == ctx.account_id}
+def _in_account(ctx: CollectContext) -> Callable[[str], str | None]:
+    """Roles are read in their own account only (another account's role is not this scan's to read)."""
+    return lambda arn: arn if _account_of(arn) == ctx.account_id else None
 
-    def describe(arn: str) -> IamRole:
-        name = role_name_of(arn)
-        role = (ctx.call(GET_ROLE, RoleName=name) or {}).get("Role") or {}
-        attached = ctx.paginate(LIST_ATTACHED_ROLE_POLICIES, "AttachedPolicies", RoleName=name)
-        return IamRole(
-            arn=role.get("Arn") or arn,
-            name=role.get("RoleName") or name,
-            account_id=ctx.account_id,
-            region=ctx.region,
-            attached_policy_arns=tuple(sorted(p["PolicyArn"] for p in attached)),
-            trust_statements=parse_policy(role.get("AssumeRolePolicyDocument")),
-            used_by=tuple(users[arn][:MAX_LISTED_USERS]),
-            use_count=len(users[arn]),
+
+def _attached(ctx: CollectContext, arn: str) -> list[str]:
+    """A role's attached managed policies: one ListAttachedRolePolicies that both of a role's parts read."""
+    name = role_name_of(arn)
+
+    def fetch() -> list[str]:
+        return sorted(
+            p["PolicyArn"] for p in ctx.paginate(LIST_ATTACHED_ROLE_POLICIES, "AttachedPolicies", RoleName=name)
         )
 
-    yield from ctx.fan_out(sorted(users), describe, identify=lambda arn: ctx.identity(role_name_of(arn), arn=arn))
+    return ctx.shared(ATTACHED, fetch, item=arn)
+
+
+def _role_identity(ctx: CollectContext, arn: str) -> Identity:
+    return ctx.identity(role_name_of(arn), arn=arn)
+
+
+def _role(ctx: CollectContext, arn: str) -> dict[str, Any]:
+    """A role as GetRole answers it, read once for both of its parts: its ARN as IAM gives it (with its path) is the
+    identity of both records."""
+    return ctx.shared(ROLE, lambda: (ctx.call(GET_ROLE, RoleName=role_name_of(arn)) or {}).get("Role") or {}, item=arn)
+
+
+def _canonical(ctx: CollectContext, arn: str, role: dict[str, Any]) -> Identity:
+    return ctx.identity(role.get("RoleName") or role_name_of(arn), arn=role.get("Arn") or arn)
+
+
+def _roles(ctx: CollectContext) -> Iterator[IamRole]:
+    """The roles of this account that ML records name, each read as soon as a region's records name it."""
+
+    def read(arn: str) -> tuple[dict[str, Any], list[str]]:
+        role = (ctx.call(GET_ROLE, RoleName=role_name_of(arn)) or {}).get("Role") or {}
+        return role, _attached(ctx, arn)
+
+    found = follow_references(
+        ctx, RefKind.IAM_ROLE, read, lambda arn: _role_identity(ctx, arn), GET_ROLE, _in_account(ctx)
+    )
+    for arn, (role, attached) in found.answers.items():
+        users = found.users[arn]
+        yield IamRole(
+            **_role_identity(ctx, role.get("Arn") or arn) | {"name": role.get("RoleName") or role_name_of(arn)},
+            attached_policy_arns=tuple(attached),
+            trust_statements=parse_policy(role.get("AssumeRolePolicyDocument")),
+            used_by=tuple(users[:MAX_LISTED_USERS]),
+            use_count=len(users),
+        )
 
 
 def _role_policies(ctx: CollectContext) -> Iterator[IamRolePolicies]:
-    """Each role's inline policies and the default version of its customer managed ones. A managed policy shared by
-    several roles is fetched once, answer or failure: a role that needs it while another fetches it waits for that
-    outcome, and a refused fetch is not asked again for every other role."""
+    """Each role's inline policies and the default version of its customer managed ones, read as soon as a region's
+    records name the role. A managed policy shared by several roles is fetched once, answer or failure: a role that
+    needs it while another fetches it waits for that outcome, and a refused fetch is not asked again for every
+    other role."""
     managed: Once[str, RolePolicy] = Once()
 
     def fetch(arn: str) -> RolePolicy:
@@ -67,19 +103,23 @@ def _role_policies(ctx: CollectContext) -> Iterator[IamRolePolicies]:
         name = policy.get("PolicyName") or arn.rsplit("/", 1)[-1]
         return RolePolicy(name=name, arn=arn, statements=parse_policy(version.get("Document")))
 
-    def inline_policy(role: IamRole, name: str) -> RolePolicy:
-        document = (ctx.call(GET_ROLE_POLICY, RoleName=role.name, PolicyName=name) or {}).get("PolicyDocument")
+    def inline_policy(role: str, name: str) -> RolePolicy:
+        document = (ctx.call(GET_ROLE_POLICY, RoleName=role, PolicyName=name) or {}).get("PolicyDocument")
         return RolePolicy(name=name, statements=parse_policy(document))
 
-    def describe(role: IamRole) -> IamRolePolicies:
-        names = ctx.paginate(LIST_ROLE_POLICIES, "PolicyNames", RoleName=role.name)
-        inline = [inline_policy(role, name) for name in names]
-        customer = [managed.get(arn, fetch) for arn in role.attached_policy_arns if not is_aws_managed_policy_arn(arn)]
-        return IamRolePolicies(
-            arn=role.arn, name=role.name, account_id=role.account_id, region=role.region, policies=(*inline, *customer)
-        )
+    def read(arn: str) -> tuple[RolePolicy, ...]:
+        role = role_name_of(arn)
+        inline = [inline_policy(role, name) for name in ctx.paginate(LIST_ROLE_POLICIES, "PolicyNames", RoleName=role)]
+        customer = [
+            managed.get(policy, fetch) for policy in _attached(ctx, arn) if not is_aws_managed_policy_arn(policy)
+        ]
+        return (*inline, *customer)
 
-    yield from ctx.fan_out(ctx.dependency(IamRole), describe, identify=same_identity)
+    found = follow_references(
+        ctx, RefKind.IAM_ROLE, read, lambda arn: _role_identity(ctx, arn), LIST_ROLE_POLICIES, _in_account(ctx)
+    )
+    for arn, policies in found.answers.items():
+        yield IamRolePolicies(**_role_identity(ctx, arn), policies=policies)
 
 
 def _roles_minimum(census: Census, account_id: str, region: str) -> Counter[str]:
@@ -109,13 +149,24 @@ COLLECTORS = (
         _roles,
         calls=(GET_ROLE, LIST_ATTACHED_ROLE_POLICIES),
         follows=RefKind.IAM_ROLE,
+        shares=(ATTACHED, ROLE),
         minimum=_roles_minimum,
+        streams=True,
     ),
     PartCollector(
         IamRolePolicies,
         _role_policies,
-        calls=(LIST_ROLE_POLICIES, GET_ROLE_POLICY, GET_POLICY, GET_POLICY_VERSION),
-        aspect_of=IamRole,
+        calls=(
+            GET_ROLE,
+            LIST_ATTACHED_ROLE_POLICIES,
+            LIST_ROLE_POLICIES,
+            GET_ROLE_POLICY,
+            GET_POLICY,
+            GET_POLICY_VERSION,
+        ),
+        follows=RefKind.IAM_ROLE,
+        shares=(ATTACHED, ROLE),
         minimum=_policies_minimum,
+        streams=True,
     ),
 )

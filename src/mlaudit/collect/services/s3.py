@@ -6,19 +6,19 @@ scan pays only for the settings its checks need. The account-wide Block Public A
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from mlaudit.collect.accounts.failures import CallFailed
 from mlaudit.collect.engine.census import one_call_each
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.operation import Operation
-from mlaudit.collect.engine.patterns import ForEachRecord, same_identity
-from mlaudit.collect.engine.spec import Census, PartCollector
+from mlaudit.collect.engine.patterns import Followed, follow_references
+from mlaudit.collect.engine.spec import Census, MinimumCalls, PartCollector
 from mlaudit.collect.services._policies import parse_policy
-from mlaudit.inventory import GLOBAL_REGION, Record, RefKind, S3Bucket, S3BucketEncryption, s3_bucket_of
+from mlaudit.inventory import GLOBAL_REGION, Identity, Record, RefKind, S3Bucket, S3BucketEncryption, s3_bucket_of
 from mlaudit.inventory.s3 import (
     PublicAccessBlock,
     S3AccountPublicAccessBlock,
@@ -38,34 +38,66 @@ LIST_BUCKETS = Operation("s3:ListBuckets")
 GET_BUCKET_LOCATION = Operation("s3:GetBucketLocation")
 HEAD_BUCKET = Operation("s3:HeadBucket")
 GET_ACCOUNT_PUBLIC_ACCESS_BLOCK = Operation("s3control:GetPublicAccessBlock")
+T = TypeVar("T")
+
+
+BUCKETS = "s3-buckets"
+LOCATION = "s3-bucket-location"
+"""The answers every bucket part reads: the account's bucket list, and a bucket's region when the list lacks it."""
+
+
+def _owned(ctx: CollectContext) -> dict[str, str | None]:
+    """The account's buckets and their regions (ListBuckets, given MaxBuckets, answers each bucket's region)."""
+    return ctx.shared(
+        BUCKETS, lambda: {b["Name"]: b.get("BucketRegion") for b in ctx.paginate(LIST_BUCKETS, "Buckets")}
+    )
+
+
+def _home(ctx: CollectContext, name: str) -> str:
+    """The region of a bucket of this account (`global` for one of another account)."""
+    owned = _owned(ctx)
+    if name not in owned:
+        return GLOBAL_REGION
+    if owned[name]:
+        return str(owned[name])
+
+    def locate() -> str:
+        location = ctx.call(GET_BUCKET_LOCATION, Bucket=name) or {}
+        return str(location.get("LocationConstraint") or "us-east-1")
+
+    return ctx.shared(LOCATION, locate, item=name)
+
+
+def _bucket_identity(ctx: CollectContext, name: str, region: str = GLOBAL_REGION) -> Identity:
+    """A bucket's identity, its records' and its settings' alike: listed account-wide, it lives in its own region."""
+    return S3Bucket.identity_of(ctx.partition, region, ctx.account_id, name)
+
+
+def _follow_buckets(
+    ctx: CollectContext, read: Callable[[str], T], admit: Operation, in_account: bool | None
+) -> Followed[T]:
+    """The buckets ML records reference (of this account, of others, or both: `in_account` None), each read as
+    soon as a region's records name it; the bucket list is read first, and its failure is the whole part's."""
+
+    def wanted(uri: str) -> str | None:
+        bucket = s3_bucket_of(uri)
+        return bucket if bucket and (in_account is None or (bucket in _owned(ctx)) is in_account) else None
+
+    return follow_references(
+        ctx, RefKind.S3, read, lambda name: _bucket_identity(ctx, name), admit, wanted, first=lambda: _owned(ctx)
+    )
 
 
 def _buckets(ctx: CollectContext) -> Iterator[S3Bucket]:
-    users: dict[str, list[str]] = defaultdict(list)
-    for uri, arns in ctx.referenced(RefKind.S3).items():
-        bucket = s3_bucket_of(uri)
-        if bucket:
-            users[bucket].extend(arns)
-    if not users:
-        return
-    owned = {b["Name"]: b.get("BucketRegion") for b in ctx.paginate(LIST_BUCKETS, "Buckets")}
-
-    def describe(name: str) -> S3Bucket:
-        region = owned.get(name)
-        if name in owned and not region:
-            location = ctx.call(GET_BUCKET_LOCATION, Bucket=name) or {}
-            region = location.get("LocationConstraint") or "us-east-1"
-        referencing = sorted(set(users[name]))
-        identity = ctx.identity(name)
-        identity["region"] = region or GLOBAL_REGION  # a bucket lives in its own region, listed account-wide
-        return S3Bucket(
-            **identity,
-            in_account=name in owned,
+    found = _follow_buckets(ctx, lambda name: _home(ctx, name), GET_BUCKET_LOCATION, in_account=None)
+    for name, region in found.answers.items():
+        referencing = found.users[name]
+        yield S3Bucket(
+            **_bucket_identity(ctx, name, region),
+            in_account=name in _owned(ctx),
             referenced_by=tuple(referencing[:MAX_LISTED_USERS]),
             reference_count=len(referencing),
         )
-
-    yield from ctx.fan_out(sorted(users), describe, identify=ctx.identity)
 
 
 Fields = Callable[[dict[str, Any] | None], dict[str, Any]]
@@ -81,9 +113,15 @@ class _BucketSetting:
     fields: Fields
     absent: frozenset[str]
 
-    def __call__(self, ctx: CollectContext, bucket: S3Bucket) -> Record:
-        response = ctx.call(self.operation, region=bucket.region, absent=self.absent, Bucket=bucket.name)
-        return self.record(**same_identity(bucket), **self.fields(response))
+    def __call__(self, ctx: CollectContext) -> Iterator[Record]:
+        """The setting of each of the account's referenced buckets, read as soon as a region's records name it."""
+
+        def read(name: str) -> Record:
+            region = _home(ctx, name)
+            response = ctx.call(self.operation, region=region, absent=self.absent, Bucket=name)
+            return self.record(**_bucket_identity(ctx, name, region), **self.fields(response))
+
+        yield from _follow_buckets(ctx, read, self.operation, in_account=True).answers.values()
 
 
 def _encryption(response: dict[str, Any] | None) -> dict[str, Any]:
@@ -129,16 +167,20 @@ def _lifecycle(response: dict[str, Any] | None) -> dict[str, Any]:
     return {"enabled_rules": named("Enabled"), "disabled_rules": named("Disabled")}
 
 
-def _existence(ctx: CollectContext, bucket: S3Bucket) -> S3BucketExistence:
-    """HeadBucket for a referenced bucket that is not the account's: 404 means nobody owns the name, 403 (or
+def _existence(ctx: CollectContext) -> Iterator[S3BucketExistence]:
+    """HeadBucket for each referenced bucket that is not the account's: 404 means nobody owns the name, 403 (or
     success) that another account does."""
-    try:
-        found = ctx.call(HEAD_BUCKET, absent=frozenset({"404", "NoSuchBucket", "NotFound"}), Bucket=bucket.name)
-    except CallFailed as refused:
-        if refused.error.error_code not in FORBIDDEN_CODES:
-            raise
-        return S3BucketExistence(**same_identity(bucket), exists=True, accessible=False)
-    return S3BucketExistence(**same_identity(bucket), exists=found is not None, accessible=found is not None)
+
+    def head(name: str) -> S3BucketExistence:
+        try:
+            found = ctx.call(HEAD_BUCKET, absent=frozenset({"404", "NoSuchBucket", "NotFound"}), Bucket=name)
+        except CallFailed as refused:
+            if refused.error.error_code not in FORBIDDEN_CODES:
+                raise
+            return S3BucketExistence(**_bucket_identity(ctx, name), exists=True, accessible=False)
+        return S3BucketExistence(**_bucket_identity(ctx, name), exists=found is not None, accessible=found is not None)
+
+    yield from _follow_buckets(ctx, head, HEAD_BUCKET, in_account=False).answers.values()
 
 
 def _account_public_access_block(ctx: CollectContext) -> Iterator[S3AccountPublicAccessBlock]:
@@ -153,11 +195,35 @@ def _account_public_access_block(ctx: CollectContext) -> Iterator[S3AccountPubli
     )
 
 
+def _one_call_a_record(record: type[Record], operation: Operation) -> MinimumCalls:
+    """One call for each record the part holds (a bucket's setting, a bucket's existence)."""
+
+    def minimum(census: Census, account_id: str, region: str) -> Counter[str]:
+        records = len(census.records(record, account_id, region))
+        return Counter({str(operation): records} if records else {})
+
+    return minimum
+
+
+def _bucket_part(
+    record: type[Record], collect: Callable[[CollectContext], Iterable[Record]], operation: Operation
+) -> PartCollector:
+    """A part read bucket by bucket, streaming: it starts on the first region's references."""
+    return PartCollector(
+        record,
+        collect,
+        calls=(LIST_BUCKETS, GET_BUCKET_LOCATION, operation),
+        follows=RefKind.S3,
+        shares=(BUCKETS, LOCATION),
+        minimum=_one_call_a_record(record, operation),
+        streams=True,
+    )
+
+
 def _aspect(record: type[Record], operation: str, fields: Fields, *absent: str) -> PartCollector:
     """The collector of a bucket setting read with one `s3:<operation>` call per bucket of the account."""
     setting = _BucketSetting(record, Operation(f"s3:{operation}"), fields, frozenset(absent))
-    collect = ForEachRecord((S3Bucket,), setting.operation, setting, where=lambda bucket: bucket.in_account)
-    return PartCollector(record, collect, aspect_of=S3Bucket)
+    return _bucket_part(record, setting, setting.operation)
 
 
 def _buckets_minimum(census: Census, account_id: str, region: str) -> Counter[str]:
@@ -173,7 +239,9 @@ COLLECTORS = (
         _buckets,
         calls=(LIST_BUCKETS, GET_BUCKET_LOCATION),
         follows=RefKind.S3,
+        shares=(BUCKETS, LOCATION),
         minimum=_buckets_minimum,
+        streams=True,
     ),
     _aspect(
         S3BucketEncryption,
@@ -196,11 +264,7 @@ COLLECTORS = (
         _lifecycle,
         "NoSuchLifecycleConfiguration",
     ),
-    PartCollector(
-        S3BucketExistence,
-        ForEachRecord((S3Bucket,), HEAD_BUCKET, _existence, where=lambda bucket: not bucket.in_account),
-        aspect_of=S3Bucket,
-    ),
+    _bucket_part(S3BucketExistence, _existence, HEAD_BUCKET),
     PartCollector(
         S3AccountPublicAccessBlock,
         _account_public_access_block,

@@ -22,4 +22,4 @@ def _tags(ctx: CollectContext, record: Record) -> ResourceTags:
     return ResourceTags(**same_identity(record), tags={t.get("Key") or "": t.get("Value") or "" for t in tags})
 
 
-COLLECTORS = (PartCollector(ResourceTags, ForEachRecord(TAGGED_PARTS, LIST_TAGS, _tags)),)
+COLLECTORS = (PartCollector(ResourceTags, ForEachRecord(TAGGED_PARTS, LIST_TAGS, _tags), streams=True),)
