@@ -30,6 +30,9 @@ _NVME_NOTE = """The volume key is not required on instance types with NVMe insta
     output key is judged only for jobs with S3 outputs (a feature group output is encrypted by the feature group).
     """
     + _NVME_NOTE,
+    judges="""Processing jobs created in the lookback window, whatever their status, except those a monitoring
+    schedule, AutoML job or training job (Debugger and profiler rules) started. The output key is required only for
+    S3 outputs, the volume key not on NVMe instance types; any key passes without being looked up.""",
     remediation=Remediation(
         text="Set a customer managed KMS key for the outputs and the storage volume on the next run (output_kms_key= "
         "and volume_kms_key= on a SageMaker Python SDK processor), and require them with the sagemaker:OutputKmsKey "
@@ -62,6 +65,8 @@ def processing_job_output_not_kms(job: ProcessingJob, ctx: CheckContext) -> Outc
     rationale="""A processing container runs arbitrary scripts over the raw data, often with libraries installed at
     start-up. With network isolation it makes no outbound call at all and SageMaker alone moves data in and out;
     without it, the script or a compromised dependency can send the data anywhere the network allows.""",
+    judges="""Processing jobs created in the lookback window, whatever their status, except those a monitoring
+    schedule, AutoML job or training job (Debugger and profiler rules) started.""",
     remediation=Remediation(
         text="Enable network isolation on the next run (NetworkConfig with EnableNetworkIsolation, e.g. network_config="
         "NetworkConfig(enable_network_isolation=True) on a SageMaker Python SDK processor) after baking dependencies "
@@ -92,6 +97,8 @@ def processing_job_no_network_isolation(job: ProcessingJob, ctx: CheckContext) -
     TransformResources.VolumeKmsKeyId the model and data staged on the storage volume use a key you cannot control or
     revoke. """
     + _NVME_NOTE,
+    judges="""Batch transform jobs created in the lookback window, whatever their status. The volume key is not
+    required on NVMe instance types; any key passes without being looked up.""",
     remediation=Remediation(
         text="Set a customer managed KMS key for the output and the storage volume on the next run (output_kms_key= "
         "and volume_kms_key= on a SageMaker Python SDK transformer), and require them with the sagemaker:OutputKmsKey "

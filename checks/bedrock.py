@@ -20,10 +20,12 @@ from mlaudit.sdk import (
     Setting,
     Severity,
     check,
+    checkov,
     config_rule,
     failed,
     ml_lens,
     passed,
+    prowler,
     security_hub,
 )
 from mlaudit.sdk.kms import SSE_KMS_ALGORITHMS, customer_managed_key
@@ -49,6 +51,8 @@ FILTER_STRENGTHS = ("NONE", "LOW", "MEDIUM", "HIGH")
     answered: without them a harmful or leaked answer cannot be investigated, abuse cannot be detected and a
     responsible-AI review has nothing to look at. CloudTrail records that InvokeModel was called, never its input or
     output. {IN_USE}""",
+    judges="""One finding per region that uses Bedrock; regions without that evidence get none. Any configured
+    destination passes, whatever data it delivers (a configuration that delivers no text passes too).""",
     remediation=Remediation(
         text="Turn on model invocation logging in the region, to an S3 bucket and/or a CloudWatch Logs group encrypted "
         "with a customer managed key (Bedrock console: Settings > Model invocation logging).",
@@ -57,7 +61,7 @@ FILTER_STRENGTHS = ("NONE", "LOW", "MEDIUM", "HIGH")
         '"imageDataDeliveryEnabled":true,"embeddingDataDeliveryEnabled":true}\'',
         url="https://docs.aws.amazon.com/bedrock/latest/userguide/model-invocation-logging.html",
     ),
-    references=(ml_lens("MLSEC-13"), ml_lens("MLOE-15")),
+    references=(ml_lens("MLSEC-13"), ml_lens("MLOE-15"), prowler("bedrock_model_invocation_logging_enabled")),
 )
 def bedrock_invocation_logging_disabled(usage: BedrockUsage, ctx: CheckContext) -> Outcome | None:
     if not usage.in_use:
@@ -81,6 +85,10 @@ def bedrock_invocation_logging_disabled(usage: BedrockUsage, ctx: CheckContext) 
     logged and can be revoked. Each destination is judged on its own: the CloudWatch Logs group, the S3 bucket, and
     the bucket CloudWatch delivery writes large and image payloads to (a case the obvious rule misses). Buckets of
     other accounts are not judged.""",
+    judges="""Each destination of a region's invocation logging: the log group (one that does not exist fails, any
+    KMS key passes) and this account's bucket and large-payload bucket (SSE-KMS or DSSE-KMS default encryption
+    passes, stricter than Prowler, which accepts any default encryption). Buckets of other accounts, or that no
+    longer exist, get no finding here: S3-ML-007 judges them.""",
     remediation=Remediation(
         text="Associate a customer managed KMS key with the log group (its key policy must allow the CloudWatch Logs "
         "service principal), and set the buckets' default encryption to SSE-KMS.",
@@ -94,6 +102,7 @@ def bedrock_invocation_logging_disabled(usage: BedrockUsage, ctx: CheckContext) 
         ml_lens("MLSEC-02"),
         config_rule("cloudwatch-log-group-encrypted"),
         config_rule("s3-default-encryption-kms"),
+        prowler("bedrock_model_invocation_logs_encryption_enabled"),
     ),
 )
 def bedrock_invocation_logs_not_encrypted(destination: InvocationLogDestination, ctx: CheckContext) -> Outcome | None:
@@ -128,6 +137,9 @@ def bedrock_invocation_logs_not_encrypted(destination: InvocationLogDestination,
     something filters their input and output; a guardrail is Bedrock's filter, and applications can only use one
     that exists and is READY. The configuration cannot show which requests pass a guardrail, so this is the floor,
     not the whole control. {IN_USE}""",
+    judges="""One finding per region that uses Bedrock; regions without that evidence get none. One READY guardrail
+    passes the region, whatever its filters (BR-GUARDRAIL-002 judges those); guardrails creating, updating,
+    versioning or FAILED do not count.""",
     remediation=Remediation(
         text="Create a guardrail with content filters (including prompt attacks on input), denied topics and a "
         "sensitive-information policy, publish a version, and pass it on every InvokeModel/Converse call and agent.",
@@ -136,7 +148,7 @@ def bedrock_invocation_logs_not_encrypted(destination: InvocationLogDestination,
         "--sensitive-information-policy-config file://pii-policy.json",
         url="https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails.html",
     ),
-    references=(ml_lens("MLSEC-11"),),
+    references=(ml_lens("MLSEC-11"), prowler("bedrock_guardrails_configured")),
 )
 def bedrock_no_guardrail(usage: BedrockUsage, ctx: CheckContext) -> Outcome | None:
     if not usage.in_use:
@@ -167,6 +179,8 @@ def bedrock_no_guardrail(usage: BedrockUsage, ctx: CheckContext) -> Outcome | No
     policy lets personal data flow into prompts and out of answers. The logic refines the obvious rule with what
     the API allows: a filter or policy in detect mode (action NONE) or disabled on input blocks nothing, so it
     does not count. The working draft is judged, since published versions are cut from it.""",
+    judges="""The working draft of every guardrail except those being deleted, so guardrails CREATING, UPDATING or
+    FAILED are judged too; published versions are not read.""",
     remediation=Remediation(
         text="Set the PROMPT_ATTACK content filter's input strength to HIGH with the BLOCK action, and add a "
         "sensitive-information policy that blocks or masks the PII types (and custom patterns) your data holds; then "
@@ -178,7 +192,11 @@ def bedrock_no_guardrail(usage: BedrockUsage, ctx: CheckContext) -> Outcome | No
         "&& aws bedrock create-guardrail-version --guardrail-identifier <guardrail-id>",
         url="https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-prompt-attack.html",
     ),
-    references=(ml_lens("MLSEC-11"),),
+    references=(
+        ml_lens("MLSEC-11"),
+        prowler("bedrock_guardrail_prompt_attack_filter_enabled"),
+        prowler("bedrock_guardrail_sensitive_information_filter_enabled"),
+    ),
 )
 def bedrock_guardrail_weak(guardrail: Guardrail, ctx: CheckContext) -> Outcome | None:
     if guardrail.status == "DELETING":
@@ -219,6 +237,8 @@ def _prompt_attack_problem(guardrail: Guardrail, required: str) -> str | None:
     rationale="""An agent acts on a user's words: it calls APIs through its action groups and reads knowledge bases,
     so a prompt injection can make it do, not just say, the wrong thing. A guardrail associated with the agent
     screens every user input and every model answer of its sessions, whichever application invokes it.""",
+    judges="""Every Bedrock agent (its working draft) except agents being deleted. Any guardrail the agent names
+    passes it, a version or DRAFT, without checking that the guardrail exists or is READY.""",
     remediation=Remediation(
         text="Associate a guardrail version with the agent (Bedrock console: Agents > <agent> > Edit in Agent "
         "builder > Guardrail details), then prepare the agent and update its aliases.",
@@ -228,7 +248,7 @@ def _prompt_attack_problem(guardrail: Guardrail, required: str) -> str | None:
         "&& aws bedrock-agent prepare-agent --agent-id <agent-id>",
         url="https://docs.aws.amazon.com/bedrock/latest/userguide/agents-guardrail.html",
     ),
-    references=(ml_lens("MLSEC-11"),),
+    references=(ml_lens("MLSEC-11"), prowler("bedrock_agent_guardrail_enabled"), checkov("CKV_AWS_383")),
 )
 def bedrock_agent_no_guardrail(agent: BedrockAgent, ctx: CheckContext) -> Outcome | None:
     if agent.status == "DELETING":
@@ -249,6 +269,9 @@ def bedrock_agent_no_guardrail(agent: BedrockAgent, ctx: CheckContext) -> Outcom
     rationale="""A knowledge base ingests an organisation's documents, often its most sensitive ones, and Bedrock
     stores them transiently while it chunks and embeds them. Without a customer managed key that data is encrypted
     with a key you cannot audit, restrict or revoke.""",
+    judges="""Every knowledge-base data source except those being deleted, whatever its source type. The key is
+    looked up: a customer managed key, or any key of another account, passes; no key, an AWS managed key or a key
+    that no longer exists fails.""",
     remediation=Remediation(
         text="Set a customer managed KMS key in the data source's server-side encryption configuration (its key policy "
         "must allow the knowledge base's service role), then re-run ingestion.",
@@ -257,7 +280,12 @@ def bedrock_agent_no_guardrail(agent: BedrockAgent, ctx: CheckContext) -> Outcom
         "--server-side-encryption-configuration kmsKeyArn=<key-arn>",
         url="https://docs.aws.amazon.com/bedrock/latest/userguide/encryption-kb.html",
     ),
-    references=(ml_lens("MLSEC-02"), security_hub("Bedrock.1"), config_rule("bedrock-data-source-encryption-enabled")),
+    references=(
+        ml_lens("MLSEC-02"),
+        security_hub("Bedrock.1"),
+        config_rule("bedrock-data-source-encryption-enabled"),
+        prowler("bedrock_knowledge_base_encrypted_with_cmk"),
+    ),
 )
 def bedrock_data_source_not_cmk(data_source: KnowledgeBaseDataSource, ctx: CheckContext) -> Outcome | None:
     if data_source.status == "DELETING":
@@ -277,6 +305,9 @@ def bedrock_data_source_not_cmk(data_source: KnowledgeBaseDataSource, ctx: Check
     configuration and session data hold instructions, prompts and tool results. Encrypted with a key AWS owns or
     manages, neither can be protected by key policy, audited key use or revocation. Failed customizations hold no
     model and are not judged.""",
+    judges="""Every custom model except failed customizations, and every agent except those being deleted. The key
+    is looked up: a customer managed key, or any key of another account, passes; no key, an AWS managed key or a key
+    that no longer exists fails, whatever the key's state (KMS-ML-001 judges that).""",
     remediation=Remediation(
         text="Custom model keys are fixed at creation: re-run the customization job with --custom-model-kms-key-id "
         "and retire the old model. Agents take a key by update.",
@@ -286,7 +317,7 @@ def bedrock_data_source_not_cmk(data_source: KnowledgeBaseDataSource, ctx: Check
         "--hyper-parameters file://hyper-parameters.json --custom-model-kms-key-id <key-arn>",
         url="https://docs.aws.amazon.com/bedrock/latest/userguide/encryption-custom-job.html",
     ),
-    references=(ml_lens("MLSEC-02"),),
+    references=(ml_lens("MLSEC-02"), prowler("bedrock_custom_model_encrypted_with_cmk"), checkov("CKV_AWS_373")),
 )
 def bedrock_custom_model_not_cmk(resource: CustomModel | BedrockAgent, ctx: CheckContext) -> Outcome | None:
     if isinstance(resource, CustomModel) and resource.status == "Failed":

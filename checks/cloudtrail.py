@@ -15,6 +15,7 @@ from mlaudit.sdk import (
     failed,
     ml_lens,
     passed,
+    prowler,
     security_hub,
 )
 from mlaudit.sdk.wording import names
@@ -46,6 +47,11 @@ def _shortfalls(trail: CloudTrailTrail) -> list[str]:
     every region, is logging, and records read and write management events (as Security Hub's CloudTrail.1 and the
     CIS benchmark require: a trail limited to write events does not count). An organization trail counts. Only
     accounts with ML workloads (endpoints, notebooks or recent training jobs) in a scanned region are judged.""",
+    judges="""One finding per account that holds SageMaker workloads (endpoints, notebooks or training jobs of the
+    lookback window) in a scanned region; an account whose only ML is Bedrock is not judged, so Prowler's
+    cloudtrail_bedrock_logging_enabled is covered only where SageMaker runs too. One trail that is multi-region,
+    logging and recording read and write management events passes the account, an organization trail included; data
+    events are not required.""",
     remediation=Remediation(
         text="Create a multi-region trail (or an organization trail from the management account) that logs all "
         "management events to a dedicated, encrypted bucket, and start logging.",
@@ -58,6 +64,7 @@ def _shortfalls(trail: CloudTrailTrail) -> list[str]:
         ml_lens("MLSEC-08"),
         security_hub("CloudTrail.1"),
         config_rule("multi-region-cloudtrail-enabled"),
+        prowler("cloudtrail_bedrock_logging_enabled"),
     ),
 )
 def no_multi_region_cloudtrail(account: AccountScope, ctx: CheckContext) -> Outcome | None:

@@ -29,11 +29,15 @@ from mlaudit.sdk import (
     Setting,
     Severity,
     check,
+    checkov,
     config_rule,
     failed,
+    kics,
     ml_lens,
     passed,
+    prowler,
     security_hub,
+    steampipe,
 )
 from mlaudit.sdk.endpoints import endpoint_config_of, metrics_window_start, served_models
 from mlaudit.sdk.instances import has_local_nvme_storage, instance_family
@@ -51,6 +55,8 @@ from mlaudit.sdk.wording import counted, names
     inference data. Without a KmsKeyId they are encrypted with a key you cannot control, audit or revoke. Not
     applicable to serverless-only configs, nor to instance types with NVMe instance storage, which SageMaker
     encrypts in hardware and for which it rejects a KmsKeyId.""",
+    judges="""Every endpoint config of the region, in use or not; configs whose variants are all serverless, and
+    configs with a variant on NVMe instance storage, get no finding. Any KmsKeyId passes, without being looked up.""",
     remediation=Remediation(
         text="Endpoint configs are immutable: create a new one with a customer managed KMS key, then update the "
         "endpoints that use the old config (a blue/green deployment, no downtime).",
@@ -63,6 +69,10 @@ from mlaudit.sdk.wording import counted, names
         ml_lens("MLSEC-02"),
         config_rule("sagemaker-endpoint-configuration-kms-key-configured"),
         config_rule("sagemaker-endpoint-config-kms-key-required"),
+        prowler("sagemaker_endpoint_config_kms_encryption_enabled"),
+        steampipe("sagemaker_endpoint_configuration_encryption_at_rest_enabled"),
+        checkov("CKV_AWS_98"),
+        kics("Sagemaker Endpoint Configuration Encryption Disabled", "58b35504-0287-4154-bf69-02c0573deab8"),
     ),
 )
 def endpoint_config_no_kms(config: EndpointConfig, ctx: CheckContext) -> Outcome | None:
@@ -87,6 +97,9 @@ def endpoint_config_no_kms(config: EndpointConfig, ctx: CheckContext) -> Outcome
     model offline. The check judges the instances each variant runs now (CurrentInstanceCount, which autoscaling
     may have changed since the config's InitialInstanceCount, the field Security Hub SageMaker.4 reads); serverless
     variants are not judged.""",
+    judges="""Endpoints InService (not creating, updating, failed or being deleted), on the instances each
+    instance-based variant runs now; serverless variants are not judged. A variant autoscaled to zero instances
+    fails ("runs 0 instances"), asynchronous endpoints included.""",
     remediation=Remediation(
         text="Run at least two instances per production variant, ideally with autoscaling whose minimum is 2.",
         cli="aws sagemaker update-endpoint-weights-and-capacities --endpoint-name <endpoint> "
@@ -97,6 +110,8 @@ def endpoint_config_no_kms(config: EndpointConfig, ctx: CheckContext) -> Outcome
         ml_lens("MLREL-12"),
         security_hub("SageMaker.4"),
         config_rule("sagemaker-endpoint-config-prod-instance-count"),
+        prowler("sagemaker_endpoint_config_prod_variant_instances"),
+        steampipe("sagemaker_endpoint_configuration_prod_instance_count_greater_than_one"),
     ),
 )
 def endpoint_single_instance(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
@@ -125,6 +140,8 @@ def endpoint_single_instance(endpoint: Endpoint, ctx: CheckContext) -> Outcome |
     to real-time and asynchronous endpoints in service; serverless endpoints are excluded because they do not support
     data capture. Capture that is enabled in the config but stopped on the endpoint (CaptureStatus Stopped) fails
     too.""",
+    judges="""Endpoints InService except serverless-only ones. Capture not enabled in the config, or enabled but
+    Stopped on the endpoint, fails.""",
     remediation=Remediation(
         text="Create an endpoint config with a DataCaptureConfig (input and output, a sampling percentage, an S3 "
         "destination and a KMS key) and update the endpoint to it.",
@@ -157,6 +174,8 @@ def endpoint_no_data_capture(endpoint: Endpoint, ctx: CheckContext) -> Outcome |
     in an endpoint's metrics shows a model that answers quickly and wrongly. A Model Monitor schedule compares live
     traffic with a baseline and raises violations. Applies to real-time and asynchronous endpoints in service;
     serverless endpoints are excluded because Model Monitor does not support them.""",
+    judges="""Endpoints InService except serverless-only ones. Only a schedule in status Scheduled that targets the
+    endpoint counts: an endpoint whose schedules are all Pending, Stopped or Failed fails.""",
     remediation=Remediation(
         text="Enable data capture on the endpoint, create a baseline from the training data, and create a monitoring "
         "schedule (data quality at least; model quality where ground truth arrives later). In the console: "
@@ -165,7 +184,12 @@ def endpoint_no_data_capture(endpoint: Endpoint, ctx: CheckContext) -> Outcome |
         "--monitoring-schedule-config file://monitoring-schedule.json",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html",
     ),
-    references=(ml_lens("MLOE-15"), ml_lens("MLPER-14"), ml_lens("MLPER-15")),
+    references=(
+        ml_lens("MLOE-15"),
+        ml_lens("MLPER-14"),
+        ml_lens("MLPER-15"),
+        prowler("sagemaker_models_monitor_enabled"),
+    ),
 )
 def endpoint_no_model_monitor(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
     if not endpoint.in_service or endpoint.serverless_only:
@@ -191,6 +215,9 @@ def endpoint_no_model_monitor(endpoint: Endpoint, ctx: CheckContext) -> Outcome 
     by a traffic spike, with errors and latency the model's users will notice. Automatic scaling needs a scalable
     target on the variant's desired instance count, a scaling policy, and a maximum above the minimum.
     Serverless variants scale by themselves and are not judged.""",
+    judges="""Endpoints InService with an instance-based variant; serverless variants are not judged. Each such
+    variant needs a scalable target on its DesiredInstanceCount, a scaling policy and a maximum above the minimum; a
+    minimum of 1 passes.""",
     remediation=Remediation(
         text="Register each variant as a scalable target with a minimum of at least 2 and a higher maximum, and attach "
         "a target-tracking policy (for example on SageMakerVariantInvocationsPerInstance).",
@@ -244,6 +271,8 @@ ALARMED_METRICS = frozenset({"Invocation5XXErrors", "ModelLatency"})
     EndpointName dimension, also inside a metric-math expression, and its firing reaches an action: its own, or
     that of a composite alarm whose rule reads its ALARM state (the usual way to cut alarm noise). An alarm that
     notifies nobody does not count.""",
+    judges="""Every endpoint InService, serverless ones included. Alarms on other metrics or dimensions, or that
+    reach no enabled action, do not count.""",
     remediation=Remediation(
         text="Create an alarm on Invocation5XXErrors (and one on ModelLatency against the model's latency objective) "
         "for each variant, with an SNS topic that reaches the team as its alarm action.",
@@ -292,6 +321,9 @@ def endpoint_no_alarms(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
     invocations, since SageMaker publishes the metric only when there is traffic. Asynchronous endpoints publish no
     Invocations metric, so their InvocationsProcessed is read instead. Endpoints younger than the window are not
     judged, nor serverless endpoints or variants scaled to zero instances, which cost nothing while idle.""",
+    judges="""Endpoints InService that are older than idle_days; serverless-only endpoints, and endpoints whose
+    instance-based variants all run zero instances, get no finding. A scan whose --since is shorter than idle_days
+    reports ERROR.""",
     remediation=Remediation(
         text="Delete the endpoint (its config and model remain, so it can be recreated in minutes), or move an "
         "occasional workload to serverless or asynchronous inference that scales to zero.",
@@ -336,6 +368,9 @@ def endpoint_idle(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
     threshold without dividing by the core count, so a failing variant had every core below the threshold, while a
     large instance lightly used on every core can pass. A variant without utilisation data is not judged (no
     finding), nor an endpoint younger than the window.""",
+    judges="""Endpoints InService with an instance-based variant and older than window_days; a variant without CPU
+    or GPU data is left out, and an endpoint with no such data gets no finding. A scan whose --since is shorter than
+    window_days reports ERROR.""",
     remediation=Remediation(
         text="Right-size the variant: a smaller instance type or fewer instances (Inference Recommender benchmarks "
         "candidates), or serverless inference for low, spiky traffic; then update the endpoint.",
@@ -385,6 +420,8 @@ SERVING_STATUSES = frozenset({"InService", "Updating", "SystemUpdating"})
     errors, and often nobody notices because nothing else about the endpoint is alarmed. UpdateRollbackFailed counts
     too: a rolling update and its rollback both failed, leaving a mix of old and new configurations in service.
     Endpoints being created, rolled back or deleted are in transition and are not judged.""",
+    judges="""Every endpoint: Failed, OutOfService and UpdateRollbackFailed fail; InService, Updating and
+    SystemUpdating pass; Creating, RollingBack and Deleting get no finding.""",
     remediation=Remediation(
         text="Read the FailureReason, fix its cause (an image or model artefact that cannot be loaded, a container "
         "that fails its health check, missing capacity or permissions), then update the endpoint to a working "
@@ -418,6 +455,8 @@ def endpoint_failed(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
     excludes from deployment guardrails, are not judged. AWS also excludes Marketplace containers, which the
     model's configuration does not reveal (their package ARN names the seller's account, as a cross-account
     registry's does), so an endpoint serving one fails although it cannot be fixed: accept that finding.""",
+    judges="""Endpoints InService. A deployment configuration with auto-rollback alarms passes; without one, an
+    endpoint with an Inf1 variant gets no finding and any other fails.""",
     remediation=Remediation(
         text="Update the endpoint with a DeploymentConfig: a BlueGreenUpdatePolicy with canary or linear traffic "
         "routing (or a RollingUpdatePolicy) and an AutoRollbackConfiguration naming the endpoint's error and latency "
@@ -454,6 +493,9 @@ def endpoint_no_deployment_guardrails(endpoint: Endpoint, ctx: CheckContext) -> 
     internet and AWS services without your security groups, VPC endpoints or flow logs, so a compromised or
     malicious model artefact can exfiltrate the data sent to it. Every variant's model should name subnets and
     security groups in your VPC.""",
+    judges="""Endpoints InService, through the model of each production variant of their config; shadow variants are
+    not read. An endpoint whose config or model no longer exists, or whose variants name no model (inference
+    components), reports ERROR.""",
     remediation=Remediation(
         text="Create a new model with a VpcConfig (private subnets in at least two Availability Zones, a security "
         "group), a new endpoint config that uses it, and update the endpoint. Add VPC endpoints for the services "
@@ -485,6 +527,8 @@ def endpoint_outside_vpc(endpoint: Endpoint, ctx: CheckContext) -> Outcome | Non
     KmsKeyId in the capture configuration they are not encrypted with a key you control, so you cannot restrict who
     decrypts them, audit each use or revoke access by disabling the key. Judged on endpoints in service whose data
     capture is enabled.""",
+    judges="""Endpoints InService whose data capture is enabled, even if capture is stopped; endpoints without
+    capture get no finding (SM-ENDPOINT-003 judges them). Any KmsKeyId passes, without being looked up.""",
     remediation=Remediation(
         text="Create an endpoint config whose DataCaptureConfig names a customer managed KMS key (the execution role "
         "needs kms:GenerateDataKey on it) and update the endpoint to it.",

@@ -29,6 +29,8 @@ from mlaudit.sdk import (
     customer data models are trained on. Without S3StorageConfig.KmsKeyId the files get only the bucket's default
     encryption, so anyone who can read the bucket reads the features, with no key policy or key-use audit trail in
     between. Feature groups without an offline store are not judged.""",
+    judges="""Every feature group with an offline store, whatever its status; groups without one get no finding. Any
+    KmsKeyId passes, without being looked up.""",
     remediation=Remediation(
         text="The offline store's key cannot be changed: create a new feature group with "
         "OfflineStoreConfig.S3StorageConfig.KmsKeyId set to a customer managed key, backfill it from the old one, "
@@ -63,6 +65,9 @@ def feature_group_offline_store_not_kms(group: FeatureGroup, ctx: CheckContext) 
     data looked up per request. Without SecurityConfig.KmsKeyId it is encrypted with an AWS owned key that you
     cannot restrict, audit or revoke. Only standard storage is judged (an absent StorageType means Standard); the
     InMemory tier is outside this setting, as in Security Hub.""",
+    judges="""Every feature group with a Standard online store (an unset StorageType included), whatever its status;
+    InMemory online stores and groups without an online store get no finding. Any KmsKeyId passes, without being
+    looked up.""",
     remediation=Remediation(
         text="The online store's key cannot be changed: create a new feature group with "
         "OnlineStoreConfig.SecurityConfig.KmsKeyId set to a customer managed key, ingest into it, move readers over, "

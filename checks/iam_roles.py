@@ -13,6 +13,7 @@ from mlaudit.sdk import (
     Setting,
     Severity,
     check,
+    checkov,
     config_rule,
     failed,
     ml_lens,
@@ -34,6 +35,10 @@ from mlaudit.sdk.wording import first_users, names, used_by
     account and pass roles to them. Given to an execution role, it means any code that runs as the role (a
     notebook user's script, a training container, a model) can deploy models, read other teams' data and escalate
     its own privileges.""",
+    judges="""Every IAM role of the scanned account that an ML resource runs as (notebooks, models, jobs,
+    monitoring, pipelines, feature groups, Studio domains' default role, Bedrock agents and invocation logging);
+    roles of other accounts and roles that no longer exist get no finding. Only the AWS managed
+    AmazonSageMakerFullAccess attached to the role fails it (AmazonBedrockFullAccess is not looked for).""",
     remediation=Remediation(
         text="Replace the managed policy with a policy scoped to what the workload does: the buckets, keys and "
         "SageMaker actions it needs (SageMaker Role Manager generates one from ML activities).",
@@ -72,6 +77,10 @@ def _wildcard_grants(statement: PolicyStatement) -> list[str]:
     resource without a condition turns one compromised dependency into access to every bucket, key or endpoint in
     the account. Inline and customer managed policies are read; beyond the obvious rule, an Allow with NotAction on
     every resource is flagged too, and so is the AWS managed AdministratorAccess policy.""",
+    judges="""The inline and customer managed policies of every ML execution role of the scanned account, and
+    AdministratorAccess attached to it; an Allow with a condition or on named resources passes, and other AWS
+    managed policies are not read. It covers Checkov's CKV2_AWS_68 in part: Checkov flags Action * in a notebook
+    role's policy whatever its resources.""",
     remediation=Remediation(
         text="Replace the wildcard statements with the actions the workload needs, on the buckets, keys and SageMaker "
         "resources it uses (IAM Access Analyzer can generate a policy from the role's CloudTrail activity).",
@@ -84,6 +93,7 @@ def _wildcard_grants(statement: PolicyStatement) -> list[str]:
         security_hub("IAM.21"),
         config_rule("iam-policy-no-statements-with-admin-access"),
         config_rule("iam-policy-no-statements-with-full-access"),
+        checkov("CKV2_AWS_68"),
     ),
 )
 def execution_role_wildcard_permissions(role: IamRole, ctx: CheckContext) -> Outcome | None:
@@ -119,6 +129,9 @@ CONFUSED_DEPUTY_KEYS = frozenset({"aws:sourceaccount", "aws:sourcearn", "aws:sou
     deputy problem. The aws:SourceAccount or aws:SourceArn condition keys (aws:SourceOrgID or aws:SourceOrgPaths
     for an organization) let the service assume the role only when it acts for your own resources, a cheap defence
     in depth that AWS recommends for every service role.""",
+    judges="""ML execution roles whose trust policy allows a watched service principal (SageMaker and Bedrock by
+    default); roles trusted only by other principals get no finding. Each Allow that trusts a watched principal
+    needs aws:SourceAccount, aws:SourceArn, aws:SourceOrgID or aws:SourceOrgPaths.""",
     remediation=Remediation(
         text='Add a condition to each Allow statement that trusts the service, e.g. "Condition": {"StringEquals": '
         '{"aws:SourceAccount": "<account-id>"}} (aws:SourceArn can narrow it further, to some SageMaker resources).',
@@ -156,6 +169,8 @@ def execution_role_trust_confused_deputy(role: IamRole, ctx: CheckContext) -> Ou
     rationale="""A role shared by many notebooks, models and jobs must allow the union of everything they do, so each
     of them gets far more than it needs, and neither CloudTrail nor the role's last-used data can tell them apart.
     One role per team, workload or pipeline step keeps permissions least-privilege and access auditable.""",
+    judges="""Every ML execution role of the scanned account, by the number of ML resources of this scan that run as
+    it (resources outside the scanned regions and the lookback window are not counted).""",
     remediation=Remediation(
         text="Split the role: create one execution role per workload with only what it needs (SageMaker Role Manager "
         "has personas for data scientists, MLOps and services), and move resources to them as they are redeployed.",

@@ -65,6 +65,9 @@ def _placements(resource: Endpoint | NotebookInstance | TrainingJob, ctx: CheckC
     instance-based variant of their config), notebook instances whatever their status (the type they run on when
     started) and training jobs in the lookback window; the finding names the suggested current family, from a
     setting, with its own suggestions for endpoints where hosting does not offer a family (ml.t3).""",
+    judges="""Endpoints InService (each instance-based variant of their config; serverless variants are not judged),
+    every notebook instance whatever its status, and training jobs of the lookback window. A family not in the
+    successors setting passes.""",
     remediation=Remediation(
         text="Move to the suggested current family after a quick benchmark: update a stopped notebook's instance type; "
         "deploy a new endpoint config on the current family and update the endpoint (a blue/green deployment; "

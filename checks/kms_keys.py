@@ -35,6 +35,10 @@ UNUSABLE_STATES = frozenset({"Disabled", "PendingDeletion", "PendingReplicaDelet
     the training data, model artefacts and volumes it protects unreadable (a key pending deletion is reported with
     high severity: the data is lost for good when the waiting period ends). Rotation limits what one key version
     protects; it is judged only for keys that support automatic rotation (symmetric keys with KMS key material).""",
+    judges="""Every KMS key of the scanned account that an ML resource names; keys of other accounts are not judged.
+    An AWS managed key fails, as does a key not Enabled (with high severity when Disabled, PendingDeletion,
+    PendingReplicaDeletion or Unavailable); rotation is read only for symmetric customer managed keys with KMS key
+    material.""",
     remediation=Remediation(
         text="Use a customer managed key with a key policy scoped to the ML roles; cancel a pending deletion or "
         "re-enable a disabled key if resources still use it; enable automatic rotation.",

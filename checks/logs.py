@@ -29,6 +29,8 @@ from mlaudit.sdk import (
     anyone with read access to CloudWatch Logs can read them, and without a retention period they are kept forever,
     against keeping only the data that is still needed. The groups judged are those under /aws/sagemaker/ and the
     one Bedrock model invocation logging writes to.""",
+    judges="""Every log group under /aws/sagemaker/ and the group Bedrock invocation logging names, whether or not
+    anything still writes to it. Any KMS key and any retention period pass (KMS-ML-001 judges the key).""",
     remediation=Remediation(
         text="Associate a customer managed KMS key with the group (its key policy must allow the CloudWatch Logs "
         "service principal of the region) and set a retention period that matches your data-retention policy.",

@@ -10,11 +10,14 @@ from mlaudit.sdk import (
     Remediation,
     Severity,
     check,
+    checkov,
     config_rule,
     failed,
     ml_lens,
     passed,
+    prowler,
     security_hub,
+    steampipe,
 )
 from mlaudit.sdk.endpoints import served_models
 from mlaudit.sdk.verdicts import in_vpc
@@ -32,6 +35,7 @@ from mlaudit.sdk.wording import names, short_arn
     when it is loaded. With network isolation the containers can make no outbound call, so a malicious or
     compromised artefact cannot send the inference data anywhere or fetch a payload; SageMaker still provides the
     model artefacts and collects the logs.""",
+    judges="""Every model of the region, deployed or not; only EnableNetworkIsolation true passes.""",
     remediation=Remediation(
         text="Models are immutable: create a new model with network isolation enabled (make sure the container needs "
         "no network access at startup, such as downloading weights), point a new endpoint config at it and update "
@@ -44,6 +48,9 @@ from mlaudit.sdk.wording import names, short_arn
         ml_lens("MLSEC-04"),
         security_hub("SageMaker.5"),
         config_rule("sagemaker-model-isolation-enabled"),
+        prowler("sagemaker_models_network_isolation_enabled"),
+        steampipe("sagemaker_model_network_isolation_enabled"),
+        checkov("CKV_AWS_370"),
     ),
 )
 def model_network_isolation_disabled(model: Model, ctx: CheckContext) -> Outcome | None:
@@ -62,6 +69,8 @@ def model_network_isolation_disabled(model: Model, ctx: CheckContext) -> Outcome
     rationale="""A model without a VpcConfig runs, wherever it is deployed (an endpoint or a batch transform job), in
     a network that SageMaker manages: its containers reach the internet and AWS services without your security
     groups, VPC endpoints or flow logs. Every model should name private subnets and security groups in your VPC.""",
+    judges="""Every model of the region, deployed or not (SM-ENDPOINT-011 judges the models endpoints serve). A
+    VpcConfig with subnets passes, whatever the subnets' routes.""",
     remediation=Remediation(
         text="Create a new model with a VpcConfig (private subnets in at least two Availability Zones and a security "
         "group), and add VPC endpoints for the services the container calls (S3, ECR, CloudWatch).",
@@ -69,7 +78,12 @@ def model_network_isolation_disabled(model: Model, ctx: CheckContext) -> Outcome
         "--primary-container file://container.json --vpc-config Subnets=<subnet-a>,<subnet-b>,SecurityGroupIds=<sg-id>",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html",
     ),
-    references=(ml_lens("MLSEC-04"), config_rule("sagemaker-model-in-vpc")),
+    references=(
+        ml_lens("MLSEC-04"),
+        config_rule("sagemaker-model-in-vpc"),
+        prowler("sagemaker_models_vpc_settings_configured"),
+        steampipe("sagemaker_model_in_vpc"),
+    ),
 )
 def model_outside_vpc(model: Model, ctx: CheckContext) -> Outcome | None:
     return in_vpc(model.vpc_subnets, "no VpcConfig: the containers run in a network that SageMaker manages")
@@ -88,6 +102,8 @@ def model_outside_vpc(model: Model, ctx: CheckContext) -> Outcome | None:
     VPC, where your network controls decide which images can be fetched. The check mirrors Security Hub SageMaker.16
     and SageMaker.19 and is opt-in: images in your own account's ECR repositories are a sound choice for most
     teams. Containers that come from a model package are not judged, since the package defines their image.""",
+    judges="""Opt-in. Every model of the region, container by container: containers without an Image (built from a
+    model package) are left out, and a model with none gets no finding; only RepositoryAccessMode Vpc passes.""",
     remediation=Remediation(
         text="Host the images in a private Docker registry reachable from the model's VPC and create the model with "
         "ImageConfig RepositoryAccessMode Vpc (and a RepositoryAuthConfig if the registry needs credentials).",
@@ -131,6 +147,9 @@ def model_image_public_registry(model: Model, ctx: CheckContext) -> Outcome | No
     could be anything: nobody can tell which version is serving traffic or roll back to a known one. Judged on
     endpoints in service, through the models of their endpoint config; a model passes when one of its containers
     names a ModelPackageName.""",
+    judges="""Endpoints InService, through the model of each production variant of their config; a model passes when
+    one of its containers names a ModelPackageName, of any account. An endpoint whose config or model no longer
+    exists, or whose variants name no model (inference components), reports ERROR.""",
     remediation=Remediation(
         text="Register the model as a version of a model package group, approve it, and deploy a model created from "
         "the package (ModelPackageName in its container) through a new endpoint config.",
@@ -163,6 +182,8 @@ def deployed_model_not_from_registry(endpoint: Endpoint, ctx: CheckContext) -> O
     whose name says it holds a secret (a password, token or API key set to a literal value) or whose value looks
     like a credential (an AWS access key, a Hugging Face or GitHub token, a URL with a password) should come from
     Secrets Manager instead. Findings name the variable and the kind of secret; values are never collected.""",
+    judges="""Every model of the region, deployed or not, container by container; a model without environment
+    variables passes.""",
     remediation=Remediation(
         text="Store the secret in AWS Secrets Manager, grant the model's execution role secretsmanager:GetSecretValue "
         "on it, have the container read it at startup, and recreate the model without the variable. Rotate the "

@@ -22,10 +22,12 @@ from mlaudit.sdk import (
     Remediation,
     Severity,
     check,
+    checkov,
     config_rule,
     failed,
     ml_lens,
     passed,
+    prowler,
     security_hub,
 )
 from mlaudit.sdk.wording import names
@@ -51,6 +53,8 @@ def _watching(definition: MonitoringJobDefinition) -> str:
     predictions and ground-truth labels. Without network isolation their containers can call out to the internet,
     so a compromised or malicious monitoring image can exfiltrate that data. Missing isolation is rated high for
     model-quality and explainability definitions, as Security Hub rates them.""",
+    judges="""Every data quality, model quality, model bias and model explainability job definition, scheduled or
+    not; the inline definitions of schedules are judged by SM-MONITOR-003.""",
     remediation=Remediation(
         text="Job definitions cannot be changed: create a replacement with NetworkConfig.EnableNetworkIsolation set "
         "to true (the same for each kind), point the monitoring schedule at it, then delete the old definition.",
@@ -92,6 +96,9 @@ def monitoring_job_no_network_isolation(definition: MonitoringJobDefinition, ctx
     and explainability definitions with a single instance are not judged, as AWS Config does not judge them (the
     setting has no effect on one instance); data- and model-quality definitions are judged whatever their size, as
     Security Hub does.""",
+    judges="""Every job definition of the four kinds, scheduled or not. Bias and explainability definitions on one
+    instance get no finding, while data and model quality definitions are judged whatever their instance count (AWS
+    Config's data quality rule judges only two or more).""",
     remediation=Remediation(
         text="Job definitions cannot be changed: create a replacement with "
         "NetworkConfig.EnableInterContainerTrafficEncryption set to true, point the monitoring schedule at it, then "
@@ -113,6 +120,7 @@ def monitoring_job_no_network_isolation(definition: MonitoringJobDefinition, ctx
         config_rule("sagemaker-model-explainability-job-encrypt-in-transit"),
         config_rule("sagemaker-model-quality-job-encrypt-in-transit"),
         config_rule("sagemaker-model-bias-job-encrypt-in-transit"),
+        checkov("CKV_AWS_369"),
     ),
 )
 def monitoring_job_no_inter_container_encryption(
@@ -138,6 +146,8 @@ def monitoring_job_no_inter_container_encryption(
     creates do) instead of naming a job definition; that inline job reads captured production traffic like any
     other, so it needs network isolation and inter-container traffic encryption too. Schedules that name a job
     definition are not judged here: SM-MONITOR-001 and SM-MONITOR-002 judge the definition itself.""",
+    judges="""Every monitoring schedule, whatever its status; schedules that name a job definition get no finding
+    (SM-MONITOR-001 and SM-MONITOR-002 judge the definition).""",
     remediation=Remediation(
         text="Update the schedule with a NetworkConfig in its MonitoringJobDefinition that sets EnableNetworkIsolation "
         "and EnableInterContainerTrafficEncryption to true (the schedule keeps its name and baseline).",
@@ -183,6 +193,9 @@ def monitoring_schedule_insecure(schedule: MonitoringSchedule, ctx: CheckContext
     found violations is reporting drift that someone must act on: either way the model may be degrading unseen.
     Only the latest job counts (an old failure since fixed is not reported); a schedule still Pending, with no job
     run yet, is not judged.""",
+    judges="""Every monitoring schedule. Failed or Stopped fails; a Pending schedule that has not run gets no
+    finding, another one without an execution passes, and otherwise the latest execution alone decides
+    (CompletedWithViolations and Failed fail).""",
     remediation=Remediation(
         text="For violations, read the constraint_violations.json report of the latest execution and retrain or "
         "re-baseline the model; for a failed job, fix the FailureReason (often the role, the data capture or the "
@@ -192,7 +205,12 @@ def monitoring_schedule_insecure(schedule: MonitoringSchedule, ctx: CheckContext
         "--monitoring-schedule-name <schedule>",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-interpreting-results.html",
     ),
-    references=(ml_lens("MLOE-15"), ml_lens("MLPER-14"), ml_lens("MLPER-15")),
+    references=(
+        ml_lens("MLOE-15"),
+        ml_lens("MLPER-14"),
+        ml_lens("MLPER-15"),
+        prowler("sagemaker_models_monitor_enabled"),
+    ),
 )
 def monitoring_schedule_failing(schedule: MonitoringSchedule, ctx: CheckContext) -> Outcome | None:
     description = ctx.require(MonitoringScheduleDescription, schedule.arn)
@@ -229,6 +247,8 @@ def monitoring_schedule_failing(schedule: MonitoringSchedule, ctx: CheckContext)
     can start to favour or penalise a group, or to rely on different features, with no change in accuracy metrics.
     SageMaker Clarify's bias-drift and feature-attribution-drift monitors (model bias and model explainability job
     definitions) watch for this. Serverless endpoints are not judged, as Model Monitor does not support them.""",
+    judges="""Endpoints InService except serverless-only ones. A model bias or model explainability job definition
+    that reads the endpoint passes it, whether or not a schedule runs it.""",
     remediation=Remediation(
         text="Create a model bias job definition (facets, label and baseline from the training data) or a model "
         "explainability job definition (SHAP baseline) for the endpoint, and schedule it.",

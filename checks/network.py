@@ -51,6 +51,8 @@ BEDROCK_ENDPOINTS = ("bedrock-runtime",)
     well as the usual gateway endpoint; an endpoint that is rejected, failed or being deleted does not count. In a
     region that uses Bedrock (recent invocations, agents, knowledge bases, custom models), the VPC also needs a
     bedrock-runtime endpoint, so that applications in it invoke models privately.""",
+    judges="""Every VPC that holds a subnet an ML resource names. An endpoint counts while available or pending (not
+    rejected, failed or being deleted), and bedrock-runtime is required only in regions that use Bedrock.""",
     remediation=Remediation(
         text="Create interface endpoints for com.amazonaws.<region>.sagemaker.api and sagemaker.runtime (private DNS on) "
         "in the subnets ML resources use, and a gateway endpoint for S3 on their route tables.",
@@ -89,6 +91,9 @@ OPEN_TO_ALL = ("0.0.0.0/0", "::/0")
     or ::/0 can be reached by anything that can route to the subnet, including the internet when the subnet is
     public: a Jupyter server or a model server is not built to face that. ML resources need ingress only from
     known sources (the group itself for distributed training, a load balancer or the VPC's CIDR).""",
+    judges="""Every security group that an ML resource in the region names. Only an ingress rule from exactly
+    0.0.0.0/0 or ::/0 fails, on any port or protocol; rules from other CIDRs, prefix lists or security groups pass,
+    and egress is not read.""",
     remediation=Remediation(
         text="Replace each rule open to 0.0.0.0/0 or ::/0 with the sources that need access: the security group itself "
         "(training clusters), a VPC CIDR, or another security group.",

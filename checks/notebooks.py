@@ -12,11 +12,15 @@ from mlaudit.sdk import (
     Setting,
     Severity,
     check,
+    checkov,
     config_rule,
     failed,
+    kics,
     ml_lens,
     passed,
+    prowler,
     security_hub,
+    steampipe,
 )
 from mlaudit.sdk.kms import customer_managed_key
 from mlaudit.sdk.verdicts import expect_value
@@ -36,6 +40,8 @@ AWS_DEFAULT_PLATFORM = "notebook-al2023-v1"
     rationale="""A notebook with direct internet access can send training data and credentials anywhere, and can
     pull untrusted packages, without passing through the VPC's controls (endpoints, proxies, flow logs). AWS
     enables it by default, so a notebook created without the setting has it.""",
+    judges="""Every notebook instance, whatever its status (stopped ones too). Only DirectInternetAccess Disabled
+    passes; unset is the AWS default, Enabled.""",
     remediation=Remediation(
         text="Direct internet access cannot be changed on an existing notebook: create a replacement in a VPC subnet "
         "with direct internet access disabled (reach the internet, if needed, through a NAT gateway), move the "
@@ -48,6 +54,9 @@ AWS_DEFAULT_PLATFORM = "notebook-al2023-v1"
         ml_lens("MLSEC-04"),
         security_hub("SageMaker.1"),
         config_rule("sagemaker-notebook-no-direct-internet-access"),
+        prowler("sagemaker_notebook_instance_without_direct_internet_access_configured"),
+        steampipe("sagemaker_notebook_instance_direct_internet_access_disabled"),
+        checkov("CKV_AWS_122"),
     ),
 )
 def notebook_direct_internet_access(notebook: NotebookInstance, ctx: CheckContext) -> Outcome | None:
@@ -64,6 +73,8 @@ def notebook_direct_internet_access(notebook: NotebookInstance, ctx: CheckContex
     rationale="""Root on a notebook lets any of its users change the instance's software, read other users' files
     and tamper with the lifecycle configuration that enforces the team's controls. AWS enables root access by
     default, so a notebook created without the setting grants it.""",
+    judges="""Every notebook instance, whatever its status. Only RootAccess Disabled passes; unset is the AWS
+    default, Enabled.""",
     remediation=Remediation(
         text="Stop the notebook instance, update it with root access disabled, and start it again. Install what users "
         "need through a lifecycle configuration instead.",
@@ -75,6 +86,9 @@ def notebook_direct_internet_access(notebook: NotebookInstance, ctx: CheckContex
         ml_lens("MLSEC-03"),
         security_hub("SageMaker.3"),
         config_rule("sagemaker-notebook-instance-root-access-check"),
+        prowler("sagemaker_notebook_instance_root_access_disabled"),
+        steampipe("sagemaker_notebook_instance_root_access_disabled"),
+        checkov("CKV_AWS_307"),
     ),
 )
 def notebook_root_access(notebook: NotebookInstance, ctx: CheckContext) -> Outcome | None:
@@ -92,6 +106,7 @@ def notebook_root_access(notebook: NotebookInstance, ctx: CheckContext) -> Outco
     groups, VPC endpoints, flow logs and network firewalls, while it holds training data and an execution role's
     credentials. Only a notebook attached to your own subnet can be kept off the internet and audited at the network
     level.""",
+    judges="""Every notebook instance, whatever its status. A SubnetId passes, whatever the subnet's routes.""",
     remediation=Remediation(
         text="The subnet cannot be changed on an existing notebook: create a replacement in a private subnet of your VPC, "
         "with a security group and direct internet access disabled, move the notebook's work over (the "
@@ -104,6 +119,9 @@ def notebook_root_access(notebook: NotebookInstance, ctx: CheckContext) -> Outco
         ml_lens("MLSEC-04"),
         security_hub("SageMaker.2"),
         config_rule("sagemaker-notebook-instance-inside-vpc"),
+        prowler("sagemaker_notebook_instance_vpc_settings_configured"),
+        steampipe("sagemaker_notebook_instance_in_vpc"),
+        checkov("CKV_AWS_306"),
     ),
 )
 def notebook_outside_vpc(notebook: NotebookInstance, ctx: CheckContext) -> Outcome | None:
@@ -125,6 +143,9 @@ def notebook_outside_vpc(notebook: NotebookInstance, ctx: CheckContext) -> Outco
     outlives every restart. Encrypted with a key that AWS manages, access to it cannot be restricted, audited or
     revoked through a key policy of your own. Beyond the minimum (a KmsKeyId is set), the key is looked up: an AWS
     managed key (KeyManager AWS) or a key that no longer exists fails too.""",
+    judges="""Every notebook instance, whatever its status. The KmsKeyId is looked up: a customer managed key, or
+    any key of another account, passes; no key, an AWS managed key or a key that no longer exists fails, whatever
+    the key's state (KMS-ML-001 judges that).""",
     remediation=Remediation(
         text="The key cannot be changed on an existing notebook: create a customer managed key (with rotation on), "
         "create a replacement notebook that uses it, move the work over, and delete the old instance.",
@@ -137,6 +158,12 @@ def notebook_outside_vpc(notebook: NotebookInstance, ctx: CheckContext) -> Outco
         security_hub("SageMaker.21"),
         config_rule("sagemaker-notebook-instance-kms-key-configured"),
         config_rule("sagemaker-notebook-instance-storage-vol-kms-encrypted"),
+        prowler("sagemaker_notebook_instance_encryption_enabled"),
+        steampipe("sagemaker_notebook_instance_encrypted_with_kms_cmk"),
+        steampipe("sagemaker_notebook_instance_encryption_at_rest_enabled"),
+        checkov("CKV_AWS_22"),
+        checkov("CKV_AWS_187"),
+        kics("Sagemaker Notebook Instance Without KMS", "f3674e0c-f6be-43fa-b71c-bf346d1aed99"),
     ),
 )
 def notebook_volume_not_cmk(notebook: NotebookInstance, ctx: CheckContext) -> Outcome | None:
@@ -161,6 +188,8 @@ def notebook_volume_not_cmk(notebook: NotebookInstance, ctx: CheckContext) -> Ou
     holds training data and credentials. A notebook whose platform is not reported is judged as the AWS default,
     notebook-al2023-v1; notebook-al2023-v2 is allowed too by default, since it is newer than the platform the catalog
     names.""",
+    judges="""Every notebook instance, whatever its status; a PlatformIdentifier that is not reported is judged as
+    the AWS default, notebook-al2023-v1.""",
     remediation=Remediation(
         text="Test the notebook's lifecycle configuration and kernels on Amazon Linux 2023, then stop the notebook and "
         "update its platform; work in /home/ec2-user/SageMaker is kept.",
@@ -172,6 +201,7 @@ def notebook_volume_not_cmk(notebook: NotebookInstance, ctx: CheckContext) -> Ou
         ml_lens("MLSEC-08"),
         security_hub("SageMaker.8"),
         config_rule("sagemaker-notebook-instance-platform-version"),
+        steampipe("sagemaker_notebook_instance_supported_platform_version"),
     ),
 )
 def notebook_unsupported_platform(notebook: NotebookInstance, ctx: CheckContext) -> Outcome | None:
@@ -197,6 +227,7 @@ def notebook_unsupported_platform(notebook: NotebookInstance, ctx: CheckContext)
     inactivity. Beyond the minimum (a lifecycle configuration exists), its OnStart script must look like such an
     auto-stop (AWS's auto-stop-idle sample, an IDLE_TIME setting, or a call to StopNotebookInstance); stopped
     notebooks are not judged.""",
+    judges="""Notebook instances InService only; stopped, pending or failed notebooks get no finding.""",
     remediation=Remediation(
         text="Attach a lifecycle configuration whose OnStart script installs an idle check (for example AWS's "
         "auto-stop-idle sample run from cron) to stop the notebook after an hour of inactivity.",
@@ -232,6 +263,8 @@ def notebook_running_without_auto_stop(notebook: NotebookInstance, ctx: CheckCon
     usually read the training data. IMDSv1 answers any plain GET, so a server-side request forgery in a notebook
     server, an extension or a library is enough to steal them; IMDSv2 requires a session token. AWS allows IMDSv1
     unless the minimum version is set to 2, so a notebook created without the setting allows it.""",
+    judges="""Every notebook instance, whatever its status. Only a minimum IMDS version of 2 passes; unset is the
+    AWS default, 1.""",
     remediation=Remediation(
         text="Check that nothing on the notebook calls the metadata service without a token (current AWS SDKs and "
         "the CLI use IMDSv2), then set the minimum IMDS version to 2; the notebook need not be stopped.",
@@ -239,7 +272,7 @@ def notebook_running_without_auto_stop(notebook: NotebookInstance, ctx: CheckCon
         "--instance-metadata-service-configuration MinimumInstanceMetadataServiceVersion=2",
         url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InstanceMetadataServiceConfiguration.html",
     ),
-    references=(ml_lens("MLSEC-04"), ml_lens("MLSEC-08")),
+    references=(ml_lens("MLSEC-04"), ml_lens("MLSEC-08"), checkov("CKV_AWS_371")),
 )
 def notebook_imdsv1_allowed(notebook: NotebookInstance, ctx: CheckContext) -> Outcome | None:
     return expect_value(
@@ -259,6 +292,8 @@ def notebook_imdsv1_allowed(notebook: NotebookInstance, ctx: CheckContext) -> Ou
     into one is exposed to all of them and never rotates. Scripts should fetch secrets at run time from Secrets
     Manager or Parameter Store with the notebook's role. Only the configurations notebooks use are read, and findings
     name the script, line and kind of secret, never its value.""",
+    judges="""The lifecycle configurations that notebook instances name (whatever the notebooks' status), OnCreate
+    and OnStart scripts; configurations no notebook names are not read.""",
     remediation=Remediation(
         text="Rotate every credential the script exposed, move it to AWS Secrets Manager, and change the script to read "
         "it at run time (aws secretsmanager get-secret-value) with the notebook's execution role.",
@@ -266,7 +301,7 @@ def notebook_imdsv1_allowed(notebook: NotebookInstance, ctx: CheckContext) -> Ou
         "--on-start Content=$(base64 -w0 on-start.sh)",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html",
     ),
-    references=(ml_lens("MLSEC-03"), ml_lens("MLSEC-08")),
+    references=(ml_lens("MLSEC-03"), ml_lens("MLSEC-08"), prowler("sagemaker_notebook_instance_no_secrets")),
 )
 def notebook_lifecycle_script_secrets(config: NotebookLifecycleConfig, ctx: CheckContext) -> Outcome | None:
     used_by = f" (used by {names(list(config.used_by))})" if config.used_by else ""

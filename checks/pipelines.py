@@ -26,6 +26,8 @@ FAILED_EXECUTION_STATUSES = frozenset({"Failed", "CompletedWithFailures"})
     registration one versioned, repeatable workflow. Judged only in regions with endpoints or training jobs in the
     lookback window; teams that orchestrate with Step Functions, Airflow or Kubeflow instead will see this finding
     and may exclude the check.""",
+    judges="""One finding per region with endpoints (in any status) or training jobs of the lookback window; other
+    regions get none. Any pipeline passes the region, whatever its state (SM-PIPELINE-002 judges that).""",
     remediation=Remediation(
         text="Define the training workflow (processing, training, evaluation, model registration) as a SageMaker "
         "pipeline, with the SageMaker Python SDK or a JSON definition, and run it instead of manual jobs.",
@@ -61,6 +63,9 @@ def no_ml_pipelines(region: RegionScope, ctx: CheckContext) -> Outcome | None:
     production: they go stale while the pipeline looks like automation on paper. Only the newest executions are
     read; CompletedWithFailures counts as a failure, and a pipeline younger than the staleness window that has
     never run is not judged yet.""",
+    judges="""Every pipeline, on its newest executions only. A newest execution that Failed or CompletedWithFailures
+    fails, as does no execution for staleness_days; a pipeline younger than staleness_days that never ran gets no
+    finding.""",
     remediation=Remediation(
         text="Read the failed execution's failing step and fix it, then run the pipeline again; schedule regular runs "
         "(an EventBridge schedule or a data-arrival trigger) or delete pipelines that are no longer used.",

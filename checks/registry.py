@@ -20,6 +20,7 @@ from mlaudit.sdk import (
     failed,
     ml_lens,
     passed,
+    prowler,
 )
 from mlaudit.sdk.endpoints import served_models
 from mlaudit.sdk.wording import counted, names, short_arn
@@ -54,6 +55,9 @@ def _version_arn(reference: str | None) -> bool:
     version is in production, who approved it, or which one to roll back to. Judged in regions with endpoints in
     service or training jobs completed in the lookback window. Following AWS's multi-account guidance, a region whose
     models are built from versions of a registry shared from another account or region uses a registry too.""",
+    judges="""One finding per region with an endpoint InService or a training job Completed in the lookback window;
+    other regions get none. Any model package group passes the region, as do models built from registry versions of
+    another account or region.""",
     remediation=Remediation(
         text="Create a model package group per model, register every trained model as a version (a RegisterModel "
         "step of the training pipeline does it), and deploy from approved versions. Multi-account estates can share "
@@ -62,7 +66,7 @@ def _version_arn(reference: str | None) -> bool:
         "--model-package-group-description <description>",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry.html",
     ),
-    references=(ml_lens("MLOE-11"), ml_lens("MLREL-13")),
+    references=(ml_lens("MLOE-11"), ml_lens("MLREL-13"), prowler("sagemaker_models_registry_in_use")),
 )
 def model_registry_unused(region: RegionScope, ctx: CheckContext) -> Outcome | None:
     if not (region.endpoints or region.training_jobs):
@@ -99,13 +103,15 @@ def _workloads(serving: list[str], trained: list[str]) -> str:
     rationale="""A registry group with no approved version means the approval step of the ML lifecycle is not being
     used: models reach production without a recorded decision, or the group is abandoned. Either way nobody can
     answer "which version is approved to serve?" from the registry.""",
+    judges="""Every model package group, whatever its status. A group without versions fails; one Approved version
+    passes it.""",
     remediation=Remediation(
         text="Review the group's latest version (its metrics and lineage) and approve it, or delete the group if it is "
         "no longer used. Make approval a step of the deployment pipeline.",
         cli="aws sagemaker update-model-package --model-package-arn <package-arn> --model-approval-status Approved",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-approve.html",
     ),
-    references=(ml_lens("MLOE-11"), ml_lens("MLREL-13")),
+    references=(ml_lens("MLOE-11"), ml_lens("MLREL-13"), prowler("sagemaker_models_registry_in_use")),
 )
 def registry_group_without_approved_version(group: ModelPackageGroup, ctx: CheckContext) -> Outcome | None:
     versions = [p for p in ctx.all(ModelPackage) if p.group_name == group.name]
@@ -133,6 +139,9 @@ def registry_group_without_approved_version(group: ModelPackageGroup, ctx: Check
     serves predictions nobody signed off. Containers built from another account's or region's registry, or from a
     Marketplace package, cannot be judged from here and are left out; endpoints with no such container are not
     judged.""",
+    judges="""Endpoints InService whose models are built from versions of this account's and region's registry;
+    versions of other accounts or regions and Marketplace packages are left out, and an endpoint with none gets no
+    finding. A version no longer in the registry fails.""",
     remediation=Remediation(
         text="Approve the version if it is fit for production, otherwise update the endpoint to a model built from an "
         "approved version. Deploy automatically on approval (an EventBridge rule on the version's status change) so "
@@ -192,6 +201,7 @@ def _local_version(reference: str, ctx: CheckContext) -> bool:
     version cannot be compared with it. A version's ModelMetrics hold its quality, data-quality, bias and
     explainability reports. Evaluations recorded in the model card attached to the version also count (models
     registered from MLflow log their metrics there), unless specific reports are required by setting.""",
+    judges="""Approved model package versions only; versions pending approval or rejected get no finding.""",
     remediation=Remediation(
         text="Register versions with the evaluation step's reports as ModelMetrics before approving them. ModelMetrics "
         "cannot be added to an existing version: register a new version with them and approve that one.",
@@ -234,6 +244,8 @@ def _having(reports: list[str]) -> str:
     rationale="""A model card records a model's intended uses, risks, training data and evaluation, which reviewers,
     auditors and the people affected by its predictions need. Judged in regions holding approved model versions. A
     model card attached to a version in the registry counts as well as a standalone one; archived cards do not.""",
+    judges="""One finding per region that holds approved model versions; other regions get none. Any model card that
+    is not archived passes, standalone or attached to a version.""",
     remediation=Remediation(
         text="Create a model card for each approved model (intended uses, risk rating, training details, evaluation "
         "results), standalone or attached to the version (ModelCard on create-model-package or "

@@ -49,6 +49,9 @@ def _owned(bucket: S3Bucket) -> bool:
     ML team holds. With SSE-S3 (or no default encryption), anyone with s3:GetObject reads them; with SSE-KMS a
     reader also needs the key, every decryption is logged in CloudTrail, and access can be revoked by key policy.
     Only buckets in the scanned account are judged.""",
+    judges="""Buckets of the scanned account that ML resources reference; other accounts' buckets, or buckets that
+    no longer exist, get no finding (S3-ML-007 judges them). SSE-KMS or DSSE-KMS passes with a customer managed key
+    or the AWS managed aws/s3 key alike; SSE-S3 or no default encryption fails.""",
     remediation=Remediation(
         text="Set the bucket's default encryption to SSE-KMS with a customer managed key and enable S3 Bucket Keys to "
         "keep KMS costs low. Existing objects keep their encryption until rewritten (S3 Batch Operations can copy "
@@ -86,6 +89,9 @@ def ml_bucket_not_kms_encrypted(bucket: S3Bucket, ctx: CheckContext) -> Outcome 
     deleted training file, feature snapshot or model artefact is gone, and a poisoned object replaces the good one
     without a trace. Versioning keeps every prior version so that a training run can be reproduced and a bad write
     rolled back. Suspended versioning counts as disabled: new writes are no longer kept.""",
+    judges="""Buckets of the scanned account that ML resources reference; other accounts' buckets, or buckets that
+    no longer exist, get no finding (S3-ML-007 judges them). Suspended versioning fails like versioning never
+    enabled; MFA delete is reported, not required.""",
     remediation=Remediation(
         text="Enable versioning on the bucket, and add a lifecycle rule that expires noncurrent versions after a "
         "retention period so that storage does not grow without bound.",
@@ -121,6 +127,9 @@ def ml_bucket_versioning_disabled(bucket: S3Bucket, ctx: CheckContext) -> Outcom
     yet one permissive ACL or bucket policy makes them so. S3 Block Public Access overrides such grants; S3 applies
     the most restrictive combination of the bucket's and the account's settings, so each of the four flags counts
     as on when it is on at either level (the account-level settings are read once per account, with S3 Control).""",
+    judges="""Buckets of the scanned account that ML resources reference; other accounts' buckets, or buckets that
+    no longer exist, get no finding (S3-ML-007 judges them). Each of the four flags counts when it is on at the
+    bucket or the account level; ACLs and bucket policies themselves are not read.""",
     remediation=Remediation(
         text="Turn on all four Block Public Access settings for the bucket, or better for the whole account (S3 > "
         "Block Public Access settings for this account), after checking that nothing relies on public access.",
@@ -181,6 +190,9 @@ def _denies_plain_http(statement: PolicyStatement, bucket_arn: str) -> bool:
     clear text. The check looks for a Deny statement for every principal, on object reads and writes, conditioned
     only on aws:SecureTransport being false; a Deny narrowed to some principals, prefixes or extra conditions
     leaves other requests allowed over HTTP, so it does not count.""",
+    judges="""Buckets of the scanned account that ML resources reference; other accounts' buckets, or buckets that
+    no longer exist, get no finding (S3-ML-007 judges them). Only a Deny for every principal on object reads and
+    writes, conditioned on aws:SecureTransport false alone, passes.""",
     remediation=Remediation(
         text="Add a statement to the bucket policy that denies s3:* to every principal on the bucket and its objects "
         'when aws:SecureTransport is false: {"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":'
@@ -217,6 +229,9 @@ def ml_bucket_allows_plain_http(bucket: S3Bucket, ctx: CheckContext) -> Outcome 
     or PutObject. Either S3 server access logging or CloudTrail data events count. A trail counts when it is logging,
     covers the bucket's region and records object reads of the whole bucket; a selector narrowed to some prefixes,
     events or identities does not.""",
+    judges="""Buckets of the scanned account that ML resources reference; other accounts' buckets, or buckets that
+    no longer exist, get no finding (S3-ML-007 judges them). Server access logging to any target passes, as does a
+    logging trail that covers the bucket's region and records object reads of the whole bucket.""",
     remediation=Remediation(
         text="Enable server access logging to a dedicated log bucket, or add a CloudTrail event selector for S3 data "
         "events on the bucket (advanced selectors: eventCategory Data, resources.type AWS::S3::Object, resources.ARN "
@@ -266,6 +281,9 @@ def ml_bucket_access_not_logged(bucket: S3Bucket, ctx: CheckContext) -> Outcome 
     captured inference data that nobody reads again, stored at full price and often holding personal data longer
     than needed. A lifecycle configuration moves cold data to cheaper storage classes and expires what is no longer
     needed. A configuration whose rules are all disabled does nothing, so it fails too.""",
+    judges="""Buckets of the scanned account that ML resources reference; other accounts' buckets, or buckets that
+    no longer exist, get no finding (S3-ML-007 judges them). One enabled lifecycle rule passes, whatever it does; a
+    configuration whose rules are all disabled fails.""",
     remediation=Remediation(
         text="Add lifecycle rules suited to each prefix: expire checkpoints and temporary outputs, transition old "
         "training data and captured inference data to S3 Glacier, expire noncurrent versions, and abort incomplete "
@@ -311,6 +329,8 @@ def ml_bucket_no_lifecycle(bucket: S3Bucket, ctx: CheckContext) -> Outcome | Non
     inference data and training output, or serve a poisoned model artefact and training data. A bucket that exists
     but is not among the account's own buckets is another account's, which the account does not control. Another
     account's bucket that is meant to be used can be allow-listed; a missing bucket always fails.""",
+    judges="""Every bucket an ML resource references. A bucket of the scanned account passes; a bucket that does not
+    exist fails, and another account's bucket fails unless its name matches trusted_buckets.""",
     remediation=Remediation(
         text="Point the resource at a bucket the account owns (recreate it under the same name at once if it is "
         "missing, to keep it out of others' hands), and pass ExpectedBucketOwner on S3 calls to shared buckets so "

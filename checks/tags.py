@@ -40,6 +40,9 @@ AWS_RESERVED_PREFIX = "aws:"
     rationale="""An endpoint or a training job nobody owns is one nobody watches, fixes or turns off, and its cost
     cannot be charged back to a team. Every required tag key must be present with a non-empty value; keys are
     compared without regard to case (Owner counts as owner), and tags AWS sets itself (aws:...) do not count.""",
+    judges="""Endpoints, models, notebook instances, training jobs of the lookback window, model package groups,
+    pipelines, feature groups and Studio domains, whatever their status; other resource types (app image configs,
+    images, other jobs) are not judged.""",
     remediation=Remediation(
         text="Add the missing tags to the resource, then enforce them for new resources with a tag policy or an "
         "aws:RequestTag condition in the IAM policies that create SageMaker resources.",
@@ -52,6 +55,7 @@ AWS_RESERVED_PREFIX = "aws:"
         ml_lens("MLCOST-20"),
         ml_lens("MLCOST-27"),
         config_rule("sagemaker-feature-group-tagged"),
+        config_rule("sagemaker-domain-tagged"),
     ),
 )
 def ml_resource_missing_owner_tags(record: Record, ctx: CheckContext) -> Outcome | None:

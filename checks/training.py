@@ -21,6 +21,8 @@ from mlaudit.sdk import (
     failed,
     ml_lens,
     passed,
+    prowler,
+    steampipe,
 )
 from mlaudit.sdk.instances import has_local_nvme_storage
 from mlaudit.sdk.kms import expect_kms_keys
@@ -42,6 +44,8 @@ S3_EXPRESS_SUFFIX = "--x-s3"
     the internet and the training data in S3 without your security groups, VPC endpoint policies or flow logs, so
     training code or a compromised dependency can send the data anywhere. Network isolation alone does not replace
     it: SageMaker still moves the data over a network you do not control.""",
+    judges="""Training jobs created in the lookback window, whatever their status, including those a tuning, AutoML
+    or labeling job started.""",
     remediation=Remediation(
         text="Training jobs cannot be changed once started: give the next run a VpcConfig (private subnets with an S3 "
         "gateway endpoint, a security group), for example with subnets= and security_group_ids= on a SageMaker Python "
@@ -50,7 +54,12 @@ S3_EXPRESS_SUFFIX = "--x-s3"
         "--vpc-config SecurityGroupIds=<sg-id>,Subnets=<subnet-a>,<subnet-b>",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/train-vpc.html",
     ),
-    references=(ml_lens("MLSEC-04"), ml_lens("MLSEC-08")),
+    references=(
+        ml_lens("MLSEC-04"),
+        ml_lens("MLSEC-08"),
+        prowler("sagemaker_training_jobs_vpc_settings_configured"),
+        steampipe("sagemaker_training_job_in_vpc"),
+    ),
 )
 def training_job_outside_vpc(job: TrainingJob, ctx: CheckContext) -> Outcome | None:
     return in_vpc(job.vpc_subnets, "no VpcConfig: the job ran in a SageMaker-managed network")
@@ -66,6 +75,8 @@ def training_job_outside_vpc(job: TrainingJob, ctx: CheckContext) -> Outcome | N
     rationale="""With network isolation, the training container makes no outbound call at all, not even inside the
     VPC: SageMaker alone copies the data in and the model artefacts out. Without it, training code (often pulled from
     public repositories with many dependencies) can exfiltrate training data or download a poisoned payload.""",
+    judges="""Training jobs created in the lookback window, whatever their status, including those a tuning, AutoML
+    or labeling job started.""",
     remediation=Remediation(
         text="Enable network isolation on the next run (enable_network_isolation=True on a SageMaker Python SDK "
         "estimator) after moving package installation into the training image, and require it with the "
@@ -74,7 +85,12 @@ def training_job_outside_vpc(job: TrainingJob, ctx: CheckContext) -> Outcome | N
         "--enable-network-isolation",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/mkt-algo-model-internet-free.html",
     ),
-    references=(ml_lens("MLSEC-04"), ml_lens("MLSEC-10")),
+    references=(
+        ml_lens("MLSEC-04"),
+        ml_lens("MLSEC-10"),
+        prowler("sagemaker_training_jobs_network_isolation_enabled"),
+        steampipe("sagemaker_training_job_network_isolation_enabled"),
+    ),
 )
 def training_job_no_network_isolation(job: TrainingJob, ctx: CheckContext) -> Outcome | None:
     if job.network_isolation:
@@ -93,6 +109,8 @@ def training_job_no_network_isolation(job: TrainingJob, ctx: CheckContext) -> Ou
     the network, in plain text unless inter-container traffic encryption is on. Only jobs with more than one instance
     are judged (the instance groups of a heterogeneous cluster are added up): a single instance has no such
     traffic.""",
+    judges="""Training jobs created in the lookback window, whatever their status, with more than one instance (the
+    instance groups of a heterogeneous cluster added up); single-instance jobs get no finding.""",
     remediation=Remediation(
         text="Enable inter-container traffic encryption on the next run (encrypt_inter_container_traffic=True on a "
         "SageMaker Python SDK estimator; it adds some training time) and require it with the "
@@ -101,7 +119,12 @@ def training_job_no_network_isolation(job: TrainingJob, ctx: CheckContext) -> Ou
         "--enable-inter-container-traffic-encryption",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/train-encrypt.html",
     ),
-    references=(ml_lens("MLSEC-09"), ml_lens("MLSEC-02")),
+    references=(
+        ml_lens("MLSEC-09"),
+        ml_lens("MLSEC-02"),
+        prowler("sagemaker_training_jobs_intercontainer_encryption_enabled"),
+        steampipe("sagemaker_training_job_inter_container_traffic_encryption_enabled"),
+    ),
 )
 def training_job_no_inter_container_encryption(job: TrainingJob, ctx: CheckContext) -> Outcome | None:
     if (job.instance_count or 0) <= 1:
@@ -123,6 +146,9 @@ def training_job_no_inter_container_encryption(job: TrainingJob, ctx: CheckConte
     without ResourceConfig.VolumeKmsKeyId the volume a key you cannot control or revoke. Following the API reference,
     the volume key is not required on instance types with NVMe instance storage (hardware-encrypted; SageMaker
     rejects the key there), nor the output key for S3 Express One Zone buckets, which take no KMS key.""",
+    judges="""Training jobs created in the lookback window, whatever their status. The output key is not required
+    for S3 Express One Zone outputs, nor the volume key on NVMe instance types; any key passes without being looked
+    up.""",
     remediation=Remediation(
         text="Set a customer managed KMS key for the output and for the storage volume on the next run "
         "(output_kms_key= and volume_kms_key= on a SageMaker Python SDK estimator), and require them with the "
@@ -132,7 +158,11 @@ def training_job_no_inter_container_encryption(job: TrainingJob, ctx: CheckConte
         "--resource-config InstanceType=<type>,InstanceCount=1,VolumeSizeInGB=50,VolumeKmsKeyId=<key-arn>",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest.html",
     ),
-    references=(ml_lens("MLSEC-02"),),
+    references=(
+        ml_lens("MLSEC-02"),
+        prowler("sagemaker_training_jobs_volume_and_output_encryption_enabled"),
+        steampipe("sagemaker_training_job_volume_and_data_encryption_enabled"),
+    ),
 )
 def training_job_output_not_kms(job: TrainingJob, ctx: CheckContext) -> Outcome | None:
     keys: dict[str, str | None] = {}
@@ -183,6 +213,9 @@ def _spot_impossible(config: TrainingConfiguration) -> bool:
     their training job definitions, and the training jobs a tuning, AutoML or labeling job starts are left to that
     job. Jobs that keep a warm pool (which cannot use spot capacity, per the warm pools documentation) or run on a
     training plan's prepaid capacity are not judged.""",
+    judges="""Training jobs of the lookback window that no tuning, AutoML or labeling job started, and tuning jobs
+    (each training job definition), whatever their status; jobs with a warm pool or on a training plan get no
+    finding.""",
     remediation=Remediation(
         text="Enable managed spot training on the next run (use_spot_instances=True and max_wait on a SageMaker "
         "Python SDK estimator, or EnableManagedSpotTraining in a tuning job's training job definition), with "
@@ -217,6 +250,8 @@ def training_without_spot(work: TrainingWork, ctx: CheckContext) -> Outcome | No
     over from the first epoch, which can repeat for as long as the wait time allows and then fail, wasting the
     savings spot was meant to bring; SageMaker limits built-in algorithms without checkpoints to one hour of
     waiting. Tuning jobs are judged on their training job definitions, as for SM-TRAINING-005.""",
+    judges="""The jobs SM-TRAINING-005 judges, when they run on managed spot training; on-demand jobs get no
+    finding.""",
     remediation=Remediation(
         text="Give the next run a CheckpointConfig (checkpoint_s3_uri= on a SageMaker Python SDK estimator) and make "
         "the training script save to and resume from /opt/ml/checkpoints.",
@@ -252,6 +287,8 @@ def spot_training_without_checkpoints(work: TrainingWork, ctx: CheckContext) -> 
     is tracked when its ExperimentConfig names an experiment or trial (pipelines set one by default) or its
     MlflowConfig logs to a SageMaker managed MLflow server; jobs started by a tuning, AutoML or labeling job are
     tracked by that job.""",
+    judges="""Training jobs of the lookback window that no tuning, AutoML or labeling job started, whatever their
+    status; tuning jobs are not judged.""",
     remediation=Remediation(
         text="Run training inside an experiment: log to SageMaker managed MLflow, run the job from a SageMaker "
         "pipeline, or pass an ExperimentConfig when creating it.",

@@ -19,6 +19,8 @@ from mlaudit.collect.registry import COLLECTORS
 from mlaudit.core.errors import UserError
 from mlaudit.core.taxonomy import Severity, Status
 from mlaudit.sdk import Check, ReferenceType
+from mlaudit.sdk.references import PEERS
+from peers import PEER_CONTROLS, control_of, covering, uncovered_controls
 from support import scan, verdicts
 
 TESTS = Path(__file__).resolve().parent
@@ -34,6 +36,56 @@ def test_metadata_is_complete(check: object) -> None:
     assert meta.remediation.cli and meta.remediation.cli.startswith("aws ")
     assert any(r.type is ReferenceType.ML_LENS for r in meta.references), "every check maps to an ML Lens practice"
     assert all(r.url.startswith("https://") for r in meta.references)
+    assert meta.judges.endswith("."), "judges says which resources and states it judges and which it leaves alone"
+
+
+PEER_TYPES = {t.value for t in PEERS}
+CONTROLS = {(c["peer"], c["id"]): c for c in PEER_CONTROLS["controls"]}
+
+
+def test_peer_controls_file_names_each_control_once_with_its_coverage_or_its_bullet() -> None:
+    assert len(CONTROLS) == len(PEER_CONTROLS["controls"]), "a control is listed twice"
+    builtin = {c.id for c in BUILTIN.checks}
+    for (peer, control_id), control in CONTROLS.items():
+        assert peer in PEER_TYPES and control_id and control["title"], control
+        if control["covered_by"] is None:
+            assert control["issue17"], f"{control_id}: an uncovered control names the issue-17 bullet that covers it"
+        else:
+            assert control["covered_by"] and set(control["covered_by"]) <= builtin, control
+        assert set(control.get("partly_by", ())) <= builtin, control
+    assert all(re.fullmatch(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", i) for p, i in CONTROLS if p == "kics")
+
+
+def test_peer_controls_file_and_the_checks_references_agree() -> None:
+    """A control marked covered is named by exactly the checks the file lists, and every ML control a check names
+    (Prowler, Steampipe, Checkov, KICS; Security Hub and Config for the ML services) is in the file."""
+    listed = {key: set(c["covered_by"]) for key, c in CONTROLS.items() if c["covered_by"]}
+    named = covering(BUILTIN.checks)
+    assert {key: ids for key, ids in named.items() if key not in CONTROLS} == {}, "referenced but not in the file"
+    assert {key: (ids, named.get(key)) for key, ids in listed.items() if named.get(key) != ids} == {}
+    kics = [r for c in BUILTIN.checks for r in c.metadata.references if r.type is ReferenceType.KICS]
+    assert all(r.id == CONTROLS[control_of(r)]["title"] for r in kics), "a KICS reference names its query's title"
+
+
+def test_uncovered_peer_controls_are_exactly_those_the_file_marks_uncovered() -> None:
+    """Fails when a check starts covering a control the file still marks null (update the file), or when a control
+    the file marks covered loses its check."""
+    marked = {key for key, control in CONTROLS.items() if control["covered_by"] is None}
+    uncovered = set(uncovered_controls(BUILTIN.checks))
+    assert {"now covered, still marked null": marked - uncovered, "marked covered, no check": uncovered - marked} == {
+        "now covered, still marked null": set(),
+        "marked covered, no check": set(),
+    }
+
+
+ISSUE_17_MERGED = False
+"""Issue 17 promises a check for every ML control of the peers. Set True once the helpers' new checks are merged and
+tests/data/peer_controls.json says which check covers each control: the test below then holds the promise."""
+
+
+@pytest.mark.skipif(not ISSUE_17_MERGED, reason="issue 17: switch on (ISSUE_17_MERGED) when its new checks are merged")
+def test_issue_17_every_ml_control_of_the_peers_is_covered() -> None:
+    assert uncovered_controls(BUILTIN.checks) == []
 
 
 def _strings_passed_in_calls(path: Path) -> set[str]:
