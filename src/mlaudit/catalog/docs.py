@@ -115,6 +115,11 @@ def render_checks_doc(checks: Sequence[Check]) -> str:
     return "\n".join([*lines, *_peer_tables(checks)]) + "\n"
 
 
+def _natural(text: str) -> list[object]:
+    """A sort key that puts `SageMaker.2` before `SageMaker.10`."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
 def _peer_tables(checks: Sequence[Check]) -> list[str]:
     """For a user moving from another tool: each of its controls, and the mlaudit checks that cover it."""
     lines = [
@@ -134,6 +139,6 @@ def _peer_tables(checks: Sequence[Check]) -> list[str]:
         lines += ["", f"### {REFERENCE_LABELS[peer.value]}", "", "| control | mlaudit checks |", "|---|---|"]
         lines += [
             f"| {_prose(control)} | {', '.join(f'[{c.id}](#{_anchor(c)})' for c in found)} |"
-            for control, found in sorted(covered.items())
+            for control, found in sorted(covered.items(), key=lambda item: _natural(item[0]))
         ]
     return lines
