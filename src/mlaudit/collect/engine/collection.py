@@ -38,6 +38,7 @@ class Collection:
         """Each finished (or given) scope's errors."""
         self._changed = threading.Condition()
         """Notified when a scope is finished, for the tasks that read their inputs as they are collected."""
+        self._closed = False
         for account in unreachable:
             self.inventory.add_unreachable(account.error)
         for target in targets:
@@ -64,9 +65,15 @@ class Collection:
         with self._changed:
             while True:
                 fresh = sorted(key for key in keys - seen if key in self._errors_of)
-                if fresh or not keys - seen:
+                if fresh or not keys - seen or self._closed:
                     return fresh
                 self._changed.wait()
+
+    def close(self) -> None:
+        """No scope will be finished any more (an interrupted scan): a task waiting for its inputs stops waiting."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
 
     def is_finished(self, task: Task) -> bool:
         return task.key in self._errors_of

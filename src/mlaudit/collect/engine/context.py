@@ -166,8 +166,9 @@ class CollectContext:
         """One API call. Returns None when AWS answers with an error code listed in `absent` (e.g. "no policy")."""
         client = self._client_for(operation, region)
         try:
-            with self._budget.slot(client, self.account_id, operation.name):
-                response: dict[str, Any] = getattr(client, operation.method)(**params)
+            response: dict[str, Any] = self._send(
+                client, operation, lambda: getattr(client, operation.method)(**params)
+            )
         except (ClientError, BotoCoreError) as exc:
             if isinstance(exc, ClientError) and error_code(exc) in absent:
                 return None
@@ -195,8 +196,7 @@ class CollectContext:
             pages = iter(paginator.paginate(**params))
             previous_empty = False
             while True:
-                with self._budget.slot(client, self.account_id, operation.name):  # released while the page is read
-                    page = next(pages, None)
+                page = self._send(client, operation, lambda: next(pages, None))  # its slot freed while it is read
                 if page is None:
                     return
                 if previous_empty:  # botocore asked for this page: the empty one before it carried a next token
@@ -221,14 +221,20 @@ class CollectContext:
             ) from failed
 
     def _client_for(self, operation: Operation, region: str | None) -> Any:
-        """The client that calls a declared operation, unless its endpoint is already known not to resolve."""
+        """The client that calls a declared operation."""
         if operation not in self.collector.operations:
             raise UndeclaredOperation(f"{self.collector.part} calls undeclared operation {operation}")
-        client = self.client(operation.service, region)
-        failure = self._unresolved.failure(operation.service, client.meta.region_name)
-        if failure is not None:
-            raise self._failure(client, operation, failure)
-        return client
+        return self.client(operation.service, region)
+
+    def _send(self, client: Any, operation: Operation, send: Callable[[], T]) -> T:
+        """One request within the budget, unless its endpoint is known not to resolve (the first request to an
+        endpoint goes alone, so that it is learnt once)."""
+        with self._unresolved.first_call(operation.service, client.meta.region_name):
+            failure = self._unresolved.failure(operation.service, client.meta.region_name)
+            if failure is not None:
+                raise self._failure(client, operation, failure)
+            with self._budget.slot(client, self.account_id, operation.name):
+                return send()
 
     def _inspect(self, client: Any, operation: Operation, response: dict[str, Any]) -> None:
         """Note what in the answer does not match the service model (the answer itself is not kept)."""

@@ -74,6 +74,7 @@ def collect(
                     _finish(collection, observer, task, result)
                     graph.finish(task)
     except KeyboardInterrupt as interrupt:  # Ctrl-C, or SIGTERM under `interruptible()`
+        collection.close()
         runner.cancel()
         _interrupted(collection, graph.unfinished(), interrupt)
     for scope in [*unoffered.values(), *runner.skipped()]:

@@ -1,5 +1,6 @@
-"""Endpoints whose host name does not resolve (DNS): the first call that fails so marks its service and region, and
-every later call there fails at once with the same error, instead of each retrying its own way to it.
+"""Endpoints whose host name does not resolve (DNS): the first call to a service in a region goes alone (the others
+wait for its outcome); if it fails so, it marks that service and region, and every later call there fails at once
+with the same error, instead of each retrying its own way to it.
 
 Each account where it happened is recorded once as skipped (`endpoint-not-resolved`); its calls are still
 collection errors, so the checks of that scope report ERROR: mlaudit could not look there.
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from botocore.exceptions import EndpointConnectionError
 from urllib3.exceptions import NameResolutionError
@@ -30,6 +33,28 @@ class UnresolvedEndpoints:
         self._lock = threading.Lock()
         self._failures: dict[tuple[str, str], BaseException] = {}
         self._skipped: dict[SkippedScope, None] = {}
+        self._probes: dict[tuple[str, str], threading.Event] = {}
+        """Each endpoint's first call: set once it has an outcome."""
+
+    @contextmanager
+    def first_call(self, service: str, region: str) -> Iterator[None]:
+        """Around a call: the first to an endpoint goes alone; the others wait until it has an outcome (and then
+        look at `failure` before they are sent)."""
+        key = (service, region)
+        with self._lock:
+            probe = self._probes.get(key)
+            first = probe is None
+            if first:
+                probe = self._probes[key] = threading.Event()
+        assert probe is not None
+        if not first:
+            probe.wait()
+            yield
+            return
+        try:
+            yield
+        finally:
+            probe.set()
 
     def failure(self, service: str, region: str) -> BaseException | None:
         """The error of the call that found the endpoint unresolvable, or None."""
