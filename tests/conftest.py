@@ -64,10 +64,14 @@ def aws_with_managed_policies() -> Iterator[boto3.Session]:
 
 @pytest.fixture(scope="session")
 def demo_scan() -> Iterator[tuple[ScanResult, Recorder]]:
-    """The demo account scanned once, over HTTP, with every check; shared by the tests that read its report."""
+    """The demo account scanned once, over HTTP, with every check; shared by the tests that read its report. The
+    recorder counts the scan's calls and keeps the raw answers of the seeding and of the scan."""
     recorder = Recorder()
     with moto_server() as url:
-        seed(demo_session(), url)
+        seeding = demo_session()
+        seeding.events.register("after-call", recorder.answered)
+        seed(seeding, url)
         session = demo_session()
         session.events.register("before-call", recorder)
+        session.events.register("after-call", recorder.answered)
         yield run_scan(ScanOptions(regions=DEMO_REGIONS, endpoint_url=url, session=session)), recorder

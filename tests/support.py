@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import boto3
 
@@ -15,6 +18,8 @@ from mlaudit.scan import ScanOptions, run_scan
 from mlaudit.sdk import Check
 
 ACCOUNT_ID = "123456789012"
+READ_OPERATION = re.compile(r"^(List|Describe|Get|Head)[A-Z]")
+"""The names of the operations that read (the only ones mlaudit may call)."""
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/test-execution"
 
 
@@ -114,14 +119,29 @@ def refuse(
     session.events.register(f"before-call.{service_id}.{operation}", answer)
 
 
+@dataclass(frozen=True)
+class RawAnswer:
+    """An answer as it came over the wire, before botocore's parser kept only what its model knows."""
+
+    operation: Any
+    """botocore's OperationModel."""
+    status: int
+    body: bytes
+
+
 class Recorder:
-    """A botocore hook of the test's own: every operation any mlaudit client calls, by service."""
+    """Botocore hooks of the test's own: every operation any mlaudit client calls, by service (`before-call`), and
+    every raw answer (`answered`, an `after-call` hook)."""
 
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
+        self.answers: list[RawAnswer] = []
 
     def __call__(self, model: object, **_: object) -> None:
         self.calls[f"{model.service_model.service_name}:{model.name}"] += 1  # type: ignore[attr-defined]
+
+    def answered(self, http_response: Any, model: Any, **_: object) -> None:
+        self.answers.append(RawAnswer(model, http_response.status_code, http_response.content))
 
 
 def answer(session: boto3.Session, service_id: str, operation: str, body: dict[str, object], status: int = 200) -> None:

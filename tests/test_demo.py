@@ -3,7 +3,6 @@ no answer outside the service models, and every AWS call mlaudit makes is a read
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from mlaudit.catalog.loader import load_catalog
@@ -12,9 +11,8 @@ from mlaudit.demo.moto_extensions import extensions
 from mlaudit.demo.server import DEMO_REGIONS
 from mlaudit.inventory import AccountScope
 from mlaudit.scan import ScanResult
-from support import Recorder
+from support import READ_OPERATION, Recorder
 
-READ_OPERATION = re.compile(r"^(List|Describe|Get|Head)[A-Z]")
 READ_ONLY_EXCEPTIONS = frozenset()
 """Operations that read without a read-like name (none yet); adding one needs a reason beside it."""
 

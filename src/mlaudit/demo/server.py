@@ -32,11 +32,12 @@ def moto_server(faults: Middleware | None = None) -> Iterator[str]:
     """Start moto on 127.0.0.1 (any free port) and yield its URL; its state is reset on entry and exit.
 
     Served as moto's `ThreadedMotoServer` serves it, with `faults` (the tests' fault injector), when given, in front
-    of moto's app.
+    of moto's app: with moto's own request handler from moto 5.2.5 on (it keeps the underscores of S3 metadata
+    headers), werkzeug's before.
     """
     from moto.core.config import default_user_config
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-    from werkzeug.serving import make_server
+    from moto.moto_server import werkzeug_app
+    from werkzeug.serving import WSGIRequestHandler, make_server
 
     from mlaudit.demo import moto_extensions
 
@@ -45,10 +46,9 @@ def moto_server(faults: Middleware | None = None) -> Iterator[str]:
     previous_iam_config = default_user_config.get("iam")
     default_user_config["iam"] = {**(previous_iam_config or {}), "load_aws_managed_policies": True}
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    app = DomainDispatcherApplication(create_backend_app)
-    server = make_server(
-        "127.0.0.1", 0, faults.wrap(app) if faults else app, threaded=True, request_handler=MotoRequestHandler
-    )
+    app = werkzeug_app.DomainDispatcherApplication(werkzeug_app.create_backend_app)
+    handler = getattr(werkzeug_app, "MotoRequestHandler", WSGIRequestHandler)
+    server = make_server("127.0.0.1", 0, faults.wrap(app) if faults else app, threaded=True, request_handler=handler)
     thread = threading.Thread(target=server.serve_forever, name="moto-server", daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}"
