@@ -195,6 +195,22 @@ def test_diff_categories_and_exit_code(tmp_path: Path) -> None:
     assert code == 0 and "**0 new**" in out
 
 
+def test_diff_table_leads_with_the_counts_and_lists_still_failing_only_with_all(tmp_path: Path) -> None:
+    old = report_of([finding("stays"), finding("gets-fixed")])
+    new = report_of([finding("stays"), finding("gets-fixed", Status.PASS), finding("appears")])
+    (tmp_path / "old.json").write_text(render_json(old))
+    (tmp_path / "new.json").write_text(render_json(new))
+    code, out, _ = run("diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"))
+    lines = out.splitlines()
+    assert code == 1 and lines[0] == "1 new, 1 fixed, 1 still failing, 0 changed severity"
+    assert [line.split()[0] for line in lines[2:]] == ["new", "fixed"], "still-failing rows only on request"
+    code, out, _ = run("diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"), "--all")
+    assert [line.split()[0] for line in out.splitlines()[2:]] == ["new", "fixed", "still"]
+    assert "stays" in out.splitlines()[-1]
+    code, out, _ = run("diff", str(tmp_path / "new.json"), str(tmp_path / "new.json"))
+    assert code == 0 and out.splitlines() == ["0 new, 0 fixed, 2 still failing, 0 changed severity"]
+
+
 def test_snapshot_collect_then_evaluate_offline(
     aws: boto3.Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
