@@ -55,7 +55,9 @@ def no_ml_pipelines(region: RegionScope, ctx: CheckContext) -> Outcome | None:
     resource=Pipeline,
     uses=(PipelineRecentExecutions,),
     settings={
-        "staleness_days": Setting(default=90, description="days without an execution after which a pipeline is stale")
+        "staleness_days": Setting(
+            default=90, description="days without an execution after which a pipeline is stale", minimum=1
+        )
     },
     rationale="""A pipeline whose newest run failed, or that has not run for months, no longer produces the models in
     production: they go stale while the pipeline looks like automation on paper. Only the newest executions are

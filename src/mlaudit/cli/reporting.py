@@ -22,6 +22,7 @@ from mlaudit.cli.console import Terminal
 from mlaudit.cli.options import DEFAULTS
 from mlaudit.cli.request import Request, effective_settings, resolve_request, suppression_rules, validate_file_checks
 from mlaudit.collect.accounts.sharding import Shard
+from mlaudit.config.settings import check_lookback
 from mlaudit.core.errors import UserError
 from mlaudit.core.interrupts import exit_code as interrupted_exit_code
 from mlaudit.gating.baseline import Baseline, BaselineMuter
@@ -94,6 +95,8 @@ class Run:
     def start(cls, ctx: click.Context, params: dict[str, Any]) -> Run:
         selection = Selection.of(ctx, params)
         request = selection.request
+        if "since" in params:  # a scan; `evaluate` checks against its snapshot's window once it has read it
+            check_lookback(selection.checks, selection.settings, request.since_days, "--since")
         formats = choose_formats(request["formats"], request["output"])
         terminal = Terminal(stream=sys.stderr if request["output"] == "-" else None, quiet=bool(request["quiet"]))
         previous = load_report(request["previous"]) if request["previous"] else None
