@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from mlaudit.cli.common import SEVERITIES, split_list
+from mlaudit.cli.common import SEVERITIES, require_checks, split_list
 from mlaudit.core.errors import ExitCode, UserError
 
 
@@ -120,5 +120,5 @@ def policy(
     if org:
         sys.stdout.write(RENDERERS[fmt](sorted({action for op in RUNNER_OPERATIONS for action in iam_actions(op)})))
         return
-    selected = load_catalog(checks_dirs).select(split_list(checks), split_list(exclude_checks))
+    selected = require_checks(load_catalog(checks_dirs).select(split_list(checks), split_list(exclude_checks)))
     sys.stdout.write(RENDERERS[fmt](required_actions(selected)))
