@@ -116,7 +116,7 @@ class Terminal:
         for check_id, title, count in _top_failing(report):
             self.line(f"  {count:>4} x {check_id} {title}")
         for line in error_lines(report, written):
-            self.line(f"  collection error: {line}")
+            self.line(f"  {line}" if line.startswith("...") else f"  collection error: {line}")
         for path in written:
             self.line(f"wrote {path}")
 
@@ -179,7 +179,8 @@ def error_lines(report: Report, written: Sequence[Path] = ()) -> list[str]:
     if len(lines) > SHOWN_ERRORS:
         reports = [path for path in written if path.name == "mlaudit.json"]
         place = f" of {reports[0]}" if reports else " of the JSON report"
-        lines = [*lines[:SHOWN_ERRORS], f"... and {len(lines) - SHOWN_ERRORS} more, all in scan.errors{place}"]
+        more = len(lines) - SHOWN_ERRORS
+        lines = [*lines[:SHOWN_ERRORS], f"... and {plural(more, 'more collection error')}, all in scan.errors{place}"]
     return lines
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 
+from mlaudit.collect.accounts.failures import CallFailed
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.once import Once
 from mlaudit.collect.engine.operation import Operation
@@ -61,14 +63,18 @@ def _role_policies(ctx: CollectContext) -> Iterator[IamRolePolicies]:
     managed: Once[str, RolePolicy] = Once()
 
     def fetch(arn: str) -> RolePolicy:
-        policy = (ctx.call(GET_POLICY, PolicyArn=arn) or {}).get("Policy") or {}
-        version_id = policy.get("DefaultVersionId") or "v1"
-        version = (ctx.call(GET_POLICY_VERSION, PolicyArn=arn, VersionId=version_id) or {}).get("PolicyVersion") or {}
+        with _vanished_policy_is_an_error(arn):
+            policy = (ctx.call(GET_POLICY, PolicyArn=arn) or {}).get("Policy") or {}
+            version_id = policy.get("DefaultVersionId") or "v1"
+            answer = ctx.call(GET_POLICY_VERSION, PolicyArn=arn, VersionId=version_id) or {}
         name = policy.get("PolicyName") or arn.rsplit("/", 1)[-1]
-        return RolePolicy(name=name, arn=arn, statements=parse_policy(version.get("Document")))
+        return RolePolicy(
+            name=name, arn=arn, statements=parse_policy((answer.get("PolicyVersion") or {}).get("Document"))
+        )
 
     def inline_policy(role: IamRole, name: str) -> RolePolicy:
-        document = (ctx.call(GET_ROLE_POLICY, RoleName=role.name, PolicyName=name) or {}).get("PolicyDocument")
+        with _vanished_policy_is_an_error(name):
+            document = (ctx.call(GET_ROLE_POLICY, RoleName=role.name, PolicyName=name) or {}).get("PolicyDocument")
         return RolePolicy(name=name, statements=parse_policy(document))
 
     def describe(role: IamRole) -> IamRolePolicies:
@@ -80,6 +86,19 @@ def _role_policies(ctx: CollectContext) -> Iterator[IamRolePolicies]:
         )
 
     yield from ctx.fan_out(ctx.dependency(IamRole), describe, identify=same_identity)
+
+
+@contextmanager
+def _vanished_policy_is_an_error(policy: str) -> Iterator[None]:
+    """A policy that the role listed and that is gone when read (deleted during the scan) leaves the role's
+    policies unknown: an error for the role, never a role silently skipped as if the role itself had vanished."""
+    try:
+        yield
+    except CallFailed as failed:
+        if not failed.not_found:
+            raise
+        message = f"the policy {policy} was listed for the role and then not found ({failed.error.message})"
+        raise CallFailed(failed.error.model_copy(update={"message": message})) from failed
 
 
 def _roles_minimum(census: Census, account_id: str, region: str) -> Counter[str]:

@@ -36,6 +36,9 @@ MAX_LISTED_USERS = 20
 FORBIDDEN_CODES = frozenset({"403", "Forbidden", "AccessDenied"})
 LIST_BUCKETS = Operation("s3:ListBuckets")
 GET_BUCKET_LOCATION = Operation("s3:GetBucketLocation")
+LEGACY_LOCATIONS = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}
+"""GetBucketLocation's answers that are not region names: null for us-east-1, and `EU` for buckets created in
+eu-west-1 long ago (botocore's model: "Buckets with a LocationConstraint of EU reside in eu-west-1")."""
 HEAD_BUCKET = Operation("s3:HeadBucket")
 GET_ACCOUNT_PUBLIC_ACCESS_BLOCK = Operation("s3control:GetPublicAccessBlock")
 
@@ -53,8 +56,8 @@ def _buckets(ctx: CollectContext) -> Iterator[S3Bucket]:
     def describe(name: str) -> S3Bucket:
         region = owned.get(name)
         if name in owned and not region:
-            location = ctx.call(GET_BUCKET_LOCATION, Bucket=name) or {}
-            region = location.get("LocationConstraint") or "us-east-1"
+            constraint = (ctx.call(GET_BUCKET_LOCATION, Bucket=name) or {}).get("LocationConstraint")
+            region = LEGACY_LOCATIONS.get(constraint, constraint)
         referencing = sorted(set(users[name]))
         identity = ctx.identity(name)
         identity["region"] = region or GLOBAL_REGION  # a bucket lives in its own region, listed account-wide
