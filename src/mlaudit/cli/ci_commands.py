@@ -92,7 +92,18 @@ def diff(ctx: click.Context, old: Path, new: Path, fmt: str, fail_on: str, show_
     ctx.exit(ExitCode.FINDINGS if failing else ExitCode.OK)
 
 
-@click.command()
+SECURITY_AUDIT_VERSION = "v94"
+"""The version of the AWS managed policy the help names (`mlaudit.collect.security_audit.json`; a test holds them
+equal). Written out: `mlaudit policy --help` must not load the catalog to say it."""
+POLICY_HELP = f"""Print the minimal read-only IAM policy the selected checks need (or a role that carries it).
+
+The AWS managed policy SecurityAudit ({SECURITY_AUDIT_VERSION}) grants every action the built-in checks need, so a
+role may have it instead. --beyond-security-audit prints what SecurityAudit lacks for the selected checks (nothing,
+for the built-in checks); a missing-permissions warning names such actions when AWS denies them.
+"""
+
+
+@click.command(help=POLICY_HELP)
 @click.option(
     "--checks",
     multiple=True,
@@ -110,15 +121,39 @@ def diff(ctx: click.Context, old: Path, new: Path, fmt: str, fail_on: str, show_
     help="The policy of the account mlaudit runs in when it scans others (--org, --role-arn): list the "
     "organization's accounts and assume the role in each. Each scanned account's role needs the policy without --org.",
 )
+@click.option(
+    "--beyond-security-audit",
+    "beyond",
+    is_flag=True,
+    help="Only the actions the AWS managed policy SecurityAudit does not grant: what a role that has it needs besides.",
+)
 def policy(
-    checks: tuple[str, ...], exclude_checks: tuple[str, ...], checks_dirs: tuple[Path, ...], fmt: str, org: bool
+    checks: tuple[str, ...],
+    exclude_checks: tuple[str, ...],
+    checks_dirs: tuple[Path, ...],
+    fmt: str,
+    org: bool,
+    beyond: bool,
 ) -> None:
     """Print the minimal read-only IAM policy the selected checks need (or a role that carries it)."""
     from mlaudit.catalog.loader import load_catalog
-    from mlaudit.collect.permissions import RENDERERS, RUNNER_OPERATIONS, iam_actions, required_actions
+    from mlaudit.collect.permissions import (
+        RENDERERS,
+        RUNNER_OPERATIONS,
+        beyond_security_audit,
+        iam_actions,
+        required_actions,
+        security_audit,
+    )
 
     if org:
-        sys.stdout.write(RENDERERS[fmt](sorted({action for op in RUNNER_OPERATIONS for action in iam_actions(op)})))
-        return
-    selected = require_checks(load_catalog(checks_dirs).select(split_list(checks), split_list(exclude_checks)))
-    sys.stdout.write(RENDERERS[fmt](required_actions(selected)))
+        actions = sorted({action for op in RUNNER_OPERATIONS for action in iam_actions(op)})
+    else:
+        selected = require_checks(load_catalog(checks_dirs).select(split_list(checks), split_list(exclude_checks)))
+        actions = required_actions(selected)
+    if beyond:
+        actions = beyond_security_audit(actions)
+        if not actions:
+            click.echo(f"{security_audit().label} grants every action the selected checks need", err=True)
+            return
+    sys.stdout.write(RENDERERS[fmt](actions))
