@@ -61,8 +61,9 @@ def no_ml_pipelines(region: RegionScope, ctx: CheckContext) -> Outcome | None:
     },
     rationale="""A pipeline whose newest run failed, or that has not run for months, no longer produces the models in
     production: they go stale while the pipeline looks like automation on paper. Only the newest executions are
-    read; CompletedWithFailures counts as a failure, and a pipeline younger than the staleness window that has
-    never run is not judged yet.""",
+    read; a newest execution that is Failed, or CompletedWithFailures (it finished with failed steps: a status of
+    the current service model, PipelineExecutionStatus), counts as failed, and a pipeline younger than the staleness
+    window that has never run is not judged yet.""",
     remediation=Remediation(
         text="Read the failed execution's failing step and fix it, then run the pipeline again; schedule regular runs "
         "(an EventBridge schedule or a data-arrival trigger) or delete pipelines that are no longer used.",
