@@ -16,15 +16,19 @@ from click.testing import CliRunner
 
 from mlaudit import __version__
 from mlaudit.cli import cli
+from mlaudit.cli.catalog_commands import PILLARS
+from mlaudit.cli.common import SEVERITIES
 from mlaudit.collect.accounts.credentials import identify, open_session
 from mlaudit.collect.accounts.session import AwsClients
 from mlaudit.core.errors import CredentialsError, UserError
-from mlaudit.core.taxonomy import Status
+from mlaudit.core.taxonomy import Pillar, Severity, Status
 from mlaudit.gating.exit_code import exit_code, exit_reason
 from mlaudit.renderers.json_report import render_json
 from mlaudit.report.model import Report, ScanStatus
 from reports import finding, report_of
 from support import refuse
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -321,3 +325,58 @@ def test_a_run_that_does_not_exit_zero_ends_saying_why() -> None:
         "exit 3: the scan was incomplete (1 ERROR, 0 collection errors); --no-fail-on-error to exit 0 anyway"
     )
     assert exit_reason(partial, "low", fail_on_error=False) is None
+
+
+# -- the small promises: completion, list-checks filters, one throughput figure --------------------------------------
+def complete(words: str) -> list[str]:
+    env = {"_MLAUDIT_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
+    result = CliRunner().invoke(cli, [], env=env, prog_name="mlaudit")
+    return [line.split(",", 1)[1] for line in result.stdout.splitlines()]
+
+
+def test_shell_completion_completes_check_ids_and_names_and_is_documented() -> None:
+    assert complete("mlaudit explain SM-ENDPOINT-00") == [f"SM-ENDPOINT-00{i}" for i in range(1, 10)]
+    assert complete("mlaudit scan --checks SM-NOTEBOOK-001,notebook-roo") == ["SM-NOTEBOOK-001,notebook-root-access"]
+    assert complete("mlaudit scan --exclude-checks endpoint-no-auto") == ["endpoint-no-autoscaling"]
+    assert complete("mlaudit policy --checks IAM-ML-00") == [f"IAM-ML-00{i}" for i in range(1, 5)]
+    readme = (ROOT / "README.md").read_text()
+    for shell in ("bash_source", "zsh_source", "fish_source"):
+        assert f"_MLAUDIT_COMPLETE={shell} mlaudit" in readme
+
+
+def test_list_checks_filters_by_severity_service_and_pillar() -> None:
+    code, out, _ = run("list-checks", "--format", "json", "--severity", "high", "--service", "sagemaker,s3")
+    listed = json.loads(out)
+    assert code == 0 and listed and {c["service"] for c in listed} == {"sagemaker", "s3"}
+    assert {c["severity"] for c in listed} <= {"critical", "high"}
+    code, out, _ = run("list-checks", "--format", "json", "--pillar", "cost", "--pillar", "sustainability")
+    assert code == 0 and {c["pillar"] for c in json.loads(out)} == {"cost", "sustainability"}
+    code, out, _ = run("list-checks", "--pillar", "cost")
+    assert "SM-ENDPOINT-007" in out and "SM-NOTEBOOK-001" not in out
+    code, _, err = run("list-checks", "--service", "sagemakr")
+    assert_one_line_error(code, err, "--service: no check judges sagemakr", "sagemaker")
+    assert list(PILLARS) == [p.value for p in Pillar] and list(SEVERITIES) == [s.value for s in Severity]
+
+
+def test_one_throughput_figure_from_the_benchmark() -> None:
+    """The benchmark's headline run (10,000 resources, replayed): its calls a second, rounded, is the figure the
+    README, docs/scale.md and `scan --help` give."""
+    row = next(
+        line for line in (ROOT / "docs/benchmark.md").read_text().splitlines() if line.startswith("| replay | 10,000 |")
+    )
+    figure = round(int(row.split("|")[9]) / 50) * 50
+    _, help_text, _ = run("scan", "--help")
+    for text in ((ROOT / "README.md").read_text(), (ROOT / "docs/scale.md").read_text(), help_text):
+        assert f"about {figure} AWS calls a second" in " ".join(
+            text.split()
+        ) or f"about {figure} calls a second" in " ".join(text.split())
+        assert "250 to 700" not in text and "about 300" not in text
+
+
+def test_demo_without_moto_says_what_to_install() -> None:
+    code = "import sys; sys.modules['moto'] = None; from mlaudit.cli import main; main()"
+    done = subprocess.run([sys.executable, "-c", code, "scan", "--demo"], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "mlaudit: error: --demo needs moto, which is not installed (pip install 'mlaudit[demo]')"
+    ]

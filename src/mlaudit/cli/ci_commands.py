@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from mlaudit.cli.common import SEVERITIES, require_checks, split_list
+from mlaudit.cli.common import SEVERITIES, complete_checks, require_checks, split_list
 from mlaudit.core.errors import ExitCode, UserError
 
 
@@ -108,9 +108,10 @@ for the built-in checks); a missing-permissions warning names such actions when 
     "--checks",
     multiple=True,
     metavar="ID|NAME|GLOB",
+    shell_complete=complete_checks,
     help="Only what these checks need (default: every check not opt-in).",
 )
-@click.option("--exclude-checks", multiple=True, metavar="ID|NAME|GLOB")
+@click.option("--exclude-checks", multiple=True, metavar="ID|NAME|GLOB", shell_complete=complete_checks)
 @click.option("--checks-dir", "checks_dirs", multiple=True, type=click.Path(path_type=Path))
 @click.option(
     "--format", "fmt", type=click.Choice(("json", "cloudformation", "terraform")), default="json", show_default=True

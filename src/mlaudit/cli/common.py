@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import click
+import click.shell_completion
 from click.core import ParameterSource
 
 from mlaudit.core.errors import ExitCode, UserError, single_line
@@ -102,6 +103,19 @@ class MlauditGroup(click.Group):
             message = single_line(f"{type(exc).__name__}: {exc}")
             click.echo(f"mlaudit: internal error: {message} (rerun with --debug for the traceback)", err=True)
             ctx.exit(ExitCode.USAGE)
+
+
+def complete_checks(
+    _: click.Context, __: click.Parameter, incomplete: str
+) -> list[click.shell_completion.CompletionItem]:
+    """Shell completion of check ids and names (from the generated index: instant), for the last item of a
+    comma-separated list."""
+    from mlaudit.catalog.index import check_listings
+
+    done, _, last = incomplete.rpartition(",")
+    prefix = f"{done}," if done else ""
+    keys = sorted({key for listing in check_listings() for key in (listing["id"], listing["name"])})
+    return [click.shell_completion.CompletionItem(prefix + key) for key in keys if key.lower().startswith(last.lower())]
 
 
 def require_checks(checks: list[Any]) -> list[Any]:

@@ -20,12 +20,13 @@ def demo_account(options: ScanOptions, terminal: Terminal) -> Iterator[None]:
             "--demo uses the built-in demo account: it takes no --profile, --endpoint-url, --role-arn or --org"
         )
     try:
+        import moto.moto_server.werkzeug_app  # noqa: F401 - the demo extra: moto and its server's dependencies
+
         from mlaudit.demo.estate import seed
         from mlaudit.demo.server import DEMO_REGIONS, demo_session, moto_server
     except ImportError as exc:
-        raise UserError(
-            f"--demo needs {exc.name or 'moto'}, which is not installed", hint="pip install 'mlaudit[demo]'"
-        ) from exc
+        missing = (exc.name or "moto").split(".")[0]
+        raise UserError(f"--demo needs {missing}, which is not installed", hint="pip install 'mlaudit[demo]'") from exc
     unknown = [r for r in options.regions if r not in DEMO_REGIONS]
     if unknown:
         raise UserError(f"--region: the demo account has only {', '.join(DEMO_REGIONS)}")

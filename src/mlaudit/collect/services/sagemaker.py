@@ -197,7 +197,9 @@ def training_configuration(d: dict[str, Any]) -> dict[str, Any]:
         "instance_count": _instance_count(resources),
         "instance_groups": tuple(
             InstanceGroup(
-                name=g.get("InstanceGroupName") or "", instance_type=g["InstanceType"], instance_count=g.get("InstanceCount") or 0
+                name=g.get("InstanceGroupName") or "",
+                instance_type=g["InstanceType"],
+                instance_count=g.get("InstanceCount") or 0,
             )
             for g in resources.get("InstanceGroups") or ()
             if g.get("InstanceType")
