@@ -112,7 +112,7 @@ def complete_checks(
     comma-separated list."""
     from mlaudit.catalog.index import check_listings
 
-    done, _, last = incomplete.rpartition(",")
+    done, _comma, last = incomplete.rpartition(",")
     prefix = f"{done}," if done else ""
     keys = sorted({key for listing in check_listings() for key in (listing["id"], listing["name"])})
     return [click.shell_completion.CompletionItem(prefix + key) for key in keys if key.lower().startswith(last.lower())]
