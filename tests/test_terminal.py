@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
@@ -14,7 +15,7 @@ from click.testing import CliRunner
 
 from hostile import HOSTILE_STRINGS
 from mlaudit.cli import cli
-from mlaudit.cli.console import Terminal
+from mlaudit.cli.console import CollectionProgress, Terminal
 from mlaudit.inventory import CollectionError
 from mlaudit.renderers.json_report import render_json
 from mlaudit.report.model import Report
@@ -136,3 +137,39 @@ def test_after_ten_errors_the_summary_says_how_many_more_and_where() -> None:
         == "  ... and 3 more collection errors, all in scan.errors of out/mlaudit.json"
     )
     assert "Interrupted" not in stream.getvalue(), "one warning says the scan was interrupted"
+
+
+# -- the progress display -------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Step:
+    service: str
+    region: str
+
+
+def test_progress_lines_count_right_and_name_few_regions() -> None:
+    regions = [f"xx-region-{i}" for i in range(17)]
+    stream = io.StringIO()
+    progress = CollectionProgress(Terminal(stream=stream))
+    steps = [Step("account", "global"), *(Step("sagemaker", r) for r in regions), Step("s3", "global")]
+    steps += [Step("ec2", r) for r in regions[:2]]
+    progress.planned(steps)
+    for step in steps:
+        progress.finished(step, 1, 0)
+    assert stream.getvalue().splitlines() == [
+        "collected account: 1 record (account-wide)",
+        "collected sagemaker: 17 records in 17 regions",
+        "collected s3: 1 record (account-wide)",
+        "collected ec2: 2 records in xx-region-0, xx-region-1",
+    ]
+
+
+def test_the_progress_region_column_keeps_its_width() -> None:
+    steps = [Step("sagemaker", f"xx-region-{i}") for i in range(12) for _ in range(3)]
+    with CollectionProgress(Terminal(stream=FakeTty())) as progress:
+        progress.planned(steps)
+        shown = [progress._regions_done("sagemaker")]
+        for step in steps:
+            progress.finished(step, 1, 0)
+            shown.append(progress._regions_done("sagemaker"))
+    assert {len(text) for text in shown} == {len("12/12 regions")}
+    assert (shown[0], shown[3], shown[-1]) == (" 0/12 regions", " 1/12 regions", "12/12 regions")
