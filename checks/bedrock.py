@@ -171,7 +171,9 @@ def bedrock_no_guardrail(usage: BedrockUsage, ctx: CheckContext) -> Outcome | No
     resource=Guardrail,
     settings={
         "prompt_attack_strength": Setting(
-            default="HIGH", description="the weakest prompt-attack input filter strength accepted (LOW, MEDIUM or HIGH)"
+            default="HIGH",
+            description="the weakest prompt-attack input filter strength accepted",
+            choices=FILTER_STRENGTHS[1:],
         )
     },
     rationale="""Prompt injection and jailbreaks are the most common attacks on generative AI applications, and only

@@ -13,6 +13,7 @@ from mlaudit.inventory import (
     variant_resource_id,
 )
 from mlaudit.inventory.cloudwatch import (
+    RETENTION_DAYS,
     SAGEMAKER_NAMESPACE,
     CompositeAlarm,
     EndpointInvocations,
@@ -312,7 +313,9 @@ def endpoint_no_alarms(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
     settings={
         "idle_days": Setting(
             default=14,
-            description="days without invocations after which an endpoint is idle (at most the scan's --since)",
+            description="days without invocations after which an endpoint is idle",
+            lookback=True,
+            maximum=RETENTION_DAYS,
         )
     },
     rationale="""An endpoint on provisioned instances is billed every hour it exists, whether or not anything calls
@@ -357,9 +360,14 @@ def endpoint_idle(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
     uses=(EndpointUtilization,),
     settings={
         "threshold_percent": Setting(
-            default=20.0, description="a variant whose CPU and GPU never peaked above this is underutilised"
+            default=20.0, description="a variant whose CPU and GPU never peaked above this is underutilised", minimum=0
         ),
-        "window_days": Setting(default=14, description="days of utilisation judged (at most the scan's --since)"),
+        "window_days": Setting(
+            default=14,
+            description="days of utilisation judged",
+            lookback=True,
+            maximum=RETENTION_DAYS,
+        ),
     },
     rationale="""Instances that never get busy are capacity the model does not use: a smaller instance type, fewer
     instances or serverless inference would serve the same traffic for less. A variant fails when the daily maxima

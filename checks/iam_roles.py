@@ -165,7 +165,11 @@ def execution_role_trust_confused_deputy(role: IamRole, ctx: CheckContext) -> Ou
     severity=Severity.INFO,
     pillar=Pillar.SECURITY,
     resource=IamRole,
-    settings={"max_resources": Setting(default=10, description="how many ML resources may share one execution role")},
+    settings={
+        "max_resources": Setting(
+            default=10, description="how many ML resources may share one execution role", minimum=1
+        )
+    },
     rationale="""A role shared by many notebooks, models and jobs must allow the union of everything they do, so each
     of them gets far more than it needs, and neither CloudTrail nor the role's last-used data can tell them apart.
     One role per team, workload or pipeline step keeps permissions least-privilege and access auditable.""",

@@ -37,6 +37,8 @@ def _placements(resource: Endpoint | NotebookInstance | TrainingJob, ctx: CheckC
         return [
             (f"variant {v.variant_name}", v.instance_type) for v in variants if v.instance_type and not v.serverless
         ]
+    if isinstance(resource, TrainingJob) and resource.instance_groups:  # a heterogeneous cluster: every group
+        return [(f"instance group {g.name}", g.instance_type) for g in resource.instance_groups]
     what = "the notebook" if isinstance(resource, NotebookInstance) else "the training job"
     return [(what, resource.instance_type)] if resource.instance_type else []
 
@@ -63,7 +65,7 @@ def _placements(resource: Endpoint | NotebookInstance | TrainingJob, ctx: CheckC
     dollar than their current counterparts, and their GPUs lack the tensor cores and memory that current frameworks
     expect, so the same model trains or serves slower at a higher cost and footprint. Judged: endpoints in service (each
     instance-based variant of their config), notebook instances whatever their status (the type they run on when
-    started) and training jobs in the lookback window; the finding names the suggested current family, from a
+    started) and training jobs in the lookback window (each instance group of a heterogeneous cluster); the finding names the suggested current family, from a
     setting, with its own suggestions for endpoints where hosting does not offer a family (ml.t3).""",
     judges="""Endpoints InService (each instance-based variant of their config; serverless variants are not judged),
     every notebook instance whatever its status, and training jobs of the lookback window. A family not in the

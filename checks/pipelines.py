@@ -57,12 +57,15 @@ def no_ml_pipelines(region: RegionScope, ctx: CheckContext) -> Outcome | None:
     resource=Pipeline,
     uses=(PipelineRecentExecutions,),
     settings={
-        "staleness_days": Setting(default=90, description="days without an execution after which a pipeline is stale")
+        "staleness_days": Setting(
+            default=90, description="days without an execution after which a pipeline is stale", minimum=1
+        )
     },
     rationale="""A pipeline whose newest run failed, or that has not run for months, no longer produces the models in
     production: they go stale while the pipeline looks like automation on paper. Only the newest executions are
-    read; CompletedWithFailures counts as a failure, and a pipeline younger than the staleness window that has
-    never run is not judged yet.""",
+    read; a newest execution that is Failed, or CompletedWithFailures (it finished with failed steps: a status of
+    the current service model, PipelineExecutionStatus), counts as failed, and a pipeline younger than the staleness
+    window that has never run is not judged yet.""",
     judges="""Every pipeline, on its newest executions only. A newest execution that Failed or CompletedWithFailures
     fails, as does no execution for staleness_days; a pipeline younger than staleness_days that never ran gets no
     finding.""",

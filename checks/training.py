@@ -168,7 +168,7 @@ def training_job_output_not_kms(job: TrainingJob, ctx: CheckContext) -> Outcome 
     keys: dict[str, str | None] = {}
     if not _in_s3_express(job.output_s3_uri):
         keys["OutputDataConfig.KmsKeyId (model artefacts)"] = job.output_kms_key_id
-    if not has_local_nvme_storage(job.instance_type):
+    if not job.instance_types or not all(has_local_nvme_storage(t) for t in job.instance_types):
         keys["ResourceConfig.VolumeKmsKeyId (storage volume)"] = job.volume_kms_key_id
     return expect_kms_keys(keys)
 

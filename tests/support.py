@@ -174,3 +174,17 @@ def create_trail(
         cloudtrail.put_event_selectors(TrailName=name, **selectors)
     if logging:
         cloudtrail.start_logging(Name=name)
+
+
+def delete_before(session: boto3.Session, service_id: str, operation: str, marker: str, delete: object) -> None:
+    """Run `delete()` (plain boto3 calls deleting a resource in moto) just before the first call of `operation`
+    whose request mentions `marker`: the resource vanishes between list and read, and moto answers the error AWS
+    gives for it, through botocore's real parsing."""
+    done: list[bool] = []
+
+    def before(params: dict[str, object], **_: object) -> None:
+        if not done and marker in repr(params.get("body")) + repr(params.get("url")):
+            done.append(True)
+            delete()  # type: ignore[operator]
+
+    session.events.register(f"before-call.{service_id}.{operation}", before)

@@ -37,6 +37,12 @@ def test_metadata_is_complete(check: object) -> None:
     assert any(r.type is ReferenceType.ML_LENS for r in meta.references), "every check maps to an ML Lens practice"
     assert all(r.url.startswith("https://") for r in meta.references)
     assert meta.judges.endswith("."), "judges says which resources and states it judges and which it leaves alone"
+    for name, setting in meta.settings.items():
+        number = isinstance(setting.default, (int, float)) and not isinstance(setting.default, bool)
+        assert not number or setting.minimum is not None, f"{name}: a number declares its range"
+        assert setting.lookback or not name.endswith(("idle_days", "window_days")), (
+            f"{name}: days of metrics fit --since"
+        )
 
 
 PEER_TYPES = {t.value for t in PEERS}

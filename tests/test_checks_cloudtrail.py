@@ -7,7 +7,7 @@ import boto3
 import pytest
 
 from mlaudit.core.taxonomy import Status
-from support import ACCOUNT_ID, ROLE_ARN, create_trail, refuse, scan, verdicts
+from support import ACCOUNT_ID, ROLE_ARN, create_trail, delete_before, refuse, scan, verdicts
 
 WRITE_ONLY = {"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]}
 NO_MANAGEMENT = {
@@ -86,3 +86,28 @@ def test_refused_trail_reads_are_errors(aws: boto3.Session, operation: str) -> N
 
     assert verdicts(report, "CT-ML-001") == {ACCOUNT_ID: Status.ERROR}
     assert f"cloudtrail:{operation}" in report.findings[0].status_detail
+
+
+@pytest.mark.parametrize("operation", ["GetTrail", "GetTrailStatus", "GetEventSelectors"])
+def test_a_trail_deleted_during_the_scan_is_gone_not_an_error(aws: boto3.Session, operation: str) -> None:
+    """AWS answers TrailNotFoundException (botocore models it for each trail read): the trail no longer exists."""
+    _ml_workload(aws)
+    create_trail(aws, "kept")
+    create_trail(aws, "deleted", multi_region=False)
+    cloudtrail = aws.client("cloudtrail")
+    answers: list[str] = []
+
+    def delete() -> None:
+        cloudtrail.delete_trail(Name="deleted")
+        try:
+            cloudtrail.get_trail_status(Name="deleted")
+        except cloudtrail.exceptions.TrailNotFoundException as exc:
+            answers.append(exc.response["Error"]["Code"])
+
+    delete_before(aws, "cloudtrail", operation, "deleted", delete)
+
+    report = scan(aws, ["CT-ML-001"])
+
+    assert answers == ["TrailNotFoundException"]
+    assert verdicts(report, "CT-ML-001") == {ACCOUNT_ID: Status.PASS}
+    assert report.scan.errors == []

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import boto3
+import pytest
 
 from mlaudit.core.taxonomy import Status
-from support import ACCOUNT_ID, create_model, refuse, scan, verdicts
+from support import ACCOUNT_ID, create_model, delete_before, refuse, scan, verdicts
 
 TRUST = json.dumps(
     {
@@ -182,6 +183,45 @@ def test_refused_role_policy_reads_are_errors(aws: boto3.Session) -> None:
     assert verdicts(report, "IAM-ML-001") == {"ml-role": Status.PASS}
     assert verdicts(report, "IAM-ML-002") == {"ml-role": Status.ERROR}
     assert "iam:GetRolePolicy" in next(f.status_detail for f in report.findings if f.check_id == "IAM-ML-002")
+
+
+@pytest.mark.parametrize("deleted", ["managed", "inline"])
+def test_a_policy_deleted_between_list_and_read_is_an_error_for_its_role(aws: boto3.Session, deleted: str) -> None:
+    """A customer managed policy deleted between ListAttachedRolePolicies and GetPolicy (or an inline policy between
+    ListRolePolicies and GetRolePolicy): IAM answers NoSuchEntity. The role still exists, so its policy checks
+    report ERROR; it is never skipped as a vanished role."""
+    iam = aws.client("iam")
+    statement = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+    policy = iam.create_policy(PolicyName="admin-ish", PolicyDocument=_document(statement))["Policy"]["Arn"]
+    role = _role(aws, "ml-role")
+    iam.attach_role_policy(RoleName=role, PolicyArn=policy)
+    iam.put_role_policy(RoleName=role, PolicyName="inline-admin", PolicyDocument=_document(statement))
+    answers: list[str] = []
+
+    def delete() -> None:
+        if deleted == "managed":
+            iam.detach_role_policy(RoleName=role, PolicyArn=policy)
+            iam.delete_policy(PolicyArn=policy)
+        else:
+            iam.delete_role_policy(RoleName=role, PolicyName="inline-admin")
+        try:
+            iam.get_policy(PolicyArn=policy) if deleted == "managed" else iam.get_role_policy(
+                RoleName=role, PolicyName="inline-admin"
+            )
+        except iam.exceptions.NoSuchEntityException as exc:
+            answers.append(exc.response["Error"]["Code"])
+
+    operation, marker = ("GetPolicy", "admin-ish") if deleted == "managed" else ("GetRolePolicy", "inline-admin")
+    delete_before(aws, "iam", operation, marker, delete)
+
+    report = scan(aws, ["IAM-ML-001", "IAM-ML-002"])
+
+    assert answers == ["NoSuchEntity"]
+    assert verdicts(report, "IAM-ML-002") == {"ml-role": Status.ERROR}
+    assert verdicts(report, "IAM-ML-001") == {"ml-role": Status.PASS}
+    [error] = report.scan.errors
+    assert error.error_code == "NoSuchEntity" and error.resource == "ml-role"
+    assert "was listed for the role and then not found" in error.message
 
 
 def test_role_policies_are_read_only_for_the_checks_that_need_them(aws: boto3.Session) -> None:

@@ -66,3 +66,48 @@ def test_successors_setting_accepts_ml_prefixes_and_rejects_malformed_pairs() ->
     assert successors(("ml.p3=ml.p4d", " t2 = t3 ")) == {"p3": "p4d", "t2": "t3"}
     with pytest.raises(ValueError, match="'p3' is not previous=current"):
         successors(("p3",))
+
+
+def _heterogeneous_job(session: boto3.Session, name: str, *groups: tuple[str, str, int]) -> None:
+    session.client("sagemaker").create_training_job(
+        TrainingJobName=name,
+        AlgorithmSpecification={"TrainingImage": "pytorch:2.3", "TrainingInputMode": "File"},
+        RoleArn=ROLE_ARN,
+        OutputDataConfig={"S3OutputPath": "s3://artefacts/output/", "KmsKeyId": "alias/ml"},
+        ResourceConfig={
+            "VolumeSizeInGB": 50,
+            "InstanceGroups": [
+                {"InstanceGroupName": group, "InstanceType": instance_type, "InstanceCount": count}
+                for group, instance_type, count in groups
+            ],
+        },
+        StoppingCondition={"MaxRuntimeInSeconds": 3600},
+    )
+
+
+def test_every_instance_group_of_a_heterogeneous_cluster_is_judged(aws: boto3.Session) -> None:
+    """ResourceConfig.InstanceGroups: a cluster of groups, each on its own type (InstanceType is then absent)."""
+    _heterogeneous_job(aws, "current-groups", ("data", "ml.c7i.4xlarge", 2), ("gpu", "ml.p4d.24xlarge", 1))
+    _heterogeneous_job(aws, "old-group", ("data", "ml.c4.4xlarge", 2), ("gpu", "ml.p4d.24xlarge", 1))
+    _heterogeneous_job(aws, "nvme-and-ebs", ("gpu", "ml.p4d.24xlarge", 1), ("cpu", "ml.c7i.4xlarge", 1))
+    _heterogeneous_job(aws, "all-nvme", ("gpu", "ml.p4d.24xlarge", 1), ("gpu2", "ml.g5.12xlarge", 1))
+
+    report = scan(aws, ["SM-INSTANCE-001", "SM-TRAINING-004"])
+
+    assert verdicts(report, "SM-INSTANCE-001") == {
+        "current-groups": Status.PASS,
+        "old-group": Status.FAIL,
+        "nvme-and-ebs": Status.PASS,
+        "all-nvme": Status.PASS,
+    }
+    details = {(f.check_id, f.resource_name): f.status_detail for f in report.findings}
+    assert details[("SM-INSTANCE-001", "old-group")] == (
+        "previous-generation family: instance group data runs on ml.c4.4xlarge (suggested current family: ml.c7i)"
+    )
+    # The volume key may be left out only when every group's storage is NVMe instance store.
+    assert verdicts(report, "SM-TRAINING-004") == {
+        "current-groups": Status.FAIL,
+        "old-group": Status.FAIL,
+        "nvme-and-ebs": Status.FAIL,
+        "all-nvme": Status.PASS,
+    }

@@ -86,6 +86,13 @@ def test_environment_secrets_are_reported_by_name_and_never_kept(aws: boto3.Sess
         {"Image": IMAGE, "Environment": {"DB_PASSWORD_SECRET": "arn:aws:secretsmanager:us-east-1:1:secret:db"}},
     )
     _model(aws, "pass-no-environment")
+    near_misses = {
+        "TOKENIZER_NAME": "bert-base-uncased",
+        "MAX_TOKENS": "4096",
+        "PASSWORD_POLICY_URL": "https://intranet.example.com/policies/passwords",
+        "SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf",
+    }
+    _model(aws, "pass-near-misses", {"Image": IMAGE, "Environment": near_misses})
 
     result = run_scan(ScanOptions(session=aws, regions=("us-east-1",), checks=select(["SM-MODEL-005"])))
 
@@ -93,6 +100,7 @@ def test_environment_secrets_are_reported_by_name_and_never_kept(aws: boto3.Sess
         "fail-secrets": Status.FAIL,
         "pass-references": Status.PASS,
         "pass-no-environment": Status.PASS,
+        "pass-near-misses": Status.PASS,
     }
     failing = next(f for f in result.report.findings if f.resource_name == "fail-secrets")
     assert failing.status_detail == (

@@ -3,14 +3,17 @@ extension, since moto runs no pipeline)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import boto3
+import botocore.session
 
+from mlaudit.checks.pipelines import FAILED_EXECUTION_STATUSES
 from mlaudit.core.taxonomy import Status
 from mlaudit.demo.estate.lifecycle_requests import PIPELINE_DEFINITION
 from mlaudit.demo.moto_extensions.sagemaker_pipelines import record_pipeline_execution
-from support import ROLE_ARN, create_endpoint, create_model, refuse, scan, verdicts
+from support import ROLE_ARN, create_endpoint, create_model, refuse, scan, select, verdicts
 
 
 def _pipeline(session: boto3.Session, name: str, *outcomes: tuple[str, int], region: str = "us-east-1") -> None:
@@ -44,6 +47,7 @@ def test_pipelines_whose_newest_execution_failed_or_that_are_stale(aws: boto3.Se
     _pipeline(aws, "pass-recovered", ("Failed", 10), ("Succeeded", 2))
     _pipeline(aws, "fail-newest-failed", *[("Succeeded", 20 - day) for day in range(6)], ("Failed", 1))
     _pipeline(aws, "fail-stale", ("Succeeded", 120))
+    _pipeline(aws, "fail-completed-with-failures", ("Succeeded", 5), ("CompletedWithFailures", 1))
     _pipeline(aws, "na-never-run-yet")
 
     report = scan(aws, ["SM-PIPELINE-002"])
@@ -54,6 +58,7 @@ def test_pipelines_whose_newest_execution_failed_or_that_are_stale(aws: boto3.Se
         "pass-recovered": Status.PASS,
         "fail-newest-failed": Status.FAIL,
         "fail-stale": Status.FAIL,
+        "fail-completed-with-failures": Status.FAIL,
     }
     details = {f.resource_name: f.status_detail for f in report.findings}
     assert "Step Train failed (1 of the last 5 executions failed)" in details["fail-newest-failed"], (
@@ -85,3 +90,15 @@ def test_a_pipeline_whose_executions_cannot_be_listed_is_an_error_for_it_alone(a
 
     assert verdicts(report, "SM-PIPELINE-002") == {"readable": Status.PASS, "hidden": Status.ERROR}
     assert "ListPipelineExecutions" in next(f.status_detail for f in report.findings if f.status is Status.ERROR)
+
+
+def test_the_statuses_the_check_names_are_the_service_models() -> None:
+    """SM-PIPELINE-002 treats and names only statuses botocore's model has (PipelineExecutionStatus)."""
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    statuses = set(model.shape_for("PipelineExecutionStatus").enum)
+    assert statuses >= FAILED_EXECUTION_STATUSES
+    rationale = select(["SM-PIPELINE-002"])[0].metadata.rationale
+    named = set(
+        re.findall(r"\b(?:Executing|Stopping|Stopped|Failed|Succeeded|[A-Z][a-z]+With[A-Z][a-z]+)\b", rationale)
+    )
+    assert named and named <= statuses, named - statuses

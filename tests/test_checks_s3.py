@@ -11,7 +11,18 @@ from mlaudit.collect.accounts.endpoint_host import keep_s3control_on
 from mlaudit.core.taxonomy import Status
 from mlaudit.demo.server import demo_session, moto_server
 from mlaudit.scan import ScanOptions, run_scan
-from support import ACCOUNT_ID, ROLE_ARN, create_endpoint, create_model, create_trail, refuse, scan, select, verdicts
+from support import (
+    ACCOUNT_ID,
+    ROLE_ARN,
+    answer,
+    create_endpoint,
+    create_model,
+    create_trail,
+    refuse,
+    scan,
+    select,
+    verdicts,
+)
 
 
 def _encrypt(session: boto3.Session, bucket: str, algorithm: str) -> None:
@@ -71,6 +82,23 @@ def test_ml_bucket_kms_encryption(aws: boto3.Session) -> None:
     }
     eu = next(f for f in report.findings if f.resource_name == "pass-eu")
     assert (eu.region, eu.resource_arn) == ("eu-west-1", "arn:aws:s3:::pass-eu")
+
+
+def test_the_legacy_eu_location_constraint_is_eu_west_1(aws: boto3.Session) -> None:
+    """A bucket created in eu-west-1 long ago answers GetBucketLocation with `EU` (botocore's enum and docs), where
+    ListBuckets names no region for it."""
+    s3 = aws.client("s3", region_name="eu-west-1")
+    s3.create_bucket(Bucket="pass-old-eu", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    _encrypt(aws, "pass-old-eu", "aws:kms")
+    create_model(aws, "model", Image="model:1", ModelDataUrl="s3://pass-old-eu/model.tar.gz")
+    answer(aws, "s3", "ListBuckets", {"Buckets": [{"Name": "pass-old-eu", "CreationDate": "2012-05-01T00:00:00Z"}]})
+    answer(aws, "s3", "GetBucketLocation", {"LocationConstraint": "EU"})
+
+    report = scan(aws, ["S3-ML-001"])
+
+    assert verdicts(report, "S3-ML-001") == {"pass-old-eu": Status.PASS}
+    assert report.findings[0].region == "eu-west-1"
+    assert report.scan.statistics.by_operation["s3:GetBucketLocation"] == 1
 
 
 def test_referenced_bucket_outside_the_account_is_not_judged(aws: boto3.Session) -> None:

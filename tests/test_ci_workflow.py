@@ -12,18 +12,30 @@ from click.testing import CliRunner
 
 from mlaudit.catalog.loader import load_catalog
 from mlaudit.cli import cli
-from mlaudit.collect.permissions import SETUP_OPERATIONS, iam_actions, required_actions, required_operations
+from mlaudit.cli.ci_commands import SECURITY_AUDIT_VERSION
+from mlaudit.collect.permissions import (
+    SETUP_OPERATIONS,
+    beyond_security_audit,
+    iam_actions,
+    missing_permissions,
+    required_actions,
+    required_operations,
+    security_audit,
+)
 from mlaudit.collect.registry import COLLECTORS
 from mlaudit.config.file import SuppressionRule
 from mlaudit.core.taxonomy import Status
 from mlaudit.gating.baseline import BaselineMuter, create_baseline
 from mlaudit.gating.exit_code import exit_code
 from mlaudit.gating.suppression import LabelledRule, Suppressor, TagsOf
+from mlaudit.inventory import CollectionError
 from mlaudit.renderers.json_report import render_json
 from mlaudit.report.diffing import diff_reports
 from mlaudit.report.model import Report, mute
 from reports import finding, report_of
-from support import Recorder
+from support import ACCOUNT_ID, Recorder
+
+ROOT = Path(__file__).resolve().parent.parent
 
 TODAY = date(2026, 11, 23)
 
@@ -195,6 +207,22 @@ def test_diff_categories_and_exit_code(tmp_path: Path) -> None:
     assert code == 0 and "**0 new**" in out
 
 
+def test_diff_table_leads_with_the_counts_and_lists_still_failing_only_with_all(tmp_path: Path) -> None:
+    old = report_of([finding("stays"), finding("gets-fixed")])
+    new = report_of([finding("stays"), finding("gets-fixed", Status.PASS), finding("appears")])
+    (tmp_path / "old.json").write_text(render_json(old))
+    (tmp_path / "new.json").write_text(render_json(new))
+    code, out, _ = run("diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"))
+    lines = out.splitlines()
+    assert code == 1 and lines[0] == "1 new, 1 fixed, 1 still failing, 0 changed severity"
+    assert [line.split()[0] for line in lines[2:]] == ["new", "fixed"], "still-failing rows only on request"
+    code, out, _ = run("diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"), "--all")
+    assert [line.split()[0] for line in out.splitlines()[2:]] == ["new", "fixed", "still"]
+    assert "stays" in out.splitlines()[-1]
+    code, out, _ = run("diff", str(tmp_path / "new.json"), str(tmp_path / "new.json"))
+    assert code == 0 and out.splitlines() == ["0 new, 0 fixed, 2 still failing, 0 changed severity"]
+
+
 def test_snapshot_collect_then_evaluate_offline(
     aws: boto3.Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -293,3 +321,62 @@ def test_bad_baselines_are_one_line_errors(tmp_path: Path, content: str, fragmen
     path.write_text(content)
     code, _, err = run("scan", "--demo", "--baseline", str(path), "--output-dir", str(tmp_path / "out"))
     assert code == 2 and fragment in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_security_audit_grants_what_the_docs_say_and_the_gap_is_derived() -> None:
+    """The AWS managed policy is vendored with its version; what it lacks is computed, and README, docs and
+    `mlaudit policy --help` say the version and that the built-in checks need nothing beyond it."""
+    policy = security_audit()
+    checks = load_catalog(include_entry_points=False).checks
+    assert beyond_security_audit(required_actions(checks)) == []
+    assert policy.grants("sagemaker:DescribeEndpoint") and policy.grants("SageMaker:listendpoints")
+    assert not policy.grants("sagemaker:CreateEndpoint") and not policy.grants("s3:GetObject")
+    assert beyond_security_audit(["sagemaker:GetModelPackageGroupPolicy", "kms:ListKeys"]) == [
+        "sagemaker:GetModelPackageGroupPolicy"
+    ]
+    readme = (ROOT / "README.md").read_text()
+    assert f"**SecurityAudit**\n({policy.version}, updated {policy.updated}" in readme
+    assert "SecurityAudit alone can scan" in readme and "(nothing today)" in readme
+    assert policy.version == SECURITY_AUDIT_VERSION
+    code, out, _ = run("policy", "--help")
+    assert code == 0
+    assert f"SecurityAudit ({policy.version}) grants every action the built-in checks need" in " ".join(out.split())
+    code, out, err = run("policy", "--beyond-security-audit")
+    assert (code, out) == (0, "") and err.strip() == f"{policy.label} grants every action the selected checks need"
+
+
+def test_a_denied_action_security_audit_lacks_is_named_in_the_warning() -> None:
+    def denied(service: str, operation: str) -> CollectionError:
+        return CollectionError(
+            part="p", service=service, operation=operation, account_id=ACCOUNT_ID, region="us-east-1",
+            error_code="AccessDeniedException", message="User is not authorized to perform this action",
+        )  # fmt: skip
+
+    [inside] = missing_permissions([denied("sagemaker", "DescribeEndpoint")])
+    assert "SecurityAudit" not in inside
+    [beyond] = missing_permissions(
+        [denied("sagemaker", "DescribeEndpoint"), denied("sagemaker", "GetLineageGroupPolicy")]
+    )
+    assert (
+        f"(or lift the SCP or boundary that denies them); {security_audit().label} does not grant "
+        "sagemaker:GetLineageGroupPolicy; `mlaudit policy`" in beyond
+    )
+
+
+def test_role_templates_take_an_external_id() -> None:
+    code, out, _ = run("policy", "--format", "cloudformation")
+    template = json.loads(out)
+    assert code == 0 and template["Parameters"]["ExternalId"]["Default"] == ""
+    [statement] = template["Resources"]["MlauditRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Condition"] == {
+        "Fn::If": [
+            "HasExternalId",
+            {"StringEquals": {"sts:ExternalId": {"Ref": "ExternalId"}}},
+            {"Ref": "AWS::NoValue"},
+        ]
+    }
+    assert template["Conditions"]["HasExternalId"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "ExternalId"}, ""]}]}
+    code, out, _ = run("policy", "--format", "terraform")
+    assert code == 0 and 'variable "external_id"' in out and 'variable = "sts:ExternalId"' in out
+    assert 'for_each = var.external_id == "" ? [] : [var.external_id]' in out
+    assert "assume_role_policy = data.aws_iam_policy_document.trust.json" in out

@@ -15,10 +15,9 @@ from click.testing import CliRunner
 
 from mlaudit.catalog.loader import load_catalog
 from mlaudit.cli import cli
-from mlaudit.cli.ci_commands import STARTER
 from mlaudit.cli.options import account_options, config_option, gate_options, report_options, selection_options
 from mlaudit.cli.request import Request, effective_settings, resolve_request, suppression_rules, validate_file_checks
-from mlaudit.config.file import ConfigFile, find_config, load_config
+from mlaudit.config.file import ConfigFile, find_config, load_config, starter
 from mlaudit.core.errors import UserError
 
 CATALOG = load_catalog(include_entry_points=False)
@@ -171,13 +170,56 @@ def test_init_writes_a_starter_that_loads(tmp_path: Path) -> None:
     runner = CliRunner()
     target = tmp_path / ".mlaudit.yaml"
     assert runner.invoke(cli, ["init", "--path", str(target)]).exit_code == 0
-    assert target.read_text() == STARTER
+    assert target.read_text() == starter()
     loaded = load_config(target)
     assert loaded.config.fail_on == "high" and loaded.config.formats == ["json", "html", "sarif", "md"]
     again = runner.invoke(cli, ["init", "--path", str(target)])
     assert again.exit_code == 2 and "already exists" in again.stderr
-    every_option = re.sub(r"^# (?=[a-z_]+:|\s)", "", STARTER, flags=re.M)
+    every_option = re.sub(r"^# (?=[a-z_]+:|\s)", "", starter(), flags=re.M)
     assert ConfigFile.model_validate(yaml.safe_load(every_option)).suppressions[0].owner == "recs-team@example.com"
+
+
+def test_the_starter_holds_every_option_of_the_configuration_model() -> None:
+    """Generated from `ConfigFile`, so it cannot drift: every field once, as an option line, with its example."""
+    every_option = yaml.safe_load(re.sub(r"^# (?=[a-z_]+:|\s)", "", starter(), flags=re.M))
+    assert list(every_option) == list(ConfigFile.model_fields)
+    for name in ("endpoint_url", "max_workers", "max_calls_per_service", "processes", "exit_zero"):
+        assert re.search(rf"^# {name}: \S", starter(), flags=re.M), name
+
+
+@pytest.mark.parametrize(
+    ("text", "regions"),
+    [
+        ("regions: us-east-1\n", ["us-east-1"]),
+        ("regions: us-east-1,eu-west-1\n", ["us-east-1", "eu-west-1"]),
+        ("regions: [us-east-1, eu-west-1]\n", ["us-east-1", "eu-west-1"]),
+    ],
+)
+def test_list_options_take_the_same_forms_in_the_file_as_on_the_command_line(
+    tmp_path: Path, text: str, regions: list[str]
+) -> None:
+    config = write(tmp_path, text + "accounts: 111122223333\nformats: json,sarif\n")
+    request = resolved(["--config", str(config)])
+    assert request["regions"] == regions == resolved(["--region", ",".join(regions)])["regions"]
+    assert request["accounts"] == ["111122223333"] and request["formats"] == "json,sarif"
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "offset"),
+    [(b"fail_on: high\n# caf\xe9 au lait\n", 2, 19), (b"\x89PNG\r\n\x1a\n\x00\x00", 1, 0)],
+    ids=["latin-1 comment", "binary"],
+)
+def test_a_file_that_is_not_utf8_is_one_line_naming_the_file_and_the_byte(
+    tmp_path: Path, content: bytes, line: int, offset: int
+) -> None:
+    config = tmp_path / ".mlaudit.yaml"
+    config.write_bytes(content)
+    result = CliRunner().invoke(cli, ["scan", "--config", str(config)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"mlaudit: error: {config}:{line}: not UTF-8 text (byte 0x{content[offset]:02x} at offset {offset}) "
+        "(save the file as UTF-8)"
+    ]
 
 
 def test_config_errors_reach_the_command_line_as_one_line(tmp_path: Path) -> None:

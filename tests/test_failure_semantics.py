@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import boto3
+import pytest
+from botocore.exceptions import ClientError
 
 from mlaudit.core.errors import ExitCode
 from mlaudit.core.taxonomy import Status
 from mlaudit.gating.exit_code import exit_code
-from support import answer_when, create_endpoint, create_model, refuse, scan, verdicts
+from support import answer_when, create_endpoint, create_model, delete_before, refuse, scan, verdicts
 
 
 def test_denied_service_gives_errors_for_its_checks_only(aws: boto3.Session) -> None:
@@ -61,24 +63,30 @@ def test_denied_describe_gives_error_for_that_resource_only(aws: boto3.Session) 
 
 
 def test_a_vanished_resource_is_neither_error_nor_verdict(aws: boto3.Session) -> None:
+    """A notebook deleted between ListNotebookInstances and DescribeNotebookInstance: AWS answers
+    ValidationException with the message exactly `RecordNotFound` (moto answers the same; terraform-provider-aws
+    treats it as not found), and the notebook is skipped."""
     sagemaker = aws.client("sagemaker")
-    sagemaker.create_notebook_instance(
-        NotebookInstanceName="gone", InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r"
-    )
+    for name in ("gone", "kept"):
+        sagemaker.create_notebook_instance(
+            NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn="arn:aws:iam::123456789012:role/r"
+        )
+    answers: list[dict[str, object]] = []
 
-    refuse(
-        aws,
-        "sagemaker",
-        "DescribeNotebookInstance",
-        code="ValidationException",
-        message="RecordNotFound: Could not find notebook instance gone",
-        status=400,
-    )
+    def delete() -> None:
+        sagemaker.stop_notebook_instance(NotebookInstanceName="gone")
+        sagemaker.delete_notebook_instance(NotebookInstanceName="gone")
+        with pytest.raises(ClientError) as raised:
+            sagemaker.describe_notebook_instance(NotebookInstanceName="gone")
+        answers.append(raised.value.response["Error"])
+
+    delete_before(aws, "sagemaker", "DescribeNotebookInstance", "gone", delete)
 
     report = scan(aws, ["SM-NOTEBOOK-001"])
 
-    assert report.findings == []
-    assert report.scan.status.value == "complete"
+    assert answers == [{"Code": "ValidationException", "Message": "RecordNotFound"}]
+    assert verdicts(report, "SM-NOTEBOOK-001") == {"kept": Status.FAIL}
+    assert report.scan.status.value == "complete" and report.scan.errors == []
 
 
 def test_discovery_from_an_incomplete_part_is_reported_incomplete(aws: boto3.Session) -> None:

@@ -100,11 +100,48 @@ def test_an_enabled_opt_in_region_is_scanned_without_the_services_not_offered_th
     assert report.scan.status is ScanStatus.COMPLETE and Status.ERROR not in {f.status for f in report.findings}
 
 
+BEDROCK_WITHOUT_AGENTS = "us-west-1"
+"""A region where botocore lists Bedrock, and where AWS documents no Agents for Amazon Bedrock endpoint."""
+
+
+def test_a_region_with_bedrock_but_no_agents_endpoint_skips_the_agents_with_the_reason(aws: boto3.Session) -> None:
+    assert BEDROCK_WITHOUT_AGENTS in aws.get_available_regions("bedrock")
+    assert not_offered(aws, "bedrock-agent", BEDROCK_WITHOUT_AGENTS, "aws")
+    for region in ("us-east-1", BEDROCK_WITHOUT_AGENTS):
+        aws.client("bedrock", region_name=region).create_guardrail(
+            name=f"guard-{region}", blockedInputMessaging="no", blockedOutputsMessaging="no"
+        )
+        aws.client("bedrock-agent", region_name=region).create_agent(  # moto answers; AWS has no endpoint there
+            agentName=f"agent-{region}", agentResourceRoleArn=ROLE_ARN, foundationModel="anthropic.claude-v2"
+        )
+    called = regions_called(aws)
+
+    report = scan(aws, ["BR-AGENT-001", "BR-GUARDRAIL-002"], regions=("us-east-1", BEDROCK_WITHOUT_AGENTS))
+
+    judged = {(f.check_id, f.resource_name) for f in report.findings}
+    assert judged == {
+        ("BR-AGENT-001", "agent-us-east-1"),
+        ("BR-GUARDRAIL-002", "guard-us-east-1"),
+        ("BR-GUARDRAIL-002", f"guard-{BEDROCK_WITHOUT_AGENTS}"),
+    }
+    assert ("bedrock-agent", BEDROCK_WITHOUT_AGENTS) not in called and ("bedrock", BEDROCK_WITHOUT_AGENTS) in called
+    assert report.scan.skipped == [
+        SkippedScope(
+            account_id=ACCOUNT_ID,
+            region=BEDROCK_WITHOUT_AGENTS,
+            service="bedrock-agent",
+            reason=SkipReason.SERVICE_NOT_OFFERED,
+        )
+    ]
+    assert report.scan.status is ScanStatus.COMPLETE and Status.ERROR not in {f.status for f in report.findings}
+
+
 def test_a_region_or_service_botocore_does_not_know_is_never_taken_for_not_offered(aws: boto3.Session) -> None:
     assert not_offered(aws, "bedrock", OPT_IN_REGION, "aws")
     assert not not_offered(aws, "bedrock", "us-east-1", "aws")
     assert not not_offered(aws, "bedrock", "xx-future-1", "aws"), "a region newer than botocore may offer it"
     assert not aws.get_available_regions("bedrock-agent") and not not_offered(aws, "bedrock-agent", "us-east-1", "aws")
+    assert not not_offered(aws, "bedrock-agent", "xx-future-1", "aws")
 
 
 # -- an endpoint that does not resolve -------------------------------------------------------------------------------

@@ -25,6 +25,15 @@ AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY"
         ("HF", "hf_" + "a" * 34, "huggingface-token"),
         ("DATABASE_URL", "postgres://app:s3cr3tpw@db:5432/x", "url-with-password"),
         ("OPENAI", "sk-" + "b" * 40, "openai-api-key"),
+        ("HF_TOKEN", "q7Lm2vX9pR4tW8yZ", "secret-named-variable"),
+        ("hfToken", "q7Lm2vX9pR4tW8yZ", "secret-named-variable"),
+        ("OPENAI_API_KEY", "q7Lm2vX9pR4tW8yZ", "secret-named-variable"),
+        ("apiKey", "9f8e7d6c5b4a", "secret-named-variable"),
+        ("STRIPE_SECRET_KEY_2", "q7Lm2vX9pR4tW8yZ", "secret-named-variable"),
+        ("CLIENT_SECRET", "q7Lm2vX9pR4tW8yZ", "secret-named-variable"),
+        ("DB_PASS", "correct horse battery staple", "secret-named-variable"),
+        ("MLFLOW_TRACKING_TOKEN", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtbGZsb3cifQ.c2lnbmF0dXJlLXZhbHVl", "jwt"),
+        ("MODEL_CONFIG", "key=AKIA" + "Q3EGRVJYZ5ABCDEF", "aws-access-key-id"),
     ],
 )
 def test_secret_variables(name: str, value: str, kind: str) -> None:
@@ -42,6 +51,36 @@ def test_secret_variables(name: str, value: str, kind: str) -> None:
     ],
 )
 def test_ordinary_variables(name: str, value: str) -> None:
+    assert variable_kind(name, value) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("MAX_TOKENS", "4096"),
+        ("TOKENIZER_NAME", "bert-base-uncased"),
+        ("TOKENIZERS_PARALLELISM", "false"),
+        ("HF_TOKENIZER_PATH", "/opt/ml/model/tokenizer"),
+        ("MAX_NEW_TOKENS", "512"),
+        ("PASSWORD_POLICY_URL", "https://intranet.example.com/policies/passwords"),
+        ("SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf"),
+        ("SECRET_NAME", "prod/db"),
+        ("DB_PASSWORD_FILE", "/run/secrets/db-password"),
+        ("TOKEN_TTL", "3600"),
+        ("HF_TOKEN", "$(cat /run/secrets/hf)"),
+        ("API_KEY", "{{resolve:secretsmanager:prod/api}}"),
+        ("AUTH_TYPE", "bearer"),
+        ("PASSTHROUGH_HEADERS", "x-request-id"),
+        ("BYPASS_CACHE", "yes-please"),
+        ("MONKEY_PATCH", "enabled-now"),
+        ("KEY_COLUMN", "customer_id"),
+        ("TOKEN", "1234"),
+        ("PASSWORD", "changeme"),
+    ],
+)
+def test_near_misses_are_not_secrets(name: str, value: str) -> None:
+    """Names are judged by their words, values by their shape: a tokenizer, a token count, a policy's URL and a
+    Secrets Manager ARN are what an ML model's environment holds every day."""
     assert variable_kind(name, value) is None
 
 

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import boto3
 import pytest
+from click.testing import CliRunner
 
 from mlaudit.catalog.loader import load_catalog
-from mlaudit.config.settings import coerce, parse_assignments
+from mlaudit.cli import cli as main
+from mlaudit.config.settings import check_lookback, coerce, parse_assignments
 from mlaudit.core.errors import UserError
 from mlaudit.core.taxonomy import Status
 from mlaudit.sdk import Setting
@@ -89,4 +91,86 @@ def test_overrides_change_verdicts_and_are_recorded(aws: boto3.Session, plugin_d
     assert verdicts(default, "ACME-SIZE-001") == {"small": Status.PASS, "large": Status.FAIL}
     assert verdicts(overridden, "ACME-SIZE-001") == {"large": Status.PASS}
     assert overridden.scan.settings == {"ACME-SIZE-001": {"allowed_types": ("ml.m5.4xlarge",), "strict": False}}
-    assert default.scan.settings == {}
+    assert default.scan.settings == {"ACME-SIZE-001": {"allowed_types": ("ml.t3.medium",), "strict": True}}, (
+        "every setting in force is recorded, defaults included"
+    )
+
+
+def test_a_default_scan_records_every_setting_of_its_checks(aws: boto3.Session) -> None:
+    report = scan(aws, ["SM-ENDPOINT-007", "SM-ENDPOINT-008", "SM-NOTEBOOK-001"])
+    assert report.scan.settings == {
+        "SM-ENDPOINT-007": {"idle_days": 14},
+        "SM-ENDPOINT-008": {"threshold_percent": 20.0, "window_days": 14},
+    }
+
+
+# -- bounds: declared once with the setting, checked before any AWS call ----------------------------------------------
+UNREACHABLE = "http://127.0.0.1:9"
+"""Where AWS calls would go in these tests: any call would fail with a connection error, not the expected line."""
+
+
+def cli(*args: str) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(main, ["scan", "--region", "us-east-1", "--endpoint-url", UNREACHABLE, *args])
+    return result.exit_code, result.stderr.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["--set", "SM-ENDPOINT-007.idle_days=-5"],
+            "--set: SM-ENDPOINT-007.idle_days: -5 is below the minimum, 1 (the range is 1 to 455, within --since)",
+        ),
+        (
+            ["--set", "SM-ENDPOINT-007.idle_days=500"],
+            "--set: SM-ENDPOINT-007.idle_days: 500 is above the maximum, 455 (the range is 1 to 455, within --since)",
+        ),
+        (
+            ["--set", "SM-ENDPOINT-007.idle_days=200"],
+            "SM-ENDPOINT-007.idle_days looks back 200 days, further than --since (90 days) "
+            "(look back further (--since 200d) or set SM-ENDPOINT-007.idle_days=90)",
+        ),
+        (
+            ["--since", "7d", "--checks", "SM-ENDPOINT-008"],
+            "SM-ENDPOINT-008.window_days looks back 14 days (its default), further than --since (7 days) "
+            "(look back further (--since 14d) or set SM-ENDPOINT-008.window_days=7)",
+        ),
+        (
+            ["--set", "IAM-ML-004.max_resources=0"],
+            "--set: IAM-ML-004.max_resources: 0 is below the minimum, 1 (the range is at least 1)",
+        ),
+        (
+            ["--set", "BR-GUARDRAIL-002.prompt_attack_strength=extreme"],
+            "--set: BR-GUARDRAIL-002.prompt_attack_strength: 'extreme' is not one of LOW, MEDIUM, HIGH",
+        ),
+    ],
+)
+def test_a_setting_out_of_its_range_is_one_line_before_any_call(args: list[str], line: str) -> None:
+    code, stderr = cli(*args)
+    assert (code, stderr) == (2, [f"mlaudit: error: {line}"])
+
+
+def test_a_setting_out_of_range_in_the_file_names_the_file_and_line(tmp_path: Path) -> None:
+    config = tmp_path / ".mlaudit.yaml"
+    config.write_text("settings:\n  endpoint-idle:\n    idle_days: 0\n")
+    code, stderr = cli("--config", str(config))
+    assert (code, stderr) == (
+        2,
+        [
+            f"mlaudit: error: {config}:3: SM-ENDPOINT-007.idle_days: 0 is below the minimum, 1 "
+            "(the range is 1 to 455, within --since)"
+        ],
+    )
+
+
+def test_a_lookback_setting_fits_a_longer_since_and_is_held_to_a_snapshots_window() -> None:
+    checks = load_catalog(include_entry_points=False).select(["SM-ENDPOINT-007"])
+    check_lookback(checks, {"SM-ENDPOINT-007": {"idle_days": 200}}, 200, "--since")
+    with pytest.raises(UserError, match=r"looks back 14 days \(its default\), further than the window of inv.json"):
+        check_lookback(checks, {}, 7, "the window of inv.json")
+
+
+def test_defaults_are_held_to_their_own_bounds() -> None:
+    with pytest.raises(ValueError, match="the default 0 is below the minimum, 1"):
+        Setting(default=0, description="d", lookback=True)
+    assert Setting(default=3, description="d", lookback=True).minimum == 1

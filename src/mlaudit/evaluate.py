@@ -25,9 +25,13 @@ def evaluate(
 ) -> Iterator[Finding]:
     """The findings one at a time, check by check (a streamed scan writes each as it comes)."""
     for check in checks:
-        check_settings = {name: s.default for name, s in check.metadata.settings.items()}
-        check_settings.update((settings or {}).get(check.id, {}))
-        yield from _evaluate_check(check, inventory, check_settings)
+        yield from _evaluate_check(check, inventory, settings_in_force(check, settings))
+
+
+def settings_in_force(check: Check, settings: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
+    """Every setting of a check: the user's values (by check id), else the defaults."""
+    given = (settings or {}).get(check.id, {})
+    return {name: given.get(name, setting.default) for name, setting in check.metadata.settings.items()}
 
 
 def _expected_scopes(record_type: type[Record], inventory: Inventory) -> list[tuple[str, str]]:

@@ -22,7 +22,7 @@ from mlaudit.collect.permissions import missing_permissions
 from mlaudit.collect.registry import COLLECTORS
 from mlaudit.collect.run import CollectionOptions, collect_inventory
 from mlaudit.core.taxonomy import Status
-from mlaudit.evaluate import evaluate
+from mlaudit.evaluate import evaluate, settings_in_force
 from mlaudit.inventory import Inventory, Record, SkippedScope, SkipReason
 from mlaudit.renderers.jsonl import header
 from mlaudit.report.model import (
@@ -102,7 +102,7 @@ def report_from_inventory(
             regions=inventory.regions,
             checks_selected=check_ids,
             since=inventory.since,
-            settings={c.id: settings[c.id] for c in checks if settings.get(c.id)},
+            settings={c.id: settings_in_force(c, settings) for c in checks if c.metadata.settings},
             errors=inventory.errors,
             warnings=[
                 *interruption(inventory),

@@ -8,7 +8,7 @@ import click
 from mlaudit import __version__
 from mlaudit.cli.catalog_commands import explain, list_checks
 from mlaudit.cli.ci_commands import baseline, diff, init, policy
-from mlaudit.cli.common import EXIT_CODES, MlauditGroup
+from mlaudit.cli.common import EXIT_CODES, MlauditGroup, accept_debug
 from mlaudit.cli.report_commands import export, merge, report
 from mlaudit.cli.scan_command import scan
 from mlaudit.cli.snapshot_commands import collect, evaluate
@@ -32,6 +32,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 for command in (scan, collect, evaluate, report, merge, diff, baseline, export, policy, init, list_checks, explain):
+    accept_debug(command)
     cli.add_command(command)
 
 

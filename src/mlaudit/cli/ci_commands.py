@@ -8,56 +8,8 @@ from pathlib import Path
 
 import click
 
-from mlaudit.cli.common import SEVERITIES, split_list
+from mlaudit.cli.common import SEVERITIES, complete_checks, require_checks, split_list
 from mlaudit.core.errors import ExitCode, UserError
-
-STARTER = """\
-# mlaudit configuration. Every option can also be given on the command line (which wins) or as an
-# MLAUDIT_<OPTION> environment variable (which wins over this file). Run `mlaudit list-checks` for check ids.
-
-# profile: prod                      # AWS profile (default: AWS_PROFILE, then the default credential chain)
-# regions: [us-east-1, eu-west-1]    # default: every enabled region where SageMaker is offered
-# since: 90d                         # lookback window for training, processing and transform jobs
-
-# Other accounts (docs/scale.md): one role, or every account of the organization through a role of one name.
-# role_arn: arn:aws:iam::111122223333:role/mlaudit-readonly
-# org: true                          # every ACTIVE account (run from the management or a delegated account)
-# role_name: mlaudit-readonly        # with org: the role assumed in every account
-# ou: [ou-ab12-cd34ef56]             # with org: only the accounts under these OUs, recursively
-# accounts: ["1111*"]                # with org: only these account ids or globs (quote them)
-# exclude_accounts: ["222222222222"]
-# external_id: acme-audit            # passed when assuming the role
-# role_session_name: mlaudit
-# shard: 1/4                         # this job's share of the (account, region) units; `mlaudit merge` the reports
-
-# checks: [SM-ENDPOINT-*, S3-ML-*]   # run only these (ids, names or globs); default: every check not opt-in
-# exclude_checks: [training-without-spot]
-# severity: low                      # run only checks at or above this severity
-# checks_dirs: [./acme-checks]       # more checks, from the *.py files of these directories
-
-formats: [json, html, sarif, md]
-output_dir: mlaudit-reports
-# sarif_anchor: .mlaudit.yaml        # the repository file SARIF results point at
-
-fail_on: high                        # exit 1 on an unmuted FAIL at or above this severity (none: never)
-fail_on_error: true                  # exit 3 when the scan is incomplete (ERROR findings)
-# baseline: .mlaudit-baseline.json   # mute the findings recorded by `mlaudit baseline create`
-# suppressions_file: suppressions.yaml  # more suppressions in a file of their own (`suppressions:` only)
-
-# Per-check settings (see `mlaudit explain CHECK` for each check's settings and defaults):
-# settings:
-#   SM-ENDPOINT-007:
-#     idle_days: 30
-
-# Accepted risks: muted findings stay in every report as MUTED, with the reason.
-# suppressions:
-#   - check: SM-ENDPOINT-002         # a check id, name or glob; or finding_id: <id from mlaudit.json>
-#     regions: [eu-west-1]           # optional: accounts, regions, resources (ARN or name globs), tags
-#     resources: ["*:endpoint/recs-*"]
-#     reason: Single-instance endpoint accepted for the recommendations pilot
-#     owner: recs-team@example.com
-#     expires: 2027-03-31            # after this date the finding fails again, with a warning
-"""
 
 
 @click.command()
@@ -66,11 +18,13 @@ fail_on_error: true                  # exit 3 when the scan is incomplete (ERROR
 )
 @click.option("--force", is_flag=True, help="Replace an existing file.")
 def init(path: Path, force: bool) -> None:
-    """Write a commented starter configuration file."""
+    """Write a commented starter configuration file: every option, with an example."""
+    from mlaudit.config.file import starter
+
     if path.exists() and not force:
         raise UserError(f"{path} already exists", hint="use --force to replace it")
     try:
-        path.write_text(STARTER, encoding="utf-8")
+        path.write_text(starter(), encoding="utf-8")
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
     click.echo(f"wrote {path}")
@@ -138,14 +92,26 @@ def diff(ctx: click.Context, old: Path, new: Path, fmt: str, fail_on: str, show_
     ctx.exit(ExitCode.FINDINGS if failing else ExitCode.OK)
 
 
-@click.command()
+SECURITY_AUDIT_VERSION = "v94"
+"""The version of the AWS managed policy the help names (`mlaudit.collect.security_audit.json`; a test holds them
+equal). Written out: `mlaudit policy --help` must not load the catalog to say it."""
+POLICY_HELP = f"""Print the minimal read-only IAM policy the selected checks need (or a role that carries it).
+
+The AWS managed policy SecurityAudit ({SECURITY_AUDIT_VERSION}) grants every action the built-in checks need, so a
+role may have it instead. --beyond-security-audit prints what SecurityAudit lacks for the selected checks (nothing,
+for the built-in checks); a missing-permissions warning names such actions when AWS denies them.
+"""
+
+
+@click.command(help=POLICY_HELP)
 @click.option(
     "--checks",
     multiple=True,
     metavar="ID|NAME|GLOB",
+    shell_complete=complete_checks,
     help="Only what these checks need (default: every check not opt-in).",
 )
-@click.option("--exclude-checks", multiple=True, metavar="ID|NAME|GLOB")
+@click.option("--exclude-checks", multiple=True, metavar="ID|NAME|GLOB", shell_complete=complete_checks)
 @click.option("--checks-dir", "checks_dirs", multiple=True, type=click.Path(path_type=Path))
 @click.option(
     "--format", "fmt", type=click.Choice(("json", "cloudformation", "terraform")), default="json", show_default=True
@@ -156,15 +122,39 @@ def diff(ctx: click.Context, old: Path, new: Path, fmt: str, fail_on: str, show_
     help="The policy of the account mlaudit runs in when it scans others (--org, --role-arn): list the "
     "organization's accounts and assume the role in each. Each scanned account's role needs the policy without --org.",
 )
+@click.option(
+    "--beyond-security-audit",
+    "beyond",
+    is_flag=True,
+    help="Only the actions the AWS managed policy SecurityAudit does not grant: what a role that has it needs besides.",
+)
 def policy(
-    checks: tuple[str, ...], exclude_checks: tuple[str, ...], checks_dirs: tuple[Path, ...], fmt: str, org: bool
+    checks: tuple[str, ...],
+    exclude_checks: tuple[str, ...],
+    checks_dirs: tuple[Path, ...],
+    fmt: str,
+    org: bool,
+    beyond: bool,
 ) -> None:
     """Print the minimal read-only IAM policy the selected checks need (or a role that carries it)."""
     from mlaudit.catalog.loader import load_catalog
-    from mlaudit.collect.permissions import RENDERERS, RUNNER_OPERATIONS, iam_actions, required_actions
+    from mlaudit.collect.permissions import (
+        RENDERERS,
+        RUNNER_OPERATIONS,
+        beyond_security_audit,
+        iam_actions,
+        required_actions,
+        security_audit,
+    )
 
     if org:
-        sys.stdout.write(RENDERERS[fmt](sorted({action for op in RUNNER_OPERATIONS for action in iam_actions(op)})))
-        return
-    selected = load_catalog(checks_dirs).select(split_list(checks), split_list(exclude_checks))
-    sys.stdout.write(RENDERERS[fmt](required_actions(selected)))
+        actions = sorted({action for op in RUNNER_OPERATIONS for action in iam_actions(op)})
+    else:
+        selected = require_checks(load_catalog(checks_dirs).select(split_list(checks), split_list(exclude_checks)))
+        actions = required_actions(selected)
+    if beyond:
+        actions = beyond_security_audit(actions)
+        if not actions:
+            click.echo(f"{security_audit().label} grants every action the selected checks need", err=True)
+            return
+    sys.stdout.write(RENDERERS[fmt](actions))

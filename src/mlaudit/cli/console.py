@@ -13,7 +13,7 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -22,8 +22,8 @@ from rich.text import Text
 
 from mlaudit.core.taxonomy import Severity, Status
 
-if TYPE_CHECKING:  # boto3 and pydantic models, which `mlaudit list-checks` should not pay for
-    from mlaudit.collect.engine.scheduler import Task
+if TYPE_CHECKING:  # pydantic models, which `mlaudit list-checks` should not pay for
+    from mlaudit.inventory import CollectionError
     from mlaudit.report.model import Report
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -90,6 +90,10 @@ class Terminal:
     def collection_progress(self) -> CollectionProgress:
         return CollectionProgress(self)
 
+    def seeding_progress(self) -> CollectionProgress:
+        """Seeding the demo estate, area by area, in the same display as collection."""
+        return CollectionProgress(self, verb="seeded", unit="call")
+
     # -- summary -------------------------------------------------------------------------------------------
     def summary(self, report: Report, written: Sequence[Path]) -> None:
         if self.quiet:
@@ -111,8 +115,8 @@ class Terminal:
                 self.line(f"  {severity.value}: {failing} failing")
         for check_id, title, count in _top_failing(report):
             self.line(f"  {count:>4} x {check_id} {title}")
-        for error in report.scan.errors[:10]:
-            self.line(f"  collection error: {error.describe()}")
+        for line in error_lines(report, written):
+            self.line(f"  {line}" if line.startswith("...") else f"  collection error: {line}")
         for path in written:
             self.line(f"wrote {path}")
 
@@ -137,16 +141,47 @@ class Terminal:
             for check_id, title, count in top:
                 failing.add_row(str(count), safe(check_id), Text(safe(title)))
             self.console.print(failing)
-        if report.scan.errors:
+        lines = error_lines(report, written)
+        if lines:
+            count = len(_listed_errors(report))
             self.console.print(
-                Text(f"{len(report.scan.errors)} collection error(s); affected checks report ERROR:", style="magenta")
+                Text(f"{plural(count, 'collection error')}; affected checks report ERROR:", style="magenta")
             )
-            for error in report.scan.errors[:10]:
-                self.console.print(Text("  " + safe(error.describe())))
+            for line in lines:
+                self.console.print(Text("  " + safe(line)))
         status_style = "green" if report.scan.status.value == "complete" else "yellow"
         self.console.print(Text(f"Scan {report.scan.status.value}.", style=status_style))
         for path in written:
             self.console.print(Text(f"Wrote {path}"))
+
+
+SHOWN_ERRORS = 10
+"""Collection errors shown on the terminal; the report's `scan.errors` holds them all."""
+
+
+def _listed_errors(report: Report) -> list[CollectionError]:
+    """The errors to list: not the parts an interrupt left uncollected (one warning says the scan was interrupted)."""
+    return [error for error in report.scan.errors if error.error_code != "Interrupted"]
+
+
+def error_lines(report: Report, written: Sequence[Path] = ()) -> list[str]:
+    """The collection errors, one line for each error that is the same in several regions, the first ten, then
+    how many more and where they are."""
+    groups: dict[tuple[str, str, str, str, str], set[str]] = defaultdict(set)
+    for error in _listed_errors(report):
+        groups[(error.service, error.operation, error.resource or "", error.error_code, error.message)].add(
+            error.region
+        )
+    lines = [
+        f"{service}:{operation}{f' for {resource}' if resource else ''} failed{where(regions)} ({code}): {message}"
+        for (service, operation, resource, code, message), regions in groups.items()
+    ]
+    if len(lines) > SHOWN_ERRORS:
+        reports = [path for path in written if path.name == "mlaudit.json"]
+        place = f" of {reports[0]}" if reports else " of the JSON report"
+        more = len(lines) - SHOWN_ERRORS
+        lines = [*lines[:SHOWN_ERRORS], f"... and {plural(more, 'more collection error')}, all in scan.errors{place}"]
+    return lines
 
 
 def _top_failing(report: Report, limit: int = 10) -> list[tuple[str, str, int]]:
@@ -162,14 +197,29 @@ def _top_failing(report: Report, limit: int = 10) -> list[tuple[str, str, int]]:
     return [(check_id, checks[check_id].title if check_id in checks else "", n) for check_id, n in ranked[:limit]]
 
 
-class CollectionProgress:
-    """A collection observer: a progress bar per service on a terminal, a line per finished service otherwise."""
+class Step(Protocol):
+    """What the progress display is told about: a collection task, or an area of the demo estate being seeded."""
 
-    def __init__(self, terminal: Terminal) -> None:
+    @property
+    def service(self) -> str: ...
+
+    @property
+    def region(self) -> str: ...
+
+
+class CollectionProgress:
+    """A progress observer: a bar per service on a terminal (the regions done, at a constant width), a line per
+    finished service otherwise. Seeding the demo estate shows its areas the same way."""
+
+    def __init__(self, terminal: Terminal, verb: str = "collected", unit: str = "record") -> None:
         self.terminal = terminal
+        self.verb = verb
+        self.unit = unit
         self._progress: Progress | None = None
         self._bars: dict[str, TaskID] = {}
         self._remaining: Counter[str] = Counter()
+        self._pending: Counter[tuple[str, str]] = Counter()
+        """Tasks left per (service, region): a region is done for a service when none is left."""
         self._regions: dict[str, set[str]] = defaultdict(set)
         self._records: Counter[str] = Counter()
         self._errors: Counter[str] = Counter()
@@ -192,23 +242,59 @@ class CollectionProgress:
         if self._progress:
             self._progress.stop()
 
-    def planned(self, tasks: Sequence[Task]) -> None:
+    def planned(self, tasks: Sequence[Step]) -> None:
         for task in tasks:
             self._remaining[task.service] += 1
+            self._pending[(task.service, task.region)] += 1
+            self._regions[task.service].add(task.region)
         if self._progress:
             for service, total in sorted(self._remaining.items()):
-                self._bars[service] = self._progress.add_task(f"{service:<24}", total=total, regions="")
+                self._bars[service] = self._progress.add_task(
+                    f"{service:<24}", total=total, regions=self._regions_done(service)
+                )
 
-    def finished(self, task: Task, records: int, errors: int) -> None:
+    def finished(self, task: Step, records: int, errors: int) -> None:
         service = task.service
         self._remaining[service] -= 1
-        self._regions[service].add(task.region)
+        self._pending[(service, task.region)] -= 1
         self._records[service] += records
         self._errors[service] += errors
         if self._progress:
-            self._progress.update(self._bars[service], advance=1, regions=", ".join(sorted(self._regions[service])))
+            self._progress.update(self._bars[service], advance=1, regions=self._regions_done(service))
         elif self._remaining[service] == 0:
+            count = self._records[service]
+            errors_text = f", {plural(self._errors[service], 'error')}" if self._errors[service] else ""
             self.terminal.line(
-                f"collected {service}: {self._records[service]} records in {', '.join(sorted(self._regions[service]))}"
-                + (f", {self._errors[service]} errors" if self._errors[service] else "")
+                f"{self.verb} {service}: {plural(count, self.unit)}{where(self._regions[service])}{errors_text}"
             )
+
+    def _regions_done(self, service: str) -> str:
+        """`2/17 regions`, as wide at the start as at the end (nothing for a service of one region or none)."""
+        from mlaudit.inventory import GLOBAL_REGION  # here: `list-checks` uses this module, without pydantic
+
+        regions = [r for r in self._regions[service] if r and r != GLOBAL_REGION]
+        if len(regions) < 2:
+            return ""
+        done = sum(1 for region in regions if self._pending[(service, region)] == 0)
+        return f"{done:>{len(str(len(regions)))}}/{len(regions)} regions"
+
+
+LISTED_REGIONS = 3
+"""Up to this many regions are named; more are counted."""
+
+
+def plural(count: int, unit: str) -> str:
+    return f"{count} {unit}" + ("" if count == 1 else "s")
+
+
+def where(regions: set[str] | Sequence[str]) -> str:
+    """` in eu-west-1, us-east-1`, ` in 17 regions`, ` (account-wide)`, or nothing."""
+    from mlaudit.inventory import GLOBAL_REGION
+
+    regional = sorted({r for r in regions if r and r != GLOBAL_REGION})
+    text = ""
+    if regional:
+        text = " in " + (", ".join(regional) if len(regional) <= LISTED_REGIONS else f"{len(regional)} regions")
+    if GLOBAL_REGION in regions:
+        text += ", account-wide" if text else " (account-wide)"
+    return text

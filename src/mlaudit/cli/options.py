@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from mlaudit.cli.common import FORMAT_NAMES, SEVERITIES
+from mlaudit.cli.common import FORMAT_NAMES, SEVERITIES, complete_checks
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -87,7 +87,7 @@ account_options = _apply(
         type=click.IntRange(1, 64),
         envvar="MLAUDIT_PROCESSES",
         help="Processes collecting the regions, for large estates on a machine with several cores (one "
-        "process computes about 300 AWS calls a second).  [default: 1]",
+        "process made about 450 AWS calls a second in the benchmark, docs/benchmark.md).  [default: 1]",
     ),
     click.option(
         "--role-arn",
@@ -143,6 +143,7 @@ selection_options = _apply(
         multiple=True,
         envvar="MLAUDIT_CHECKS",
         metavar="ID|NAME|GLOB",
+        shell_complete=complete_checks,
         help="Run only these checks (ids, names or globs like SM-ENDPOINT-*); repeatable.",
     ),
     click.option(
@@ -150,6 +151,7 @@ selection_options = _apply(
         multiple=True,
         envvar="MLAUDIT_EXCLUDE_CHECKS",
         metavar="ID|NAME|GLOB",
+        shell_complete=complete_checks,
         help="Do not run these checks; repeatable.",
     ),
     click.option(

@@ -17,15 +17,15 @@ from typing import Any
 import click
 
 from mlaudit.catalog.loader import load_catalog
-from mlaudit.cli.common import choose_formats
+from mlaudit.cli.common import choose_formats, require_checks
 from mlaudit.cli.console import Terminal
 from mlaudit.cli.options import DEFAULTS
 from mlaudit.cli.request import Request, effective_settings, resolve_request, suppression_rules, validate_file_checks
 from mlaudit.collect.accounts.sharding import Shard
-from mlaudit.core.errors import UserError
+from mlaudit.config.settings import check_lookback
 from mlaudit.core.interrupts import exit_code as interrupted_exit_code
 from mlaudit.gating.baseline import Baseline, BaselineMuter
-from mlaudit.gating.exit_code import exit_code
+from mlaudit.gating.exit_code import exit_code, exit_reason
 from mlaudit.gating.suppression import LabelledRule, Suppressor, tags_lookup
 from mlaudit.inventory import Inventory
 from mlaudit.inventory.tags import ResourceTags
@@ -54,9 +54,9 @@ class Selection:
         catalog = load_catalog(request["checks_dirs"])
         validate_file_checks(request, catalog)
         settings = effective_settings(request, catalog)
-        checks = catalog.select(request["checks"] or (), request["exclude_checks"] or (), request.severity)
-        if not checks:
-            raise UserError("no checks selected", hint="see `mlaudit list-checks`")
+        checks = require_checks(
+            catalog.select(request["checks"] or (), request["exclude_checks"] or (), request.severity)
+        )
         return cls(request, settings, _scan_options(request, checks, settings), checks)
 
 
@@ -94,6 +94,8 @@ class Run:
     def start(cls, ctx: click.Context, params: dict[str, Any]) -> Run:
         selection = Selection.of(ctx, params)
         request = selection.request
+        if "since" in params:  # a scan; `evaluate` checks against its snapshot's window once it has read it
+            check_lookback(selection.checks, selection.settings, request.since_days, "--since")
         formats = choose_formats(request["formats"], request["output"])
         terminal = Terminal(stream=sys.stderr if request["output"] == "-" else None, quiet=bool(request["quiet"]))
         previous = load_report(request["previous"]) if request["previous"] else None
@@ -148,8 +150,8 @@ class Run:
         self.terminal.summary(report, written)
         if inventory is not None and inventory.interrupted is not None:
             ctx.exit(interrupted_exit_code(inventory.interrupted))
-        ctx.exit(
-            exit_code(
-                report, self.request["fail_on"], bool(self.request["fail_on_error"]), bool(self.request["exit_zero"])
-            )
-        )
+        gate = (report, self.request["fail_on"], bool(self.request["fail_on_error"]), bool(self.request["exit_zero"]))
+        reason = exit_reason(*gate)
+        if reason:
+            self.terminal.line(reason)
+        ctx.exit(exit_code(*gate))

@@ -8,7 +8,6 @@ import click
 
 from mlaudit.cli.common import EXIT_CODES
 from mlaudit.cli.options import account_options, config_option, gate_options, report_options, selection_options
-from mlaudit.core.errors import UserError
 
 
 @click.command(epilog=EXIT_CODES)
@@ -41,24 +40,7 @@ def _scan(options: Any, run: Any) -> Any:
 
 
 def _scan_demo(options: Any, run: Any) -> Any:
-    if options.profile or options.endpoint_url or options.accounts.role_arn or options.accounts.org:
-        raise UserError(
-            "--demo scans the built-in demo account: it takes no --profile, --endpoint-url, --role-arn or --org"
-        )
-    try:
-        from mlaudit.demo.estate import seed
-        from mlaudit.demo.server import DEMO_REGIONS, demo_session, moto_server
-    except ImportError as exc:
-        raise UserError(
-            f"the demo account needs moto ({exc.name} is missing)", hint="pip install 'mlaudit[demo]'"
-        ) from exc
-    unknown = [r for r in options.regions if r not in DEMO_REGIONS]
-    if unknown:
-        raise UserError(f"--region: the demo account has only {', '.join(DEMO_REGIONS)}")
-    options.regions = options.regions or list(DEMO_REGIONS)
-    with moto_server() as url:
-        run.terminal.line(f"Demo account: a seeded ML estate served by moto at {url}")
-        seed(demo_session(), url)
-        options.endpoint_url = url
-        options.session = demo_session()
+    from mlaudit.cli.demo import demo_account
+
+    with demo_account(options, run.terminal):
         return _scan(options, run)

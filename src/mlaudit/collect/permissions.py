@@ -2,7 +2,8 @@
 
 Collectors declare API operations (`s3:GetBucketEncryption`); IAM names some of them differently
 (`s3:GetEncryptionConfiguration`). This module holds those differences and turns a set of checks into the
-minimal read-only policy, as JSON or as a role to deploy (CloudFormation, Terraform).
+minimal read-only policy, as JSON or as a role to deploy (CloudFormation, Terraform), and compares it with the AWS
+managed policy SecurityAudit (`security_audit.json`, the version AWS published: what it lacks is derived).
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from functools import cache
+from importlib import resources
 
 from mlaudit.collect.accounts.failures import DENIED_CODES
 from mlaudit.collect.accounts.organization import ORGANIZATION_OPERATIONS
@@ -45,6 +50,42 @@ def iam_actions(operation: str) -> tuple[str, ...]:
     return (f"{SERVICE_PREFIXES.get(service, service)}:{name}",)
 
 
+NO_PERMISSION_NEEDED = frozenset({"sts:GetCallerIdentity"})
+"""Actions no policy needs to allow ("No permissions are required to perform this operation": STS's reference)."""
+
+
+@dataclass(frozen=True)
+class ManagedPolicy:
+    """An AWS managed policy's allowed actions (with wildcards), at the version it was copied from."""
+
+    name: str
+    version: str
+    updated: str
+    actions: tuple[str, ...]
+
+    def grants(self, action: str) -> bool:
+        """IAM matches actions without regard to case, `*` and `?` as wildcards."""
+        return action in NO_PERMISSION_NEEDED or any(fnmatchcase(action.lower(), p.lower()) for p in self.actions)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.version}, {self.updated})"
+
+
+@cache
+def security_audit() -> ManagedPolicy:
+    """SecurityAudit's statement that allows actions on every resource, as vendored in `security_audit.json`."""
+    document = json.loads(resources.files("mlaudit.collect").joinpath("security_audit.json").read_text("utf-8"))
+    name = document["policy"].rsplit("/", 1)[-1]
+    return ManagedPolicy(name, document["version"], document["updated"], tuple(document["actions"]))
+
+
+def beyond_security_audit(actions: Iterable[str]) -> list[str]:
+    """The actions SecurityAudit does not grant: what a role with SecurityAudit needs besides."""
+    policy = security_audit()
+    return sorted(action for action in set(actions) if not policy.grants(action))
+
+
 def required_operations(checks: Iterable[Check]) -> list[str]:
     collectors = plan(record_type for check in checks for record_type in check.needs)
     return sorted({*SETUP_OPERATIONS, *(str(op) for collector in collectors for op in collector.operations)})
@@ -67,9 +108,11 @@ def missing_permissions(errors: Iterable[CollectionError]) -> list[str]:
     warnings = []
     if by_policy:
         count, actions = _denied_actions(by_policy)
+        beyond = beyond_security_audit(a for e in by_policy for a in iam_actions(f"{e.service}:{e.operation}"))
+        gap = f"; {security_audit().label} does not grant {', '.join(beyond)}" if beyond else ""
         warnings.append(
             f"missing permissions: AWS denied {count} IAM action(s) the checks need; allow {actions} "
-            "(or lift the SCP or boundary that denies them); `mlaudit policy` prints the whole read-only policy"
+            f"(or lift the SCP or boundary that denies them){gap}; `mlaudit policy` prints the whole read-only policy"
         )
     if by_scp:
         count, actions = _denied_actions(by_scp)
@@ -116,7 +159,13 @@ def cloudformation(actions: list[str]) -> str:
                 "Description": "Account whose principals may assume the role (where mlaudit runs).",
             },
             "RoleName": {"Type": "String", "Default": "mlaudit-readonly"},
+            "ExternalId": {
+                "Type": "String",
+                "Default": "",
+                "Description": "If set, mlaudit must pass it to assume the role (`mlaudit scan --external-id`).",
+            },
         },
+        "Conditions": {"HasExternalId": {"Fn::Not": [{"Fn::Equals": [{"Ref": "ExternalId"}, ""]}]}},
         "Resources": {
             "MlauditRole": {
                 "Type": "AWS::IAM::Role",
@@ -131,6 +180,13 @@ def cloudformation(actions: list[str]) -> str:
                                     "AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${TrustedAccountId}:root"}
                                 },
                                 "Action": "sts:AssumeRole",
+                                "Condition": {
+                                    "Fn::If": [
+                                        "HasExternalId",
+                                        {"StringEquals": {"sts:ExternalId": {"Ref": "ExternalId"}}},
+                                        {"Ref": "AWS::NoValue"},
+                                    ]
+                                },
                             }
                         ],
                     },
@@ -156,18 +212,35 @@ variable "role_name" {{
   default = "mlaudit-readonly"
 }}
 
+variable "external_id" {{
+  description = "If set, mlaudit must pass it to assume the role (mlaudit scan --external-id)."
+  type        = string
+  default     = ""
+}}
+
 data "aws_partition" "current" {{}}
 
+data "aws_iam_policy_document" "trust" {{
+  statement {{
+    actions = ["sts:AssumeRole"]
+    principals {{
+      type        = "AWS"
+      identifiers = ["arn:${{data.aws_partition.current.partition}}:iam::${{var.trusted_account_id}}:root"]
+    }}
+    dynamic "condition" {{
+      for_each = var.external_id == "" ? [] : [var.external_id]
+      content {{
+        test     = "StringEquals"
+        variable = "sts:ExternalId"
+        values   = [condition.value]
+      }}
+    }}
+  }}
+}}
+
 resource "aws_iam_role" "mlaudit" {{
-  name = var.role_name
-  assume_role_policy = jsonencode({{
-    Version = "2012-10-17"
-    Statement = [{{
-      Effect    = "Allow"
-      Principal = {{ AWS = "arn:${{data.aws_partition.current.partition}}:iam::${{var.trusted_account_id}}:root" }}
-      Action    = "sts:AssumeRole"
-    }}]
-  }})
+  name               = var.role_name
+  assume_role_policy = data.aws_iam_policy_document.trust.json
 }}
 
 resource "aws_iam_role_policy" "mlaudit" {{

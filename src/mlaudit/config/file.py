@@ -23,24 +23,28 @@ FailOn = Literal["critical", "high", "medium", "low", "info", "none"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
 
 class SuppressionRule(_Strict):
     """Mutes matching findings (they stay in every report as MUTED, with the reason)."""
 
     finding_id: str | None = None
-    check: str | None = None
-    """A check id, name or glob (SM-ENDPOINT-*)."""
+    """a finding's id from mlaudit.json, instead of a check"""
+    check: str | None = Field(None, examples=["SM-ENDPOINT-002"])
+    """a check id, name or glob; or finding_id: <id from mlaudit.json>"""
     accounts: list[str] = Field(default_factory=list)
-    regions: list[str] = Field(default_factory=list)
-    resources: list[str] = Field(default_factory=list)
-    """ARN or resource-name patterns (globs)."""
+    regions: list[str] = Field(default_factory=list, examples=[["eu-west-1"]])
+    """optional: accounts, regions, resources and tags narrow it"""
+    resources: list[str] = Field(default_factory=list, examples=[["*:endpoint/recs-*"]])
+    """ARN or resource-name globs"""
     tags: dict[str, str] = Field(default_factory=dict)
-    """Tag keys and value patterns the resource must all carry."""
-    reason: str = Field(min_length=1)
-    expires: date | None = None
-    owner: str | None = None
+    """tag keys and value patterns the resource must all carry"""
+    reason: str = Field(min_length=1, examples=["Single-instance endpoint accepted for the recommendations pilot"])
+    """required"""
+    expires: date | None = Field(None, examples=[date(2027, 3, 31)])
+    """after this date the finding fails again, with a warning"""
+    owner: str | None = Field(None, examples=["recs-team@example.com"])
 
     @model_validator(mode="after")
     def _targets_something(self) -> SuppressionRule:
@@ -49,51 +53,152 @@ class SuppressionRule(_Strict):
         return self
 
 
+LIST_OPTIONS = ("regions", "checks", "exclude_checks", "checks_dirs", "accounts", "exclude_accounts", "ou", "formats")
+"""Options that take several values: a YAML list, or one comma-separated string as on the command line."""
+
+
 class ConfigFile(_Strict):
-    profile: str | None = None
-    regions: list[str] | None = None
-    endpoint_url: str | None = None
-    checks: list[str] | None = None
-    exclude_checks: list[str] | None = None
-    checks_dirs: list[str] | None = None
-    severity: Severity | None = None
-    since: str | None = None
-    max_workers: int | None = Field(default=None, ge=1, le=256)
-    max_calls_per_service: int | None = Field(default=None, ge=1, le=256)
-    processes: int | None = Field(default=None, ge=1, le=64)
-    role_arn: str | None = None
-    org: bool | None = None
-    role_name: str | None = None
-    accounts: list[str] | None = None
-    exclude_accounts: list[str] | None = None
-    ou: list[str] | None = None
-    """Organizational unit ids: only the accounts under them, recursively."""
-    external_id: str | None = None
-    role_session_name: str | None = None
-    shard: str | None = None
-    formats: list[str] | None = None
-    output_dir: str | None = None
-    sarif_anchor: str | None = None
-    fail_on: FailOn | None = None
-    fail_on_error: bool | None = None
-    exit_zero: bool | None = None
-    baseline: str | None = None
-    suppressions_file: str | None = None
-    """A separate YAML file of suppressions (`suppressions:` only), e.g. owned by the security team."""
-    settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    """Per-check settings: {check id or name: {setting: value}}."""
+    """Every option of `scan`, `collect` and `evaluate` (the command line's names, with underscores), per-check
+    settings and suppressions. Each field's docstring and example make the starter file `mlaudit init` writes."""
+
+    profile: str | None = Field(None, examples=["prod"])
+    """AWS profile (default: AWS_PROFILE, then the default credential chain)"""
+    regions: list[str] | None = Field(None, examples=[["us-east-1", "eu-west-1"]])
+    """default: every enabled region where SageMaker is offered"""
+    endpoint_url: str | None = Field(None, examples=["http://localhost:5000"])
+    """send every AWS call to this URL (an emulator)"""
+    since: str | None = Field(None, examples=["90d"])
+    """lookback window for jobs and endpoint metrics: days or a date"""
+    max_workers: int | None = Field(None, ge=1, le=256, examples=[16])
+    """concurrent AWS calls, shared by every account and region"""
+    max_calls_per_service: int | None = Field(None, ge=1, le=256, examples=[4])
+    """concurrent calls to one service in one account and region"""
+    processes: int | None = Field(None, ge=1, le=64, examples=[4])
+    """worker processes collecting the regions (large estates, spare cores)"""
+    role_arn: str | None = Field(None, examples=["arn:aws:iam::111122223333:role/mlaudit-readonly"])
+    """scan the account of this role, assumed from the base credentials"""
+    org: bool | None = Field(None, examples=[True])
+    """every ACTIVE account (run from the management or a delegated account)"""
+    role_name: str | None = Field(None, examples=["mlaudit-readonly"])
+    """with org: the role assumed in every account"""
+    ou: list[str] | None = Field(None, examples=[["ou-ab12-cd34ef56"]])
+    """with org: only the accounts under these OUs, recursively"""
+    accounts: list[str] | None = Field(None, examples=[["1111*"]])
+    """with org: only these account ids or globs"""
+    exclude_accounts: list[str] | None = Field(None, examples=[["222222222222"]])
+    """with org: not these accounts"""
+    external_id: str | None = Field(None, examples=["acme-audit"])
+    """passed when assuming the role"""
+    role_session_name: str | None = Field(None, examples=["mlaudit"])
+    shard: str | None = Field(None, examples=["1/4"])
+    """this job's share of the (account, region) units; `mlaudit merge` the reports"""
+    checks: list[str] | None = Field(None, examples=[["SM-ENDPOINT-*", "S3-ML-*"]])
+    """run only these (ids, names or globs); default: every check not opt-in"""
+    exclude_checks: list[str] | None = Field(None, examples=[["training-without-spot"]])
+    severity: Severity | None = Field(None, examples=["low"])
+    """run only checks at or above this severity"""
+    checks_dirs: list[str] | None = Field(None, examples=[["./acme-checks"]])
+    """more checks, from the *.py files of these directories"""
+    formats: list[str] | None = Field(None, examples=[["json", "html", "sarif", "md"]])
+    """report formats: json, html, jsonl, csv, sarif, junit, md, ocsf, asff"""
+    output_dir: str | None = Field(None, examples=["mlaudit-reports"])
+    """where the reports are written (relative to this file)"""
+    sarif_anchor: str | None = Field(None, examples=[".mlaudit.yaml"])
+    """the repository file SARIF results point at"""
+    fail_on: FailOn | None = Field(None, examples=["high"])
+    """exit 1 on an unmuted FAIL at or above this severity (none: never)"""
+    fail_on_error: bool | None = Field(None, examples=[True])
+    """exit 3 when the scan is incomplete (ERROR findings)"""
+    exit_zero: bool | None = Field(None, examples=[True])
+    """always exit 0 after a completed run (report only)"""
+    baseline: str | None = Field(None, examples=[".mlaudit-baseline.json"])
+    """mute the findings recorded by `mlaudit baseline create`"""
+    suppressions_file: str | None = Field(None, examples=["suppressions.yaml"])
+    """more suppressions in a file of their own (`suppressions:` only), e.g. owned by the security team"""
+    settings: dict[str, dict[str, Any]] = Field(default_factory=dict, examples=[{"SM-ENDPOINT-007": {"idle_days": 30}}])
+    """Per-check settings, by check id or name (`mlaudit explain CHECK` lists each check's settings and defaults)"""
     suppressions: list[SuppressionRule] = Field(default_factory=list)
+    """Accepted risks: muted findings stay in every report as MUTED, with the reason"""
 
     @field_validator("since", mode="before")
     @classmethod
     def _since_as_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) else value
 
-    @field_validator("accounts", "exclude_accounts", mode="before")
+    @field_validator(*LIST_OPTIONS, mode="before")
     @classmethod
-    def _account_ids_as_text(cls, value: Any) -> Any:
-        """YAML reads an unquoted account id as a number."""
-        return [str(item) if isinstance(item, int) else item for item in value] if isinstance(value, list) else value
+    def _lists(cls, value: Any) -> Any:
+        """A comma-separated string is a list, as on the command line and in MLAUDIT_ variables; YAML reads an
+        unquoted account id as a number."""
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        items = value if isinstance(value, list) else [value] if isinstance(value, int) else None
+        return (
+            [str(item) if isinstance(item, int) and not isinstance(item, bool) else item for item in items]
+            if items is not None
+            else value
+        )
+
+
+STARTER_SECTIONS = {
+    "profile": "Where to scan",
+    "role_arn": "Other accounts (docs/scale.md): one role, or every account of the organization through a role of one name",
+    "checks": "Which checks run (`mlaudit list-checks`)",
+    "formats": "Reports",
+    "fail_on": "When the run fails",
+}
+"""The first field of each section of the starter file, and its heading."""
+STARTER_SET = frozenset({"formats", "output_dir", "fail_on", "fail_on_error"})
+"""Options the starter sets (with its example); the others are commented out."""
+STARTER_HEADER = """\
+# mlaudit configuration. Every option can also be given on the command line (which wins) or as an
+# MLAUDIT_<OPTION> environment variable (which wins over this file); list options also take one
+# comma-separated string. Written by `mlaudit init` from the configuration model: every option is here.
+"""
+COMMENT_COLUMN = 37
+
+
+def _yaml(value: Any) -> str:
+    return (
+        yaml.safe_dump(value, default_flow_style=None, sort_keys=False, width=200).strip().removesuffix("...").strip()
+    )
+
+
+def _commented(line: str, description: str | None, active: bool) -> str:
+    text = line if active else f"# {line}"
+    return f"{text:<{COMMENT_COLUMN - 2}}  # {description}" if description else text
+
+
+def _suppression_example() -> list[str]:
+    """One suppression, each key with its description."""
+    examples = [
+        (name, info.examples[0], info.description)
+        for name, info in SuppressionRule.model_fields.items()
+        if info.examples
+    ]
+    lines = [
+        _commented(f"{'-' if index == 0 else ' '} {name}: {_yaml(example)}", description, False)
+        for index, (name, example, description) in enumerate(examples)
+    ]
+    return ["# suppressions:", *(f"#   {line.removeprefix('# ')}" for line in lines)]
+
+
+def starter() -> str:
+    """The commented starter configuration, one line per option of `ConfigFile`, in the model's order."""
+    lines = [STARTER_HEADER.rstrip("\n")]
+    for name, info in ConfigFile.model_fields.items():
+        if name in STARTER_SECTIONS:
+            lines += ["", f"# {STARTER_SECTIONS[name]}"]
+        example = info.examples[0] if info.examples else None
+        if name == "settings":
+            lines += ["", f"# {info.description}:", "# settings:"]
+            block = yaml.safe_dump(example, default_flow_style=False, sort_keys=False)
+            lines += [f"#   {line}" for line in block.splitlines()]
+        elif name == "suppressions":
+            lines += ["", f"# {info.description}:", *_suppression_example()]
+        else:
+            lines.append(_commented(f"{name}: {_yaml(example)}", info.description, name in STARTER_SET))
+    return "\n".join(lines) + "\n"
 
 
 class LoadedConfig:
@@ -148,11 +253,25 @@ def _fields_at(loc: tuple[Any, ...]) -> list[str]:
     return list(model.model_fields)
 
 
-def load_config(path: Path) -> LoadedConfig:
+def _read_text(path: Path) -> str:
+    """The file's text; a file that is not UTF-8 (a Latin-1 comment, a binary file) is named with the line and the
+    byte offset of the first byte that is not."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UserError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            hint="save the file as UTF-8",
+        ) from None
+
+
+def load_config(path: Path) -> LoadedConfig:
+    text = _read_text(path)
     try:
         loader = yaml.SafeLoader(text)
         try:

@@ -9,7 +9,7 @@ from typing import Any
 
 from mlaudit.catalog.loader import Catalog
 from mlaudit.core.errors import UserError
-from mlaudit.sdk import Setting
+from mlaudit.sdk import Check, Setting
 
 TRUE = frozenset({"true", "yes", "on", "1"})
 FALSE = frozenset({"false", "no", "off", "0"})
@@ -28,7 +28,16 @@ def _type_name(default: Any) -> str:
 
 
 def coerce(where: str, setting: Setting, value: Any) -> Any:
-    """`value` (text from the command line, or a YAML value) as the type of the setting's default."""
+    """`value` (text from the command line, or a YAML value) as the type of the setting's default, within the
+    setting's declared range."""
+    typed = _typed(where, setting, value)
+    problem = setting.out_of_range(typed)
+    if problem:
+        raise UserError(f"{where}: {problem}", hint=None if setting.choices else f"the range is {setting.bounds}")
+    return typed
+
+
+def _typed(where: str, setting: Setting, value: Any) -> Any:
     default = setting.default
     try:
         if isinstance(default, bool):
@@ -80,3 +89,18 @@ def parse_assignments(catalog: Catalog, assignments: Iterable[str]) -> dict[str,
         check_id, name, typed = resolve_setting(catalog, check_key, name, value.strip(), "--set")
         overrides.setdefault(check_id, {})[name] = typed
     return overrides
+
+
+def check_lookback(checks: Iterable[Check], settings: dict[str, dict[str, Any]], days: int, window: str) -> None:
+    """Every setting of the selected checks that looks back a number of days (`Setting.lookback`), given or
+    default, must fit in the `days` the scan reads (`window` says whose: `--since`, or a snapshot's)."""
+    for check in checks:
+        given = settings.get(check.id, {})
+        for name, setting in check.metadata.settings.items():
+            value = given.get(name, setting.default)
+            if setting.lookback and value > days:
+                origin = "" if name in given else " (its default)"
+                raise UserError(
+                    f"{check.id}.{name} looks back {value} days{origin}, further than {window} ({days} days)",
+                    hint=f"look back further (--since {value}d) or set {check.id}.{name}={days}",
+                )

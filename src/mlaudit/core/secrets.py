@@ -20,9 +20,15 @@ _VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("jwt", re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\b")),
     ("url-with-password", re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]{3,}@", re.I)),
 )
-_SECRET_NAME = re.compile(
-    r"(pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth|pwd)", re.I
-)
+SECRET_WORDS = frozenset({"password", "passwd", "pwd", "pass", "passphrase", "secret", "token", "credential",
+                          "credentials", "apikey", "secretkey", "accesskey", "privatekey"})  # fmt: skip
+"""A name whose last word is one of these says it holds a secret (DB_PASSWORD, HF_TOKEN, CLIENT_SECRET)..."""
+KEY_QUALIFIERS = frozenset({"api", "access", "secret", "private", "signing", "encryption", "master", "license"})
+"""...and so does one ending in one of these words followed by `key` (API_KEY, AWS_SECRET_ACCESS_KEY)."""
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+"""Words of a name: split at `_`, `-`, `.` and camelCase (apiKey -> api, key; HFToken -> hf, token)."""
+_REFERENCE = re.compile(r"^(arn:|/|\./|~/|https?://|s3://|file:|\$\(|resolve:|ssm:|secretsmanager:)", re.I)
+"""Values that point at a secret kept elsewhere (an ARN, a file, a URL without a password) rather than hold one."""
 # `NAME=value`, `NAME: value`, `export NAME="value"`, `--password value`, `--password=value`
 _ASSIGNMENT = re.compile(
     r"""(?:--(?P<flag>[A-Za-z][\w-]*)[=\s]+|(?P<name>[A-Za-z_][\w.-]*)\s*[=:]\s*)["']?(?P<value>[^\s"'#;]{4,})"""
@@ -47,19 +53,40 @@ def value_kind(value: str) -> str | None:
     return None
 
 
+def name_words(name: str) -> list[str]:
+    """The words of a variable or key name, lower case, without trailing numbers (API_KEY_2 -> api, key)."""
+    words = [word.lower() for word in _WORD.findall(name)]
+    while words and words[-1].isdigit():
+        words.pop()
+    return words
+
+
 def is_secret_name(name: str) -> bool:
-    """A variable or key name that says it holds a secret (DB_PASSWORD, API_KEY...)."""
-    return bool(_SECRET_NAME.search(name))
+    """A name that says it holds a secret: its last word is a secret noun (DB_PASSWORD, HF_TOKEN), or `key` after
+    a word that makes it one (API_KEY). Words, not substrings: MAX_TOKENS, TOKENIZER_NAME, PASSWORD_POLICY_URL,
+    SECRET_ARN and MONKEY do not."""
+    words = name_words(name)
+    if not words:
+        return False
+    return words[-1] in SECRET_WORDS or (words[-1] == "key" and len(words) > 1 and words[-2] in KEY_QUALIFIERS)
+
+
+def looks_like_a_secret_value(value: str) -> bool:
+    """A value that could be the secret itself: not empty, a placeholder, a flag or a number, a reference (`${...}`,
+    an ARN, a path, a URL)."""
+    text = value.strip().strip("\"'")
+    if len(text) < 4 or _PLACEHOLDER.match(text) or _REFERENCE.match(text):
+        return False
+    return not text.replace(".", "", 1).isdigit()
 
 
 def variable_kind(name: str, value: str) -> str | None:
-    """Why an environment variable looks like a secret: its value's shape, or a secret-sounding name with a
-    literal value (a reference such as `${...}` or an ARN is not a secret)."""
+    """Why an environment variable looks like a secret: its value's shape (an access key, a token format), or a
+    name that says it holds one with a value that could be it."""
     kind = value_kind(value)
     if kind:
         return kind
-    literal = value.strip() and not _PLACEHOLDER.match(value.strip()) and not value.startswith("arn:")
-    if is_secret_name(name) and literal:
+    if is_secret_name(name) and looks_like_a_secret_value(value):
         return "secret-named-variable"
     return None
 

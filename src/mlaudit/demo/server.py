@@ -14,6 +14,9 @@ import boto3
 DEMO_ACCOUNT_ID = "123456789012"
 """moto's default account."""
 DEMO_REGIONS = ("us-east-1", "eu-west-1", "us-west-2")
+DEMO_SEED = 20240601
+"""moto's random source (ids of keys, VPCs, security groups, agents...) is seeded with this after every reset, so
+that every demo run gives its resources the same ids and two demo scans diff to nothing."""
 
 
 class Middleware(Protocol):
@@ -29,7 +32,8 @@ def demo_session(region: str = DEMO_REGIONS[0]) -> boto3.Session:
 
 @contextmanager
 def moto_server(faults: Middleware | None = None) -> Iterator[str]:
-    """Start moto on 127.0.0.1 (any free port) and yield its URL; its state is reset on entry and exit.
+    """Start moto on 127.0.0.1 (any free port) and yield its URL; its state is reset on entry and exit, and its
+    random source seeded on entry (`DEMO_SEED`).
 
     Served as moto's `ThreadedMotoServer` serves it, with `faults` (the tests' fault injector), when given, in front
     of moto's app: with moto's own request handler from moto 5.2.5 on (it keeps the underscores of S3 metadata
@@ -54,6 +58,7 @@ def moto_server(faults: Middleware | None = None) -> Iterator[str]:
     url = f"http://127.0.0.1:{server.server_port}"
     try:
         _reset(url)
+        _moto_api(url, f"seed?a={DEMO_SEED}")
         yield url
     finally:
         _reset(url)
@@ -66,6 +71,10 @@ def moto_server(faults: Middleware | None = None) -> Iterator[str]:
 
 
 def _reset(url: str) -> None:
-    request = urllib.request.Request(f"{url}/moto-api/reset", method="POST")  # noqa: S310 - our own server
+    _moto_api(url, "reset")
+
+
+def _moto_api(url: str, action: str) -> None:
+    request = urllib.request.Request(f"{url}/moto-api/{action}", method="POST")  # noqa: S310 - our own server
     with urllib.request.urlopen(request, timeout=120):  # noqa: S310 - our own loopback server (slow on a loaded machine)
         pass

@@ -15,6 +15,8 @@ SAGEMAKER_NAMESPACE = "AWS/SageMaker"
 """Invocation metrics (Invocations, Invocation5XXErrors, ModelLatency...), by EndpointName and VariantName."""
 ENDPOINT_INSTANCE_NAMESPACE = "/aws/sagemaker/Endpoints"
 """Instance metrics of endpoint variants (CPUUtilization, GPUUtilization...), by EndpointName and VariantName."""
+RETENTION_DAYS = 455
+"""CloudWatch keeps hourly (and coarser) datapoints for 15 months: older days cannot be read (nor judged)."""
 
 
 class WatchedMetric(Value):

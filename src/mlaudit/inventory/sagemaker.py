@@ -228,6 +228,14 @@ class ModelPackage(Record):
         return key.casefold() in (self.name.casefold(), self.arn.casefold())
 
 
+class InstanceGroup(Value):
+    """One instance group of a heterogeneous training cluster (ResourceConfig.InstanceGroups)."""
+
+    name: str
+    instance_type: str
+    instance_count: int = 0
+
+
 class TrainingConfiguration(Value):
     """How a training job is configured: the settings of a training job, or of each training job a
     hyperparameter tuning job starts from one of its training job definitions."""
@@ -236,6 +244,8 @@ class TrainingConfiguration(Value):
     instance_type: str | None = None
     instance_count: int | None = None
     """All instances of the job: a heterogeneous cluster's instance groups are added up."""
+    instance_groups: tuple[InstanceGroup, ...] = ()
+    """A heterogeneous cluster's groups, each on its own instance type (`instance_type` is then None)."""
     vpc_subnets: tuple[str, ...] = ()
     vpc_security_group_ids: tuple[str, ...] = ()
     network_isolation: bool = False
@@ -250,6 +260,12 @@ class TrainingConfiguration(Value):
     """KeepAlivePeriodInSeconds: the job keeps a warm pool, which cannot run on spot capacity."""
     training_plan_arn: str | None = None
     """The job runs on a training plan's reserved capacity, paid for upfront."""
+
+    @property
+    def instance_types(self) -> tuple[str, ...]:
+        """Every instance type the job runs on: the cluster's, or each instance group's."""
+        types = (self.instance_type, *(group.instance_type for group in self.instance_groups))
+        return tuple(dict.fromkeys(t for t in types if t))
 
     def training_references(self, owner: Record) -> Iterator[Reference]:
         """The role, buckets and keys this configuration uses (key ids made canonical in `owner`'s region)."""

@@ -76,7 +76,7 @@ class ScanInfo(BaseModel):
     since: datetime
     """Jobs created before this time were not collected (the lookback window)."""
     settings: dict[str, dict[str, Any]]
-    """Check settings the user overrode, by check id (defaults are in `checks`)."""
+    """Every setting in force, by check id: the user's values, and the defaults of those not given."""
     errors: list[CollectionError]
     warnings: list[str] = Field(default_factory=list)
     """Things a person should know that are not findings: expired or unused suppressions, for example."""

@@ -57,6 +57,10 @@ def load_report(path: Path) -> Report:
     """A report written by mlaudit (`mlaudit.json`), validated against the current schema. The summary is counted
     again from the findings: it is derived data, and a hand-edited or truncated one must not mislead a renderer."""
     document = _read_json(path)
+    if isinstance(document, dict) and "format_version" in document and "records" in document:
+        raise UserError(
+            f"{path} is an inventory snapshot, not a report", hint=f"evaluate it: `mlaudit evaluate {path}`"
+        )
     if not isinstance(document, dict) or "schema_version" not in document or "findings" not in document:
         raise UserError(f"{path} is not an mlaudit report (no schema_version or findings)")
     _check_version(path, "report schema", str(document["schema_version"]), SCHEMA_VERSION)
@@ -77,6 +81,11 @@ def save_inventory(inventory: Inventory, path: Path) -> None:
 def load_inventory(path: Path) -> Inventory:
     """An inventory snapshot written by `mlaudit collect` (plain or gzip-compressed JSON)."""
     document = _read_json(path)
+    if isinstance(document, dict) and "schema_version" in document and "findings" in document:
+        raise UserError(
+            f"{path} is a report, not an inventory snapshot",
+            hint=f"reports are rendered with `mlaudit report --from {path}`; `mlaudit collect` writes snapshots",
+        )
     if not isinstance(document, dict) or "format_version" not in document or "records" not in document:
         raise UserError(f"{path} is not an mlaudit inventory snapshot (no format_version or records)")
     _check_version(path, "inventory format", str(document["format_version"]), SNAPSHOT_FORMAT)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mlaudit.core.taxonomy import Pillar, Severity
 from mlaudit.inventory import Record
@@ -42,12 +42,62 @@ class Remediation(BaseModel):
 
 
 class Setting(BaseModel):
-    """A threshold or allow-list a user can override per check."""
+    """A threshold or allow-list a user can override per check. A number declares the range it may take
+    (`minimum`, `maximum`), a number of days the check looks back declares `lookback` (the scan must have read that
+    far back: `--since`), a word declares its `choices`. A value out of range is a one-line error before any AWS
+    call."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     default: Any
     description: str
+    minimum: float | None = None
+    maximum: float | None = None
+    lookback: bool = False
+    """The value is a number of days back from the scan: at least 1, and at most the scan's window (`--since`)."""
+    choices: tuple[str, ...] = ()
+    """The words a text setting may be (compared without regard to case)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lookback_starts_at_one_day(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("lookback") and data.get("minimum") is None:
+            return {**data, "minimum": 1}
+        return data
+
+    @model_validator(mode="after")
+    def _default_in_range(self) -> Setting:
+        problem = self.out_of_range(self.default)
+        if problem:
+            raise ValueError(f"the default {problem}")
+        return self
+
+    def out_of_range(self, value: Any) -> str | None:
+        """Why a (typed) value is outside the declared range, or None."""
+        if self.choices and isinstance(value, str):
+            return None if value.upper() in {c.upper() for c in self.choices} else f"{value!r} is not {self.bounds}"
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        if self.minimum is not None and value < self.minimum:
+            return f"{value:g} is below the minimum, {self.minimum:g}"
+        if self.maximum is not None and value > self.maximum:
+            return f"{value:g} is above the maximum, {self.maximum:g}"
+        return None
+
+    @property
+    def bounds(self) -> str:
+        """The range, for `mlaudit explain` and the docs (empty when there is none)."""
+        if self.choices:
+            return "one of " + ", ".join(self.choices)
+        if self.minimum is not None and self.maximum is not None:
+            text = f"{self.minimum:g} to {self.maximum:g}"
+        elif self.minimum is not None:
+            text = f"at least {self.minimum:g}"
+        elif self.maximum is not None:
+            text = f"at most {self.maximum:g}"
+        else:
+            text = ""
+        return f"{text}, within --since" if self.lookback else text
 
 
 class CheckMetadata(BaseModel):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 from botocore.exceptions import ClientError
 
 from mlaudit.inventory import CollectionError
@@ -12,11 +15,16 @@ NOT_FOUND_CODES = frozenset(
         "ResourceNotFoundException",
         "NoSuchEntity",
         "NoSuchBucket",
+        "TrailNotFoundException",
         "NotFoundException",
         "NotFound",
         "404",
     }
 )
+
+VALIDATION_NOT_FOUND = ("recordnotfound", "could not find", "does not exist")
+"""SageMaker answers ValidationException for a resource that does not exist, saying so in the message: exactly
+`RecordNotFound` for a notebook instance (as terraform-provider-aws tests), "Could not find ..." for most others."""
 
 DENIED_CODES = frozenset(
     {
@@ -47,10 +55,29 @@ def error_code(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+_MARKUP = re.compile(r"^\s*<(!doctype|html|head|body|title|h1|p|center)\b", re.IGNORECASE)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_INVISIBLE = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+MESSAGE_LENGTH = 200
+"""A message taken from a web page is cut to this many characters."""
+
+
+def clean_message(message: str) -> str:
+    """AWS's message as one line. A web page (a proxy's, an emulator's or a load balancer's 5xx page, which
+    botocore passes on whole as the message) becomes its title, or else its text, cut short."""
+    if _MARKUP.match(message):
+        title = _TITLE.search(message)
+        text = html.unescape(_TAG.sub(" ", title.group(1) if title else _INVISIBLE.sub(" ", message)))
+        text = " ".join(text.split())
+        return text if len(text) <= MESSAGE_LENGTH else text[: MESSAGE_LENGTH - 1] + "\u2026"
+    return " ".join(message.split())
+
+
 def error_message(exc: BaseException) -> str:
     if isinstance(exc, ClientError):
-        return str(exc.response.get("Error", {}).get("Message") or exc)
-    return str(exc)
+        return clean_message(str(exc.response.get("Error", {}).get("Message") or exc))
+    return clean_message(str(exc))
 
 
 def is_not_found(exc: BaseException) -> bool:
@@ -60,4 +87,4 @@ def is_not_found(exc: BaseException) -> bool:
     if code in NOT_FOUND_CODES:
         return True
     message = error_message(exc).lower()
-    return code == "ValidationException" and ("could not find" in message or "does not exist" in message)
+    return code == "ValidationException" and any(words in message for words in VALIDATION_NOT_FOUND)

@@ -76,8 +76,24 @@ def discover_regions(clients: AwsClients, partition: str) -> list[str]:
         ) from exc
 
 
+DOCUMENTED_REGIONS: dict[str, frozenset[str]] = {
+    "bedrock-agent": frozenset(
+        {
+            "ap-northeast-1", "ap-northeast-2", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ca-central-1",
+            "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "sa-east-1",
+            "us-east-1", "us-east-2", "us-gov-west-1", "us-west-2",
+        }
+    ),
+}  # fmt: skip
+"""The regions of services botocore's endpoint data lists none for (their endpoints come from rules alone, which
+resolve a host name in every region, existing or not), as AWS documents them. Agents for Amazon Bedrock:
+https://docs.aws.amazon.com/bedrock/latest/userguide/agents-supported.html, read 2026-12-06; a region with Bedrock
+but not in this list has no bedrock-agent endpoint (its host name does not resolve)."""
+
+
 def not_offered(session: boto3.Session, service: str, region: str, partition: str) -> bool:
-    """botocore's endpoint data says `service` is not offered in `region`. A region botocore does not know (newer
-    than it) or a service it lists no region for (resolved by endpoint rules only) may have it: not skipped."""
-    offered = session.get_available_regions(service, partition)
+    """botocore's endpoint data (or, where it lists no region, AWS's documentation: `DOCUMENTED_REGIONS`) says
+    `service` is not offered in `region`. A region botocore does not know (newer than it), or a service neither
+    lists, may have it: not skipped."""
+    offered = session.get_available_regions(service, partition) or DOCUMENTED_REGIONS.get(service, ())
     return bool(offered) and region in session.get_available_regions("ec2", partition) and region not in offered

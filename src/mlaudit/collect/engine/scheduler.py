@@ -1,8 +1,9 @@
 """Running the collectors a scan needs, concurrently, in dependency order, across accounts and regions.
 
 The loop is the same whatever runs the work: the task graph says what can start, the runner starts it, and each
-finished task is merged into the inventory by this thread only. Tasks whose service botocore says is not offered in
-their region are finished at once, empty (nothing can exist there). Threads are not the budget: `max_workers` AWS
+finished task is merged into the inventory by this thread only. Tasks that call a service not offered in their region
+(botocore's endpoint data, or AWS's documented regions where botocore lists none) are finished at once, empty
+(nothing can exist there). Threads are not the budget: `max_workers` AWS
 calls at most are in flight at once, across every account, region and process (see `budget`).
 """
 
@@ -98,20 +99,24 @@ def _interrupted(collection: Collection, unfinished: Sequence[Task], interrupt: 
 
 
 def _not_offered(tasks: Sequence[Task], collection: Collection) -> dict[Task, SkippedScope]:
-    """The regional tasks whose service botocore says is not offered in their region, each with its skip record."""
+    """The regional tasks that call a service not offered in their region (each operation's own service: Bedrock
+    agents are `bedrock-agent`, offered in fewer regions than `bedrock`), each with its skip record."""
     verdicts: dict[tuple[str, str, str], bool] = {}
     skipped = {}
     for task in tasks:
         if task.region == GLOBAL_REGION:
             continue
-        key = (task.service, task.region, task.account.partition)
-        if key not in verdicts:
-            verdicts[key] = not_offered(collection.clients_of[task.account.account_id].session, *key)
-        if verdicts[key]:
-            skipped[task] = SkippedScope(
-                account_id=task.account.account_id,
-                region=task.region,
-                service=task.service,
-                reason=SkipReason.SERVICE_NOT_OFFERED,
-            )
+        session = collection.clients_of[task.account.account_id].session
+        for service in sorted({operation.service for operation in task.collector.operations}):
+            key = (service, task.region, task.account.partition)
+            if key not in verdicts:
+                verdicts[key] = not_offered(session, *key)
+            if verdicts[key]:
+                skipped[task] = SkippedScope(
+                    account_id=task.account.account_id,
+                    region=task.region,
+                    service=service,
+                    reason=SkipReason.SERVICE_NOT_OFFERED,
+                )
+                break
     return skipped

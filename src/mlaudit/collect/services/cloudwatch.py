@@ -22,6 +22,7 @@ from mlaudit.collect.engine.spec import Census, MinimumCalls, PartCollector
 from mlaudit.inventory import CollectionError, Endpoint, Record
 from mlaudit.inventory.cloudwatch import (
     ENDPOINT_INSTANCE_NAMESPACE,
+    RETENTION_DAYS,
     SAGEMAKER_NAMESPACE,
     CompositeAlarm,
     Datapoint,
@@ -36,8 +37,6 @@ GET_METRIC_DATA = Operation("cloudwatch:GetMetricData")
 DESCRIBE_ALARMS = Operation("cloudwatch:DescribeAlarms")
 MAX_QUERIES_PER_CALL = 500
 """GetMetricData's limit on MetricDataQueries per request."""
-RETENTION_DAYS = 455
-"""CloudWatch keeps hourly (and coarser) datapoints for 15 months: older days cannot be read."""
 DAY = timedelta(days=1)
 FAILED_QUERY_STATUSES = frozenset({"InternalError", "Forbidden"})
 

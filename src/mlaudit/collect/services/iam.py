@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from mlaudit.collect.accounts.failures import CallFailed
+from mlaudit.collect.engine.answers import dig
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.once import Once
 from mlaudit.collect.engine.operation import Operation
@@ -72,8 +75,7 @@ def _roles(ctx: CollectContext) -> Iterator[IamRole]:
     """The roles of this account that ML records name, each read as soon as a region's records name it."""
 
     def read(arn: str) -> tuple[dict[str, Any], list[str]]:
-        role = (ctx.call(GET_ROLE, RoleName=role_name_of(arn)) or {}).get("Role") or {}
-        return role, _attached(ctx, arn)
+        return _role(ctx, arn), _attached(ctx, arn)
 
     found = follow_references(
         ctx, RefKind.IAM_ROLE, read, lambda arn: _role_identity(ctx, arn), GET_ROLE, _in_account(ctx)
@@ -81,7 +83,7 @@ def _roles(ctx: CollectContext) -> Iterator[IamRole]:
     for arn, (role, attached) in found.answers.items():
         users = found.users[arn]
         yield IamRole(
-            **_role_identity(ctx, role.get("Arn") or arn) | {"name": role.get("RoleName") or role_name_of(arn)},
+            **_canonical(ctx, arn, role),
             attached_policy_arns=tuple(attached),
             trust_statements=parse_policy(role.get("AssumeRolePolicyDocument")),
             used_by=tuple(users[:MAX_LISTED_USERS]),
@@ -97,29 +99,46 @@ def _role_policies(ctx: CollectContext) -> Iterator[IamRolePolicies]:
     managed: Once[str, RolePolicy] = Once()
 
     def fetch(arn: str) -> RolePolicy:
-        policy = (ctx.call(GET_POLICY, PolicyArn=arn) or {}).get("Policy") or {}
-        version_id = policy.get("DefaultVersionId") or "v1"
-        version = (ctx.call(GET_POLICY_VERSION, PolicyArn=arn, VersionId=version_id) or {}).get("PolicyVersion") or {}
+        with _vanished_policy_is_an_error(arn):
+            policy = (ctx.call(GET_POLICY, PolicyArn=arn) or {}).get("Policy") or {}
+            version_id = policy.get("DefaultVersionId") or "v1"
+            answer = ctx.call(GET_POLICY_VERSION, PolicyArn=arn, VersionId=version_id) or {}
         name = policy.get("PolicyName") or arn.rsplit("/", 1)[-1]
-        return RolePolicy(name=name, arn=arn, statements=parse_policy(version.get("Document")))
+        return RolePolicy(name=name, arn=arn, statements=parse_policy(dig(answer, "PolicyVersion", "Document")))
 
     def inline_policy(role: str, name: str) -> RolePolicy:
-        document = (ctx.call(GET_ROLE_POLICY, RoleName=role, PolicyName=name) or {}).get("PolicyDocument")
+        with _vanished_policy_is_an_error(name):
+            document = (ctx.call(GET_ROLE_POLICY, RoleName=role, PolicyName=name) or {}).get("PolicyDocument")
         return RolePolicy(name=name, statements=parse_policy(document))
 
-    def read(arn: str) -> tuple[RolePolicy, ...]:
-        role = role_name_of(arn)
-        inline = [inline_policy(role, name) for name in ctx.paginate(LIST_ROLE_POLICIES, "PolicyNames", RoleName=role)]
+    def read(arn: str) -> tuple[dict[str, Any], tuple[RolePolicy, ...]]:
+        name = role_name_of(arn)
+        inline = [
+            inline_policy(name, policy) for policy in ctx.paginate(LIST_ROLE_POLICIES, "PolicyNames", RoleName=name)
+        ]
         customer = [
             managed.get(policy, fetch) for policy in _attached(ctx, arn) if not is_aws_managed_policy_arn(policy)
         ]
-        return (*inline, *customer)
+        return _role(ctx, arn), (*inline, *customer)
 
     found = follow_references(
         ctx, RefKind.IAM_ROLE, read, lambda arn: _role_identity(ctx, arn), LIST_ROLE_POLICIES, _in_account(ctx)
     )
-    for arn, policies in found.answers.items():
-        yield IamRolePolicies(**_role_identity(ctx, arn), policies=policies)
+    for arn, (role, policies) in found.answers.items():
+        yield IamRolePolicies(**_canonical(ctx, arn, role), policies=policies)
+
+
+@contextmanager
+def _vanished_policy_is_an_error(policy: str) -> Iterator[None]:
+    """A policy that the role listed and that is gone when read (deleted during the scan) leaves the role's
+    policies unknown: an error for the role, never a role silently skipped as if the role itself had vanished."""
+    try:
+        yield
+    except CallFailed as failed:
+        if not failed.not_found:
+            raise
+        message = f"the policy {policy} was listed for the role and then not found ({failed.error.message})"
+        raise CallFailed(failed.error.model_copy(update={"message": message})) from failed
 
 
 def _roles_minimum(census: Census, account_id: str, region: str) -> Counter[str]:

@@ -36,6 +36,9 @@ MAX_LISTED_USERS = 20
 FORBIDDEN_CODES = frozenset({"403", "Forbidden", "AccessDenied"})
 LIST_BUCKETS = Operation("s3:ListBuckets")
 GET_BUCKET_LOCATION = Operation("s3:GetBucketLocation")
+LEGACY_LOCATIONS = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}
+"""GetBucketLocation's answers that are not region names: null for us-east-1, and `EU` for buckets created in
+eu-west-1 long ago (botocore's model: "Buckets with a LocationConstraint of EU reside in eu-west-1")."""
 HEAD_BUCKET = Operation("s3:HeadBucket")
 GET_ACCOUNT_PUBLIC_ACCESS_BLOCK = Operation("s3control:GetPublicAccessBlock")
 T = TypeVar("T")
@@ -62,8 +65,8 @@ def _home(ctx: CollectContext, name: str) -> str:
         return str(owned[name])
 
     def locate() -> str:
-        location = ctx.call(GET_BUCKET_LOCATION, Bucket=name) or {}
-        return str(location.get("LocationConstraint") or "us-east-1")
+        constraint = (ctx.call(GET_BUCKET_LOCATION, Bucket=name) or {}).get("LocationConstraint")
+        return str(LEGACY_LOCATIONS.get(constraint, constraint))
 
     return ctx.shared(LOCATION, locate, item=name)
 

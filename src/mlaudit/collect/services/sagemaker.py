@@ -28,7 +28,7 @@ from mlaudit.inventory import (
     NotebookInstance,
     TrainingJob,
 )
-from mlaudit.inventory.sagemaker import SecretVariable
+from mlaudit.inventory.sagemaker import InstanceGroup, SecretVariable
 
 
 def _notebook(identity: Identity, d: dict[str, Any]) -> NotebookInstance:
@@ -195,6 +195,15 @@ def training_configuration(d: dict[str, Any]) -> dict[str, Any]:
         "role_arn": d.get("RoleArn"),
         "instance_type": first(resources.get("InstanceType"), resources.get("SelectedInstanceType")),
         "instance_count": _instance_count(resources),
+        "instance_groups": tuple(
+            InstanceGroup(
+                name=g.get("InstanceGroupName") or "",
+                instance_type=g["InstanceType"],
+                instance_count=g.get("InstanceCount") or 0,
+            )
+            for g in resources.get("InstanceGroups") or ()
+            if g.get("InstanceType")
+        ),
         "vpc_subnets": tuple(dig(d, "VpcConfig", "Subnets") or ()),
         "vpc_security_group_ids": tuple(dig(d, "VpcConfig", "SecurityGroupIds") or ()),
         "network_isolation": bool(d.get("EnableNetworkIsolation")),

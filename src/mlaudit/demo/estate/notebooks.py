@@ -100,5 +100,8 @@ def seed(estate: Estate) -> None:
         KmsKeyId="alias/aws/ebs",
         PlatformIdentifier="notebook-al2-v2",
     )
+    # AWS creates a managed key when a service first uses it; moto creates it on its first lookup. Look it up now,
+    # while moto's seeded random source gives it the same id every run, not during the scan's concurrent calls.
+    east.kms.describe_key(KeyId="alias/aws/ebs")
     _domain(east, "acme-fraud-studio", FRAUD_ROLE, AppNetworkAccessType="VpcOnly", KmsKeyId=east.key_arn)
     _domain(estate.west, "acme-recs-studio", RECS_ROLE)
