@@ -310,6 +310,8 @@ class TrainingJob(TrainingConfiguration, Record):
     """How long the job trained (TrainingTimeInSeconds, else from its start and end); None while it runs."""
     debugger_rules: tuple[str, ...] = ()
     """The Debugger and Profiler rules that analyse the job (DebugRuleConfigurations, ProfilerRuleConfigurations)."""
+    tensorboard_s3_uri: str | None = None
+    """TensorBoardOutputConfig.S3OutputPath: where the job's TensorBoard data (framework profiler traces) goes."""
 
     def references(self) -> Iterator[Reference]:
         return self.training_references(self)

@@ -264,6 +264,7 @@ def _training_job(identity: Identity, d: dict[str, Any]) -> TrainingJob:
         launched_by=d.get("TuningJobArn") or d.get("AutoMLJobArn") or d.get("LabelingJobArn") or None,
         training_seconds=_training_seconds(d),
         debugger_rules=_debugger_rules(d),
+        tensorboard_s3_uri=dig(d, "TensorBoardOutputConfig", "S3OutputPath"),
     )
 
 
