@@ -23,7 +23,7 @@ from moto.moto_api._internal import mock_random
 from mlaudit.demo.moto_extensions.state import backend_state
 
 RESPONSE_CLASS = MacieResponse
-URL_PATHS = ("{0}/automated-discovery/configuration$", "{0}/classification-scopes/[^/]+$")
+URL_PATHS = ("{0}/automated-discovery/configuration$", "{0}/classification-scopes/(?P<id>[^/]+)$")
 NOT_ENABLED = "Macie is not enabled."
 
 Operation = Callable[[MacieResponse], str]
