@@ -4,8 +4,9 @@ document, an image, a customer's message) is shown to people and their answers a
 from __future__ import annotations
 
 from mlaudit.inventory.sagemaker_augmented_ai import FlowDefinition
-from mlaudit.sdk import CheckContext, Outcome, Pillar, Remediation, Severity, check, checkov, ml_lens
+from mlaudit.sdk import CheckContext, Outcome, Pillar, Remediation, Severity, check, checkov, failed, ml_lens, passed
 from mlaudit.sdk.kms import expect_kms_keys
+from mlaudit.sdk.wording import short_arn
 
 NOT_JUDGED = frozenset({"Failed", "Deleting"})
 
@@ -36,3 +37,39 @@ def flow_definition_output_not_kms(definition: FlowDefinition, ctx: CheckContext
     if definition.status in NOT_JUDGED:
         return None
     return expect_kms_keys({"OutputConfig.KmsKeyId (human review output)": definition.output_kms_key_id})
+
+
+PUBLIC_WORKFORCE = ":workteam/public-crowd/"
+"""Amazon Mechanical Turk's work team, in AWS's account of each region."""
+
+
+@check(
+    id="SM-A2I-002",
+    name="flow-definition-public-workforce",
+    title="Augmented AI flow definitions should not send data to the public workforce",
+    severity=Severity.MEDIUM,
+    pillar=Pillar.SECURITY,
+    resource=FlowDefinition,
+    rationale="""A flow definition whose work team is the public workforce shows every task's input (the document, the
+    image, the customer's message the model was unsure about) to anonymous Amazon Mechanical Turk workers outside
+    your organisation, under no agreement with you. Data that holds personal, confidential or regulated information
+    must go to a private work team of your own people, or a vendor workforce under contract.""",
+    judges="""Flow definitions that are Initializing or Active: FAIL for the public workforce (workteam/public-crowd),
+    PASS for a private or vendor work team.""",
+    remediation=Remediation(
+        text="Create a private work team (Amazon Cognito or your identity provider) or subscribe to a vendor "
+        "workforce, create a replacement flow definition that names it, and move the applications that start human "
+        "loops to it; confirm the data sent so far was not sensitive.",
+        cli="aws sagemaker create-workteam --workteam-name <name> --description <description> "
+        "--member-definitions file://members.json && aws sagemaker create-flow-definition "
+        "--flow-definition-name <name>-private --cli-input-json file://flow-definition-with-private-workteam.json",
+        url="https://docs.aws.amazon.com/sagemaker/latest/dg/sms-workforce-management.html",
+    ),
+    references=(ml_lens("MLSEC-12"), ml_lens("MLSEC-07")),
+)
+def flow_definition_public_workforce(definition: FlowDefinition, ctx: CheckContext) -> Outcome | None:
+    if definition.status in NOT_JUDGED or not definition.workteam_arn:
+        return None
+    if PUBLIC_WORKFORCE in definition.workteam_arn:
+        return failed("human review tasks go to the public workforce (Amazon Mechanical Turk)")
+    return passed(f"human review tasks go to the work team {short_arn(definition.workteam_arn)}")

@@ -11,12 +11,15 @@ KEY = "arn:aws:kms:us-east-1:123456789012:key/reviews"
 WORKTEAM = "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/claims-reviewers"
 
 
-def _flow_definition(session: boto3.Session, name: str, key: str | None = None) -> None:
+PUBLIC = "arn:aws:sagemaker:us-east-1:394669845002:workteam/public-crowd/default"
+
+
+def _flow_definition(session: boto3.Session, name: str, key: str | None = None, workteam: str = WORKTEAM) -> None:
     output = {"S3OutputPath": "s3://claims-reviews/output/", **({"KmsKeyId": key} if key else {})}
     session.client("sagemaker").create_flow_definition(
         FlowDefinitionName=name,
         HumanLoopConfig={
-            "WorkteamArn": WORKTEAM,
+            "WorkteamArn": workteam,
             "HumanTaskUiArn": "arn:aws:sagemaker:us-east-1:123456789012:human-task-ui/claims",
             "TaskTitle": "Review the claim",
             "TaskDescription": "Check the extracted fields",
@@ -39,6 +42,18 @@ def test_flow_definitions_encrypt_their_output(aws: boto3.Session) -> None:
     }
     assert next(f.status_detail for f in report.findings if f.status is Status.FAIL) == (
         "no KMS key: OutputConfig.KmsKeyId (human review output)"
+    )
+
+
+def test_flow_definitions_keep_tasks_off_the_public_workforce(aws: boto3.Session) -> None:
+    _flow_definition(aws, "pass-private-team")
+    _flow_definition(aws, "fail-mechanical-turk", workteam=PUBLIC)
+
+    report = scan(aws, ["SM-A2I-002"])
+
+    assert verdicts(report, "SM-A2I-002") == {"pass-private-team": Status.PASS, "fail-mechanical-turk": Status.FAIL}
+    assert next(f.status_detail for f in report.findings if f.status is Status.PASS) == (
+        "human review tasks go to the work team workteam/private-crowd/claims-reviewers"
     )
 
 

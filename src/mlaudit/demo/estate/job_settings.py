@@ -4,10 +4,10 @@ Clarify, human review and Comprehend.
 The fraud team runs its distributed feature job in its VPC with encrypted traffic and nothing secret in its
 environment, analyses its model with Clarify, trains its graph model on GPUs for hours from an encrypted EFS file
 system with TensorBoard profiling, tunes with early stopping, sends doubtful claims to human review with its own
-key and trains a Comprehend entity recognizer with keys in its VPC. The recommendations team backfills features on
+key to its own reviewers and trains a Comprehend entity recognizer with keys in its VPC. The recommendations team backfills features on
 three instances in SageMaker's network with a warehouse password in the environment, trains from a scratch FSx for
-Lustre file system, tunes without early stopping, and left its Comprehend classifier and a churn review flow on
-AWS's keys. The intern fine-tunes a language model for nine hours on GPUs with a Hugging Face token in the job's
+Lustre file system, tunes without early stopping and left its Comprehend classifier on AWS's keys; the churn
+model's owners send retention reviews to Mechanical Turk's public workforce on AWS's keys. The intern fine-tunes a language model for nine hours on GPUs with a Hugging Face token in the job's
 environment and nothing watching the GPUs.
 """
 
@@ -101,13 +101,15 @@ def _tuning_job(region: Region, name: str, role: str, strategy: str, early_stopp
     )
 
 
-def _flow_definition(region: Region, name: str, role: str, output_uri: str, key: str | None) -> None:
-    """A human review flow for a private work team of the account."""
+def _flow_definition(
+    region: Region, name: str, role: str, output_uri: str, key: str | None, workteam: str | None = None
+) -> None:
+    """A human review flow, for a private work team of the account unless `workteam` names another."""
     resource = f"arn:aws:sagemaker:{region.region}:{DEMO_ACCOUNT_ID}"
     region.sm.create_flow_definition(
         FlowDefinitionName=name,
         HumanLoopConfig={
-            "WorkteamArn": f"{resource}:workteam/private-crowd/{name}",
+            "WorkteamArn": workteam or f"{resource}:workteam/private-crowd/{name}",
             "HumanTaskUiArn": f"{resource}:human-task-ui/{name}",
             "TaskTitle": "Review the prediction",
             "TaskDescription": "Confirm or correct the model's answer",
@@ -167,7 +169,10 @@ def _fraud_team(estate: Estate) -> None:
         east, "fraud-xgb-tuning-2026-11", FRAUD_ROLE, "Bayesian", "Auto", "s3://acme-fraud-model-artifacts/tuning/"
     )
     _flow_definition(east, "fraud-claims-review", FRAUD_ROLE, "s3://acme-fraud-model-artifacts/reviews/", east.key_arn)
-    _flow_definition(east, "churn-retention-review", SANDBOX_ROLE, "s3://acme-churn-legacy/reviews/", None)
+    public_workforce = f"arn:aws:sagemaker:{east.region}:394669845002:workteam/public-crowd/default"
+    _flow_definition(
+        east, "churn-retention-review", SANDBOX_ROLE, "s3://acme-churn-legacy/reviews/", None, public_workforce
+    )
     estate.client("comprehend").create_entity_recognizer(
         RecognizerName="fraud-merchant-entities",
         LanguageCode="en",
