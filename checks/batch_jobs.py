@@ -12,6 +12,7 @@ from mlaudit.inventory.sagemaker_jobs import ProcessingJob, TransformJob
 from mlaudit.sdk import CheckContext, Outcome, Pillar, Remediation, Severity, check, failed, ml_lens, passed
 from mlaudit.sdk.instances import has_local_nvme_storage
 from mlaudit.sdk.kms import expect_kms_keys
+from mlaudit.sdk.verdicts import in_vpc, without_secrets
 
 _NVME_NOTE = """The volume key is not required on instance types with NVMe instance storage, which is encrypted by
     hardware and for which the API reference says SageMaker rejects a VolumeKmsKeyId."""
@@ -83,6 +84,98 @@ def processing_job_no_network_isolation(job: ProcessingJob, ctx: CheckContext) -
     if job.network_isolation:
         return passed("network isolation is enabled")
     return failed("NetworkConfig.EnableNetworkIsolation is not true: the processing container can reach the network")
+
+
+_LAUNCHED = """Jobs started by a Model Monitor schedule, an AutoML job or a training job's Debugger rules take their
+    configuration from that resource and are not judged."""
+
+
+@check(
+    id="SM-PROCESSING-003",
+    name="processing-job-outside-vpc",
+    title="Processing jobs should run in a VPC",
+    severity=Severity.MEDIUM,
+    pillar=Pillar.SECURITY,
+    resource=ProcessingJob,
+    rationale="""A processing job without NetworkConfig.VpcConfig runs in a network that SageMaker manages: its
+    containers reach the raw data in S3 and the internet without your security groups, VPC endpoint policies or
+    flow logs, so a feature-engineering script or one of its dependencies can send the data anywhere. In a VPC, the
+    job reaches only what its subnets' routes and endpoints allow.""",
+    judges="""Processing jobs created in the lookback window, whatever their status. """ + _LAUNCHED,
+    remediation=Remediation(
+        text="Processing jobs cannot be changed once started: give the next run a VpcConfig in its NetworkConfig "
+        "(network_config=NetworkConfig(subnets=..., security_group_ids=...) on a SageMaker Python SDK processor: "
+        "private subnets with an S3 gateway endpoint) and require it with the sagemaker:VpcSubnets condition key on "
+        "sagemaker:CreateProcessingJob.",
+        cli="aws sagemaker create-processing-job --processing-job-name <name> --cli-input-json file://job.json "
+        "--network-config 'VpcConfig={SecurityGroupIds=[<sg-id>],Subnets=[<subnet-a>,<subnet-b>]}'",
+        url="https://docs.aws.amazon.com/sagemaker/latest/dg/process-vpc.html",
+    ),
+    references=(ml_lens("MLSEC-04"), ml_lens("MLSEC-08")),
+)
+def processing_job_outside_vpc(job: ProcessingJob, ctx: CheckContext) -> Outcome | None:
+    if job.launched_by:
+        return None
+    return in_vpc(job.vpc_subnets, "no NetworkConfig.VpcConfig: the job ran in a SageMaker-managed network")
+
+
+@check(
+    id="SM-PROCESSING-004",
+    name="processing-job-no-inter-container-encryption",
+    title="Distributed processing jobs should encrypt traffic between instances",
+    severity=Severity.MEDIUM,
+    pillar=Pillar.SECURITY,
+    resource=ProcessingJob,
+    rationale="""A processing job on several instances (Spark, Dask, distributed feature engineering) shuffles the raw
+    data between them over the network, in plain text unless inter-container traffic encryption is on. Only jobs
+    with more than one instance are judged: a single instance has no such traffic.""",
+    judges="""Processing jobs created in the lookback window on two or more instances, whatever their status; jobs on
+    one instance are not judged. """
+    + _LAUNCHED,
+    remediation=Remediation(
+        text="Enable inter-container traffic encryption on the next run (network_config=NetworkConfig("
+        "encrypt_inter_container_traffic=True) on a SageMaker Python SDK processor) and require it with the "
+        "sagemaker:InterContainerTrafficEncryption condition key on sagemaker:CreateProcessingJob.",
+        cli="aws sagemaker create-processing-job --processing-job-name <name> --cli-input-json file://job.json "
+        "--network-config EnableInterContainerTrafficEncryption=true",
+        url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_NetworkConfig.html",
+    ),
+    references=(ml_lens("MLSEC-09"), ml_lens("MLSEC-02")),
+)
+def processing_job_no_inter_container_encryption(job: ProcessingJob, ctx: CheckContext) -> Outcome | None:
+    if job.launched_by or (job.instance_count or 0) <= 1:
+        return None
+    if job.inter_container_encryption:
+        return passed(f"traffic between its {job.instance_count} instances is encrypted")
+    return failed(f"{job.instance_count} instances exchange data without inter-container traffic encryption")
+
+
+@check(
+    id="SM-PROCESSING-005",
+    name="processing-job-environment-secrets",
+    title="Processing job environments should not hold secrets",
+    severity=Severity.HIGH,
+    pillar=Pillar.SECURITY,
+    resource=ProcessingJob,
+    rationale="""A processing job's environment variables are returned in clear text to anyone allowed to call
+    DescribeProcessingJob, for as long as the job's record is kept. A variable whose name says it holds a secret (a
+    database password, an API token set to a literal value) or whose value looks like a credential (an AWS access
+    key, a Hugging Face or GitHub token, a URL with a password) should come from Secrets Manager instead. Findings
+    name the variable and the kind of secret; values are never collected.""",
+    judges="""Processing jobs created in the lookback window, whatever their status. """ + _LAUNCHED,
+    remediation=Remediation(
+        text="Store the secret in AWS Secrets Manager, grant the job's role secretsmanager:GetSecretValue on it and "
+        "have the script read it at start-up; start the next run without the variable, and rotate the exposed "
+        "secret: it has been readable by everyone with DescribeProcessingJob.",
+        cli="aws secretsmanager create-secret --name <job>/<variable> --secret-string file://secret.txt",
+        url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateProcessingJob.html#sagemaker-CreateProcessingJob-request-Environment",
+    ),
+    references=(ml_lens("MLSEC-04"), ml_lens("MLSEC-03")),
+)
+def processing_job_environment_secrets(job: ProcessingJob, ctx: CheckContext) -> Outcome | None:
+    if job.launched_by:
+        return None
+    return without_secrets([(None, job.environment_keys, job.environment_secrets)])
 
 
 @check(

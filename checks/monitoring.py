@@ -9,6 +9,7 @@ from __future__ import annotations
 from mlaudit.inventory import Endpoint, MonitoringSchedule
 from mlaudit.inventory.sagemaker_monitoring import (
     JOB_DEFINITION_TYPES,
+    InlineMonitoringJob,
     ModelBiasJobDefinition,
     ModelExplainabilityJobDefinition,
     ModelQualityJobDefinition,
@@ -30,6 +31,8 @@ from mlaudit.sdk import (
     prowler,
     security_hub,
 )
+from mlaudit.sdk.instances import has_local_nvme_storage
+from mlaudit.sdk.kms import expect_kms_keys
 from mlaudit.sdk.wording import names
 
 ISOLATION_HIGH = (ModelQualityJobDefinition, ModelExplainabilityJobDefinition)
@@ -274,3 +277,77 @@ def endpoint_no_bias_or_explainability_monitor(endpoint: Endpoint, ctx: CheckCon
     if watching:
         return passed("monitored by " + names(watching))
     return failed("no model bias or model explainability job definition reads this endpoint")
+
+
+def _monitoring_keys(job: MonitoringJobDefinition | InlineMonitoringJob) -> dict[str, str | None]:
+    """The key settings a monitoring job needs: the output key when it writes to S3, the volume key unless its
+    instance type has NVMe instance storage (encrypted by hardware; SageMaker rejects a volume key there)."""
+    keys: dict[str, str | None] = {}
+    if job.output_s3_uris:
+        keys["MonitoringOutputConfig.KmsKeyId (reports)"] = job.output_kms_key_id
+    if not has_local_nvme_storage(job.instance_type):
+        keys["ClusterConfig.VolumeKmsKeyId (storage volume)"] = job.volume_kms_key_id
+    return keys
+
+
+_MONITORING_KMS_RATIONALE = """Monitoring jobs copy captured production requests and predictions (and, for quality
+    and bias, ground-truth labels) onto their instances' storage volume and write statistics, constraint violations
+    and sample records to S3. Without a KmsKeyId on the output configuration the reports use the AWS managed S3 key,
+    and without ClusterConfig.VolumeKmsKeyId the volume a key you cannot control or revoke. The volume key is not
+    required on instance types with NVMe instance storage, which is encrypted by hardware."""
+
+
+@check(
+    id="SM-MONITOR-006",
+    name="monitoring-job-output-not-kms",
+    title="Monitoring job definitions should encrypt their reports and storage volumes with KMS keys",
+    severity=Severity.MEDIUM,
+    pillar=Pillar.SECURITY,
+    resource=JOB_DEFINITION_TYPES,
+    rationale=_MONITORING_KMS_RATIONALE,
+    judges="""Every data-quality, model-quality, model-bias and model-explainability job definition, whether or not a
+    schedule runs it; the output key only when the definition writes to S3. Schedules with an inline job definition
+    are judged by SM-MONITOR-007.""",
+    remediation=Remediation(
+        text="Job definitions cannot be changed: create a replacement whose output configuration names a KmsKeyId and "
+        "whose JobResources.ClusterConfig names a VolumeKmsKeyId (customer managed keys), point the monitoring "
+        "schedule at it, then delete the old definition.",
+        cli="aws sagemaker create-data-quality-job-definition --job-definition-name <name>-encrypted "
+        "--cli-input-json file://definition.json "
+        "--data-quality-job-output-config file://outputs-with-KmsKeyId.json "
+        "--job-resources 'ClusterConfig={InstanceCount=1,InstanceType=ml.m5.large,VolumeSizeInGB=20,"
+        "VolumeKmsKeyId=<key-arn>}'",
+        url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringOutputConfig.html",
+    ),
+    references=(ml_lens("MLSEC-02"), checkov("CKV_AWS_367"), checkov("CKV_AWS_368")),
+)
+def monitoring_job_output_not_kms(definition: MonitoringJobDefinition, ctx: CheckContext) -> Outcome | None:
+    return expect_kms_keys(_monitoring_keys(definition))
+
+
+@check(
+    id="SM-MONITOR-007",
+    name="monitoring-schedule-output-not-kms",
+    title="Monitoring schedules with an inline job definition should encrypt its reports and storage volume",
+    severity=Severity.MEDIUM,
+    pillar=Pillar.SECURITY,
+    resource=MonitoringSchedule,
+    uses=(MonitoringScheduleDescription,),
+    rationale=_MONITORING_KMS_RATIONALE
+    + """ A schedule that carries its job definition inline (as the SageMaker Python SDK's DefaultModelMonitor
+    creates it) sets these keys in its own MonitoringJobDefinition.""",
+    judges="""Monitoring schedules whose description carries an inline job definition, whatever their status;
+    schedules that name a job definition are left to SM-MONITOR-006, which judges the definition.""",
+    remediation=Remediation(
+        text="Update the schedule with a MonitoringJobDefinition whose MonitoringOutputConfig names a KmsKeyId and "
+        "whose MonitoringResources.ClusterConfig names a VolumeKmsKeyId (output_kms_key= and volume_kms_key= on a "
+        "SageMaker Python SDK model monitor); the schedule keeps its name and baseline.",
+        cli="aws sagemaker update-monitoring-schedule --monitoring-schedule-name <schedule> "
+        "--monitoring-schedule-config file://schedule-config-with-keys.json",
+        url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringJobDefinition.html",
+    ),
+    references=(ml_lens("MLSEC-02"),),
+)
+def monitoring_schedule_output_not_kms(schedule: MonitoringSchedule, ctx: CheckContext) -> Outcome | None:
+    job = ctx.require(MonitoringScheduleDescription, schedule.arn).inline_job
+    return expect_kms_keys(_monitoring_keys(job)) if job else None

@@ -8,6 +8,7 @@ about the next run and the guardrail (an IAM condition key) that makes it the de
 from __future__ import annotations
 
 from mlaudit.inventory import TrainingJob, s3_bucket_of
+from mlaudit.inventory.file_systems import EFS, EfsFileSystem, FileSystemInput, FsxFileSystem
 from mlaudit.inventory.sagemaker import TrainingConfiguration
 from mlaudit.inventory.sagemaker_jobs import HyperParameterTuningJob
 from mlaudit.sdk import (
@@ -15,18 +16,23 @@ from mlaudit.sdk import (
     Outcome,
     Pillar,
     Remediation,
+    Setting,
     Severity,
     check,
+    checkov,
+    config_rule,
     documentation,
     failed,
+    kics,
     ml_lens,
     passed,
     prowler,
+    security_hub,
     steampipe,
 )
-from mlaudit.sdk.instances import has_local_nvme_storage
+from mlaudit.sdk.instances import has_gpu, has_local_nvme_storage
 from mlaudit.sdk.kms import expect_kms_keys
-from mlaudit.sdk.verdicts import in_vpc
+from mlaudit.sdk.verdicts import in_vpc, without_secrets
 from mlaudit.sdk.wording import names, short_arn
 
 S3_EXPRESS_SUFFIX = "--x-s3"
@@ -314,3 +320,150 @@ def training_not_tracked(job: TrainingJob, ctx: CheckContext) -> Outcome | None:
     if job.mlflow_resource_arn:
         return passed(f"logs to the MLflow tracking server {short_arn(job.mlflow_resource_arn)}")
     return failed("neither ExperimentConfig nor MlflowConfig: nothing records how this job's model was produced")
+
+
+@check(
+    id="SM-TRAINING-008",
+    name="training-job-environment-secrets",
+    title="Training and tuning job environments should not hold secrets",
+    severity=Severity.HIGH,
+    pillar=Pillar.SECURITY,
+    resource=(TrainingJob, HyperParameterTuningJob),
+    rationale="""A training job's environment variables are returned in clear text to anyone allowed to call
+    DescribeTrainingJob (a tuning job's to anyone allowed DescribeHyperParameterTuningJob, and copied into every
+    training job it starts), for as long as the job's record is kept. A variable whose name says it holds a secret
+    or whose value looks like a credential (an AWS access key, a Hugging Face or Weights & Biases token, a URL with a
+    password) should come from Secrets Manager instead. Findings name the variable and the kind of secret; values
+    are never collected.""",
+    judges="""Training jobs and tuning jobs (each training job definition) created in the lookback window, whatever
+    their status. The training jobs a tuning job starts are left to the tuning job, which set their environment;
+    those an AutoML or labeling job starts are judged as any other.""",
+    remediation=Remediation(
+        text="Store the secret in AWS Secrets Manager, grant the job's role secretsmanager:GetSecretValue on it and "
+        "have the training script read it at start-up; start the next run without the variable (environment= on a "
+        "SageMaker Python SDK estimator), and rotate the exposed secret.",
+        cli="aws secretsmanager create-secret --name <job>/<variable> --secret-string file://secret.txt",
+        url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-Environment",
+    ),
+    references=(ml_lens("MLSEC-04"), ml_lens("MLSEC-03")),
+)
+def training_job_environment_secrets(work: TrainingWork, ctx: CheckContext) -> Outcome | None:
+    if isinstance(work, TrainingJob) and work.launched_by and ":hyper-parameter-tuning-job/" in work.launched_by:
+        return None
+    return without_secrets(
+        (label, config.environment_keys, config.environment_secrets) for label, config in _configurations(work)
+    )
+
+
+@check(
+    id="SM-TRAINING-009",
+    name="long-gpu-training-not-profiled",
+    title="Long training jobs on GPU instances should be profiled",
+    severity=Severity.INFO,
+    pillar=Pillar.PERFORMANCE,
+    resource=TrainingJob,
+    settings={
+        "min_hours": Setting(
+            default=4,
+            description="training hours from which a GPU training job should be profiled",
+            minimum=1,
+            maximum=720,
+        )
+    },
+    rationale="""GPU instances are the most expensive in an ML budget, and a training job that starves its GPUs (a
+    slow data loader, a CPU bottleneck, a batch too small) pays for them idle for hours. Profiling shows it: SageMaker
+    Debugger and Profiler rules (LowGPUUtilization, ProfilerReport) for the accounts that still use them, or, as AWS
+    now recommends since Debugger closed to new customers, a framework profiler whose traces go to the job's
+    TensorBoard output. A job counts as profiled with either.""",
+    judges="""Training jobs created in the lookback window that ran on NVIDIA GPU instances (P and G families) for at
+    least `min_hours`, by TrainingTimeInSeconds; jobs still running, on other instances, or started by a tuning,
+    AutoML or labeling job are not judged.""",
+    remediation=Remediation(
+        text="Give the next run a TensorBoardOutputConfig and enable the framework's profiler in the training script "
+        "(torch.profiler with a TensorBoard trace handler writing to /opt/ml/output/tensorboard), and watch the "
+        "job's GPUUtilization metric in CloudWatch; accounts that use SageMaker Debugger can add the "
+        "LowGPUUtilization profiler rule instead.",
+        cli="aws sagemaker create-training-job --training-job-name <name> --cli-input-json file://job.json "
+        "--tensor-board-output-config S3OutputPath=<s3-uri>,LocalPath=/opt/ml/output/tensorboard",
+        url="https://docs.aws.amazon.com/sagemaker/latest/dg/profiler-availability-change.html",
+    ),
+    references=(
+        ml_lens("MLPER-05"),
+        ml_lens("MLCOST-09"),
+        documentation(
+            "Debugger built-in rules", "https://docs.aws.amazon.com/sagemaker/latest/dg/debugger-built-in-rules.html"
+        ),
+    ),
+)
+def long_gpu_training_not_profiled(job: TrainingJob, ctx: CheckContext) -> Outcome | None:
+    hours = (job.training_seconds or 0) / 3600
+    if job.launched_by or not has_gpu(job.instance_type) or hours < ctx.setting("min_hours"):
+        return None
+    ran = f"trained {hours:.1f} h on {job.instance_count or 1} {job.instance_type}"
+    if job.debugger_rules:
+        return passed(f"{ran}, analysed by {names(list(job.debugger_rules))}")
+    if job.tensorboard_s3_uri:
+        return passed(f"{ran}, with TensorBoard output to {job.tensorboard_s3_uri} for its profiler traces")
+    return failed(f"{ran} with neither Debugger or Profiler rules nor TensorBoard output: GPU use was not profiled")
+
+
+def _file_system_encryption(source: FileSystemInput, ctx: CheckContext) -> tuple[str, bool] | None:
+    """How a channel's file system is encrypted at rest, and whether with a KMS key; None when it no longer exists."""
+    if source.file_system_type == EFS:
+        efs = ctx.get(EfsFileSystem, source.file_system_id)
+        if efs is None:
+            return None
+        if efs.encrypted:
+            return f"EFS {efs.name} is encrypted with {efs.kms_key_id or 'a KMS key'}", True
+        return f"EFS {efs.name} is not encrypted at rest", False
+    fsx = ctx.get(FsxFileSystem, source.file_system_id)
+    if fsx is None:
+        return None
+    if fsx.kms_key_id:
+        return f"FSx {fsx.name} is encrypted with {fsx.kms_key_id}", True
+    kind = f"a {fsx.deployment_type} file system" if fsx.deployment_type else "a file system"
+    return f"FSx {fsx.name} ({kind}) is encrypted only with a key FSx owns", False
+
+
+@check(
+    id="SM-TRAINING-010",
+    name="training-file-system-not-encrypted",
+    title="Training jobs should read their data from file systems encrypted with KMS keys",
+    severity=Severity.MEDIUM,
+    pillar=Pillar.SECURITY,
+    resource=TrainingJob,
+    uses=(EfsFileSystem, FsxFileSystem),
+    rationale="""Large training sets are often read from EFS or FSx for Lustre (a FileSystemDataSource channel)
+    instead of S3, and those file systems then hold the training data at rest, outside the bucket policies and
+    S3-ML checks. An EFS file system must be created encrypted (it cannot be encrypted later); FSx for Lustre always
+    encrypts, but a scratch file system only with a key FSx owns, which you can neither control, audit nor revoke,
+    while a persistent one takes a KMS key (KmsKeyId). Whether that key is customer managed is KMS-ML-001's
+    verdict.""",
+    judges="""Training jobs created in the lookback window with at least one file-system channel, whatever their
+    status, on the file systems that still exist (one that was deleted since is not judged); jobs that read only S3
+    are not judged.""",
+    remediation=Remediation(
+        text="Copy the training data to an EFS file system created with encryption at rest and a customer managed "
+        "key, or to a persistent FSx for Lustre file system with a KmsKeyId, and point the next run's "
+        "FileSystemDataSource at it.",
+        cli="aws efs create-file-system --encrypted --kms-key-id <key-arn> --performance-mode generalPurpose "
+        "--tags Key=Name,Value=<name>",
+        url="https://docs.aws.amazon.com/efs/latest/ug/encryption-at-rest.html",
+    ),
+    references=(
+        ml_lens("MLSEC-02"),
+        security_hub("EFS.1"),
+        config_rule("efs-encrypted-check"),
+        steampipe("efs_file_system_encrypt_data_at_rest"),
+        checkov("CKV_AWS_42"),
+        kics("EFS Not Encrypted", "48207659-729f-4b5c-9402-f884257d794f"),
+    ),
+)
+def training_file_system_not_encrypted(job: TrainingJob, ctx: CheckContext) -> Outcome | None:
+    verdicts = [v for source in job.file_system_inputs if (v := _file_system_encryption(source, ctx)) is not None]
+    if not verdicts:
+        return None
+    weak = [text for text, encrypted in verdicts if not encrypted]
+    if weak:
+        return failed("; ".join(weak))
+    return passed("; ".join(text for text, _ in verdicts))

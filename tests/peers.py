@@ -27,14 +27,20 @@ def control_of(reference: CheckReference) -> Control:
     return reference.type.value, reference.id
 
 
+LISTED = {(c["peer"], c["id"]) for c in PEER_CONTROLS["controls"]}
+
+
 def is_ml_control(reference: CheckReference) -> bool:
-    """Whether a reference names a control of the data file's scope: any Prowler, Steampipe, Checkov or KICS control,
-    and the Security Hub controls and Config rules of the ML services (S3.8 or s3-default-encryption-kms are
-    supporting infrastructure, outside the comparison)."""
+    """Whether a reference names a control of the data file's scope: the Security Hub controls and Config rules of
+    the ML services, and the ML controls the file lists of Prowler, Steampipe, Checkov and KICS (a peer's ECR, VPC
+    or Macie control, which an ML-scoped infrastructure check also covers, is outside the comparison, as are S3.8 or
+    s3-default-encryption-kms)."""
     if reference.type not in PEERS:
         return False
     prefixes = PEER_CONTROLS["ml_prefixes"].get(reference.type.value)
-    return prefixes is None or reference.id.startswith(tuple(prefixes))
+    if prefixes is None:
+        return control_of(reference) in LISTED
+    return reference.id.startswith(tuple(prefixes))
 
 
 def covering(checks: Iterable[Check]) -> dict[Control, set[str]]:

@@ -22,8 +22,10 @@ def _processing_job(
     instance_type: str = "ml.m5.xlarge",
     outputs: bool = True,
     isolated: bool = False,
+    instances: int = 1,
+    **settings: Any,
 ) -> None:
-    cluster: dict[str, Any] = {"InstanceCount": 1, "InstanceType": instance_type, "VolumeSizeInGB": 30}
+    cluster: dict[str, Any] = {"InstanceCount": instances, "InstanceType": instance_type, "VolumeSizeInGB": 30}
     if volume_key:
         cluster["VolumeKmsKeyId"] = volume_key
     output = {
@@ -53,7 +55,8 @@ def _processing_job(
         ],
         ProcessingOutputConfig=output_config,
         ProcessingResources={"ClusterConfig": cluster},
-        NetworkConfig={"EnableNetworkIsolation": isolated},
+        NetworkConfig={"EnableNetworkIsolation": isolated, **settings.pop("network", {})},
+        **settings,
     )
 
 
@@ -116,6 +119,57 @@ def test_processing_job_network_isolation(aws: boto3.Session) -> None:
     report = scan(aws, ["processing-job-no-network-isolation"])
 
     assert verdicts(report, "SM-PROCESSING-002") == {"pass-isolated": Status.PASS, "fail-connected": Status.FAIL}
+
+
+VPC = {"VpcConfig": {"Subnets": ["subnet-0a1b2c3d"], "SecurityGroupIds": ["sg-0a1b2c3d"]}}
+
+
+def test_processing_job_outside_vpc(aws: boto3.Session) -> None:
+    _processing_job(aws, "pass-in-vpc", network=VPC)
+    _processing_job(aws, "fail-managed-network")
+    _started_by_monitoring_schedule(aws, "na-monitoring-run")
+
+    report = scan(aws, ["SM-PROCESSING-003"])
+
+    assert verdicts(report, "SM-PROCESSING-003") == {"pass-in-vpc": Status.PASS, "fail-managed-network": Status.FAIL}
+    assert (
+        next(f.status_detail for f in report.findings if f.status is Status.PASS) == "runs in subnets subnet-0a1b2c3d"
+    )
+
+
+def test_distributed_processing_job_inter_container_encryption(aws: boto3.Session) -> None:
+    encrypted = {"EnableInterContainerTrafficEncryption": True}
+    _processing_job(aws, "pass-encrypted", instances=3, network=encrypted)
+    _processing_job(aws, "fail-plain-text", instances=2)
+    _processing_job(aws, "na-single-instance")
+    _started_by_monitoring_schedule(aws, "na-monitoring-run")
+
+    report = scan(aws, ["processing-job-no-inter-container-encryption"])
+
+    assert verdicts(report, "SM-PROCESSING-004") == {"pass-encrypted": Status.PASS, "fail-plain-text": Status.FAIL}
+
+
+def test_processing_job_environment_secrets(aws: boto3.Session) -> None:
+    _processing_job(aws, "pass-plain-settings", Environment={"LOG_LEVEL": "info", "DB_PASSWORD": "${DB_PASSWORD}"})
+    _processing_job(aws, "pass-no-environment")
+    _processing_job(aws, "fail-database-password", Environment={"DB_PASSWORD": "hunter2-prod", "MODE": "batch"})
+    _processing_job(aws, "fail-access-key", Environment={"UPLOAD_KEY": "AKIAIOSFODNN7EXAMPLE"})
+
+    report = scan(aws, ["SM-PROCESSING-005"])
+
+    assert verdicts(report, "SM-PROCESSING-005") == {
+        "pass-plain-settings": Status.PASS,
+        "pass-no-environment": Status.PASS,
+        "fail-database-password": Status.FAIL,
+        "fail-access-key": Status.FAIL,
+    }
+    detail = {f.resource_name: f.status_detail for f in report.findings}
+    assert (
+        detail["fail-database-password"] == "secret-looking environment variable: DB_PASSWORD (secret-named-variable)"
+    )
+    assert detail["fail-access-key"] == "secret-looking environment variable: UPLOAD_KEY (aws-access-key-id)"
+    assert detail["pass-plain-settings"] == "none of 2 environment variables looks like a secret"
+    assert "hunter2" not in report.model_dump_json() and "AKIAIOSFODNN7EXAMPLE" not in report.model_dump_json()
 
 
 def test_transform_job_kms_keys(aws: boto3.Session) -> None:

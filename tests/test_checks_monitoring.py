@@ -180,3 +180,68 @@ def test_monitoring_parts_that_cannot_be_collected_are_errors_for_what_they_cove
     assert "DescribeMonitoringSchedule" in next(
         f.status_detail for f in report.findings if f.resource_name == "hidden-schedule"
     )
+
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/monitoring"
+
+
+def test_job_definitions_encrypt_reports_and_volumes(aws: boto3.Session) -> None:
+    sagemaker = aws.client("sagemaker")
+    for kind in ("DataQuality", "ModelQuality", "ModelBias", "ModelExplainability"):
+        create_job_definition(sagemaker, kind, f"pass-{kind.lower()}", "scored", ROLE_ARN, IMAGE, OUTPUT, kms_key=KEY)
+    create_job_definition(sagemaker, "DataQuality", "fail-data-quality", "scored", ROLE_ARN, IMAGE, OUTPUT)
+    create_job_definition(sagemaker, "ModelBias", "fail-bias", "scored", ROLE_ARN, IMAGE, OUTPUT)
+
+    report = scan(aws, ["SM-MONITOR-006"])
+
+    assert verdicts(report, "SM-MONITOR-006") == {
+        "pass-dataquality": Status.PASS,
+        "pass-modelquality": Status.PASS,
+        "pass-modelbias": Status.PASS,
+        "pass-modelexplainability": Status.PASS,
+        "fail-data-quality": Status.FAIL,
+        "fail-bias": Status.FAIL,
+    }
+    assert next(f.status_detail for f in report.findings if f.resource_name == "fail-bias") == (
+        "no KMS key: MonitoringOutputConfig.KmsKeyId (reports), ClusterConfig.VolumeKmsKeyId (storage volume)"
+    )
+
+
+def test_nvme_monitoring_instances_need_no_volume_key(aws: boto3.Session) -> None:
+    sagemaker = aws.client("sagemaker")
+    create_job_definition(
+        sagemaker,
+        "DataQuality",
+        "fail-nvme-no-output-key",
+        "scored",
+        ROLE_ARN,
+        IMAGE,
+        OUTPUT,
+        instance_type="ml.m5d.large",
+    )
+
+    report = scan(aws, ["SM-MONITOR-006"])
+
+    assert verdicts(report, "SM-MONITOR-006") == {"fail-nvme-no-output-key": Status.FAIL}
+    assert report.findings[0].status_detail == "no KMS key: MonitoringOutputConfig.KmsKeyId (reports)"
+
+
+def test_inline_schedules_encrypt_reports_and_volumes(aws: boto3.Session) -> None:
+    sagemaker = aws.client("sagemaker")
+    key = aws.client("kms").create_key()["KeyMetadata"]["Arn"]
+    encrypted = inline_schedule_config("DataQuality", "scored", ROLE_ARN, IMAGE, OUTPUT, kms_key=key)
+    sagemaker.create_monitoring_schedule(MonitoringScheduleName="pass-inline-keys", MonitoringScheduleConfig=encrypted)
+    _inline_schedule(aws, "fail-inline-no-keys")
+    _definition(aws, "DataQuality", "named-definition")
+    sagemaker.create_monitoring_schedule(
+        MonitoringScheduleName="na-names-a-definition",
+        MonitoringScheduleConfig=named_schedule_config("DataQuality", "named-definition"),
+    )
+
+    report = scan(aws, ["SM-MONITOR-007", "KMS-ML-001"])
+
+    assert verdicts(report, "SM-MONITOR-007") == {
+        "pass-inline-keys": Status.PASS,
+        "fail-inline-no-keys": Status.FAIL,
+    }
+    assert set(verdicts(report, "KMS-ML-001")) == {key.rsplit("/", 1)[-1]}, "an inline job's keys are followed to KMS"

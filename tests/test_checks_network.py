@@ -51,13 +51,18 @@ def test_ml_vpc_missing_endpoints(aws: boto3.Session) -> None:
     assert "sagemaker.runtime" in detail and "sagemaker.api" not in detail and "model/fail-no-runtime" in detail
 
 
-def test_vpcs_in_a_region_using_bedrock_also_need_a_bedrock_runtime_endpoint(aws: boto3.Session) -> None:
-    sagemaker = [("sagemaker.api", "Interface"), ("sagemaker.runtime", "Interface"), ("s3", "Gateway")]
+BEDROCK = ("bedrock", "bedrock-runtime", "bedrock-agent", "bedrock-agent-runtime", "bedrock-mantle")
+SAGEMAKER = [("sagemaker.api", "Interface"), ("sagemaker.runtime", "Interface"), ("s3", "Gateway")]
+
+
+def test_vpcs_in_a_region_using_bedrock_also_need_the_bedrock_endpoints(aws: boto3.Session) -> None:
+    """Every Bedrock API, as Prowler's bedrock_vpc_endpoints_configured requires them."""
+    every = [(service, "Interface") for service in BEDROCK]
     vpcs = {
-        _network(aws, "pass-with-bedrock", *sagemaker, ("bedrock-runtime", "Interface"), cidr="10.1.0.0/16")[
+        _network(aws, "pass-with-bedrock", *SAGEMAKER, *every, cidr="10.1.0.0/16")[0]: "pass-with-bedrock",
+        _network(aws, "fail-runtime-only", *SAGEMAKER, ("bedrock-runtime", "Interface"), cidr="10.2.0.0/16")[
             0
-        ]: "pass-with-bedrock",
-        _network(aws, "fail-without-bedrock", *sagemaker, cidr="10.2.0.0/16")[0]: "fail-without-bedrock",
+        ]: "fail-runtime-only",
     }
     aws.client("bedrock-agent").create_agent(
         agentName="assistant", agentResourceRoleArn=ROLE_ARN, foundationModel="anthropic.claude-3-haiku-20240307-v1:0"
@@ -67,10 +72,54 @@ def test_vpcs_in_a_region_using_bedrock_also_need_a_bedrock_runtime_endpoint(aws
 
     assert {vpcs[name]: status for name, status in verdicts(report, "NET-ML-001").items()} == {
         "pass-with-bedrock": Status.PASS,
-        "fail-without-bedrock": Status.FAIL,
+        "fail-runtime-only": Status.FAIL,
     }
-    assert "no VPC endpoint for bedrock-runtime" in next(
-        f.status_detail for f in report.findings if f.status is Status.FAIL
+    assert next(f.status_detail for f in report.findings if f.status is Status.FAIL).startswith(
+        "no VPC endpoint for bedrock, bedrock-agent, bedrock-agent-runtime, bedrock-mantle "
+        "(for Bedrock, which the region uses); used by 1 ML resource"
+    )
+
+
+STUDIO = [(service, "Interface") for service in ("sts", "logs", "ecr.api", "ecr.dkr")] + [
+    (f"aws.sagemaker.{REGION}.{service}", "Interface") for service in ("studio", "notebook")
+]
+
+
+def _studio_domain(session: boto3.Session, name: str, *endpoints: tuple[str, str], cidr: str, vpc_only: bool) -> str:
+    """A Studio domain in a VPC of its own with the given endpoints (Studio's own take a full service name)."""
+    ec2 = session.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr.replace("0.0/16", "1.0/24"))["Subnet"]["SubnetId"]
+    for service, endpoint_type in endpoints:
+        full = service if service.startswith("aws.") else f"com.amazonaws.{REGION}.{service}"
+        ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=full, VpcEndpointType=endpoint_type)
+    session.client("sagemaker").create_domain(
+        DomainName=name,
+        AuthMode="IAM",
+        DefaultUserSettings={"ExecutionRole": ROLE_ARN},
+        SubnetIds=[subnet],
+        VpcId=vpc,
+        AppNetworkAccessType="VpcOnly" if vpc_only else "PublicInternetOnly",
+    )
+    return vpc
+
+
+def test_vpcs_of_vpc_only_studio_domains_need_studio_endpoints(aws: boto3.Session) -> None:
+    vpcs = {
+        _studio_domain(aws, "pass", *SAGEMAKER, *STUDIO, cidr="10.1.0.0/16", vpc_only=True): "pass-vpc-only-complete",
+        _studio_domain(aws, "fail", *SAGEMAKER, cidr="10.2.0.0/16", vpc_only=True): "fail-vpc-only-bare",
+        _studio_domain(aws, "public", *SAGEMAKER, cidr="10.3.0.0/16", vpc_only=False): "pass-public-internet-domain",
+    }
+
+    report = scan(aws, ["NET-ML-001"])
+
+    assert {vpcs[name]: status for name, status in verdicts(report, "NET-ML-001").items()} == {
+        "pass-vpc-only-complete": Status.PASS,
+        "fail-vpc-only-bare": Status.FAIL,
+        "pass-public-internet-domain": Status.PASS,
+    }
+    assert next(f.status_detail for f in report.findings if f.status is Status.FAIL).startswith(
+        "no VPC endpoint for sts, logs, ecr.api, ecr.dkr, studio and 1 more (for VpcOnly Studio domain fail)"
     )
 
 
@@ -175,3 +224,106 @@ def test_refused_vpc_endpoint_reads_are_errors(aws: boto3.Session) -> None:
 
     assert [f.status for f in report.findings] == [Status.ERROR]
     assert "ec2:DescribeVpcEndpoints" in report.findings[0].status_detail
+
+
+def test_ml_vpcs_log_their_traffic(aws: boto3.Session) -> None:
+    ec2 = aws.client("ec2")
+    aws.client("s3").create_bucket(Bucket="flow-logs")
+    vpcs = {}
+    for name, cidr in (("pass-vpc-flow-log", "10.1.0.0/16"), ("pass-subnet-flow-log", "10.2.0.0/16")):
+        vpcs[_network(aws, name, cidr=cidr)[0]] = name
+    vpcs[_network(aws, "fail-no-flow-log", cidr="10.3.0.0/16")[0]] = "fail-no-flow-log"
+    logged = {name: vpc for vpc, name in vpcs.items()}
+    destination = {"LogDestinationType": "s3", "LogDestination": "arn:aws:s3:::flow-logs", "TrafficType": "ALL"}
+    ec2.create_flow_logs(ResourceType="VPC", ResourceIds=[logged["pass-vpc-flow-log"]], **destination)
+    subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [logged["pass-subnet-flow-log"]]}])
+    ec2.create_flow_logs(ResourceType="Subnet", ResourceIds=[subnet["Subnets"][0]["SubnetId"]], **destination)
+
+    report = scan(aws, ["NET-ML-003"])
+
+    assert {vpcs[name]: status for name, status in verdicts(report, "NET-ML-003").items()} == {
+        "pass-vpc-flow-log": Status.PASS,
+        "pass-subnet-flow-log": Status.PASS,
+        "fail-no-flow-log": Status.FAIL,
+    }
+
+
+def test_ml_subnets_are_private(aws: boto3.Session) -> None:
+    ec2 = aws.client("ec2")
+    names = {}
+    for model, cidr in (
+        ("pass-private", "10.1.0.0/16"),
+        ("fail-igw-route", "10.2.0.0/16"),
+        ("fail-public-ip", "10.3.0.0/16"),
+    ):
+        vpc, _ = _network(aws, model, cidr=cidr)
+        subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"][0]["SubnetId"]
+        names[subnet] = model
+        if model == "fail-igw-route":
+            gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+            ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
+            table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+            ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway)
+            ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
+        if model == "fail-public-ip":
+            ec2.modify_subnet_attribute(SubnetId=subnet, MapPublicIpOnLaunch={"Value": True})
+
+    report = scan(aws, ["NET-ML-004"])
+
+    assert {names[name]: status for name, status in verdicts(report, "NET-ML-004").items()} == {
+        "pass-private": Status.PASS,
+        "fail-igw-route": Status.FAIL,
+        "fail-public-ip": Status.FAIL,
+    }
+    detail = {names[f.resource_name]: f.status_detail for f in report.findings}
+    assert "routes 0.0.0.0/0 via igw-" in detail["fail-igw-route"]
+    assert detail["fail-public-ip"] == (
+        "public subnet: it assigns a public IPv4 address on launch (MapPublicIpOnLaunch); used by 1 ML resource"
+    )
+    assert "(the VPC's main table)" in detail["pass-private"]
+
+
+def test_security_groups_of_processing_jobs_are_judged(aws: boto3.Session) -> None:
+    ec2 = aws.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName="fail-processing-open", Description="jobs", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=group,
+        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+    )
+    aws.client("sagemaker").create_processing_job(
+        ProcessingJobName="featurize",
+        RoleArn=ROLE_ARN,
+        AppSpecification={"ImageUri": "sklearn:1"},
+        ProcessingResources={
+            "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 10}
+        },
+        NetworkConfig={"VpcConfig": {"Subnets": [subnet], "SecurityGroupIds": [group]}},
+    )
+
+    report = scan(aws, ["NET-ML-002"])
+
+    assert verdicts(report, "NET-ML-002") == {"fail-processing-open": Status.FAIL}
+
+
+def test_refused_route_table_and_flow_log_reads_are_errors(aws: boto3.Session) -> None:
+    _network(aws, "ml-model")
+    refuse(aws, "ec2", "DescribeRouteTables")
+    refuse(aws, "ec2", "DescribeFlowLogs")
+
+    report = scan(aws, ["NET-ML-003", "NET-ML-004"])
+
+    assert {(f.check_id, f.status) for f in report.findings} == {
+        ("NET-ML-003", Status.ERROR),
+        ("NET-ML-004", Status.ERROR),
+    }
+    assert {
+        op
+        for f in report.findings
+        for op in ("ec2:DescribeRouteTables", "ec2:DescribeFlowLogs")
+        if op in f.status_detail
+    } == {
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeFlowLogs",
+    }

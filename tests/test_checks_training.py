@@ -227,3 +227,140 @@ def test_unlisted_tuning_jobs_are_an_error_for_the_region(aws: boto3.Session) ->
         "pass-spot": Status.PASS,
         "all hyperparameter tuning jobs": Status.ERROR,
     }
+
+
+def test_secrets_in_training_and_tuning_environments(aws: boto3.Session) -> None:
+    token = "hf_" + "a1B2c3D4e5" * 4
+    _job(aws, "pass-plain-environment", Environment={"EPOCHS": "10", "WANDB_API_KEY": "${WANDB_API_KEY}"})
+    _job(aws, "fail-hugging-face-token", Environment={"HF_HUB": token})
+    _tuning_job(aws, "fail-tuning-password", _definition(Environment={"DB_PASSWORD": "s3cret-value"}))
+    _tuning_job(aws, "pass-tuning-no-environment", _definition())
+    _started_by_tuning_job(aws, "na-tuning-child", Environment={"DB_PASSWORD": "s3cret-value"})
+
+    report = scan(aws, ["SM-TRAINING-008"])
+
+    assert verdicts(report, "SM-TRAINING-008") == {
+        "pass-plain-environment": Status.PASS,
+        "fail-hugging-face-token": Status.FAIL,
+        "fail-tuning-password": Status.FAIL,
+        "pass-tuning-no-environment": Status.PASS,
+    }
+    detail = {f.resource_name: f.status_detail for f in report.findings}
+    assert detail["fail-hugging-face-token"] == "secret-looking environment variable: HF_HUB (huggingface-token)"
+    assert detail["fail-tuning-password"] == (
+        "secret-looking environment variable: DB_PASSWORD (secret-named-variable) in its training job definition"
+    )
+    assert token not in report.model_dump_json() and "s3cret-value" not in report.model_dump_json()
+
+
+def test_long_gpu_training_is_profiled(aws: boto3.Session) -> None:
+    from mlaudit.demo.moto_extensions.sagemaker_jobs import record_training_time
+
+    gpu = {"InstanceType": "ml.p4d.24xlarge"}
+    rule = {"RuleConfigurationName": "LowGPUUtilization", "RuleEvaluatorImage": "debugger-rules:latest"}
+    _job(aws, "pass-profiler-rule", resources=gpu, ProfilerRuleConfigurations=[rule])
+    tensorboard = {"S3OutputPath": "s3://model-artefacts/tensorboard/", "LocalPath": "/opt/ml/output/tensorboard"}
+    _job(aws, "pass-tensorboard-traces", resources=gpu, TensorBoardOutputConfig=tensorboard)
+    _job(aws, "fail-unprofiled-gpu", resources=gpu)
+    _job(aws, "na-short-gpu-run", resources=gpu)
+    _job(aws, "na-long-cpu-run")
+    for name in ("pass-profiler-rule", "pass-tensorboard-traces", "fail-unprofiled-gpu", "na-long-cpu-run"):
+        record_training_time("us-east-1", name, hours=6)
+    record_training_time("us-east-1", "na-short-gpu-run", hours=1)
+
+    report = scan(aws, ["long-gpu-training-not-profiled"])
+
+    assert verdicts(report, "SM-TRAINING-009") == {
+        "pass-profiler-rule": Status.PASS,
+        "pass-tensorboard-traces": Status.PASS,
+        "fail-unprofiled-gpu": Status.FAIL,
+    }
+    assert next(f for f in report.findings if f.status is Status.FAIL).status_detail == (
+        "trained 6.0 h on 1 ml.p4d.24xlarge with neither Debugger or Profiler rules nor TensorBoard output: "
+        "GPU use was not profiled"
+    )
+
+
+def _file_system_channel(file_system_id: str, file_system_type: str) -> list[dict[str, Any]]:
+    source = {
+        "FileSystemId": file_system_id,
+        "FileSystemType": file_system_type,
+        "FileSystemAccessMode": "ro",
+        "DirectoryPath": "/training",
+    }
+    return [{"ChannelName": "train", "DataSource": {"FileSystemDataSource": source}}]
+
+
+def _lustre(session: boto3.Session, **settings: Any) -> str:
+    ec2 = session.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+    created = session.client("fsx").create_file_system(
+        FileSystemType="LUSTRE", StorageCapacity=1200, SubnetIds=[subnet], **settings
+    )
+    return str(created["FileSystem"]["FileSystemId"])
+
+
+def test_training_file_systems_are_encrypted(aws: boto3.Session) -> None:
+    efs = aws.client("efs")
+    encrypted = efs.create_file_system(CreationToken="encrypted", Encrypted=True, KmsKeyId=KEY)["FileSystemId"]
+    plain = efs.create_file_system(CreationToken="plain")["FileSystemId"]
+    persistent = _lustre(
+        aws, KmsKeyId=KEY, LustreConfiguration={"DeploymentType": "PERSISTENT_2", "PerUnitStorageThroughput": 125}
+    )
+    scratch = _lustre(aws, LustreConfiguration={"DeploymentType": "SCRATCH_2"})
+    _job(aws, "pass-encrypted-efs", InputDataConfig=_file_system_channel(encrypted, "EFS"))
+    _job(aws, "fail-unencrypted-efs", InputDataConfig=_file_system_channel(plain, "EFS"))
+    _job(aws, "pass-persistent-lustre", InputDataConfig=_file_system_channel(persistent, "FSxLustre"))
+    _job(aws, "fail-scratch-lustre", InputDataConfig=_file_system_channel(scratch, "FSxLustre"))
+    _job(aws, "na-deleted-file-system", InputDataConfig=_file_system_channel("fs-0123456789abcdef0", "EFS"))
+    _job(aws, "na-s3-only")
+
+    report = scan(aws, ["SM-TRAINING-010"])
+
+    assert verdicts(report, "SM-TRAINING-010") == {
+        "pass-encrypted-efs": Status.PASS,
+        "fail-unencrypted-efs": Status.FAIL,
+        "pass-persistent-lustre": Status.PASS,
+        "fail-scratch-lustre": Status.FAIL,
+    }
+    detail = {f.resource_name: f.status_detail for f in report.findings}
+    assert (
+        detail["fail-scratch-lustre"]
+        == f"FSx {scratch} (a SCRATCH_2 file system) is encrypted only with a key FSx owns"
+    )
+    assert report.scan.statistics.by_operation["efs:DescribeFileSystems"] == 3, "one call per referenced file system"
+
+
+def test_refused_file_system_reads_are_errors(aws: boto3.Session) -> None:
+    efs_id = aws.client("efs").create_file_system(CreationToken="plain")["FileSystemId"]
+    lustre = _lustre(aws, LustreConfiguration={"DeploymentType": "SCRATCH_2"})
+    _job(aws, "reads-efs", InputDataConfig=_file_system_channel(efs_id, "EFS"))
+    _job(aws, "reads-lustre", InputDataConfig=_file_system_channel(lustre, "FSxLustre"))
+    refuse(aws, "efs", "DescribeFileSystems")
+    refuse(aws, "fsx", "DescribeFileSystems")
+
+    report = scan(aws, ["SM-TRAINING-010"])
+
+    assert verdicts(report, "SM-TRAINING-010") == {"reads-efs": Status.ERROR, "reads-lustre": Status.ERROR}
+    missing = next(w for w in report.scan.warnings if w.startswith("missing permissions"))
+    assert "elasticfilesystem:DescribeFileSystems" in missing and "fsx:DescribeFileSystems" in missing
+
+
+def test_tuning_resource_config_is_read_like_a_training_definition(aws: boto3.Session) -> None:
+    """A tuning job's HyperParameterTuningResourceConfig gives its instances and volume key: the key is followed to
+    KMS, and the spot verdict names the definition as it does for ResourceConfig."""
+    key_id = aws.client("kms").create_key()["KeyMetadata"]["KeyId"]
+    definition = _definition(resources={"InstanceType": None, "InstanceCount": None, "VolumeSizeInGB": None})
+    del definition["ResourceConfig"]
+    definition["HyperParameterTuningResourceConfig"] = {
+        "InstanceConfigs": [{"InstanceType": "ml.g5.xlarge", "InstanceCount": 2, "VolumeSizeInGB": 50}],
+        "VolumeKmsKeyId": key_id,
+        "AllocationStrategy": "Prioritized",
+    }
+    _tuning_job(aws, "tuned-on-alternatives", definition)
+
+    report = scan(aws, ["KMS-ML-001", "SM-TRAINING-005"])
+
+    assert set(verdicts(report, "KMS-ML-001")) == {key_id}
+    assert verdicts(report, "SM-TRAINING-005") == {"tuned-on-alternatives": Status.FAIL}

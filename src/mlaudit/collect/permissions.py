@@ -38,7 +38,7 @@ IAM_ACTIONS = {
     "s3control:GetPublicAccessBlock": ("s3:GetAccountPublicAccessBlock",),
 }
 """API operations whose IAM action has another name (or service prefix)."""
-SERVICE_PREFIXES = {"bedrock-agent": "bedrock"}
+SERVICE_PREFIXES = {"bedrock-agent": "bedrock", "efs": "elasticfilesystem"}
 """API services whose IAM actions use another service prefix."""
 
 

@@ -35,6 +35,12 @@ class RefKind(str, Enum):
     """An EC2 subnet, as its ARN (subnets are regional: the ARN says where)."""
     SECURITY_GROUP = "ec2-security-group"
     """An EC2 security group, as its ARN."""
+    ECR_REPOSITORY = "ecr-repository"
+    """An ECR repository holding the image a model or job runs, as its ARN (from the image URI)."""
+    EFS_FILE_SYSTEM = "efs-file-system"
+    """An EFS file system a training job reads, as its ARN."""
+    FSX_FILE_SYSTEM = "fsx-file-system"
+    """An FSx file system a training job reads, as its ARN."""
 
 
 class Reference(NamedTuple):

@@ -37,6 +37,41 @@ def ec2_id(arn: str) -> str:
     return arn.rsplit("/", 1)[-1]
 
 
+class Subnet(Record):
+    """A subnet ML resources run in (a notebook's, a model's or a job's VpcConfig); named by its id."""
+
+    part: ClassVar[str] = "ec2.subnet"
+    service: ClassVar[str] = "ec2"
+    resource_type: ClassVar[str] = "AWS::EC2::Subnet"
+    label: ClassVar[str] = "ML subnets"
+    arn_resource: ClassVar[str] = "subnet/{id}"
+
+    vpc_id: str
+    availability_zone: str | None = None
+    map_public_ip_on_launch: bool = False
+    """MapPublicIpOnLaunch: network interfaces created in the subnet get a public IPv4 address."""
+    used_by: tuple[str, ...] = ()
+    """ARNs of (at most the first 20) ML resources in the subnet."""
+    use_count: int = 0
+
+
+class SubnetRouting(Record):
+    """The route table that routes an ML subnet's traffic, its own or the VPC's main one (aspect of Subnet, same
+    ARN)."""
+
+    part: ClassVar[str] = "ec2.subnet_routing"
+    service: ClassVar[str] = "ec2"
+    resource_type: ClassVar[str] = "AWS::EC2::Subnet"
+    label: ClassVar[str] = "route tables of ML subnets"
+
+    route_table_id: str | None = None
+    """None when the VPC has no route table the subnet could use (not seen in practice)."""
+    main: bool = False
+    """The subnet has no route table of its own and uses the VPC's main route table."""
+    internet_routes: tuple[str, ...] = ()
+    """Destinations of the table's active routes to an internet gateway (`0.0.0.0/0 via igw-...`)."""
+
+
 class Vpc(Record):
     """A VPC that hosts ML resources (found through the subnets they use); named by its id."""
 
@@ -75,6 +110,34 @@ class VpcEndpoints(Record):
     label: ClassVar[str] = "VPC endpoints of ML VPCs"
 
     endpoints: tuple[VpcEndpoint, ...] = ()
+
+
+class FlowLog(Value):
+    flow_log_id: str
+    resource_id: str
+    """The VPC, subnet or network interface whose traffic it logs."""
+    status: str
+    """FlowLogStatus: ACTIVE when it is logging."""
+    traffic_type: str | None = None
+    """ACCEPT, REJECT or ALL."""
+    delivery: str | None = None
+    """DeliverLogsStatus: SUCCESS, or FAILED when the logs cannot be written (DeliverLogsErrorMessage says why)."""
+    destination_type: str | None = None
+
+    @property
+    def logging(self) -> bool:
+        return self.status == "ACTIVE" and self.delivery != "FAILED"
+
+
+class VpcFlowLogs(Record):
+    """The flow logs of an ML VPC and of its ML subnets (aspect of Vpc, same ARN)."""
+
+    part: ClassVar[str] = "ec2.vpc_flow_logs"
+    service: ClassVar[str] = "ec2"
+    resource_type: ClassVar[str] = "AWS::EC2::VPC"
+    label: ClassVar[str] = "flow logs of ML VPCs"
+
+    flow_logs: tuple[FlowLog, ...] = ()
 
 
 class IngressRule(Value):

@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import ClassVar
 
 from mlaudit.inventory.base import Record, Reference, RefKind, Value, kms_refs, role_refs, s3_refs
+from mlaudit.inventory.ecr import image_repository_refs
+from mlaudit.inventory.file_systems import FileSystemInput, file_system_refs
 from mlaudit.inventory.network import security_group_refs, subnet_refs
 
 
@@ -71,7 +73,7 @@ class Model(Record):
     arn_resource: ClassVar[str] = "model/{lower_id}"
     taggable: ClassVar[bool] = True
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset(
-        {RefKind.IAM_ROLE, RefKind.S3, RefKind.SUBNET, RefKind.SECURITY_GROUP}
+        {RefKind.IAM_ROLE, RefKind.S3, RefKind.SUBNET, RefKind.SECURITY_GROUP, RefKind.ECR_REPOSITORY}
     )
 
     execution_role_arn: str | None = None
@@ -92,6 +94,7 @@ class Model(Record):
         yield from s3_refs(*(c.model_data_url for c in self.containers))
         yield from subnet_refs(self, *self.vpc_subnets)
         yield from security_group_refs(self, *self.vpc_security_group_ids)
+        yield from image_repository_refs(self, *(c.image for c in self.containers))
 
 
 class ConfigVariant(Value):
@@ -260,6 +263,14 @@ class TrainingConfiguration(Value):
     """KeepAlivePeriodInSeconds: the job keeps a warm pool, which cannot run on spot capacity."""
     training_plan_arn: str | None = None
     """The job runs on a training plan's reserved capacity, paid for upfront."""
+    image: str | None = None
+    """AlgorithmSpecification.TrainingImage (None for an algorithm resource or a marketplace algorithm)."""
+    file_system_inputs: tuple[FileSystemInput, ...] = ()
+    """Channels read from an EFS or FSx for Lustre file system instead of S3."""
+    environment_keys: tuple[str, ...] = ()
+    """Names of the training container's environment variables; values are never stored."""
+    environment_secrets: tuple[SecretVariable, ...] = ()
+    """The variables whose name or value looks like a secret, classified at collection time."""
 
     @property
     def instance_types(self) -> tuple[str, ...]:
@@ -268,12 +279,30 @@ class TrainingConfiguration(Value):
         return tuple(dict.fromkeys(t for t in types if t))
 
     def training_references(self, owner: Record) -> Iterator[Reference]:
-        """The role, buckets and keys this configuration uses (key ids made canonical in `owner`'s region)."""
+        """The role, buckets, keys, networks, image repository and file systems this configuration uses (ids made
+        canonical in `owner`'s account and region)."""
         yield from role_refs(self.role_arn)
         yield from s3_refs(*self.input_s3_uris, self.output_s3_uri, self.checkpoint_s3_uri)
         yield from kms_refs(owner, self.output_kms_key_id, self.volume_kms_key_id)
         yield from subnet_refs(owner, *self.vpc_subnets)
         yield from security_group_refs(owner, *self.vpc_security_group_ids)
+        yield from image_repository_refs(owner, self.image)
+        yield from file_system_refs(owner, self.file_system_inputs)
+
+
+TRAINING_REFERENCES = frozenset(
+    {
+        RefKind.IAM_ROLE,
+        RefKind.S3,
+        RefKind.KMS_KEY,
+        RefKind.SUBNET,
+        RefKind.SECURITY_GROUP,
+        RefKind.ECR_REPOSITORY,
+        RefKind.EFS_FILE_SYSTEM,
+        RefKind.FSX_FILE_SYSTEM,
+    }
+)
+"""What a `TrainingConfiguration` can reference."""
 
 
 class TrainingJob(TrainingConfiguration, Record):
@@ -283,9 +312,7 @@ class TrainingJob(TrainingConfiguration, Record):
     label: ClassVar[str] = "training jobs"
     arn_resource: ClassVar[str] = "training-job/{lower_id}"
     taggable: ClassVar[bool] = True
-    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset(
-        {RefKind.IAM_ROLE, RefKind.S3, RefKind.KMS_KEY, RefKind.SUBNET, RefKind.SECURITY_GROUP}
-    )
+    reference_kinds: ClassVar[frozenset[RefKind]] = TRAINING_REFERENCES
 
     status: str
     creation_time: datetime | None = None
@@ -295,6 +322,12 @@ class TrainingJob(TrainingConfiguration, Record):
     """The SageMaker managed MLflow tracking server the job logs to (MlflowConfig)."""
     launched_by: str | None = None
     """The tuning, AutoML or Ground Truth labeling job that started this job and set its configuration."""
+    training_seconds: int | None = None
+    """How long the job trained (TrainingTimeInSeconds, else from its start and end); None while it runs."""
+    debugger_rules: tuple[str, ...] = ()
+    """The Debugger and Profiler rules that analyse the job (DebugRuleConfigurations, ProfilerRuleConfigurations)."""
+    tensorboard_s3_uri: str | None = None
+    """TensorBoardOutputConfig.S3OutputPath: where the job's TensorBoard data (framework profiler traces) goes."""
 
     def references(self) -> Iterator[Reference]:
         return self.training_references(self)

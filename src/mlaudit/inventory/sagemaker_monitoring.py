@@ -31,6 +31,7 @@ class MonitoringJobDefinition(Record):
     """The endpoint whose traffic the job reads; None for a batch transform input."""
     network: MonitoringNetwork = MonitoringNetwork()
     role_arn: str | None = None
+    instance_type: str | None = None
     output_s3_uris: tuple[str, ...] = ()
     output_kms_key_id: str | None = None
     volume_kms_key_id: str | None = None
@@ -90,6 +91,16 @@ class MonitoringExecution(Value):
     failure_reason: str | None = None
 
 
+class InlineMonitoringJob(Value):
+    """Where a schedule's inline job definition (`MonitoringJobDefinition`) writes, and with which keys."""
+
+    role_arn: str | None = None
+    instance_type: str | None = None
+    output_s3_uris: tuple[str, ...] = ()
+    output_kms_key_id: str | None = None
+    volume_kms_key_id: str | None = None
+
+
 class MonitoringScheduleDescription(Record):
     """What DescribeMonitoringSchedule adds to a listed schedule (aspect of MonitoringSchedule, same ARN)."""
 
@@ -97,10 +108,19 @@ class MonitoringScheduleDescription(Record):
     service: ClassVar[str] = "sagemaker"
     resource_type: ClassVar[str] = "AWS::SageMaker::MonitoringSchedule"
     label: ClassVar[str] = "monitoring schedule descriptions"
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.S3, RefKind.KMS_KEY})
 
     inline_network: MonitoringNetwork | None = None
     """The network settings of the schedule's inline job definition; None when it names a job definition."""
+    inline_job: InlineMonitoringJob | None = None
+    """The role, outputs and keys of the schedule's inline job definition; None when it names a job definition."""
     failure_reason: str | None = None
     """Why the schedule itself is Failed."""
     last_execution: MonitoringExecution | None = None
     """None until a monitoring job has run."""
+
+    def references(self) -> Iterator[Reference]:
+        job = self.inline_job or InlineMonitoringJob()
+        yield from role_refs(job.role_arn)
+        yield from s3_refs(*job.output_s3_uris)
+        yield from kms_refs(self, job.output_kms_key_id, job.volume_kms_key_id)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from mlaudit.inventory.base import Record, Reference, RefKind
+from mlaudit.inventory.network import subnet_refs
 
 
 class StudioDomain(Record):
@@ -16,7 +17,7 @@ class StudioDomain(Record):
     label: ClassVar[str] = "Studio domains"
     arn_resource: ClassVar[str] = "domain/{id}"
     taggable: ClassVar[bool] = True
-    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.KMS_KEY})
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.KMS_KEY, RefKind.SUBNET})
 
     domain_id: str
     status: str
@@ -37,6 +38,7 @@ class StudioDomain(Record):
         ref = self.kms_key_ref(self.kms_key_id)
         if ref:
             yield ref
+        yield from subnet_refs(self, *self.subnet_ids)
 
     def matches(self, key: str) -> bool:
         return key in (self.name, self.arn, self.domain_id)

@@ -8,6 +8,8 @@ import re
 # plus families with instance storage and no "d" in the name.
 _NVME_SUFFIX = re.compile(r"^[a-z]+\d+[a-z]*d[a-z]*$")
 _NVME_FAMILIES = frozenset({"g5", "g6", "g6e", "gr6", "p5", "p5e", "p5en", "p6", "trn1", "trn1n", "trn2", "i3", "i4i"})
+_GPU_FAMILY = re.compile(r"^(p|g|gr)\d")
+"""NVIDIA GPU families: the P (training) and G (graphics and inference) instances, g4dn, p4d, p5en, gr6..."""
 
 
 def instance_family(instance_type: str | None) -> str:
@@ -21,3 +23,8 @@ def has_local_nvme_storage(instance_type: str | None) -> bool:
     for endpoint configs that use them."""
     family = instance_family(instance_type)
     return bool(family) and (family in _NVME_FAMILIES or bool(_NVME_SUFFIX.match(family)))
+
+
+def has_gpu(instance_type: str | None) -> bool:
+    """Instance types with NVIDIA GPUs (`ml.p4d.24xlarge`, `ml.g5.2xlarge`); Trainium and Inferentia are not GPUs."""
+    return bool(_GPU_FAMILY.match(instance_family(instance_type)))

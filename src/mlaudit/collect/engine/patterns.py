@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.operation import Operation
 from mlaudit.collect.engine.spec import Census
-from mlaudit.inventory import Identity, Record, RefKind
+from mlaudit.inventory import RECORD_TYPES, Identity, Record, RefKind
 
 T = TypeVar("T")
 
@@ -292,3 +292,53 @@ def follow_references(
             users[key].update(referencing_key)
         answers.update(ctx.fan_out(fresh, lambda key: (key, read(key)), identify=identify, admit=admit))
     return Followed(answers, {key: sorted(arns) for key, arns in users.items()})
+
+
+def _arn_fields(arn: str) -> list[str]:
+    """`arn:partition:service:region:account:resource`, split (a short list for anything else)."""
+    return arn.split(":", 5)
+
+
+@dataclass(frozen=True)
+class DescribeReferenced:
+    """One describe per resource of this account and region that records of the same region reference with `kind`
+    (the ECR repository of an image, the file system of a training channel), concurrently: only what ML resources
+    name is read. The describe takes the resource's id (the part of its ARN after the resource type, by `params`);
+    a resource that no longer exists (an `absent` error code, or nothing under `items`) has no record. `build` makes
+    the record from its identity, AWS's description and the ARNs of the records that reference it."""
+
+    kind: RefKind
+    describe: Operation
+    params: Callable[[str], dict[str, Any]]
+    items: str
+    build: Callable[[Identity, dict[str, Any], list[str]], Record]
+    absent: frozenset[str] = frozenset()
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return (self.describe,)
+
+    @property
+    def reads(self) -> tuple[type[Record], ...]:
+        return tuple(t for t in RECORD_TYPES if self.kind in t.reference_kinds)
+
+    def __call__(self, ctx: CollectContext) -> Iterator[Record]:
+        users = {
+            target: arns
+            for target, arns in ctx.referenced(self.kind, region=ctx.region).items()
+            if _arn_fields(target)[3:5] == [ctx.region, ctx.account_id]
+        }
+
+        def identify(target: str) -> Identity:
+            return ctx.identity(_arn_fields(target)[-1].split("/", 1)[-1], arn=target)
+
+        def read(target: str) -> Record | None:
+            answer = ctx.call(self.describe, absent=self.absent, **self.params(identify(target)["name"]))
+            found = (answer or {}).get(self.items) or []
+            return self.build(identify(target), found[0], users[target]) if found else None
+
+        return ctx.fan_out(sorted(users), read, identify)
+
+    def minimum_calls(self, census: Census, record: type[Record], account_id: str, region: str) -> Counter[str]:
+        described = len(census.records(record, account_id, region))
+        return Counter({str(self.describe): described} if described else {})

@@ -1,5 +1,6 @@
-"""EC2 collectors: the VPCs (found through subnets) and security groups that ML records name, region by region,
-and the VPC endpoints of those VPCs. Lookups filter by id, so a subnet or group deleted since is simply absent."""
+"""EC2 collectors: the subnets and security groups that ML records name, region by region, the VPCs of those
+subnets, and what VPC checks read of them (endpoints, flow logs, route tables). Lookups filter by id, so a subnet or
+group deleted since is simply absent."""
 
 from __future__ import annotations
 
@@ -13,7 +14,18 @@ from mlaudit.collect.engine.operation import Operation
 from mlaudit.collect.engine.patterns import ForEachRecord, same_identity
 from mlaudit.collect.engine.spec import Census, MinimumCalls, PartCollector
 from mlaudit.inventory import RECORD_TYPES, RefKind
-from mlaudit.inventory.network import IngressRule, SecurityGroup, Vpc, VpcEndpoint, VpcEndpoints, ec2_id
+from mlaudit.inventory.network import (
+    FlowLog,
+    IngressRule,
+    SecurityGroup,
+    Subnet,
+    SubnetRouting,
+    Vpc,
+    VpcEndpoint,
+    VpcEndpoints,
+    VpcFlowLogs,
+    ec2_id,
+)
 
 MAX_LISTED_USERS = 20
 FILTER_VALUES = 200
@@ -28,6 +40,8 @@ def _referenced_here(ctx: CollectContext, kind: RefKind) -> dict[str, list[str]]
 DESCRIBE_SUBNETS = Operation("ec2:DescribeSubnets")
 DESCRIBE_SECURITY_GROUPS = Operation("ec2:DescribeSecurityGroups")
 DESCRIBE_VPC_ENDPOINTS = Operation("ec2:DescribeVpcEndpoints")
+DESCRIBE_ROUTE_TABLES = Operation("ec2:DescribeRouteTables")
+DESCRIBE_FLOW_LOGS = Operation("ec2:DescribeFlowLogs")
 
 
 def _filtered(ctx: CollectContext, operation: Operation, key: str, name: str, ids: list[str]) -> Iterator[Any]:
@@ -53,14 +67,30 @@ def _filtered_minimum(operation: Operation, referenced: RefKind) -> MinimumCalls
     return minimum
 
 
-def _vpcs(ctx: CollectContext) -> Iterator[Vpc]:
-    users_of_subnet = _referenced_here(ctx, RefKind.SUBNET)
-    if not users_of_subnet:
+def _subnets(ctx: CollectContext) -> Iterator[Subnet]:
+    users_of = _referenced_here(ctx, RefKind.SUBNET)
+    if not users_of:
         return
+    for subnet in _filtered(ctx, DESCRIBE_SUBNETS, "Subnets", "subnet-id", sorted(users_of)):
+        subnet_id = subnet.get("SubnetId") or ""
+        users = users_of.get(subnet_id, [])
+        yield Subnet(
+            **ctx.identity(subnet_id, arn=subnet.get("SubnetArn")),
+            vpc_id=subnet.get("VpcId") or "",
+            availability_zone=subnet.get("AvailabilityZone"),
+            map_public_ip_on_launch=bool(subnet.get("MapPublicIpOnLaunch")),
+            used_by=tuple(users[:MAX_LISTED_USERS]),
+            use_count=len(users),
+        )
+
+
+def _vpcs(ctx: CollectContext) -> Iterator[Vpc]:
+    """The VPCs of the ML subnets, with the ML resources in them (no call: the subnets say which VPC)."""
+    users_of_subnet = _referenced_here(ctx, RefKind.SUBNET)
     subnets_of: dict[str, list[str]] = defaultdict(list)
-    for subnet in _filtered(ctx, DESCRIBE_SUBNETS, "Subnets", "subnet-id", sorted(users_of_subnet)):
-        if subnet.get("VpcId") and subnet.get("SubnetId"):
-            subnets_of[subnet["VpcId"]].append(subnet["SubnetId"])
+    for subnet in ctx.dependency(Subnet):
+        if subnet.vpc_id:
+            subnets_of[subnet.vpc_id].append(subnet.name)
     for vpc_id, subnet_ids in sorted(subnets_of.items()):
         users = sorted({arn for subnet_id in subnet_ids for arn in users_of_subnet.get(subnet_id, ())})
         yield Vpc(
@@ -69,6 +99,68 @@ def _vpcs(ctx: CollectContext) -> Iterator[Vpc]:
             used_by=tuple(users[:MAX_LISTED_USERS]),
             use_count=len(users),
         )
+
+
+def _internet_routes(table: dict[str, Any]) -> tuple[str, ...]:
+    """A route table's active routes to an internet gateway (an egress-only gateway, `eigw-`, admits no inbound)."""
+    return tuple(
+        f"{route.get('DestinationCidrBlock') or route.get('DestinationIpv6CidrBlock') or route.get('DestinationPrefixListId')} "
+        f"via {route['GatewayId']}"
+        for route in table.get("Routes") or ()
+        if str(route.get("GatewayId") or "").startswith("igw-") and route.get("State", "active") == "active"
+    )
+
+
+def _routing(ctx: CollectContext) -> Iterator[SubnetRouting]:
+    """Each ML subnet's route table: the one associated with it, else its VPC's main table."""
+    subnets = ctx.dependency(Subnet)
+    vpc_ids = sorted({subnet.vpc_id for subnet in subnets if subnet.vpc_id})
+    if not vpc_ids:
+        return
+    own: dict[str, dict[str, Any]] = {}
+    main: dict[str, dict[str, Any]] = {}
+    for table in _filtered(ctx, DESCRIBE_ROUTE_TABLES, "RouteTables", "vpc-id", vpc_ids):
+        for association in table.get("Associations") or ():
+            if (association.get("AssociationState") or {}).get("State", "associated") != "associated":
+                continue
+            if association.get("Main"):
+                main[table.get("VpcId") or ""] = table
+            elif association.get("SubnetId"):
+                own[association["SubnetId"]] = table
+    for subnet in subnets:
+        table = own.get(subnet.name) or main.get(subnet.vpc_id) or {}
+        yield SubnetRouting(
+            **same_identity(subnet),
+            route_table_id=table.get("RouteTableId"),
+            main=subnet.name not in own,
+            internet_routes=_internet_routes(table),
+        )
+
+
+def _routing_minimum(census: Census, account_id: str, region: str) -> Counter[str]:
+    """One filtered DescribeRouteTables per chunk of the ML subnets' VPCs (their tables fit in a page)."""
+    vpcs = {subnet.vpc_id for subnet in census.records(Subnet, account_id, region)}
+    return Counter({str(DESCRIBE_ROUTE_TABLES): math.ceil(len(vpcs) / FILTER_VALUES)} if vpcs else {})
+
+
+def _flow_logs(ctx: CollectContext, vpc: Vpc) -> VpcFlowLogs:
+    """The flow logs of the VPC and of its ML subnets (one filtered call; a VPC's flow logs fit in a page)."""
+    resources = [vpc.name, *vpc.subnet_ids]
+    logs = ctx.paginate(DESCRIBE_FLOW_LOGS, "FlowLogs", Filter=[{"Name": "resource-id", "Values": resources}])
+    return VpcFlowLogs(
+        **same_identity(vpc),
+        flow_logs=tuple(
+            FlowLog(
+                flow_log_id=log.get("FlowLogId") or "",
+                resource_id=log.get("ResourceId") or "",
+                status=log.get("FlowLogStatus") or "",
+                traffic_type=log.get("TrafficType"),
+                delivery=log.get("DeliverLogsStatus"),
+                destination_type=log.get("LogDestinationType"),
+            )
+            for log in logs
+        ),
+    )
 
 
 def _vpc_endpoints(ctx: CollectContext, vpc: Vpc) -> VpcEndpoints:
@@ -116,13 +208,16 @@ def _security_groups(ctx: CollectContext) -> Iterator[SecurityGroup]:
 
 COLLECTORS = (
     PartCollector(
-        Vpc,
-        _vpcs,
+        Subnet,
+        _subnets,
         calls=(DESCRIBE_SUBNETS,),
         follows=RefKind.SUBNET,
         minimum=_filtered_minimum(DESCRIBE_SUBNETS, RefKind.SUBNET),
     ),
+    PartCollector(SubnetRouting, _routing, calls=(DESCRIBE_ROUTE_TABLES,), aspect_of=Subnet, minimum=_routing_minimum),
+    PartCollector(Vpc, _vpcs, depends_on=(Subnet,), follows=RefKind.SUBNET),
     PartCollector(VpcEndpoints, ForEachRecord((Vpc,), DESCRIBE_VPC_ENDPOINTS, _vpc_endpoints), aspect_of=Vpc),
+    PartCollector(VpcFlowLogs, ForEachRecord((Vpc,), DESCRIBE_FLOW_LOGS, _flow_logs), aspect_of=Vpc),
     PartCollector(
         SecurityGroup,
         _security_groups,

@@ -28,6 +28,7 @@ from mlaudit.inventory import (
     NotebookInstance,
     TrainingJob,
 )
+from mlaudit.inventory.file_systems import FileSystemInput
 from mlaudit.inventory.sagemaker import InstanceGroup, SecretVariable
 
 
@@ -50,16 +51,24 @@ def _notebook(identity: Identity, d: dict[str, Any]) -> NotebookInstance:
     )
 
 
-def _container(c: dict[str, Any]) -> ModelContainer:
-    environment = c.get("Environment") or {}
+def environment_fields(environment: dict[str, Any] | None) -> dict[str, Any]:
+    """A container's environment as a record keeps it: the variables' names, and those that look like secrets
+    (name and kind). The values are read here and dropped."""
+    environment = environment or {}
     classified = ((name, variable_kind(name, str(value))) for name, value in sorted(environment.items()))
+    return {
+        "environment_keys": tuple(sorted(environment)),
+        "environment_secrets": tuple(SecretVariable(name=name, kind=kind) for name, kind in classified if kind),
+    }
+
+
+def _container(c: dict[str, Any]) -> ModelContainer:
     return ModelContainer(
         image=c.get("Image"),
         model_data_url=c.get("ModelDataUrl"),
         model_package_name=c.get("ModelPackageName"),
         image_repository_access_mode=(c.get("ImageConfig") or {}).get("RepositoryAccessMode"),
-        environment_keys=tuple(sorted(environment)),
-        environment_secrets=tuple(SecretVariable(name=name, kind=kind) for name, kind in classified if kind),
+        **environment_fields(c.get("Environment")),
     )
 
 
@@ -176,34 +185,49 @@ def _model_package(identity: Identity, p: dict[str, Any], group: ModelPackageGro
     )
 
 
-def _instance_count(resources: dict[str, Any]) -> int | None:
-    """Instances of a job's cluster: its count, the count a training plan selected, or the sum of its groups."""
+def training_cluster(resources: dict[str, Any]) -> dict[str, Any]:
+    """A job's instances from its ResourceConfig: its count, the count a training plan selected, or the sum of its
+    groups."""
     groups = resources.get("InstanceGroups") or ()
-    return first(
-        resources.get("InstanceCount"),
-        resources.get("SelectedInstanceCount"),
-        sum(g.get("InstanceCount") or 0 for g in groups),
-    )
-
-
-def training_configuration(d: dict[str, Any]) -> dict[str, Any]:
-    """The fields of a `TrainingConfiguration` from a training job's description or a tuning job's training job
-    definition (the two share these shapes)."""
-    resources = d.get("ResourceConfig") or {}
-    inputs = [dig(channel, "DataSource", "S3DataSource", "S3Uri") for channel in d.get("InputDataConfig") or ()]
     return {
-        "role_arn": d.get("RoleArn"),
         "instance_type": first(resources.get("InstanceType"), resources.get("SelectedInstanceType")),
-        "instance_count": _instance_count(resources),
+        "instance_count": first(
+            resources.get("InstanceCount"),
+            resources.get("SelectedInstanceCount"),
+            sum(g.get("InstanceCount") or 0 for g in groups),
+        ),
         "instance_groups": tuple(
             InstanceGroup(
                 name=g.get("InstanceGroupName") or "",
                 instance_type=g["InstanceType"],
                 instance_count=g.get("InstanceCount") or 0,
             )
-            for g in resources.get("InstanceGroups") or ()
+            for g in groups
             if g.get("InstanceType")
         ),
+        "volume_kms_key_id": resources.get("VolumeKmsKeyId"),
+        "keep_alive_seconds": first(resources.get("KeepAlivePeriodInSeconds")),
+        "training_plan_arn": resources.get("TrainingPlanArn"),
+    }
+
+
+def _file_system_inputs(channels: list[dict[str, Any]]) -> tuple[FileSystemInput, ...]:
+    sources = [dig(channel, "DataSource", "FileSystemDataSource") or {} for channel in channels]
+    return tuple(
+        FileSystemInput(file_system_id=source["FileSystemId"], file_system_type=source.get("FileSystemType") or "")
+        for source in sources
+        if source.get("FileSystemId")
+    )
+
+
+def training_configuration(d: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a `TrainingConfiguration` from a training job's description or a tuning job's training job
+    definition (the two share these shapes, but for their instances: `training_cluster`, or a tuning definition's
+    own)."""
+    channels = list(d.get("InputDataConfig") or ())
+    inputs = [dig(channel, "DataSource", "S3DataSource", "S3Uri") for channel in channels]
+    return {
+        "role_arn": d.get("RoleArn"),
         "vpc_subnets": tuple(dig(d, "VpcConfig", "Subnets") or ()),
         "vpc_security_group_ids": tuple(dig(d, "VpcConfig", "SecurityGroupIds") or ()),
         "network_isolation": bool(d.get("EnableNetworkIsolation")),
@@ -211,12 +235,24 @@ def training_configuration(d: dict[str, Any]) -> dict[str, Any]:
         "input_s3_uris": tuple(uri for uri in inputs if uri),
         "output_s3_uri": dig(d, "OutputDataConfig", "S3OutputPath"),
         "output_kms_key_id": dig(d, "OutputDataConfig", "KmsKeyId"),
-        "volume_kms_key_id": resources.get("VolumeKmsKeyId"),
         "spot": bool(d.get("EnableManagedSpotTraining")),
         "checkpoint_s3_uri": dig(d, "CheckpointConfig", "S3Uri"),
-        "keep_alive_seconds": first(resources.get("KeepAlivePeriodInSeconds")),
-        "training_plan_arn": resources.get("TrainingPlanArn"),
+        "image": dig(d, "AlgorithmSpecification", "TrainingImage"),
+        "file_system_inputs": _file_system_inputs(channels),
+        **environment_fields(d.get("Environment")),
     }
+
+
+def _training_seconds(d: dict[str, Any]) -> int | None:
+    """How long a job trained: AWS's count once it has ended, else from its start and end times."""
+    start, end = d.get("TrainingStartTime"), d.get("TrainingEndTime")
+    measured = int((end - start).total_seconds()) if start and end else None
+    return first(d.get("TrainingTimeInSeconds"), measured)
+
+
+def _debugger_rules(d: dict[str, Any]) -> tuple[str, ...]:
+    rules = [*(d.get("DebugRuleConfigurations") or ()), *(d.get("ProfilerRuleConfigurations") or ())]
+    return tuple(rule.get("RuleConfigurationName") or "(unnamed)" for rule in rules)
 
 
 def _training_job(identity: Identity, d: dict[str, Any]) -> TrainingJob:
@@ -224,12 +260,16 @@ def _training_job(identity: Identity, d: dict[str, Any]) -> TrainingJob:
     return TrainingJob(
         **identity,
         **training_configuration(d),
+        **training_cluster(d.get("ResourceConfig") or {}),
         status=d.get("TrainingJobStatus") or "Unknown",
         creation_time=d.get("CreationTime"),
         experiment_name=experiment.get("ExperimentName"),
         trial_name=experiment.get("TrialName"),
         mlflow_resource_arn=(d.get("MlflowConfig") or {}).get("MlflowResourceArn"),
         launched_by=d.get("TuningJobArn") or d.get("AutoMLJobArn") or d.get("LabelingJobArn") or None,
+        training_seconds=_training_seconds(d),
+        debugger_rules=_debugger_rules(d),
+        tensorboard_s3_uri=dig(d, "TensorBoardOutputConfig", "S3OutputPath"),
     )
 
 

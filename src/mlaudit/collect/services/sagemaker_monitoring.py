@@ -13,6 +13,7 @@ from mlaudit.collect.engine.spec import PartCollector
 from mlaudit.inventory import Identity, MonitoringSchedule, Record
 from mlaudit.inventory.sagemaker_monitoring import (
     JOB_DEFINITION_TYPES,
+    InlineMonitoringJob,
     MonitoringExecution,
     MonitoringJobDefinition,
     MonitoringNetwork,
@@ -27,6 +28,10 @@ def _network(network_config: dict[str, Any] | None, resources: dict[str, Any] | 
         inter_container_encryption=bool(network.get("EnableInterContainerTrafficEncryption")),
         instance_count=((resources or {}).get("ClusterConfig") or {}).get("InstanceCount"),
     )
+
+
+def _s3_outputs(output: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(uri for o in output.get("MonitoringOutputs") or () if (uri := (o.get("S3Output") or {}).get("S3Uri")))
 
 
 DESCRIBE_SCHEDULE = Operation("sagemaker:DescribeMonitoringSchedule")
@@ -44,9 +49,8 @@ def _definition_builder(record_type: type[MonitoringJobDefinition]) -> Callable[
             endpoint_name=((d.get(f"{kind}JobInput") or {}).get("EndpointInput") or {}).get("EndpointName"),
             network=_network(d.get("NetworkConfig"), resources),
             role_arn=d.get("RoleArn"),
-            output_s3_uris=tuple(
-                uri for o in output.get("MonitoringOutputs") or () if (uri := (o.get("S3Output") or {}).get("S3Uri"))
-            ),
+            instance_type=(resources.get("ClusterConfig") or {}).get("InstanceType"),
+            output_s3_uris=_s3_outputs(output),
             output_kms_key_id=output.get("KmsKeyId"),
             volume_kms_key_id=(resources.get("ClusterConfig") or {}).get("VolumeKmsKeyId"),
         )
@@ -69,6 +73,18 @@ def _definition_collector(record_type: type[MonitoringJobDefinition]) -> PartCol
     )
 
 
+def _inline_job(inline: dict[str, Any]) -> InlineMonitoringJob:
+    output = inline.get("MonitoringOutputConfig") or {}
+    cluster = (inline.get("MonitoringResources") or {}).get("ClusterConfig") or {}
+    return InlineMonitoringJob(
+        role_arn=inline.get("RoleArn"),
+        instance_type=cluster.get("InstanceType"),
+        output_s3_uris=_s3_outputs(output),
+        output_kms_key_id=output.get("KmsKeyId"),
+        volume_kms_key_id=cluster.get("VolumeKmsKeyId"),
+    )
+
+
 def _schedule_description(ctx: CollectContext, schedule: Record) -> MonitoringScheduleDescription:
     d = ctx.call(DESCRIBE_SCHEDULE, MonitoringScheduleName=schedule.name) or {}
     inline = (d.get("MonitoringScheduleConfig") or {}).get("MonitoringJobDefinition")
@@ -76,6 +92,7 @@ def _schedule_description(ctx: CollectContext, schedule: Record) -> MonitoringSc
     return MonitoringScheduleDescription(
         **same_identity(schedule),
         inline_network=_network(inline.get("NetworkConfig"), inline.get("MonitoringResources")) if inline else None,
+        inline_job=_inline_job(inline) if inline else None,
         failure_reason=d.get("FailureReason"),
         last_execution=MonitoringExecution(
             status=last.get("MonitoringExecutionStatus") or "Unknown",

@@ -2,8 +2,9 @@
 Pipelines and ownership tags.
 
 In us-east-1 the fraud team tags what it owns, keeps its features in KMS-encrypted stores, retrains through a
-pipeline, and watches its endpoint for bias and explainability drift with isolated, encrypted jobs; its newest
-monitor (hourly data quality, isolated) is clean while the older one just reported drift. The legacy churn model's
+pipeline, and watches its endpoint for bias and explainability drift with isolated, encrypted jobs whose reports
+and volumes use its own key; its newest monitor (hourly data quality, isolated, encrypted) is clean while the older
+one just reported drift. The legacy churn model's
 retraining pipeline last ran, and failed, months ago. In eu-west-1 the recommendations team started on Clarify and
 Feature Store without isolation or KMS keys, and still retrains by hand.
 """
@@ -42,11 +43,20 @@ def seed(estate: Estate) -> None:
 def _fraud_team(east: Region) -> None:
     role, image = role_arn(FRAUD_ROLE), east.image("sagemaker-clarify-processing:1.0")
     output = "s3://acme-fraud-model-artifacts/monitoring/"
+    key = east.key_arn
     create_job_definition(
-        east.sm, "ModelBias", "fraud-scoring-bias", "fraud-scoring", role, image, output, SECURE, instances=2
+        east.sm, "ModelBias", "fraud-scoring-bias", "fraud-scoring", role, image, output, SECURE, 2, kms_key=key
     )
     create_job_definition(
-        east.sm, "ModelExplainability", "fraud-scoring-explainability", "fraud-scoring", role, image, output, SECURE
+        east.sm,
+        "ModelExplainability",
+        "fraud-scoring-explainability",
+        "fraud-scoring",
+        role,
+        image,
+        output,
+        SECURE,
+        kms_key=key,
     )
     for name, kind, definition in (
         ("fraud-scoring-bias-drift", "ModelBias", "fraud-scoring-bias"),
@@ -59,7 +69,7 @@ def _fraud_team(east: Region) -> None:
     east.sm.create_monitoring_schedule(
         MonitoringScheduleName="fraud-scoring-data-quality-isolated",
         MonitoringScheduleConfig=inline_schedule_config(
-            "DataQuality", "fraud-scoring", role, east.image("model-monitor:latest"), output, network=SECURE
+            "DataQuality", "fraud-scoring", role, east.image("model-monitor:latest"), output, SECURE, kms_key=key
         ),
     )
     record_monitoring_execution(east.region, "fraud-scoring-data-quality-isolated", "Completed")

@@ -17,23 +17,31 @@ def network_config(isolation: bool, encryption: bool) -> dict[str, bool]:
     return {"EnableNetworkIsolation": isolation, "EnableInterContainerTrafficEncryption": encryption}
 
 
-def _outputs(output_uri: str) -> dict[str, Any]:
-    return {"MonitoringOutputs": [{"S3Output": {"S3Uri": output_uri, "LocalPath": MONITOR_OUTPUT}}]}
+def _outputs(output_uri: str, kms_key: str | None = None) -> dict[str, Any]:
+    outputs: dict[str, Any] = {"MonitoringOutputs": [{"S3Output": {"S3Uri": output_uri, "LocalPath": MONITOR_OUTPUT}}]}
+    return {**outputs, "KmsKeyId": kms_key} if kms_key else outputs
 
 
-def _resources(instances: int) -> dict[str, Any]:
-    return {"ClusterConfig": {"InstanceCount": instances, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 20}}
+def _resources(instances: int, kms_key: str | None = None, instance_type: str = "ml.m5.large") -> dict[str, Any]:
+    cluster: dict[str, Any] = {"InstanceCount": instances, "InstanceType": instance_type, "VolumeSizeInGB": 20}
+    return {"ClusterConfig": {**cluster, "VolumeKmsKeyId": kms_key} if kms_key else cluster}
 
 
 def inline_schedule_config(
-    kind: str, endpoint: str, role_arn: str, image: str, output_uri: str, network: dict[str, bool] | None = None
+    kind: str,
+    endpoint: str,
+    role_arn: str,
+    image: str,
+    output_uri: str,
+    network: dict[str, bool] | None = None,
+    kms_key: str | None = None,
 ) -> dict[str, Any]:
     """A schedule config that carries its job definition inline (what the SageMaker Python SDK's data-quality
-    monitor creates)."""
+    monitor creates); `kms_key` encrypts its reports and storage volume."""
     definition: dict[str, Any] = {
         "MonitoringInputs": [{"EndpointInput": {"EndpointName": endpoint, "LocalPath": MONITOR_INPUT}}],
-        "MonitoringOutputConfig": _outputs(output_uri),
-        "MonitoringResources": _resources(1),
+        "MonitoringOutputConfig": _outputs(output_uri, kms_key),
+        "MonitoringResources": _resources(1, kms_key),
         "MonitoringAppSpecification": {"ImageUri": image},
         "RoleArn": role_arn,
     }
@@ -57,9 +65,13 @@ def create_job_definition(
     output_uri: str,
     network: dict[str, bool] | None = None,
     instances: int = 1,
+    *,
+    kms_key: str | None = None,
+    instance_type: str = "ml.m5.large",
 ) -> None:
     """Create a DataQuality, ModelQuality, ModelBias or ModelExplainability job definition for an endpoint: each
-    kind has its own operation and names its sections after itself (`ModelBiasJobInput`...)."""
+    kind has its own operation and names its sections after itself (`ModelBiasJobInput`...); `kms_key` encrypts
+    its reports and storage volume."""
     job_input: dict[str, Any] = {"EndpointInput": {"EndpointName": endpoint, "LocalPath": MONITOR_INPUT}}
     app: dict[str, Any] = {"ImageUri": image}
     if kind in ("ModelQuality", "ModelBias"):
@@ -76,11 +88,11 @@ def create_job_definition(
     create(
         JobDefinitionName=name,
         RoleArn=role_arn,
-        JobResources=_resources(instances),
+        JobResources=_resources(instances, kms_key, instance_type),
         **{
             f"{kind}AppSpecification": app,
             f"{kind}JobInput": job_input,
-            f"{kind}JobOutputConfig": _outputs(output_uri),
+            f"{kind}JobOutputConfig": _outputs(output_uri, kms_key),
         },
         **extra,
     )

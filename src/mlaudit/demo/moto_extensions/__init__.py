@@ -7,7 +7,8 @@ declares `RESPONSE_CLASS` (moto's response class for the service) and `OPERATION
 and is discovered (modules without `RESPONSE_CLASS` are the extensions' shared helpers); `install()` adds only the operations moto lacks, so a moto release that implements one takes precedence.
 
 Where moto implements an operation but drops a field mlaudit reads, a module may also declare `OVERRIDES`
-(method name -> a function that takes moto's method and returns a wrapped one), applied once.
+(method name -> a function that takes moto's method and returns a wrapped one), applied once. For a service moto
+routes by path (REST APIs), `URL_PATHS` adds the paths of the new operations to moto's routes.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ def install() -> None:
         for name, operation in extension.OPERATIONS.items():
             if not hasattr(extension.RESPONSE_CLASS, name):
                 setattr(extension.RESPONSE_CLASS, name, operation)
+        routes = importlib.import_module(extension.RESPONSE_CLASS.__module__.rsplit(".", 1)[0] + ".urls").url_paths
+        for path in getattr(extension, "URL_PATHS", ()):
+            routes.setdefault(path, extension.RESPONSE_CLASS.dispatch)
         for name, wrap in getattr(extension, "OVERRIDES", {}).items():
             original = getattr(extension.RESPONSE_CLASS, name)
             if not getattr(original, "_mlaudit_override", False):

@@ -31,16 +31,22 @@ def request_param(name: str) -> ResourceKey:
     return lambda response, _: response._get_param(name)
 
 
-def round_trip(create: str, describe: str, field: str, key: ResourceKey, backend: str) -> dict[str, Override]:
-    """`OVERRIDES` entries that keep `field` of the `create` request and add it to the `describe` result; `backend`
-    names the response class's property for the region's backend (`sagemaker_backend`)."""
+def round_trip(
+    create: str, describe: str, field: str | tuple[str, ...], key: ResourceKey, backend: str
+) -> dict[str, Override]:
+    """`OVERRIDES` entries that keep `field` (or each of several fields) of the `create` request and add it to the
+    `describe` result; `backend` names the response class's property for the region's backend
+    (`sagemaker_backend`)."""
+    fields = (field,) if isinstance(field, str) else field
 
     def keep(original: Operation) -> Operation:
         def wrapped(self: BaseResponse) -> ActionResult:
             result = original(self)
-            value, resource = self._get_param(field), key(self, result)
-            if value and resource:
-                _kept(getattr(self, backend), field)[resource] = value
+            resource = key(self, result)
+            for name in fields:
+                value = self._get_param(name)
+                if value and resource:
+                    _kept(getattr(self, backend), name)[resource] = value
             return result
 
         return wrapped
@@ -48,9 +54,11 @@ def round_trip(create: str, describe: str, field: str, key: ResourceKey, backend
     def give_back(original: Operation) -> Operation:
         def wrapped(self: BaseResponse) -> ActionResult:
             result = original(self)
-            value = _kept(getattr(self, backend), field).get(key(self, result) or "")
-            if value and isinstance(result.result, dict):
-                result.result[field] = value
+            resource = key(self, result) or ""
+            for name in fields:
+                value = _kept(getattr(self, backend), name).get(resource)
+                if value and isinstance(result.result, dict):
+                    result.result[name] = value
             return result
 
         return wrapped
