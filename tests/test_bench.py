@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -157,30 +158,34 @@ def test_a_throttled_service_is_slowed_alone_and_the_verdicts_do_not_change(esta
     assert faults.count(FaultKind.THROTTLE, region="eu-west-1") == 0
 
 
-def test_a_scope_limit_halves_once_per_throttled_window_and_grows_back() -> None:
+def test_an_operation_keeps_to_the_rate_its_calls_got_through_at_once_throttled() -> None:
+    """Unthrottled, nothing is held back; a throttle sets a send rate just under what succeeded over the window,
+    once for all the calls sent under the old rate; the rate then paces sends and grows back with successes."""
     scope = ScopeLimit(ceiling=8)
-
-    def calls(n: int, throttled: bool) -> None:
-        for _ in range(n):
-            epoch = scope.acquire()
-            if throttled:
-                scope.throttled(epoch)
-            scope.release(throttled)
-
+    assert scope.rate is None and scope.slots == 8
+    started = time.monotonic()
     window = [scope.acquire() for _ in range(8)]
-    assert scope.in_flight == 8 and scope.slots == 8
-    for epoch in window:  # eight calls sent under one limit are throttled: one halving, not eight
+    for _ in window[:4]:  # four got through...
+        scope.release(throttled=False, seconds=0.01)
+    while time.monotonic() - started < 0.5:
+        time.sleep(0.01)
+    for epoch in window[4:]:  # ...the other four were throttled: one decrease, not four
         scope.throttled(epoch)
         scope.release(throttled=True)
-    assert scope.slots == 4
-    calls(1, throttled=True)  # a call sent after the halving halves again
-    assert scope.slots == 2
-    calls(2, throttled=False)
-    assert scope.slots == 2
-    calls(1, throttled=False)  # 2 + 1/2 + 1/2.5 + 1/2.9: one slot more for about `limit` successes
-    assert scope.slots == 3
-    calls(100, throttled=False)
-    assert scope.slots == 8 and scope.in_flight == 0  # never above the ceiling
+    assert scope.epoch == 1 and scope.rate is not None
+    assert 0.95 * 4 / 1.0 <= scope.rate <= 0.95 * 4 / 0.5 + 0.01, "just under what got through over the window"
+    assert scope.slots < 8, "in flight: as many as the rate needs at the measured latency"
+
+    rate = scope.rate
+    sent = []
+    for _ in range(3):
+        scope.pace()
+        sent.append(time.monotonic())
+    assert sent[-1] - sent[0] >= 2 / rate - 0.05, "sends are spaced at the rate"
+    for _ in range(20):
+        scope.acquire()
+        scope.release(throttled=False, seconds=0.01)
+    assert scope.rate > rate, "successes raise the rate again"
 
 
 def test_a_replayed_scan_is_answered_from_the_recording_alone(estate: tuple[str, Any]) -> None:
