@@ -90,3 +90,11 @@ def test_overrides_change_verdicts_and_are_recorded(aws: boto3.Session, plugin_d
     assert verdicts(overridden, "ACME-SIZE-001") == {"large": Status.PASS}
     assert overridden.scan.settings == {"ACME-SIZE-001": {"allowed_types": ("ml.m5.4xlarge",), "strict": False}}
     assert default.scan.settings == {}
+
+
+@pytest.mark.parametrize("raw", ["0", "721", "-5"])
+def test_values_outside_a_settings_bounds_are_errors(raw: str) -> None:
+    bounded = Setting(default=24, description="hours", minimum=1, maximum=720)
+    with pytest.raises(UserError, match=r"expected a value from 1 to 720, got '-?\d+'"):
+        coerce("--set X.idle_hours", bounded, raw)
+    assert coerce("--set X.idle_hours", bounded, "720") == 720

@@ -107,7 +107,8 @@ def render_checks_doc(checks: Sequence[Check]) -> str:
         if meta.settings:
             lines += ["", "**Settings** (override with `--set " + meta.id + ".NAME=VALUE`):", ""]
             lines += [
-                f"- `{name}` (default `{setting.default!r}`): {_prose(setting.description)}"
+                f"- `{name}` (default `{setting.default!r}`{', ' + setting.bounds() if setting.bounds() else ''}): "
+                f"{_prose(setting.description)}"
                 for name, setting in meta.settings.items()
             ]
         lines += ["", f"Reads: {', '.join(f'`{part}`' for part in meta.parts)}", "", "Collects:", ""]

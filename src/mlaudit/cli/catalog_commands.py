@@ -73,7 +73,9 @@ def explain(check_key: str, checks_dir: tuple[Path, ...]) -> None:
         lines += ["", "References:"] + [f"  {r.type.value:<13} {r.id:<55} {r.url}" for r in meta.references]
     if meta.settings:
         lines += ["", "Settings:"] + [
-            f"  {name} = {setting.default!r}: {setting.description}" for name, setting in meta.settings.items()
+            f"  {name} = {setting.default!r}{' (' + setting.bounds() + ')' if setting.bounds() else ''}: "
+            f"{setting.description}"
+            for name, setting in meta.settings.items()
         ]
     lines += ["", f"Source: {meta.source}"]
     click.echo("\n".join(lines))

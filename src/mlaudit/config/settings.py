@@ -28,7 +28,16 @@ def _type_name(default: Any) -> str:
 
 
 def coerce(where: str, setting: Setting, value: Any) -> Any:
-    """`value` (text from the command line, or a YAML value) as the type of the setting's default."""
+    """`value` (text from the command line, or a YAML value) as the type of the setting's default, within the
+    setting's bounds."""
+    typed = _typed(where, setting, value)
+    low, high = setting.minimum, setting.maximum
+    if (low is not None and typed < low) or (high is not None and typed > high):
+        raise UserError(f"{where}: expected a value {setting.bounds()}, got {value!r}")
+    return typed
+
+
+def _typed(where: str, setting: Setting, value: Any) -> Any:
     default = setting.default
     try:
         if isinstance(default, bool):

@@ -48,6 +48,15 @@ class Setting(BaseModel):
 
     default: Any
     description: str
+    minimum: float | None = None
+    """The smallest value a numeric setting accepts (None: no bound); a value outside the bounds is a usage error."""
+    maximum: float | None = None
+
+    def bounds(self) -> str:
+        """The accepted range, for people (`from 1 to 720`), or nothing for an unbounded setting."""
+        low = f"from {self.minimum:g}" if self.minimum is not None else ""
+        high = f"to {self.maximum:g}" if self.maximum is not None else ""
+        return " ".join(part for part in (low, high) if part)
 
 
 class CheckMetadata(BaseModel):
