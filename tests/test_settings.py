@@ -98,3 +98,8 @@ def test_values_outside_a_settings_bounds_are_errors(raw: str) -> None:
     with pytest.raises(UserError, match=r"expected a value from 1 to 720, got '-?\d+'"):
         coerce("--set X.idle_hours", bounded, raw)
     assert coerce("--set X.idle_hours", bounded, "720") == 720
+
+
+def test_a_builtin_bounded_setting_refuses_an_out_of_range_override() -> None:
+    with pytest.raises(UserError, match=r"SM-STUDIO-004\.max_idle_minutes: expected a value from 60 to 525600"):
+        parse_assignments(load_catalog(include_entry_points=False), ["SM-STUDIO-004.max_idle_minutes=30"])
