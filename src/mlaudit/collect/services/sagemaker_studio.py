@@ -123,7 +123,7 @@ def _child_identity(field: str) -> ChildIdentity:
     domain's id."""
 
     def identify(ctx: CollectContext, domain: StudioDomain, summary: dict[str, Any]) -> Identity:
-        name = str(summary[field])
+        name = str(summary.get(field) or "")
         return ctx.identity(f"{domain.domain_id}/{name}", name=f"{domain.name}/{name}")
 
     return identify
@@ -177,7 +177,7 @@ def _app_owner(summary: dict[str, Any]) -> tuple[str, str]:
 
 def _app_identity(ctx: CollectContext, domain: StudioDomain, summary: dict[str, Any]) -> Identity:
     _, owner = _app_owner(summary)
-    app_type, app_name = str(summary["AppType"]), str(summary["AppName"])
+    app_type, app_name = str(summary.get("AppType") or ""), str(summary.get("AppName") or "")
     return ctx.identity(
         f"{domain.domain_id}/{owner}/{app_type.lower()}/{app_name}", name=f"{domain.name}/{owner}/{app_name}"
     )
