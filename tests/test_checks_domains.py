@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import boto3
 
-from mlaudit.core.taxonomy import Status
-from support import ROLE_ARN, refuse, scan, verdicts
+from mlaudit.core.taxonomy import Severity, Status
+from support import ROLE_ARN, answer, refuse, scan, verdicts
 
 
 def _domain(session: boto3.Session, name: str, **settings: object) -> None:
@@ -76,3 +76,64 @@ def test_refused_domain_list_is_an_error_for_all_domains(aws: boto3.Session) -> 
         ("SM-DOMAIN-002", Status.ERROR, "all Studio domains"),
     }
     assert all("ListDomains" in f.status_detail for f in report.findings)
+
+
+def test_studio_domain_iam_auth(aws: boto3.Session) -> None:
+    _domain(aws, "fail-iam")
+    aws.client("sagemaker").create_domain(
+        DomainName="pass-sso",
+        AuthMode="SSO",
+        DefaultUserSettings={"ExecutionRole": ROLE_ARN},
+        VpcId="vpc-0a1b2c3d",
+        SubnetIds=["subnet-0a1b2c3d"],
+    )
+
+    report = scan(aws, ["SM-DOMAIN-003"])
+
+    assert verdicts(report, "SM-DOMAIN-003") == {"pass-sso": Status.PASS, "fail-iam": Status.FAIL}
+    failure = next(f for f in report.findings if f.resource_name == "fail-iam")
+    assert failure.status_detail == "authentication mode is IAM: users open Studio through IAM, not IAM Identity Center"
+
+
+def test_a_sso_domain_without_identity_center_application_fails(aws: boto3.Session) -> None:
+    """As Prowler judges it: AuthMode SSO alone is not enough (moto always invents the application, so the answer
+    is AWS's for a domain whose association is missing)."""
+    _domain(aws, "fail-sso-unassociated")
+    answer(
+        aws,
+        "sagemaker",
+        "DescribeDomain",
+        {
+            "DomainArn": "arn:aws:sagemaker:us-east-1:123456789012:domain/d-fail-sso-unassociated",
+            "DomainId": "d-fail-sso-unassociated",
+            "DomainName": "fail-sso-unassociated",
+            "Status": "InService",
+            "AuthMode": "SSO",
+        },
+    )
+
+    report = scan(aws, ["studio-domain-iam-auth"])
+
+    assert verdicts(report, "SM-DOMAIN-003") == {"fail-sso-unassociated": Status.FAIL}
+    assert "no IAM Identity Center application" in report.findings[0].status_detail
+
+
+def test_studio_domain_docker_access(aws: boto3.Session) -> None:
+    docker = "DockerSettings"
+    _domain(aws, "pass-default")
+    _domain(aws, "pass-disabled", DomainSettings={docker: {"EnableDockerAccess": "DISABLED"}})
+    _domain(
+        aws, "fail-rootless", DomainSettings={docker: {"EnableDockerAccess": "ENABLED", "RootlessDocker": "ENABLED"}}
+    )
+    _domain(aws, "fail-root", DomainSettings={docker: {"EnableDockerAccess": "ENABLED"}})
+
+    report = scan(aws, ["SM-DOMAIN-004"])
+
+    assert verdicts(report, "SM-DOMAIN-004") == {
+        "pass-default": Status.PASS,
+        "pass-disabled": Status.PASS,
+        "fail-rootless": Status.FAIL,
+        "fail-root": Status.FAIL,
+    }
+    severities = {f.resource_name: f.severity for f in report.findings if f.status is Status.FAIL}
+    assert severities == {"fail-rootless": Severity.LOW, "fail-root": Severity.MEDIUM}

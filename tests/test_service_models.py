@@ -222,7 +222,7 @@ def test_the_demo_answers_hold_only_members_the_model_knows(demo_scan: tuple[Sca
 
 def _call_what_the_demo_does_not(session: boto3.Session) -> None:
     """The extension operations the demo estate has no use for: it has no custom model, provisioned throughput,
-    composite alarm or data quality job definition."""
+    composite alarm, data quality job definition, deleted Studio app or stopped tracking server."""
     bedrock = session.client("bedrock")
     bedrock.create_model_customization_job(
         jobName="tuning",
@@ -248,6 +248,21 @@ def _call_what_the_demo_does_not(session: boto3.Session) -> None:
     image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/model-monitor:latest"
     create_job_definition(sagemaker, "DataQuality", "quality", "scoring", ROLE_ARN, image, "s3://monitoring/quality/")
     sagemaker.describe_data_quality_job_definition(JobDefinitionName="quality")
+    sagemaker.create_domain(
+        DomainName="lab",
+        AuthMode="IAM",
+        DefaultUserSettings={"ExecutionRole": ROLE_ARN},
+        VpcId="vpc-0a1b2c3d",
+        SubnetIds=["subnet-0a1b2c3d"],
+    )
+    app = {"DomainId": "d-lab", "UserProfileName": "analyst", "AppType": "JupyterServer", "AppName": "default"}
+    sagemaker.create_user_profile(DomainId="d-lab", UserProfileName="analyst")
+    sagemaker.create_app(**app)
+    sagemaker.delete_app(**app)
+    sagemaker.create_mlflow_tracking_server(
+        TrackingServerName="paused", ArtifactStoreUri="s3://experiments/", RoleArn=ROLE_ARN
+    )
+    sagemaker.stop_mlflow_tracking_server(TrackingServerName="paused")
 
 
 def test_every_extension_operation_answers_as_the_model_says(

@@ -174,3 +174,8 @@ def test_defaults_are_held_to_their_own_bounds() -> None:
     with pytest.raises(ValueError, match="the default 0 is below the minimum, 1"):
         Setting(default=0, description="d", lookback=True)
     assert Setting(default=3, description="d", lookback=True).minimum == 1
+
+
+def test_a_builtin_bounded_setting_refuses_an_out_of_range_override() -> None:
+    with pytest.raises(UserError, match=r"SM-STUDIO-004\.max_idle_minutes: 30 is below the minimum"):
+        parse_assignments(load_catalog(include_entry_points=False), ["SM-STUDIO-004.max_idle_minutes=30"])

@@ -7,6 +7,8 @@ free of secrets by construction.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from dataclasses import dataclass
 
@@ -104,3 +106,12 @@ def scan_text(text: str) -> list[SecretHit]:
         if kind:
             hits.append(SecretHit(number, kind))
     return hits
+
+
+def script_text(content: str) -> str:
+    """A lifecycle script's text (SageMaker's APIs carry scripts in base64, possibly wrapped); content that is not
+    base64 is read as it is."""
+    try:
+        return base64.b64decode("".join(content.split()), validate=True).decode("utf-8", errors="replace")
+    except (binascii.Error, ValueError):
+        return content

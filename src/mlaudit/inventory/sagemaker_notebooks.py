@@ -17,7 +17,8 @@ class ScriptSecret(Value):
     """A secret-looking line of a lifecycle script: where it is and what it looks like, never its text."""
 
     script: str
-    """OnCreate or OnStart."""
+    """OnCreate or OnStart (notebook lifecycle configurations); the app type for a Studio configuration's one
+    script."""
     line: int
     """1-based line number in the decoded script."""
     kind: str

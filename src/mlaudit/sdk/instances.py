@@ -1,4 +1,5 @@
-"""ML instance types: their family, and whether their storage is NVMe instance store."""
+"""ML instance types: their family, their size, whether they carry accelerators and whether their storage is NVMe
+instance store."""
 
 from __future__ import annotations
 
@@ -28,3 +29,26 @@ def has_local_nvme_storage(instance_type: str | None) -> bool:
 def has_gpu(instance_type: str | None) -> bool:
     """Instance types with NVIDIA GPUs (`ml.p4d.24xlarge`, `ml.g5.2xlarge`); Trainium and Inferentia are not GPUs."""
     return bool(_GPU_FAMILY.match(instance_family(instance_type)))
+
+
+_ACCELERATED = re.compile(r"^(g\d|gr\d|p\d|trn\d|inf\d|dl\d)")
+"""Families with GPUs or AWS ML accelerators (g5, g6e, gr6, p4d, p5, trn1, inf2, dl1...): the expensive ones."""
+_SIZE = re.compile(r"^(\d*)xlarge$")
+_SMALL_SIZES = {"nano": 0.03125, "micro": 0.0625, "small": 0.125, "medium": 0.25, "large": 0.5}
+
+
+def is_accelerated(instance_type: str | None) -> bool:
+    """Whether an instance type carries GPUs, Trainium or Inferentia (`ml.g5.xlarge`, `ml.p4d.24xlarge`)."""
+    return bool(_ACCELERATED.match(instance_family(instance_type)))
+
+
+def instance_size(instance_type: str | None) -> float | None:
+    """An instance's size in xlarge units (`ml.m5.4xlarge` -> 4, `ml.t3.medium` -> 0.5), or None when it has no
+    size (`system`, a bare metal or unknown size)."""
+    parts = (instance_type or "").split(".")
+    if len(parts) < 3:
+        return None
+    size = _SIZE.match(parts[-1])
+    if size:
+        return float(size.group(1) or 1)
+    return _SMALL_SIZES.get(parts[-1])

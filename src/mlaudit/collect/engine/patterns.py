@@ -151,7 +151,9 @@ class ListPerRecord:
     is given (its parameters from the parent and the summary, by `keys`). `identify` gives a child its identity
     from the parent and its summary; `build` makes its record from that identity, AWS's answer (the description,
     or the summary) and the parent. `parent_key` and `child_key` say which children belong to which parent, for
-    the minimum-call model (without them, each parent's children are taken to fit in one page)."""
+    the minimum-call model (without them, each parent's children are taken to fit in one page). `listing` names
+    what an ERROR about a parent whose children could not be listed is about (default: the parent itself; a check
+    that judges parents and children alike needs the children's own, such as `user-profile/d-x/*`)."""
 
     parent: type[Record]
     list: Operation
@@ -163,6 +165,7 @@ class ListPerRecord:
     keys: Callable[[Any, dict[str, Any]], dict[str, Any]] | None = None
     parent_key: Callable[[Any], str] | None = None
     child_key: Callable[[Any], str] | None = None
+    listing: Callable[[CollectContext, Any], Identity] | None = None
 
     @property
     def operations(self) -> tuple[Operation, ...]:
@@ -176,9 +179,9 @@ class ListPerRecord:
         def listed(parent: Any) -> list[tuple[Any, dict[str, Any]]]:
             return [(parent, summary) for summary in ctx.paginate(self.list, self.items, **self.params(parent))]
 
-        children = [
-            child for batch in ctx.fan_out(ctx.dependency(self.parent), listed, same_identity) for child in batch
-        ]
+        listing = self.listing
+        about: Callable[[Any], Identity] = (lambda parent: listing(ctx, parent)) if listing else same_identity
+        children = [child for batch in ctx.fan_out(ctx.dependency(self.parent), listed, about) for child in batch]
 
         def identify(child: tuple[Any, dict[str, Any]]) -> Identity:
             return self.identify(ctx, *child)

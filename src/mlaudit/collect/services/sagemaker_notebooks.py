@@ -6,8 +6,6 @@ The scripts (base64 in the API) are decoded, read and dropped here: the record k
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -15,7 +13,7 @@ from typing import Any
 from mlaudit.collect.engine.operation import Operation
 from mlaudit.collect.engine.patterns import DescribeNamed
 from mlaudit.collect.engine.spec import PartCollector
-from mlaudit.core.secrets import scan_text
+from mlaudit.core.secrets import scan_text, script_text
 from mlaudit.inventory import Identity, NotebookInstance
 from mlaudit.inventory.sagemaker_notebooks import NotebookLifecycleConfig, ScriptSecret
 
@@ -36,18 +34,10 @@ def _installs_auto_stop(script: str) -> bool:
     return any(_AUTO_STOP.search(_COMMENT.sub("", line)) for line in script.splitlines() if not line.startswith("#!"))
 
 
-def _decode(content: str) -> str:
-    """A script's text (base64 in the API, possibly wrapped); content that is not base64 is read as it is."""
-    try:
-        return base64.b64decode("".join(content.split()), validate=True).decode("utf-8", errors="replace")
-    except (binascii.Error, ValueError):
-        return content
-
-
 def _scripts(d: dict[str, Any]) -> Iterator[tuple[str, str]]:
     for script in SCRIPTS:
         for hook in d.get(script) or ():
-            yield script, _decode((hook or {}).get("Content") or "")
+            yield script, script_text((hook or {}).get("Content") or "")
 
 
 def _lifecycle_config(
