@@ -7,7 +7,9 @@ declares `RESPONSE_CLASS` (moto's response class for the service) and `OPERATION
 and is discovered (modules without `RESPONSE_CLASS` are the extensions' shared helpers); `install()` adds only the operations moto lacks, so a moto release that implements one takes precedence.
 
 Where moto implements an operation but drops a field mlaudit reads, a module may also declare `OVERRIDES`
-(method name -> a function that takes moto's method and returns a wrapped one), applied once.
+(method name -> a function that takes moto's method and returns a wrapped one), applied once. For a service that
+routes requests by URL path (REST protocols such as RAM's), a module declares the paths of its operations in
+`URL_PATHS` (moto's `url_paths` format), added to the service's routes.
 """
 
 from __future__ import annotations
@@ -29,6 +31,11 @@ def extensions() -> list[ModuleType]:
 def install() -> None:
     """Add the missing operations to moto's response classes, and wrap the lossy ones (idempotent)."""
     for extension in extensions():
+        if hasattr(extension, "URL_PATHS"):
+            service = extension.RESPONSE_CLASS.__module__.rsplit(".", 1)[0]
+            routes = importlib.import_module(f"{service}.urls").url_paths
+            for path in extension.URL_PATHS:
+                routes.setdefault(path, extension.RESPONSE_CLASS.dispatch)
         for name, operation in extension.OPERATIONS.items():
             if not hasattr(extension.RESPONSE_CLASS, name):
                 setattr(extension.RESPONSE_CLASS, name, operation)
