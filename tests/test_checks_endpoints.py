@@ -511,12 +511,13 @@ def test_single_instance_counts_the_fewest_instances_autoscaling_may_leave(aws: 
 
 def test_asynchronous_output_encryption(aws: boto3.Session) -> None:
     create_model(aws, "m")
-    output = {"S3OutputPath": "s3://async-results/out/", "S3FailurePath": "s3://async-results/failures/"}
+    output = {"S3OutputPath": "s3://async-results/out/", "S3FailurePath": "s3://async-failures/errors/"}
     key = aws.client("kms").create_key(Description="async results")["KeyMetadata"]["Arn"]
     create_endpoint(aws, "pass-async-kms", "m", AsyncInferenceConfig={"OutputConfig": {**output, "KmsKeyId": key}})
     create_endpoint(aws, "fail-async-no-kms", "m", AsyncInferenceConfig={"OutputConfig": output})
     create_endpoint(aws, "na-real-time", "m")
-    aws.client("s3").create_bucket(Bucket="async-results")
+    for bucket in ("async-results", "async-failures"):
+        aws.client("s3").create_bucket(Bucket=bucket)
 
     report = scan(aws, ["SM-ENDPOINT-013", "S3-ML-002", "KMS-ML-001"])
 
@@ -524,7 +525,7 @@ def test_asynchronous_output_encryption(aws: boto3.Session) -> None:
         "pass-async-kms-config": Status.PASS,
         "fail-async-no-kms-config": Status.FAIL,
     }
-    assert "async-results" in verdicts(report, "S3-ML-002"), "the output and failure bucket is an ML bucket"
+    assert set(verdicts(report, "S3-ML-002")) == {"async-results", "async-failures"}, "output and failure buckets"
     assert {f.resource_arn for f in report.findings if f.check_id == "KMS-ML-001"} == {key}, "the output key is judged"
 
 

@@ -2,17 +2,18 @@
 
 An image is CREATED at once (AWS creates it in moments; moto builds nothing); an app image config keeps the
 configuration sections it was created with. Both keep the Tags of their create request, which ListTags answers
-(`sagemaker_tags`).
+(`sagemaker_tags`). The two kinds are stored and answered alike, each described by a `_Kind`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from moto.core.responses import ActionResult, EmptyResult
 from moto.sagemaker.exceptions import ResourceInUseException, ResourceNotFound
-from moto.sagemaker.models import SageMakerModelBackend
 from moto.sagemaker.responses import SageMakerResponse
 from moto.sagemaker.utils import arn_formatter
 
@@ -22,124 +23,103 @@ from mlaudit.demo.moto_extensions.state import backend_state
 
 RESPONSE_CLASS = SageMakerResponse
 
-IMAGE_FIELDS = (
-    "CreationTime",
-    "Description",
-    "DisplayName",
-    "ImageArn",
-    "ImageName",
-    "ImageStatus",
-    "LastModifiedTime",
-)
 CONFIG_SECTIONS = ("KernelGatewayImageConfig", "JupyterLabAppImageConfig", "CodeEditorAppImageConfig")
 
 
-def _images(backend: SageMakerModelBackend) -> dict[str, dict[str, Any]]:
-    return backend_state(backend, "images")
+@dataclass(frozen=True)
+class _Kind:
+    """One kind of resource: the request parameter naming it, its ARN's type and field, the list answer's key, the
+    fields its create request gives it, and those a list summary leaves out."""
+
+    label: str
+    name: str
+    arn_type: str
+    arn_field: str
+    items: str
+    given: Callable[[SageMakerResponse], dict[str, Any]]
+    not_summarised: tuple[str, ...] = ()
+
+    def _store(self, response: SageMakerResponse) -> dict[str, dict[str, Any]]:
+        return backend_state(response.sagemaker_backend, self.arn_type)
+
+    def create(self, response: SageMakerResponse) -> ActionResult:
+        name = response._get_param(self.name)
+        if name in self._store(response):
+            raise ResourceInUseException(message=f"{self.label} {name} already exists")
+        arn = arn_formatter(self.arn_type, name, response.current_account, response.region)
+        now = datetime.now(UTC)
+        self._store(response)[name] = {
+            self.name: name,
+            self.arn_field: arn,
+            **self.given(response),
+            "CreationTime": now,
+            "LastModifiedTime": now,
+        }
+        sagemaker_tags.register(response.sagemaker_backend, arn, response._get_param("Tags"))
+        return ActionResult({self.arn_field: arn})
+
+    def _get(self, response: SageMakerResponse) -> dict[str, Any]:
+        name = response._get_param(self.name)
+        resource = self._store(response).get(name)
+        if resource is None:
+            raise ResourceNotFound(message=f"{self.label} {name} does not exist")
+        return resource
+
+    def describe(self, response: SageMakerResponse) -> ActionResult:
+        return ActionResult({key: value for key, value in self._get(response).items() if value is not None})
+
+    def list(self, response: SageMakerResponse) -> ActionResult:
+        contains = response._get_param("NameContains") or ""
+        summaries = [
+            {key: value for key, value in resource.items() if value is not None and key not in self.not_summarised}
+            for resource in self._store(response).values()
+            if contains in resource[self.name]
+        ]
+        return ActionResult(page(response, self.items, summaries))
+
+    def delete(self, response: SageMakerResponse) -> ActionResult:
+        resource = self._get(response)
+        del self._store(response)[resource[self.name]]
+        sagemaker_tags.forget(response.sagemaker_backend, resource[self.arn_field])
+        return EmptyResult()
 
 
-def _configs(backend: SageMakerModelBackend) -> dict[str, dict[str, Any]]:
-    return backend_state(backend, "app_image_configs")
-
-
-def _present(item: dict[str, Any], keys: tuple[str, ...] | None = None) -> dict[str, Any]:
-    return {key: value for key, value in item.items() if value is not None and (keys is None or key in keys)}
-
-
-def create_image(self: SageMakerResponse) -> ActionResult:
-    name = self._get_param("ImageName")
-    if name in _images(self.sagemaker_backend):
-        raise ResourceInUseException(message=f"Image {name} already exists")
-    arn = arn_formatter("image", name, self.current_account, self.region)
-    now = datetime.now(UTC)
-    _images(self.sagemaker_backend)[name] = {
-        "ImageName": name,
-        "ImageArn": arn,
+IMAGE = _Kind(
+    label="Image",
+    name="ImageName",
+    arn_type="image",
+    arn_field="ImageArn",
+    items="Images",
+    given=lambda r: {
         "ImageStatus": "CREATED",
-        "DisplayName": self._get_param("DisplayName"),
-        "Description": self._get_param("Description"),
-        "RoleArn": self._get_param("RoleArn"),
-        "CreationTime": now,
-        "LastModifiedTime": now,
+        "DisplayName": r._get_param("DisplayName"),
+        "Description": r._get_param("Description"),
+        "RoleArn": r._get_param("RoleArn"),
+    },
+    not_summarised=("RoleArn",),
+)
+APP_IMAGE_CONFIG = _Kind(
+    label="AppImageConfig",
+    name="AppImageConfigName",
+    arn_type="app-image-config",
+    arn_field="AppImageConfigArn",
+    items="AppImageConfigs",
+    given=lambda r: {section: r._get_param(section) for section in CONFIG_SECTIONS},
+)
+
+Operation = Callable[[SageMakerResponse], ActionResult]
+
+
+def _operations(kind: _Kind, singular: str, plural: str) -> dict[str, Operation]:
+    """A kind's operations as moto calls them: functions that become methods of its response class."""
+    return {
+        f"create_{singular}": lambda self: kind.create(self),
+        f"describe_{singular}": lambda self: kind.describe(self),
+        f"list_{plural}": lambda self: kind.list(self),
+        f"delete_{singular}": lambda self: kind.delete(self),
     }
-    sagemaker_tags.register(self.sagemaker_backend, arn, self._get_param("Tags"))
-    return ActionResult({"ImageArn": arn})
 
 
-def _image(self: SageMakerResponse) -> dict[str, Any]:
-    name = self._get_param("ImageName")
-    image = _images(self.sagemaker_backend).get(name)
-    if image is None:
-        raise ResourceNotFound(message=f"Image {name} does not exist")
-    return image
-
-
-def describe_image(self: SageMakerResponse) -> ActionResult:
-    return ActionResult(_present(_image(self)))
-
-
-def list_images(self: SageMakerResponse) -> ActionResult:
-    contains = self._get_param("NameContains") or ""
-    images = [_present(i, IMAGE_FIELDS) for i in _images(self.sagemaker_backend).values() if contains in i["ImageName"]]
-    return ActionResult(page(self, "Images", images))
-
-
-def delete_image(self: SageMakerResponse) -> ActionResult:
-    image = _image(self)
-    del _images(self.sagemaker_backend)[image["ImageName"]]
-    sagemaker_tags.forget(self.sagemaker_backend, image["ImageArn"])
-    return EmptyResult()
-
-
-def create_app_image_config(self: SageMakerResponse) -> ActionResult:
-    name = self._get_param("AppImageConfigName")
-    if name in _configs(self.sagemaker_backend):
-        raise ResourceInUseException(message=f"AppImageConfig {name} already exists")
-    arn = arn_formatter("app-image-config", name, self.current_account, self.region)
-    now = datetime.now(UTC)
-    _configs(self.sagemaker_backend)[name] = {
-        "AppImageConfigArn": arn,
-        "AppImageConfigName": name,
-        "CreationTime": now,
-        "LastModifiedTime": now,
-        **{section: self._get_param(section) for section in CONFIG_SECTIONS},
-    }
-    sagemaker_tags.register(self.sagemaker_backend, arn, self._get_param("Tags"))
-    return ActionResult({"AppImageConfigArn": arn})
-
-
-def _config(self: SageMakerResponse) -> dict[str, Any]:
-    name = self._get_param("AppImageConfigName")
-    config = _configs(self.sagemaker_backend).get(name)
-    if config is None:
-        raise ResourceNotFound(message=f"AppImageConfig {name} does not exist")
-    return config
-
-
-def describe_app_image_config(self: SageMakerResponse) -> ActionResult:
-    return ActionResult(_present(_config(self)))
-
-
-def list_app_image_configs(self: SageMakerResponse) -> ActionResult:
-    contains = self._get_param("NameContains") or ""
-    configs = [_present(c) for c in _configs(self.sagemaker_backend).values() if contains in c["AppImageConfigName"]]
-    return ActionResult(page(self, "AppImageConfigs", configs))
-
-
-def delete_app_image_config(self: SageMakerResponse) -> ActionResult:
-    config = _config(self)
-    del _configs(self.sagemaker_backend)[config["AppImageConfigName"]]
-    sagemaker_tags.forget(self.sagemaker_backend, config["AppImageConfigArn"])
-    return EmptyResult()
-
-
-OPERATIONS = {
-    "create_image": create_image,
-    "describe_image": describe_image,
-    "list_images": list_images,
-    "delete_image": delete_image,
-    "create_app_image_config": create_app_image_config,
-    "describe_app_image_config": describe_app_image_config,
-    "list_app_image_configs": list_app_image_configs,
-    "delete_app_image_config": delete_app_image_config,
-}
+OPERATIONS = _operations(IMAGE, "image", "images") | _operations(
+    APP_IMAGE_CONFIG, "app_image_config", "app_image_configs"
+)

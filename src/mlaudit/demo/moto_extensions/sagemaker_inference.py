@@ -144,10 +144,10 @@ OVERRIDES = {
     "create_model": _keep_network_isolation,
     "describe_model": without_empty("VpcConfig"),
     "create_endpoint_config": compose(
-        *(kept["create_endpoint_config"] for kept in _KEEP_CONFIG_FIELDS), _accept_inference_component_variants
+        *(trip["create_endpoint_config"] for trip in _KEEP_CONFIG_FIELDS), _accept_inference_component_variants
     ),
     "describe_endpoint_config": compose(
-        *(kept["describe_endpoint_config"] for kept in _KEEP_CONFIG_FIELDS), without_empty("DataCaptureConfig")
+        *(trip["describe_endpoint_config"] for trip in _KEEP_CONFIG_FIELDS), without_empty("DataCaptureConfig")
     ),
     "create_endpoint": _keep_endpoint_fields,
     "describe_endpoint": without_empty("DataCaptureConfig"),
