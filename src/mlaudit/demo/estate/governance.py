@@ -1,11 +1,12 @@
 """Model governance: who else can reach the estate's models, how their documentation is protected, and the
 Studio images the teams bring.
 
-The demo account is the management account of Acme's organization, with a production account for workloads. The
-fraud team shares its registry with that account, by a group policy and a RAM share, and documents its chargeback
-model in a card encrypted with its own key; the older fraud-detection card has none. The recommendations team has
-shared its ranking registry with an agency's account outside the organization. The platform team publishes a
-described, tagged PyTorch image for Studio; an untagged, undescribed scratch image sits beside it.
+The demo account is the management account of Acme's organization. The fraud team shares its registry with the
+organization, by a group policy conditioned on aws:PrincipalOrgID and a RAM share to the organization, and documents
+its chargeback model in a card encrypted with its own key; the older fraud-detection card has none. The
+recommendations team has shared its ranking registry with an agency's account outside the organization. The
+platform team publishes a described, tagged PyTorch image for Studio; an untagged, undescribed scratch image sits
+beside it.
 """
 
 from __future__ import annotations
@@ -24,34 +25,49 @@ OWNED = [{"Key": "owner", "Value": "ml-platform"}, {"Key": "cost-center", "Value
 IMAGE_ROLE = "acme-fraud-sagemaker-execution"
 
 
-def _read_only(group_arn: str, principal: str) -> str:
+def _read_only(group_arn: str, principal: str | None = None, organization: str | None = None) -> str:
+    """Read access to a group's versions for an account, or for every principal of an organization."""
     versions = group_arn.replace(":model-package-group/", ":model-package/") + "/*"
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "DeployFromRegistry",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{principal}:root"},
-                    "Action": [
-                        "sagemaker:DescribeModelPackageGroup",
-                        "sagemaker:DescribeModelPackage",
-                        "sagemaker:ListModelPackages",
-                    ],
-                    "Resource": [group_arn, versions],
-                }
-            ],
-        }
-    )
+    grantee: dict[str, Any] = {"Principal": {"AWS": f"arn:aws:iam::{principal}:root"}} if principal else {}
+    if organization:
+        grantee = {"Principal": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": organization}}}
+    statement = {
+        "Sid": "DeployFromRegistry",
+        "Effect": "Allow",
+        **grantee,
+        "Action": [
+            "sagemaker:DescribeModelPackageGroup",
+            "sagemaker:DescribeModelPackage",
+            "sagemaker:ListModelPackages",
+        ],
+        "Resource": [group_arn, versions],
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
-def _share(estate: Estate, region: Region, group: str, principal: str, share: str, external: bool) -> None:
+def _share(
+    estate: Estate, region: Region, group: str, share: str, *, account: str = "", organization: Any = None
+) -> None:
+    """The group readable by an account or by the organization, by resource policy and by a RAM share."""
     arn = region.sm.describe_model_package_group(ModelPackageGroupName=group)["ModelPackageGroupArn"]
-    region.sm.put_model_package_group_policy(ModelPackageGroupName=group, ResourcePolicy=_read_only(arn, principal))
+    policy = _read_only(arn, account or None, organization["Id"] if organization else None)
+    region.sm.put_model_package_group_policy(ModelPackageGroupName=group, ResourcePolicy=policy)
     estate.client("ram", region.region).create_resource_share(
-        name=share, resourceArns=[arn], principals=[principal], allowExternalPrincipals=external
+        name=share,
+        resourceArns=[arn],
+        principals=[organization["Arn"] if organization else account],
+        allowExternalPrincipals=organization is None,
     )
+
+
+def _organization(estate: Estate) -> dict[str, Any]:
+    """Acme's organization, of which the demo account is the management account (created unless another area
+    already made it)."""
+    organizations = estate.client("organizations")
+    try:
+        return organizations.describe_organization()["Organization"]
+    except organizations.exceptions.AWSOrganizationsNotInUseException:
+        return organizations.create_organization(FeatureSet="ALL")["Organization"]
 
 
 def _images(region: Region) -> None:
@@ -76,15 +92,10 @@ def _images(region: Region) -> None:
 
 
 def seed(estate: Estate) -> None:
-    """The organization, registry sharing inside and outside it, model cards and Studio images."""
-    organizations = estate.client("organizations")
-    organizations.create_organization(FeatureSet="ALL")
-    production = organizations.create_account(AccountName="acme-ml-prod", Email="ml-prod@acme.example")
-    production_account = production["CreateAccountStatus"]["AccountId"]
-
+    """Registry sharing inside and outside the organization, model cards and Studio images."""
     east, west = estate.east, estate.west
-    _share(estate, east, "fraud-detection", production_account, "fraud-registry-to-prod", external=False)
-    _share(estate, west, "recs-ranking", AGENCY_ACCOUNT, "recs-ranking-agency", external=True)
+    _share(estate, east, "fraud-detection", "fraud-registry-to-organization", organization=_organization(estate))
+    _share(estate, west, "recs-ranking", "recs-ranking-agency", account=AGENCY_ACCOUNT)
     east.sm.create_model_card(
         ModelCardName="fraud-chargeback",
         ModelCardStatus="Draft",
