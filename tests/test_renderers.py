@@ -24,6 +24,7 @@ from mlaudit.renderers.markdown import render_markdown
 from mlaudit.renderers.ocsf import render_ocsf
 from mlaudit.renderers.sarif import render_sarif
 from mlaudit.report.model import Report
+from mlaudit.sdk.definition import CHECK_ID
 from reports import finding, report_of
 
 DATA = Path(__file__).parent / "data"
@@ -142,7 +143,7 @@ def test_asff_findings_fit_security_hub_limits(demo: Report, hostile: Report) ->
         for item in json.loads(render_asff(report)):
             assert item["SchemaVersion"] == "2018-10-08"
             assert item["ProductArn"].endswith(":product/123456789012/default")
-            assert item["GeneratorId"].startswith(("SM-", "S3-", "IAM-", "KMS-", "NET-", "CT-", "CW-", "BR-"))
+            assert CHECK_ID.match(item["GeneratorId"]), "the generator is the check"
             assert len(item["Title"]) <= 256 and len(item["Description"]) <= 1024
             assert item["Resources"][0]["Id"] and item["Severity"]["Label"]
             assert item["Region"] != "global"
