@@ -6,6 +6,7 @@ from mlaudit.inventory import (
     VARIANT_DIMENSION,
     Endpoint,
     EndpointConfig,
+    EndpointVariant,
     Model,
     MonitoringSchedule,
     ScalableTarget,
@@ -22,6 +23,7 @@ from mlaudit.inventory.cloudwatch import (
     reached_through,
     values_since,
 )
+from mlaudit.inventory.sagemaker_inference import InferenceComponent
 from mlaudit.sdk import (
     CheckContext,
     Outcome,
@@ -79,7 +81,7 @@ from mlaudit.sdk.wording import counted, names
 def endpoint_config_no_kms(config: EndpointConfig, ctx: CheckContext) -> Outcome | None:
     if config.serverless_only:
         return None
-    if any(has_local_nvme_storage(v.instance_type) for v in config.variants):
+    if any(has_local_nvme_storage(v.instance_type) for v in config.all_variants):
         return None
     if config.kms_key_id:
         return passed(f"storage volumes are encrypted with {config.kms_key_id}")
@@ -93,18 +95,26 @@ def endpoint_config_no_kms(config: EndpointConfig, ctx: CheckContext) -> Outcome
     severity=Severity.MEDIUM,
     pillar=Pillar.RELIABILITY,
     resource=Endpoint,
+    uses=(ScalableTarget,),
     rationale="""SageMaker spreads a variant's instances across Availability Zones only when there are at least two:
     with one instance, an instance failure, an Availability Zone outage or a routine instance replacement takes the
     model offline. The check judges the instances each variant runs now (CurrentInstanceCount, which autoscaling
-    may have changed since the config's InitialInstanceCount, the field Security Hub SageMaker.4 reads); serverless
-    variants are not judged.""",
-    judges="""Endpoints InService (not creating, updating, failed or being deleted), on the instances each
-    instance-based variant runs now; serverless variants are not judged. A variant autoscaled to zero instances
-    fails ("runs 0 instances"), asynchronous endpoints included.""",
+    may have changed since the config's InitialInstanceCount, the field Security Hub SageMaker.4 reads) and the
+    fewest that autoscaling may leave it with: a minimum capacity of 1 is a single-instance endpoint at the next
+    quiet hour.""",
+    judges="""Endpoints in service (others are left alone), variant by variant; serverless variants are not
+    judged. A variant with a scalable target fails when its minimum capacity is 1 or less, whatever it runs now; an
+    asynchronous endpoint's variant that autoscaling takes to zero instances by design (minimum 0) is judged on its
+    maximum instead, and fails only when it can never run more than one instance. A variant without a scalable
+    target is judged on its current (else desired) instance count.""",
     remediation=Remediation(
-        text="Run at least two instances per production variant, ideally with autoscaling whose minimum is 2.",
+        text="Run at least two instances per production variant, ideally with autoscaling whose minimum is 2 (an "
+        "asynchronous endpoint may scale to zero, with a maximum of at least 2).",
         cli="aws sagemaker update-endpoint-weights-and-capacities --endpoint-name <endpoint> "
-        "--desired-weights-and-capacities VariantName=<variant>,DesiredInstanceCount=2",
+        "--desired-weights-and-capacities VariantName=<variant>,DesiredInstanceCount=2 && "
+        "aws application-autoscaling register-scalable-target --service-namespace sagemaker "
+        "--resource-id endpoint/<endpoint>/variant/<variant> --scalable-dimension sagemaker:variant:DesiredInstanceCount "
+        "--min-capacity 2 --max-capacity 6",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-best-practices.html",
     ),
     references=(
@@ -116,17 +126,37 @@ def endpoint_config_no_kms(config: EndpointConfig, ctx: CheckContext) -> Outcome
     ),
 )
 def endpoint_single_instance(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
-    if not endpoint.in_service:
+    if not endpoint.in_service or not endpoint.instance_variants:
         return None
-    counts = {
-        v.variant_name: v.current_instance_count if v.current_instance_count is not None else v.desired_instance_count
-        for v in endpoint.instance_variants
-    }
-    known = {variant: count for variant, count in counts.items() if count is not None}
-    single = [f"{variant} runs {counted(count, 'instance')}" for variant, count in known.items() if count <= 1]
+    targets = {t.resource_id: t for t in ctx.all(ScalableTarget) if t.scalable_dimension == VARIANT_DIMENSION}
+    single: list[str] = []
+    spread: list[str] = []
+    for variant in endpoint.instance_variants:
+        target = targets.get(variant_resource_id(endpoint.name, variant.variant_name))
+        verdict = _instance_spread(variant, target, endpoint.is_async)
+        if verdict is not None:
+            (single if verdict[0] else spread).append(verdict[1])
     if single:
         return failed("; ".join(single) + ": one failure takes the model offline")
-    return passed("; ".join(f"{variant} runs {count} instances" for variant, count in known.items())) if known else None
+    return passed("; ".join(spread)) if spread else None
+
+
+def _instance_spread(
+    variant: EndpointVariant, target: ScalableTarget | None, asynchronous: bool
+) -> tuple[bool, str] | None:
+    """(whether the variant can be left with a single instance, why) or None when its count is unknown."""
+    name = variant.variant_name
+    count = variant.current_instance_count
+    count = variant.desired_instance_count if count is None else count
+    runs = f"{name} runs {counted(count, 'instance')}" if count is not None else name
+    if target is None:
+        return None if count is None else (count <= 1, runs)
+    if asynchronous and target.min_capacity == 0:
+        scales = f"{name} scales 0-{target.max_capacity} (asynchronous: to zero when its queue is empty)"
+        return target.max_capacity <= 1, scales
+    if target.min_capacity <= 1:
+        return True, f"{runs}, but autoscaling may scale it in to {counted(target.min_capacity, 'instance')}"
+    return False, f"{runs}, and autoscaling keeps at least {target.min_capacity}"
 
 
 @check(
@@ -216,9 +246,10 @@ def endpoint_no_model_monitor(endpoint: Endpoint, ctx: CheckContext) -> Outcome 
     by a traffic spike, with errors and latency the model's users will notice. Automatic scaling needs a scalable
     target on the variant's desired instance count, a scaling policy, and a maximum above the minimum.
     Serverless variants scale by themselves and are not judged.""",
-    judges="""Endpoints InService with an instance-based variant; serverless variants are not judged. Each such
-    variant needs a scalable target on its DesiredInstanceCount, a scaling policy and a maximum above the minimum; a
-    minimum of 1 passes.""",
+    judges="""Endpoints in service with instance-based variants (others are left alone), variant by variant;
+    serverless variants are not judged. This check judges whether a variant scales; how few instances scaling may
+    leave it with (a minimum of 1) is judged by SM-ENDPOINT-002, so the two never both pass a variant that
+    autoscaling can take down to one instance.""",
     remediation=Remediation(
         text="Register each variant as a scalable target with a minimum of at least 2 and a higher maximum, and attach "
         "a target-tracking policy (for example on SageMakerVariantInvocationsPerInstance).",
@@ -496,14 +527,16 @@ def endpoint_no_deployment_guardrails(endpoint: Endpoint, ctx: CheckContext) -> 
     severity=Severity.HIGH,
     pillar=Pillar.SECURITY,
     resource=Endpoint,
-    uses=(EndpointConfig, Model),
+    uses=(EndpointConfig, Model, InferenceComponent),
     rationale="""A model hosted without a VpcConfig runs in a network that SageMaker manages: its containers reach the
     internet and AWS services without your security groups, VPC endpoints or flow logs, so a compromised or
     malicious model artefact can exfiltrate the data sent to it. Every variant's model should name subnets and
     security groups in your VPC.""",
-    judges="""Endpoints InService, through the model of each production variant of their config; shadow variants are
-    not read. An endpoint whose config or model no longer exists, or whose variants name no model (inference
-    components), reports ERROR.""",
+    judges="""Endpoints in service (others are left alone), through every model they serve: the model of each
+    production and shadow variant, which must have a VpcConfig, and the models and inline containers of the
+    inference components on a variant that hosts them, which run on the endpoint's instances and so in the
+    endpoint config's VpcConfig. An endpoint whose variants host no inference component yet serves nothing and is
+    not judged; components that failed or are being deleted are left out.""",
     remediation=Remediation(
         text="Create a new model with a VpcConfig (private subnets in at least two Availability Zones, a security "
         "group), a new endpoint config that uses it, and update the endpoint. Add VPC endpoints for the services "
@@ -518,10 +551,16 @@ def endpoint_outside_vpc(endpoint: Endpoint, ctx: CheckContext) -> Outcome | Non
     if not endpoint.in_service:
         return None
     served = served_models(endpoint, ctx)
-    outside = [f"{s.model.name} (variant {s.variant.variant_name})" for s in served if not s.model.vpc_subnets]
-    if outside:
-        return failed("model without VpcConfig: " + names(outside))
-    return passed("every variant's model runs in a VPC: " + names(sorted({s.model.name for s in served})))
+    if not served:
+        return None
+    outside = [s for s in served if not s.subnets]
+    models = [s.label for s in outside if s.component is None]
+    components = [s.label for s in outside if s.component is not None]
+    if models or components:
+        found = ["model without VpcConfig: " + names(models)] if models else []
+        found += ["endpoint config without VpcConfig hosts " + names(components)] if components else []
+        return failed("; ".join(found))
+    return passed("every model it serves runs in a VPC: " + names(sorted({s.name for s in served})))
 
 
 @check(
@@ -555,3 +594,76 @@ def endpoint_data_capture_not_encrypted(endpoint: Endpoint, ctx: CheckContext) -
     return failed(
         "data capture has no KmsKeyId: captured requests and responses are not encrypted with a key you control"
     )
+
+
+@check(
+    id="SM-ENDPOINT-013",
+    name="endpoint-async-output-not-encrypted",
+    title="Asynchronous inference results should be encrypted with a KMS key",
+    severity=Severity.MEDIUM,
+    pillar=Pillar.SECURITY,
+    resource=EndpointConfig,
+    rationale="""An asynchronous endpoint writes every prediction, and every failed request's error, to S3: the
+    model's answers about the people or transactions it was sent, kept for as long as the bucket keeps them. Without
+    a KmsKeyId in the output configuration they are not encrypted with a key you control, so you cannot restrict who
+    decrypts them, audit each use or revoke access by disabling the key.""",
+    judges="""Endpoint configs for asynchronous inference (AsyncInferenceConfig); real-time and serverless configs
+    are not judged. The key is read from OutputConfig.KmsKeyId, which covers both the S3OutputPath and the
+    S3FailurePath; whether the key is customer managed is judged by KMS-ML-001, and the output and failure buckets
+    by the S3-ML checks.""",
+    remediation=Remediation(
+        text="Endpoint configs are immutable: create a new one whose AsyncInferenceConfig.OutputConfig names a customer "
+        "managed KMS key (the execution role needs kms:GenerateDataKey on it), then update the endpoint to it.",
+        cli="aws sagemaker create-endpoint-config --endpoint-config-name <new-config> "
+        "--production-variants file://variants.json --async-inference-config "
+        "'OutputConfig={S3OutputPath=s3://<bucket>/output/,S3FailurePath=s3://<bucket>/failures/,KmsKeyId=<key-arn>}' && "
+        "aws sagemaker update-endpoint --endpoint-name <endpoint> --endpoint-config-name <new-config>",
+        url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceOutputConfig.html",
+    ),
+    references=(ml_lens("MLSEC-02"),),
+)
+def endpoint_async_output_not_encrypted(config: EndpointConfig, ctx: CheckContext) -> Outcome | None:
+    output = config.async_inference
+    if output is None:
+        return None
+    if output.kms_key_id:
+        return passed(f"asynchronous results and failures are encrypted with {output.kms_key_id}")
+    return failed("AsyncInferenceConfig.OutputConfig has no KmsKeyId: results are not encrypted with a key you control")
+
+
+@check(
+    id="SM-ENDPOINT-014",
+    name="endpoint-ssm-access-enabled",
+    title="Endpoint variants should not allow shell access into their hosting containers",
+    severity=Severity.MEDIUM,
+    pillar=Pillar.SECURITY,
+    resource=EndpointConfig,
+    rationale="""EnableSSMAccess lets anyone allowed to start a Systems Manager session open a shell inside the
+    containers that serve the model: they can read the model artefact, the requests and responses in memory and
+    the credentials of the execution role, and change what the model answers, outside every deployment control.
+    It is meant for debugging, and should not stay on in production.""",
+    judges="""Every endpoint config with instance-based variants, production and shadow variants alike;
+    serverless variants, which cannot enable SSM access, are not judged.""",
+    remediation=Remediation(
+        text="Create an endpoint config without EnableSSMAccess (it defaults to off) and update the endpoint to it; "
+        "debug a container through CloudWatch logs or a separate, short-lived endpoint instead.",
+        cli="aws sagemaker create-endpoint-config --endpoint-config-name <new-config> "
+        "--production-variants file://variants-without-ssm.json && "
+        "aws sagemaker update-endpoint --endpoint-name <endpoint> --endpoint-config-name <new-config>",
+        url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html#sagemaker-Type-ProductionVariant-EnableSSMAccess",
+    ),
+    references=(ml_lens("MLSEC-03"), ml_lens("MLSEC-04")),
+)
+def endpoint_ssm_access_enabled(config: EndpointConfig, ctx: CheckContext) -> Outcome | None:
+    variants = [v for v in config.all_variants if not v.serverless]
+    if not variants:
+        return None
+    shadows = {v.variant_name for v in config.shadow_variants}
+    enabled = [
+        f"{'shadow variant' if v.variant_name in shadows else 'variant'} {v.variant_name}"
+        for v in variants
+        if v.ssm_access
+    ]
+    if enabled:
+        return failed("EnableSSMAccess opens a shell into the containers of " + names(enabled))
+    return passed(f"SSM access is off on {counted(len(variants), 'variant')}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mlaudit.inventory import Endpoint, EndpointConfig, Model
+from mlaudit.inventory.sagemaker_inference import InferenceComponent
 from mlaudit.sdk import (
     CheckContext,
     Outcome,
@@ -141,15 +142,17 @@ def model_image_public_registry(model: Model, ctx: CheckContext) -> Outcome | No
     severity=Severity.MEDIUM,
     pillar=Pillar.OPERATIONAL_EXCELLENCE,
     resource=Endpoint,
-    uses=(EndpointConfig, Model),
+    uses=(EndpointConfig, Model, InferenceComponent),
     rationale="""A model deployed from a registry package carries its lineage: the training job, data and metrics
     that produced it and the approval that let it serve. A model created straight from an image and an S3 artefact
     could be anything: nobody can tell which version is serving traffic or roll back to a known one. Judged on
     endpoints in service, through the models of their endpoint config; a model passes when one of its containers
     names a ModelPackageName.""",
-    judges="""Endpoints InService, through the model of each production variant of their config; a model passes when
-    one of its containers names a ModelPackageName, of any account. An endpoint whose config or model no longer
-    exists, or whose variants name no model (inference components), reports ERROR.""",
+    judges="""Endpoints in service (others are left alone), through every model they serve: the models of the
+    production and shadow variants, and those of the inference components on a variant that hosts them; a
+    component that defines its container inline (an image and an artefact, no model) is not from the registry.
+    An endpoint serving nothing yet (inference components still to be placed) is not judged; components that failed
+    or are being deleted are left out.""",
     remediation=Remediation(
         text="Register the model as a version of a model package group, approve it, and deploy a model created from "
         "the package (ModelPackageName in its container) through a new endpoint config.",
@@ -163,11 +166,12 @@ def deployed_model_not_from_registry(endpoint: Endpoint, ctx: CheckContext) -> O
     if not endpoint.in_service:
         return None
     served = served_models(endpoint, ctx)
-    packages = {s.model.name: s.model.model_packages for s in served}
-    unregistered = [f"{s.model.name} (variant {s.variant.variant_name})" for s in served if not packages[s.model.name]]
+    if not served:
+        return None
+    unregistered = [s.label for s in served if not s.packages]
     if unregistered:
         return failed("model not deployed from a model package: " + names(unregistered))
-    return passed("deployed from " + names(sorted({short_arn(p) for found in packages.values() for p in found})))
+    return passed("deployed from " + names(sorted({short_arn(p) for s in served for p in s.packages})))
 
 
 @check(
@@ -176,14 +180,15 @@ def deployed_model_not_from_registry(endpoint: Endpoint, ctx: CheckContext) -> O
     title="Model container environments should not hold secrets",
     severity=Severity.HIGH,
     pillar=Pillar.SECURITY,
-    resource=Model,
+    resource=(Model, InferenceComponent),
     rationale="""A model's environment variables are returned in clear text to anyone allowed to call DescribeModel,
     are copied into every deployment of the model, and cannot be rotated without creating a new model. A variable
     whose name says it holds a secret (a password, token or API key set to a literal value) or whose value looks
     like a credential (an AWS access key, a Hugging Face or GitHub token, a URL with a password) should come from
     Secrets Manager instead. Findings name the variable and the kind of secret; values are never collected.""",
-    judges="""Every model of the region, deployed or not, container by container; a model without environment
-    variables passes.""",
+    judges="""Every model's containers, and the inline container of every inference component that defines one
+    (DescribeInferenceComponent returns its environment just as DescribeModel does); a component that names a model
+    is judged through that model.""",
     remediation=Remediation(
         text="Store the secret in AWS Secrets Manager, grant the model's execution role secretsmanager:GetSecretValue "
         "on it, have the container read it at startup, and recreate the model without the variable. Rotate the "
@@ -193,7 +198,9 @@ def deployed_model_not_from_registry(endpoint: Endpoint, ctx: CheckContext) -> O
     ),
     references=(ml_lens("MLSEC-04"), ml_lens("MLSEC-03")),
 )
-def model_environment_secrets(model: Model, ctx: CheckContext) -> Outcome | None:
+def model_environment_secrets(model: Model | InferenceComponent, ctx: CheckContext) -> Outcome | None:
+    if not model.containers:
+        return None
     many = len(model.containers) > 1
     return without_secrets(
         (f"container {i}" if many else None, container.environment_keys, container.environment_secrets)

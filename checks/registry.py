@@ -6,8 +6,24 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from mlaudit.inventory import Endpoint, EndpointConfig, Model, ModelPackage, ModelPackageGroup, RegionScope, TrainingJob
-from mlaudit.inventory.sagemaker_registry import ModelCard, ModelPackageDetail
+from mlaudit.inventory import (
+    Endpoint,
+    EndpointConfig,
+    KmsKey,
+    Model,
+    ModelPackage,
+    ModelPackageGroup,
+    RegionScope,
+    TrainingJob,
+)
+from mlaudit.inventory.organizations import OrganizationAccounts
+from mlaudit.inventory.sagemaker_inference import InferenceComponent
+from mlaudit.inventory.sagemaker_registry import (
+    ModelCard,
+    ModelCardEncryption,
+    ModelPackageDetail,
+    ModelPackageGroupPolicy,
+)
 from mlaudit.sdk import (
     CheckContext,
     Outcome,
@@ -23,6 +39,8 @@ from mlaudit.sdk import (
     prowler,
 )
 from mlaudit.sdk.endpoints import served_models
+from mlaudit.sdk.kms import customer_managed_key
+from mlaudit.sdk.sharing import grants_beyond
 from mlaudit.sdk.wording import counted, names, short_arn
 
 APPROVED = "Approved"
@@ -133,15 +151,15 @@ def registry_group_without_approved_version(group: ModelPackageGroup, ctx: Check
     severity=Severity.HIGH,
     pillar=Pillar.RESPONSIBLE_AI,
     resource=Endpoint,
-    uses=(EndpointConfig, Model, ModelPackage),
+    uses=(EndpointConfig, Model, InferenceComponent, ModelPackage),
     rationale="""Approval is the registry's record that a person or a pipeline judged a version fit for production
     (accuracy, bias, explainability). A model built from a version that is pending approval, rejected or deleted
     serves predictions nobody signed off. Containers built from another account's or region's registry, or from a
     Marketplace package, cannot be judged from here and are left out; endpoints with no such container are not
     judged.""",
-    judges="""Endpoints InService whose models are built from versions of this account's and region's registry;
-    versions of other accounts or regions and Marketplace packages are left out, and an endpoint with none gets no
-    finding. A version no longer in the registry fails.""",
+    judges="""Endpoints in service (others are left alone), through every model they serve: the models of the
+    production and shadow variants and of the inference components on a variant that hosts them. Only models built
+    from a version of this account's and region's registry are judged; an endpoint serving none is not.""",
     remediation=Remediation(
         text="Approve the version if it is fit for production, otherwise update the endpoint to a model built from an "
         "approved version. Deploy automatically on approval (an EventBridge rule on the version's status change) so "
@@ -158,15 +176,13 @@ def endpoint_serves_unapproved_package(endpoint: Endpoint, ctx: CheckContext) ->
     approved: list[str] = []
     unapproved: list[str] = []
     for served in served_models(endpoint, ctx):
-        for reference in served.model.model_packages:
+        for reference in served.packages:
             package = ctx.get(ModelPackage, reference)
             if package is not None:
-                verdict = f"{served.model.name} from {package.name} ({package.approval_status or 'no approval status'})"
+                verdict = f"{served.name} from {package.name} ({package.approval_status or 'no approval status'})"
                 (approved if package.approval_status == APPROVED else unapproved).append(verdict)
             elif _local_version(reference, ctx):
-                unapproved.append(
-                    f"{served.model.name} from {short_arn(reference)}, which is no longer in the registry"
-                )
+                unapproved.append(f"{served.name} from {short_arn(reference)}, which is no longer in the registry")
     if unapproved:
         return failed("serves unapproved versions: " + names(unapproved))
     if approved:
@@ -273,3 +289,88 @@ def no_model_cards(region: RegionScope, ctx: CheckContext) -> Outcome | None:
         documented += [f"cards attached to {names(attached)}"] if attached else []
         return passed(" and ".join(documented) + " for " + counted(len(approved), "approved version"))
     return failed(counted(len(approved), "approved model version") + f" ({names(approved)}) and no model card")
+
+
+@check(
+    id="SM-REGISTRY-006",
+    name="model-package-group-shared-outside-organization",
+    title="Model package groups should not be shared with everyone or outside the organization",
+    severity=Severity.HIGH,
+    pillar=Pillar.SECURITY,
+    resource=ModelPackageGroup,
+    uses=(ModelPackageGroupPolicy, OrganizationAccounts),
+    settings={
+        "trusted_accounts": Setting(
+            default=(),
+            description="accounts outside the organization that may be granted access to model package groups "
+            "(a partner's, or a central registry's in another organization)",
+        )
+    },
+    rationale="""A model package group's resource policy lets other accounts list, describe, register or deploy its
+    versions: their model artefacts (the trained weights, and whatever training data they memorised), their
+    metrics and lineage. Sharing within the organization is how a central registry serves its workload accounts;
+    a policy granting everyone (Principal *), another organization or an account outside the organization hands
+    the models to whoever controls it.""",
+    judges="""Every model package group; a group without a resource policy passes. The Allow statements are read:
+    Principal * fails unless a condition limits it to principals of the organization (aws:PrincipalOrgID or
+    aws:PrincipalOrgPaths) or to named accounts (aws:PrincipalAccount), which are then judged; an account is inside
+    when it is this account, one of the organization's accounts, or in trusted_accounts; service principals are
+    not judged. The organization's accounts can be listed only from its management account or a delegated
+    administrator: scanned from another member account, a grant to another account that is not in
+    trusted_accounts fails, saying that its membership could not be read.""",
+    remediation=Remediation(
+        text="Limit the policy to the accounts that deploy the models, or to the organization with an "
+        "aws:PrincipalOrgID condition, and grant only the read actions they need (DescribeModelPackage, "
+        "ListModelPackages, DescribeModelPackageGroup); delete the policy if nothing should be shared.",
+        cli="aws sagemaker put-model-package-group-policy --model-package-group-name <group> "
+        "--resource-policy file://policy-limited-to-organization.json",
+        url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram.html",
+    ),
+    references=(ml_lens("MLSEC-03"), ml_lens("MLSEC-12"), ml_lens("MLSEC-08")),
+)
+def model_package_group_shared_outside_organization(group: ModelPackageGroup, ctx: CheckContext) -> Outcome | None:
+    policy = ctx.require(ModelPackageGroupPolicy, group.arn)
+    if not policy.statements:
+        return passed("no resource policy: only this account's principals can use the group")
+    organization = ctx.all(OrganizationAccounts)[0]  # one per account: its collector always says something
+    grants = grants_beyond(policy.statements, organization, ctx.setting("trusted_accounts"))
+    outside = [g.grantee for g in grants if g.inside is False]
+    unknown = [g.grantee for g in grants if g.inside is None]
+    if outside or unknown:
+        found = ["grants " + names(outside) + " outside the organization"] if outside else []
+        if unknown:
+            found.append(
+                f"grants {names(unknown)}, not known to be in organization {organization.organization_id}: its "
+                f"accounts could not be listed ({organization.unknown_because}); add them to trusted_accounts"
+            )
+        return failed("; ".join(found))
+    inside = names([g.grantee for g in grants])
+    return passed(f"shared only within the organization ({inside})" if grants else "grants no other account")
+
+
+@check(
+    id="SM-REGISTRY-007",
+    name="model-card-not-cmk",
+    title="Model cards should be encrypted with a customer managed KMS key",
+    severity=Severity.LOW,
+    pillar=Pillar.SECURITY,
+    resource=ModelCard,
+    uses=(ModelCardEncryption, KmsKey),
+    rationale="""A model card records what a model is for, its risk rating, the data it was trained on and how it
+    performed, often including findings about bias or the people its predictions affect. Without a customer managed
+    key (SecurityConfig.KmsKeyId) the card, and its export jobs, are encrypted with a key AWS owns, so nobody can
+    restrict, audit or revoke who decrypts them.""",
+    judges="""Every model card, archived ones too (their content is kept). The key is looked up: an AWS managed key
+    or one that no longer exists fails; a key of another account passes.""",
+    remediation=Remediation(
+        text="The key of a model card cannot be changed: create a new card with SecurityConfig naming a customer "
+        "managed key, copy the content, and archive or delete the old one.",
+        cli="aws sagemaker create-model-card --model-card-name <card> --content file://model-card.json "
+        "--model-card-status Draft --security-config KmsKeyId=<key-arn>",
+        url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ModelCardSecurityConfig.html",
+    ),
+    references=(ml_lens("MLSEC-02"), ml_lens("MLOE-11")),
+)
+def model_card_not_cmk(card: ModelCard, ctx: CheckContext) -> Outcome | None:
+    encryption = ctx.require(ModelCardEncryption, card.arn)
+    return customer_managed_key(card, encryption.kms_key_id, ctx, "the model card's content")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mlaudit.inventory import Endpoint, Model, ModelPackageGroup, NotebookInstance, Record, TrainingJob
 from mlaudit.inventory.sagemaker_features import FeatureGroup
+from mlaudit.inventory.sagemaker_images import AppImageConfig, SageMakerImage
 from mlaudit.inventory.sagemaker_pipelines import Pipeline
 from mlaudit.inventory.sagemaker_studio import StudioDomain
 from mlaudit.inventory.tags import ResourceTags
@@ -19,6 +20,7 @@ from mlaudit.sdk import (
     failed,
     ml_lens,
     passed,
+    security_hub,
 )
 
 AWS_RESERVED_PREFIX = "aws:"
@@ -30,7 +32,18 @@ AWS_RESERVED_PREFIX = "aws:"
     title="ML resources should carry the required ownership tags",
     severity=Severity.LOW,
     pillar=Pillar.OPERATIONAL_EXCELLENCE,
-    resource=(Endpoint, Model, NotebookInstance, TrainingJob, ModelPackageGroup, Pipeline, FeatureGroup, StudioDomain),
+    resource=(
+        Endpoint,
+        Model,
+        NotebookInstance,
+        TrainingJob,
+        ModelPackageGroup,
+        Pipeline,
+        FeatureGroup,
+        StudioDomain,
+        SageMakerImage,
+        AppImageConfig,
+    ),
     uses=(ResourceTags,),
     settings={
         "required_tags": Setting(
@@ -40,9 +53,10 @@ AWS_RESERVED_PREFIX = "aws:"
     rationale="""An endpoint or a training job nobody owns is one nobody watches, fixes or turns off, and its cost
     cannot be charged back to a team. Every required tag key must be present with a non-empty value; keys are
     compared without regard to case (Owner counts as owner), and tags AWS sets itself (aws:...) do not count.""",
-    judges="""Endpoints, models, notebook instances, training jobs of the lookback window, model package groups,
-    pipelines, feature groups and Studio domains, whatever their status; other resource types (app image configs,
-    images, other jobs) are not judged.""",
+    judges="""Every endpoint, model, notebook instance, training job (in the lookback window), model package group,
+    pipeline, feature group, Studio domain, custom image and app image config, whatever its state. Security Hub
+    SageMaker.6 and SageMaker.7 ask app image configs and images for any tag (or the keys they are given); this
+    check asks every ML resource for the required keys.""",
     remediation=Remediation(
         text="Add the missing tags to the resource, then enforce them for new resources with a tag policy or an "
         "aws:RequestTag condition in the IAM policies that create SageMaker resources.",
@@ -56,6 +70,10 @@ AWS_RESERVED_PREFIX = "aws:"
         ml_lens("MLCOST-27"),
         config_rule("sagemaker-feature-group-tagged"),
         config_rule("sagemaker-domain-tagged"),
+        security_hub("SageMaker.6"),
+        config_rule("sagemaker-app-image-config-tagged"),
+        security_hub("SageMaker.7"),
+        config_rule("sagemaker-image-tagged"),
     ),
 )
 def ml_resource_missing_owner_tags(record: Record, ctx: CheckContext) -> Outcome | None:

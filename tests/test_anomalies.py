@@ -91,7 +91,10 @@ def test_an_unknown_enum_value_keeps_the_resource_and_is_reported_with_its_value
         "migrating": "Migrating",
         "shouting": "INSERVICE",
     }
-    assert _verdicts(result.report, "migrating-config") == {"SM-ENDPOINT-001": Status.FAIL}
+    assert _verdicts(result.report, "migrating-config") == {
+        "SM-ENDPOINT-001": Status.FAIL,
+        "SM-ENDPOINT-014": Status.PASS,
+    }
     assert result.report.scan.anomalies == [_anomaly(AnomalyKind.UNKNOWN_ENUM_VALUE, "EndpointStatus", "Migrating")]
     assert result.report.scan.status is ScanStatus.COMPLETE
 

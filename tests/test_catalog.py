@@ -132,7 +132,7 @@ def test_selection_by_id_name_glob_exclusion_and_severity() -> None:
         "SM-ENDPOINT-005",
     ]
     endpoint_ids = {c.id for c in BUILTIN.select(["SM-ENDPOINT-*"])}
-    assert endpoint_ids == {f"SM-ENDPOINT-{n:03d}" for n in range(1, 13)}
+    assert endpoint_ids == {f"SM-ENDPOINT-{n:03d}" for n in range(1, 15)}
     assert "SM-ENDPOINT-001" not in {c.id for c in BUILTIN.select(["SM-ENDPOINT-*"], ["endpoint-config-no-kms"])}
     assert all(c.metadata.severity.at_least(Severity.HIGH) for c in BUILTIN.select(min_severity=Severity.HIGH))
 

@@ -477,3 +477,105 @@ def test_cloudwatch_failures_are_errors_for_the_endpoints_they_affect(aws: boto3
     ):
         assert verdicts(denied, check_id) == {"answered": Status.ERROR, "forbidden": Status.ERROR}
         assert operation in next(f.status_detail for f in denied.findings if f.check_id == check_id)
+
+
+def test_single_instance_counts_the_fewest_instances_autoscaling_may_leave(aws: boto3.Session) -> None:
+    create_model(aws, "m")
+    asynchronous = {"AsyncInferenceConfig": {"OutputConfig": {"S3OutputPath": "s3://async-results/out/"}}}
+    create_endpoint(aws, "pass-scales-from-two", "m", instances=2)
+    create_endpoint(aws, "fail-scales-in-to-one", "m", instances=2)
+    create_endpoint(aws, "pass-async-scales-to-zero", "m", instances=1, **asynchronous)
+    create_endpoint(aws, "fail-async-at-most-one", "m", instances=1, **asynchronous)
+    _scaling(aws, "pass-scales-from-two", 2, 6)
+    _scaling(aws, "fail-scales-in-to-one", 1, 4)
+    _scaling(aws, "pass-async-scales-to-zero", 0, 4)
+    _scaling(aws, "fail-async-at-most-one", 0, 1)
+
+    report = scan(aws, ["SM-ENDPOINT-002", "SM-ENDPOINT-005"])
+
+    assert verdicts(report, "SM-ENDPOINT-002") == {
+        "pass-scales-from-two": Status.PASS,
+        "fail-scales-in-to-one": Status.FAIL,
+        "pass-async-scales-to-zero": Status.PASS,
+        "fail-async-at-most-one": Status.FAIL,
+    }
+    assert verdicts(report, "SM-ENDPOINT-005")["fail-scales-in-to-one"] is Status.PASS, "it does scale (1-4)"
+    details = {(f.check_id, f.resource_name): f.status_detail for f in report.findings}
+    assert details["SM-ENDPOINT-002", "fail-scales-in-to-one"] == (
+        "AllTraffic runs 2 instances, but autoscaling may scale it in to 1 instance: one failure takes the model offline"
+    )
+    assert details["SM-ENDPOINT-002", "pass-async-scales-to-zero"] == (
+        "AllTraffic scales 0-4 (asynchronous: to zero when its queue is empty)"
+    )
+
+
+def test_asynchronous_output_encryption(aws: boto3.Session) -> None:
+    create_model(aws, "m")
+    output = {"S3OutputPath": "s3://async-results/out/", "S3FailurePath": "s3://async-failures/errors/"}
+    key = aws.client("kms").create_key(Description="async results")["KeyMetadata"]["Arn"]
+    create_endpoint(aws, "pass-async-kms", "m", AsyncInferenceConfig={"OutputConfig": {**output, "KmsKeyId": key}})
+    create_endpoint(aws, "fail-async-no-kms", "m", AsyncInferenceConfig={"OutputConfig": output})
+    create_endpoint(aws, "na-real-time", "m")
+    for bucket in ("async-results", "async-failures"):
+        aws.client("s3").create_bucket(Bucket=bucket)
+
+    report = scan(aws, ["SM-ENDPOINT-013", "S3-ML-002", "KMS-ML-001"])
+
+    assert verdicts(report, "SM-ENDPOINT-013") == {
+        "pass-async-kms-config": Status.PASS,
+        "fail-async-no-kms-config": Status.FAIL,
+    }
+    assert set(verdicts(report, "S3-ML-002")) == {"async-results", "async-failures"}, "output and failure buckets"
+    assert {f.resource_arn for f in report.findings if f.check_id == "KMS-ML-001"} == {key}, "the output key is judged"
+
+
+def test_ssm_access_into_hosting_containers(aws: boto3.Session) -> None:
+    create_model(aws, "m")
+    sagemaker = aws.client("sagemaker")
+    variant = {"VariantName": "AllTraffic", "ModelName": "m", "InstanceType": "ml.m5.xlarge", "InitialInstanceCount": 2}
+    sagemaker.create_endpoint_config(EndpointConfigName="pass-no-ssm", ProductionVariants=[variant])
+    sagemaker.create_endpoint_config(
+        EndpointConfigName="fail-ssm", ProductionVariants=[{**variant, "EnableSSMAccess": True}]
+    )
+    sagemaker.create_endpoint_config(
+        EndpointConfigName="fail-shadow-ssm",
+        ProductionVariants=[variant],
+        ShadowProductionVariants=[{**variant, "VariantName": "candidate", "EnableSSMAccess": True}],
+    )
+    create_endpoint(aws, "na-serverless", "m", instance_type=None)
+
+    report = scan(aws, ["SM-ENDPOINT-014"])
+
+    assert verdicts(report, "SM-ENDPOINT-014") == {
+        "pass-no-ssm": Status.PASS,
+        "fail-ssm": Status.FAIL,
+        "fail-shadow-ssm": Status.FAIL,
+    }
+    assert (
+        _detail(report, "fail-shadow-ssm")
+        == "EnableSSMAccess opens a shell into the containers of shadow variant candidate"
+    )
+
+
+def test_shadow_variants_models_are_judged_with_the_production_ones(aws: boto3.Session) -> None:
+    create_model(aws, "in-vpc", in_vpc=True)
+    create_model(aws, "candidate-outside-vpc")
+    sagemaker = aws.client("sagemaker")
+    variant = {"VariantName": "AllTraffic", "InstanceType": "ml.m5.xlarge", "InitialInstanceCount": 2}
+    for endpoint, shadow in (("pass-shadow-in-vpc", "in-vpc"), ("fail-shadow-outside-vpc", "candidate-outside-vpc")):
+        sagemaker.create_endpoint_config(
+            EndpointConfigName=f"{endpoint}-config",
+            ProductionVariants=[{**variant, "ModelName": "in-vpc"}],
+            ShadowProductionVariants=[{**variant, "VariantName": "shadow", "ModelName": shadow}],
+        )
+        sagemaker.create_endpoint(EndpointName=endpoint, EndpointConfigName=f"{endpoint}-config")
+
+    report = scan(aws, ["SM-ENDPOINT-011"])
+
+    assert verdicts(report, "SM-ENDPOINT-011") == {
+        "pass-shadow-in-vpc": Status.PASS,
+        "fail-shadow-outside-vpc": Status.FAIL,
+    }
+    assert _detail(report, "fail-shadow-outside-vpc") == (
+        "model without VpcConfig: candidate-outside-vpc (shadow variant shadow)"
+    )

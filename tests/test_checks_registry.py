@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 
 from mlaudit.core.taxonomy import Status
-from support import ROLE_ARN, create_endpoint, refuse, scan, verdicts
+from support import ROLE_ARN, answer, create_endpoint, refuse, scan, verdicts
 
 CENTRAL_REGISTRY_VERSION = "arn:aws:sagemaker:us-east-1:999999999999:model-package/central-fraud/3"
 """A version in another account's registry, shared with this one."""
@@ -184,3 +184,132 @@ def test_undescribed_versions_and_unlisted_cards_are_errors(aws: boto3.Session) 
 
     assert verdicts(report, "SM-REGISTRY-004") == {"fraud/1": Status.FAIL, "churn/1": Status.ERROR}
     assert verdicts(report, "SM-REGISTRY-005") == {"us-east-1": Status.ERROR}
+
+
+def _policy(*statements: dict[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def _grant(principal: Any, **condition: Any) -> dict[str, Any]:
+    statement = {
+        "Effect": "Allow",
+        "Principal": principal,
+        "Action": ["sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages"],
+        "Resource": "*",
+    }
+    return statement | ({"Condition": {"StringEquals": condition}} if condition else {})
+
+
+def _shared_group(session: boto3.Session, name: str, *statements: dict[str, Any]) -> None:
+    sagemaker = session.client("sagemaker")
+    sagemaker.create_model_package_group(ModelPackageGroupName=name)
+    if statements:
+        sagemaker.put_model_package_group_policy(ModelPackageGroupName=name, ResourcePolicy=_policy(*statements))
+
+
+def test_group_policies_shared_within_the_organization_only(aws: boto3.Session) -> None:
+    organizations = aws.client("organizations")
+    organization = organizations.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    member = organizations.create_account(AccountName="prod", Email="prod@example.com")["CreateAccountStatus"]
+    member_id = member["AccountId"]
+    service = {"Service": "sagemaker.amazonaws.com"}
+    _shared_group(aws, "pass-no-policy")
+    _shared_group(aws, "pass-member-account", _grant({"AWS": f"arn:aws:iam::{member_id}:root"}), _grant(service))
+    _shared_group(aws, "pass-organization-condition", _grant("*", **{"aws:PrincipalOrgID": organization}))
+    _shared_group(aws, "fail-everyone", _grant({"AWS": "*"}))
+    _shared_group(aws, "fail-external-account", _grant({"AWS": ["999999999999", member_id]}))
+    _shared_group(aws, "fail-other-organization", _grant("*", **{"aws:PrincipalOrgID": "o-elsewhere1"}))
+    _shared_group(aws, "pass-trusted-partner", _grant({"AWS": "arn:aws:iam::444455556666:role/partner-deployer"}))
+
+    report = scan(aws, ["SM-REGISTRY-006"])
+    partner = scan(aws, ["SM-REGISTRY-006"], settings={"SM-REGISTRY-006": {"trusted_accounts": ("444455556666",)}})
+
+    assert verdicts(report, "SM-REGISTRY-006") == {
+        "pass-no-policy": Status.PASS,
+        "pass-member-account": Status.PASS,
+        "pass-organization-condition": Status.PASS,
+        "fail-everyone": Status.FAIL,
+        "fail-external-account": Status.FAIL,
+        "fail-other-organization": Status.FAIL,
+        "pass-trusted-partner": Status.FAIL,
+    }
+    assert verdicts(partner, "SM-REGISTRY-006")["pass-trusted-partner"] is Status.PASS
+    detail = {f.resource_name: f.status_detail for f in report.findings}
+    assert detail["fail-everyone"] == "grants everyone (Principal *) outside the organization"
+    assert detail["fail-external-account"] == "grants account 999999999999 outside the organization"
+    assert detail["pass-member-account"] == f"shared only within the organization (account {member_id})"
+
+
+def test_group_policies_judged_from_a_member_account_or_outside_any_organization(aws: boto3.Session) -> None:
+    _shared_group(aws, "fail-another-account", _grant({"AWS": "222222222222"}))
+    _shared_group(aws, "pass-organization-condition", _grant("*", **{"aws:PrincipalOrgID": "o-acme12345"}))
+    outside = scan(aws, ["SM-REGISTRY-006"])
+    organization = {"Id": "o-acme12345", "Arn": "arn:aws:organizations::111111111111:organization/o-acme12345"}
+    answer(
+        aws,
+        "organizations",
+        "DescribeOrganization",
+        {"Organization": {**organization, "MasterAccountId": "111111111111"}},
+    )
+    refuse(aws, "organizations", "ListAccounts", message="You don't have permissions to access this resource.")
+
+    member = scan(aws, ["SM-REGISTRY-006"])
+
+    assert verdicts(outside, "SM-REGISTRY-006") == {
+        "fail-another-account": Status.FAIL,
+        "pass-organization-condition": Status.FAIL,
+    }, "in no organization, every other account and organization is outside"
+    assert verdicts(member, "SM-REGISTRY-006") == {
+        "fail-another-account": Status.FAIL,
+        "pass-organization-condition": Status.PASS,
+    }
+    assert next(f.status_detail for f in member.findings if f.resource_name == "fail-another-account") == (
+        "grants account 222222222222, not known to be in organization o-acme12345: its accounts could not be listed "
+        "(AccessDeniedException on organizations:ListAccounts from a member account); add them to trusted_accounts"
+    )
+    assert member.scan.errors == []
+
+
+def test_model_cards_use_customer_managed_keys(aws: boto3.Session) -> None:
+    key = aws.client("kms").create_key(Description="model cards")["KeyMetadata"]["Arn"]
+    sagemaker = aws.client("sagemaker")
+    for name, security in (
+        ("pass-cmk", {"SecurityConfig": {"KmsKeyId": key}}),
+        ("fail-aws-owned-key", {}),
+        ("fail-aws-managed-key", {"SecurityConfig": {"KmsKeyId": "alias/aws/s3"}}),
+    ):
+        sagemaker.create_model_card(ModelCardName=name, Content=json.dumps({}), ModelCardStatus="Draft", **security)
+
+    report = scan(aws, ["SM-REGISTRY-007"])
+
+    assert verdicts(report, "SM-REGISTRY-007") == {
+        "pass-cmk": Status.PASS,
+        "fail-aws-owned-key": Status.FAIL,
+        "fail-aws-managed-key": Status.FAIL,
+    }
+
+
+def test_unreadable_policies_cards_and_organizations_are_errors(aws: boto3.Session) -> None:
+    aws.client("organizations").create_organization(FeatureSet="ALL")
+    _shared_group(aws, "private")
+    _shared_group(aws, "shared", _grant({"AWS": "999999999999"}))
+    _shared_group(aws, "hidden", _grant({"AWS": "999999999999"}))
+    for card in ("readable", "sealed"):
+        aws.client("sagemaker").create_model_card(ModelCardName=card, Content="{}", ModelCardStatus="Draft")
+    refuse(aws, "sagemaker", "GetModelPackageGroupPolicy", only_for="hidden")
+    refuse(aws, "sagemaker", "DescribeModelCard", only_for="sealed")
+    refuse(aws, "organizations", "ListAccounts")
+
+    report = scan(aws, ["SM-REGISTRY-006", "SM-REGISTRY-007"])
+
+    assert verdicts(report, "SM-REGISTRY-006") == {
+        "private": Status.PASS,
+        "shared": Status.ERROR,
+        "hidden": Status.ERROR,
+    }, "the management account's refused ListAccounts is an error, not an unknown membership"
+    assert verdicts(report, "SM-REGISTRY-007") == {"readable": Status.FAIL, "sealed": Status.ERROR}
+    assert {e.operation for e in report.scan.errors} >= {
+        "GetModelPackageGroupPolicy",
+        "DescribeModelCard",
+        "ListAccounts",
+    }

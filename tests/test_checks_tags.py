@@ -54,6 +54,12 @@ def test_ml_resources_need_the_required_tags(aws: boto3.Session) -> None:
         SubnetIds=["subnet-0a1b2c3d"],
     )
 
+    sagemaker.create_image(ImageName="pass-image", RoleArn=ROLE_ARN, Tags=_tags(OWNED))
+    untagged = sagemaker.create_app_image_config(
+        AppImageConfigName="fail-app-image-config-untagged", JupyterLabAppImageConfig={}
+    )
+    sagemaker.add_tags(ResourceArn=untagged["AppImageConfigArn"], Tags=_tags({"owner": "platform"}))
+
     report = scan(aws, ["SM-TAG-001"])
     relaxed = scan(aws, ["SM-TAG-001"], settings={"SM-TAG-001": {"required_tags": ("owner",)}})
 
@@ -65,12 +71,16 @@ def test_ml_resources_need_the_required_tags(aws: boto3.Session) -> None:
         "fail-group-blank-owner": Status.FAIL,
         "fail-pipeline-aws-tags-only": Status.FAIL,
         "fail-domain-untagged": Status.FAIL,
+        "pass-image": Status.PASS,
+        "fail-app-image-config-untagged": Status.FAIL,
     }
     details = {f.resource_name: f.status_detail for f in report.findings}
     assert details["fail-model-without-cost-center"] == "missing tag(s): cost-center"
     assert details["fail-group-blank-owner"] == "missing tag(s): owner"
     assert details["fail-pipeline-aws-tags-only"] == "missing tag(s): owner, cost-center, environment"
+    assert details["fail-app-image-config-untagged"] == "missing tag(s): cost-center, environment"
     assert verdicts(relaxed, "SM-TAG-001")["fail-model-without-cost-center"] is Status.PASS
+    assert verdicts(relaxed, "SM-TAG-001")["fail-app-image-config-untagged"] is Status.PASS
 
 
 def test_every_taggable_part_is_judged() -> None:
@@ -88,3 +98,13 @@ def test_tags_that_cannot_be_listed_are_an_error_for_that_resource_alone(aws: bo
 
     assert verdicts(report, "SM-TAG-001") == {"readable": Status.FAIL, "hidden": Status.ERROR}
     assert "ListTags" in next(f.status_detail for f in report.findings if f.status is Status.ERROR)
+
+
+def test_app_image_configs_that_cannot_be_listed_are_an_error(aws: boto3.Session) -> None:
+    aws.client("sagemaker").create_app_image_config(AppImageConfigName="kernels", JupyterLabAppImageConfig={})
+    refuse(aws, "sagemaker", "ListAppImageConfigs")
+
+    report = scan(aws, ["SM-TAG-001"])
+
+    assert verdicts(report, "SM-TAG-001") == {"all app image configs": Status.ERROR}
+    assert "ListAppImageConfigs" in report.findings[0].status_detail

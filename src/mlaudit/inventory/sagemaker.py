@@ -98,18 +98,33 @@ class Model(Record):
 
 
 class ConfigVariant(Value):
-    """A production variant as configured in an endpoint config."""
+    """A production (or shadow) variant as configured in an endpoint config."""
 
     variant_name: str
     model_name: str | None = None
+    """None on an endpoint that hosts inference components: they name their models."""
     instance_type: str | None = None
     initial_instance_count: int | None = None
     serverless: bool = False
+    ssm_access: bool = False
+    """EnableSSMAccess: shell access into the variant's hosting containers through Systems Manager."""
+
+    @property
+    def hosts_inference_components(self) -> bool:
+        return not self.model_name
 
 
 class DataCapture(Value):
     enabled: bool
     destination_s3_uri: str | None = None
+    kms_key_id: str | None = None
+
+
+class AsyncOutput(Value):
+    """Where an asynchronous endpoint writes its results and failures, and the key that encrypts them."""
+
+    s3_output_path: str | None = None
+    s3_failure_path: str | None = None
     kms_key_id: str | None = None
 
 
@@ -119,22 +134,48 @@ class EndpointConfig(Record):
     resource_type: ClassVar[str] = "AWS::SageMaker::EndpointConfig"
     label: ClassVar[str] = "endpoint configs"
     arn_resource: ClassVar[str] = "endpoint-config/{lower_id}"
-    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.S3, RefKind.KMS_KEY})
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset(
+        {RefKind.S3, RefKind.KMS_KEY, RefKind.IAM_ROLE, RefKind.SUBNET, RefKind.SECURITY_GROUP}
+    )
 
     kms_key_id: str | None = None
     variants: tuple[ConfigVariant, ...] = ()
+    shadow_variants: tuple[ConfigVariant, ...] = ()
+    """ShadowProductionVariants: models that receive a copy of the production traffic."""
     data_capture: DataCapture | None = None
-    async_output_s3_uri: str | None = None
+    async_inference: AsyncOutput | None = None
+    """AsyncInferenceConfig.OutputConfig; None for a real-time or serverless endpoint config."""
+    execution_role_arn: str | None = None
+    """The role of an endpoint that hosts inference components (their models run as it)."""
+    vpc_subnets: tuple[str, ...] = ()
+    vpc_security_group_ids: tuple[str, ...] = ()
+    """VpcConfig of an endpoint that hosts inference components: the network its instances, and so every
+    component's container, run in."""
+    network_isolation: bool = False
+    """EnableNetworkIsolation: whether the containers deployed to the endpoint can make network calls."""
     creation_time: datetime | None = None
 
     @property
     def serverless_only(self) -> bool:
         return bool(self.variants) and all(v.serverless for v in self.variants)
 
+    @property
+    def all_variants(self) -> tuple[ConfigVariant, ...]:
+        """Production and shadow variants: every variant that runs a model."""
+        return self.variants + self.shadow_variants
+
+    @property
+    def hosts_inference_components(self) -> bool:
+        return any(v.hosts_inference_components for v in self.variants)
+
     def references(self) -> Iterator[Reference]:
         capture = self.data_capture or DataCapture(enabled=False)
-        yield from s3_refs(capture.destination_s3_uri, self.async_output_s3_uri)
-        yield from kms_refs(self, self.kms_key_id, capture.kms_key_id)
+        output = self.async_inference or AsyncOutput()
+        yield from s3_refs(capture.destination_s3_uri, output.s3_output_path, output.s3_failure_path)
+        yield from kms_refs(self, self.kms_key_id, capture.kms_key_id, output.kms_key_id)
+        yield from role_refs(self.execution_role_arn)
+        yield from subnet_refs(self, *self.vpc_subnets)
+        yield from security_group_refs(self, *self.vpc_security_group_ids)
 
 
 class EndpointVariant(Value):

@@ -1,5 +1,5 @@
-"""What documents a model in the registry: the evaluation reports and model card of approved packages, and the
-account's model cards."""
+"""What documents and shares a model in the registry: the evaluation reports and model card of approved packages,
+the account's model cards and their keys, and the resource policies of model package groups."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from mlaudit.inventory.base import Record, Reference, RefKind, Value, kms_refs, s3_refs
+from mlaudit.inventory.policies import PolicyStatement
 
 
 class MetricsReport(Value):
@@ -52,3 +53,33 @@ class ModelCard(Record):
     status: str | None = None
     """Draft, PendingReview, Approved or Archived."""
     creation_time: datetime | None = None
+
+
+class ModelCardEncryption(Record):
+    """What DescribeModelCard adds to a model card: the key its content is encrypted with (aspect of ModelCard,
+    keyed by the same ARN). The card's content is never kept."""
+
+    part: ClassVar[str] = "sagemaker.model_card_encryption"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::ModelCard"
+    label: ClassVar[str] = "model card encryption"
+    reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.KMS_KEY})
+
+    kms_key_id: str | None = None
+    """SecurityConfig.KmsKeyId; None: the card is encrypted with an AWS owned key."""
+
+    def references(self) -> Iterator[Reference]:
+        yield from kms_refs(self, self.kms_key_id)
+
+
+class ModelPackageGroupPolicy(Record):
+    """A model package group's resource policy (aspect of ModelPackageGroup, keyed by the same ARN): who else may
+    read, register or deploy its versions."""
+
+    part: ClassVar[str] = "sagemaker.model_package_group_policy"
+    service: ClassVar[str] = "sagemaker"
+    resource_type: ClassVar[str] = "AWS::SageMaker::ModelPackageGroup"
+    label: ClassVar[str] = "model package group policies"
+
+    statements: tuple[PolicyStatement, ...] = ()
+    """Empty when the group has no resource policy."""

@@ -29,7 +29,7 @@ from mlaudit.inventory import (
     TrainingJob,
 )
 from mlaudit.inventory.file_systems import FileSystemInput
-from mlaudit.inventory.sagemaker import InstanceGroup, SecretVariable
+from mlaudit.inventory.sagemaker import AsyncOutput, InstanceGroup, SecretVariable
 
 
 def _notebook(identity: Identity, d: dict[str, Any]) -> NotebookInstance:
@@ -86,21 +86,35 @@ def _model(identity: Identity, d: dict[str, Any]) -> Model:
     )
 
 
+def _config_variant(v: dict[str, Any]) -> ConfigVariant:
+    return ConfigVariant(
+        variant_name=v.get("VariantName") or "",
+        model_name=v.get("ModelName"),
+        instance_type=v.get("InstanceType"),
+        initial_instance_count=v.get("InitialInstanceCount"),
+        serverless=bool(v.get("ServerlessConfig")),
+        ssm_access=bool(v.get("EnableSSMAccess")),
+    )
+
+
+def _async_output(d: dict[str, Any]) -> AsyncOutput | None:
+    if not d.get("AsyncInferenceConfig"):
+        return None
+    output = dig(d, "AsyncInferenceConfig", "OutputConfig") or {}
+    return AsyncOutput(
+        s3_output_path=output.get("S3OutputPath"),
+        s3_failure_path=output.get("S3FailurePath"),
+        kms_key_id=output.get("KmsKeyId"),
+    )
+
+
 def _endpoint_config(identity: Identity, d: dict[str, Any]) -> EndpointConfig:
     capture = d.get("DataCaptureConfig")
     return EndpointConfig(
         **identity,
         kms_key_id=d.get("KmsKeyId"),
-        variants=tuple(
-            ConfigVariant(
-                variant_name=v.get("VariantName") or "",
-                model_name=v.get("ModelName"),
-                instance_type=v.get("InstanceType"),
-                initial_instance_count=v.get("InitialInstanceCount"),
-                serverless=bool(v.get("ServerlessConfig")),
-            )
-            for v in d.get("ProductionVariants") or ()
-        ),
+        variants=tuple(_config_variant(v) for v in d.get("ProductionVariants") or ()),
+        shadow_variants=tuple(_config_variant(v) for v in d.get("ShadowProductionVariants") or ()),
         data_capture=DataCapture(
             enabled=bool(capture.get("EnableCapture", True)),
             destination_s3_uri=capture.get("DestinationS3Uri"),
@@ -108,7 +122,11 @@ def _endpoint_config(identity: Identity, d: dict[str, Any]) -> EndpointConfig:
         )
         if capture
         else None,
-        async_output_s3_uri=((d.get("AsyncInferenceConfig") or {}).get("OutputConfig") or {}).get("S3OutputPath"),
+        async_inference=_async_output(d),
+        execution_role_arn=d.get("ExecutionRoleArn"),
+        vpc_subnets=tuple(dig(d, "VpcConfig", "Subnets") or ()),
+        vpc_security_group_ids=tuple(dig(d, "VpcConfig", "SecurityGroupIds") or ()),
+        network_isolation=bool(d.get("EnableNetworkIsolation")),
         creation_time=d.get("CreationTime"),
     )
 

@@ -1,19 +1,32 @@
-"""Collectors for what documents a registered model: approved versions described one by one (evaluation
-reports, attached model card), and the region's model cards (one list call, paginated)."""
+"""Collectors for what documents and shares a registered model: approved versions described one by one (evaluation
+reports, attached model card), the region's model cards (one list call, paginated) and each card's key (one
+describe per card), and each model package group's resource policy (one call per group)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from mlaudit.collect.accounts.failures import CallFailed
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.operation import Operation
 from mlaudit.collect.engine.patterns import ForEachRecord, Listed, ListOnly, same_identity
 from mlaudit.collect.engine.spec import PartCollector
-from mlaudit.inventory import Identity, ModelPackage
-from mlaudit.inventory.sagemaker_registry import MetricsReport, ModelCard, ModelPackageDetail
+from mlaudit.collect.services._policies import parse_policy
+from mlaudit.inventory import Identity, ModelPackage, ModelPackageGroup
+from mlaudit.inventory.sagemaker_registry import (
+    MetricsReport,
+    ModelCard,
+    ModelCardEncryption,
+    ModelPackageDetail,
+    ModelPackageGroupPolicy,
+)
 
 DESCRIBE_MODEL_PACKAGE = Operation("sagemaker:DescribeModelPackage")
+DESCRIBE_MODEL_CARD = Operation("sagemaker:DescribeModelCard")
+GET_GROUP_POLICY = Operation("sagemaker:GetModelPackageGroupPolicy")
+NO_POLICY = "cannot find resource policy"
+"""What AWS's ValidationException says of a group without a resource policy."""
 
 
 def _metrics_reports(metrics: dict[str, Any]) -> tuple[MetricsReport, ...]:
@@ -60,6 +73,21 @@ def _model_card(identity: Identity, c: dict[str, Any]) -> ModelCard:
     )
 
 
+def _card_encryption(ctx: CollectContext, card: ModelCard) -> ModelCardEncryption:
+    d = ctx.call(DESCRIBE_MODEL_CARD, ModelCardName=card.name) or {}
+    return ModelCardEncryption(**same_identity(card), kms_key_id=(d.get("SecurityConfig") or {}).get("KmsKeyId"))
+
+
+def _group_policy(ctx: CollectContext, group: ModelPackageGroup) -> ModelPackageGroupPolicy:
+    try:
+        d = ctx.call(GET_GROUP_POLICY, ModelPackageGroupName=group.name) or {}
+    except CallFailed as failed:
+        if failed.error.error_code != "ValidationException" or NO_POLICY not in failed.error.message.lower():
+            raise
+        d = {}  # the group has no resource policy
+    return ModelPackageGroupPolicy(**same_identity(group), statements=parse_policy(d.get("ResourcePolicy")))
+
+
 COLLECTORS = (
     PartCollector(
         ModelPackageDetail,
@@ -79,5 +107,15 @@ COLLECTORS = (
             Listed(id="ModelCardName", arn="ModelCardArn"),
             _model_card,
         ),
+    ),
+    PartCollector(
+        ModelCardEncryption,
+        ForEachRecord((ModelCard,), DESCRIBE_MODEL_CARD, _card_encryption),
+        aspect_of=ModelCard,
+    ),
+    PartCollector(
+        ModelPackageGroupPolicy,
+        ForEachRecord((ModelPackageGroup,), GET_GROUP_POLICY, _group_policy),
+        aspect_of=ModelPackageGroup,
     ),
 )

@@ -7,8 +7,9 @@ declares `RESPONSE_CLASS` (moto's response class for the service) and `OPERATION
 and is discovered (modules without `RESPONSE_CLASS` are the extensions' shared helpers); `install()` adds only the operations moto lacks, so a moto release that implements one takes precedence.
 
 Where moto implements an operation but drops a field mlaudit reads, a module may also declare `OVERRIDES`
-(method name -> a function that takes moto's method and returns a wrapped one), applied once. For a service moto
-routes by path (REST APIs), `URL_PATHS` adds the paths of the new operations to moto's routes.
+(method name -> a function that takes moto's method and returns a wrapped one), applied once. For a service that
+routes requests by URL path (REST protocols such as RAM's), a module declares the paths of its operations in
+`URL_PATHS` (moto's `url_paths` format), added to the service's routes.
 """
 
 from __future__ import annotations

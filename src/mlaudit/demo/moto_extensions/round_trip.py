@@ -21,6 +21,11 @@ def _kept(backend: object, field: str) -> dict[str, Any]:
     return backend_state(backend, f"kept_{field}")
 
 
+def kept(backend: object, field: str, resource: str) -> Any:
+    """The value of `field` a round trip kept for `resource` when it was created (None when it was not given)."""
+    return _kept(backend, field).get(resource)
+
+
 def result_field(name: str) -> ResourceKey:
     """The resource is named by a field of moto's result (e.g. the ARN a create call returns)."""
     return lambda _, result: result.result.get(name) if isinstance(result.result, dict) else None
@@ -78,5 +83,16 @@ def without_empty(field: str) -> Override:
             return result
 
         return wrapped
+
+    return override
+
+
+def compose(*overrides: Override) -> Override:
+    """One override applying several to the same operation, the first outermost (moto takes one per operation)."""
+
+    def override(original: Operation) -> Operation:
+        for wrap in reversed(overrides):
+            original = wrap(original)
+        return original
 
     return override

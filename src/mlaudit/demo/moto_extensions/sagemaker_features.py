@@ -5,7 +5,8 @@
   online-only feature groups; `describe_feature_group` returns neither. Both are wrapped to keep what AWS keeps.
 - `list_tags` fails on feature-group ARNs (moto's tag lookup does not know them): answered from the group's tags.
   It also fails on a Studio domain created without tags (moto keeps `None`): answered with no tags. This override
-  lives here because moto takes one override per operation.
+  lives here because moto takes one override per operation, and answers first for the resources other extensions
+  add (`sagemaker_tags`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from moto.core.responses import ActionResult
 from moto.sagemaker.exceptions import ValidationError
 from moto.sagemaker.responses import SageMakerResponse
 
+from mlaudit.demo.moto_extensions import sagemaker_tags
 from mlaudit.demo.moto_extensions.paging import page
 
 RESPONSE_CLASS = SageMakerResponse
@@ -74,6 +76,9 @@ def _describe_feature_group(describe: Operation) -> Operation:
 
 def _list_tags(list_tags: Operation) -> Operation:
     def list_tags_of_feature_groups_too(self: SageMakerResponse) -> ActionResult:
+        registered = sagemaker_tags.list_registered(self)
+        if registered is not None:
+            return registered  # a resource another extension added (an image, an inference component...)
         arn = self._get_param("ResourceArn") or ""
         if ":domain/" in arn and self.sagemaker_backend._get_resource_from_arn(arn).tags is None:
             return ActionResult({"Tags": []})

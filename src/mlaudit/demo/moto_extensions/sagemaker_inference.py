@@ -8,6 +8,11 @@
   config's DataCaptureConfig as is, where AWS answers its summary (CaptureStatus, CurrentSamplingPercentage...)
   and nothing without data capture: the override gives the summary.
 - `describe_endpoint_config` answers an empty DataCaptureConfig when none was asked for: the override drops it.
+  `create_endpoint_config` ignores ShadowProductionVariants, ExecutionRoleArn, VpcConfig and EnableNetworkIsolation:
+  the overrides keep them, and `create_endpoint` gives the endpoint its shadow variants, as AWS does. moto also
+  refuses (KeyError) a production variant without ModelName, which is how an endpoint that hosts inference components
+  is configured: the override creates such a config as AWS does, requiring its ExecutionRoleArn and the models that
+  its other variants name.
 - moto creates every endpoint now and InService. What AWS does to an endpoint afterwards has no API: time passes
   (an endpoint's CreationTime is months old), or a deployment fails (EndpointStatus Failed with a FailureReason,
   for instance when the container fails its health check). `set_endpoint_state` records such a history in moto's
@@ -22,10 +27,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from moto.core.responses import ActionResult
-from moto.sagemaker.models import sagemaker_backends
+from moto.sagemaker.exceptions import ValidationError
+from moto.sagemaker.models import FakeEndpointConfig, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
+from moto.sagemaker.utils import arn_formatter
 
-from mlaudit.demo.moto_extensions.round_trip import without_empty
+from mlaudit.demo.moto_extensions.round_trip import compose, kept, request_param, round_trip, without_empty
 
 RESPONSE_CLASS = SageMakerResponse
 
@@ -67,7 +74,66 @@ def _keep_endpoint_fields(create_endpoint: Operation) -> Operation:
             endpoint.async_inference_config = config["AsyncInferenceConfig"]
         capture = config.get("DataCaptureConfig")
         endpoint.data_capture_config = _capture_summary(capture) if capture else {}
+        shadows = kept(self.sagemaker_backend, "ShadowProductionVariants", endpoint.endpoint_config_name)
+        if shadows:
+            endpoint.shadow_production_variants = endpoint._process_production_variants(shadows)
         return result
+
+    return wrapped
+
+
+KEPT_CONFIG_FIELDS = ("ShadowProductionVariants", "ExecutionRoleArn", "VpcConfig", "EnableNetworkIsolation")
+_KEEP_CONFIG_FIELDS = [
+    round_trip(
+        "create_endpoint_config",
+        "describe_endpoint_config",
+        field,
+        key=request_param("EndpointConfigName"),
+        backend="sagemaker_backend",
+    )
+    for field in KEPT_CONFIG_FIELDS
+]
+
+
+def _require_models(response: SageMakerResponse, variants: list[dict[str, Any]]) -> None:
+    for variant in variants:
+        name = variant.get("ModelName")
+        if name and name not in response.sagemaker_backend._models:
+            arn = arn_formatter("model", name, response.current_account, response.region)
+            raise ValidationError(message=f"Could not find model '{arn}'.")
+
+
+_FAKE_ENDPOINT_CONFIG: Any = FakeEndpointConfig
+"""moto's endpoint config, as moto itself makes one (its CloudFormation base declares an abstract `is_created`)."""
+
+
+def _accept_inference_component_variants(create_endpoint_config: Operation) -> Operation:
+    """A config whose variants name no model hosts inference components: AWS requires its ExecutionRoleArn (the
+    components' models run as it) and the models its shadow variants name."""
+
+    def wrapped(self: SageMakerResponse) -> ActionResult:
+        variants: list[dict[str, Any]] = self._get_param("ProductionVariants") or []
+        if all(variant.get("ModelName") for variant in variants):
+            return create_endpoint_config(self)
+        if not self._get_param("ExecutionRoleArn"):
+            raise ValidationError(
+                message="ExecutionRoleArn is required for an endpoint configuration whose production variants "
+                "do not specify ModelName"
+            )
+        _require_models(self, variants + (self._get_param("ShadowProductionVariants") or []))
+        name = self._get_param("EndpointConfigName")
+        config = _FAKE_ENDPOINT_CONFIG(
+            account_id=self.current_account,
+            region_name=self.region,
+            endpoint_config_name=name,
+            production_variants=variants,
+            async_inference_config=self._get_param("AsyncInferenceConfig"),
+            data_capture_config=self._get_param("DataCaptureConfig"),
+            tags=self._get_param("Tags"),
+            kms_key_id=self._get_param("KmsKeyId"),
+        )
+        self.sagemaker_backend.endpoint_configs[name] = config
+        return ActionResult({"EndpointConfigArn": config.endpoint_config_arn})
 
     return wrapped
 
@@ -77,7 +143,12 @@ OPERATIONS: dict[str, Operation] = {}
 OVERRIDES = {
     "create_model": _keep_network_isolation,
     "describe_model": without_empty("VpcConfig"),
-    "describe_endpoint_config": without_empty("DataCaptureConfig"),
+    "create_endpoint_config": compose(
+        *(trip["create_endpoint_config"] for trip in _KEEP_CONFIG_FIELDS), _accept_inference_component_variants
+    ),
+    "describe_endpoint_config": compose(
+        *(trip["describe_endpoint_config"] for trip in _KEEP_CONFIG_FIELDS), without_empty("DataCaptureConfig")
+    ),
     "create_endpoint": _keep_endpoint_fields,
     "describe_endpoint": without_empty("DataCaptureConfig"),
 }
