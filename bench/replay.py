@@ -35,6 +35,8 @@ RequestKey = tuple[Any, ...]
 
 _TIMESTAMP = re.compile(rb'("\w*Time\w*": )[0-9.]+')
 """A time in a JSON request (the lookback's CreationTimeAfter moves with the clock): not part of its key."""
+_QUERY_TIMESTAMP = re.compile(r"(\w*[tT]ime\w*=)[^&]+")
+"""The same in a query string (Bedrock's job lists take `creationTimeAfter` there)."""
 
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length"})
 """Headers of one connection, not of the answer: the replay server writes its own."""
@@ -50,7 +52,7 @@ def request_key(environ: dict[str, Any], body: bytes) -> RequestKey | None:
         *scope,
         environ.get("REQUEST_METHOD"),
         environ.get("PATH_INFO"),
-        environ.get("QUERY_STRING"),
+        _QUERY_TIMESTAMP.sub(r"\1*", environ.get("QUERY_STRING") or ""),
         environ.get("HTTP_X_AMZ_TARGET"),
         _TIMESTAMP.sub(rb"\1*", body),
     )

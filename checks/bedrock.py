@@ -1,13 +1,18 @@
-"""Bedrock: invocation logging, guardrails, agents, knowledge-base data sources and custom models."""
+"""Bedrock: invocation logging, guardrails (drafts and the versions agents run with), agents (drafts, aliases and
+the versions aliases route to), knowledge-base data sources and custom models."""
 
 from __future__ import annotations
 
 from mlaudit.inventory import KmsKey, S3Bucket, S3BucketEncryption
 from mlaudit.inventory.bedrock import (
     BedrockAgent,
+    BedrockAgentAlias,
+    BedrockAgentVersion,
     BedrockUsage,
     CustomModel,
     Guardrail,
+    GuardrailPolicies,
+    GuardrailVersion,
     InvocationLogDestination,
     KnowledgeBaseDataSource,
 )
@@ -28,14 +33,13 @@ from mlaudit.sdk import (
     prowler,
     security_hub,
 )
+from mlaudit.sdk.guardrails import FILTER_STRENGTHS, acting_rules, guardrail_of, routed_agent, weaknesses
 from mlaudit.sdk.kms import SSE_KMS_ALGORITHMS, customer_managed_key
 from mlaudit.sdk.wording import names
 
 IN_USE = """Bedrock counts as in use in a region when CloudWatch lists AWS/Bedrock Invocations metrics (it lists only
 metrics with data in the last two weeks) or the region holds agents, knowledge bases, custom models or provisioned
 throughput; regions without that evidence get no finding."""
-
-FILTER_STRENGTHS = ("NONE", "LOW", "MEDIUM", "HIGH")
 
 
 @check(
@@ -50,9 +54,10 @@ FILTER_STRENGTHS = ("NONE", "LOW", "MEDIUM", "HIGH")
     rationale=f"""Model invocation logs are the only record of the prompts a generative model received and what it
     answered: without them a harmful or leaked answer cannot be investigated, abuse cannot be detected and a
     responsible-AI review has nothing to look at. CloudTrail records that InvokeModel was called, never its input or
-    output. {IN_USE}""",
-    judges="""One finding per region that uses Bedrock; regions without that evidence get none. Any configured
-    destination passes, whatever data it delivers (a configuration that delivers no text passes too).""",
+    output, and neither does logging configured with text delivery off (metadata only). {IN_USE}""",
+    judges="""Regions that use Bedrock (see the rationale): PASS when invocation logging has a destination and
+    delivers text data (prompts and answers); FAIL when logging is off, or on with textDataDeliveryEnabled false
+    (metadata, and at most images or embeddings, are logged). Regions without Bedrock use get no finding.""",
     remediation=Remediation(
         text="Turn on model invocation logging in the region, to an S3 bucket and/or a CloudWatch Logs group encrypted "
         "with a customer managed key (Bedrock console: Settings > Model invocation logging).",
@@ -67,9 +72,13 @@ def bedrock_invocation_logging_disabled(usage: BedrockUsage, ctx: CheckContext) 
     if not usage.in_use:
         return None
     destinations = ctx.all(InvocationLogDestination)
-    if destinations:
-        return passed("model invocations are logged to " + names([d.name for d in destinations]))
-    return failed(f"Bedrock is in use ({'; '.join(usage.evidence)}) but model invocation logging is not configured")
+    if not destinations:
+        return failed(f"Bedrock is in use ({'; '.join(usage.evidence)}) but model invocation logging is not configured")
+    where = names([d.name for d in destinations])
+    if any("text" not in d.data_types for d in destinations):
+        delivered = ", ".join(destinations[0].data_types) or "metadata only"
+        return failed(f"invocation logging to {where} leaves out prompts and answers (text delivery off: {delivered})")
+    return passed("model invocations, prompts and answers included, are logged to " + where)
 
 
 @check(
@@ -203,30 +212,11 @@ def bedrock_no_guardrail(usage: BedrockUsage, ctx: CheckContext) -> Outcome | No
 def bedrock_guardrail_weak(guardrail: Guardrail, ctx: CheckContext) -> Outcome | None:
     if guardrail.status == "DELETING":
         return None
-    problems = [_prompt_attack_problem(guardrail, str(ctx.setting("prompt_attack_strength")).upper())]
-    acting = [r.name for r in guardrail.sensitive_information if r.acts]
-    if not guardrail.sensitive_information:
-        problems.append("no sensitive-information policy")
-    elif not acting:
-        problems.append("the sensitive-information policy blocks or masks nothing (rules disabled or in detect mode)")
-    if any(problems):
-        return failed("; ".join(p for p in problems if p))
-    return passed("prompt attacks are blocked on input; sensitive information blocked or masked: " + names(acting))
-
-
-def _prompt_attack_problem(guardrail: Guardrail, required: str) -> str | None:
-    """What keeps the prompt-attack filter from blocking attacks at the required strength, if anything."""
-    if required not in FILTER_STRENGTHS[1:]:
-        raise ValueError(f"the setting prompt_attack_strength must be LOW, MEDIUM or HIGH, not {required!r}")
-    prompt_attack = next((f for f in guardrail.content_filters if f.type == "PROMPT_ATTACK"), None)
-    if prompt_attack is None:
-        return "no prompt-attack filter"
-    if not prompt_attack.input_enabled or prompt_attack.input_action == "NONE":
-        return "the prompt-attack filter blocks nothing on input (disabled or in detect mode)"
-    strength = prompt_attack.input_strength or "NONE"
-    if FILTER_STRENGTHS.index(strength) < FILTER_STRENGTHS.index(required):
-        return f"the prompt-attack filter's input strength is {strength}, below {required}"
-    return None
+    problems = weaknesses(guardrail, str(ctx.setting("prompt_attack_strength")).upper())
+    if problems:
+        return failed("; ".join(problems))
+    acting = names(acting_rules(guardrail))
+    return passed("prompt attacks are blocked on input; sensitive information blocked or masked: " + acting)
 
 
 @check(
@@ -258,6 +248,188 @@ def bedrock_agent_no_guardrail(agent: BedrockAgent, ctx: CheckContext) -> Outcom
     if agent.guardrail_id:
         return passed(f"uses guardrail {agent.guardrail_id} version {agent.guardrail_version or 'DRAFT'}")
     return failed("no guardrail is associated with the agent")
+
+
+@check(
+    id="BR-AGENT-002",
+    name="bedrock-agent-alias-version-no-guardrail",
+    title="The agent versions aliases route to should use a guardrail",
+    severity=Severity.MEDIUM,
+    pillar=Pillar.RESPONSIBLE_AI,
+    resource=BedrockAgentAlias,
+    uses=(BedrockAgent, BedrockAgentVersion),
+    rationale="""Applications invoke an agent through an alias, and the alias runs the version it routes to: an
+    immutable snapshot of the agent as it was when the version was cut. A guardrail added to the working draft
+    afterwards protects nothing in production until a new version is cut and the alias moved to it, so the draft's
+    guardrail (BR-AGENT-001) says little about what users meet. This check reads the versions themselves.""",
+    judges="""Aliases that serve invocations (PREPARED or UPDATING, not set to reject invocations); each version
+    they route to is read with GetAgentVersion (DRAFT: the working draft). Aliases being created, failed,
+    deleting or dissociated get no finding. A routed version that no longer exists fails.""",
+    remediation=Remediation(
+        text="Associate a guardrail version with the agent's draft and prepare it, then cut a version from the draft "
+        "(an alias created without a routing configuration does so) and route the application's alias to it.",
+        cli="aws bedrock-agent prepare-agent --agent-id <agent-id> && "
+        "aws bedrock-agent create-agent-alias --agent-id <agent-id> --agent-alias-name <alias-name>",
+        url="https://docs.aws.amazon.com/bedrock/latest/userguide/agents-deploy.html",
+    ),
+    references=(ml_lens("MLSEC-11"),),
+)
+def bedrock_agent_alias_version_no_guardrail(alias: BedrockAgentAlias, ctx: CheckContext) -> Outcome | None:
+    if not alias.serves:
+        return None
+    unguarded = []
+    for version in alias.routed_versions:
+        agent = routed_agent(alias.agent_id, version, alias, ctx)
+        if agent is None:
+            unguarded.append(f"version {version}, which no longer exists")
+        elif not agent.guardrail_id:
+            unguarded.append(f"version {version}, which has no guardrail")
+    if unguarded:
+        return failed("routes invocations to " + names(unguarded))
+    if not alias.routed_versions:
+        return failed("routes to no agent version")
+    return passed("every version it routes to uses a guardrail: " + names(list(alias.routed_versions)))
+
+
+@check(
+    id="BR-AGENT-003",
+    name="bedrock-agent-guardrail-version-unusable",
+    title="The guardrail version an agent runs with should exist, be ready and be strong",
+    severity=Severity.MEDIUM,
+    pillar=Pillar.RESPONSIBLE_AI,
+    resource=(BedrockAgent, BedrockAgentVersion),
+    uses=(Guardrail, GuardrailVersion),
+    settings={
+        "prompt_attack_strength": Setting(
+            default="HIGH",
+            description="the weakest prompt-attack input filter strength accepted ("
+            + ", ".join(FILTER_STRENGTHS[1:])
+            + ")",
+        )
+    },
+    rationale="""An agent names a guardrail and a version of it; a version is an immutable copy of the guardrail
+    as it was when cut, so a strong working draft says nothing about the version 3 that production agents run
+    with, and a version that was deleted, or never published, leaves the agent's sessions unscreened. The version
+    is read as the agent names it and judged like a guardrail (BR-GUARDRAIL-002): prompt attacks blocked on input
+    at the required strength, and sensitive information blocked or masked.""",
+    judges="""Agents' working drafts and the numbered versions aliases route to, when they name a guardrail
+    (those without one are BR-AGENT-001's and BR-AGENT-002's). FAIL when the guardrail version does not exist, is
+    not READY, or is weak; DRAFT (or no version) judges the guardrail's working draft. Agents being deleted get
+    no finding.""",
+    remediation=Remediation(
+        text="Publish a version of a strong guardrail (prompt-attack filter HIGH on input, a sensitive-information "
+        "policy that blocks or masks), associate that version with the agent, and cut a new agent version for its "
+        "aliases.",
+        cli="aws bedrock create-guardrail-version --guardrail-identifier <guardrail-id> && "
+        "aws bedrock-agent update-agent --agent-id <agent-id> --agent-name <name> --agent-resource-role-arn "
+        "<role-arn> --foundation-model <model-id> "
+        "--guardrail-configuration guardrailIdentifier=<guardrail-id>,guardrailVersion=<version>",
+        url="https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-test.html",
+    ),
+    references=(ml_lens("MLSEC-11"),),
+)
+def bedrock_agent_guardrail_version_unusable(
+    agent: BedrockAgent | BedrockAgentVersion, ctx: CheckContext
+) -> Outcome | None:
+    if agent.status == "DELETING" or not agent.guardrail_id:
+        return None
+    named = f"guardrail {agent.guardrail_id} version {agent.guardrail_version or 'DRAFT'}"
+    guardrail = guardrail_of(agent, ctx)
+    if guardrail is None or (isinstance(guardrail, GuardrailVersion) and not guardrail.found):
+        return failed(f"runs with {named}, which does not exist: its sessions are not screened")
+    if guardrail.status != "READY":
+        return failed(f"runs with {named}, which is {guardrail.status}")
+    problems = weaknesses(guardrail, str(ctx.setting("prompt_attack_strength")).upper())
+    if problems:
+        return failed(f"runs with {named}, which is weak: " + "; ".join(problems))
+    return passed(f"runs with {named}: READY, blocks prompt attacks and filters sensitive information")
+
+
+GUARDRAIL_RESOURCES = (Guardrail, GuardrailVersion)
+"""Guardrail checks judge working drafts and the numbered versions agents run with alike."""
+GUARDRAIL_STATES = """Working drafts (ListGuardrails) and the numbered versions agents or the versions their aliases
+route to run with (GetGuardrail with guardrailVersion); guardrails being deleted, and referenced versions that do
+not exist (BR-AGENT-003), get no finding."""
+
+
+def _judged(guardrail: GuardrailPolicies) -> bool:
+    return guardrail.status != "DELETING" and not (isinstance(guardrail, GuardrailVersion) and not guardrail.found)
+
+
+@check(
+    id="BR-GUARDRAIL-003",
+    name="bedrock-guardrail-no-contextual-grounding",
+    title="Guardrails should block ungrounded and irrelevant answers",
+    severity=Severity.LOW,
+    pillar=Pillar.RESPONSIBLE_AI,
+    resource=GUARDRAIL_RESOURCES,
+    rationale="""Retrieval-augmented applications and agents answer from documents, and models still invent facts
+    the sources do not hold or answer beside the question. A guardrail's contextual grounding policy scores every
+    answer against its source (GROUNDING) and the question (RELEVANCE) and blocks answers below a threshold; a
+    filter in detect mode, disabled or with a threshold of 0 blocks nothing.""",
+    judges=GUARDRAIL_STATES
+    + """ PASS when both GROUNDING and RELEVANCE filters block (action BLOCK, and not disabled; an action or
+    enabled flag the answer leaves out counts as blocking, as filters created before detect mode existed do) with
+    a threshold above 0.""",
+    remediation=Remediation(
+        text="Add a contextual grounding policy with GROUNDING and RELEVANCE filters (thresholds such as 0.7), "
+        "then publish a new guardrail version for the agents and applications that use it.",
+        cli="aws bedrock update-guardrail --guardrail-identifier <guardrail-id> --name <name> "
+        "--blocked-input-messaging <message> --blocked-outputs-messaging <message> "
+        "--contextual-grounding-policy-config "
+        '\'{"filtersConfig":[{"type":"GROUNDING","threshold":0.7},{"type":"RELEVANCE","threshold":0.7}]}\'',
+        url="https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-contextual-grounding-check.html",
+    ),
+    references=(ml_lens("MLSEC-11"), prowler("bedrock_guardrail_contextual_grounding_filter_enabled")),
+)
+def bedrock_guardrail_no_contextual_grounding(guardrail: GuardrailPolicies, ctx: CheckContext) -> Outcome | None:
+    if not _judged(guardrail):
+        return None
+    filters = {f.type: f for f in guardrail.contextual_grounding}
+    problems = []
+    for kind in ("GROUNDING", "RELEVANCE"):
+        f = filters.get(kind)
+        if f is None:
+            problems.append(f"no {kind} filter")
+        elif f.enabled is False or f.action == "NONE":
+            problems.append(f"the {kind} filter blocks nothing (disabled or in detect mode)")
+        elif f.threshold <= 0:
+            problems.append(f"the {kind} filter's threshold is 0, which no answer falls below")
+    if problems:
+        return failed("; ".join(problems))
+    return passed(
+        f"blocks ungrounded answers (threshold {filters['GROUNDING'].threshold:g}) and irrelevant ones "
+        f"(threshold {filters['RELEVANCE'].threshold:g})"
+    )
+
+
+@check(
+    id="BR-GUARDRAIL-004",
+    name="bedrock-guardrail-not-cmk",
+    title="Guardrails should be encrypted with a customer managed key",
+    severity=Severity.LOW,
+    pillar=Pillar.SECURITY,
+    resource=GUARDRAIL_RESOURCES,
+    uses=(KmsKey,),
+    rationale="""A guardrail holds an organisation's safety policy in clear terms: its denied topics with example
+    prompts, its word lists and its regular expressions for internal identifiers describe what the business most
+    wants to keep out of its models. Encrypted with a key AWS owns, neither who reads it nor its deletion can be
+    governed by a key policy, audited in CloudTrail or revoked.""",
+    judges=GUARDRAIL_STATES,
+    remediation=Remediation(
+        text="Set a customer managed KMS key on the guardrail (its key policy must let Bedrock use it for the roles "
+        "that manage the guardrail), then publish a new version: existing versions keep the key they were cut "
+        "with.",
+        cli="aws bedrock update-guardrail --guardrail-identifier <guardrail-id> --name <name> "
+        "--blocked-input-messaging <message> --blocked-outputs-messaging <message> --kms-key-id <key-arn>",
+        url="https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-permissions-kms.html",
+    ),
+    references=(ml_lens("MLSEC-02"),),
+)
+def bedrock_guardrail_not_cmk(guardrail: GuardrailPolicies, ctx: CheckContext) -> Outcome | None:
+    if not _judged(guardrail):
+        return None
+    return customer_managed_key(guardrail, guardrail.kms_key_arn, ctx, "the guardrail's policies")
 
 
 @check(

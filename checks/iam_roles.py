@@ -1,4 +1,4 @@
-"""Execution roles: what a notebook, training job or model can do in the account when it runs."""
+"""Execution roles: what a notebook, training job, model or agent can do in the account when it runs."""
 
 from __future__ import annotations
 
@@ -18,10 +18,17 @@ from mlaudit.sdk import (
     failed,
     ml_lens,
     passed,
+    prowler,
     security_hub,
 )
-from mlaudit.sdk.iam import ADMIN_POLICY, FULL_ACCESS_POLICY, is_aws_managed_policy
-from mlaudit.sdk.wording import first_users, names, used_by
+from mlaudit.sdk.iam import (
+    ADMIN_POLICY,
+    FULL_ACCESS_POLICY,
+    aws_full_access_policies,
+    is_aws_managed_policy,
+    wildcard_grants,
+)
+from mlaudit.sdk.wording import first_users, names, short_arn, used_by
 
 
 @check(
@@ -52,16 +59,6 @@ def execution_role_full_access(role: IamRole, ctx: CheckContext) -> Outcome | No
         users = first_users(role.used_by)
         return failed(f"{FULL_ACCESS_POLICY} is attached; the role runs {role.use_count} ML resource(s): {users}")
     return passed(f"{FULL_ACCESS_POLICY} is not attached")
-
-
-def _wildcard_grants(statement: PolicyStatement) -> list[str]:
-    """What an Allow statement without conditions grants on every resource: `*`, whole services (`s3:*`), or every
-    action but some (NotAction)."""
-    if not statement.allows or statement.conditions or "*" not in statement.resources:
-        return []
-    if statement.not_actions:
-        return ["every action except " + names(list(statement.not_actions), limit=3)]
-    return [a for a in statement.actions if a == "*" or (a.endswith(":*") and "*" not in a[:-2])]
 
 
 @check(
@@ -100,7 +97,7 @@ def execution_role_wildcard_permissions(role: IamRole, ctx: CheckContext) -> Out
     admin = any(is_aws_managed_policy(arn, ADMIN_POLICY) for arn in role.attached_policy_arns)
     problems = [f"the AWS managed policy {ADMIN_POLICY} allows * on every resource"] if admin else []
     for policy in ctx.require(IamRolePolicies, role.arn).policies:
-        grants = [grant for statement in policy.statements for grant in _wildcard_grants(statement)]
+        grants = [grant for statement in policy.statements for grant in wildcard_grants(statement)]
         if grants:
             problems.append(f"{policy.label} allows {names(sorted(set(grants)), limit=4)} on every resource")
     if problems:
@@ -189,3 +186,105 @@ def execution_role_shared_widely(role: IamRole, ctx: CheckContext) -> Outcome | 
         users = first_users(role.used_by)
         return failed(f"{used_by(role.use_count)}, more than {limit}: {users}")
     return passed(f"{used_by(role.use_count)} (at most {limit} allowed)")
+
+
+@check(
+    id="IAM-ML-005",
+    name="execution-role-aws-full-access-policy",
+    title="Execution roles should not have AWS managed full-access policies",
+    severity=Severity.HIGH,
+    pillar=Pillar.SECURITY,
+    resource=IamRole,
+    rationale="""AWS managed *FullAccess policies (AmazonBedrockFullAccess, AmazonS3FullAccess...) allow every action
+    of a service on every resource. On an execution role, whatever runs as it (an agent steered by a prompt
+    injection, a training container, a third-party model) can change guardrails and logging, read every bucket or
+    create resources the workload never needed. AmazonSageMakerFullAccess is IAM-ML-001's.""",
+    judges="""Every ML execution role (the roles ML resources, Bedrock agents, flows and AgentCore resources run as)
+    of the scanned account; any AWS managed policy whose name ends in FullAccess fails it, but
+    AmazonSageMakerFullAccess (IAM-ML-001). Customer managed policies are IAM-ML-002's.""",
+    remediation=Remediation(
+        text="Replace the full-access policies with a policy scoped to the actions and resources the workload uses "
+        "(IAM Access Analyzer can generate one from the role's CloudTrail activity).",
+        cli="aws iam detach-role-policy --role-name <role> --policy-arn arn:aws:iam::aws:policy/AmazonBedrockFullAccess",
+        url="https://docs.aws.amazon.com/bedrock/latest/userguide/security-iam-awsmanpol.html",
+    ),
+    references=(
+        ml_lens("MLSEC-03"),
+        prowler("bedrock_full_access_policy_attached"),
+        prowler("bedrock_agent_role_least_privilege"),
+    ),
+)
+def execution_role_aws_full_access_policy(role: IamRole, ctx: CheckContext) -> Outcome | None:
+    full = [name for name in aws_full_access_policies(role.attached_policy_arns) if name != FULL_ACCESS_POLICY]
+    if full:
+        users = first_users(role.used_by)
+        return failed(f"AWS managed {names(full)} attached; the role runs {role.use_count} ML resource(s): {users}")
+    return passed("no AWS managed full-access policy but IAM-ML-001's is attached")
+
+
+@check(
+    id="IAM-ML-006",
+    name="execution-role-no-permissions-boundary",
+    title="Execution roles should have a permissions boundary",
+    severity=Severity.LOW,
+    pillar=Pillar.SECURITY,
+    resource=IamRole,
+    settings={
+        "boundaries": Setting(
+            default=(),
+            description="the permissions boundary policies (names or ARNs) accepted; empty: any boundary",
+        )
+    },
+    rationale="""A permissions boundary caps what a role's policies can ever grant, whoever edits them: teams that
+    manage their own ML roles, or a pipeline that attaches policies, cannot give an agent or a notebook more than the
+    boundary allows. Organisations that delegate role creation to ML teams rely on it; a role created without one
+    escapes the cap.""",
+    judges="""Every ML execution role of the scanned account; with the boundaries setting, only the listed
+    boundary policies count (by name or ARN).""",
+    remediation=Remediation(
+        text="Set the organisation's permissions boundary on the role (and require it, with an SCP or the policy of "
+        "those who create roles, for every new ML role).",
+        cli="aws iam put-role-permissions-boundary --role-name <role> --permissions-boundary <policy-arn>",
+        url="https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html",
+    ),
+    references=(ml_lens("MLSEC-03"), ml_lens("MLSEC-08"), prowler("bedrock_agent_role_least_privilege")),
+)
+def execution_role_no_permissions_boundary(role: IamRole, ctx: CheckContext) -> Outcome | None:
+    boundary = role.permissions_boundary_arn
+    if boundary is None:
+        return failed(f"no permissions boundary; the role runs {role.use_count} ML resource(s)")
+    accepted = set(ctx.setting("boundaries"))
+    if accepted and not accepted & {boundary, boundary.rsplit("/", 1)[-1]}:
+        return failed(f"its permissions boundary {boundary} is not one of {names(sorted(accepted))}")
+    return passed(f"bounded by {boundary}")
+
+
+@check(
+    id="IAM-ML-007",
+    name="bedrock-agent-role-shared",
+    title="Each Bedrock agent should run as a role of its own",
+    severity=Severity.LOW,
+    pillar=Pillar.SECURITY,
+    resource=IamRole,
+    rationale="""An agent's role must allow everything its action groups and knowledge bases need; shared by several
+    agents, it gives each of them the union, so a prompt injection into the least trusted agent reaches what the
+    most privileged one may touch, and CloudTrail cannot tell which agent acted. Every role an agent can run as
+    counts: its working draft's and those of the versions its aliases route to.""",
+    judges="""ML execution roles that at least one Bedrock agent runs as (by its draft or a routed version), in any
+    scanned region of the account; roles that run no agent get no finding.""",
+    remediation=Remediation(
+        text="Create a service role per agent with only what that agent's action groups and knowledge bases need, "
+        "update the agent to use it, and cut a new version for its aliases.",
+        cli="aws bedrock-agent update-agent --agent-id <agent-id> --agent-name <name> "
+        "--agent-resource-role-arn <dedicated-role-arn> --foundation-model <model-id>",
+        url="https://docs.aws.amazon.com/bedrock/latest/userguide/agents-permissions.html",
+    ),
+    references=(ml_lens("MLSEC-03"), prowler("bedrock_agent_role_not_shared_across_agents")),
+)
+def bedrock_agent_role_shared(role: IamRole, ctx: CheckContext) -> Outcome | None:
+    if not role.bedrock_agents:
+        return None
+    agents = [short_arn(arn) for arn in role.bedrock_agents]
+    if len(agents) > 1:
+        return failed(f"{len(agents)} agents run as this role: {names(agents)}")
+    return passed(f"only {agents[0]} runs as this role")

@@ -339,3 +339,176 @@ def test_a_knowledge_base_that_cannot_be_described_is_known_by_its_aws_arn(aws: 
     [error] = inventory.errors_for(KnowledgeBase, ACCOUNT_ID, "us-east-1")
     assert (error.resource, error.resource_arn) == ("documents", arn["knowledgeBase"]["knowledgeBaseArn"])
     assert error.resource_arn == f"arn:aws:bedrock:us-east-1:{ACCOUNT_ID}:knowledge-base/{kb_id}"
+
+
+def test_metadata_only_invocation_logging_does_not_count(aws: boto3.Session) -> None:
+    for region in ("us-east-1", "eu-west-1"):
+        _invoke(aws, region)
+    _logging(aws, "us-east-1", s3Config={"bucketName": "invocation-logs"})
+    _logging(aws, "eu-west-1", s3Config={"bucketName": "invocation-logs"}, textDataDeliveryEnabled=False)
+
+    report = scan(aws, ["BR-LOGGING-001"], regions=("us-east-1", "eu-west-1"))
+
+    assert verdicts(report, "BR-LOGGING-001") == {"us-east-1": Status.PASS, "eu-west-1": Status.FAIL}
+    details = {f.resource_name: f.status_detail for f in report.findings}
+    assert "leaves out prompts and answers (text delivery off: metadata only)" in details["eu-west-1"]
+
+
+def _agent_id(session: boto3.Session, name: str, **extra: Any) -> str:
+    return session.client("bedrock-agent").create_agent(
+        agentName=name, agentResourceRoleArn=ROLE_ARN, foundationModel=FOUNDATION_MODEL, **extra
+    )["agent"]["agentId"]
+
+
+def _guard(guardrail: str, version: str = "1") -> dict[str, Any]:
+    return {"guardrailConfiguration": {"guardrailIdentifier": guardrail, "guardrailVersion": version}}
+
+
+def _reconfigure(session: boto3.Session, agent_id: str, name: str, **extra: Any) -> None:
+    """Change the agent's draft (what the next version is cut from)."""
+    session.client("bedrock-agent").update_agent(
+        agentId=agent_id, agentName=name, agentResourceRoleArn=ROLE_ARN, foundationModel=FOUNDATION_MODEL, **extra
+    )
+
+
+def _alias(session: boto3.Session, agent_id: str, name: str, *versions: str) -> None:
+    """An alias: routed to `versions`, or (none given) to a version cut from the draft as it is now."""
+    routing = {"routingConfiguration": [{"agentVersion": v} for v in versions]} if versions else {}
+    session.client("bedrock-agent").create_agent_alias(agentId=agent_id, agentAliasName=name, **routing)
+
+
+def test_aliases_are_judged_by_the_versions_they_route_to(aws: boto3.Session) -> None:
+    guardrail = _guardrail(aws, "guardrail", prompt_attack={"inputStrength": "HIGH"}, pii={"action": "BLOCK"})
+    guarded = _agent_id(aws, "guarded", **_guard(guardrail))
+    _alias(aws, guarded, "pass-prod")  # version 1, guarded
+    _reconfigure(aws, guarded, "guarded")  # the draft loses its guardrail: version 1 keeps it
+    _alias(aws, guarded, "fail-test", "DRAFT")
+    late = _agent_id(aws, "late")
+    _alias(aws, late, "fail-prod")  # version 1, cut before the guardrail was added to the draft
+    _reconfigure(aws, late, "late", **_guard(guardrail))
+    _alias(aws, late, "pass-canary", "DRAFT")
+    _alias(aws, late, "fail-gone", "7")
+
+    report = scan(aws, ["BR-AGENT-001", "BR-AGENT-002"])
+
+    assert verdicts(report, "BR-AGENT-001") == {"guarded": Status.FAIL, "late": Status.PASS}, "drafts only"
+    assert verdicts(report, "BR-AGENT-002") == {
+        "guarded/pass-prod": Status.PASS,
+        "guarded/fail-test": Status.FAIL,
+        "late/fail-prod": Status.FAIL,
+        "late/pass-canary": Status.PASS,
+        "late/fail-gone": Status.FAIL,
+    }
+    details = {f.resource_name: f.status_detail for f in report.findings if f.check_id == "BR-AGENT-002"}
+    assert details["late/fail-prod"] == "routes invocations to version 1, which has no guardrail"
+    assert details["late/fail-gone"] == "routes invocations to version 7, which no longer exists"
+
+
+def test_the_guardrail_version_an_agent_runs_with_must_exist_be_ready_and_be_strong(aws: boto3.Session) -> None:
+    bedrock = aws.client("bedrock")
+    strong = {"prompt_attack": {"inputStrength": "HIGH"}, "pii": {"action": "BLOCK"}}
+    guardrail = _guardrail(aws, "content-safety", **strong)
+    bedrock.create_guardrail_version(guardrailIdentifier=guardrail)  # version 1: strong
+    weak = _guardrail(aws, "weak", prompt_attack={"inputStrength": "LOW"}, pii={"action": "BLOCK"})
+    bedrock.create_guardrail_version(guardrailIdentifier=weak)
+    _agent(aws, "pass-version-1", **_guard(guardrail))
+    _agent(aws, "fail-version-9", **_guard(guardrail, "9"))
+    _agent(aws, "fail-weak-version", **_guard(weak))
+    _agent(aws, "pass-draft", **_guard(guardrail, "DRAFT"))
+    _agent(aws, "na-unguarded")
+    deployed = _agent_id(aws, "deployed", **_guard(guardrail, "5"))
+    _alias(aws, deployed, "prod")  # version 1 of the agent runs with guardrail version 5, which does not exist
+
+    report = scan(aws, ["BR-AGENT-003"])
+
+    assert verdicts(report, "BR-AGENT-003") == {
+        "pass-version-1": Status.PASS,
+        "fail-version-9": Status.FAIL,
+        "fail-weak-version": Status.FAIL,
+        "pass-draft": Status.PASS,
+        "deployed": Status.FAIL,
+        "deployed:1": Status.FAIL,
+    }
+    details = {f.resource_name: f.status_detail for f in report.findings}
+    assert details["fail-version-9"] == (
+        f"runs with guardrail {guardrail} version 9, which does not exist: its sessions are not screened"
+    )
+    assert "which is weak: the prompt-attack filter's input strength is LOW, below HIGH" in details["fail-weak-version"]
+
+
+def _grounded(session: boto3.Session, name: str, kms_key: str | None = None, **filters: dict[str, Any]) -> str:
+    extra: dict[str, Any] = {"kmsKeyId": kms_key} if kms_key else {}
+    if filters:
+        configs = [{"type": kind, **f} for kind, f in filters.items()]
+        extra["contextualGroundingPolicyConfig"] = {"filtersConfig": configs}
+    return session.client("bedrock").create_guardrail(
+        name=name, blockedInputMessaging="Blocked.", blockedOutputsMessaging="Blocked.", **extra
+    )["guardrailId"]
+
+
+def test_contextual_grounding_and_guardrail_keys_of_drafts_and_the_versions_agents_use(aws: boto3.Session) -> None:
+    key = _key(aws)
+    both = {"GROUNDING": {"threshold": 0.7}, "RELEVANCE": {"threshold": 0.5, "action": "BLOCK"}}
+    used = _grounded(aws, "pass-grounded", kms_key=key, **both)
+    aws.client("bedrock").create_guardrail_version(guardrailIdentifier=used)
+    _agent(aws, "assistant", **_guard(used))
+    _grounded(aws, "fail-detect-mode", GROUNDING={"threshold": 0.7, "action": "NONE"}, RELEVANCE={"threshold": 0.5})
+    _grounded(aws, "fail-zero", GROUNDING={"threshold": 0.0}, RELEVANCE={"threshold": 0.5, "enabled": True})
+    _grounded(aws, "fail-relevance-off", GROUNDING={"threshold": 0.7}, RELEVANCE={"threshold": 0.5, "enabled": False})
+    _grounded(aws, "fail-none", kms_key=FOREIGN_KEY)
+
+    report = scan(aws, ["BR-GUARDRAIL-003", "BR-GUARDRAIL-004"])
+
+    assert verdicts(report, "BR-GUARDRAIL-003") == {
+        "pass-grounded": Status.PASS,
+        "pass-grounded:1": Status.PASS,
+        "fail-detect-mode": Status.FAIL,
+        "fail-zero": Status.FAIL,
+        "fail-relevance-off": Status.FAIL,
+        "fail-none": Status.FAIL,
+    }
+    assert verdicts(report, "BR-GUARDRAIL-004") == {
+        "pass-grounded": Status.PASS,
+        "pass-grounded:1": Status.PASS,
+        "fail-detect-mode": Status.FAIL,
+        "fail-zero": Status.FAIL,
+        "fail-relevance-off": Status.FAIL,
+        "fail-none": Status.PASS,
+    }
+    details = {(f.check_id, f.resource_name): f.status_detail for f in report.findings}
+    assert details["BR-GUARDRAIL-003", "fail-none"] == "no GROUNDING filter; no RELEVANCE filter"
+    assert "threshold is 0" in details["BR-GUARDRAIL-003", "fail-zero"]
+    assert "detect mode" in details["BR-GUARDRAIL-003", "fail-detect-mode"]
+    version = next(f for f in report.findings if f.resource_name == "pass-grounded:1")
+    assert version.resource_arn == f"arn:aws:bedrock:us-east-1:{ACCOUNT_ID}:guardrail/{used}:1"
+
+
+def test_refused_alias_version_and_guardrail_version_reads_are_errors(aws: boto3.Session) -> None:
+    guardrail = _guardrail(aws, "guardrail", prompt_attack={"inputStrength": "HIGH"}, pii={"action": "BLOCK"})
+    aws.client("bedrock").create_guardrail_version(guardrailIdentifier=guardrail)
+    listed = _agent_id(aws, "listed", **_guard(guardrail))
+    _alias(aws, listed, "prod")
+    refuse(aws, "bedrock-agent", "ListAgentAliases")
+    refuse(aws, "bedrock", "GetGuardrail", only_for="guardrailVersion")
+
+    report = scan(aws, ["BR-AGENT-002", "BR-AGENT-003"])
+
+    alias_errors = _errors(report, "BR-AGENT-002")
+    assert set(alias_errors) == {"listed"}, "the aliases of the agent whose aliases could not be listed"
+    assert "bedrock-agent:ListAgentAliases for listed failed" in alias_errors["listed"]
+    errors = _errors(report, "BR-AGENT-003")
+    assert set(errors) == {"listed", "all agent versions aliases route to"}, "versions are unknown without aliases"
+    assert "GetGuardrail" in errors["listed"]
+    assert "agent aliases could not all be collected" in errors["all agent versions aliases route to"]
+
+
+def test_a_refused_agent_version_read_is_an_error_for_that_alias(aws: boto3.Session) -> None:
+    agent = _agent_id(aws, "assistant")
+    _alias(aws, agent, "prod")
+    refuse(aws, "bedrock-agent", "GetAgentVersion")
+
+    report = scan(aws, ["BR-AGENT-002"])
+
+    [finding] = report.findings
+    assert (finding.resource_name, finding.status) == ("assistant/prod", Status.ERROR)
+    assert "GetAgentVersion" in finding.status_detail

@@ -231,3 +231,79 @@ def test_role_policies_are_read_only_for_the_checks_that_need_them(aws: boto3.Se
 
     assert "iam:GetRole" in report.scan.statistics.by_operation
     assert not {op for op in report.scan.statistics.by_operation if "Polic" in op} - {"iam:ListAttachedRolePolicies"}
+
+
+def test_aws_managed_full_access_policies_and_permissions_boundaries(aws_with_managed_policies: boto3.Session) -> None:
+    aws = aws_with_managed_policies
+    boundary = aws.client("iam").create_policy(
+        PolicyName="ml-boundary",
+        PolicyDocument=_document({"Effect": "Allow", "Action": ["s3:*", "bedrock:Invoke*"], "Resource": "*"}),
+    )["Policy"]["Arn"]
+    managed = "arn:aws:iam::aws:policy/"
+    _role_with_model(aws, "fail-bedrock-full", f"{managed}AmazonBedrockFullAccess")
+    _role_with_model(aws, "fail-s3-full", f"{managed}AmazonS3FullAccess", f"{managed}AmazonSageMakerReadOnly")
+    _role_with_model(aws, "pass-sagemaker-full-only", f"{managed}AmazonSageMakerFullAccess")
+    _role_with_model(aws, "pass-read-only", f"{managed}AmazonSageMakerReadOnly")
+    aws.client("iam").put_role_permissions_boundary(RoleName="pass-read-only", PermissionsBoundary=boundary)
+    aws.client("iam").put_role_permissions_boundary(
+        RoleName="pass-sagemaker-full-only", PermissionsBoundary=f"{managed}PowerUserAccess"
+    )
+
+    report = scan(aws, ["IAM-ML-005", "IAM-ML-006"])
+    only_ours = scan(aws, ["IAM-ML-006"], settings={"IAM-ML-006": {"boundaries": ("ml-boundary",)}})
+
+    assert verdicts(report, "IAM-ML-005") == {
+        "fail-bedrock-full": Status.FAIL,
+        "fail-s3-full": Status.FAIL,
+        "pass-sagemaker-full-only": Status.PASS,
+        "pass-read-only": Status.PASS,
+    }
+    assert verdicts(report, "IAM-ML-006") == {
+        "fail-bedrock-full": Status.FAIL,
+        "fail-s3-full": Status.FAIL,
+        "pass-sagemaker-full-only": Status.PASS,
+        "pass-read-only": Status.PASS,
+    }
+    assert verdicts(only_ours, "IAM-ML-006")["pass-sagemaker-full-only"] is Status.FAIL
+    assert verdicts(only_ours, "IAM-ML-006")["pass-read-only"] is Status.PASS
+    details = {(f.check_id, f.resource_name): f.status_detail for f in report.findings}
+    assert details["IAM-ML-005", "fail-bedrock-full"].startswith("AWS managed AmazonBedrockFullAccess attached")
+    assert details["IAM-ML-006", "pass-read-only"] == f"bounded by {boundary}"
+
+
+def _agent_as(session: boto3.Session, agent: str, role: str, region: str = "us-east-1") -> str:
+    return session.client("bedrock-agent", region_name=region).create_agent(
+        agentName=agent,
+        agentResourceRoleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/{role}",
+        foundationModel="anthropic.claude-3-haiku-20240307-v1:0",
+    )["agent"]["agentId"]
+
+
+def test_a_bedrock_agent_role_shared_by_several_agents(aws: boto3.Session) -> None:
+    for role in ("pass-dedicated", "fail-two-regions", "fail-through-a-version", "na-model-role"):
+        _role(aws, role, models=1 if role == "na-model-role" else 0)
+    _agent_as(aws, "support", "pass-dedicated")
+    _agent_as(aws, "billing", "fail-two-regions")
+    _agent_as(aws, "billing-eu", "fail-two-regions", region="eu-west-1")
+    agents = aws.client("bedrock-agent")
+    travel = _agent_as(aws, "travel", "fail-through-a-version")
+    agents.create_agent_alias(agentId=travel, agentAliasName="prod")  # version 1 runs as fail-through-a-version
+    agents.update_agent(
+        agentId=travel,
+        agentName="travel",
+        agentResourceRoleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/pass-dedicated-2",
+        foundationModel="anthropic.claude-3-haiku-20240307-v1:0",
+    )
+    _role(aws, "pass-dedicated-2", models=0)
+    _agent_as(aws, "hotels", "fail-through-a-version")
+
+    report = scan(aws, ["IAM-ML-007"], regions=("us-east-1", "eu-west-1"))
+
+    assert verdicts(report, "IAM-ML-007") == {
+        "pass-dedicated": Status.PASS,
+        "pass-dedicated-2": Status.PASS,
+        "fail-two-regions": Status.FAIL,
+        "fail-through-a-version": Status.FAIL,
+    }
+    details = {f.resource_name: f.status_detail for f in report.findings}
+    assert details["fail-through-a-version"].startswith("2 agents run as this role: agent/")

@@ -324,24 +324,27 @@ def test_bad_baselines_are_one_line_errors(tmp_path: Path, content: str, fragmen
 
 
 def test_security_audit_grants_what_the_docs_say_and_the_gap_is_derived() -> None:
-    """The AWS managed policy is vendored with its version; what it lacks is computed, and README, docs and
-    `mlaudit policy --help` say the version and that the built-in checks need nothing beyond it."""
+    """The AWS managed policy is vendored with its version; what it lacks is computed, README and docs/ci.md name
+    it (generated), `mlaudit policy --help` says the version, and --beyond-security-audit prints it as a policy."""
     policy = security_audit()
     checks = load_catalog(include_entry_points=False).checks
-    assert beyond_security_audit(required_actions(checks)) == []
+    gap = beyond_security_audit(required_actions(checks))
     assert policy.grants("sagemaker:DescribeEndpoint") and policy.grants("SageMaker:listendpoints")
     assert not policy.grants("sagemaker:CreateEndpoint") and not policy.grants("s3:GetObject")
     assert beyond_security_audit(["sagemaker:GetModelPackageGroupPolicy", "kms:ListKeys"]) == [
         "sagemaker:GetModelPackageGroupPolicy"
     ]
+    named = ", ".join(f"`{action}`" for action in gap)
     readme = (ROOT / "README.md").read_text()
     assert f"**SecurityAudit**\n({policy.version}, updated {policy.updated}" in readme
-    assert "SecurityAudit alone can scan" in readme and "(nothing today)" in readme
+    for text in (readme, (ROOT / "docs" / "ci.md").read_text()):
+        assert f"<!-- security-audit:beyond -->{named}<!-- /security-audit:beyond -->" in text
     assert policy.version == SECURITY_AUDIT_VERSION
     code, out, _ = run("policy", "--help")
-    assert code == 0
-    assert f"SecurityAudit ({policy.version}) grants every action the built-in checks need" in " ".join(out.split())
-    code, out, err = run("policy", "--beyond-security-audit")
+    assert code == 0 and f"SecurityAudit ({policy.version}) grants most of" in " ".join(out.split())
+    code, out, _ = run("policy", "--beyond-security-audit")
+    assert code == 0 and json.loads(out)["Statement"][0]["Action"] == gap
+    code, out, err = run("policy", "--beyond-security-audit", "--checks", "SM-NOTEBOOK-001")
     assert (code, out) == (0, "") and err.strip() == f"{policy.label} grants every action the selected checks need"
 
 

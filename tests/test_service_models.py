@@ -10,6 +10,7 @@ field) must hold only members the models know, so that the extensions answer as 
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -192,6 +193,7 @@ def _method(answer: RawAnswer) -> tuple[str, str]:
 MOTO_EXTRAS = {
     "efs:DescribeFileSystems FileSystems[].FileSystemPolicy",
     "efs:DescribeFileSystems FileSystems[].LifecyclePolicies",
+    "bedrock:ListCustomModels modelSummaries[].jobArn",
 }
 """Members moto's own answers (not an extension's) carry that AWS's do not: botocore drops them, and no collector
 reads them (the field test above would say so)."""
@@ -222,7 +224,8 @@ def test_the_demo_answers_hold_only_members_the_model_knows(demo_scan: tuple[Sca
 
 def _call_what_the_demo_does_not(session: boto3.Session) -> None:
     """The extension operations the demo estate has no use for: it has no custom model, provisioned throughput,
-    composite alarm, data quality job definition, deleted Studio app or stopped tracking server."""
+    composite alarm, data quality job definition, deleted Studio app, stopped tracking server, changed agent draft
+    or organization."""
     bedrock = session.client("bedrock")
     bedrock.create_model_customization_job(
         jobName="tuning",
@@ -263,6 +266,19 @@ def _call_what_the_demo_does_not(session: boto3.Session) -> None:
         TrackingServerName="paused", ArtifactStoreUri="s3://experiments/", RoleArn=ROLE_ARN
     )
     sagemaker.stop_mlflow_tracking_server(TrackingServerName="paused")
+    agents = session.client("bedrock-agent")
+    agent = agents.create_agent(agentName="helper", agentResourceRoleArn=ROLE_ARN)["agent"]["agentId"]
+    agents.update_agent(agentId=agent, agentName="helper", agentResourceRoleArn=ROLE_ARN, foundationModel="m")
+    organizations = session.client("organizations")
+    organizations.create_organization(FeatureSet="ALL")
+    root = organizations.list_roots()["Roots"][0]["Id"]
+    organizations.enable_policy_type(RootId=root, PolicyType="AISERVICES_OPT_OUT_POLICY")
+    content = json.dumps({"services": {"default": {"opt_out_policy": {"@@assign": "optOut"}}}})
+    policy = organizations.create_policy(
+        Name="opt-out", Description="", Type="AISERVICES_OPT_OUT_POLICY", Content=content
+    )["Policy"]["PolicySummary"]["Id"]
+    organizations.attach_policy(PolicyId=policy, TargetId=root)
+    organizations.describe_effective_policy(PolicyType="AISERVICES_OPT_OUT_POLICY")
 
 
 def test_every_extension_operation_answers_as_the_model_says(

@@ -153,6 +153,10 @@ SKIPPED_WARNINGS = {
     SkipReason.REGION_NOT_ENABLED: "skipped regions not enabled in the account (nothing can exist there)",
     SkipReason.SERVICE_NOT_OFFERED: "skipped services not offered in their region (nothing can exist there)",
     SkipReason.ENDPOINT_NOT_RESOLVED: "could not reach endpoints that did not resolve (DNS); their checks report ERROR",
+    SkipReason.REGIONS_UNKNOWN: (
+        "skipped services botocore's endpoint data lists no region for (where AWS offers them cannot be told; "
+        "a botocore that lists them, or --endpoint-url, scans them)"
+    ),
 }
 
 

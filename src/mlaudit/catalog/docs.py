@@ -6,6 +6,7 @@ import html
 import re
 from collections.abc import Sequence
 
+from mlaudit.collect.permissions import beyond_security_audit, required_actions
 from mlaudit.collect.registry import describe_plan
 from mlaudit.sdk import Check
 from mlaudit.sdk.references import PEERS
@@ -46,6 +47,7 @@ def _table_rows(checks: Sequence[Check], link_base: str) -> list[str]:
 README_TABLE_START = "<!-- checks:start -->"
 README_TABLE_END = "<!-- checks:end -->"
 README_COUNT = re.compile(r"(<!-- checks:count -->)\d+(<!-- /checks:count -->)")
+BEYOND_SECURITY_AUDIT = re.compile(r"(<!-- security-audit:beyond -->).*?(<!-- /security-audit:beyond -->)", re.S)
 
 
 def with_readme_table(readme: str, checks: Sequence[Check]) -> str:
@@ -62,7 +64,17 @@ def with_readme_table(readme: str, checks: Sequence[Check]) -> str:
     counted, found_count = README_COUNT.subn(rf"\g<1>{len(checks)}\g<2>", head)
     if not found_count:
         raise ValueError("README.md has no <!-- checks:count -->N<!-- /checks:count --> in its introduction")
-    return "\n".join([counted + README_TABLE_START, *table, README_TABLE_END + tail])
+    return with_security_audit_gap("\n".join([counted + README_TABLE_START, *table, README_TABLE_END + tail]), checks)
+
+
+def with_security_audit_gap(text: str, checks: Sequence[Check]) -> str:
+    """`text` (README.md, docs/ci.md) with the actions the checks need that SecurityAudit does not grant written
+    between its `security-audit:beyond` markers."""
+    gap = ", ".join(f"`{action}`" for action in beyond_security_audit(required_actions(checks))) or "nothing"
+    written, found = BEYOND_SECURITY_AUDIT.subn(lambda m: f"{m[1]}{gap}{m[2]}", text)
+    if not found:
+        raise ValueError("no <!-- security-audit:beyond --> ... <!-- /security-audit:beyond --> region")
+    return written
 
 
 def render_checks_doc(checks: Sequence[Check]) -> str:

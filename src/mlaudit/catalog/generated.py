@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from mlaudit.catalog.docs import render_checks_doc, with_readme_table
+from mlaudit.catalog.docs import render_checks_doc, with_readme_table, with_security_audit_gap
 from mlaudit.catalog.index import render_index
 from mlaudit.catalog.loader import load_catalog
 from mlaudit.report.model import Report
@@ -39,5 +39,7 @@ GENERATED: dict[str, Callable[[str], str]] = {
     "docs/checks.md": lambda _: render_checks_doc(_built_in_checks()),
     "checks/index.json": lambda _: render_index([c.metadata.model_dump(mode="json") for c in _built_in_checks()]),
     "README.md": lambda readme: with_readme_table(readme, _built_in_checks()),
+    "docs/ci.md": lambda text: with_security_audit_gap(text, _built_in_checks()),
 }
-"""Each file's content computed from its current content (the README keeps everything outside its check table)."""
+"""Each file's content computed from its current content (the README and docs/ci.md keep everything outside their
+generated regions)."""

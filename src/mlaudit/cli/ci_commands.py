@@ -97,9 +97,9 @@ SECURITY_AUDIT_VERSION = "v94"
 equal). Written out: `mlaudit policy --help` must not load the catalog to say it."""
 POLICY_HELP = f"""Print the minimal read-only IAM policy the selected checks need (or a role that carries it).
 
-The AWS managed policy SecurityAudit ({SECURITY_AUDIT_VERSION}) grants every action the built-in checks need, so a
-role may have it instead. --beyond-security-audit prints what SecurityAudit lacks for the selected checks (nothing,
-for the built-in checks); a missing-permissions warning names such actions when AWS denies them.
+The AWS managed policy SecurityAudit ({SECURITY_AUDIT_VERSION}) grants most of what the checks need:
+--beyond-security-audit prints only what it lacks for the selected checks, a policy to attach beside it; a
+missing-permissions warning names such actions when AWS denies them.
 """
 
 

@@ -38,7 +38,11 @@ IAM_ACTIONS = {
     "s3control:GetPublicAccessBlock": ("s3:GetAccountPublicAccessBlock",),
 }
 """API operations whose IAM action has another name (or service prefix)."""
-SERVICE_PREFIXES = {"bedrock-agent": "bedrock", "efs": "elasticfilesystem"}
+SERVICE_PREFIXES = {
+    "bedrock-agent": "bedrock",
+    "bedrock-agentcore-control": "bedrock-agentcore",
+    "efs": "elasticfilesystem",
+}
 """API services whose IAM actions use another service prefix."""
 
 

@@ -1,8 +1,10 @@
-"""Bedrock records: whether a region uses Bedrock, its invocation logging, guardrails, agents, knowledge bases and
-their data sources, and custom models."""
+"""Bedrock records: whether a region uses Bedrock, its invocation logging, guardrails (working drafts and the
+versions agents run with), agents (drafts, aliases and the versions aliases route to), knowledge bases and their data
+sources, and custom models."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import ClassVar
@@ -128,14 +130,24 @@ class SensitiveInformationRule(Value):
         return any(enabled and action not in (None, "NONE") for enabled, action in sides)
 
 
-class Guardrail(Record):
-    """A guardrail's working draft (what ListGuardrails lists and what versions are cut from)."""
+class GroundingFilter(Value):
+    """A contextual grounding filter of a guardrail: GROUNDING (answers not supported by the source) or RELEVANCE
+    (answers off the question), each scored against a threshold."""
 
-    part: ClassVar[str] = "bedrock.guardrail"
+    type: str
+    threshold: float = 0.0
+    """0 to 0.99: answers scoring below it are blocked; 0 blocks nothing."""
+    action: str | None = None
+    """BLOCK or NONE (detect mode); None: not stated in the answer."""
+    enabled: bool | None = None
+    """None: not stated in the answer."""
+
+
+class GuardrailPolicies(Record):
+    """What a guardrail's draft and each of its versions configure (each version is an immutable copy)."""
+
     service: ClassVar[str] = "bedrock"
     resource_type: ClassVar[str] = "AWS::Bedrock::Guardrail"
-    label: ClassVar[str] = "guardrails"
-    arn_resource: ClassVar[str] = "guardrail/{id}"
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.KMS_KEY})
 
     guardrail_id: str
@@ -144,21 +156,57 @@ class Guardrail(Record):
     """CREATING, UPDATING, VERSIONING, READY, FAILED or DELETING."""
     content_filters: tuple[GuardrailFilter, ...] = ()
     sensitive_information: tuple[SensitiveInformationRule, ...] = ()
+    contextual_grounding: tuple[GroundingFilter, ...] = ()
     kms_key_arn: str | None = None
-
-    def matches(self, key: str) -> bool:
-        return key in (self.name, self.arn, self.guardrail_id)
 
     def references(self) -> Iterator[Reference]:
         yield from kms_refs(self, self.kms_key_arn)
 
 
-class BedrockAgent(Record):
-    part: ClassVar[str] = "bedrock.agent"
+class Guardrail(GuardrailPolicies):
+    """A guardrail's working draft (what ListGuardrails lists and what versions are cut from)."""
+
+    part: ClassVar[str] = "bedrock.guardrail"
+    label: ClassVar[str] = "guardrails"
+    arn_resource: ClassVar[str] = "guardrail/{id}"
+
+    def matches(self, key: str) -> bool:
+        return key in (self.name, self.arn, self.guardrail_id)
+
+
+def guardrail_id_of(identifier: str) -> str:
+    """A guardrail's id from what an agent names it by: its id or its ARN (`...:guardrail/<id>`)."""
+    return identifier.rsplit("guardrail/", 1)[-1]
+
+
+def guardrail_version_key(identifier: str, version: str) -> str:
+    """How a guardrail version is looked up: `<guardrail id>:<version>`."""
+    return f"{guardrail_id_of(identifier)}:{version}"
+
+
+class GuardrailVersion(GuardrailPolicies):
+    """A numbered guardrail version that an agent (its draft, or a version an alias routes to) runs with: read
+    with GetGuardrail(guardrailIdentifier, guardrailVersion). Versions have no ARN of their own: the record's ARN is
+    the guardrail's with `:<version>` appended, its name `<guardrail name>:<version>`. A referenced version that does
+    not exist is a record too (`found` False), named `<guardrail id>:<version>`."""
+
+    part: ClassVar[str] = "bedrock.guardrail_version"
+    label: ClassVar[str] = "guardrail versions agents use"
+    arn_resource: ClassVar[str] = "guardrail/{id}"
+
+    found: bool = True
+    referenced_by: tuple[str, ...] = ()
+    """ARNs of the agents and agent versions that name this guardrail version."""
+
+    def matches(self, key: str) -> bool:
+        return key in (self.name, self.arn, f"{self.guardrail_id}:{self.version}")
+
+
+class AgentSettings(Record):
+    """What an agent's working draft and each of its versions configure (a version is an immutable snapshot)."""
+
     service: ClassVar[str] = "bedrock"
     resource_type: ClassVar[str] = "AWS::Bedrock::Agent"
-    label: ClassVar[str] = "agents"
-    arn_resource: ClassVar[str] = "agent/{id}"
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.KMS_KEY})
 
     agent_id: str
@@ -174,6 +222,68 @@ class BedrockAgent(Record):
     def references(self) -> Iterator[Reference]:
         yield from role_refs(self.role_arn)
         yield from kms_refs(self, self.kms_key_arn)
+
+
+class BedrockAgent(AgentSettings):
+    """An agent's working draft (GetAgent): what the test alias runs, and what new versions are cut from."""
+
+    part: ClassVar[str] = "bedrock.agent"
+    label: ClassVar[str] = "agents"
+    arn_resource: ClassVar[str] = "agent/{id}"
+
+
+_AGENT_ARN = re.compile(r"^(arn:[^:]+:bedrock:[^:]*:[^:]*:agent/[^/:]+)")
+
+
+def agent_arn_of(arn: str) -> str | None:
+    """The agent an agent's (or an agent version's) record ARN belongs to; None for any other ARN."""
+    match = _AGENT_ARN.match(arn)
+    return match.group(1) if match else None
+
+
+class BedrockAgentAlias(Record):
+    """An alias of an agent: what applications invoke, and the version(s) it routes them to. Summaries carry no
+    ARN: the record's is AWS's `agent-alias/<agent id>/<alias id>`, its name `<agent name>/<alias name>`."""
+
+    part: ClassVar[str] = "bedrock.agent_alias"
+    service: ClassVar[str] = "bedrock"
+    resource_type: ClassVar[str] = "AWS::Bedrock::AgentAlias"
+    label: ClassVar[str] = "agent aliases"
+    arn_resource: ClassVar[str] = "agent-alias/{id}"
+
+    agent_id: str
+    alias_id: str
+    status: str
+    """CREATING, PREPARED, FAILED, UPDATING, DELETING or DISSOCIATED."""
+    invocation_state: str | None = None
+    """ACCEPT_INVOCATIONS or REJECT_INVOCATIONS; None: not stated (AWS's default is to accept)."""
+    routed_versions: tuple[str, ...] = ()
+    """The agent versions the alias routes to (`DRAFT` for the working draft)."""
+
+    @property
+    def serves(self) -> bool:
+        """Whether applications can invoke it: prepared (or being updated) and accepting invocations."""
+        return self.status in ("PREPARED", "UPDATING") and self.invocation_state != "REJECT_INVOCATIONS"
+
+
+def agent_version_key(agent_id: str, version: str) -> str:
+    """How an agent version is looked up: `<agent id>:<version>`."""
+    return f"{agent_id}:{version}"
+
+
+class BedrockAgentVersion(AgentSettings):
+    """A numbered agent version that an alias routes to (GetAgentVersion): what production invocations run. Versions
+    have no ARN of their own: the record's ARN is the agent's with `:<version>` appended, its name
+    `<agent name>:<version>`."""
+
+    part: ClassVar[str] = "bedrock.agent_version"
+    label: ClassVar[str] = "agent versions aliases route to"
+    arn_resource: ClassVar[str] = "agent/{id}"
+
+    version: str
+
+    def matches(self, key: str) -> bool:
+        return key in (self.name, self.arn, agent_version_key(self.agent_id, self.version))
 
 
 class KnowledgeBase(Record):

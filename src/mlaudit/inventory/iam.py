@@ -1,7 +1,9 @@
-"""IAM records for the roles that ML workloads run as."""
+"""IAM records for the roles that ML workloads run as, and the Bedrock API keys of IAM users with the permissions
+of the users who hold them."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from mlaudit.inventory.base import PartScope, Record, Value
@@ -28,6 +30,10 @@ class IamRole(Record):
     used_by: tuple[str, ...] = ()
     """ARNs of (at most the first 20) ML resources that run as this role."""
     use_count: int = 0
+    permissions_boundary_arn: str | None = None
+    """The managed policy that bounds what the role's policies can grant (None: no permissions boundary)."""
+    bedrock_agents: tuple[str, ...] = ()
+    """ARNs of every Bedrock agent that runs as this role, by its working draft or a version an alias routes to."""
 
 
 class RolePolicy(Value):
@@ -55,3 +61,44 @@ class IamRolePolicies(Record):
     scope: ClassVar[PartScope] = PartScope.GLOBAL
 
     policies: tuple[RolePolicy, ...] = ()
+
+
+class BedrockApiKey(Record):
+    """A long-term Amazon Bedrock API key: an IAM service-specific credential of an IAM user for
+    `bedrock.amazonaws.com` (short-term keys are presigned tokens and leave nothing to list). Credentials have no
+    ARN: the record's is mlaudit's `service-specific-credential/<id>`, its name `<user>/<credential id>`."""
+
+    part: ClassVar[str] = "iam.bedrock_api_key"
+    service: ClassVar[str] = "iam"
+    resource_type: ClassVar[str] = "AWS::IAM::ServiceSpecificCredential"
+    label: ClassVar[str] = "Bedrock API keys"
+    scope: ClassVar[PartScope] = PartScope.GLOBAL
+    arn_resource: ClassVar[str] = "service-specific-credential/{id}"
+
+    credential_id: str
+    user_name: str
+    status: str
+    """Active, Inactive or Expired."""
+    create_date: datetime | None = None
+    expiration_date: datetime | None = None
+    """None: the key never expires."""
+
+
+class ApiKeyHolder(Record):
+    """An IAM user who holds an active Bedrock API key, with what the user may do: the managed policies attached to
+    the user and the user's groups (AWS managed ones known by name), and the statements of their inline and
+    customer managed policies. The key can do everything the user can."""
+
+    part: ClassVar[str] = "iam.api_key_holder"
+    service: ClassVar[str] = "iam"
+    resource_type: ClassVar[str] = "AWS::IAM::User"
+    label: ClassVar[str] = "IAM users holding Bedrock API keys"
+    scope: ClassVar[PartScope] = PartScope.GLOBAL
+    arn_resource: ClassVar[str] = "user/{id}"
+
+    groups: tuple[str, ...] = ()
+    attached_policy_arns: tuple[str, ...] = ()
+    """Managed policies attached to the user or to one of its groups."""
+    policies: tuple[RolePolicy, ...] = ()
+    """Inline policies of the user and its groups, and the default version of each customer managed policy."""
+    permissions_boundary_arn: str | None = None

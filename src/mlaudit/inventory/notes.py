@@ -37,6 +37,9 @@ class SkipReason(str, Enum):
     """botocore's endpoint data says the service is not offered in the region: nothing can exist there."""
     ENDPOINT_NOT_RESOLVED = "endpoint-not-resolved"
     """The service's endpoint in the region did not resolve (DNS): mlaudit could not look, its checks are ERROR."""
+    REGIONS_UNKNOWN = "regions-unknown"
+    """botocore's endpoint data lists no region for the service (AgentCore): mlaudit cannot tell where AWS offers it
+    and does not call its endpoints, which do not resolve where it is not offered."""
 
 
 class SkippedScope(BaseModel):
@@ -56,6 +59,7 @@ class SkippedScope(BaseModel):
             SkipReason.REGION_NOT_ENABLED: "the region is not enabled in the account",
             SkipReason.SERVICE_NOT_OFFERED: "the service is not offered in the region",
             SkipReason.ENDPOINT_NOT_RESOLVED: "its endpoint did not resolve (its checks report ERROR)",
+            SkipReason.REGIONS_UNKNOWN: "botocore's endpoint data lists no region for the service",
         }[self.reason]
         return f"{where} (account {self.account_id}): {because}"
 

@@ -1,5 +1,6 @@
-"""The AWS Organization the scanned account belongs to, as far as the account can see it: which accounts are
-inside, so that a resource policy granting another account can be told apart from one granting a stranger."""
+"""AWS Organizations records: the organization the scanned account belongs to, as far as the account can see it
+(which accounts are inside, so that a resource policy granting another account can be told apart from one granting a
+stranger), and the AI services opt-out policy in effect for it."""
 
 from __future__ import annotations
 
@@ -36,3 +37,25 @@ class OrganizationAccounts(Record):
         if self.account_ids is None:
             return None
         return account_id in self.account_ids
+
+
+class AiServicesOptOut(Record):
+    """The account's effective AI services opt-out policy (DescribeEffectivePolicy, which any account of an
+    organization may call about itself): the policies of the root, its OUs and the account, combined. One record
+    per account, named by the account id.
+
+    `services` maps each service key of the policy (`default` for every AI service, present and future) to
+    `optOut` or `optIn`."""
+
+    part: ClassVar[str] = "organizations.ai_services_opt_out"
+    service: ClassVar[str] = "organizations"
+    resource_type: ClassVar[str] = "AWS::Organizations::Policy"
+    label: ClassVar[str] = "AI services opt-out policies in effect"
+    scope: ClassVar[PartScope] = PartScope.GLOBAL
+    arn_resource: ClassVar[str] = "account/{id}"
+
+    in_organization: bool = True
+    """False: the account belongs to no organization, so no opt-out policy can apply to it."""
+    policy_found: bool = False
+    """An opt-out policy applies to the account (attached to it, its OUs or the root)."""
+    services: tuple[tuple[str, str], ...] = ()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from mlaudit.inventory import ConfigVariant, Endpoint, EndpointConfig, Model
-from mlaudit.inventory.cloudwatch import EndpointMetrics
 from mlaudit.inventory.sagemaker_inference import InferenceComponent
 from mlaudit.sdk.context import CheckContext, DataUnavailable
 
@@ -107,9 +107,27 @@ def served_models(endpoint: Endpoint, ctx: CheckContext) -> list[ServedModel]:
     return served
 
 
-def metrics_window_start(endpoint: Endpoint, metrics: EndpointMetrics, days: int) -> datetime | None:
-    """The start of the last `days` days of an endpoint's collected metrics, or None when the endpoint is younger
-    than that (too new to judge how it is used). Raises DataUnavailable when the scan read fewer days."""
+class Dated(Protocol):
+    """A resource whose use is judged from metrics (an endpoint, a provisioned throughput)."""
+
+    @property
+    def creation_time(self) -> datetime | None: ...
+
+
+class MetricsWindow(Protocol):
+    """Metrics read over [window_start, window_end)."""
+
+    @property
+    def window_start(self) -> datetime: ...
+
+    @property
+    def window_end(self) -> datetime: ...
+
+
+def metrics_window_start(endpoint: Dated, metrics: MetricsWindow, days: int) -> datetime | None:
+    """The start of the last `days` days of a resource's collected metrics (an endpoint's, a provisioned
+    throughput's), or None when the resource is younger than that (too new to judge how it is used). Raises
+    DataUnavailable when the scan read fewer days."""
     start = metrics.window_end - timedelta(days=days)
     if start < metrics.window_start:
         read = round((metrics.window_end - metrics.window_start) / timedelta(days=1))

@@ -97,3 +97,11 @@ def not_offered(session: boto3.Session, service: str, region: str, partition: st
     lists, may have it: not skipped."""
     offered = session.get_available_regions(service, partition) or DOCUMENTED_REGIONS.get(service, ())
     return bool(offered) and region in session.get_available_regions("ec2", partition) and region not in offered
+
+
+def regions_unknown(session: boto3.Session, service: str) -> bool:
+    """Neither botocore's endpoint data (in any partition) nor `DOCUMENTED_REGIONS` lists a region for `service`:
+    where AWS offers it cannot be told (a service resolved by endpoint rules alone, such as bedrock-agentcore)."""
+    return service not in DOCUMENTED_REGIONS and not any(
+        session.get_available_regions(service, p) for p in session.get_available_partitions()
+    )

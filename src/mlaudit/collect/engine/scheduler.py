@@ -14,7 +14,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from datetime import datetime
 from typing import Protocol
 
-from mlaudit.collect.accounts.regions import not_offered
+from mlaudit.collect.accounts.regions import not_offered, regions_unknown
+from mlaudit.collect.accounts.session import AwsClients
 from mlaudit.collect.accounts.targets import AccountTarget, UnreachableAccount
 from mlaudit.collect.engine.collection import Collection
 from mlaudit.collect.engine.graph import TaskGraph
@@ -99,24 +100,29 @@ def _interrupted(collection: Collection, unfinished: Sequence[Task], interrupt: 
 
 
 def _not_offered(tasks: Sequence[Task], collection: Collection) -> dict[Task, SkippedScope]:
-    """The regional tasks that call a service not offered in their region (each operation's own service: Bedrock
-    agents are `bedrock-agent`, offered in fewer regions than `bedrock`), each with its skip record."""
-    verdicts: dict[tuple[str, str, str], bool] = {}
+    """The regional tasks that call a service botocore says is not offered in their region, or lists no region for
+    at all (unless an endpoint URL sends every call to one place), each with its skip record. Each operation's own
+    service decides: Bedrock agents are `bedrock-agent`, offered in fewer regions than `bedrock`."""
+    verdicts: dict[tuple[str, str, str, str], SkipReason | None] = {}
     skipped = {}
     for task in tasks:
         if task.region == GLOBAL_REGION:
             continue
-        session = collection.clients_of[task.account.account_id].session
+        account_id = task.account.account_id
         for service in sorted({operation.service for operation in task.collector.operations}):
-            key = (service, task.region, task.account.partition)
+            key = (account_id, service, task.region, task.account.partition)
             if key not in verdicts:
-                verdicts[key] = not_offered(session, *key)
-            if verdicts[key]:
-                skipped[task] = SkippedScope(
-                    account_id=task.account.account_id,
-                    region=task.region,
-                    service=service,
-                    reason=SkipReason.SERVICE_NOT_OFFERED,
-                )
+                verdicts[key] = _skip_reason(collection.clients_of[account_id], *key[1:])
+            reason = verdicts[key]
+            if reason is not None:
+                skipped[task] = SkippedScope(account_id=account_id, region=task.region, service=service, reason=reason)
                 break
     return skipped
+
+
+def _skip_reason(clients: AwsClients, service: str, region: str, partition: str) -> SkipReason | None:
+    if not_offered(clients.session, service, region, partition):
+        return SkipReason.SERVICE_NOT_OFFERED
+    if clients.endpoint_url is None and regions_unknown(clients.session, service):
+        return SkipReason.REGIONS_UNKNOWN
+    return None

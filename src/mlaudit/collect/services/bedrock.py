@@ -1,4 +1,6 @@
-"""Bedrock collectors (bedrock and bedrock-agent APIs, and CloudWatch for invocation metrics).
+"""Bedrock collectors (bedrock and bedrock-agent APIs, and CloudWatch for invocation metrics): usage, invocation
+logging, guardrails, agents with their aliases and the versions the aliases route to, the guardrail versions agents
+run with, knowledge bases, data sources and custom models.
 
 Bedrock is offered in fewer regions than SageMaker: where botocore's endpoint data says it is not offered, the
 scheduler runs none of these parts (their service is `bedrock`) and records the region as skipped.
@@ -10,6 +12,8 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from mlaudit.collect.accounts.failures import CallFailed
+from mlaudit.collect.engine.answers import dig
 from mlaudit.collect.engine.census import one_call_each
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.operation import Operation
@@ -17,15 +21,22 @@ from mlaudit.collect.engine.patterns import Listed, ListPerRecord, ListThenDescr
 from mlaudit.collect.engine.spec import Census, PartCollector
 from mlaudit.inventory import Identity
 from mlaudit.inventory.bedrock import (
+    AgentSettings,
     BedrockAgent,
+    BedrockAgentAlias,
+    BedrockAgentVersion,
     BedrockUsage,
     CustomModel,
+    GroundingFilter,
     Guardrail,
     GuardrailFilter,
+    GuardrailVersion,
     InvocationLogDestination,
     KnowledgeBase,
     KnowledgeBaseDataSource,
     SensitiveInformationRule,
+    agent_version_key,
+    guardrail_id_of,
 )
 
 MAX_LISTED_MODELS = 20
@@ -37,6 +48,9 @@ LIST_KNOWLEDGE_BASES = Operation("bedrock-agent:ListKnowledgeBases")
 LIST_CUSTOM_MODELS = Operation("bedrock:ListCustomModels")
 LIST_THROUGHPUTS = Operation("bedrock:ListProvisionedModelThroughputs")
 GET_LOGGING = Operation("bedrock:GetModelInvocationLoggingConfiguration")
+GET_GUARDRAIL = Operation("bedrock:GetGuardrail")
+GET_AGENT_VERSION = Operation("bedrock-agent:GetAgentVersion")
+DRAFT = "DRAFT"
 
 
 def _any(ctx: CollectContext, operation: Operation, key: str) -> bool:
@@ -110,31 +124,136 @@ def _sensitive_rules(policy: dict[str, Any]) -> Iterator[SensitiveInformationRul
             )
 
 
-def _guardrail(identity: Identity, d: dict[str, Any]) -> Guardrail:
-    return Guardrail(
-        **identity,
-        guardrail_id=d.get("guardrailId") or identity["arn"].rsplit("/", 1)[-1],
-        version=d.get("version"),
-        status=d.get("status") or "UNKNOWN",
-        content_filters=tuple(_content_filter(f) for f in (d.get("contentPolicy") or {}).get("filters") or ()),
-        sensitive_information=tuple(_sensitive_rules(d.get("sensitiveInformationPolicy") or {})),
-        kms_key_arn=d.get("kmsKeyArn"),
+def _grounding_filter(f: dict[str, Any]) -> GroundingFilter:
+    return GroundingFilter(
+        type=f.get("type") or "UNKNOWN",
+        threshold=f.get("threshold") or 0.0,
+        action=f.get("action"),
+        enabled=f.get("enabled"),
     )
+
+
+def _policies(d: dict[str, Any]) -> dict[str, Any]:
+    """The fields a guardrail's draft and its versions share, from GetGuardrail's answer."""
+    return {
+        "version": d.get("version"),
+        "status": d.get("status") or "UNKNOWN",
+        "content_filters": tuple(_content_filter(f) for f in dig(d, "contentPolicy", "filters") or ()),
+        "sensitive_information": tuple(_sensitive_rules(d.get("sensitiveInformationPolicy") or {})),
+        "contextual_grounding": tuple(
+            _grounding_filter(f) for f in dig(d, "contextualGroundingPolicy", "filters") or ()
+        ),
+        "kms_key_arn": d.get("kmsKeyArn"),
+    }
+
+
+def _guardrail(identity: Identity, d: dict[str, Any]) -> Guardrail:
+    guardrail_id = d.get("guardrailId") or identity["arn"].rsplit("/", 1)[-1]
+    return Guardrail(**identity, guardrail_id=guardrail_id, **_policies(d))
+
+
+def _agent_settings(d: dict[str, Any]) -> dict[str, Any]:
+    """The fields an agent's draft (GetAgent) and its versions (GetAgentVersion) share."""
+    return {
+        "agent_id": d.get("agentId"),
+        "status": d.get("agentStatus") or "UNKNOWN",
+        "foundation_model": d.get("foundationModel"),
+        "role_arn": d.get("agentResourceRoleArn"),
+        "kms_key_arn": d.get("customerEncryptionKeyArn"),
+        "guardrail_id": dig(d, "guardrailConfiguration", "guardrailIdentifier") or None,
+        "guardrail_version": dig(d, "guardrailConfiguration", "guardrailVersion"),
+    }
 
 
 def _agent(identity: Identity, response: dict[str, Any]) -> BedrockAgent:
-    d = response.get("agent") or {}
-    guardrail = d.get("guardrailConfiguration") or {}
-    return BedrockAgent(
+    settings = _agent_settings(response.get("agent") or {})
+    settings["agent_id"] = settings["agent_id"] or identity["arn"].rsplit("/", 1)[-1]
+    return BedrockAgent(**identity, **settings)
+
+
+def _alias_identity(ctx: CollectContext, agent: BedrockAgent, summary: dict[str, Any]) -> Identity:
+    """Alias summaries carry no ARN: AWS's is `agent-alias/<agent id>/<alias id>`."""
+    alias_id = summary["agentAliasId"]
+    name = f"{agent.name}/{summary.get('agentAliasName') or alias_id}"
+    return ctx.identity(f"{agent.agent_id}/{alias_id}", name=name)
+
+
+def _alias(identity: Identity, summary: dict[str, Any], agent: BedrockAgent) -> BedrockAgentAlias:
+    routing = summary.get("routingConfiguration") or ()
+    return BedrockAgentAlias(
         **identity,
-        agent_id=d.get("agentId") or identity["arn"].rsplit("/", 1)[-1],
-        status=d.get("agentStatus") or "UNKNOWN",
-        foundation_model=d.get("foundationModel"),
-        role_arn=d.get("agentResourceRoleArn"),
-        kms_key_arn=d.get("customerEncryptionKeyArn"),
-        guardrail_id=guardrail.get("guardrailIdentifier") or None,
-        guardrail_version=guardrail.get("guardrailVersion"),
+        agent_id=agent.agent_id,
+        alias_id=summary.get("agentAliasId") or identity["arn"].rsplit("/", 1)[-1],
+        status=summary.get("agentAliasStatus") or "UNKNOWN",
+        invocation_state=summary.get("aliasInvocationState"),
+        routed_versions=tuple(r["agentVersion"] for r in routing if r.get("agentVersion")),
     )
+
+
+def _routed_versions(aliases: list[BedrockAgentAlias]) -> list[tuple[str, str]]:
+    """Each numbered (agent id, version) an alias routes to, once (DRAFT is the agent itself)."""
+    routed = {(a.agent_id, v) for a in aliases for v in a.routed_versions if v != DRAFT}
+    return sorted(routed)
+
+
+def _agent_versions(ctx: CollectContext) -> Iterator[BedrockAgentVersion]:
+    """GetAgentVersion for each version an alias routes to: what production invocations of the agent run."""
+    names = {a.agent_id: a.name for a in ctx.dependency(BedrockAgent)}
+
+    def identity(routed: tuple[str, str]) -> Identity:
+        agent_id, version = routed
+        return ctx.identity(agent_version_key(agent_id, version), name=f"{names.get(agent_id, agent_id)}:{version}")
+
+    def describe(routed: tuple[str, str]) -> BedrockAgentVersion:
+        agent_id, version = routed
+        d = (ctx.call(GET_AGENT_VERSION, agentId=agent_id, agentVersion=version) or {}).get("agentVersion") or {}
+        settings = {**_agent_settings(d), "agent_id": agent_id}
+        return BedrockAgentVersion(**identity(routed), **settings, version=d.get("version") or version)
+
+    yield from ctx.fan_out(_routed_versions(ctx.dependency(BedrockAgentAlias)), describe, identity)
+
+
+def _referenced_guardrail_versions(agents: list[AgentSettings]) -> dict[tuple[str, str], list[str]]:
+    """Each numbered (guardrail id, version) an agent or agent version names, with the ARNs that name it."""
+    referenced: dict[tuple[str, str], list[str]] = {}
+    for agent in agents:
+        if agent.guardrail_id and agent.guardrail_version and agent.guardrail_version != DRAFT:
+            key = (guardrail_id_of(agent.guardrail_id), agent.guardrail_version)
+            referenced.setdefault(key, []).append(agent.arn)
+    return referenced
+
+
+def _guardrail_versions(ctx: CollectContext) -> Iterator[GuardrailVersion]:
+    """GetGuardrail(guardrailIdentifier, guardrailVersion) for each version an agent runs with; a version that does
+    not exist (deleted, or never cut) is a record saying so, since the agent references it."""
+    agents: list[AgentSettings] = [*ctx.dependency(BedrockAgent), *ctx.dependency(BedrockAgentVersion)]
+    referenced = _referenced_guardrail_versions(agents)
+
+    def identity(key: tuple[str, str], name: str | None = None, arn: str | None = None) -> Identity:
+        return ctx.identity(f"{key[0]}:{key[1]}", name=name, arn=arn)
+
+    def describe(key: tuple[str, str]) -> GuardrailVersion:
+        users = tuple(sorted(referenced[key]))
+        try:
+            d = ctx.call(GET_GUARDRAIL, guardrailIdentifier=key[0], guardrailVersion=key[1]) or {}
+        except CallFailed as failed:
+            if not failed.not_found:
+                raise
+            return GuardrailVersion(
+                **identity(key),
+                guardrail_id=key[0],
+                version=key[1],
+                status="NOT_FOUND",
+                found=False,
+                referenced_by=users,
+            )
+        arn = f"{d['guardrailArn']}:{key[1]}" if d.get("guardrailArn") else None
+        named = identity(key, name=f"{d.get('name') or key[0]}:{key[1]}", arn=arn)
+        return GuardrailVersion(
+            **named, guardrail_id=key[0], referenced_by=users, **{**_policies(d), "version": key[1]}
+        )
+
+    yield from ctx.fan_out(sorted(referenced), describe, identity)
 
 
 def _knowledge_base(identity: Identity, response: dict[str, Any]) -> KnowledgeBase:
@@ -189,6 +308,22 @@ def _custom_model(identity: Identity, d: dict[str, Any]) -> CustomModel:
     )
 
 
+def _agent_versions_minimum(census: Census, account_id: str, region: str) -> Counter[str]:
+    """One GetAgentVersion per numbered version an alias routes to."""
+    versions = len(_routed_versions(census.records(BedrockAgentAlias, account_id, region)))
+    return Counter({str(GET_AGENT_VERSION): versions} if versions else {})
+
+
+def _guardrail_versions_minimum(census: Census, account_id: str, region: str) -> Counter[str]:
+    """One GetGuardrail per numbered guardrail version an agent or agent version names."""
+    agents: list[AgentSettings] = [
+        *census.records(BedrockAgent, account_id, region),
+        *census.records(BedrockAgentVersion, account_id, region),
+    ]
+    versions = len(_referenced_guardrail_versions(agents))
+    return Counter({str(GET_GUARDRAIL): versions} if versions else {})
+
+
 def _usage_minimum(census: Census, account_id: str, region: str) -> Counter[str]:
     """One ListMetrics page (the Invocations metrics of a region are few) and one single-item page of each list."""
     return one_call_each(LIST_METRICS, LIST_AGENTS, LIST_KNOWLEDGE_BASES, LIST_CUSTOM_MODELS, LIST_THROUGHPUTS)
@@ -212,7 +347,7 @@ COLLECTORS = (
         ListThenDescribe(
             Operation("bedrock:ListGuardrails"),
             "guardrails",
-            Operation("bedrock:GetGuardrail"),
+            GET_GUARDRAIL,
             Listed(id="id", name="name", arn="arn"),
             _guardrail,
             keys={"guardrailIdentifier": "id"},
@@ -227,6 +362,33 @@ COLLECTORS = (
             Listed(id="agentId", name="agentName"),
             _agent,
         ),
+    ),
+    PartCollector(
+        BedrockAgentAlias,
+        ListPerRecord(
+            BedrockAgent,
+            Operation("bedrock-agent:ListAgentAliases"),
+            "agentAliasSummaries",
+            params=lambda agent: {"agentId": agent.agent_id},
+            identify=_alias_identity,
+            build=_alias,
+            parent_key=lambda agent: agent.agent_id,
+            child_key=lambda alias: alias.agent_id,
+        ),
+    ),
+    PartCollector(
+        BedrockAgentVersion,
+        _agent_versions,
+        calls=(GET_AGENT_VERSION,),
+        depends_on=(BedrockAgent, BedrockAgentAlias),
+        minimum=_agent_versions_minimum,
+    ),
+    PartCollector(
+        GuardrailVersion,
+        _guardrail_versions,
+        calls=(GET_GUARDRAIL,),
+        depends_on=(BedrockAgent, BedrockAgentVersion),
+        minimum=_guardrail_versions_minimum,
     ),
     PartCollector(
         KnowledgeBase,

@@ -1,9 +1,10 @@
-"""CloudWatch collectors: metric and composite alarms, both listed by one DescribeAlarms per region, and endpoint
-metrics, read in batches.
+"""CloudWatch collectors: metric and composite alarms, both listed by one DescribeAlarms per region, and the metrics
+of endpoints and of Bedrock provisioned throughput, read in batches.
 
-Metrics are read only for the endpoints a check can judge (in service, on provisioned instances), as daily values
-over the scan's window (from `ctx.since`, at most CloudWatch's 455-day retention), with up to 500 queries in each
-GetMetricData call: a region with a thousand endpoints costs a handful of calls, not a thousand.
+Metrics are read only for the resources a check can judge (endpoints in service on provisioned instances,
+throughput in service), as daily values over the scan's window (from `ctx.since`, at most CloudWatch's 455-day
+retention), with up to 500 queries in each GetMetricData call: a region with a thousand endpoints costs a handful of
+calls, not a thousand.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from mlaudit.collect.accounts.failures import CallFailed
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.operation import Operation
 from mlaudit.collect.engine.spec import Census, MinimumCalls, PartCollector
 from mlaudit.inventory import CollectionError, Endpoint, Record
+from mlaudit.inventory.bedrock_assets import BEDROCK_NAMESPACE, ProvisionedThroughput, ThroughputInvocations
 from mlaudit.inventory.cloudwatch import (
     ENDPOINT_INSTANCE_NAMESPACE,
     RETENTION_DAYS,
@@ -76,18 +78,26 @@ def _composite_alarm(ctx: CollectContext, a: dict[str, Any]) -> CompositeAlarm:
 
 @dataclass(frozen=True)
 class MetricQuery:
-    """One daily statistic of one endpoint variant's metric."""
+    """One daily statistic of one metric (an endpoint variant's, a provisioned throughput's)."""
 
     namespace: str
     metric_name: str
     stat: str
-    endpoint: str
-    variant: str
+    dimensions: tuple[tuple[str, str], ...]
+    """(name, value) pairs."""
+
+    @property
+    def subject(self) -> str:
+        return "/".join(value for _, value in self.dimensions)
 
     def spec(self, query_id: str) -> dict[str, Any]:
-        dimensions = [{"Name": "EndpointName", "Value": self.endpoint}, {"Name": "VariantName", "Value": self.variant}]
+        dimensions = [{"Name": name, "Value": value} for name, value in self.dimensions]
         metric = {"Namespace": self.namespace, "MetricName": self.metric_name, "Dimensions": dimensions}
         return {"Id": query_id, "MetricStat": {"Metric": metric, "Period": int(DAY.total_seconds()), "Stat": self.stat}}
+
+
+def variant_query(namespace: str, metric_name: str, stat: str, endpoint: str, variant: str) -> MetricQuery:
+    return MetricQuery(namespace, metric_name, stat, (("EndpointName", endpoint), ("VariantName", variant)))
 
 
 Series = dict[MetricQuery, tuple[Datapoint, ...]]
@@ -108,13 +118,18 @@ class Window:
         return cls(end - days * DAY, end)
 
 
-@dataclass(frozen=True)
-class EndpointMetricReader:
-    """A part read from GetMetricData for the endpoints that need it: `queries` says what to ask about an
-    endpoint (nothing: the endpoint is skipped), `build` makes its record from the answers."""
+R = TypeVar("R", bound=Record)
 
-    queries: Callable[[Endpoint], list[MetricQuery]]
-    build: Callable[[Endpoint, Window, Series], Record]
+
+@dataclass(frozen=True)
+class MetricReader(Generic[R]):
+    """A part read from GetMetricData for the records of another part that need it: those `judged` true, asked
+    what `queries` says (nothing: the record is skipped); `build` makes each one's record from the answers."""
+
+    parent: type[R]
+    judged: Callable[[R], bool]
+    queries: Callable[[R], list[MetricQuery]]
+    build: Callable[[R, Window, Series], Record]
 
     @property
     def operations(self) -> tuple[Operation, ...]:
@@ -122,38 +137,40 @@ class EndpointMetricReader:
 
     @property
     def reads(self) -> tuple[type[Record], ...]:
-        return (Endpoint,)
+        return (self.parent,)
+
+    def _wanted(self, records: list[R]) -> list[tuple[R, list[MetricQuery]]]:
+        return [(record, self.queries(record)) for record in records if self.judged(record)]
 
     def __call__(self, ctx: CollectContext) -> Iterator[Record]:
         window = Window.of(ctx)
         failures: list[str] = []
-        for batch in _batches([(e, self.queries(e)) for e in ctx.dependency(Endpoint) if e.in_service]):
+        for batch in _batches(self._wanted(ctx.dependency(self.parent))):
             series, failed = _read(ctx, [q for _, queries in batch for q in queries], window)
-            failures += [f"{q.metric_name} of {q.endpoint}/{q.variant}: {status}" for q, status in failed.items()]
-            for endpoint, queries in batch:
+            failures += [f"{q.metric_name} of {q.subject}: {status}" for q, status in failed.items()]
+            for parent, queries in batch:
                 if not any(q in failed for q in queries):
-                    yield self.build(endpoint, window, {q: series[q] for q in queries})
+                    yield self.build(parent, window, {q: series[q] for q in queries})
         if failures:
-            raise CallFailed(_query_failure(ctx, failures))  # the endpoints without a record report ERROR
+            raise CallFailed(_query_failure(ctx, failures))  # the records without metrics report ERROR
 
     def minimum_calls(self, census: Census, record: type[Record], account_id: str, region: str) -> Counter[str]:
-        """One call per batch of the queries of the endpoints read (their pages: one per call at a day a point)."""
-        endpoints = [e for e in census.records(Endpoint, account_id, region) if e.in_service]
-        batches = sum(1 for _ in _batches([(e, self.queries(e)) for e in endpoints]))
+        """One call per batch of the queries of the records read (their pages: one per call at a day a point)."""
+        batches = sum(1 for _ in _batches(self._wanted(census.records(self.parent, account_id, region))))
         return Counter({str(GET_METRIC_DATA): batches} if batches else {})
 
 
-def _batches(wanted: list[tuple[Endpoint, list[MetricQuery]]]) -> Iterator[list[tuple[Endpoint, list[MetricQuery]]]]:
-    """Endpoints grouped so that each group's queries fit in one call (an endpoint's queries are never split)."""
-    batch: list[tuple[Endpoint, list[MetricQuery]]] = []
+def _batches(wanted: list[tuple[R, list[MetricQuery]]]) -> Iterator[list[tuple[R, list[MetricQuery]]]]:
+    """Records grouped so that each group's queries fit in one call (a record's queries are never split)."""
+    batch: list[tuple[R, list[MetricQuery]]] = []
     size = 0
-    for endpoint, queries in wanted:
+    for record, queries in wanted:
         if not queries:
             continue
         if batch and size + len(queries) > MAX_QUERIES_PER_CALL:
             yield batch
             batch, size = [], 0
-        batch.append((endpoint, queries))
+        batch.append((record, queries))
         size += len(queries)
     if batch:
         yield batch
@@ -198,36 +215,48 @@ def _query_failure(ctx: CollectContext, failures: list[str]) -> CollectionError:
     )
 
 
-def _identity(endpoint: Endpoint, window: Window) -> dict[str, Any]:
+def _identity(record: Record, window: Window) -> dict[str, Any]:
     return {
-        "arn": endpoint.arn,
-        "name": endpoint.name,
-        "account_id": endpoint.account_id,
-        "region": endpoint.region,
+        "arn": record.arn,
+        "name": record.name,
+        "account_id": record.account_id,
+        "region": record.region,
         "window_start": window.start,
         "window_end": window.end,
     }
+
+
+def _daily_sums(series: Series) -> tuple[Datapoint, ...]:
+    """The day-by-day sum of every query's datapoints."""
+    daily: dict[datetime, float] = defaultdict(float)
+    for datapoints in series.values():
+        for point in datapoints:
+            daily[point.timestamp] += point.value
+    return tuple(Datapoint(timestamp=t, value=v) for t, v in sorted(daily.items()))
 
 
 def _invocation_queries(endpoint: Endpoint) -> list[MetricQuery]:
     if not endpoint.instance_variants:
         return []  # serverless endpoints cost nothing while idle
     metric = "InvocationsProcessed" if endpoint.is_async else "Invocations"  # async endpoints publish no Invocations
-    return [MetricQuery(SAGEMAKER_NAMESPACE, metric, "Sum", endpoint.name, v.variant_name) for v in endpoint.variants]
+    return [variant_query(SAGEMAKER_NAMESPACE, metric, "Sum", endpoint.name, v.variant_name) for v in endpoint.variants]
 
 
 def _invocations(endpoint: Endpoint, window: Window, series: Series) -> EndpointInvocations:
-    daily: dict[datetime, float] = defaultdict(float)
-    for datapoints in series.values():
-        for point in datapoints:
-            daily[point.timestamp] += point.value
-    return EndpointInvocations(
-        **_identity(endpoint, window), daily=tuple(Datapoint(timestamp=t, value=v) for t, v in sorted(daily.items()))
-    )
+    return EndpointInvocations(**_identity(endpoint, window), daily=_daily_sums(series))
+
+
+def _throughput_queries(throughput: ProvisionedThroughput) -> list[MetricQuery]:
+    """Requests that use provisioned throughput name its ARN as their modelId."""
+    return [MetricQuery(BEDROCK_NAMESPACE, "Invocations", "Sum", (("ModelId", throughput.arn),))]
+
+
+def _throughput_invocations(throughput: ProvisionedThroughput, window: Window, series: Series) -> Record:
+    return ThroughputInvocations(**_identity(throughput, window), daily=_daily_sums(series))
 
 
 def _utilization_query(metric_name: str, endpoint: str, variant: str) -> MetricQuery:
-    return MetricQuery(ENDPOINT_INSTANCE_NAMESPACE, metric_name, "Maximum", endpoint, variant)
+    return variant_query(ENDPOINT_INSTANCE_NAMESPACE, metric_name, "Maximum", endpoint, variant)
 
 
 def _utilization_queries(endpoint: Endpoint) -> list[MetricQuery]:
@@ -248,6 +277,14 @@ def _utilization(endpoint: Endpoint, window: Window, series: Series) -> Endpoint
         for v in endpoint.instance_variants
     ]
     return EndpointUtilization(**_identity(endpoint, window), variants=tuple(variants))
+
+
+def _in_service(endpoint: Endpoint) -> bool:
+    return endpoint.in_service
+
+
+def _throughput_in_service(throughput: ProvisionedThroughput) -> bool:
+    return throughput.status == "InService"
 
 
 ALARMS = "alarms"
@@ -303,6 +340,19 @@ COLLECTORS = (
         shares=(ALARMS,),
         minimum=_alarms_minimum(CompositeAlarm),
     ),
-    PartCollector(EndpointInvocations, EndpointMetricReader(_invocation_queries, _invocations), aspect_of=Endpoint),
-    PartCollector(EndpointUtilization, EndpointMetricReader(_utilization_queries, _utilization), aspect_of=Endpoint),
+    PartCollector(
+        EndpointInvocations,
+        MetricReader(Endpoint, _in_service, _invocation_queries, _invocations),
+        aspect_of=Endpoint,
+    ),
+    PartCollector(
+        EndpointUtilization,
+        MetricReader(Endpoint, _in_service, _utilization_queries, _utilization),
+        aspect_of=Endpoint,
+    ),
+    PartCollector(
+        ThroughputInvocations,
+        MetricReader(ProvisionedThroughput, _throughput_in_service, _throughput_queries, _throughput_invocations),
+        aspect_of=ProvisionedThroughput,
+    ),
 )

@@ -1,4 +1,5 @@
-"""IAM collectors: only the roles that ML records run as, in the scanned account, and their policies."""
+"""IAM collectors: only the roles that ML records run as, in the scanned account, and their policies; and the
+account's Bedrock API keys with the permissions of the users who hold active ones."""
 
 from __future__ import annotations
 
@@ -16,7 +17,14 @@ from mlaudit.collect.engine.patterns import follow_references
 from mlaudit.collect.engine.spec import Census, PartCollector
 from mlaudit.collect.services._policies import parse_policy
 from mlaudit.inventory import IamRole, Identity, RefKind
-from mlaudit.inventory.iam import IamRolePolicies, RolePolicy, is_aws_managed_policy_arn
+from mlaudit.inventory.bedrock import agent_arn_of
+from mlaudit.inventory.iam import (
+    ApiKeyHolder,
+    BedrockApiKey,
+    IamRolePolicies,
+    RolePolicy,
+    is_aws_managed_policy_arn,
+)
 
 MAX_LISTED_USERS = 20
 GET_ROLE = Operation("iam:GetRole")
@@ -25,6 +33,17 @@ LIST_ROLE_POLICIES = Operation("iam:ListRolePolicies")
 GET_ROLE_POLICY = Operation("iam:GetRolePolicy")
 GET_POLICY = Operation("iam:GetPolicy")
 GET_POLICY_VERSION = Operation("iam:GetPolicyVersion")
+LIST_CREDENTIALS = Operation("iam:ListServiceSpecificCredentials")
+GET_USER = Operation("iam:GetUser")
+LIST_ATTACHED_USER_POLICIES = Operation("iam:ListAttachedUserPolicies")
+LIST_USER_POLICIES = Operation("iam:ListUserPolicies")
+GET_USER_POLICY = Operation("iam:GetUserPolicy")
+LIST_GROUPS_FOR_USER = Operation("iam:ListGroupsForUser")
+LIST_ATTACHED_GROUP_POLICIES = Operation("iam:ListAttachedGroupPolicies")
+LIST_GROUP_POLICIES = Operation("iam:ListGroupPolicies")
+GET_GROUP_POLICY = Operation("iam:GetGroupPolicy")
+BEDROCK_SERVICE = "bedrock.amazonaws.com"
+"""The service name of Bedrock API keys among IAM service-specific credentials."""
 ATTACHED = "iam-attached-policies"
 ROLE = "iam-role"
 """The answers both of a role's parts read: its ListAttachedRolePolicies and its GetRole."""
@@ -82,20 +101,22 @@ def _roles(ctx: CollectContext) -> Iterator[IamRole]:
     )
     for arn, (role, attached) in found.answers.items():
         users = found.users[arn]
+        agents = {agent_arn_of(user) for user in users}
         yield IamRole(
             **_canonical(ctx, arn, role),
             attached_policy_arns=tuple(attached),
             trust_statements=parse_policy(role.get("AssumeRolePolicyDocument")),
             used_by=tuple(users[:MAX_LISTED_USERS]),
             use_count=len(users),
+            permissions_boundary_arn=dig(role, "PermissionsBoundary", "PermissionsBoundaryArn"),
+            bedrock_agents=tuple(sorted(a for a in agents if a)),
         )
 
 
-def _role_policies(ctx: CollectContext) -> Iterator[IamRolePolicies]:
-    """Each role's inline policies and the default version of its customer managed ones, read as soon as a region's
-    records name the role. A managed policy shared by several roles is fetched once, answer or failure: a role that
-    needs it while another fetches it waits for that outcome, and a refused fetch is not asked again for every
-    other role."""
+def _managed_policies(ctx: CollectContext) -> Callable[[str], RolePolicy]:
+    """The default version of a customer managed policy, fetched once per collection whatever number of roles or
+    users attach it, answer or failure: one that needs it while another fetches it waits for that outcome, and a
+    refused fetch is not asked again for every other."""
     managed: Once[str, RolePolicy] = Once()
 
     def fetch(arn: str) -> RolePolicy:
@@ -105,6 +126,14 @@ def _role_policies(ctx: CollectContext) -> Iterator[IamRolePolicies]:
             answer = ctx.call(GET_POLICY_VERSION, PolicyArn=arn, VersionId=version_id) or {}
         name = policy.get("PolicyName") or arn.rsplit("/", 1)[-1]
         return RolePolicy(name=name, arn=arn, statements=parse_policy(dig(answer, "PolicyVersion", "Document")))
+
+    return lambda arn: managed.get(arn, fetch)
+
+
+def _role_policies(ctx: CollectContext) -> Iterator[IamRolePolicies]:
+    """Each role's inline policies and the default version of its customer managed ones, read as soon as a region's
+    records name the role."""
+    managed = _managed_policies(ctx)
 
     def inline_policy(role: str, name: str) -> RolePolicy:
         with _vanished_policy_is_an_error(name):
@@ -116,9 +145,7 @@ def _role_policies(ctx: CollectContext) -> Iterator[IamRolePolicies]:
         inline = [
             inline_policy(name, policy) for policy in ctx.paginate(LIST_ROLE_POLICIES, "PolicyNames", RoleName=name)
         ]
-        customer = [
-            managed.get(policy, fetch) for policy in _attached(ctx, arn) if not is_aws_managed_policy_arn(policy)
-        ]
+        customer = [managed(policy) for policy in _attached(ctx, arn) if not is_aws_managed_policy_arn(policy)]
         return _role(ctx, arn), (*inline, *customer)
 
     found = follow_references(
@@ -162,6 +189,105 @@ def _policies_minimum(census: Census, account_id: str, region: str) -> Counter[s
     return Counter({str(op): count for op, count in calls.items() if count})
 
 
+def _api_keys(ctx: CollectContext) -> Iterator[BedrockApiKey]:
+    """Every IAM user's Bedrock API keys, in one listing (`AllUsers`; botocore has no paginator for it)."""
+    params: dict[str, Any] = {"ServiceName": BEDROCK_SERVICE, "AllUsers": True}
+    while True:
+        page = ctx.call(LIST_CREDENTIALS, **params)
+        for c in (page or {}).get("ServiceSpecificCredentials") or ():
+            credential_id, user = c["ServiceSpecificCredentialId"], c.get("UserName") or ""
+            yield BedrockApiKey(
+                **ctx.identity(credential_id, name=f"{user}/{credential_id}"),
+                credential_id=credential_id,
+                user_name=user,
+                status=c.get("Status") or "UNKNOWN",
+                create_date=c.get("CreateDate"),
+                expiration_date=c.get("ExpirationDate"),
+            )
+        if not (page or {}).get("IsTruncated"):
+            return
+        params["Marker"] = (page or {})["Marker"]
+
+
+def _holders(keys: list[BedrockApiKey]) -> list[str]:
+    """The users who hold an active key, once each."""
+    return sorted({key.user_name for key in keys if key.status == "Active"})
+
+
+def _inline(ctx: CollectContext, list_op: Operation, get_op: Operation, owner: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The inline policies of a user or group (`owner`: UserName or GroupName): (name, document) pairs."""
+    names = list(ctx.paginate(list_op, "PolicyNames", **owner))
+    return [(name, (ctx.call(get_op, PolicyName=name, **owner) or {}).get("PolicyDocument")) for name in names]
+
+
+def _key_holders(ctx: CollectContext) -> Iterator[ApiKeyHolder]:
+    """What each holder of an active Bedrock API key may do: the user's and its groups' managed policies (AWS
+    managed ones by name), inline policies, and customer managed policies' default versions (each fetched once)."""
+    managed = _managed_policies(ctx)
+
+    def describe(user_name: str) -> ApiKeyHolder:
+        user = (ctx.call(GET_USER, UserName=user_name) or {}).get("User") or {}
+        attached = [
+            p["PolicyArn"] for p in ctx.paginate(LIST_ATTACHED_USER_POLICIES, "AttachedPolicies", UserName=user_name)
+        ]
+        inline = [
+            RolePolicy(name=n, statements=parse_policy(d))
+            for n, d in _inline(ctx, LIST_USER_POLICIES, GET_USER_POLICY, {"UserName": user_name})
+        ]
+        groups = [g["GroupName"] for g in ctx.paginate(LIST_GROUPS_FOR_USER, "Groups", UserName=user_name)]
+        for group in groups:
+            attached += [
+                p["PolicyArn"] for p in ctx.paginate(LIST_ATTACHED_GROUP_POLICIES, "AttachedPolicies", GroupName=group)
+            ]
+            inline += [
+                RolePolicy(name=f"{n} (group {group})", statements=parse_policy(d))
+                for n, d in _inline(ctx, LIST_GROUP_POLICIES, GET_GROUP_POLICY, {"GroupName": group})
+            ]
+        arns = sorted(set(attached))
+        customer = [managed(arn) for arn in arns if not is_aws_managed_policy_arn(arn)]
+        return ApiKeyHolder(
+            **identity(user_name, user.get("Arn")),
+            groups=tuple(groups),
+            attached_policy_arns=tuple(arns),
+            policies=(*inline, *customer),
+            permissions_boundary_arn=dig(user, "PermissionsBoundary", "PermissionsBoundaryArn"),
+        )
+
+    def identity(user_name: str, arn: str | None = None) -> Identity:
+        return ctx.identity(user_name, arn=arn)
+
+    yield from ctx.fan_out(_holders(ctx.dependency(BedrockApiKey)), describe, identity)
+
+
+def _api_keys_minimum(census: Census, account_id: str, region: str) -> Counter[str]:
+    """One listing of every user's keys (a page holds 1000)."""
+    keys = len(census.records(BedrockApiKey, account_id, region))
+    return Counter({str(LIST_CREDENTIALS): census.pages(LIST_CREDENTIALS, keys)})
+
+
+def _holders_minimum(census: Census, account_id: str, region: str) -> Counter[str]:
+    """Per holder: the user, its attached and inline policies, its groups and each group's; each customer managed
+    policy once."""
+    holders = census.records(ApiKeyHolder, account_id, region)
+    groups = sum(len(h.groups) for h in holders)
+    user_inline = sum(1 for h in holders for p in h.policies if p.arn is None and " (group " not in p.name)
+    group_inline = sum(1 for h in holders for p in h.policies if p.arn is None and " (group " in p.name)
+    managed = len({p.arn for h in holders for p in h.policies if p.arn is not None})
+    calls = {
+        GET_USER: len(holders),
+        LIST_ATTACHED_USER_POLICIES: len(holders),
+        LIST_USER_POLICIES: len(holders),
+        LIST_GROUPS_FOR_USER: len(holders),
+        GET_USER_POLICY: user_inline,
+        LIST_ATTACHED_GROUP_POLICIES: groups,
+        LIST_GROUP_POLICIES: groups,
+        GET_GROUP_POLICY: group_inline,
+        GET_POLICY: managed,
+        GET_POLICY_VERSION: managed,
+    }
+    return Counter({str(op): count for op, count in calls.items() if count})
+
+
 COLLECTORS = (
     PartCollector(
         IamRole,
@@ -187,5 +313,24 @@ COLLECTORS = (
         shares=(ATTACHED, ROLE),
         minimum=_policies_minimum,
         streams=True,
+    ),
+    PartCollector(BedrockApiKey, _api_keys, calls=(LIST_CREDENTIALS,), minimum=_api_keys_minimum),
+    PartCollector(
+        ApiKeyHolder,
+        _key_holders,
+        calls=(
+            GET_USER,
+            LIST_ATTACHED_USER_POLICIES,
+            LIST_USER_POLICIES,
+            GET_USER_POLICY,
+            LIST_GROUPS_FOR_USER,
+            LIST_ATTACHED_GROUP_POLICIES,
+            LIST_GROUP_POLICIES,
+            GET_GROUP_POLICY,
+            GET_POLICY,
+            GET_POLICY_VERSION,
+        ),
+        depends_on=(BedrockApiKey,),
+        minimum=_holders_minimum,
     ),
 )

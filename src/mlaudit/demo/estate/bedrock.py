@@ -1,9 +1,10 @@
 """The estate's generative AI: Bedrock in both regions, and the CloudWatch Logs groups ML workloads write to.
 
 In us-east-1 the fraud team's dispute assistant is built with care: model invocations are logged to an encrypted
-log group with a retention period (only the bucket that receives large payloads was left on SSE-S3), a strong
-guardrail protects the agent, and agent and knowledge base use the team's KMS key. A marketing guardrail beside it
-filters prompt attacks only at MEDIUM and ignores personal data. In eu-west-1 the recommendations team's shopping
+log group with a retention period (only the bucket that receives large payloads was left on SSE-S3), a strong,
+grounded and encrypted guardrail (published as version 1) protects the agent, and agent and knowledge base use the
+team's KMS key. A marketing guardrail beside it filters prompt attacks only at MEDIUM, ignores personal data and
+hallucinations, and is encrypted with a key AWS owns. In eu-west-1 the recommendations team's shopping
 assistant went live half-done: no invocation logging, no guardrail, no customer managed keys. The legacy churn
 endpoint's log group keeps unencrypted logs forever.
 """
@@ -79,7 +80,12 @@ def _disputes(estate: Estate, east: Region) -> None:
                 {"type": "EMAIL", "action": "ANONYMIZE"},
             ]
         },
+        contextualGroundingPolicyConfig={
+            "filtersConfig": [{"type": "GROUNDING", "threshold": 0.75}, {"type": "RELEVANCE", "threshold": 0.6}]
+        },
+        kmsKeyId=east.key_arn,
     )["guardrailId"]
+    bedrock.create_guardrail_version(guardrailIdentifier=guardrail, description="Reviewed by the fraud team")
     bedrock.create_guardrail(
         name="marketing-copy-guardrail",
         blockedInputMessaging="Blocked.",
