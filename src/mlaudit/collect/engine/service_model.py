@@ -7,6 +7,7 @@ every field a collector reads.
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from typing import Any
 
@@ -19,13 +20,23 @@ LARGEST_PAGE_SERVICES = frozenset({"sagemaker", "bedrock", "bedrock-agent", "clo
 refuses MaxResults next to explicit ids). S3's ListBuckets, given MaxBuckets, also answers each bucket's region."""
 
 
+_LOADING = threading.Lock()
+"""Held while a model loads: the collectors' threads ask for the same models at once, and each of them would parse
+its own copy (SageMaker's is tens of MB once parsed; eight at a time were most of a scan's peak memory)."""
+
+
 @cache
 def _session() -> botocore.session.Session:
     return botocore.session.get_session()
 
 
-@cache
 def service_model(service: str) -> Any:
+    with _LOADING:
+        return _service_model(service)
+
+
+@cache
+def _service_model(service: str) -> Any:
     return _session().get_service_model(service)
 
 
@@ -34,8 +45,13 @@ def operation_model(operation: Operation) -> Any:
     return service_model(operation.service).operation_model(operation.name)
 
 
-@cache
 def _paginators(service: str) -> dict[str, Any]:
+    with _LOADING:
+        return _paginator_config(service)
+
+
+@cache
+def _paginator_config(service: str) -> dict[str, Any]:
     try:
         model = _session().get_paginator_model(service)
     except Exception:  # noqa: BLE001 - a service without paginators (botocore's DataNotFoundError)
