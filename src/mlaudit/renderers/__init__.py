@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TextIO
 
 from mlaudit.renderers.asff import render_asff
 from mlaudit.renderers.csv_report import render_csv
@@ -17,30 +19,48 @@ from mlaudit.renderers.options import RenderOptions
 from mlaudit.renderers.sarif import render_sarif
 from mlaudit.report.model import Report
 
+Writer = Callable[[Report, RenderOptions, TextIO], None]
+"""Writes one format to a text stream as it goes (a renderer never needs the whole file in memory)."""
+
+
+def whole(render: Callable[[Report, RenderOptions], str]) -> Writer:
+    """A writer for a renderer that builds its output as one string."""
+
+    def write(report: Report, options: RenderOptions, out: TextIO) -> None:
+        out.write(render(report, options))
+
+    return write
+
 
 @dataclass(frozen=True)
 class Format:
     name: str
     extension: str
-    render: Callable[[Report, RenderOptions], str]
+    write: Writer
 
     @property
     def filename(self) -> str:
         return f"mlaudit.{self.extension}"
 
+    def render(self, report: Report, options: RenderOptions) -> str:
+        """The whole output as one string (for tests and small reports; files are written with `write`)."""
+        buffer = io.StringIO()
+        self.write(report, options, buffer)
+        return buffer.getvalue()
+
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("json", "json", lambda r, _: render_json(r)),
-        Format("html", "html", render_html),
-        Format("jsonl", "jsonl", lambda r, _: render_jsonl(r)),
-        Format("csv", "csv", lambda r, _: render_csv(r)),
-        Format("sarif", "sarif", render_sarif),
-        Format("junit", "xml", lambda r, _: render_junit(r)),
-        Format("md", "md", render_markdown),
-        Format("ocsf", "ocsf.json", lambda r, _: render_ocsf(r)),
-        Format("asff", "asff.json", lambda r, _: render_asff(r)),
+        Format("json", "json", whole(lambda r, _: render_json(r))),
+        Format("html", "html", whole(render_html)),
+        Format("jsonl", "jsonl", whole(lambda r, _: render_jsonl(r))),
+        Format("csv", "csv", whole(lambda r, _: render_csv(r))),
+        Format("sarif", "sarif", whole(render_sarif)),
+        Format("junit", "xml", whole(lambda r, _: render_junit(r))),
+        Format("md", "md", whole(render_markdown)),
+        Format("ocsf", "ocsf.json", whole(lambda r, _: render_ocsf(r))),
+        Format("asff", "asff.json", whole(lambda r, _: render_asff(r))),
     )
 }
 __all__ = ["FORMATS", "Format", "RenderOptions"]

@@ -3,6 +3,8 @@ report lists an account's weaknesses."""
 
 from __future__ import annotations
 
+import codecs
+import io
 import os
 import sys
 import tempfile
@@ -18,6 +20,23 @@ if TYPE_CHECKING:
     from mlaudit.report.model import Report
 
 REPORT_FILE_MODE = 0o600
+SURROGATES_REPLACED = "mlaudit-replace-surrogates"
+"""The encoding error handler of every report file: a lone surrogate (`\\ud800`, which a JSON escape in an AWS
+answer can carry into a name) is written as U+FFFD, the replacement character, instead of failing the file."""
+
+
+def _replace_surrogates(error: UnicodeError) -> tuple[str, int]:
+    if isinstance(error, UnicodeEncodeError):
+        return "\ufffd" * (error.end - error.start), error.end
+    raise error
+
+
+codecs.register_error(SURROGATES_REPLACED, _replace_surrogates)
+
+
+def text_stream(handle: BinaryIO) -> io.TextIOWrapper:
+    """UTF-8 text over a binary report file, lone surrogates replaced, newlines written as given."""
+    return io.TextIOWrapper(handle, encoding="utf-8", errors=SURROGATES_REPLACED, newline="", write_through=False)
 
 
 def prepare_directory(directory: Path) -> Path:
@@ -63,13 +82,20 @@ def write_reports(
 ) -> list[Path]:
     """Each format to `<directory>/mlaudit.<extension>`, or the single format to stdout when `directory` is None."""
     if directory is None:
-        sys.stdout.write(formats[0].render(report, options))
         sys.stdout.flush()
+        stdout = text_stream(sys.stdout.buffer)
+        formats[0].write(report, options, stdout)
+        stdout.flush()
+        stdout.detach()  # sys.stdout stays open
         return []
     written = []
     for fmt in formats:
         path = directory / fmt.filename
-        write_atomic(path, fmt.render(report, options))
+        with atomic_file(path) as handle:
+            stream = text_stream(handle)
+            fmt.write(report, options, stream)
+            stream.flush()
+            stream.detach()
         written.append(path)
     return written
 
