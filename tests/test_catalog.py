@@ -86,16 +86,6 @@ def test_uncovered_peer_controls_are_exactly_those_the_file_marks_uncovered() ->
     }
 
 
-ISSUE_17_MERGED = False
-"""Issue 17 promises a check for every ML control of the peers. Set True once the helpers' new checks are merged and
-tests/data/peer_controls.json says which check covers each control: the test below then holds the promise."""
-
-
-@pytest.mark.skipif(not ISSUE_17_MERGED, reason="issue 17: switch on (ISSUE_17_MERGED) when its new checks are merged")
-def test_issue_17_every_ml_control_of_the_peers_is_covered() -> None:
-    assert uncovered_controls(BUILTIN.checks) == []
-
-
 def _strings_passed_in_calls(path: Path) -> set[str]:
     """The string literals a test module passes to calls (`scan(aws, ["SM-ENDPOINT-004"])`, `verdicts(report,
     "SM-ENDPOINT-004")`): comments and docstrings name checks without testing them."""
