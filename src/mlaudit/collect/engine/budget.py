@@ -4,8 +4,8 @@ operation) scope: AWS throttles each API operation of an account and region on i
 must not slow the others (ListTrainingJobs at its limit leaves DescribeEndpoint alone).
 
 A call takes its operation's slot, then its service's (when capped), then a global one, so a call waiting for its
-operation never holds a global slot, and a throttled call gives its global slot back while botocore backs off (it
-takes one again before it is resent). An operation's limit starts at its ceiling (the whole budget unless told
+operation never holds a global slot. A throttled call gives its slots back and is resent at its turn at the
+operation's rate, which replaces botocore's random backoff (botocore still bounds the attempts). An operation's limit starts at its ceiling (the whole budget unless told
 otherwise: an unthrottled scan is not slowed), halves when a call of that operation is throttled and grows back by
 one for every `limit` calls that succeed without a throttle (additive increase, multiplicative decrease, as TCP
 does). Per-resource describes are admitted to the describe pool within the limit of the operation they call, so
@@ -21,9 +21,13 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from mlaudit.collect.accounts.calls import THROTTLING_CODES
+
+STANDARD_MAX_ATTEMPTS = 3
+"""botocore's attempts in its standard retry mode when the client's configuration names none."""
 
 Scope = tuple[str, str, str]
 """(account id, region, operation): the calls AWS throttles together."""
@@ -34,14 +38,18 @@ class ScopeLimit:
     describe pool), and, once AWS has throttled them, how fast they may be sent.
 
     Until a throttle, nothing is held back: up to `ceiling` calls go at once. A throttle sets a send rate just under
-    the rate calls succeeded at over the last `WINDOW` seconds (AWS's token bucket refills at its rate, so what got
-    through is the rate to keep to), once for all the calls sent under the old rate; each success then raises the
-    rate a little, so the limit is probed again (additive increase, multiplicative decrease). The calls in flight
-    are then as many as that rate needs at the latency measured, so that a throttled operation's backlog holds only
-    the threads it can use.
+    the rate calls got through at (AWS's token bucket refills at its rate, so what got through is the rate to keep
+    to), once for all the calls sent under the old rate; each success then raises the rate a little, so the limit
+    is probed again (additive increase, multiplicative decrease). A throttle means the bucket is empty, so the
+    successes between two throttles at least `MIN_SPAN` apart measure its rate exactly (while calls are sent faster
+    than it refills); before a second throttle, the successes of the last `WINDOW` seconds are the measure. The
+    calls in flight are then as many as that rate needs at the latency measured, so that a throttled operation's
+    backlog holds only the threads it can use.
     """
 
     WINDOW = 1.0
+    MIN_SPAN = 0.5
+    """Seconds between two throttles for the successes between them to measure the rate."""
     BETA = 0.95
     """The share of the measured rate kept after a throttle."""
     GROWTH = 0.25
@@ -58,8 +66,12 @@ class ScopeLimit:
         self._latency = 0.0
         """The mean seconds of a call (moving average)."""
         self._next_send = 0.0
-        self._first_send: float | None = None
         self._successes: deque[float] = deque()
+        self._throttled_at: float | None = None
+        """When the rate was last set by a throttle, and how many calls succeeded since."""
+        self._since_throttle = 0
+        self.backing_off = 0
+        """Throttled calls waiting to be resent (they hold a describe thread, not a slot)."""
         lock = threading.Lock()
         self._slot_freed = threading.Condition(lock)
         self._admission_freed = threading.Condition(lock)
@@ -71,14 +83,14 @@ class ScopeLimit:
             return self.ceiling
         return max(1, min(self.ceiling, math.ceil(self.rate * self._latency * 2) + 1))
 
-    def acquire(self) -> int:
-        """Wait for a slot; returns the epoch the call is sent in."""
+    def acquire(self, resend: bool = False) -> int:
+        """Wait for a slot; returns the epoch the call is sent in. `resend`: a throttled call sent again."""
         with self._slot_freed:
+            if resend:
+                self.backing_off -= 1
             while self.in_flight >= self.slots:
                 self._slot_freed.wait()
             self.in_flight += 1
-            if self._first_send is None:
-                self._first_send = time.monotonic()
             return self.epoch
 
     def pace(self) -> None:
@@ -96,9 +108,13 @@ class ScopeLimit:
         with self._slot_freed:
             self.in_flight -= 1
             slots = self.slots
-            if not throttled:
+            if throttled:
+                self.backing_off += 1
+                self._admission_freed.notify()
+            else:
                 now = time.monotonic()
                 self._successes.append(now)
+                self._since_throttle += 1
                 self._latency = seconds if not self._latency else 0.9 * self._latency + 0.1 * seconds
                 if self.rate is not None:
                     self.rate += self.GROWTH / self.rate
@@ -116,18 +132,29 @@ class ScopeLimit:
             now = time.monotonic()
             while self._successes and self._successes[0] < now - self.WINDOW:
                 self._successes.popleft()
-            # Over the window, or the time since the first call when that is shorter: early on the burst makes this
-            # an overestimate, which the next throttles bring down (never below what got through).
-            measured = len(self._successes) / max(0.05, min(self.WINDOW, now - (self._first_send or now)))
+            if self._throttled_at is not None and now - self._throttled_at >= self.MIN_SPAN:
+                measured = self._since_throttle / (now - self._throttled_at)
+            else:
+                # Over the window, even when the first call was sent less than a window ago: dividing a burst by
+                # the moment it took made the rate many times too high, and each call resent at it throttled again.
+                measured = len(self._successes) / self.WINDOW
             self.rate = max(self.MIN_RATE, self.BETA * measured if measured else (self.rate or 2 * self.MIN_RATE) / 2)
+            self._throttled_at, self._since_throttle = now, 0
             self._next_send = max(self._next_send, now + 1 / self.rate)
             self.epoch += 1
 
+    def gave_up(self) -> None:
+        """A throttled call that botocore did not send again (its attempts spent): it no longer waits to be resent."""
+        with self._slot_freed:
+            self.backing_off -= 1
+
     @property
     def admissions(self) -> int:
-        """Describes that may be queued or running: twice the calls in flight, so that describes backing off from a
-        throttle (their slot given back) do not stop the others."""
-        return 2 * self.slots + 2
+        """Describes that may be queued or running: the calls in flight (those waiting for their turn included),
+        one more ready for the next free slot, and those waiting to be resent after a throttle. Each holds a thread
+        of the describe pool, which every operation shares: more would leave an operation's calls queued behind
+        threads that other operations' calls hold while they wait for their turn."""
+        return self.slots + 1 + self.backing_off
 
     def admit(self) -> None:
         """Wait until the scope has fewer than `admissions` describes queued or running."""
@@ -145,7 +172,7 @@ class ScopeLimit:
 @dataclass
 class _Call:
     """The call a thread is making: its scope, the epoch it was sent in, and whether it holds its slots (a throttled
-    call gives them back while botocore backs off)."""
+    call gives them back until it is resent)."""
 
     scope: ScopeLimit
     epoch: int
@@ -224,14 +251,32 @@ class CallBudget:
             capped.release()
             if call.holds_slot:
                 scope.release(call.throttled, time.monotonic() - started)
+            else:
+                scope.gave_up()
 
     def _watch(self, client: Any) -> None:
         """Register the hooks that see a client's throttles and retries (once per client)."""
         with self._lock:
             if id(client) not in self._watched:
+                retries = client.meta.config.retries or {}
+                if retries.get("mode") == "standard":
+                    attempts = retries.get("total_max_attempts", STANDARD_MAX_ATTEMPTS)
+                    client.meta.events.register_first("needs-retry.*.*", partial(self._resend_at_turn, attempts))
                 client.meta.events.register("needs-retry.*.*", self._on_attempt)
                 client.meta.events.register("request-created.*.*", self._on_resend)
                 self._watched[id(client)] = client
+
+    def _resend_at_turn(self, max_attempts: int, response: Any = None, attempts: int = 0, **_: Any) -> float | None:
+        """A throttled call is resent without botocore's random backoff: its turn at the operation's rate is its
+        backoff (`_on_resend`). Sleeping up to 2**attempt seconds on a describe thread, as botocore would, left
+        every thread asleep after a burst of throttles while the operation's rate went unused. Any other retry,
+        and the last retry, are botocore's to decide (the first answer of a needs-retry hook wins): a call throttled
+        at every turn still ends with botocore's longest backoff before its last attempt."""
+        code = ((response[1] or {}).get("Error") or {}).get("Code") if response else None
+        last_retry = attempts >= max_attempts - 1
+        if getattr(self._current, "call", None) is None or code not in THROTTLING_CODES or last_retry:
+            return None
+        return 0.0
 
     def _on_attempt(self, response: Any = None, **_: Any) -> None:
         """botocore judged an attempt: a throttle slows the operation down and frees its slots during the backoff."""
@@ -254,7 +299,7 @@ class CallBudget:
         turn at the operation's rate, and takes a global slot."""
         call: _Call | None = getattr(self._current, "call", None)
         if call is not None and not call.holds_slot:
-            call.epoch = call.scope.acquire()
+            call.epoch = call.scope.acquire(resend=True)
             call.holds_slot, call.throttled = True, False
             call.scope.pace()
             self._global.acquire()
