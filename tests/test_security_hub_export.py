@@ -327,6 +327,24 @@ def test_rejected_findings_are_listed_and_get_no_workflow_update(aws: boto3.Sess
     assert ([r.error_code for r in account.rejected], dict(account.workflow)) == (["InvalidInput"], {})
 
 
+def test_failed_only_sends_fail_and_muted_and_a_clean_export_exits_0(aws: boto3.Session, tmp_path: Path) -> None:
+    report = report_with([finding("open"), finding("fixed", Status.PASS), muted(finding("accepted"))])
+    saved = tmp_path / "mlaudit.json"
+    saved.write_text(render_json(report))
+
+    code, out, err = run("export", "security-hub", str(saved), "--failed-only")
+
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"account {ACCOUNT_ID}: imported 2; workflow: 1 SUPPRESSED",
+        "imported 2 findings into Security Hub in 1 account(s)",
+    ]
+    assert {name: (f["Compliance"]["Status"], f["GeneratorId"]) for name, f in stored(aws).items()} == {
+        "open": ("FAILED", report.findings[0].check_id),
+        "accepted": ("FAILED", report.findings[0].check_id),
+    }
+
+
 # -- credentials ----------------------------------------------------------------------------------------------
 def test_without_credentials_the_export_says_what_scan_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     saved = tmp_path / "mlaudit.json"
