@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from mlaudit.cli.common import FORMAT_NAMES, choose_formats
 from mlaudit.core.errors import ExitCode
+
+if TYPE_CHECKING:
+    from mlaudit.export.security_hub import ExportResult
 
 
 @click.command()
@@ -114,10 +118,10 @@ def security_hub(
     """Import a saved report's findings into AWS Security Hub, each account's in that account, and set their
     workflow (SUPPRESSED for MUTED, RESOLVED for PASS).
 
-    Exit code 0 when every finding was imported, 1 when Security Hub rejected some or an account or region refused
-    (each is listed), 2 on a usage or credential error (nothing sent).
+    Exit code 0 when every finding was imported and its workflow set, 1 when Security Hub rejected a finding or a
+    workflow update or an account or region could not be reached or refused (each is listed), 2 on a usage or
+    credential error (nothing sent).
     """
-    from mlaudit.cli.console import safe
     from mlaudit.collect.accounts.assume import DEFAULT_SESSION_NAME, RoleSpec
     from mlaudit.collect.accounts.credentials import identify, open_session
     from mlaudit.collect.accounts.regions import known_regions
@@ -145,6 +149,14 @@ def security_hub(
     result = export_findings(
         report, clients, caller, reach=reach, home_region=home, failed_only=failed_only, previous=earlier
     )
+    _print_export(result)
+    ctx.exit(ExitCode.FINDINGS if result.failed else ExitCode.OK)
+
+
+def _print_export(result: ExportResult) -> None:
+    """One line per account on stdout (its errors and rejected findings on stderr), then the total."""
+    from mlaudit.cli.console import safe
+
     for account in result.accounts:
         workflow = ", ".join(f"{count} {status}" for status, count in sorted(account.workflow.items()))
         rejected = f", {len(account.rejected)} rejected" if account.rejected else ""
@@ -166,4 +178,3 @@ def security_hub(
         f"imported {imported} findings into Security Hub in {len(result.accounts)} account(s)"
         + (f"; {failed} account(s) failed" if failed else "")
     )
-    ctx.exit(ExitCode.FINDINGS if result.failed else ExitCode.OK)
