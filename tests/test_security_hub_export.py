@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from moto.core.config import default_user_config
 
 from mlaudit.cli import cli
+from mlaudit.collect.accounts.assume import RoleSpec
 from mlaudit.collect.accounts.credentials import identify
 from mlaudit.collect.accounts.session import AwsClients
 from mlaudit.core.taxonomy import Status
@@ -179,6 +180,19 @@ def test_a_region_that_refuses_is_one_error_line_and_the_rest_lands(served: Serv
         f"Account {o.beta} is not subscribed to AWS Security Hub"
     ]
     assert next(a for a in result.accounts if a.account_id == o.alpha).imported == 2
+
+
+def test_one_role_arn_reaches_its_account_with_the_external_id(served: Served) -> None:
+    _, session, o = served
+    sent: list[dict[str, object]] = []
+    session.events.register("provide-client-params.sts.AssumeRole", lambda params, **_: sent.append(dict(params)))
+    arn = f"arn:aws:iam::{o.beta}:role/{ROLE}"
+
+    result = export(session, organization_report(o), reach=AccountReach(role_arn=arn, role=RoleSpec("ext-1", "sh")))
+
+    assert sent == [{"RoleArn": arn, "RoleSessionName": "sh", "ExternalId": "ext-1"}]
+    imported = {a.account_id: (a.imported, bool(a.errors)) for a in result.accounts}
+    assert imported == {ACCOUNT_ID: (1, False), o.alpha: (0, True), o.beta: (2, False), o.delta: (0, True)}
 
 
 def test_the_command_prints_each_account_and_exits_1_when_one_failed(served: Served, tmp_path: Path) -> None:
@@ -343,6 +357,26 @@ def test_failed_only_sends_fail_and_muted_and_a_clean_export_exits_0(aws: boto3.
         "open": ("FAILED", report.findings[0].check_id),
         "accepted": ("FAILED", report.findings[0].check_id),
     }
+
+
+def test_contradicting_role_options_are_one_line_and_exit_2(aws: boto3.Session, tmp_path: Path) -> None:
+    saved = tmp_path / "mlaudit.json"
+    saved.write_text(render_json(report_with([finding("x")])))
+    arn = f"arn:aws:iam::{ACCOUNT_ID}:role/{ROLE}"
+
+    assert run("export", "security-hub", str(saved), "--role-name", ROLE, "--role-arn", arn)[::2] == (
+        2,
+        "mlaudit: error: --role-name reaches every account and --role-arn one: choose one\n",
+    )
+    assert run("export", "security-hub", str(saved), "--external-id", "e")[::2] == (
+        2,
+        "mlaudit: error: --external-id is passed when assuming a role: add --role-name or --role-arn\n",
+    )
+    assert run("export", "security-hub", str(saved), "--role-name", "no spaces")[::2] == (
+        2,
+        "mlaudit: error: --role-name: 'no spaces' is not a valid IAM role name\n",
+    )
+    assert stored(aws) == {}, "nothing was sent"
 
 
 # -- credentials ----------------------------------------------------------------------------------------------
