@@ -31,7 +31,7 @@ from mlaudit.collect.accounts.session import AwsClients
 from mlaudit.core.errors import UserError
 from mlaudit.core.taxonomy import Status
 from mlaudit.inventory import AccountInfo
-from mlaudit.renderers.asff import DEFAULT_HOME_REGION, NOTE_AUTHOR, asff_finding, suppression_note
+from mlaudit.renderers.asff import DEFAULT_HOME_REGION, NOTE_AUTHOR, asff_findings, suppression_note
 from mlaudit.report.findings import Finding
 from mlaudit.report.model import Report
 
@@ -121,9 +121,8 @@ def _by_account(report: Report, home: str, failed_only: bool) -> dict[str, dict[
     """The findings to send and their ASFF, by account and region."""
     keep = {Status.FAIL, Status.MUTED} if failed_only else set(Status)
     grouped: dict[str, dict[str, list[Item]]] = defaultdict(lambda: defaultdict(list))
-    for finding in report.findings:
+    for finding, asff in zip(report.findings, asff_findings(report, home), strict=True):
         if finding.status in keep:
-            asff = asff_finding(finding, report, home)
             grouped[finding.account_id][asff["Region"]].append((finding, asff))
     return grouped
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from io import StringIO
 from typing import Any, TextIO
 
@@ -126,10 +127,28 @@ def _resource(finding: Finding, partition: str, region: str) -> dict[str, str]:
     return {"Type": kind, "Id": fit_id(identifier), "Partition": partition, "Region": region}
 
 
+@dataclass(frozen=True)
+class _Scan:
+    """What every finding of a report shares, worked out once."""
+
+    created: str
+    partitions: dict[str, str]
+    home: str
+
+    @classmethod
+    def of(cls, report: Report, home: str) -> _Scan:
+        created = report.scan.finished_at.isoformat().replace("+00:00", "Z")
+        return cls(created, {a.account_id: a.partition for a in report.accounts}, home)
+
+
 def asff_finding(finding: Finding, report: Report, home: str = DEFAULT_HOME_REGION) -> dict[str, Any]:
-    region = finding_region(finding, home)
-    partition = next((a.partition for a in report.accounts if a.account_id == finding.account_id), "aws")
-    created = report.scan.finished_at.isoformat().replace("+00:00", "Z")
+    return _asff(finding, _Scan.of(report, home))
+
+
+def _asff(finding: Finding, scan: _Scan) -> dict[str, Any]:
+    region = finding_region(finding, scan.home)
+    partition = scan.partitions.get(finding.account_id, "aws")
+    created = scan.created
     product_fields = {
         "mlaudit/CheckId": finding.check_id,
         "mlaudit/Pillar": finding.pillar.value,
@@ -174,7 +193,8 @@ def asff_finding(finding: Finding, report: Report, home: str = DEFAULT_HOME_REGI
 
 def asff_findings(report: Report, home: str = DEFAULT_HOME_REGION) -> Iterator[dict[str, Any]]:
     """The report's findings in ASFF, one at a time."""
-    return (asff_finding(f, report, home) for f in report.findings)
+    scan = _Scan.of(report, home)
+    return (_asff(f, scan) for f in report.findings)
 
 
 def write_asff(report: Report, options: RenderOptions, out: TextIO) -> None:
