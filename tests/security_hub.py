@@ -8,10 +8,12 @@ not enforce, played in front of the moto server (`moto_server(SecurityHubRules()
 - Each finding must match botocore's model of AwsSecurityFinding (required members, non-empty strings, enum
   values) and the lengths the API reference states that the model does not carry; a finding that does not is one
   of the `FailedFindings` (InvalidInput), the others are imported.
+- BatchImportFindings takes 1 to 100 findings, BatchUpdateFindings up to 100 identifiers ("can be used to update up
+  to 100 findings at a time"), and a note of at most 512 characters: more is InvalidInputException, HTTP 400.
 - An account that has not enabled Security Hub in a region answers InvalidAccessException, HTTP 401
   (`not_subscribed`).
 
-Every call it judged is kept in `imports`, so that tests can assert on what was sent.
+Every call it judged is kept (`imports`, `updates`), so that tests can assert on what was sent.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ RESOURCE_LENGTHS = {"Type": 256, "Region": 16}
 """Resource's length constraints (API reference); it states none for `Id`."""
 MAX_RESOURCES = 32
 NOTE_TEXT = 512
+BATCH = 100
+"""Findings a BatchImportFindings call takes, identifiers a BatchUpdateFindings call takes."""
 PRODUCT_FIELDS = (50, 128, 2048)
 """ProductFields: at most 50 pairs, keys of up to 128 characters, values of up to 2048."""
 
@@ -119,12 +123,22 @@ class Import:
 
 
 @dataclass
+class Update:
+    """One BatchUpdateFindings call as Security Hub received it."""
+
+    caller: str
+    region: str
+    body: dict[str, Any]
+
+
+@dataclass
 class SecurityHubRules:
     """The middleware (`wrap`), with the calls it judged."""
 
     not_subscribed: set[tuple[str, str]] = field(default_factory=set)
     """(account, region) pairs where Security Hub is not enabled."""
     imports: list[Import] = field(default_factory=list)
+    updates: list[Update] = field(default_factory=list)
 
     def wrap(self, app: WsgiApp) -> WsgiApp:
         def middleware(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -136,16 +150,32 @@ class SecurityHubRules:
             if (caller, region) in self.not_subscribed:
                 message = f"Account {caller} is not subscribed to AWS Security Hub"
                 return _error(start_response, 401, "InvalidAccessException", message)
+            if environ.get("PATH_INFO") == "/findings/batchupdate":
+                return self._update(app, environ, start_response, caller, region)
             if environ.get("PATH_INFO") != "/findings/import":
                 return app(environ, start_response)
             return self._import(app, environ, start_response, caller, region)
 
         return middleware
 
+    def _update(
+        self, app: WsgiApp, environ: dict[str, Any], start_response: Callable[..., Any], caller: str, region: str
+    ) -> Iterable[bytes]:
+        raw = _body(environ)
+        body = json.loads(raw or b"{}")
+        self.updates.append(Update(caller, region, body))
+        too_many = len(body.get("FindingIdentifiers", [])) > BATCH
+        if too_many or len((body.get("Note") or {}).get("Text", "")) > NOTE_TEXT:
+            return _error(start_response, 400, "InvalidInputException", "Invalid Input")
+        environ["wsgi.input"] = io.BytesIO(raw)
+        return app(environ, start_response)
+
     def _import(
         self, app: WsgiApp, environ: dict[str, Any], start_response: Callable[..., Any], caller: str, region: str
     ) -> Iterable[bytes]:
         findings = json.loads(_body(environ) or b"{}").get("Findings", [])
+        if not 1 <= len(findings) <= BATCH:
+            return _error(start_response, 400, "InvalidInputException", "Invalid Input")
         own = f":securityhub:{region}:{caller}:product/{caller}/default"
         foreign = [f for f in findings if f.get("AwsAccountId") != caller or not str(f.get("ProductArn")).endswith(own)]
         self.imports.append(Import(caller, region, findings, refused=bool(foreign)))
@@ -182,7 +212,7 @@ def _forward(app: WsgiApp, environ: dict[str, Any], body: dict[str, Any]) -> dic
 
 def _json(start_response: Callable[..., Any], status: int, body: dict[str, Any], **headers: str) -> list[bytes]:
     data = json.dumps(body).encode()
-    reason = {200: "OK", 401: "Unauthorized", 403: "Forbidden"}[status]
+    reason = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden"}[status]
     start_response(
         f"{status} {reason}",
         [

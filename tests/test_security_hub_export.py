@@ -236,6 +236,18 @@ def test_what_the_export_sends_is_what_security_hub_takes(served: Served) -> Non
     assert sum(len(i.findings) for i in rules.imports) == 4
 
 
+def test_batches_of_100_for_both_calls(served: Served) -> None:
+    rules, session, _ = served
+    report = report_with([finding(f"fixed-{i:03d}", Status.PASS) for i in range(230)])
+
+    result = export(session, report)
+
+    assert (result.accounts[0].imported, dict(result.accounts[0].workflow)) == (230, {"RESOLVED": 230})
+    assert [len(i.findings) for i in rules.imports] == [100, 100, 30]
+    assert [len(u.body["FindingIdentifiers"]) for u in rules.updates] == [100, 100, 30]
+    assert {u.body["Workflow"]["Status"] for u in rules.updates} == {"RESOLVED"}
+
+
 # -- the home region ------------------------------------------------------------------------------------------
 def test_account_wide_findings_stay_in_the_home_region_whatever_regions_were_scanned(aws: boto3.Session) -> None:
     findings = [account_wide(ACCOUNT_ID), finding("in-region", region="eu-west-1")]
