@@ -163,6 +163,7 @@ def _import(client: Any, items: list[Item], result: AccountExport) -> set[str]:
 
 
 def _workflow_status(finding: Finding, muted_before: frozenset[str]) -> str | None:
+    """The workflow status to set for the finding's verdict now (None: leave it as it is)."""
     if finding.status is Status.FAIL and finding.id in muted_before:
         return "NEW"
     return WORKFLOW.get(finding.status)
