@@ -1,10 +1,10 @@
-"""Rendering saved reports offline (`mlaudit report`), the GitHub job summary, and the Security Hub export."""
+"""Rendering saved reports offline (`mlaudit report`) and the GitHub job summary (the Security Hub export:
+test_security_hub_export.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import boto3
 import pytest
 from click.testing import CliRunner
 
@@ -13,7 +13,6 @@ from mlaudit.core.taxonomy import Status
 from mlaudit.renderers.json_report import render_json
 from mlaudit.report.output import GITHUB_SUMMARY_LIMIT
 from reports import finding, report_of
-from support import answer
 
 
 @pytest.fixture
@@ -104,45 +103,3 @@ def test_github_step_summary_is_appended_within_the_limit(
     assert text.startswith("# earlier step") and "## mlaudit report" in text
     assert len(text.encode()) < GITHUB_SUMMARY_LIMIT
     assert "more failing findings are not listed here" in text
-
-
-def test_export_to_security_hub(aws: boto3.Session, saved: Path, tmp_path: Path) -> None:
-    from mlaudit.export.security_hub import export_findings
-    from mlaudit.report.saved import load_report
-
-    report = load_report(saved)
-    result = export_findings(report, aws)
-    assert (result.imported, result.rejected) == (3, [])
-    stored = aws.client("securityhub").get_findings()["Findings"]
-    assert {f["GeneratorId"] for f in stored} == {report.findings[0].check_id}
-    assert {f["Compliance"]["Status"] for f in stored} == {"FAILED", "PASSED"}
-
-    failed_only = export_findings(report, aws, failed_only=True)
-    assert failed_only.imported == 2
-
-
-def test_export_reports_each_rejected_finding(aws: boto3.Session, saved: Path) -> None:
-    from mlaudit.export.security_hub import export_findings
-    from mlaudit.report.saved import load_report
-
-    answer(
-        aws,
-        "securityhub",
-        "BatchImportFindings",
-        {
-            "FailedCount": 1,
-            "SuccessCount": 2,
-            "FailedFindings": [{"Id": "x", "ErrorCode": "InvalidInput", "ErrorMessage": "bad Types"}],
-        },
-    )
-    result = export_findings(load_report(saved), aws)
-    assert result.imported == 2
-    assert [(r.finding_id, r.error_code) for r in result.rejected] == [("x", "InvalidInput")]
-
-
-def test_export_command_exit_codes(saved: Path) -> None:
-    from moto import mock_aws
-
-    with mock_aws():
-        code, out, err = run("export", "security-hub", str(saved))
-    assert code == 0 and "imported 3 findings" in out and err == ""

@@ -27,7 +27,10 @@ from mlaudit.collect.engine.service_model import operation_model, service_model
 from mlaudit.collect.registry import COLLECTORS, collector_modules
 from mlaudit.demo.estate.lifecycle_requests import create_job_definition
 from mlaudit.demo.moto_extensions import extensions
+from mlaudit.renderers.asff import render_asff
 from mlaudit.scan import ScanResult
+from reports import finding as report_finding
+from reports import report_of
 from service_models import FieldWalk, decode, protocol, unknown_in_answer, unknown_members
 from support import READ_OPERATION, ROLE_ARN, RawAnswer, Recorder
 
@@ -225,7 +228,7 @@ def test_the_demo_answers_hold_only_members_the_model_knows(demo_scan: tuple[Sca
 def _call_what_the_demo_does_not(session: boto3.Session) -> None:
     """The extension operations the demo estate has no use for: it has no custom model, provisioned throughput,
     composite alarm, data quality job definition, deleted Studio app, stopped tracking server, changed agent draft
-    or organization."""
+    or organization, and it exports nothing to Security Hub."""
     bedrock = session.client("bedrock")
     bedrock.create_model_customization_job(
         jobName="tuning",
@@ -279,6 +282,11 @@ def _call_what_the_demo_does_not(session: boto3.Session) -> None:
     )["Policy"]["PolicySummary"]["Id"]
     organizations.attach_policy(PolicyId=policy, TargetId=root)
     organizations.describe_effective_policy(PolicyType="AISERVICES_OPT_OUT_POLICY")
+    securityhub = session.client("securityhub")
+    exported = json.loads(render_asff(report_of([report_finding("exported")])))[0]
+    securityhub.batch_import_findings(Findings=[exported])
+    identifiers = [{"Id": exported["Id"], "ProductArn": exported["ProductArn"]}, {"Id": "gone", "ProductArn": "arn"}]
+    securityhub.batch_update_findings(FindingIdentifiers=identifiers, Workflow={"Status": "RESOLVED"})
 
 
 def test_every_extension_operation_answers_as_the_model_says(

@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from mlaudit.cli.common import FORMAT_NAMES, choose_formats
 from mlaudit.core.errors import ExitCode
+
+if TYPE_CHECKING:
+    from mlaudit.export.security_hub import ExportResult
 
 
 @click.command()
@@ -78,25 +82,99 @@ def export() -> None:
 
 @export.command("security-hub")
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--profile", envvar="AWS_PROFILE", help="AWS profile of the Security Hub account.")
-@click.option("--endpoint-url", help="Send the calls to this URL (an emulator).")
+@click.option("--profile", envvar=["MLAUDIT_PROFILE", "AWS_PROFILE"], help="AWS profile to export with.")
+@click.option("--endpoint-url", envvar="MLAUDIT_ENDPOINT_URL", help="Send the calls to this URL (an emulator).")
+@click.option(
+    "--role-name",
+    envvar="MLAUDIT_ROLE_NAME",
+    help="The role to assume in each account of the report other than the profile's own (as `scan --org`).",
+)
+@click.option(
+    "--role-arn", envvar="MLAUDIT_ROLE_ARN", help="A role to assume for the findings of its account (as `scan`)."
+)
+@click.option("--external-id", envvar="MLAUDIT_EXTERNAL_ID", help="External id to pass when assuming the role.")
+@click.option(
+    "--role-session-name",
+    envvar="MLAUDIT_ROLE_SESSION_NAME",
+    help="Session name of the assumed role.  [default: mlaudit]",
+)
+@click.option(
+    "--home-region",
+    envvar="MLAUDIT_HOME_REGION",
+    help="Region of account-wide findings.  [default: the profile's region, else us-east-1]",
+)
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The report exported before: its MUTED findings that are FAIL now go back to NEW.",
+)
 @click.option(
     "--failed-only", is_flag=True, help="Send only FAIL and MUTED findings (default: all, so fixed ones close)."
 )
 @click.pass_context
 def security_hub(
-    ctx: click.Context, source: Path, profile: str | None, endpoint_url: str | None, failed_only: bool
+    ctx: click.Context, source: Path, failed_only: bool, previous: Path | None, **access: str | None
 ) -> None:
-    """Import a saved report's findings into AWS Security Hub (ASFF, batches of 100).
+    """Import a saved report's findings into AWS Security Hub, each account's in that account, and set their
+    workflow (SUPPRESSED for MUTED, RESOLVED for PASS).
 
-    Exit code 0 when every finding was imported, 1 when Security Hub rejected some (each is listed), 2 on error.
+    Exit code 0 when every finding was imported and its workflow set, 1 when Security Hub rejected a finding or a
+    workflow update or an account or region could not be reached or refused (each is listed), 2 on a usage or
+    credential error (nothing sent).
     """
-    from mlaudit.collect.accounts.credentials import open_session
-    from mlaudit.export.security_hub import export_findings
+    from mlaudit.collect.accounts.assume import DEFAULT_SESSION_NAME, RoleSpec
+    from mlaudit.collect.accounts.credentials import identify, open_session
+    from mlaudit.collect.accounts.regions import known_regions
+    from mlaudit.collect.accounts.session import AwsClients
+    from mlaudit.core.errors import UserError
+    from mlaudit.export.security_hub import AccountReach, export_findings
+    from mlaudit.renderers.asff import DEFAULT_HOME_REGION
     from mlaudit.report.saved import load_report
 
-    result = export_findings(load_report(source), open_session(profile), endpoint_url, failed_only)
-    click.echo(f"imported {result.imported} findings into Security Hub")
-    for rejection in result.rejected:
-        click.echo(f"rejected {rejection.finding_id}: {rejection.error_code}: {rejection.message}", err=True)
-    ctx.exit(ExitCode.FINDINGS if result.rejected else ExitCode.OK)
+    report = load_report(source)
+    earlier = load_report(previous) if previous else None
+    reach = AccountReach(
+        access["role_name"],
+        access["role_arn"],
+        RoleSpec(access["external_id"], access["role_session_name"] or DEFAULT_SESSION_NAME),
+    )
+    session = open_session(access["profile"])
+    clients = AwsClients(
+        session, home_region=session.region_name or DEFAULT_HOME_REGION, endpoint_url=access["endpoint_url"]
+    )
+    home = access["home_region"] or clients.home_region
+    if home not in known_regions(clients):
+        raise UserError(f"--home-region: unknown region {home!r}")
+    caller = identify(clients, access["profile"])
+    result = export_findings(
+        report, clients, caller, reach=reach, home_region=home, failed_only=failed_only, previous=earlier
+    )
+    _print_export(result)
+    ctx.exit(ExitCode.FINDINGS if result.failed else ExitCode.OK)
+
+
+def _print_export(result: ExportResult) -> None:
+    """One line per account on stdout (its errors and rejected findings on stderr), then the total."""
+    from mlaudit.cli.console import safe
+
+    for account in result.accounts:
+        workflow = ", ".join(f"{count} {status}" for status, count in sorted(account.workflow.items()))
+        rejected = f", {len(account.rejected)} rejected" if account.rejected else ""
+        click.echo(
+            f"account {account.account_id}: imported {account.imported}{rejected}; workflow: {workflow or 'none'}"
+        )
+        for error in account.errors:
+            click.echo(f"account {account.account_id}: error: {safe(error)}", err=True)
+        for rejection in account.rejected:
+            what = "rejected" if rejection.step == "import" else "workflow not updated for"
+            click.echo(
+                f"account {account.account_id}: {what} {safe(rejection.finding_id)}: "
+                f"{safe(rejection.error_code)}: {safe(rejection.message)}",
+                err=True,
+            )
+    imported = sum(account.imported for account in result.accounts)
+    failed = sum(account.failed for account in result.accounts)
+    click.echo(
+        f"imported {imported} findings into Security Hub in {len(result.accounts)} account(s)"
+        + (f"; {failed} account(s) failed" if failed else "")
+    )

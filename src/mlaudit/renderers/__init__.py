@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
-from mlaudit.renderers.asff import render_asff
+from mlaudit.renderers.asff import write_asff
 from mlaudit.renderers.csv_report import render_csv
 from mlaudit.renderers.html import render_html
 from mlaudit.renderers.json_report import render_json
@@ -60,7 +60,7 @@ FORMATS: dict[str, Format] = {
         Format("junit", "xml", whole(lambda r, _: render_junit(r))),
         Format("md", "md", whole(render_markdown)),
         Format("ocsf", "ocsf.json", whole(lambda r, _: render_ocsf(r))),
-        Format("asff", "asff.json", whole(lambda r, _: render_asff(r))),
+        Format("asff", "asff.json", write_asff),
     )
 }
 __all__ = ["FORMATS", "Format", "RenderOptions"]

@@ -15,6 +15,8 @@ class RenderOptions:
     """An earlier report, for "what changed" in the HTML and Markdown reports."""
     markdown_budget: int = 1_000_000
     """Bytes the Markdown report may take: below GitHub's 1 MiB job summary limit, with room for a closing note."""
+    home_region: str | None = None
+    """The region of account-wide findings in ASFF (Security Hub needs a real one); None: us-east-1."""
 
 
 DEFAULT_OPTIONS = RenderOptions()
