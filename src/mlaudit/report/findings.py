@@ -34,6 +34,12 @@ class Suppression(BaseModel):
     owner: str | None = None
     expires: date | None = None
 
+    def justification(self) -> str:
+        """The reason, with its owner and expiry where given: what a reviewer needs to judge the accepted risk."""
+        details = [f"owner: {self.owner}"] if self.owner else []
+        details += [f"expires: {self.expires.isoformat()}"] if self.expires else []
+        return f"{self.reason} ({'; '.join(details)})" if details else self.reason
+
 
 class Finding(FrozenModel):
     """One check's verdict on one resource."""
