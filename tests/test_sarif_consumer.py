@@ -27,7 +27,7 @@ from mlaudit.report.findings import Finding, Suppression
 from mlaudit.report.model import Report
 from reports import finding, report_of
 
-DATA = Path(__file__).parent / "data"
+OASIS_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 SARIF = FORMATS["sarif"]
 BUILT_IN = [c.metadata for c in load_catalog(include_entry_points=False).checks]
 ANCHOR_LINE_HASH = "39d9a8b8e1e83f6e:1"
@@ -74,9 +74,7 @@ def demo(demo_scan: tuple) -> Report:  # type: ignore[type-arg]
 
 def test_sarif_of_the_demo_validates_and_gives_one_alert_per_failing_resource(demo: Report) -> None:
     document = sarif(demo)
-    jsonschema.validate(
-        document, json.loads((DATA / "sarif-schema-2.1.0.json").read_text()), cls=jsonschema.Draft7Validator
-    )
+    jsonschema.validate(document, OASIS_SCHEMA, cls=jsonschema.Draft7Validator)
     run = document["runs"][0]
     assert {r["id"] for r in run["tool"]["driver"]["rules"]} == {c.id for c in demo.checks}
     reportable = [f for f in demo.findings if f.status is not Status.PASS]
@@ -159,7 +157,9 @@ def test_every_rule_is_a_security_rule_with_githubs_severity() -> None:
             if value >= floor
         )
 
-    rules = sarif(report_of([]).model_copy(update={"checks": BUILT_IN}))["runs"][0]["tool"]["driver"]["rules"]
+    document = sarif(report_of([]).model_copy(update={"checks": BUILT_IN}))
+    jsonschema.validate(document, OASIS_SCHEMA, cls=jsonschema.Draft7Validator)
+    rules = document["runs"][0]["tool"]["driver"]["rules"]
     assert len(rules) == len(BUILT_IN)
     for rule, check in zip(rules, BUILT_IN, strict=True):
         tags = rule["properties"]["tags"]

@@ -50,6 +50,11 @@ PRIORITY = {Status.FAIL: 0, Status.ERROR: 1, Status.MUTED: 2}
 """Which results are kept under the cap, most important first."""
 
 
+def _tags(check: CheckMetadata) -> list[str]:
+    """`security` first (GitHub shows only the first 10 tags), each once (the security pillar is also a tag)."""
+    return list(dict.fromkeys(("security", "ml", check.pillar.value, check.service)))
+
+
 def _rule(check: CheckMetadata) -> dict[str, Any]:
     references = "\n".join(f"- {r.type.value} {literal_prose(r.id)}: {r.url}" for r in check.references)
     cli = f"\n\n```\n{check.remediation.cli}\n```" if check.remediation.cli else ""
@@ -66,7 +71,7 @@ def _rule(check: CheckMetadata) -> dict[str, Any]:
             f"{cli}\n\n[Documentation]({check.remediation.url})\n\n{references}",
         },
         "defaultConfiguration": {"level": LEVEL[check.severity]},
-        "properties": {"tags": ["security", "ml", check.pillar.value, check.service], **severity, "precision": "high"},
+        "properties": {"tags": _tags(check), **severity, "precision": "high"},
     }
 
 
