@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
@@ -39,7 +40,7 @@ def consumed(text: str) -> ElementTree.Element:
 
 
 @pytest.fixture(scope="module")
-def demo(demo_scan: tuple) -> Report:  # type: ignore[type-arg]
+def demo(demo_scan: tuple[Any, Any]) -> Report:
     return demo_scan[0].report
 
 
@@ -57,8 +58,12 @@ def test_the_demo_report_is_valid_for_jenkins_with_one_case_per_finding(demo: Re
 
 
 def test_hostile_strings_stay_valid_xml() -> None:
-    root = consumed(junit(report_of([finding(text, detail=f"owner={text}") for text in HOSTILE_STRINGS])))
-    assert len(list(root.iter("failure"))) == len(HOSTILE_STRINGS)
+    forbidden = finding("forbidden-characters", detail="owner=lone\ud800 nul\x00 tab\t line\nbreak")
+    findings = [*(finding(text, detail=f"owner={text}") for text in HOSTILE_STRINGS), forbidden]
+    root = consumed(junit(report_of(findings)))
+    assert len(list(root.iter("failure"))) == len(findings)
+    message = next(f.get("message") for f in root.iter("failure") if "lone" in str(f.get("message")))
+    assert message == "owner=lone\ufffd nul\ufffd tab\t line\nbreak"
 
 
 def test_a_muted_finding_is_skipped_with_the_suppressions_reason_owner_and_expiry() -> None:

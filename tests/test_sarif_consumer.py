@@ -68,7 +68,7 @@ def with_status(base: Finding, status: Status, severity: Severity | None = None)
 
 
 @pytest.fixture(scope="module")
-def demo(demo_scan: tuple) -> Report:  # type: ignore[type-arg]
+def demo(demo_scan: tuple[Any, Any]) -> Report:
     return demo_scan[0].report
 
 

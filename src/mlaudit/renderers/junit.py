@@ -60,15 +60,16 @@ def _case(finding: Finding) -> str:
     )
 
 
-def _kept(findings: list[Finding]) -> set[int]:
-    """The indices of the findings whose cases fit in `MAX_CASE_BYTES`, taken most important first."""
+def _kept(findings: list[Finding]) -> dict[int, str]:
+    """The cases, by finding index, that fit in `MAX_CASE_BYTES`, taken most important first."""
     order = sorted(range(len(findings)), key=lambda i: (PRIORITY[findings[i].status], -findings[i].severity.rank))
-    kept, size = set(), 0
+    kept, size = {}, 0
     for index in order:
-        size += len(_case(findings[index]).encode())
+        case = _case(findings[index])
+        size += len(case.encode())
         if size > MAX_CASE_BYTES:
             break
-        kept.add(index)
+        kept[index] = case
     return kept
 
 
@@ -100,11 +101,10 @@ def _suite_head(name: str, counts: Counter[str], timestamp: str) -> str:
 
 def write_junit(report: Report, options: RenderOptions, out: TextIO) -> None:
     kept = _kept(report.findings)
-    by_check: dict[str, list[Finding]] = defaultdict(list)
-    for index, finding in enumerate(report.findings):
-        if index in kept:
-            by_check[finding.check_id].append(finding)
-    suites = {check_id: _counts(by_check[check_id]) for check_id in sorted(by_check)}
+    by_check: dict[str, list[int]] = defaultdict(list)
+    for index in sorted(kept):
+        by_check[report.findings[index].check_id].append(index)
+    suites = {check_id: _counts([report.findings[i] for i in by_check[check_id]]) for check_id in sorted(by_check)}
     left_out = Counter(f.status for i, f in enumerate(report.findings) if i not in kept)
     summary = _left_out_case(left_out, len(report.findings)) if left_out else None
     totals = sum(suites.values(), Counter())
@@ -116,8 +116,8 @@ def write_junit(report: Report, options: RenderOptions, out: TextIO) -> None:
     out.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites{xml_attributes({"name": "mlaudit", **root})}>\n')
     for check_id, counts in suites.items():
         out.write(_suite_head(titles.get(check_id, check_id), counts, timestamp))
-        for finding in by_check[check_id]:
-            out.write(_case(finding))
+        for index in by_check[check_id]:
+            out.write(kept[index])
         out.write("  </testsuite>\n")
     if summary:
         case, counter = summary
