@@ -30,18 +30,16 @@ LEFT_OUT_SUITE = "mlaudit: findings left out"
 
 
 def _outcome(finding: Finding) -> str:
+    if finding.status is Status.MUTED:
+        return f"<skipped{xml_attributes({'message': finding.muted_because()})}/>"
+    if finding.status not in (Status.FAIL, Status.ERROR):
+        return ""
+    tag, kind = ("failure", finding.severity.value) if finding.status is Status.FAIL else ("error", "ERROR")
     text = xml_content(
         f"{finding.resource_name}: {finding.status_detail}\nRemediation: {finding.remediation.text}\n"
         f"{finding.remediation.url}"
     )
-    if finding.status is Status.FAIL:
-        return f"<failure{xml_attributes({'message': finding.status_detail, 'type': finding.severity.value})}>{text}</failure>"
-    if finding.status is Status.ERROR:
-        return f"<error{xml_attributes({'message': finding.status_detail, 'type': 'ERROR'})}>{text}</error>"
-    if finding.status is Status.MUTED:
-        reason = finding.suppression.justification() if finding.suppression else finding.status_detail
-        return f"<skipped{xml_attributes({'message': reason})}/>"
-    return ""
+    return f"<{tag}{xml_attributes({'message': finding.status_detail, 'type': kind})}>{text}</{tag}>"
 
 
 def _case(finding: Finding) -> str:

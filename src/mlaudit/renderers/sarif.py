@@ -112,8 +112,7 @@ def _result(finding: Finding, rule_index: int, anchor: str) -> dict[str, Any]:
         },
     }
     if finding.status is Status.MUTED:
-        reason = finding.suppression.justification() if finding.suppression else finding.status_detail
-        result["suppressions"] = [{"kind": "external", "justification": reason}]
+        result["suppressions"] = [{"kind": "external", "justification": finding.muted_because()}]
     return result
 
 

@@ -66,6 +66,10 @@ class Finding(FrozenModel):
     suppression: Suppression | None = None
     """Set when the finding is MUTED: the rule that muted it (its verdict is in `status_detail`)."""
 
+    def muted_because(self) -> str:
+        """Why a MUTED finding is muted: its suppression's justification (its detail, if it has no suppression)."""
+        return self.suppression.justification() if self.suppression else self.status_detail
+
 
 def finding_id(check_id: str, account_id: str, region: str, resource_arn: str) -> str:
     digest = hashlib.sha256("\x1f".join((check_id, account_id, region, resource_arn)).encode()).hexdigest()
