@@ -11,7 +11,9 @@ from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
+import boto3
 import jsonschema
 import pytest
 from click.testing import CliRunner
@@ -339,3 +341,58 @@ def test_a_category_that_names_nothing_is_one_line_and_exit_2(tmp_path: Path) ->
     )
     assert ok.exit_code == 0
     assert json.loads((tmp_path / "mlaudit.sarif").read_text())["runs"][0]["automationDetails"]["id"] == "ml/eu/"
+
+
+def test_a_scan_scope_names_its_category_and_muted_alerts_carry_the_suppression(
+    aws: boto3.Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, root in (("nb-root", "Enabled"), ("nb-pilot", "Enabled"), ("nb-locked", "Disabled")):
+        aws.client("sagemaker").create_notebook_instance(
+            NotebookInstanceName=name,
+            InstanceType="ml.t3.medium",
+            RoleArn="arn:aws:iam::123456789012:role/r",
+            RootAccess=root,
+        )
+    runner = CliRunner()
+    snapshot = tmp_path / "inventory.json"
+    collected = runner.invoke(
+        cli, ["collect", "--region", "us-east-1", "--checks", "SM-NOTEBOOK-003", "-o", str(snapshot)]
+    )
+    assert collected.exit_code == 0, collected.stderr
+    config = tmp_path / ".mlaudit.yaml"
+    config.write_text(
+        "sarif_category: mlaudit/prod\nsuppressions:\n"
+        "  - {check: SM-NOTEBOOK-003, resources: [nb-pilot], reason: The pilot needs root, owner: ml-platform, "
+        "expires: 2099-01-31}\n"
+    )
+    evaluate = [
+        "evaluate",
+        str(snapshot),
+        "--config",
+        str(config),
+        "--checks",
+        "SM-NOTEBOOK-003",
+        "--format",
+        "sarif,junit",
+        "--fail-on",
+        "none",
+    ]
+    assert runner.invoke(cli, [*evaluate, "--output-dir", str(tmp_path / "a")]).exit_code == 0
+    document = json.loads((tmp_path / "a" / "mlaudit.sarif").read_text())
+    assert {alert[0] for alert in upload(document)} == {"mlaudit/prod"}
+    results = {r["locations"][0]["logicalLocations"][0]["name"]: r for r in document["runs"][0]["results"]}
+    assert sorted(results) == ["nb-pilot", "nb-root"]
+    expected = "The pilot needs root (owner: ml-platform; expires: 2099-01-31)"
+    assert results["nb-pilot"]["suppressions"] == [{"kind": "external", "justification": expected}]
+    skipped = ElementTree.parse(tmp_path / "a" / "mlaudit.xml").find(".//skipped")
+    assert skipped is not None and skipped.get("message") == expected
+
+    monkeypatch.setenv("MLAUDIT_SARIF_CATEGORY", "mlaudit/sandbox")
+    assert runner.invoke(cli, [*evaluate, "--output-dir", str(tmp_path / "b")]).exit_code == 0
+    sandbox = json.loads((tmp_path / "b" / "mlaudit.sarif").read_text())
+    assert sandbox["runs"][0]["automationDetails"] == {"id": "mlaudit/sandbox/"}
+    refused = runner.invoke(cli, [*evaluate, "--sarif-category", "", "--output-dir", str(tmp_path / "c")])
+    assert refused.exit_code == 2 and not (tmp_path / "c").exists()
+    assert refused.stderr.strip().splitlines() == [
+        "mlaudit: error: --sarif-category '' names no category (e.g. mlaudit or mlaudit/prod)"
+    ]
