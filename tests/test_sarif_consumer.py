@@ -1,6 +1,7 @@
 """`mlaudit.sarif` as GitHub code scanning takes it: uploaded through github/codeql-action/upload-sarif, alerts
 matched across analyses, closed when an analysis of the same category no longer holds them, the top 5,000 results
-of a run kept, `security-severity` read with the `security` tag, and help Markdown sanitized."""
+of a run kept, `security-severity` read with the `security` tag, rule names and descriptions within GitHub's
+limits, and help Markdown sanitized."""
 
 from __future__ import annotations
 
@@ -146,7 +147,7 @@ def test_a_run_keeps_githubs_5000_most_important_results_and_says_what_it_left_o
     assert [r["properties"]["status"] for r in fewer["results"]] == ["FAIL"] * 4_750 + ["ERROR"] * 200 + ["MUTED"] * 50
 
 
-def test_every_rule_is_a_security_rule_with_githubs_severity() -> None:
+def test_every_rule_is_a_security_rule_with_githubs_severity_within_githubs_limits() -> None:
     def github_label(score: str | None) -> str:
         """How code scanning translates `security-severity`: over 9.0 critical, 7.0 to 8.9 high, 4.0 to 6.9
         medium, 0.1 to 3.9 low; 0.0, a missing value or one outside the range is no security severity."""
@@ -166,6 +167,8 @@ def test_every_rule_is_a_security_rule_with_githubs_severity() -> None:
     for rule, check in zip(rules, BUILT_IN, strict=True):
         tags = rule["properties"]["tags"]
         assert "security" in tags[:10] and len(tags) <= 20, rule["id"]
+        assert len(rule["name"]) <= 255 and len(rule["shortDescription"]["text"]) <= 1024, rule["id"]
+        assert len(rule["fullDescription"]["text"]) <= 1024, rule["id"]
         expected = "none" if check.severity is Severity.INFO else check.severity.value
         assert github_label(rule["properties"].get("security-severity")) == expected, rule["id"]
 
