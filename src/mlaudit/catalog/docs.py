@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 
 from mlaudit.collect.permissions import beyond_security_audit, required_actions
 from mlaudit.collect.registry import describe_plan
+from mlaudit.core.markup import literal_prose
 from mlaudit.sdk import Check
 from mlaudit.sdk.references import PEERS
 
@@ -23,11 +23,6 @@ REFERENCE_LABELS = {
 }
 
 
-def _prose(text: str) -> str:
-    """Text safe in Markdown: `<placeholders>` stay visible instead of becoming HTML tags."""
-    return html.escape(text, quote=False)
-
-
 def _anchor(check: Check) -> str:
     return f"{check.id}-{check.name}".lower()
 
@@ -39,7 +34,7 @@ def _table_rows(checks: Sequence[Check], link_base: str) -> list[str]:
         opt_in = " (opt-in)" if meta.opt_in else ""
         rows.append(
             f"| [{meta.id}]({link_base}{_anchor(check)}) | {meta.name} | {meta.severity.value} | {meta.pillar.value} "
-            f"| {_prose(meta.title)}{opt_in} |"
+            f"| {literal_prose(meta.title)}{opt_in} |"
         )
     return rows
 
@@ -96,15 +91,15 @@ def render_checks_doc(checks: Sequence[Check]) -> str:
             "",
             f"## {meta.id} {meta.name}",
             "",
-            f"**{_prose(meta.title)}**",
+            f"**{literal_prose(meta.title)}**",
             "",
             f"Severity **{meta.severity.value}** · pillar **{meta.pillar.value}** · {meta.service} `{meta.resource_type}`"
             + (" · **opt-in**" if meta.opt_in else ""),
             "",
-            f"**Why it matters.** {_prose(meta.rationale)}",
+            f"**Why it matters.** {literal_prose(meta.rationale)}",
             "",
-            *([f"**What it judges.** {_prose(meta.judges)}", ""] if meta.judges else []),
-            f"**How to fix it.** {_prose(meta.remediation.text)}",
+            *([f"**What it judges.** {literal_prose(meta.judges)}", ""] if meta.judges else []),
+            f"**How to fix it.** {literal_prose(meta.remediation.text)}",
             "",
         ]
         if meta.remediation.cli:
@@ -120,7 +115,7 @@ def render_checks_doc(checks: Sequence[Check]) -> str:
             lines += ["", "**Settings** (override with `--set " + meta.id + ".NAME=VALUE`):", ""]
             lines += [
                 f"- `{name}` (default `{setting.default!r}`{f'; {setting.bounds}' if setting.bounds else ''}): "
-                f"{_prose(setting.description)}"
+                f"{literal_prose(setting.description)}"
                 for name, setting in meta.settings.items()
             ]
         lines += ["", f"Reads: {', '.join(f'`{part}`' for part in meta.parts)}", "", "Collects:", ""]
@@ -151,7 +146,7 @@ def _peer_tables(checks: Sequence[Check]) -> list[str]:
             continue
         lines += ["", f"### {REFERENCE_LABELS[peer.value]}", "", "| control | mlaudit checks |", "|---|---|"]
         lines += [
-            f"| {_prose(control)} | {', '.join(f'[{c.id}](#{_anchor(c)})' for c in found)} |"
+            f"| {literal_prose(control)} | {', '.join(f'[{c.id}](#{_anchor(c)})' for c in found)} |"
             for control, found in sorted(covered.items(), key=lambda item: _natural(item[0]))
         ]
     return lines

@@ -21,6 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "formats": "json,html",
     "output_dir": Path("."),
     "sarif_anchor": ".mlaudit.yaml",
+    "sarif_category": "mlaudit",
     "fail_on": "low",
     "fail_on_error": True,
     "max_workers": 16,
@@ -200,6 +201,12 @@ report_options = _apply(
         "--sarif-anchor",
         envvar="MLAUDIT_SARIF_ANCHOR",
         help="The repository file SARIF results point at.  [default: .mlaudit.yaml]",
+    ),
+    click.option(
+        "--sarif-category",
+        envvar="MLAUDIT_SARIF_CATEGORY",
+        help="The code scanning category of the SARIF run: one per scan scope, the same in every run.  "
+        "[default: mlaudit]",
     ),
     click.option("--quiet", "-q", is_flag=True, envvar="MLAUDIT_QUIET", help="Print nothing but errors."),
 )

@@ -30,8 +30,20 @@ if TYPE_CHECKING:
 @click.option(
     "--sarif-anchor", default=".mlaudit.yaml", show_default=True, help="The repository file SARIF results point at."
 )
+@click.option(
+    "--sarif-category",
+    default="mlaudit",
+    show_default=True,
+    help="The code scanning category of the SARIF run: one per scan scope, the same in every run.",
+)
 def report(
-    source: Path, formats: str, output_dir: Path, output: str | None, previous: Path | None, sarif_anchor: str
+    source: Path,
+    formats: str,
+    output_dir: Path,
+    output: str | None,
+    previous: Path | None,
+    sarif_anchor: str,
+    sarif_category: str,
 ) -> None:
     """Render a saved report (mlaudit.json) in other formats, without AWS access."""
     from mlaudit.renderers import RenderOptions
@@ -40,7 +52,11 @@ def report(
 
     chosen = choose_formats(formats, output)
     saved = load_report(source)
-    options = RenderOptions(sarif_anchor=sarif_anchor, previous=load_report(previous) if previous else None)
+    options = RenderOptions(
+        sarif_anchor=sarif_anchor,
+        sarif_category=sarif_category,
+        previous=load_report(previous) if previous else None,
+    )
     directory = prepare_directory(output_dir) if output is None else None
     for path in write_reports(saved, chosen, directory, options):
         click.echo(f"wrote {path}")

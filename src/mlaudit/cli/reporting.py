@@ -99,6 +99,9 @@ class Run:
         formats = choose_formats(request["formats"], request["output"])
         terminal = Terminal(stream=sys.stderr if request["output"] == "-" else None, quiet=bool(request["quiet"]))
         previous = load_report(request["previous"]) if request["previous"] else None
+        render_options = RenderOptions(
+            sarif_anchor=request["sarif_anchor"], sarif_category=request["sarif_category"], previous=previous
+        )
         rules = suppression_rules(request)
         if any(labelled.rule.tags for labelled in rules):
             selection.options.extra_parts = (ResourceTags,)
@@ -112,7 +115,7 @@ class Run:
             baseline=load_baseline(request["baseline"]) if request["baseline"] else None,
             formats=formats,
             directory=prepare_directory(request["output_dir"]) if request["output"] is None else None,
-            render_options=RenderOptions(sarif_anchor=request["sarif_anchor"], previous=previous),
+            render_options=render_options,
         )
 
     @property

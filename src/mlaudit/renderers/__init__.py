@@ -12,11 +12,11 @@ from mlaudit.renderers.csv_report import render_csv
 from mlaudit.renderers.html import render_html
 from mlaudit.renderers.json_report import render_json
 from mlaudit.renderers.jsonl import render_jsonl
-from mlaudit.renderers.junit import render_junit
+from mlaudit.renderers.junit import write_junit
 from mlaudit.renderers.markdown import render_markdown
 from mlaudit.renderers.ocsf import render_ocsf
 from mlaudit.renderers.options import RenderOptions
-from mlaudit.renderers.sarif import render_sarif
+from mlaudit.renderers.sarif import write_sarif
 from mlaudit.report.model import Report
 
 Writer = Callable[[Report, RenderOptions, TextIO], None]
@@ -56,8 +56,8 @@ FORMATS: dict[str, Format] = {
         Format("html", "html", whole(render_html)),
         Format("jsonl", "jsonl", whole(lambda r, _: render_jsonl(r))),
         Format("csv", "csv", whole(lambda r, _: render_csv(r))),
-        Format("sarif", "sarif", whole(render_sarif)),
-        Format("junit", "xml", whole(lambda r, _: render_junit(r))),
+        Format("sarif", "sarif", write_sarif),
+        Format("junit", "xml", write_junit),
         Format("md", "md", whole(render_markdown)),
         Format("ocsf", "ocsf.json", whole(lambda r, _: render_ocsf(r))),
         Format("asff", "asff.json", write_asff),

@@ -34,6 +34,12 @@ class Suppression(BaseModel):
     owner: str | None = None
     expires: date | None = None
 
+    def justification(self) -> str:
+        """The reason, with its owner and expiry where given: what a reviewer needs to judge the accepted risk."""
+        details = [f"owner: {self.owner}"] if self.owner else []
+        details += [f"expires: {self.expires.isoformat()}"] if self.expires else []
+        return f"{self.reason} ({'; '.join(details)})" if details else self.reason
+
 
 class Finding(FrozenModel):
     """One check's verdict on one resource."""
@@ -59,6 +65,10 @@ class Finding(FrozenModel):
     references: list[CheckReference]
     suppression: Suppression | None = None
     """Set when the finding is MUTED: the rule that muted it (its verdict is in `status_detail`)."""
+
+    def muted_because(self) -> str:
+        """Why a MUTED finding is muted: its suppression's justification (its detail, if it has no suppression)."""
+        return self.suppression.justification() if self.suppression else self.status_detail
 
 
 def finding_id(check_id: str, account_id: str, region: str, resource_arn: str) -> str:
