@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 from mlaudit.renderers.ocsf import ENCODER, EventBuilder
 from mlaudit.renderers.options import RenderOptions
 from mlaudit.report.model import Report
-from mlaudit.report.output import SURROGATES_REPLACED
 
 if TYPE_CHECKING:
     import pyarrow
@@ -43,6 +42,8 @@ EXTERNAL_ACCOUNT = "external"
 """The partition Security Lake recommends for records of accounts outside AWS: any account string that is not an
 AWS account id (which would otherwise make a path of its own)."""
 UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+"""Python text can hold a lone surrogate (a JSON escape in an AWS answer can carry one); UTF-8 cannot."""
 
 
 @cache
@@ -134,10 +135,17 @@ def object_name(report: Report) -> str:
     return f"{UNSAFE_NAME.sub('_', report.scan.id) or 'scan'}.parquet"
 
 
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return LONE_SURROGATE.sub("\ufffd", text).encode("utf-8")
+
+
 def _row_groups(report: Report, indexes: list[int]) -> Iterator[pyarrow.Table]:
     """The events of `indexes`, a row group at a time. Each is read from the events' JSON lines by Arrow's JSON
     reader (ten times faster than from Python objects), which refuses an attribute the schema lacks; a lone
-    surrogate (which UTF-8 cannot hold) is U+FFFD, as in every report file."""
+    surrogate (which UTF-8 cannot hold) is written as U+FFFD, the replacement character."""
     from pyarrow import json as arrow_json
 
     builder = EventBuilder(report)
@@ -146,7 +154,7 @@ def _row_groups(report: Report, indexes: list[int]) -> Iterator[pyarrow.Table]:
         lines = "\n".join(
             ENCODER.encode(builder.event(report.findings[i])) for i in indexes[start : start + ROW_GROUP_ROWS]
         )
-        yield arrow_json.read_json(io.BytesIO(lines.encode("utf-8", SURROGATES_REPLACED)), parse_options=options)
+        yield arrow_json.read_json(io.BytesIO(_utf8(lines)), parse_options=options)
 
 
 def write_ocsf_parquet(report: Report, _options: RenderOptions, directory: Path) -> None:
