@@ -24,6 +24,7 @@ from py_ocsf_models.events.findings.detection_finding import DetectionFinding
 from py_ocsf_models.events.findings.status_id import StatusID
 from pydantic import BaseModel
 
+from hostile import HOSTILE_STRINGS
 from mlaudit.cli import cli
 from mlaudit.core.taxonomy import Status
 from mlaudit.renderers import FORMATS, RenderOptions
@@ -286,6 +287,15 @@ def test_parquet_replaces_lone_surrogates(tmp_path: Path) -> None:
     hostile = finding("bad-name").model_copy(update={"resource_name": "bad-\ud800-name"})
     (path,) = write_tree(report_of([hostile]), tmp_path).rglob("*.parquet")
     assert pq.read_table(path).to_pylist()[0]["resources"][0]["name"] == "bad-\ufffd-name"
+
+
+def test_hostile_strings_stay_data_in_both_formats(tmp_path: Path) -> None:
+    report = report_of([finding(text, detail=f"owner={text}") for text in HOSTILE_STRINGS])
+    events = events_of(report)
+    assert [e["resources"][0]["name"] for e in events] == [f.resource_name for f in report.findings]
+    (path,) = write_tree(report, tmp_path).rglob("*.parquet")
+    rows = assert_security_lake_object(path)
+    assert [without_nulls(row) for row in rows] == events
 
 
 def test_demo_rows_validate(demo_scan: tuple, tmp_path: Path) -> None:  # type: ignore[type-arg]

@@ -33,8 +33,10 @@ if TYPE_CHECKING:
 ROW_GROUP_ROWS = 2_000
 """Events per row group: far below Security Lake's 256 MB a row group, and small enough that a column's chunk (and
 so each of its pages) stays under 1 MB uncompressed for findings of ordinary length."""
-DATA_PAGE_BYTES = 1024 * 1024
-"""Security Lake's limit of a data page, uncompressed; Arrow closes a page once it reaches this size."""
+PAGE_BYTES = 512 * 1024
+"""Arrow closes a data page (and stops growing a dictionary page) once it reaches this size, checked every
+`PAGE_CHECK_VALUES` values: a page stays under Security Lake's 1 MB, uncompressed, while values are under 8 kB."""
+PAGE_CHECK_VALUES = 64
 COMPRESSION = "zstd"
 """Security Lake prefers zstandard."""
 AWS_ACCOUNT_ID = re.compile(r"\d{12}")
@@ -171,7 +173,12 @@ def write_ocsf_parquet(report: Report, _options: RenderOptions, directory: Path)
         folder = directory / partition
         folder.mkdir(parents=True)
         with pq.ParquetWriter(
-            folder / object_name(report), arrow_schema(), compression=COMPRESSION, data_page_size=DATA_PAGE_BYTES
+            folder / object_name(report),
+            arrow_schema(),
+            compression=COMPRESSION,
+            data_page_size=PAGE_BYTES,
+            dictionary_pagesize_limit=PAGE_BYTES,
+            write_batch_size=PAGE_CHECK_VALUES,
         ) as writer:
             for table in _row_groups(report, indexes):
                 writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
