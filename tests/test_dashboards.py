@@ -99,10 +99,10 @@ def scan_report(day: str) -> Report:
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`reports/<day>/mlaudit.json` and `mlaudit.jsonl` for each scan, as `mlaudit scan --output-dir` writes them."""
+    """`scans/<day>/mlaudit.json` and `mlaudit.jsonl` for each scan, as `mlaudit scan --output-dir` writes them."""
     root = tmp_path_factory.mktemp("dashboards")
     for day in SCANS:
-        folder = root / "reports" / day
+        folder = root / "scans" / day
         folder.mkdir(parents=True)
         write_reports(scan_report(day), [FORMATS["json"], FORMATS["jsonl"]], folder, RenderOptions())
     return root
@@ -170,7 +170,7 @@ EXPECTED: list[tuple[list[str], list[tuple[Any, ...]]]] = [
 def test_every_duckdb_query_of_the_page_gives_its_result(reports: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     queries = blocks("duckdb")
     assert len(queries) == len(EXPECTED)
-    monkeypatch.chdir(reports)  # the page runs its queries from the folder above reports/
+    monkeypatch.chdir(reports)  # the page runs its queries from the folder above scans/
     for query, (columns, rows) in zip(queries, EXPECTED, strict=True):
         result = duckdb.connect().sql(query)
         assert (result.columns, result.fetchall()) == (columns, rows), query
@@ -215,7 +215,7 @@ def test_athena_table_is_valid_ddl_with_the_schema_types(reports: Path) -> None:
     assert "PARTITIONED BY (day STRING)" in properties and "LOCATION 's3://" in properties
     columns = {c.name: c.args["kind"].sql(dialect="athena") for c in table.this.expressions}
     fields = line_field_schemas()
-    line = json.loads((reports / "reports" / "2026-12-08" / "mlaudit.jsonl").read_text().splitlines()[0])
+    line = json.loads((reports / "scans" / "2026-12-08" / "mlaudit.jsonl").read_text().splitlines()[0])
     assert list(columns) == list(line) and set(fields) == set(line)
     for name, kind in columns.items():
         assert kind == normalised(hive_type(fields[name])), name
