@@ -12,6 +12,7 @@ import re
 import stat
 import subprocess
 import sys
+import tracemalloc
 import typing
 from datetime import date
 from pathlib import Path
@@ -296,6 +297,35 @@ def test_hostile_strings_stay_data_in_both_formats(tmp_path: Path) -> None:
     (path,) = write_tree(report, tmp_path).rglob("*.parquet")
     rows = assert_security_lake_object(path)
     assert [without_nulls(row) for row in rows] == events
+
+
+class Discarding(io.TextIOBase):
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def traced_peak(write: Any) -> int:
+    """The most memory Python held while `write()` ran, above what it held before."""
+    tracemalloc.start()
+    try:
+        write()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_memory_does_not_grow_with_findings(tmp_path: Path) -> None:
+    report = report_of([finding(f"notebook-{i:05d}") for i in range(6_000)])
+    assert OCSF.write is not None and PARQUET.write_tree is not None
+    whole = len(OCSF.render(report, RenderOptions()))
+    assert traced_peak(lambda: OCSF.write(report, RenderOptions(), Discarding())) < whole / 200  # one event at a time
+    peaks = []
+    for count in (2_500, 6_000):
+        tree = tmp_path / str(count)
+        tree.mkdir()
+        part = report.model_copy(update={"findings": report.findings[:count]})
+        peaks.append(traced_peak(lambda part=part, tree=tree: PARQUET.write_tree(part, RenderOptions(), tree)))
+    assert peaks[1] < peaks[0] * 1.3, peaks  # one row group at a time, however many
 
 
 def test_demo_rows_validate(demo_scan: tuple, tmp_path: Path) -> None:  # type: ignore[type-arg]
