@@ -58,10 +58,6 @@ class Format:
     write_tree: TreeWriter | None = None
     extra: Extra | None = None
 
-    def __post_init__(self) -> None:
-        if (self.write is None) == (self.write_tree is None):
-            raise ValueError(f"format {self.name}: give exactly one of write and write_tree")
-
     @property
     def filename(self) -> str:
         return f"mlaudit.{self.extension}"
