@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from mlaudit.cli.console import Terminal
@@ -115,7 +118,7 @@ def test_aws_configure_set_is_read_like_an_assignment() -> None:
     assert scan_text(script) == [SecretHit(2, "secret-named-variable")]
 
 
-def test_no_seeded_secret_reaches_any_output(demo_scan: tuple) -> None:  # type: ignore[type-arg]
+def test_no_seeded_secret_reaches_any_output(demo_scan: tuple, tmp_path: Path) -> None:  # type: ignore[type-arg]
     """The demo seeds recognisable secrets (a lifecycle script's access keys, a model's token); every report format,
     the inventory snapshot and the terminal summary name where they are, never what they are."""
     result, _ = demo_scan
@@ -125,7 +128,11 @@ def test_no_seeded_secret_reaches_any_output(demo_scan: tuple) -> None:  # type:
 
     terminal_output = io.StringIO()
     Terminal(stream=terminal_output).summary(result.report, [])
-    outputs = {name: fmt.render(result.report, RenderOptions()) for name, fmt in FORMATS.items()}
+    outputs = {name: fmt.render(result.report, RenderOptions()) for name, fmt in FORMATS.items() if fmt.write}
+    tree = FORMATS["ocsf-parquet"].write_tree
+    assert tree is not None
+    tree(result.report, RenderOptions(), tmp_path)
+    outputs["ocsf-parquet"] = json.dumps([pq.read_table(p).to_pylist() for p in tmp_path.rglob("*.parquet")])
     outputs["inventory snapshot"] = result.inventory.to_snapshot("test").model_dump_json()
     outputs["terminal"] = terminal_output.getvalue()
     for secret in (EXAMPLE_ACCESS_KEY, EXAMPLE_SECRET_KEY, FAKE_HF_TOKEN):

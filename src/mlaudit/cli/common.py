@@ -13,7 +13,7 @@ from click.core import ParameterSource
 from mlaudit.core.errors import ExitCode, UserError, single_line
 from mlaudit.core.interrupts import ScanInterrupted, exit_code
 
-FORMAT_NAMES = "json, html, jsonl, csv, sarif, junit, md, ocsf, asff"
+FORMAT_NAMES = "json, html, jsonl, csv, sarif, junit, md, ocsf, ocsf-parquet, asff"
 """Listed here, not imported from the renderers, so that --help does not load them."""
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 EXIT_CODES = """\b
@@ -164,4 +164,9 @@ def choose_formats(formats: str, output: str | None) -> list[Any]:
         )
     if output is not None and len(names) != 1:
         raise UserError("--output - writes one format to stdout: choose exactly one --format")
-    return [FORMATS[name] for name in dict.fromkeys(names)]
+    chosen = [FORMATS[name] for name in dict.fromkeys(names)]
+    for fmt in chosen:
+        fmt.require()
+    if output is not None:
+        chosen[0].stream_writer()
+    return chosen

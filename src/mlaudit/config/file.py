@@ -100,7 +100,7 @@ class ConfigFile(_Strict):
     checks_dirs: list[str] | None = Field(None, examples=[["./acme-checks"]])
     """more checks, from the *.py files of these directories"""
     formats: list[str] | None = Field(None, examples=[["json", "html", "sarif", "md"]])
-    """report formats: json, html, jsonl, csv, sarif, junit, md, ocsf, asff"""
+    """report formats: json, html, jsonl, csv, sarif, junit, md, ocsf, ocsf-parquet, asff"""
     output_dir: str | None = Field(None, examples=["mlaudit-reports"])
     """where the reports are written (relative to this file)"""
     sarif_anchor: str | None = Field(None, examples=[".mlaudit.yaml"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from mlaudit.report.model import Report
 
 REPORT_FILE_MODE = 0o600
+REPORT_DIRECTORY_MODE = 0o700
 SURROGATES_REPLACED = "mlaudit-replace-surrogates"
 """The encoding error handler of every report file: a lone surrogate (`\\ud800`, which a JSON escape in an AWS
 answer can carry into a name) is written as U+FFFD, the replacement character, instead of failing the file."""
@@ -72,6 +74,38 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
+@contextmanager
+def atomic_directory(path: Path) -> Iterator[Path]:
+    """A directory filled beside `path` and put in its place once complete (an existing one is replaced), its
+    files readable by the owner only; a failure is one error line naming the directory."""
+    try:
+        temporary = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    try:
+        yield temporary
+        for entry in temporary.rglob("*"):
+            os.chmod(entry, REPORT_DIRECTORY_MODE if entry.is_dir() else REPORT_FILE_MODE)
+        _replace_directory(temporary, path)
+    except OSError as exc:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+
+
+def _replace_directory(new: Path, path: Path) -> None:
+    """Rename `new` to `path`; a directory already there is moved aside first and removed once `new` is in place."""
+    if not path.is_dir():
+        os.replace(new, path)
+        return
+    old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".old"))
+    os.replace(path, old / path.name)
+    os.replace(new, path)
+    shutil.rmtree(old)
+
+
 def write_atomic(path: Path, content: str | bytes) -> None:
     with atomic_file(path) as handle:
         handle.write(content.encode("utf-8") if isinstance(content, str) else content)
@@ -80,22 +114,28 @@ def write_atomic(path: Path, content: str | bytes) -> None:
 def write_reports(
     report: Report, formats: Sequence[Format], directory: Path | None, options: RenderOptions
 ) -> list[Path]:
-    """Each format to `<directory>/mlaudit.<extension>`, or the single format to stdout when `directory` is None."""
+    """Each format to `<directory>/mlaudit.<extension>` (a file, or a directory for a format written as a tree),
+    or the single format to stdout when `directory` is None."""
     if directory is None:
+        write = formats[0].stream_writer()
         sys.stdout.flush()
         stdout = text_stream(sys.stdout.buffer)
-        formats[0].write(report, options, stdout)
+        write(report, options, stdout)
         stdout.flush()
         stdout.detach()  # sys.stdout stays open
         return []
     written = []
     for fmt in formats:
         path = directory / fmt.filename
-        with atomic_file(path) as handle:
-            stream = text_stream(handle)
-            fmt.write(report, options, stream)
-            stream.flush()
-            stream.detach()
+        if fmt.write_tree is not None:
+            with atomic_directory(path) as tree:
+                fmt.write_tree(report, options, tree)
+        else:
+            with atomic_file(path) as handle:
+                stream = text_stream(handle)
+                fmt.stream_writer()(report, options, stream)
+                stream.flush()
+                stream.detach()
         written.append(path)
     return written
 
