@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from mlaudit.core.taxonomy import Pillar, Status
-from mlaudit.renderers.charts import failing_by, pillar_chart, severity_chart, top_checks_chart
+from mlaudit.renderers.charts import failing_by, fix_first_chart, pillar_chart, severity_chart
 from mlaudit.renderers.html_payload import payload
 from mlaudit.renderers.options import DEFAULT_OPTIONS, RenderOptions
 from mlaudit.report.diffing import diff_reports
@@ -55,7 +55,6 @@ def render_html(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> str
     css = (files(TEMPLATE_PACKAGE) / "report.css").read_text(encoding="utf-8")
     script = (files(TEMPLATE_PACKAGE) / "report.js").read_text(encoding="utf-8")
     change = diff_reports(options.previous, report) if options.previous else None
-    titles = {c.id: c.title for c in report.checks}
     scores = pillar_scores(report.findings)
     return env.get_template("report.html.j2").render(
         report=report,
@@ -67,7 +66,7 @@ def render_html(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> str
         charts=[
             severity_chart(report.findings),
             pillar_chart(report.findings, {p: s.grade for p, s in scores.items()}),
-            top_checks_chart(report.findings, titles),
+            fix_first_chart(report),
             failing_by(report.findings, "region", "Failing findings by region"),
             failing_by(report.findings, "service", "Failing findings by service"),
         ],
