@@ -202,6 +202,7 @@ def bedrock_no_guardrail(usage: BedrockUsage, ctx: CheckContext) -> Outcome | No
         "--sensitive-information-policy-config file://pii-policy.json "
         "&& aws bedrock create-guardrail-version --guardrail-identifier <guardrail-id>",
         url="https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-prompt-attack.html",
+        placeholders={"guardrail-id": "resource_arn"},
     ),
     references=(
         ml_lens("MLSEC-11"),

@@ -3,15 +3,19 @@
 Columns whose values repeat (check, status, severity, account, region, detail, the ARN up to its last `:` or
 `/`) are dictionary-encoded: each distinct value is written once and rows hold its index. Unique columns (finding
 id, the rest of the ARN, resource name) stay inline. At 100,000 findings this keeps the file around a hundred
-bytes per finding (see docs/reports.md).
+bytes per finding (see docs/reports.md). A finding that is not PASS carries its own fix command (`fix`) when its
+check says which placeholder is which of its values; otherwise 0, and the page shows the check's template.
+MUTED findings carry their suppression (`muted`: reason, owner, expiry), otherwise 0.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from mlaudit.core.taxonomy import Status
 from mlaudit.report.findings import Finding
 from mlaudit.report.model import Report
+from mlaudit.sdk import Remediation
 
 ENCODED = ("check", "status", "severity", "account", "region", "detail", "arn_prefix")
 COLUMNS = (
@@ -26,6 +30,8 @@ COLUMNS = (
     "arn_rest",
     "name",
     "change",
+    "fix",
+    "muted",
 )
 
 
@@ -69,7 +75,8 @@ def payload(report: Report, new_ids: set[str] | None = None) -> dict[str, Any]:
     """`new_ids`: the failing findings that are new since a previous report (None when there is none)."""
     dictionaries = {name: _Dictionary() for name in ENCODED}
     new = new_ids or set()
-    rows = [_row(finding, dictionaries, new) for finding in report.findings]
+    fills = {c.id: c.remediation for c in report.checks if c.remediation.placeholders}
+    rows = [_row(finding, dictionaries, new, fills.get(finding.check_id)) for finding in report.findings]
     return {
         "columns": COLUMNS,
         "dictionaries": {name: d.values for name, d in dictionaries.items()},
@@ -79,7 +86,9 @@ def payload(report: Report, new_ids: set[str] | None = None) -> dict[str, Any]:
     }
 
 
-def _row(finding: Finding, dictionaries: dict[str, _Dictionary], new: set[str]) -> list[Any]:
+def _row(
+    finding: Finding, dictionaries: dict[str, _Dictionary], new: set[str], remediation: Remediation | None
+) -> list[Any]:
     prefix, rest = split_arn(finding.resource_arn)
     values = {
         "check": finding.check_id,
@@ -92,4 +101,19 @@ def _row(finding: Finding, dictionaries: dict[str, _Dictionary], new: set[str]) 
     }
     encoded = {name: dictionaries[name].code(value) for name, value in values.items()}
     change = 1 if finding.id in new else 0
-    return [finding.id, *[encoded[name] for name in ENCODED], rest, finding.resource_name, change]
+    fix = remediation.command_for(finding) if remediation and finding.status is not Status.PASS else None
+    muted = _suppression(finding)
+    return [finding.id, *[encoded[name] for name in ENCODED], rest, finding.resource_name, change, fix or 0, muted]
+
+
+def _suppression(finding: Finding) -> dict[str, str] | int:
+    """Why a MUTED finding is muted, as the detail shows it (0 for any other)."""
+    if finding.suppression is None:
+        return 0
+    s = finding.suppression
+    shown = {"source": s.source, "hides": s.muted_status.value, "reason": s.reason}
+    if s.owner:
+        shown["owner"] = s.owner
+    if s.expires:
+        shown["expires"] = s.expires.isoformat()
+    return shown
