@@ -5,7 +5,8 @@
   var data = JSON.parse(document.getElementById("mlaudit-data").textContent);
   var UNSAFE = new RegExp(data.inert, "g");
   var PAGE_SIZE = 50;
-  var CLIP = 80; // characters of a long value shown in a cell; the whole value is in its tooltip and the detail
+  // Characters of a long name (or detail) shown in a cell; the whole value is in its tooltip and in the detail.
+  var CLIP = 80, CLIP_DETAIL = 240;
   var STATUS_ORDER = { FAIL: 0, ERROR: 1, MUTED: 2, PASS: 3 };
   var SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
   var col = {};
@@ -65,10 +66,10 @@
   }
 
   // A long value cut to CLIP characters, the whole of it on hover.
-  function clipped(tag, className, text) {
-    var whole = shown(text);
-    var node = el(tag, className, whole.length > CLIP ? whole.slice(0, CLIP - 1) + "…" : whole);
-    if (whole.length > CLIP) node.title = whole;
+  function clipped(tag, className, text, limit) {
+    var whole = shown(text), most = limit || CLIP;
+    var node = el(tag, className, whole.length > most ? whole.slice(0, most - 1) + "…" : whole);
+    if (whole.length > most) node.title = whole;
     return node;
   }
 
@@ -279,7 +280,7 @@
       var check = el("td"); check.appendChild(el("code", null, f.check)); check.appendChild(el("div", "sub", f.meta.title)); tr.appendChild(check);
       var res = el("td"); res.appendChild(clipped("div", "resource", f.name)); res.appendChild(clipped("div", "sub", f.account)); tr.appendChild(res);
       tr.appendChild(clipped("td", "region-cell", f.region));
-      tr.appendChild(clipped("td", "detail-cell", f.detail));
+      tr.appendChild(clipped("td", "detail-cell", f.detail, CLIP_DETAIL));
       activate(tr, function () { showDetail(f, tr); });
       body.appendChild(tr);
     });

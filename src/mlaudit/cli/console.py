@@ -137,14 +137,14 @@ class Terminal:
         table.add_row(Text("total", style="bold"), *[Text(str(totals[s]), style="bold") for s in Status])
         self.console.print(table)
         if top:
-            failing = Table(title="Fix first (severity, then resources affected)", title_justify="left")
+            failing = Table(title="Fix first: severity, then resources affected", title_justify="left")
             failing.add_column("Check")
             failing.add_column("Severity")
             failing.add_column("FAIL", justify="right", style="bold red")
             failing.add_column("Title")
             for ranked in top:
-                severity = Text(ranked.severity.value, style=SEVERITY_STYLE[ranked.severity])
-                failing.add_row(safe(ranked.check_id), severity, str(ranked.failing), Text(safe(ranked.title)))
+                level = Text(ranked.severity.value, style=SEVERITY_STYLE[ranked.severity])
+                failing.add_row(safe(ranked.check_id), level, str(ranked.failing), Text(safe(ranked.title)))
             self.console.print(failing)
         lines = error_lines(report, written)
         if lines:
