@@ -441,7 +441,18 @@ def test_dark_mode_follows_the_system(browser: Browser, tmp_path: Path) -> None:
     for visit, is_dark in ((light, False), (dark, True)):
         page = visit.page
         page.locator("#findings tbody tr").first.click()
-        for selector in ("html", ".explorer", "#detail", "#search", ".chip", ".status-FAIL", ".status-PASS", ".status-MUTED", ".secondary", "#detail a"):
+        for selector in (
+            "html",
+            ".explorer",
+            "#detail",
+            "#search",
+            ".chip",
+            ".status-FAIL",
+            ".status-PASS",
+            ".status-MUTED",
+            ".secondary",
+            "#detail a",
+        ):
             back, ratio = contrast(page, selector)
             assert (back < 0.05) if is_dark else (back > 0.8), (selector, back)
             assert ratio >= 4.5, (selector, ratio)
