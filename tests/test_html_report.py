@@ -16,7 +16,7 @@ from mlaudit.cli.console import Terminal
 from mlaudit.core.taxonomy import Status
 from mlaudit.inventory import AccountInfo, CollectionError
 from mlaudit.renderers import FORMATS, RenderOptions
-from mlaudit.renderers.html import WRITE_CHUNK, render_html, script_json, write_html
+from mlaudit.renderers.html import ROWS_PER_WRITE, render_html, script_json, write_html
 from mlaudit.renderers.html_payload import payload
 from mlaudit.report.findings import Finding, FindingRemediation, finding_id
 from mlaudit.report.model import CallStatistics, Report, ScanInfo, ScanStatus, summarise
@@ -261,4 +261,6 @@ def test_the_page_is_written_in_pieces() -> None:
     write_html(report, RenderOptions(), Recording())
     whole = "".join(writes)
     assert whole == FORMATS["html"].render(report, RenderOptions())
-    assert len(whole) > 8 * WRITE_CHUNK and max(len(w) for w in writes) < 2 * WRITE_CHUNK
+    rows = [w for w in writes if re.match(r',?\["[0-9a-f]{32}",', w)]
+    assert len(rows) == 4000 // ROWS_PER_WRITE and all(w.count('",') > ROWS_PER_WRITE for w in rows)
+    assert max(len(w) for w in writes) < len(whole) / 3

@@ -188,11 +188,11 @@
   function apply() {
     var visible = filterAndCount();
     if (state.sort) {
+      // Each finding's key is computed once, not once per comparison.
       var key = SORTS[state.sort.key], dir = state.sort.dir;
-      visible.sort(function (a, b) {
-        var x = key(a), y = key(b);
-        return (x < y ? -dir : x > y ? dir : 0) || (a.order - b.order);
-      });
+      visible = visible.map(function (f) { return { k: key(f), f: f }; }).sort(function (a, b) {
+        return (a.k < b.k ? -dir : a.k > b.k ? dir : 0) || (a.f.order - b.f.order);
+      }).map(function (pair) { return pair.f; });
     }
     state.visible = visible;
     state.groups = state.group ? groupOf(visible, state.group) : [];

@@ -55,8 +55,9 @@ def severity_chart(findings: Iterable[Finding]) -> BarChart:
 
 def pillar_chart(findings: list[Finding], grades: dict[Pillar, str]) -> BarChart:
     rows = []
+    by_pillar = Counter((f.pillar, f.status) for f in findings)
     for pillar in Pillar:
-        counts = Counter(f.status for f in findings if f.pillar is pillar)
+        counts = {status: by_pillar[(pillar, status)] for status in (Status.PASS, Status.FAIL)}
         if counts[Status.PASS] or counts[Status.FAIL]:
             rows.append(
                 BarRow(

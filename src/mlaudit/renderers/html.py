@@ -31,8 +31,8 @@ from mlaudit.report.model import Report
 from mlaudit.report.scoring import pillar_scores
 
 TEMPLATE_PACKAGE = "mlaudit.templates"
-WRITE_CHUNK = 1 << 16
-"""Characters of the payload written at a time."""
+ROWS_PER_WRITE = 1000
+"""Findings of the payload written at a time."""
 _DATA = Markup("\x00mlaudit-data\x00")
 """Where the template places the payload, which is written there piece by piece."""
 _SCRIPT_ESCAPES = str.maketrans(
@@ -42,20 +42,23 @@ _SCRIPT_ESCAPES = str.maketrans(
 
 def script_json(value: Any) -> str:
     """JSON that is safe to place inside a <script> element."""
-    return "".join(script_json_chunks(value))
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return text.translate(_SCRIPT_ESCAPES)
 
 
-def script_json_chunks(value: Any) -> Iterator[str]:
-    """`script_json`, in pieces of about WRITE_CHUNK characters."""
-    pending: list[str] = []
-    size = 0
-    for piece in json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).iterencode(value):
-        pending.append(piece)
-        size += len(piece)
-        if size >= WRITE_CHUNK:
-            yield "".join(pending).translate(_SCRIPT_ESCAPES)
-            pending, size = [], 0
-    yield "".join(pending).translate(_SCRIPT_ESCAPES)
+def script_json_chunks(mapping: dict[str, Any]) -> Iterator[str]:
+    """`script_json(mapping)` in pieces: a long list (the rows) ROWS_PER_WRITE items at a time."""
+    yield "{"
+    for index, (key, value) in enumerate(mapping.items()):
+        yield ("," if index else "") + script_json(key) + ":"
+        if isinstance(value, list):
+            yield "["
+            for start in range(0, len(value), ROWS_PER_WRITE):
+                yield ("," if start else "") + script_json(value[start : start + ROWS_PER_WRITE])[1:-1]
+            yield "]"
+        else:
+            yield script_json(value)
+    yield "}"
 
 
 def _shown(value: Any) -> Any:

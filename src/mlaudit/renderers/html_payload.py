@@ -41,9 +41,8 @@ class _Dictionary:
         self._index: dict[str, int] = {}
 
     def code(self, value: str) -> int:
-        index = self._index.get(value)
-        if index is None:
-            index = self._index[value] = len(self.values)
+        index = self._index.setdefault(value, len(self.values))
+        if index == len(self.values):
             self.values.append(value)
         return index
 
@@ -90,20 +89,20 @@ def _row(
     finding: Finding, dictionaries: dict[str, _Dictionary], new: set[str], remediation: Remediation | None
 ) -> list[Any]:
     prefix, rest = split_arn(finding.resource_arn)
-    values = {
-        "check": finding.check_id,
-        "status": finding.status.value,
-        "severity": finding.severity.value,
-        "account": finding.account_id,
-        "region": finding.region,
-        "detail": finding.status_detail,
-        "arn_prefix": prefix,
-    }
-    encoded = {name: dictionaries[name].code(value) for name, value in values.items()}
+    values = (
+        finding.check_id,
+        finding.status.value,
+        finding.severity.value,
+        finding.account_id,
+        finding.region,
+        finding.status_detail,
+        prefix,
+    )
+    encoded = [dictionaries[name].code(value) for name, value in zip(ENCODED, values, strict=True)]
     change = 1 if finding.id in new else 0
     fix = remediation.command_for(finding) if remediation and finding.status is not Status.PASS else None
     muted = _suppression(finding)
-    return [finding.id, *[encoded[name] for name in ENCODED], rest, finding.resource_name, change, fix or 0, muted]
+    return [finding.id, *encoded, rest, finding.resource_name, change, fix or 0, muted]
 
 
 def _suppression(finding: Finding) -> dict[str, str] | int:
