@@ -14,6 +14,7 @@ from hostile import HOSTILE_STRINGS
 from mlaudit.catalog.loader import load_catalog
 from mlaudit.cli.console import Terminal
 from mlaudit.core.taxonomy import Status
+from mlaudit.core.text import UNSAFE_CHARACTERS
 from mlaudit.inventory import AccountInfo, CollectionError
 from mlaudit.renderers import FORMATS, RenderOptions
 from mlaudit.renderers.html import ROWS_PER_WRITE, render_html, script_json, write_html
@@ -264,3 +265,21 @@ def test_the_page_is_written_in_pieces() -> None:
     rows = [w for w in writes if re.match(r',?\["[0-9a-f]{32}",', w)]
     assert len(rows) == 4000 // ROWS_PER_WRITE and all(w.count('",') > ROWS_PER_WRITE for w in rows)
     assert max(len(w) for w in writes) < len(whole) / 3
+
+
+def test_what_the_template_prints_from_the_account_is_inert() -> None:
+    """Outside the payload (which the script shows inert), the page's own text has no control or bidirectional
+    character: collection errors, anomalies and fixed findings are printed by the template."""
+    report = hostile_report()
+    tricky = "\u202eevil\u202c \x1b[2J \u2066iso\u2069 \u200fmark"
+    error = report.scan.errors[0].model_copy(update={"message": tricky, "resource": tricky})
+    report = report.model_copy(update={"scan": report.scan.model_copy(update={"errors": [error]})})
+    previous = report.model_copy(
+        update={"findings": [report.findings[0].model_copy(update={"id": "gone", "resource_name": tricky})]}
+    )
+    html = render_html(report, RenderOptions(previous=previous))
+    page, _, rest = html.partition('<script type="application/json" id="mlaudit-data">')
+    page += rest.partition("</script>")[2]
+    assert "\ufffdevil\ufffd \ufffd[2J \ufffdiso\ufffd \ufffdmark" in page
+    assert UNSAFE_CHARACTERS.search(page) is None
+    assert UNSAFE_CHARACTERS.search(render_html(report)) is not None, "the payload keeps the value; the script hides it"

@@ -220,7 +220,8 @@
     FACETS.forEach(function (f) {
       state.filters[f.key] = new Set(params.getAll(f.key).filter(function (v) { return f.values.indexOf(v) !== -1; }));
     });
-    state.resource = params.get("resource") || "";
+    var resource = params.get("resource") || "";
+    state.resource = findings.some(function (f) { return f.arn === resource; }) ? resource : "";
     state.query = (params.get("q") || "").trim().toLowerCase();
     state.group = GROUPS.indexOf(params.get("group")) !== -1 ? params.get("group") : "";
     var sort = params.get("sort") || "";
