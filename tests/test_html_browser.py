@@ -369,6 +369,13 @@ def test_facet_counts_follow_the_filters_and_the_view_is_in_the_fragment(
     shared.page.evaluate("location.hash = '#status=PASS'")
     expect(shared.page.locator("#result-count")).to_have_text(re.compile(r"^2 of 13 findings"))
     assert shared.page.locator("#search").input_value() == ""
+    # A resource pinned from its group is part of the view; one the report does not have is ignored.
+    role = next(f.resource_arn for f in report.findings if f.resource_name == ROLE)
+    shared.page.evaluate("arn => { location.hash = '#resource=' + encodeURIComponent(arn); }", role)
+    expect(shared.page.locator("#result-count")).to_have_text(re.compile(r"^1 of 13 findings"))
+    assert shared.page.locator("#facets .chip[aria-pressed=true]").inner_text() == f"{role} ×"
+    shared.page.evaluate("location.hash = '#resource=arn:aws:iam::1:role/none&severity=bogus'")
+    expect(shared.page.locator("#result-count")).to_have_text(re.compile(r"^13 of 13 findings"))
     assert shared.errors == []
     shared.page.close()
 
