@@ -22,7 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from mlaudit.core.taxonomy import Pillar, Status
-from mlaudit.core.text import UNSAFE_CHARACTERS, inert
+from mlaudit.core.text import inert
 from mlaudit.renderers.charts import failing_by, fix_first_chart, pillar_chart, severity_chart
 from mlaudit.renderers.html_payload import payload
 from mlaudit.renderers.options import DEFAULT_OPTIONS, RenderOptions
@@ -47,7 +47,7 @@ def script_json(value: Any) -> str:
 
 
 def script_json_chunks(mapping: dict[str, Any]) -> Iterator[str]:
-    """`script_json(mapping)` in pieces: a long list (the rows) ROWS_PER_WRITE items at a time."""
+    """`script_json(mapping)` in pieces: each list value (the rows) ROWS_PER_WRITE items at a time."""
     yield "{"
     for index, (key, value) in enumerate(mapping.items()):
         yield ("," if index else "") + script_json(key) + ":"
@@ -115,9 +115,7 @@ def write_html(report: Report, options: RenderOptions, out: TextIO) -> None:
         before, marker, after = chunk.partition(_DATA)
         out.write(before)
         if marker:
-            data = payload(report, {f.id for f in change.new} if change else None)
-            data["inert"] = UNSAFE_CHARACTERS.pattern
-            for piece in script_json_chunks(data):
+            for piece in script_json_chunks(payload(report, {f.id for f in change.new} if change else None)):
                 out.write(piece)
             out.write(after)
 

@@ -2,10 +2,11 @@
 
 Columns whose values repeat (check, status, severity, account, region, detail, the ARN up to its last `:` or
 `/`) are dictionary-encoded: each distinct value is written once and rows hold its index. Unique columns (finding
-id, the rest of the ARN, resource name) stay inline. At 100,000 findings this keeps the file around a hundred
-bytes per finding (see docs/reports.md). A finding that is not PASS carries its own fix command (`fix`) when its
-check says which placeholder is which of its values; otherwise 0, and the page shows the check's template.
-MUTED findings carry their suppression (`muted`: reason, owner, expiry), otherwise 0.
+id, the rest of the ARN, resource name) stay inline. A finding that is not PASS carries its own fix command
+(`fix`) when its check says which placeholder is which of its values; otherwise 0, and the page shows the check's
+command. MUTED findings carry their suppression (`muted`: reason, owner, expiry), otherwise 0. At 100,000 findings
+the file is about 150 bytes per finding (see docs/benchmark.md). `inert` is the pattern of the characters the
+script shows as U+FFFD (`mlaudit.core.text`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from mlaudit.core.taxonomy import Status
+from mlaudit.core.text import UNSAFE_CHARACTERS
 from mlaudit.report.findings import Finding
 from mlaudit.report.model import Report
 from mlaudit.sdk import Remediation
@@ -82,6 +84,7 @@ def payload(report: Report, new_ids: set[str] | None = None) -> dict[str, Any]:
         "checks": check_metadata(report),
         "rows": rows,
         "compared": new_ids is not None,
+        "inert": UNSAFE_CHARACTERS.pattern,
     }
 
 
