@@ -150,6 +150,7 @@ OPEN_TO_ALL = ("0.0.0.0/0", "::/0")
         cli="aws ec2 revoke-security-group-ingress --group-id <sg-id> --ip-permissions "
         "IpProtocol=<protocol>,FromPort=<port>,ToPort=<port>,IpRanges=[{CidrIp=0.0.0.0/0}]",
         url="https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
+        placeholders={"sg-id": "resource_id"},
     ),
     references=(
         ml_lens("MLSEC-04"),

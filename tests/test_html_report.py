@@ -241,12 +241,17 @@ def test_the_command_is_filled_shell_quoted_for_each_failing_finding() -> None:
     assert [row[fix] for row in data["rows"]] == [role.remediation.command_for(hostile), 0]
     # Every built-in placeholder names a value a finding has, and each check's command is filled from it.
     declared = {c.id: c.remediation.placeholders for c in CHECKS.values() if c.remediation.placeholders}
-    assert len(declared) == 58
+    assert len(declared) == 65
     assert {value for placeholders in declared.values() for value in placeholders.values()} == {
         "resource_name",
         "resource_arn",
+        "resource_id",
         "region",
     }
+    domain = findings[0].model_copy(update={"resource_arn": "arn:aws:sagemaker:eu-west-1:123456789012:domain/d-x1"})
+    assert CHECKS["SM-DOMAIN-001"].remediation.command_for(domain) == (
+        "aws sagemaker update-domain --domain-id d-x1 --app-network-access-type VpcOnly"
+    )
 
 
 def test_the_page_is_written_in_pieces() -> None:

@@ -18,6 +18,7 @@ from mlaudit.core.text import UNSAFE_CHARACTERS
 from mlaudit.report.findings import Finding
 from mlaudit.report.model import Report
 from mlaudit.sdk import Remediation
+from mlaudit.sdk.wording import arn_resource_id
 
 ENCODED = ("check", "status", "severity", "account", "region", "detail", "arn_prefix")
 COLUMNS = (
@@ -51,8 +52,8 @@ class _Dictionary:
 
 def split_arn(arn: str) -> tuple[str, str]:
     """`arn:aws:sagemaker:us-east-1:1234:endpoint/x` -> (`arn:aws:sagemaker:us-east-1:1234:endpoint/`, `x`)."""
-    cut = max(arn.rfind("/"), arn.rfind(":")) + 1
-    return arn[:cut], arn[cut:]
+    rest = arn_resource_id(arn)
+    return arn[: len(arn) - len(rest)], rest
 
 
 def check_metadata(report: Report) -> dict[str, dict[str, Any]]:

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from mlaudit.core.taxonomy import Pillar, Severity
 from mlaudit.inventory import Record
 from mlaudit.sdk.references import CheckReference
+from mlaudit.sdk.wording import arn_resource_id
 
 if TYPE_CHECKING:
     from mlaudit.sdk.context import CheckContext
@@ -31,8 +32,9 @@ CHECK_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-\d{3}$")
 CHECK_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-FindingValue = Literal["resource_name", "resource_arn", "region", "account_id"]
-"""The values of a finding a remediation command can be filled with."""
+FindingValue = Literal["resource_name", "resource_arn", "resource_id", "region", "account_id"]
+"""The values of a finding a remediation command can be filled with; `resource_id` is what follows the ARN's last
+`/` or `:` (a Studio domain's `d-...`, a security group's `sg-...`)."""
 
 
 class ResourceValues(Protocol):
@@ -78,7 +80,8 @@ class Remediation(BaseModel):
             return None
         command = self.cli
         for name, value in self.placeholders.items():
-            command = command.replace(f"<{name}>", shlex.quote(getattr(resource, value)))
+            filled = arn_resource_id(resource.resource_arn) if value == "resource_id" else getattr(resource, value)
+            command = command.replace(f"<{name}>", shlex.quote(filled))
         return command
 
 
