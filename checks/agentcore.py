@@ -62,6 +62,7 @@ def _in_vpc(resource: AgentCoreNetworked, what: str) -> Outcome | None:
         "--agent-runtime-artifact file://artifact.json --role-arn <role-arn> --network-configuration "
         "'networkMode=VPC,networkModeConfig={subnets=[<subnet-id>],securityGroups=[<sg-id>]}'",
         url=VPC_URL,
+        placeholders={"runtime-id": "resource_id"},
     ),
     references=(
         ml_lens("MLSEC-04"),
@@ -92,6 +93,7 @@ def agentcore_runtime_public_network(runtime: AgentRuntime, ctx: CheckContext) -
         cli="aws bedrock-agentcore-control update-gateway --gateway-identifier <gateway-id> --name <name> "
         "--role-arn <role-arn> --protocol-type MCP --authorizer-type AWS_IAM",
         url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/gateway-inbound-auth.html",
+        placeholders={"gateway-id": "resource_id"},
     ),
     references=(
         ml_lens("MLSEC-12"),
@@ -156,6 +158,7 @@ def agentcore_memory_not_cmk(memory: AgentCoreMemory, ctx: CheckContext) -> Outc
         cli="aws bedrock-agentcore-control update-gateway --gateway-identifier <gateway-id> --name <name> "
         "--role-arn <role-arn> --protocol-type MCP --authorizer-type AWS_IAM --kms-key-arn <key-arn>",
         url="https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/gateway-encryption.html",
+        placeholders={"gateway-id": "resource_id"},
     ),
     references=(
         ml_lens("MLSEC-02"),

@@ -30,6 +30,7 @@ NOT_JUDGED = frozenset({"Failed", "Deleting"})
         cli="aws sagemaker create-flow-definition --flow-definition-name <name>-encrypted "
         "--cli-input-json file://flow-definition.json --output-config S3OutputPath=<s3-uri>,KmsKeyId=<key-arn>",
         url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_FlowDefinitionOutputConfig.html",
+        placeholders={"name": "resource_name"},
     ),
     references=(ml_lens("MLSEC-02"), checkov("CKV_AWS_372")),
 )

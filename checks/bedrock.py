@@ -202,6 +202,7 @@ def bedrock_no_guardrail(usage: BedrockUsage, ctx: CheckContext) -> Outcome | No
         "--sensitive-information-policy-config file://pii-policy.json "
         "&& aws bedrock create-guardrail-version --guardrail-identifier <guardrail-id>",
         url="https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-prompt-attack.html",
+        placeholders={"guardrail-id": "resource_arn"},
     ),
     references=(
         ml_lens("MLSEC-11"),
@@ -239,6 +240,7 @@ def bedrock_guardrail_weak(guardrail: Guardrail, ctx: CheckContext) -> Outcome |
         "--guardrail-configuration guardrailIdentifier=<guardrail-id>,guardrailVersion=<version> "
         "&& aws bedrock-agent prepare-agent --agent-id <agent-id>",
         url="https://docs.aws.amazon.com/bedrock/latest/userguide/agents-guardrail.html",
+        placeholders={"agent-id": "resource_id"},
     ),
     references=(ml_lens("MLSEC-11"), prowler("bedrock_agent_guardrail_enabled"), checkov("CKV_AWS_383")),
 )

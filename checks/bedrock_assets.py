@@ -49,6 +49,7 @@ from mlaudit.sdk.kms import customer_managed_key
         cli="aws bedrock-agent update-prompt --prompt-identifier <prompt-id> --name <name> "
         "--customer-encryption-key-arn <key-arn> --variants file://variants.json",
         url="https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-prereq.html",
+        placeholders={"prompt-id": "resource_arn"},
     ),
     references=(ml_lens("MLSEC-02"), prowler("bedrock_prompt_encrypted_with_cmk")),
 )
@@ -74,6 +75,7 @@ def bedrock_prompt_not_cmk(prompt: Prompt, ctx: CheckContext) -> Outcome | None:
         cli="aws bedrock-agent update-flow --flow-identifier <flow-id> --name <name> --execution-role-arn <role-arn> "
         "--customer-encryption-key-arn <key-arn> --definition file://definition.json",
         url="https://docs.aws.amazon.com/bedrock/latest/userguide/encryption-flows.html",
+        placeholders={"flow-id": "resource_arn"},
     ),
     references=(ml_lens("MLSEC-02"),),
 )
@@ -196,6 +198,7 @@ def bedrock_customization_job_outside_vpc(job: ModelCustomizationJob, ctx: Check
         "workloads.",
         cli="aws bedrock delete-provisioned-model-throughput --provisioned-model-id <provisioned-model-arn>",
         url="https://docs.aws.amazon.com/bedrock/latest/userguide/prov-thru-delete.html",
+        placeholders={"provisioned-model-arn": "resource_arn"},
     ),
     references=(ml_lens("MLCOST-16"), ml_lens("MLSUS-04"), ml_lens("MLCOST-27")),
 )

@@ -41,6 +41,7 @@ from mlaudit.sdk.verdicts import expect_value
         "the domain to VpcOnly.",
         cli="aws sagemaker update-domain --domain-id <domain-id> --app-network-access-type VpcOnly",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-and-internet-access.html",
+        placeholders={"domain-id": "resource_id"},
     ),
     references=(ml_lens("MLSEC-04"), config_rule("sagemaker-domain-in-vpc")),
 )
@@ -136,6 +137,7 @@ def studio_domain_iam_auth(domain: StudioDomain, ctx: CheckContext) -> Outcome |
         cli="aws sagemaker update-domain --domain-id <domain-id> "
         "--domain-settings-for-update 'DockerSettings={EnableDockerAccess=DISABLED}'",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-local.html",
+        placeholders={"domain-id": "resource_id"},
     ),
     references=(ml_lens("MLSEC-04"), ml_lens("MLSEC-08")),
 )

@@ -97,6 +97,7 @@ IMMUTABLE = frozenset({"IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"})
         "pin images by digest in models and job definitions.",
         cli="aws ecr put-image-tag-mutability --repository-name <repository> --image-tag-mutability IMMUTABLE",
         url="https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html",
+        placeholders={"repository": "resource_name"},
     ),
     references=(
         ml_lens("MLOE-13"),

@@ -116,6 +116,7 @@ def endpoint_config_no_kms(config: EndpointConfig, ctx: CheckContext) -> Outcome
         "--resource-id endpoint/<endpoint>/variant/<variant> --scalable-dimension sagemaker:variant:DesiredInstanceCount "
         "--min-capacity 2 --max-capacity 6",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-best-practices.html",
+        placeholders={"endpoint": "resource_name"},
     ),
     references=(
         ml_lens("MLREL-12"),
@@ -180,6 +181,7 @@ def _instance_spread(
         "--production-variants file://variants.json --data-capture-config file://data-capture.json && "
         "aws sagemaker update-endpoint --endpoint-name <endpoint> --endpoint-config-name <new-config>",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.html",
+        placeholders={"endpoint": "resource_name"},
     ),
     references=(ml_lens("MLOE-15"), ml_lens("MLPER-14")),
 )
@@ -214,6 +216,7 @@ def endpoint_no_data_capture(endpoint: Endpoint, ctx: CheckContext) -> Outcome |
         cli="aws sagemaker create-monitoring-schedule --monitoring-schedule-name <endpoint>-data-quality "
         "--monitoring-schedule-config file://monitoring-schedule.json",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor.html",
+        placeholders={"endpoint": "resource_name"},
     ),
     references=(
         ml_lens("MLOE-15"),
@@ -260,6 +263,7 @@ def endpoint_no_model_monitor(endpoint: Endpoint, ctx: CheckContext) -> Outcome 
         "--policy-name <endpoint>-invocations --policy-type TargetTrackingScaling "
         "--target-tracking-scaling-policy-configuration file://policy.json",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling.html",
+        placeholders={"endpoint": "resource_name"},
     ),
     references=(ml_lens("MLREL-12"), ml_lens("MLCOST-26")),
 )
@@ -363,6 +367,7 @@ def endpoint_no_alarms(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
         "occasional workload to serverless or asynchronous inference that scales to zero.",
         cli="aws sagemaker delete-endpoint --endpoint-name <endpoint>",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-delete-resources.html",
+        placeholders={"endpoint": "resource_name"},
     ),
     references=(ml_lens("MLCOST-16"), ml_lens("MLSUS-04"), ml_lens("MLCOST-29")),
 )
@@ -417,6 +422,7 @@ def endpoint_idle(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
         "--production-variants VariantName=<variant>,ModelName=<model>,InstanceType=<smaller-type>,InitialInstanceCount=2 && "
         "aws sagemaker update-endpoint --endpoint-name <endpoint> --endpoint-config-name <new-config>",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/inference-recommender.html",
+        placeholders={"endpoint": "resource_name"},
     ),
     references=(ml_lens("MLCOST-09"), ml_lens("MLCOST-29"), ml_lens("MLPER-05")),
 )
@@ -468,6 +474,7 @@ SERVING_STATUSES = frozenset({"InService", "Updating", "SystemUpdating"})
         cli="aws sagemaker describe-endpoint --endpoint-name <endpoint> --query FailureReason && "
         "aws sagemaker update-endpoint --endpoint-name <endpoint> --endpoint-config-name <working-config>",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/deploy-model-troubleshoot.html",
+        placeholders={"endpoint": "resource_name"},
     ),
     references=(ml_lens("MLREL-13"), ml_lens("MLOE-15")),
 )
@@ -503,6 +510,7 @@ def endpoint_failed(endpoint: Endpoint, ctx: CheckContext) -> Outcome | None:
         cli="aws sagemaker update-endpoint --endpoint-name <endpoint> --endpoint-config-name <config> "
         "--deployment-config file://deployment-config.json",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails.html",
+        placeholders={"endpoint": "resource_name"},
     ),
     references=(ml_lens("MLREL-11"), ml_lens("MLREL-10")),
 )
@@ -583,6 +591,7 @@ def endpoint_outside_vpc(endpoint: Endpoint, ctx: CheckContext) -> Outcome | Non
         "--production-variants file://variants.json --data-capture-config file://data-capture-with-kms.json && "
         "aws sagemaker update-endpoint --endpoint-name <endpoint> --endpoint-config-name <new-config>",
         url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DataCaptureConfig.html",
+        placeholders={"endpoint": "resource_name"},
     ),
     references=(ml_lens("MLSEC-02"),),
 )

@@ -39,6 +39,7 @@ from mlaudit.sdk import (
         "--event-time-feature-name <event-time> --feature-definitions file://features.json --role-arn <role-arn> "
         '--offline-store-config \'{"S3StorageConfig":{"S3Uri":"s3://<bucket>/<prefix>","KmsKeyId":"<key-arn>"}}\'',
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-security.html",
+        placeholders={"name": "resource_name"},
     ),
     references=(
         ml_lens("MLSEC-02"),
@@ -76,6 +77,7 @@ def feature_group_offline_store_not_kms(group: FeatureGroup, ctx: CheckContext) 
         "--event-time-feature-name <event-time> --feature-definitions file://features.json --role-arn <role-arn> "
         '--online-store-config \'{"EnableOnlineStore":true,"SecurityConfig":{"KmsKeyId":"<key-arn>"}}\'',
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-security.html",
+        placeholders={"name": "resource_name"},
     ),
     references=(
         ml_lens("MLSEC-02"),

@@ -89,6 +89,7 @@ def _group_volume_problems(group: ClusterInstanceGroup, cluster: HyperPodCluster
         "the root volume); new and replaced nodes use it.",
         cli="aws sagemaker update-cluster --cluster-name <name> --instance-groups file://instance-groups-with-kms.json",
         url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ClusterEbsVolumeConfig.html",
+        placeholders={"name": "resource_name"},
     ),
     references=(ml_lens("MLSEC-02"),),
 )
@@ -129,6 +130,7 @@ def hyperpod_volume_not_cmk(cluster: HyperPodCluster, ctx: CheckContext) -> Outc
         "LifeCycleConfig={SourceS3Uri=<uri>,OnCreate=on_create.sh},"
         "OnStartDeepHealthChecks=InstanceStress,InstanceConnectivity'",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-deep-health-checks.html",
+        placeholders={"name": "resource_name"},
     ),
     references=(ml_lens("MLCOST-18"), ml_lens("MLPER-05")),
 )
@@ -163,6 +165,7 @@ def hyperpod_deep_health_checks_off(cluster: HyperPodCluster, ctx: CheckContext)
         text="Turn automatic node recovery on for the cluster.",
         cli="aws sagemaker update-cluster --cluster-name <name> --node-recovery Automatic",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-resiliency-node-recovery.html",
+        placeholders={"name": "resource_name"},
     ),
     references=(ml_lens("MLCOST-18"),),
 )
@@ -208,6 +211,7 @@ def hyperpod_node_recovery_off(cluster: HyperPodCluster, ctx: CheckContext) -> O
         "'InstanceGroupName=<group>,InstanceType=<type>,InstanceCount=0,ExecutionRole=<role-arn>,"
         "LifeCycleConfig={SourceS3Uri=<uri>,OnCreate=on_create.sh}'",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-eks-autoscaling.html",
+        placeholders={"name": "resource_name"},
     ),
     references=(ml_lens("MLCOST-16"), ml_lens("MLSUS-04"), ml_lens("MLCOST-09")),
 )

@@ -51,6 +51,7 @@ from mlaudit.sdk.wording import first_users, names, short_arn, used_by
         "SageMaker actions it needs (SageMaker Role Manager generates one from ML activities).",
         cli="aws iam detach-role-policy --role-name <role> --policy-arn arn:aws:iam::aws:policy/AmazonSageMakerFullAccess",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/role-manager.html",
+        placeholders={"role": "resource_name"},
     ),
     references=(ml_lens("MLSEC-03"),),
 )
@@ -83,6 +84,7 @@ def execution_role_full_access(role: IamRole, ctx: CheckContext) -> Outcome | No
         "resources it uses (IAM Access Analyzer can generate a policy from the role's CloudTrail activity).",
         cli="aws iam put-role-policy --role-name <role> --policy-name <policy> --policy-document file://scoped-policy.json",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html",
+        placeholders={"role": "resource_name"},
     ),
     references=(
         ml_lens("MLSEC-03"),
@@ -134,6 +136,7 @@ CONFUSED_DEPUTY_KEYS = frozenset({"aws:sourceaccount", "aws:sourcearn", "aws:sou
         '{"aws:SourceAccount": "<account-id>"}} (aws:SourceArn can narrow it further, to some SageMaker resources).',
         cli="aws iam update-assume-role-policy --role-name <role> --policy-document file://trust-with-source-account.json",
         url="https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
+        placeholders={"role": "resource_name"},
     ),
     references=(ml_lens("MLSEC-03"), ml_lens("MLSEC-08")),
 )
@@ -207,6 +210,7 @@ def execution_role_shared_widely(role: IamRole, ctx: CheckContext) -> Outcome | 
         "(IAM Access Analyzer can generate one from the role's CloudTrail activity).",
         cli="aws iam detach-role-policy --role-name <role> --policy-arn arn:aws:iam::aws:policy/AmazonBedrockFullAccess",
         url="https://docs.aws.amazon.com/bedrock/latest/userguide/security-iam-awsmanpol.html",
+        placeholders={"role": "resource_name"},
     ),
     references=(
         ml_lens("MLSEC-03"),
@@ -246,6 +250,7 @@ def execution_role_aws_full_access_policy(role: IamRole, ctx: CheckContext) -> O
         "those who create roles, for every new ML role).",
         cli="aws iam put-role-permissions-boundary --role-name <role> --permissions-boundary <policy-arn>",
         url="https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html",
+        placeholders={"role": "resource_name"},
     ),
     references=(ml_lens("MLSEC-03"), ml_lens("MLSEC-08"), prowler("bedrock_agent_role_least_privilege")),
 )

@@ -33,6 +33,7 @@ from mlaudit.sdk import (
         text="Describe the image: what it contains, who maintains it and what it is for.",
         cli="aws sagemaker update-image --image-name <image> --description '<what it is for, who maintains it>'",
         url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateImage.html",
+        placeholders={"image": "resource_name"},
     ),
     references=(ml_lens("MLOE-04"), ml_lens("MLOE-11"), config_rule("sagemaker-image-description")),
 )

@@ -44,6 +44,7 @@ UNUSABLE_STATES = frozenset({"Disabled", "PendingDeletion", "PendingReplicaDelet
         "re-enable a disabled key if resources still use it; enable automatic rotation.",
         cli="aws kms enable-key-rotation --key-id <key-id>",
         url="https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html",
+        placeholders={"key-id": "resource_arn"},
     ),
     references=(
         ml_lens("MLSEC-02"),

@@ -37,6 +37,7 @@ from mlaudit.sdk import (
         cli="aws logs associate-kms-key --log-group-name <log-group> --kms-key-id <key-arn> && "
         "aws logs put-retention-policy --log-group-name <log-group> --retention-in-days 365",
         url="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
+        placeholders={"log-group": "resource_name"},
     ),
     references=(
         ml_lens("MLSEC-02"),

@@ -44,6 +44,7 @@ SIZES = ("Small", "Medium", "Large")
         cli="aws sagemaker update-mlflow-tracking-server --tracking-server-name <name> "
         "--s3-bucket-owner-verification --s3-bucket-owner-account-id <account-id>",
         url="https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-owner-condition.html",
+        placeholders={"name": "resource_name"},
     ),
     references=(ml_lens("MLSEC-10"), ml_lens("MLSEC-06")),
 )
@@ -116,6 +117,7 @@ def _running_now(ctx: CheckContext) -> dict[str, int]:
         text="Stop the tracking server while nothing runs, and start it again when work resumes (it keeps its runs).",
         cli="aws sagemaker stop-mlflow-tracking-server --tracking-server-name <name>",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-create-tracking-server-stop.html",
+        placeholders={"name": "resource_name"},
     ),
     references=(ml_lens("MLCOST-16"), ml_lens("MLSUS-04")),
 )
@@ -158,6 +160,7 @@ def mlflow_tracking_server_unused(server: MlflowTrackingServer, ctx: CheckContex
         text="Resize the tracking server to the smallest size that serves its users.",
         cli="aws sagemaker update-mlflow-tracking-server --tracking-server-name <name> --tracking-server-size Small",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/mlflow-create-tracking-server.html",
+        placeholders={"name": "resource_name"},
     ),
     references=(ml_lens("MLCOST-09"), ml_lens("MLCOST-27")),
 )

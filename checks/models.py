@@ -44,6 +44,7 @@ from mlaudit.sdk.wording import names, short_arn
         cli="aws sagemaker create-model --model-name <model>-isolated --execution-role-arn <role-arn> "
         "--primary-container file://container.json --enable-network-isolation",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/mkt-algo-model-internet-free.html",
+        placeholders={"model": "resource_name"},
     ),
     references=(
         ml_lens("MLSEC-04"),
@@ -78,6 +79,7 @@ def model_network_isolation_disabled(model: Model, ctx: CheckContext) -> Outcome
         cli="aws sagemaker create-model --model-name <model>-vpc --execution-role-arn <role-arn> "
         "--primary-container file://container.json --vpc-config Subnets=<subnet-a>,<subnet-b>,SecurityGroupIds=<sg-id>",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html",
+        placeholders={"model": "resource_name"},
     ),
     references=(
         ml_lens("MLSEC-04"),

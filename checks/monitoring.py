@@ -67,6 +67,7 @@ def _watching(definition: MonitoringJobDefinition) -> str:
         "aws sagemaker update-monitoring-schedule --monitoring-schedule-name <schedule> "
         "--monitoring-schedule-config file://schedule-config.json",
         url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringNetworkConfig.html",
+        placeholders={"name": "resource_name"},
     ),
     references=(
         ml_lens("MLSEC-04"),
@@ -112,6 +113,7 @@ def monitoring_job_no_network_isolation(definition: MonitoringJobDefinition, ctx
         "aws sagemaker update-monitoring-schedule --monitoring-schedule-name <schedule> "
         "--monitoring-schedule-config file://schedule-config.json",
         url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringNetworkConfig.html",
+        placeholders={"name": "resource_name"},
     ),
     references=(
         ml_lens("MLSEC-09"),
@@ -157,6 +159,7 @@ def monitoring_job_no_inter_container_encryption(
         cli="aws sagemaker update-monitoring-schedule --monitoring-schedule-name <schedule> "
         "--monitoring-schedule-config file://schedule-config-with-network-config.json",
         url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateMonitoringSchedule.html",
+        placeholders={"schedule": "resource_name"},
     ),
     references=(
         ml_lens("MLSEC-04"),
@@ -207,6 +210,7 @@ def monitoring_schedule_insecure(schedule: MonitoringSchedule, ctx: CheckContext
         "--sort-order Descending --max-results 5 && aws sagemaker start-monitoring-schedule "
         "--monitoring-schedule-name <schedule>",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-interpreting-results.html",
+        placeholders={"schedule": "resource_name"},
     ),
     references=(
         ml_lens("MLOE-15"),
@@ -259,6 +263,7 @@ def monitoring_schedule_failing(schedule: MonitoringSchedule, ctx: CheckContext)
         "--cli-input-json file://bias-definition.json && aws sagemaker create-monitoring-schedule "
         "--monitoring-schedule-name <endpoint>-bias --monitoring-schedule-config file://bias-schedule.json",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-model-monitor-bias-drift.html",
+        placeholders={"endpoint": "resource_name"},
     ),
     references=(ml_lens("MLOE-09"), ml_lens("MLOE-15")),
 )
@@ -318,6 +323,7 @@ _MONITORING_KMS_RATIONALE = """Monitoring jobs copy captured production requests
         "--job-resources 'ClusterConfig={InstanceCount=1,InstanceType=ml.m5.large,VolumeSizeInGB=20,"
         "VolumeKmsKeyId=<key-arn>}'",
         url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringOutputConfig.html",
+        placeholders={"name": "resource_name"},
     ),
     references=(ml_lens("MLSEC-02"), checkov("CKV_AWS_367"), checkov("CKV_AWS_368")),
 )
@@ -345,6 +351,7 @@ def monitoring_job_output_not_kms(definition: MonitoringJobDefinition, ctx: Chec
         cli="aws sagemaker update-monitoring-schedule --monitoring-schedule-name <schedule> "
         "--monitoring-schedule-config file://schedule-config-with-keys.json",
         url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringJobDefinition.html",
+        placeholders={"schedule": "resource_name"},
     ),
     references=(ml_lens("MLSEC-02"),),
 )

@@ -103,6 +103,7 @@ def _required(vpc: Vpc, ctx: CheckContext) -> list[tuple[str, list[str]]]:
         "--private-dns-enabled && aws ec2 create-vpc-endpoint --vpc-id <vpc-id> --vpc-endpoint-type Gateway "
         "--service-name com.amazonaws.<region>.s3 --route-table-ids <route-table-ids>",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html",
+        placeholders={"vpc-id": "resource_name", "region": "region"},
     ),
     references=(
         ml_lens("MLSEC-04"),
@@ -149,6 +150,7 @@ OPEN_TO_ALL = ("0.0.0.0/0", "::/0")
         cli="aws ec2 revoke-security-group-ingress --group-id <sg-id> --ip-permissions "
         "IpProtocol=<protocol>,FromPort=<port>,ToPort=<port>,IpRanges=[{CidrIp=0.0.0.0/0}]",
         url="https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
+        placeholders={"sg-id": "resource_id"},
     ),
     references=(
         ml_lens("MLSEC-04"),
@@ -190,6 +192,7 @@ def ml_security_group_open(group: SecurityGroup, ctx: CheckContext) -> Outcome |
         cli="aws ec2 create-flow-logs --resource-type VPC --resource-ids <vpc-id> --traffic-type ALL "
         "--log-destination-type s3 --log-destination arn:aws:s3:::<bucket>/vpc-flow-logs/",
         url="https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html",
+        placeholders={"vpc-id": "resource_name"},
     ),
     references=(
         ml_lens("MLSEC-13"),
@@ -240,6 +243,7 @@ def ml_vpc_no_flow_logs(vpc: Vpc, ctx: CheckContext) -> Outcome | None:
         cli="aws ec2 modify-subnet-attribute --subnet-id <subnet-id> --no-map-public-ip-on-launch && "
         "aws ec2 replace-route-table-association --association-id <association-id> --route-table-id <private-rtb-id>",
         url="https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html",
+        placeholders={"subnet-id": "resource_name"},
     ),
     references=(
         ml_lens("MLSEC-04"),

@@ -81,6 +81,7 @@ def notebook_direct_internet_access(notebook: NotebookInstance, ctx: CheckContex
         cli="aws sagemaker stop-notebook-instance --notebook-instance-name <name> && "
         "aws sagemaker update-notebook-instance --notebook-instance-name <name> --root-access Disabled",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-root-access.html",
+        placeholders={"name": "resource_name"},
     ),
     references=(
         ml_lens("MLSEC-03"),
@@ -196,6 +197,7 @@ def notebook_volume_not_cmk(notebook: NotebookInstance, ctx: CheckContext) -> Ou
         cli="aws sagemaker stop-notebook-instance --notebook-instance-name <name> && "
         "aws sagemaker update-notebook-instance --notebook-instance-name <name> --platform-identifier notebook-al2023-v1",
         url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateNotebookInstance.html",
+        placeholders={"name": "resource_name"},
     ),
     references=(
         ml_lens("MLSEC-08"),
@@ -235,6 +237,7 @@ def notebook_unsupported_platform(notebook: NotebookInstance, ctx: CheckContext)
         "--on-start Content=$(base64 -w0 on-start.sh) && aws sagemaker stop-notebook-instance --notebook-instance-name "
         "<name> && aws sagemaker update-notebook-instance --notebook-instance-name <name> --lifecycle-config-name auto-stop",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html",
+        placeholders={"name": "resource_name"},
     ),
     references=(ml_lens("MLCOST-16"), ml_lens("MLSUS-04")),
 )
@@ -271,6 +274,7 @@ def notebook_running_without_auto_stop(notebook: NotebookInstance, ctx: CheckCon
         cli="aws sagemaker update-notebook-instance --notebook-instance-name <name> "
         "--instance-metadata-service-configuration MinimumInstanceMetadataServiceVersion=2",
         url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InstanceMetadataServiceConfiguration.html",
+        placeholders={"name": "resource_name"},
     ),
     references=(ml_lens("MLSEC-04"), ml_lens("MLSEC-08"), checkov("CKV_AWS_371")),
 )
@@ -300,6 +304,7 @@ def notebook_imdsv1_allowed(notebook: NotebookInstance, ctx: CheckContext) -> Ou
         cli="aws sagemaker update-notebook-instance-lifecycle-config --notebook-instance-lifecycle-config-name <name> "
         "--on-start Content=$(base64 -w0 on-start.sh)",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html",
+        placeholders={"name": "resource_name"},
     ),
     references=(ml_lens("MLSEC-03"), ml_lens("MLSEC-08"), prowler("sagemaker_notebook_instance_no_secrets")),
 )

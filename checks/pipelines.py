@@ -75,6 +75,7 @@ def no_ml_pipelines(region: RegionScope, ctx: CheckContext) -> Outcome | None:
         cli="aws sagemaker list-pipeline-execution-steps --pipeline-execution-arn <execution-arn> && "
         "aws sagemaker start-pipeline-execution --pipeline-name <pipeline>",
         url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ListPipelineExecutionSteps.html",
+        placeholders={"pipeline": "resource_name"},
     ),
     references=(ml_lens("MLOE-12"), ml_lens("MLPER-16"), ml_lens("MLREL-06")),
 )

@@ -33,6 +33,7 @@ ACTIVE = "ACTIVE"
         cli="aws ram disassociate-resource-share --resource-share-arn <share-arn> --principals <account-id> && "
         "aws ram update-resource-share --resource-share-arn <share-arn> --no-allow-external-principals",
         url="https://docs.aws.amazon.com/ram/latest/userguide/working-with-sharing-update.html",
+        placeholders={"share-arn": "resource_arn"},
     ),
     references=(ml_lens("MLSEC-12"), ml_lens("MLSEC-08"), ml_lens("MLSEC-03")),
 )

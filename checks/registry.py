@@ -325,6 +325,7 @@ def no_model_cards(region: RegionScope, ctx: CheckContext) -> Outcome | None:
         cli="aws sagemaker put-model-package-group-policy --model-package-group-name <group> "
         "--resource-policy file://policy-limited-to-organization.json",
         url="https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram.html",
+        placeholders={"group": "resource_name"},
     ),
     references=(ml_lens("MLSEC-03"), ml_lens("MLSEC-12"), ml_lens("MLSEC-08")),
 )

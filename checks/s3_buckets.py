@@ -60,6 +60,7 @@ def _owned(bucket: S3Bucket) -> bool:
         '\'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"<key-arn>"},'
         '"BucketKeyEnabled":true}]}\'',
         url="https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html",
+        placeholders={"bucket": "resource_name"},
     ),
     references=(ml_lens("MLSEC-02"), config_rule("s3-default-encryption-kms")),
 )
@@ -97,6 +98,7 @@ def ml_bucket_not_kms_encrypted(bucket: S3Bucket, ctx: CheckContext) -> Outcome 
         "retention period so that storage does not grow without bound.",
         cli="aws s3api put-bucket-versioning --bucket <bucket> --versioning-configuration Status=Enabled",
         url="https://docs.aws.amazon.com/AmazonS3/latest/userguide/manage-versioning-examples.html",
+        placeholders={"bucket": "resource_name"},
     ),
     references=(
         ml_lens("MLSEC-10"),
@@ -136,6 +138,7 @@ def ml_bucket_versioning_disabled(bucket: S3Bucket, ctx: CheckContext) -> Outcom
         cli="aws s3api put-public-access-block --bucket <bucket> --public-access-block-configuration "
         "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true",
         url="https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
+        placeholders={"bucket": "resource_name"},
     ),
     references=(
         ml_lens("MLSEC-12"),
@@ -199,6 +202,7 @@ def _denies_plain_http(statement: PolicyStatement, bucket_arn: str) -> bool:
         '["arn:aws:s3:::<bucket>","arn:aws:s3:::<bucket>/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}.',
         cli="aws s3api put-bucket-policy --bucket <bucket> --policy file://policy-with-deny-insecure-transport.json",
         url="https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html",
+        placeholders={"bucket": "resource_name"},
     ),
     references=(ml_lens("MLSEC-02"), security_hub("S3.5"), config_rule("s3-bucket-ssl-requests-only")),
 )
@@ -290,6 +294,7 @@ def ml_bucket_access_not_logged(bucket: S3Bucket, ctx: CheckContext) -> Outcome 
         "multipart uploads.",
         cli="aws s3api put-bucket-lifecycle-configuration --bucket <bucket> --lifecycle-configuration file://lifecycle.json",
         url="https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html",
+        placeholders={"bucket": "resource_name"},
     ),
     references=(
         ml_lens("MLSUS-05"),

@@ -63,6 +63,7 @@ AWS_RESERVED_PREFIX = "aws:"
         cli="aws sagemaker add-tags --resource-arn <resource-arn> "
         "--tags Key=owner,Value=<team> Key=cost-center,Value=<cost-center> Key=environment,Value=<environment>",
         url="https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AddTags.html",
+        placeholders={"resource-arn": "resource_arn"},
     ),
     references=(
         ml_lens("MLOE-04"),

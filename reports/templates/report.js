@@ -1,8 +1,12 @@
 (function () {
   "use strict";
-  // Every value from the account is written with textContent, never as HTML.
+  // Every value from the account is written with textContent, never as HTML, and shown inert: controls and
+  // bidirectional overrides become U+FFFD (the pattern is mlaudit.core.text's, carried by the payload).
   var data = JSON.parse(document.getElementById("mlaudit-data").textContent);
+  var UNSAFE = new RegExp(data.inert, "g");
   var PAGE_SIZE = 50;
+  // Characters of a long name (or detail) shown in a cell; the whole value is in its tooltip and in the detail.
+  var CLIP = 80, CLIP_DETAIL = 240;
   var STATUS_ORDER = { FAIL: 0, ERROR: 1, MUTED: 2, PASS: 3 };
   var SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
   var col = {};
@@ -18,8 +22,8 @@
       severity: dict.severity[row[col.severity]], account: dict.account[row[col.account]],
       region: dict.region[row[col.region]], detail: dict.detail[row[col.detail]],
       arn: dict.arn_prefix[row[col.arn_prefix]] + row[col.arn_rest], name: row[col.name],
-      change: row[col.change] ? "new" : "", pillar: check.pillar || "", service: check.service || "",
-      meta: check, hay: null
+      change: row[col.change] ? "new" : "", fix: row[col.fix] || "", muted: row[col.muted] || null,
+      pillar: check.pillar || "", service: check.service || "", meta: check, hay: null
     };
   });
 
@@ -33,28 +37,67 @@
     { key: "check", label: "Check", kind: "select" }
   ];
   if (data.compared) FACETS.push({ key: "change", label: "Change", kind: "chips", order: ["new"] });
-  var counts = {};
+  // The values each facet offers are those of the whole report; their counts follow the other active filters.
   FACETS.forEach(function (f) {
-    var c = {};
-    findings.forEach(function (x) { if (x[f.key] !== "") c[x[f.key]] = (c[x[f.key]] || 0) + 1; });
-    counts[f.key] = c;
+    var seen = {};
+    findings.forEach(function (x) { if (x[f.key] !== "") seen[x[f.key]] = true; });
+    f.values = f.order ? f.order.filter(function (v) { return seen[v]; }) : Object.keys(seen).sort();
   });
-  var state = { filters: {}, resource: "", query: "", sort: null, page: 0, group: "", visible: findings, groups: [] };
+  var SORTS = {
+    status: function (f) { return STATUS_ORDER[f.status]; },
+    severity: function (f) { return SEVERITY_ORDER[f.severity]; },
+    check: function (f) { return f.check; },
+    resource: function (f) { return (f.name || "").toLowerCase(); },
+    region: function (f) { return f.region; }
+  };
+  var GROUPS = ["check", "resource"];
+  var state = { filters: {}, resource: "", query: "", sort: null, page: 0, group: "", visible: findings, groups: [], counts: {} };
   FACETS.forEach(function (f) { state.filters[f.key] = new Set(); });
+
+  function shown(text) {
+    return text === undefined || text === null ? "" : String(text).replace(UNSAFE, "\uFFFD");
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (text !== undefined && text !== null) node.textContent = shown(text);
     return node;
+  }
+
+  // A long value cut to CLIP characters, the whole of it on hover.
+  function clipped(tag, className, text, limit) {
+    var whole = shown(text), most = limit || CLIP;
+    var node = el(tag, className, whole.length > most ? whole.slice(0, most - 1) + "…" : whole);
+    if (whole.length > most) node.title = whole;
+    return node;
+  }
+
+  // A link only to an https address from check metadata; account strings never reach here.
+  function link(url) {
+    if (!/^https:\/\/[^\s"<>\\]+$/i.test(url || "")) return el("code", "sub", url);
+    var a = el("a", null, url);
+    a.href = url;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    return a;
+  }
+
+  // Enter and Space act on an element that is not a native button (rows, chart bars).
+  function activate(node, action) {
+    node.tabIndex = 0;
+    node.addEventListener("click", action);
+    node.addEventListener("keydown", function (e) {
+      if (e.target === node && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); action(); }
+    });
   }
 
   function renderFacets() {
     var host = document.getElementById("facets");
     host.textContent = "";
     FACETS.forEach(function (facet) {
-      var c = counts[facet.key];
-      var values = facet.order ? facet.order.filter(function (v) { return c[v]; }) : Object.keys(c).sort();
+      var c = state.counts[facet.key];
+      var values = facet.values;
       if (!values.length || (values.length < 2 && facet.kind === "select")) return;
       var box = el("div", "facet");
       box.appendChild(el("span", "facet-name", facet.label));
@@ -62,7 +105,7 @@
         values.forEach(function (value) {
           var chip = el("button", "chip", value);
           chip.type = "button";
-          chip.appendChild(el("span", "n", c[value]));
+          chip.appendChild(el("span", "n", c[value] || 0));
           chip.setAttribute("aria-pressed", state.filters[facet.key].has(value) ? "true" : "false");
           chip.dataset.facet = facet.key;
           chip.dataset.value = value;
@@ -76,7 +119,7 @@
         select.appendChild(el("option", null, "all (" + values.length + ")")).value = "";
         values.forEach(function (value) {
           var label = facet.key === "check" && data.checks[value] ? value + " " + data.checks[value].name : value;
-          var option = el("option", null, label + " (" + c[value] + ")");
+          var option = el("option", null, label + " (" + (c[value] || 0) + ")");
           option.value = value;
           option.selected = state.filters[facet.key].has(value);
           select.appendChild(option);
@@ -92,7 +135,7 @@
     if (state.resource) {
       var pinned = el("div", "facet");
       pinned.appendChild(el("span", "facet-name", "Resource"));
-      var chip = el("button", "chip", state.resource + " ×");
+      var chip = clipped("button", "chip", state.resource + " ×");
       chip.type = "button";
       chip.setAttribute("aria-pressed", "true");
       chip.addEventListener("click", function () { state.resource = ""; apply(); });
@@ -114,37 +157,78 @@
     return f.hay;
   }
 
-  function matches(f) {
-    for (var i = 0; i < FACETS.length; i++) {
-      var set = state.filters[FACETS[i].key];
-      if (set.size && !set.has(f[FACETS[i].key])) return false;
-    }
-    if (state.resource && f.arn !== state.resource) return false;
-    return !state.query || haystack(f).indexOf(state.query) !== -1;
+  // One pass: the findings every filter lets through, and for each facet the counts of its values among the
+  // findings that every *other* filter lets through (what choosing that value would show).
+  function filterAndCount() {
+    var visible = [], counts = {};
+    FACETS.forEach(function (f) { counts[f.key] = {}; });
+    findings.forEach(function (f) {
+      if (state.resource && f.arn !== state.resource) return;
+      if (state.query && haystack(f).indexOf(state.query) === -1) return;
+      var missed = -1;
+      for (var i = 0; i < FACETS.length; i++) {
+        var set = state.filters[FACETS[i].key];
+        if (set.size && !set.has(f[FACETS[i].key])) {
+          if (missed !== -1) return;
+          missed = i;
+        }
+      }
+      if (missed === -1) {
+        visible.push(f);
+        FACETS.forEach(function (facet) { var c = counts[facet.key]; c[f[facet.key]] = (c[f[facet.key]] || 0) + 1; });
+      } else {
+        var c = counts[FACETS[missed].key], v = f[FACETS[missed].key];
+        c[v] = (c[v] || 0) + 1;
+      }
+    });
+    state.counts = counts;
+    return visible;
   }
 
-  var SORTS = {
-    status: function (f) { return STATUS_ORDER[f.status]; },
-    severity: function (f) { return SEVERITY_ORDER[f.severity]; },
-    check: function (f) { return f.check; },
-    resource: function (f) { return (f.name || "").toLowerCase(); },
-    region: function (f) { return f.region; }
-  };
-
   function apply() {
-    var visible = findings.filter(matches);
+    var visible = filterAndCount();
     if (state.sort) {
+      // Each finding's key is computed once, not once per comparison.
       var key = SORTS[state.sort.key], dir = state.sort.dir;
-      visible.sort(function (a, b) {
-        var x = key(a), y = key(b);
-        return (x < y ? -dir : x > y ? dir : 0) || (a.order - b.order);
-      });
+      visible = visible.map(function (f) { return { k: key(f), f: f }; }).sort(function (a, b) {
+        return (a.k < b.k ? -dir : a.k > b.k ? dir : 0) || (a.f.order - b.f.order);
+      }).map(function (pair) { return pair.f; });
     }
     state.visible = visible;
     state.groups = state.group ? groupOf(visible, state.group) : [];
     state.page = 0;
     renderFacets();
     render();
+    saveFragment();
+  }
+
+  // The view (filters, search, grouping, sort) lives in the URL fragment, so that a link opens the same view.
+  function saveFragment() {
+    var params = new URLSearchParams();
+    FACETS.forEach(function (f) { state.filters[f.key].forEach(function (v) { params.append(f.key, v); }); });
+    if (state.resource) params.set("resource", state.resource);
+    if (state.query) params.set("q", state.query);
+    if (state.group) params.set("group", state.group);
+    if (state.sort) params.set("sort", (state.sort.dir < 0 ? "-" : "") + state.sort.key);
+    var fragment = params.toString();
+    if (fragment === location.hash.replace(/^#/, "")) return;
+    history.replaceState(null, "", fragment ? "#" + fragment : location.pathname + location.search);
+  }
+
+  function loadFragment() {
+    var params = new URLSearchParams(location.hash.replace(/^#/, ""));
+    FACETS.forEach(function (f) {
+      state.filters[f.key] = new Set(params.getAll(f.key).filter(function (v) { return f.values.indexOf(v) !== -1; }));
+    });
+    var resource = params.get("resource") || "";
+    state.resource = findings.some(function (f) { return f.arn === resource; }) ? resource : "";
+    state.query = (params.get("q") || "").trim().toLowerCase();
+    state.group = GROUPS.indexOf(params.get("group")) !== -1 ? params.get("group") : "";
+    var sort = params.get("sort") || "";
+    var key = sort.replace(/^-/, "");
+    state.sort = SORTS[key] ? { key: key, dir: sort.charAt(0) === "-" ? -1 : 1 } : null;
+    document.getElementById("search").value = state.query;
+    document.getElementById("group-by").value = state.group;
   }
 
   function groupOf(visible, by) {
@@ -178,8 +262,8 @@
     document.getElementById("prev").disabled = state.page === 0;
     document.getElementById("next").disabled = state.page >= pages - 1;
     document.querySelectorAll("#findings th[data-sort]").forEach(function (th) {
-      th.removeAttribute("aria-sort");
-      if (state.sort && state.sort.key === th.dataset.sort) th.setAttribute("aria-sort", state.sort.dir > 0 ? "ascending" : "descending");
+      var sorted = state.sort && state.sort.key === th.dataset.sort;
+      th.setAttribute("aria-sort", sorted ? (state.sort.dir > 0 ? "ascending" : "descending") : "none");
     });
   }
 
@@ -189,15 +273,16 @@
     page.forEach(function (f) {
       var tr = el("tr");
       tr.dataset.findingId = f.id;
+      tr.setAttribute("aria-label", shown(f.status + " " + f.check + " " + f.name) + ": open the detail");
       var status = el("td"); status.appendChild(el("span", "status status-" + f.status, f.status));
       if (f.change) status.appendChild(el("span", "new-badge", "new"));
       tr.appendChild(status);
       var sev = el("td"); sev.appendChild(el("span", "sev sev-" + f.severity, f.severity)); tr.appendChild(sev);
       var check = el("td"); check.appendChild(el("code", null, f.check)); check.appendChild(el("div", "sub", f.meta.title)); tr.appendChild(check);
-      var res = el("td"); res.appendChild(el("div", "resource", f.name)); res.appendChild(el("div", "sub", f.account)); tr.appendChild(res);
-      tr.appendChild(el("td", null, f.region));
-      tr.appendChild(el("td", "detail-cell", f.detail));
-      tr.addEventListener("click", function () { showDetail(f); });
+      var res = el("td"); res.appendChild(clipped("div", "resource", f.name)); res.appendChild(clipped("div", "sub", f.account)); tr.appendChild(res);
+      tr.appendChild(clipped("td", "region-cell", f.region));
+      tr.appendChild(clipped("td", "detail-cell", f.detail, CLIP_DETAIL));
+      activate(tr, function () { showDetail(f, tr); });
       body.appendChild(tr);
     });
   }
@@ -208,20 +293,23 @@
     body.textContent = "";
     page.forEach(function (g) {
       var tr = el("tr");
+      tr.setAttribute("aria-label", shown(g.label) + ": show its findings");
       var head = el("td");
-      head.appendChild(state.group === "check" ? el("code", null, g.label) : el("div", "resource", g.label));
-      head.appendChild(el("div", "sub", g.sub));
+      head.appendChild(state.group === "check" ? el("code", null, g.label) : clipped("div", "resource", g.label));
+      head.appendChild(clipped("div", "sub", g.sub));
       tr.appendChild(head);
       ["FAIL", "ERROR", "MUTED", "PASS"].forEach(function (s) {
         var td = el("td");
         if (g[s]) td.appendChild(el("span", "status status-" + s, g[s]));
         tr.appendChild(td);
       });
-      tr.addEventListener("click", function () {
+      activate(tr, function () {
         if (state.group === "check") state.filters.check = new Set([g.key]); else state.resource = g.key;
         state.group = "";
         document.getElementById("group-by").value = "";
         apply();
+        var first = document.querySelector("#findings tbody tr");
+        if (first) first.focus();
       });
       body.appendChild(tr);
     });
@@ -237,7 +325,48 @@
     return b;
   }
 
-  function showDetail(f) {
+  function pairs(rows) {
+    var dl = el("dl");
+    rows.forEach(function (pair) {
+      if (pair[1] === undefined || pair[1] === null || pair[1] === "") return;
+      dl.appendChild(el("dt", null, pair[0]));
+      dl.appendChild(el("dd", null, pair[1]));
+    });
+    return dl;
+  }
+
+  function showFix(body, f) {
+    var m = f.meta, fix = m.remediation || {};
+    body.appendChild(el("h4", null, "How to fix it"));
+    body.appendChild(el("p", null, fix.text));
+    var command = f.fix || fix.cli;
+    if (command) {
+      var cliHead = el("div", "cli-head", f.fix ? "AWS CLI, for this resource" : "AWS CLI (fill in the <placeholders>)");
+      cliHead.appendChild(copyButton(command));
+      body.appendChild(cliHead);
+      body.appendChild(el("pre", "fix-command", command));
+    }
+    if (fix.url) {
+      var docs = el("p", "docs", "Documentation: ");
+      docs.appendChild(link(fix.url));
+      body.appendChild(docs);
+    }
+    if (m.references && m.references.length) {
+      body.appendChild(el("h4", null, "References"));
+      var ul = el("ul", "references");
+      m.references.forEach(function (r) {
+        var li = el("li");
+        li.appendChild(el("strong", null, r.id));
+        li.appendChild(document.createTextNode(" (" + shown(r.type) + ") "));
+        li.appendChild(link(r.url));
+        ul.appendChild(li);
+      });
+      body.appendChild(ul);
+    }
+  }
+
+  var opener = null;
+  function showDetail(f, from) {
     var body = document.getElementById("detail-body");
     body.textContent = "";
     var m = f.meta;
@@ -248,49 +377,36 @@
     head.appendChild(document.createTextNode(" "));
     head.appendChild(el("code", null, f.check + " · " + (m.name || "")));
     body.appendChild(head);
-    body.appendChild(el("h3", null, m.title));
+    var title = el("h3", null, m.title);
+    title.id = "detail-title";
+    body.appendChild(title);
     body.appendChild(el("p", "finding-detail", f.detail));
-    var dl = el("dl");
-    [["Resource", f.name], ["ARN", f.arn], ["Type", m.resource_type], ["Account", f.account], ["Region", f.region],
-     ["Pillar", f.pillar], ["Finding id", f.id]].forEach(function (pair) {
-      dl.appendChild(el("dt", null, pair[0]));
-      dl.appendChild(el("dd", null, pair[1]));
-    });
-    body.appendChild(dl);
+    body.appendChild(pairs([["Resource", f.name], ["ARN", f.arn], ["Type", m.resource_type], ["Account", f.account],
+      ["Region", f.region], ["Pillar", f.pillar], ["Finding id", f.id]]));
+    if (f.muted) {
+      body.appendChild(el("h4", null, "Muted"));
+      var muted = pairs([["Reason", f.muted.reason], ["Owner", f.muted.owner], ["Expires", f.muted.expires],
+        ["Hides", f.muted.hides], ["Muted by", f.muted.source === "baseline" ? "the baseline" : "a suppression rule"]]);
+      muted.className = "suppression";
+      body.appendChild(muted);
+    }
     body.appendChild(el("h4", null, "Why it matters"));
     body.appendChild(el("p", null, m.rationale));
-    var fix = m.remediation || {};
-    body.appendChild(el("h4", null, "How to fix it"));
-    body.appendChild(el("p", null, fix.text));
-    if (fix.cli) {
-      var cliHead = el("div", "cli-head", "AWS CLI");
-      cliHead.appendChild(copyButton(fix.cli));
-      body.appendChild(cliHead);
-      body.appendChild(el("pre", null, fix.cli));
-    }
-    if (fix.url) {
-      var docs = el("p", null, "Documentation: ");
-      docs.appendChild(el("code", null, fix.url));
-      docs.appendChild(copyButton(fix.url));
-      body.appendChild(docs);
-    }
-    if (m.references && m.references.length) {
-      body.appendChild(el("h4", null, "References"));
-      var ul = el("ul");
-      m.references.forEach(function (r) {
-        var li = el("li");
-        li.appendChild(el("strong", null, r.id));
-        li.appendChild(document.createTextNode(" (" + r.type + ") "));
-        li.appendChild(el("code", "sub", r.url));
-        ul.appendChild(li);
-      });
-      body.appendChild(ul);
-    }
+    showFix(body, f);
+    opener = from || null;
     document.getElementById("detail").hidden = false;
+    document.getElementById("close-detail").focus();
   }
 
-  document.getElementById("close-detail").addEventListener("click", function () { document.getElementById("detail").hidden = true; });
-  document.addEventListener("keydown", function (e) { if (e.key === "Escape") document.getElementById("detail").hidden = true; });
+  function closeDetail() {
+    var detail = document.getElementById("detail");
+    if (detail.hidden) return;
+    detail.hidden = true;
+    if (opener && document.body.contains(opener)) opener.focus();
+  }
+
+  document.getElementById("close-detail").addEventListener("click", closeDetail);
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape") closeDetail(); });
   var timer = null;
   document.getElementById("search").addEventListener("input", function (e) {
     clearTimeout(timer);
@@ -306,9 +422,9 @@
   });
   document.getElementById("prev").addEventListener("click", function () { state.page--; render(); });
   document.getElementById("next").addEventListener("click", function () { state.page++; render(); });
-  document.querySelectorAll("#findings th[data-sort]").forEach(function (th) {
-    th.addEventListener("click", function () {
-      var key = th.dataset.sort;
+  document.querySelectorAll("#findings th[data-sort] button").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var key = button.parentNode.dataset.sort;
       state.sort = state.sort && state.sort.key === key ? { key: key, dir: -state.sort.dir } : { key: key, dir: 1 };
       apply();
     });
@@ -322,15 +438,15 @@
   bindFilter("[data-filter-status]", "status", "filterStatus");
   bindFilter("[data-filter-change]", "change", "filterChange");
   document.querySelectorAll("[data-chart-facet]").forEach(function (g) {
-    function choose() {
+    activate(g, function () {
       state.filters[g.dataset.chartFacet] = new Set([g.dataset.chartValue]);
       if (g.dataset.chartFacet !== "status") state.filters.status = new Set(["FAIL"]);
       apply();
       focusExplorer();
-    }
-    g.addEventListener("click", choose);
-    g.addEventListener("keydown", function (e) { if (e.key === "Enter") choose(); });
+    });
   });
+  window.addEventListener("hashchange", function () { loadFragment(); apply(); });
+  loadFragment();
   apply();
   document.body.dataset.ready = "true";
 })();

@@ -25,6 +25,7 @@ from mlaudit.core.taxonomy import Severity, Status
 if TYPE_CHECKING:  # pydantic models, which `mlaudit list-checks` should not pay for
     from mlaudit.inventory import CollectionError
     from mlaudit.report.model import Report
+    from mlaudit.report.ranking import RankedCheck
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SEVERITY_STYLE = {
@@ -98,12 +99,15 @@ class Terminal:
     def summary(self, report: Report, written: Sequence[Path]) -> None:
         if self.quiet:
             return
-        if self.plain:
-            self._plain_summary(report, written)
-        else:
-            self._rich_summary(report, written)
+        from mlaudit.report.ranking import fix_first  # here: the report model, which list-checks does not import
 
-    def _plain_summary(self, report: Report, written: Sequence[Path]) -> None:
+        top = fix_first(report)
+        if self.plain:
+            self._plain_summary(report, top, written)
+        else:
+            self._rich_summary(report, top, written)
+
+    def _plain_summary(self, report: Report, top: Sequence[RankedCheck], written: Sequence[Path]) -> None:
         counts = report.summary.by_status
         self.line(
             f"scan {report.scan.status.value}: {counts[Status.FAIL]} FAIL, {counts[Status.ERROR]} ERROR, "
@@ -113,14 +117,14 @@ class Terminal:
             failing = report.summary.by_severity[severity][Status.FAIL]
             if failing:
                 self.line(f"  {severity.value}: {failing} failing")
-        for check_id, title, count in _top_failing(report):
-            self.line(f"  {count:>4} x {check_id} {title}")
+        for ranked in top:
+            self.line(f"  fix first: {ranked.check_id} ({ranked.severity.value}, {ranked.failing} FAIL) {ranked.title}")
         for line in error_lines(report, written):
             self.line(f"  {line}" if line.startswith("...") else f"  collection error: {line}")
         for path in written:
             self.line(f"wrote {path}")
 
-    def _rich_summary(self, report: Report, written: Sequence[Path]) -> None:
+    def _rich_summary(self, report: Report, top: Sequence[RankedCheck], written: Sequence[Path]) -> None:
         table = Table(title="Findings by severity", title_justify="left")
         table.add_column("Severity")
         for status in Status:
@@ -132,14 +136,15 @@ class Terminal:
         totals = report.summary.by_status
         table.add_row(Text("total", style="bold"), *[Text(str(totals[s]), style="bold") for s in Status])
         self.console.print(table)
-        top = _top_failing(report)
         if top:
-            failing = Table(title="Top failing checks", title_justify="left")
-            failing.add_column("FAIL", justify="right", style="bold red")
+            failing = Table(title="Fix first: severity, then resources affected", title_justify="left")
             failing.add_column("Check")
+            failing.add_column("Severity")
+            failing.add_column("FAIL", justify="right", style="bold red")
             failing.add_column("Title")
-            for check_id, title, count in top:
-                failing.add_row(str(count), safe(check_id), Text(safe(title)))
+            for ranked in top:
+                level = Text(ranked.severity.value, style=SEVERITY_STYLE[ranked.severity])
+                failing.add_row(safe(ranked.check_id), level, str(ranked.failing), Text(safe(ranked.title)))
             self.console.print(failing)
         lines = error_lines(report, written)
         if lines:
@@ -182,19 +187,6 @@ def error_lines(report: Report, written: Sequence[Path] = ()) -> list[str]:
         more = len(lines) - SHOWN_ERRORS
         lines = [*lines[:SHOWN_ERRORS], f"... and {plural(more, 'more collection error')}, all in scan.errors{place}"]
     return lines
-
-
-def _top_failing(report: Report, limit: int = 10) -> list[tuple[str, str, int]]:
-    """The checks with the most FAIL findings, most severe first among equals (from the summary: a streamed
-    report keeps no findings)."""
-    checks = {c.id: c for c in report.checks}
-    failing = [
-        (check_id, counts[Status.FAIL]) for check_id, counts in report.summary.by_check.items() if counts[Status.FAIL]
-    ]
-    ranked = sorted(
-        failing, key=lambda item: (-item[1], -checks[item[0]].severity.rank if item[0] in checks else 0, item[0])
-    )
-    return [(check_id, checks[check_id].title if check_id in checks else "", n) for check_id, n in ranked[:limit]]
 
 
 class Step(Protocol):

@@ -13,7 +13,7 @@ from typing import TextIO
 from mlaudit.core.errors import UserError
 from mlaudit.renderers.asff import write_asff
 from mlaudit.renderers.csv_report import render_csv
-from mlaudit.renderers.html import render_html
+from mlaudit.renderers.html import write_html
 from mlaudit.renderers.json_report import render_json
 from mlaudit.renderers.jsonl import render_jsonl
 from mlaudit.renderers.junit import write_junit
@@ -87,7 +87,7 @@ FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("json", "json", whole(lambda r, _: render_json(r))),
-        Format("html", "html", whole(render_html)),
+        Format("html", "html", write_html),
         Format("jsonl", "jsonl", whole(lambda r, _: render_jsonl(r))),
         Format("csv", "csv", whole(lambda r, _: render_csv(r))),
         Format("sarif", "sarif", write_sarif),

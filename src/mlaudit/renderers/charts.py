@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from mlaudit.core.taxonomy import Pillar, Severity, Status
 from mlaudit.report.findings import Finding
+from mlaudit.report.model import Report
+from mlaudit.report.ranking import fix_first
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,9 @@ def severity_chart(findings: Iterable[Finding]) -> BarChart:
 
 def pillar_chart(findings: list[Finding], grades: dict[Pillar, str]) -> BarChart:
     rows = []
+    by_pillar = Counter((f.pillar, f.status) for f in findings)
     for pillar in Pillar:
-        counts = Counter(f.status for f in findings if f.pillar is pillar)
+        counts = {status: by_pillar[(pillar, status)] for status in (Status.PASS, Status.FAIL)}
         if counts[Status.PASS] or counts[Status.FAIL]:
             rows.append(
                 BarRow(
@@ -66,13 +69,17 @@ def pillar_chart(findings: list[Finding], grades: dict[Pillar, str]) -> BarChart
     return BarChart("Pass and fail by pillar", tuple(rows), "No verdicts yet.")
 
 
-def top_checks_chart(findings: Iterable[Finding], titles: dict[str, str], limit: int = 10) -> BarChart:
-    counts = Counter(f.check_id for f in findings if f.status is Status.FAIL)
+def fix_first_chart(report: Report) -> BarChart:
+    """The checks to fix first (`mlaudit.report.ranking`), each bar its failing resources in its severity's colour."""
     return BarChart(
-        "Top failing checks",
+        "Fix first: severity, then resources affected",
         tuple(
-            BarRow(check_id, (Segment(n, "bar-fail"),), tooltip=titles.get(check_id, ""))
-            for check_id, n in counts.most_common(limit)
+            BarRow(
+                r.check_id,
+                (Segment(r.failing, f"sev-bg-{r.severity.value}"),),
+                tooltip=f"{r.title} · {r.severity.value}, {r.failing} failing",
+            )
+            for r in fix_first(report)
         ),
         "Nothing fails.",
         facet="check",

@@ -12,6 +12,7 @@ from mlaudit.renderers.options import DEFAULT_OPTIONS, RenderOptions
 from mlaudit.report.diffing import ReportDiff, diff_reports
 from mlaudit.report.findings import Finding
 from mlaudit.report.model import Report
+from mlaudit.report.ranking import fix_first
 
 MAX_CELL = 200
 
@@ -48,6 +49,15 @@ def _anomaly_note(report: Report) -> list[str]:
     ]
 
 
+def _fix_first(report: Report) -> list[str]:
+    """The checks to fix first, in the order of `mlaudit.report.ranking` (the terminal's and the HTML's)."""
+    ranked = fix_first(report)
+    if not ranked:
+        return []
+    lines = ["", "### Fix first", "", "| check | severity | FAIL | title |", "|---|---|---:|---|"]
+    return lines + [f"| {cell(r.check_id)} | {r.severity.value} | {r.failing} | {cell(r.title)} |" for r in ranked]
+
+
 def render_markdown(report: Report, options: RenderOptions = DEFAULT_OPTIONS) -> str:
     counts = report.summary.by_status
     accounts = ", ".join(cell(a.account_id) for a in report.accounts)
@@ -77,6 +87,7 @@ def render_markdown(report: Report, options: RenderOptions = DEFAULT_OPTIONS) ->
             f"Since the previous report: **{len(change.new)} new**, {len(change.fixed)} fixed, "
             f"{len(change.still_failing)} still failing, {len(change.changed_severity)} with a changed severity.",
         ]
+    lines += _fix_first(report)
     failing = [f for f in report.findings if f.status is Status.FAIL]
     if failing:
         lines += [

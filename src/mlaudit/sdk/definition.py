@@ -12,15 +12,17 @@ what to collect. The docs, `mlaudit explain` and every report read the same meta
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mlaudit.core.taxonomy import Pillar, Severity
 from mlaudit.inventory import Record
 from mlaudit.sdk.references import CheckReference
+from mlaudit.sdk.wording import arn_resource_id
 
 if TYPE_CHECKING:
     from mlaudit.sdk.context import CheckContext
@@ -28,6 +30,24 @@ if TYPE_CHECKING:
 
 CHECK_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-\d{3}$")
 CHECK_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+FindingValue = Literal["resource_name", "resource_arn", "resource_id", "region", "account_id"]
+"""The values of a finding a remediation command can be filled with; `resource_id` is what follows the ARN's last
+`/` or `:` (a Studio domain's `d-...`, a security group's `sg-...`)."""
+
+
+class ResourceValues(Protocol):
+    """What a command is filled from: a finding's resource (`mlaudit.report.findings.Finding`)."""
+
+    @property
+    def resource_name(self) -> str: ...
+    @property
+    def resource_arn(self) -> str: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def account_id(self) -> str: ...
 
 
 class Remediation(BaseModel):
@@ -39,6 +59,45 @@ class Remediation(BaseModel):
     url: str
     cli: str | None = None
     """An AWS CLI command, with <placeholders> for the resource's values."""
+    placeholders: dict[str, FindingValue] = Field(default_factory=dict)
+    """Which `<placeholder>` of `cli` is which value of the finding (`{"role": "resource_name"}`), so that a report
+    shows each finding its own command. Only placeholders that stand for the judged resource itself, outside
+    quotes: a value is inserted shell-quoted, which a quoted string would not undo."""
+
+    @model_validator(mode="after")
+    def _placeholders_in_command(self) -> Remediation:
+        for name in self.placeholders:
+            if f"<{name}>" not in (self.cli or ""):
+                raise ValueError(f"the command has no <{name}> to fill")
+            if any(_quoted(self.cli or "", at) for at in _occurrences(self.cli or "", f"<{name}>")):
+                raise ValueError(f"<{name}> is inside quotes, where a shell-quoted value would be wrong")
+        return self
+
+    def command_for(self, resource: ResourceValues) -> str | None:
+        """The command with this resource's values in place of its placeholders, each quoted for a POSIX shell
+        (`shlex.quote`); None without a command."""
+        if self.cli is None:
+            return None
+        command = self.cli
+        for name, value in self.placeholders.items():
+            filled = arn_resource_id(resource.resource_arn) if value == "resource_id" else getattr(resource, value)
+            command = command.replace(f"<{name}>", shlex.quote(filled))
+        return command
+
+
+def _occurrences(text: str, part: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(part), text)]
+
+
+def _quoted(command: str, at: int) -> bool:
+    """Whether position `at` of a shell command is inside single or double quotes."""
+    quote = ""
+    for char in command[:at]:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+    return bool(quote)
 
 
 class Setting(BaseModel):

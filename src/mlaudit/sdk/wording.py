@@ -23,6 +23,11 @@ def short_arn(arn: str) -> str:
     return parts[5] if len(parts) == 6 and parts[5] else arn
 
 
+def arn_resource_id(arn: str) -> str:
+    """What follows an ARN's last `/` or `:`: the resource's id (`d-abc123` of `...:domain/d-abc123`)."""
+    return arn[max(arn.rfind("/"), arn.rfind(":")) + 1 :]
+
+
 def first_users(arns: Iterable[str]) -> str:
     """The first few ML resources that use a shared resource, short and readable (`endpoint/fraud, model/v3...`)."""
     return names([short_arn(arn) for arn in arns], limit=3)
