@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
 from mlaudit.renderers.asff import render_asff
-from mlaudit.renderers.csv_report import render_csv
+from mlaudit.renderers.csv_report import write_csv
 from mlaudit.renderers.html import render_html
-from mlaudit.renderers.json_report import render_json
-from mlaudit.renderers.jsonl import render_jsonl
+from mlaudit.renderers.json_report import write_json
+from mlaudit.renderers.jsonl import write_jsonl
 from mlaudit.renderers.junit import render_junit
-from mlaudit.renderers.markdown import render_markdown
+from mlaudit.renderers.markdown import write_markdown
 from mlaudit.renderers.ocsf import render_ocsf
 from mlaudit.renderers.options import RenderOptions
 from mlaudit.renderers.sarif import render_sarif
+from mlaudit.renderers.writer import Writer, to_string
 from mlaudit.report.model import Report
-
-Writer = Callable[[Report, RenderOptions, TextIO], None]
-"""Writes one format to a text stream as it goes (a renderer never needs the whole file in memory)."""
 
 
 def whole(render: Callable[[Report, RenderOptions], str]) -> Writer:
@@ -44,21 +41,19 @@ class Format:
 
     def render(self, report: Report, options: RenderOptions) -> str:
         """The whole output as one string (for tests and small reports; files are written with `write`)."""
-        buffer = io.StringIO()
-        self.write(report, options, buffer)
-        return buffer.getvalue()
+        return to_string(self.write, report, options)
 
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("json", "json", whole(lambda r, _: render_json(r))),
+        Format("json", "json", write_json),
         Format("html", "html", whole(render_html)),
-        Format("jsonl", "jsonl", whole(lambda r, _: render_jsonl(r))),
-        Format("csv", "csv", whole(lambda r, _: render_csv(r))),
+        Format("jsonl", "jsonl", write_jsonl),
+        Format("csv", "csv", write_csv),
         Format("sarif", "sarif", whole(render_sarif)),
         Format("junit", "xml", whole(lambda r, _: render_junit(r))),
-        Format("md", "md", whole(render_markdown)),
+        Format("md", "md", write_markdown),
         Format("ocsf", "ocsf.json", whole(lambda r, _: render_ocsf(r))),
         Format("asff", "asff.json", whole(lambda r, _: render_asff(r))),
     )

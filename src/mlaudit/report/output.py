@@ -121,7 +121,7 @@ def append_github_summary(report: Report, options: RenderOptions) -> Path | None
         return None
     text = render_markdown(report, replace(options, markdown_budget=min(options.markdown_budget, budget)))
     try:
-        with path.open("a", encoding="utf-8") as handle:
+        with path.open("a", encoding="utf-8", errors=SURROGATES_REPLACED) as handle:
             handle.write(text)
     except OSError as exc:
         raise UserError(f"cannot append to GITHUB_STEP_SUMMARY ({path}): {exc.strerror or exc}") from exc
