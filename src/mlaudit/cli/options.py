@@ -201,6 +201,13 @@ report_options = _apply(
         envvar="MLAUDIT_SARIF_ANCHOR",
         help="The repository file SARIF results point at.  [default: .mlaudit.yaml]",
     ),
+    click.option(
+        "--csv-bom",
+        is_flag=True,
+        default=None,
+        envvar="MLAUDIT_CSV_BOM",
+        help="Start mlaudit.csv with a UTF-8 byte-order mark, so that Excel shows non-ASCII names.",
+    ),
     click.option("--quiet", "-q", is_flag=True, envvar="MLAUDIT_QUIET", help="Print nothing but errors."),
 )
 

@@ -26,8 +26,19 @@ from mlaudit.core.errors import ExitCode
 @click.option(
     "--sarif-anchor", default=".mlaudit.yaml", show_default=True, help="The repository file SARIF results point at."
 )
+@click.option(
+    "--csv-bom",
+    is_flag=True,
+    help="Start mlaudit.csv with a UTF-8 byte-order mark, so that Excel shows non-ASCII names.",
+)
 def report(
-    source: Path, formats: str, output_dir: Path, output: str | None, previous: Path | None, sarif_anchor: str
+    source: Path,
+    formats: str,
+    output_dir: Path,
+    output: str | None,
+    previous: Path | None,
+    sarif_anchor: str,
+    csv_bom: bool,
 ) -> None:
     """Render a saved report (mlaudit.json) in other formats, without AWS access."""
     from mlaudit.renderers import RenderOptions
@@ -36,7 +47,9 @@ def report(
 
     chosen = choose_formats(formats, output)
     saved = load_report(source)
-    options = RenderOptions(sarif_anchor=sarif_anchor, previous=load_report(previous) if previous else None)
+    options = RenderOptions(
+        sarif_anchor=sarif_anchor, previous=load_report(previous) if previous else None, csv_bom=csv_bom
+    )
     directory = prepare_directory(output_dir) if output is None else None
     for path in write_reports(saved, chosen, directory, options):
         click.echo(f"wrote {path}")

@@ -112,7 +112,9 @@ class Run:
             baseline=load_baseline(request["baseline"]) if request["baseline"] else None,
             formats=formats,
             directory=prepare_directory(request["output_dir"]) if request["output"] is None else None,
-            render_options=RenderOptions(sarif_anchor=request["sarif_anchor"], previous=previous),
+            render_options=RenderOptions(
+                sarif_anchor=request["sarif_anchor"], previous=previous, csv_bom=bool(request["csv_bom"])
+            ),
         )
 
     @property

@@ -105,6 +105,8 @@ class ConfigFile(_Strict):
     """where the reports are written (relative to this file)"""
     sarif_anchor: str | None = Field(None, examples=[".mlaudit.yaml"])
     """the repository file SARIF results point at"""
+    csv_bom: bool | None = Field(None, examples=[True])
+    """start mlaudit.csv with a UTF-8 byte-order mark (for Excel)"""
     fail_on: FailOn | None = Field(None, examples=["high"])
     """exit 1 on an unmuted FAIL at or above this severity (none: never)"""
     fail_on_error: bool | None = Field(None, examples=[True])

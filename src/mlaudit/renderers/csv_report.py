@@ -2,8 +2,9 @@
 
 No cell becomes a formula (OWASP's CSV injection rule): a spreadsheet runs a cell starting with `=`, `+`, `-` or
 `@` (also after leading spaces, and in their fullwidth forms, which Excel reads as the ASCII ones), or with a tab
-or carriage return; such a cell is prefixed with an apostrophe, which makes it text. Control and bidirectional
-characters are replaced with U+FFFD. A UTF-8 byte-order mark (`RenderOptions.csv_bom`) is optional: Excel needs it
+or carriage return; such a cell is prefixed with an apostrophe, which makes it text (and so is a cell starting
+with an apostrophe, which the spreadsheet would hide). Control and bidirectional characters are replaced with
+U+FFFD. A UTF-8 byte-order mark (`RenderOptions.csv_bom`) is optional: Excel needs it
 to read non-ASCII names, most other readers take it as part of the first column's name.
 """
 
@@ -42,16 +43,18 @@ COLUMNS = (
 )
 FORMULA_STARTS = ("=", "+", "-", "@")
 """After leading whitespace and in compatibility forms (NFKC folds the fullwidth `＝` into `=`)."""
-FORMULA_CONTROLS = ("\t", "\r")
+TEXT_MARK = "'"
+"""What makes a spreadsheet take a cell as text, and hides: a cell that starts with one gets another, so that it
+shows whole."""
 BYTE_ORDER_MARK = "\ufeff"
 
 
 def neutralise(cell: str) -> str:
     """The cell as a spreadsheet shows it as text: unsafe characters replaced, a would-be formula prefixed with
     an apostrophe."""
-    text = inert(cell)
-    if text.startswith(FORMULA_CONTROLS) or unicodedata.normalize("NFKC", text.lstrip()[:1]) in FORMULA_STARTS:
-        return "'" + text
+    text = inert(cell)  # a carriage return too, which would start a formula
+    if text.startswith(("\t", TEXT_MARK)) or unicodedata.normalize("NFKC", text.lstrip()[:1]) in FORMULA_STARTS:
+        return TEXT_MARK + text
     return text
 
 
