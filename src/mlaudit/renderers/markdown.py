@@ -40,9 +40,9 @@ e-mail addresses need their `.`, `:` and `@`), HTML, code span, table or mention
 
 
 def cell(value: object) -> str:
-    """An account string (or a table cell's text) as literal Markdown on one line: unsafe characters replaced
-    (U+FFFD), whitespace collapsed, at most MAX_CELL characters, every syntax character escaped."""
-    text = " ".join(inert(str(value)).split())
+    """An account string (or a table cell's text) as literal Markdown on one line: whitespace collapsed, unsafe
+    characters replaced (U+FFFD), at most MAX_CELL characters, every syntax character escaped."""
+    text = inert(" ".join(str(value).split()))
     if len(text) > MAX_CELL:
         text = text[: MAX_CELL - 1] + "…"
     return text.translate(LITERAL)
