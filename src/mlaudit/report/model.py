@@ -115,7 +115,7 @@ class Summary(BaseModel):
 class Report(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"$id": SCHEMA_ID})
 
-    schema_version: str = Field(SCHEMA_VERSION, json_schema_extra={"pattern": SCHEMA_VERSIONS_READ})
+    schema_version: str = Field(default=SCHEMA_VERSION, json_schema_extra={"pattern": SCHEMA_VERSIONS_READ})
     tool: ToolInfo = Field(default_factory=ToolInfo)
     scan: ScanInfo
     accounts: list[AccountInfo]

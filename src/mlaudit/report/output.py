@@ -25,9 +25,13 @@ SURROGATES_REPLACED = "mlaudit-replace-surrogates"
 answer can carry into a name) is written as U+FFFD, the replacement character, instead of failing the file."""
 
 
-def _replace_surrogates(error: UnicodeError) -> tuple[str, int]:
+REPLACEMENT = "\ufffd".encode()
+"""As bytes: CPython's UTF-8 encoder refuses a handler's replacement text that is not ASCII."""
+
+
+def _replace_surrogates(error: UnicodeError) -> tuple[bytes, int]:
     if isinstance(error, UnicodeEncodeError):
-        return "\ufffd" * (error.end - error.start), error.end
+        return REPLACEMENT * (error.end - error.start), error.end
     raise error
 
 
