@@ -122,9 +122,9 @@ def test_suppressions_have_their_reason_owner_and_expiry_as_columns() -> None:
 
     assert list(rows["accepted"])[-3:] == ["suppression_reason", "suppression_owner", "suppression_expires"]
     assert list(rows["accepted"]) == list(COLUMNS)
-    assert [rows["accepted"][c] for c in COLUMNS[-3:]] == ["dev only", "ml-team", "2027-03-01"]
-    assert [rows["baselined"][c] for c in COLUMNS[-3:]] == ["baseline b.json", "", ""]
-    assert [rows["failing"][c] for c in COLUMNS[-3:]] == ["", "", ""]
+    assert [rows["accepted"][c] for c in list(COLUMNS)[-3:]] == ["dev only", "ml-team", "2027-03-01"]
+    assert [rows["baselined"][c] for c in list(COLUMNS)[-3:]] == ["baseline b.json", "", ""]
+    assert [rows["failing"][c] for c in list(COLUMNS)[-3:]] == ["", "", ""]
 
 
 @pytest.mark.parametrize("bom", [False, True])

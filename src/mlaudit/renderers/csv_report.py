@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import csv
 import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
+from operator import attrgetter
 from typing import TextIO
 
 from mlaudit.core.text import inert
@@ -20,27 +23,54 @@ from mlaudit.renderers.writer import to_string
 from mlaudit.report.findings import Finding
 from mlaudit.report.model import Report
 
-COLUMNS = (
-    "id",
-    "status",
-    "severity",
-    "pillar",
-    "check_id",
-    "check_name",
-    "title",
-    "service",
-    "resource_type",
-    "resource_arn",
-    "resource_name",
-    "account_id",
-    "region",
-    "status_detail",
-    "remediation_url",
-    "references",
-    "suppression_reason",
-    "suppression_owner",
-    "suppression_expires",
+
+def _suppression(field: str) -> Callable[[Finding], str]:
+    def value(finding: Finding) -> str:
+        given = getattr(finding.suppression, field, None)
+        return "" if given is None else str(given)
+
+    return value
+
+
+COLUMNS: dict[str, Callable[[Finding], str]] = {
+    "id": attrgetter("id"),
+    "status": attrgetter("status.value"),
+    "severity": attrgetter("severity.value"),
+    "pillar": attrgetter("pillar.value"),
+    "check_id": attrgetter("check_id"),
+    "check_name": attrgetter("check_name"),
+    "title": attrgetter("title"),
+    "service": attrgetter("service"),
+    "resource_type": attrgetter("resource_type"),
+    "resource_arn": attrgetter("resource_arn"),
+    "resource_name": attrgetter("resource_name"),
+    "account_id": attrgetter("account_id"),
+    "region": attrgetter("region"),
+    "status_detail": attrgetter("status_detail"),
+    "remediation_url": attrgetter("remediation.url"),
+    "references": lambda finding: "; ".join(r.id for r in finding.references),
+    "suppression_reason": _suppression("reason"),
+    "suppression_owner": _suppression("owner"),
+    "suppression_expires": _suppression("expires"),
+}
+"""Each column and its value: the finding's fields as in `mlaudit.json` (dates ISO 8601), in a fixed order."""
+REPEATED = frozenset(
+    {
+        "status",
+        "severity",
+        "pillar",
+        "check_id",
+        "check_name",
+        "title",
+        "service",
+        "resource_type",
+        "account_id",
+        "region",
+        "remediation_url",
+        "references",
+    }
 )
+"""Columns whose values repeat from row to row (a check's, an account's): neutralised once each."""
 FORMULA_STARTS = ("=", "+", "-", "@")
 """After leading whitespace and in compatibility forms (NFKC folds the fullwidth `＝` into `=`)."""
 TEXT_MARK = "'"
@@ -58,14 +88,14 @@ def neutralise(cell: str) -> str:
     return text
 
 
+_CELLS = [
+    (value, lru_cache(maxsize=4096)(neutralise) if column in REPEATED else neutralise)
+    for column, value in COLUMNS.items()
+]
+
+
 def _row(finding: Finding) -> list[str]:
-    values = finding.model_dump(mode="json")
-    values["remediation_url"] = finding.remediation.url
-    values["references"] = "; ".join(r.id for r in finding.references)
-    suppression = values["suppression"] or {}
-    for field in ("reason", "owner", "expires"):
-        values[f"suppression_{field}"] = suppression.get(field) or ""
-    return [neutralise(str(values[column])) for column in COLUMNS]
+    return [safe(value(finding)) for value, safe in _CELLS]
 
 
 def write_csv(report: Report, options: RenderOptions, out: TextIO) -> None:

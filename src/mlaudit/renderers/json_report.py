@@ -22,24 +22,25 @@ EMPTY_FINDINGS = "[]\n}"
 """How the report without findings ends."""
 
 
-def model_json(model: BaseModel) -> str:
-    """pydantic's JSON with an indent of two. pydantic refuses a lone surrogate (`\\ud800`, which a JSON escape in
+def model_json(model: BaseModel, indent: int | None = None) -> str:
+    """pydantic's JSON (compact, or indented). pydantic refuses a lone surrogate (`\\ud800`, which a JSON escape in
     an AWS answer can carry); Python's json writes the same text with it kept, for the report's stream to replace."""
     try:
-        return model.model_dump_json(indent=2)
+        return model.model_dump_json(indent=indent)
     except PydanticSerializationError:
-        return json.dumps(model.model_dump(mode="json"), indent=2, ensure_ascii=False)
+        separators = (",", ": ") if indent else (",", ":")
+        return json.dumps(model.model_dump(mode="json"), indent=indent, ensure_ascii=False, separators=separators)
 
 
 def write_json(report: Report, options: RenderOptions, out: TextIO) -> None:
-    head = model_json(report.model_copy(update={"findings": []}))
+    head = model_json(report.model_copy(update={"findings": []}), indent=2)
     if not report.findings:
         out.write(head + "\n")
         return
     out.write(head.removesuffix(EMPTY_FINDINGS) + "[\n")
     separator = FINDING_INDENT
     for finding in report.findings:
-        out.write(separator + model_json(finding).replace("\n", "\n" + FINDING_INDENT))
+        out.write(separator + model_json(finding, indent=2).replace("\n", "\n" + FINDING_INDENT))
         separator = ",\n" + FINDING_INDENT
     out.write("\n  ]\n}\n")
 

@@ -11,6 +11,7 @@ from typing import TextIO
 
 from pydantic import TypeAdapter
 
+from mlaudit.renderers.json_report import model_json
 from mlaudit.renderers.options import DEFAULT_OPTIONS, RenderOptions
 from mlaudit.renderers.writer import to_string
 from mlaudit.report.findings import Finding
@@ -21,11 +22,10 @@ TIME = TypeAdapter(datetime)
 
 
 def jsonl_lines(report_header: dict[str, str], findings: Iterable[Finding]) -> Iterator[str]:
+    """Each finding's JSON after the header's fields, on one line."""
+    prefix = json.dumps(report_header, ensure_ascii=False, separators=(",", ":"))[:-1] + ","
     for finding in findings:
-        yield (
-            json.dumps({**report_header, **finding.model_dump(mode="json")}, ensure_ascii=False, separators=(",", ":"))
-            + "\n"
-        )
+        yield prefix + model_json(finding)[1:] + "\n"
 
 
 def header(schema_version: str, tool_version: str, scan_id: str, started_at: datetime) -> dict[str, str]:
