@@ -61,7 +61,7 @@ def measure(names: list[str], findings: int, directory: Path) -> dict[str, float
         "seconds": round(seconds, 2),
         "added_mb": round(max(peak_mb - report_mb, 0.0), 1),
         "report_mb": round(report_mb, 1),
-        "file_mb": round(sum(p.stat().st_size for p in paths) / 1e6, 1),
+        "file_mb": round(sum(p.stat().st_size for p in paths) / 1e6, 2),
     }
 
 
@@ -74,7 +74,7 @@ def line(name: str, findings: int, result: dict[str, float]) -> str:
     within = result["seconds"] < TARGET_SECONDS if name != ALL else result["added_mb"] < TARGET_ALL_MB
     return (
         f"{name:<5} {findings:>9,} findings {result['seconds']:>7.2f} s  peak RSS +{result['added_mb']:>7.1f} MB "
-        f"above the built report (process {result['report_mb']:.0f} MB)  file {result['file_mb']:>7.1f} MB  "
+        f"above the built report (process {result['report_mb']:.0f} MB)  file {result['file_mb']:>8.2f} MB  "
         f"{'within' if within else 'OVER'} the target"
     )
 
