@@ -9,80 +9,17 @@ Prints one line per measurement; docs/benchmark.md records the numbers from this
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the tests' Chromium and its flags
 from browser import CHROMIUM, CHROMIUM_ARGS
-from mlaudit.catalog.loader import load_catalog
-from mlaudit.core.taxonomy import Status
-from mlaudit.inventory import AccountInfo
 from mlaudit.renderers import FORMATS, RenderOptions
-from mlaudit.report.findings import Finding, FindingRemediation, finding_id
-from mlaudit.report.model import CallStatistics, Report, ScanInfo, ScanStatus, sort_findings, summarise
-
-REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2", "ap-northeast-1")
-ACCOUNTS = tuple(f"{100000000000 + i * 7919:012d}" for i in range(12))
-
-
-def synthetic_report(count: int, seed: int = 7) -> Report:
-    """`count` findings over every built-in check, 12 accounts and 6 regions; a third failing."""
-    rng = random.Random(seed)
-    checks = [c.metadata for c in load_catalog(include_entry_points=False).checks]
-    findings = []
-    for index in range(count):
-        check = checks[index % len(checks)]
-        account, region = rng.choice(ACCOUNTS), rng.choice(REGIONS)
-        name = f"{check.service}-resource-{index:06d}"
-        arn = f"arn:aws:{check.service}:{region}:{account}:{check.resource_type.rsplit('::', 1)[-1].lower()}/{name}"
-        status = Status.FAIL if rng.random() < 0.33 else Status.PASS
-        findings.append(
-            Finding(
-                id=finding_id(check.id, account, region, arn),
-                check_id=check.id,
-                check_name=check.name,
-                title=check.title,
-                status=status,
-                status_detail=f"{check.name.replace('-', ' ')} ({'fails' if status is Status.FAIL else 'passes'})",
-                severity=check.severity,
-                pillar=check.pillar,
-                service=check.service,
-                resource_type=check.resource_type,
-                resource_arn=arn,
-                resource_name=name,
-                account_id=account,
-                region=region,
-                remediation=FindingRemediation(text=check.remediation.text, url=check.remediation.url),
-                references=list(check.references),
-            )
-        )
-    now = datetime.now(UTC)
-    return Report(
-        scan=ScanInfo(
-            id="benchmark",
-            started_at=now,
-            finished_at=now,
-            status=ScanStatus.COMPLETE,
-            profile=None,
-            regions=list(REGIONS),
-            checks_selected=[c.id for c in checks],
-            since=now,
-            settings={},
-            errors=[],
-            statistics=CallStatistics(),
-        ),
-        accounts=[AccountInfo(account_id=a) for a in ACCOUNTS],
-        summary=summarise(findings, [c.id for c in checks]),
-        checks=checks,
-        findings=sort_findings(findings),
-    )
-
+from synthetic import synthetic_report
 
 TIMED = """([selector, how, value]) => {
     const node = document.querySelector(selector);

@@ -1,11 +1,13 @@
 """A small run of the scan benchmark (bench/scan.py): no call beyond the minimum the checks need, no request sent
 twice, a single check touches only its services, `max_workers` bounds the AWS calls in flight and the limit of each
 service keeps a slow or throttled one from stalling the rest; a replayed scan is answered from its recording. And
-a small run of plain boto3's ceiling (bench/boto3_ceiling.py)."""
+a small run of plain boto3's ceiling (bench/boto3_ceiling.py), and of the rendering benchmark (bench/render.py)."""
 
 from __future__ import annotations
 
 import importlib.util
+import re
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -256,3 +258,28 @@ def test_the_boto3_ceiling_is_measured_against_a_server_that_waits_the_latency()
     assert result["alone_ms"] >= 20  # every call waited the latency
     assert 0 < result["calls_per_second"] <= 4 / 0.02 * 1.05  # 4 threads can wait for no more than 200 a second
     assert result["cpu_ms_per_call"] > 0
+
+
+def test_the_rendering_benchmark_writes_every_format_and_prints_a_line_for_each() -> None:
+    """A small run of bench/render.py (the numbers at 100,000 findings are in docs/benchmark.md)."""
+    from mlaudit.renderers import FORMATS
+
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "render.py"), "--findings", "200"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+
+    pattern = re.compile(
+        r"^(?P<name>\w+) +200 findings +(?P<seconds>[\d.]+) s  peak RSS \+ *(?P<added>[\d.]+) MB above the built "
+        r"report \(process (?P<process>\d+) MB\)  file +(?P<file>[\d.]+) MB  within the target$"
+    )
+    lines = [pattern.match(line) for line in done.stdout.splitlines()]
+    assert all(lines), done.stdout
+    measured = {m["name"]: m for m in lines if m}
+    assert list(measured) == [*FORMATS, "all"]
+    assert all(float(m["file"]) > 0 and int(m["process"]) > 0 for m in measured.values())
+    files = sum(float(m["file"]) for name, m in measured.items() if name != "all")
+    assert abs(float(measured["all"]["file"]) - files) <= 0.01 * len(FORMATS), "all nine write the same files"

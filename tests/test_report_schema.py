@@ -10,6 +10,7 @@ import jsonschema
 
 from mlaudit.catalog.generated import GENERATED
 from mlaudit.renderers.json_report import render_json
+from mlaudit.report.model import SCHEMA_VERSION
 from support import create_model, scan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +31,7 @@ def test_a_report_validates_and_has_every_key(aws: boto3.Session) -> None:
     schema = json.loads((ROOT / "schema/mlaudit-report.schema.json").read_text())
 
     jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
-    assert document["schema_version"] == "1.2.0"
+    assert document["schema_version"] == SCHEMA_VERSION
     assert set(document) == {"schema_version", "tool", "scan", "accounts", "summary", "checks", "findings"}
     assert set(document["scan"]) >= {
         "id",

@@ -13,6 +13,7 @@ import boto3
 from click.testing import CliRunner
 
 from mlaudit.cli import cli
+from mlaudit.report.model import SCHEMA_VERSION
 
 ROLE = "arn:aws:iam::123456789012:role/r"
 
@@ -97,7 +98,9 @@ def test_a_scan_streams_json_lines_to_stdout(aws: boto3.Session) -> None:
 
     assert code == 1, err
     [finding] = lines(out)
-    assert finding["resource_name"] == "nb" and finding["status"] == "FAIL" and finding["schema_version"] == "1.2.0"
+    assert (
+        finding["resource_name"] == "nb" and finding["status"] == "FAIL" and finding["schema_version"] == SCHEMA_VERSION
+    )
 
 
 def test_the_streaming_benchmark_runs_and_streaming_holds_less() -> None:

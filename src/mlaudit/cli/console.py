@@ -8,7 +8,6 @@ tag value cannot restyle the terminal or move the cursor.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -21,13 +20,13 @@ from rich.table import Table
 from rich.text import Text
 
 from mlaudit.core.taxonomy import Severity, Status
+from mlaudit.core.text import inert
 
 if TYPE_CHECKING:  # pydantic models, which `mlaudit list-checks` should not pay for
     from mlaudit.inventory import CollectionError
     from mlaudit.report.model import Report
     from mlaudit.report.ranking import RankedCheck
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
     Severity.HIGH: "bold red",
@@ -40,7 +39,7 @@ STATUS_STYLE = {Status.FAIL: "bold red", Status.ERROR: "magenta", Status.PASS: "
 
 def safe(text: object) -> str:
     """Replace control characters (ANSI escapes, bidi overrides) with the replacement character."""
-    return _CONTROL.sub("\ufffd", str(text))
+    return inert(str(text))
 
 
 def wants_plain(stream: TextIO) -> bool:

@@ -208,6 +208,13 @@ report_options = _apply(
         help="The code scanning category of the SARIF run: one per scan scope, the same in every run.  "
         "[default: mlaudit]",
     ),
+    click.option(
+        "--csv-bom",
+        is_flag=True,
+        default=None,
+        envvar="MLAUDIT_CSV_BOM",
+        help="Start mlaudit.csv with a UTF-8 byte-order mark, so that Excel shows non-ASCII names.",
+    ),
     click.option("--quiet", "-q", is_flag=True, envvar="MLAUDIT_QUIET", help="Print nothing but errors."),
 )
 

@@ -36,6 +36,11 @@ if TYPE_CHECKING:
     show_default=True,
     help="The code scanning category of the SARIF run: one per scan scope, the same in every run.",
 )
+@click.option(
+    "--csv-bom",
+    is_flag=True,
+    help="Start mlaudit.csv with a UTF-8 byte-order mark, so that Excel shows non-ASCII names.",
+)
 def report(
     source: Path,
     formats: str,
@@ -44,6 +49,7 @@ def report(
     previous: Path | None,
     sarif_anchor: str,
     sarif_category: str,
+    csv_bom: bool,
 ) -> None:
     """Render a saved report (mlaudit.json) in other formats, without AWS access."""
     from mlaudit.renderers import RenderOptions
@@ -56,6 +62,7 @@ def report(
         sarif_anchor=sarif_anchor,
         sarif_category=sarif_category,
         previous=load_report(previous) if previous else None,
+        csv_bom=csv_bom,
     )
     directory = prepare_directory(output_dir) if output is None else None
     for path in write_reports(saved, chosen, directory, options):

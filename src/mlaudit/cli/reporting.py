@@ -100,7 +100,10 @@ class Run:
         terminal = Terminal(stream=sys.stderr if request["output"] == "-" else None, quiet=bool(request["quiet"]))
         previous = load_report(request["previous"]) if request["previous"] else None
         render_options = RenderOptions(
-            sarif_anchor=request["sarif_anchor"], sarif_category=request["sarif_category"], previous=previous
+            sarif_anchor=request["sarif_anchor"],
+            sarif_category=request["sarif_category"],
+            previous=previous,
+            csv_bom=bool(request["csv_bom"]),
         )
         rules = suppression_rules(request)
         if any(labelled.rule.tags for labelled in rules):

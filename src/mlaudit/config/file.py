@@ -107,6 +107,8 @@ class ConfigFile(_Strict):
     """the repository file SARIF results point at"""
     sarif_category: str | None = Field(None, examples=["mlaudit"])
     """the code scanning category of the SARIF run: one per scan scope, the same in every run"""
+    csv_bom: bool | None = Field(None, examples=[True])
+    """start mlaudit.csv with a UTF-8 byte-order mark (for Excel)"""
     fail_on: FailOn | None = Field(None, examples=["high"])
     """exit 1 on an unmuted FAIL at or above this severity (none: never)"""
     fail_on_error: bool | None = Field(None, examples=[True])

@@ -4,40 +4,27 @@ takes a tree of files, one directory of that name)."""
 from __future__ import annotations
 
 import importlib.util
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 from mlaudit.core.errors import UserError
 from mlaudit.renderers.asff import write_asff
-from mlaudit.renderers.csv_report import render_csv
+from mlaudit.renderers.csv_report import write_csv
 from mlaudit.renderers.html import write_html
-from mlaudit.renderers.json_report import render_json
-from mlaudit.renderers.jsonl import render_jsonl
+from mlaudit.renderers.json_report import write_json
+from mlaudit.renderers.jsonl import write_jsonl
 from mlaudit.renderers.junit import write_junit
-from mlaudit.renderers.markdown import render_markdown
+from mlaudit.renderers.markdown import write_markdown
 from mlaudit.renderers.ocsf import write_ocsf
 from mlaudit.renderers.ocsf_parquet import write_ocsf_parquet
 from mlaudit.renderers.options import RenderOptions
 from mlaudit.renderers.sarif import write_sarif
+from mlaudit.renderers.writer import Writer, to_string
 from mlaudit.report.model import Report
-
-Writer = Callable[[Report, RenderOptions, TextIO], None]
-"""Writes one format to a text stream as it goes (a renderer never needs the whole file in memory)."""
 
 TreeWriter = Callable[[Report, RenderOptions, Path], None]
 """Writes one format as files under a new, empty directory, as it goes."""
-
-
-def whole(render: Callable[[Report, RenderOptions], str]) -> Writer:
-    """A writer for a renderer that builds its output as one string."""
-
-    def write(report: Report, options: RenderOptions, out: TextIO) -> None:
-        out.write(render(report, options))
-
-    return write
 
 
 @dataclass(frozen=True)
@@ -78,21 +65,19 @@ class Format:
 
     def render(self, report: Report, options: RenderOptions) -> str:
         """The whole output as one string (for tests and small reports; files are written with `write`)."""
-        buffer = io.StringIO()
-        self.stream_writer()(report, options, buffer)
-        return buffer.getvalue()
+        return to_string(self.stream_writer(), report, options)
 
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("json", "json", whole(lambda r, _: render_json(r))),
+        Format("json", "json", write_json),
         Format("html", "html", write_html),
-        Format("jsonl", "jsonl", whole(lambda r, _: render_jsonl(r))),
-        Format("csv", "csv", whole(lambda r, _: render_csv(r))),
+        Format("jsonl", "jsonl", write_jsonl),
+        Format("csv", "csv", write_csv),
         Format("sarif", "sarif", write_sarif),
         Format("junit", "xml", write_junit),
-        Format("md", "md", whole(render_markdown)),
+        Format("md", "md", write_markdown),
         Format("ocsf", "ocsf.json", write_ocsf),
         Format("ocsf-parquet", "ocsf-parquet", write_tree=write_ocsf_parquet, extra=Extra("parquet", "pyarrow")),
         Format("asff", "asff.json", write_asff),

@@ -21,6 +21,9 @@ class RenderOptions:
     """Bytes the Markdown report may take: below GitHub's 1 MiB job summary limit, with room for a closing note."""
     home_region: str | None = None
     """The region of account-wide findings in ASFF (Security Hub needs a real one); None: us-east-1."""
+    csv_bom: bool = False
+    """Start the CSV with a UTF-8 byte-order mark (`--csv-bom`), without which Excel shows non-ASCII names as
+    mojibake. Off by default: most other readers take the mark as part of the first column's name."""
 
     def __post_init__(self) -> None:
         if not self.sarif_category.strip("/ "):

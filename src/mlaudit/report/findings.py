@@ -72,5 +72,7 @@ class Finding(FrozenModel):
 
 
 def finding_id(check_id: str, account_id: str, region: str, resource_arn: str) -> str:
-    digest = hashlib.sha256("\x1f".join((check_id, account_id, region, resource_arn)).encode()).hexdigest()
+    digest = hashlib.sha256(
+        "\x1f".join((check_id, account_id, region, resource_arn)).encode("utf-8", "surrogatepass")
+    ).hexdigest()
     return digest[:32]

@@ -1,7 +1,12 @@
 """The scan result: what was scanned, how it went, and the findings. Serialised as `mlaudit.json`.
 
 `schema_version` follows semver: a new field is a minor bump, a renamed or removed one a major bump. The JSON
-Schema generated from these models is committed as `schema/mlaudit-report.schema.json`.
+Schema generated from these models is committed as `schema/mlaudit-report.schema.json`; its `$id` names the version.
+
+- 1.3.0: the schema has a `$id` and constrains `schema_version` to its major version; `mlaudit.jsonl` writes
+  `scan_started_at` as `mlaudit.json` writes times (`...Z`); `mlaudit.csv` has the suppression's reason, owner and
+  expiry as columns.
+- 1.2.0: `scan.skipped`, `scan.anomalies` and `scan.history`.
 """
 
 from __future__ import annotations
@@ -20,7 +25,11 @@ from mlaudit.inventory import AccountInfo, ApiAnomaly, CollectionError, SkippedS
 from mlaudit.report.findings import Finding
 from mlaudit.sdk import CheckMetadata
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
+SCHEMA_ID = f"urn:mlaudit:report-schema:{SCHEMA_VERSION}"
+"""The schema's `$id`: a name rather than an address, since the schema ships in the repository and the package."""
+SCHEMA_VERSIONS_READ = rf"^{SCHEMA_VERSION.split('.', 1)[0]}\.[0-9]+\.[0-9]+$"
+"""Every version of the same major: what this schema describes (a minor version only adds fields)."""
 
 
 class ScanStatus(str, Enum):
@@ -104,9 +113,9 @@ class Summary(BaseModel):
 
 
 class Report(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"$id": SCHEMA_ID})
 
-    schema_version: str = SCHEMA_VERSION
+    schema_version: str = Field(default=SCHEMA_VERSION, json_schema_extra={"pattern": SCHEMA_VERSIONS_READ})
     tool: ToolInfo = Field(default_factory=ToolInfo)
     scan: ScanInfo
     accounts: list[AccountInfo]

@@ -27,9 +27,13 @@ SURROGATES_REPLACED = "mlaudit-replace-surrogates"
 answer can carry into a name) is written as U+FFFD, the replacement character, instead of failing the file."""
 
 
-def _replace_surrogates(error: UnicodeError) -> tuple[str, int]:
+REPLACEMENT = "\ufffd".encode()
+"""As bytes: CPython's UTF-8 encoder refuses a handler's replacement text that is not ASCII."""
+
+
+def _replace_surrogates(error: UnicodeError) -> tuple[bytes, int]:
     if isinstance(error, UnicodeEncodeError):
-        return "\ufffd" * (error.end - error.start), error.end
+        return REPLACEMENT * (error.end - error.start), error.end
     raise error
 
 
@@ -161,7 +165,7 @@ def append_github_summary(report: Report, options: RenderOptions) -> Path | None
         return None
     text = render_markdown(report, replace(options, markdown_budget=min(options.markdown_budget, budget)))
     try:
-        with path.open("a", encoding="utf-8") as handle:
+        with path.open("a", encoding="utf-8", errors=SURROGATES_REPLACED) as handle:
             handle.write(text)
     except OSError as exc:
         raise UserError(f"cannot append to GITHUB_STEP_SUMMARY ({path}): {exc.strerror or exc}") from exc

@@ -19,7 +19,7 @@ from mlaudit.core.taxonomy import Status
 from mlaudit.renderers.jsonl import jsonl_lines
 from mlaudit.report.findings import Finding
 from mlaudit.report.model import Muter, Summary, SummaryCounter
-from mlaudit.report.output import atomic_file
+from mlaudit.report.output import atomic_file, text_stream
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,11 @@ class FindingStream:
                 counter.add(finding)
                 yield finding
 
-        with self._open() as out:
-            for line in jsonl_lines(header, muted()):
-                out.write(line.encode("utf-8"))
+        with self._open() as handle:
+            out = text_stream(handle)
+            out.writelines(jsonl_lines(header, muted()))
             out.flush()
+            out.detach()
         return Streamed(counter.summary(), errors, [w for muter in self.muters for w in muter.warnings()])
 
     def _open(self) -> AbstractContextManager[BinaryIO]:
