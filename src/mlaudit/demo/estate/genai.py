@@ -4,7 +4,8 @@ agents, prompts, flows, evaluations, imported and customized models, reserved ca
 The dispute assistant's `live` alias runs version 1, cut with its guardrail; its prompts, flow, evaluation and
 imported model use the fraud team's key, its fine-tuning runs in the VPC and its reserved throughput is busy. The
 shopping assistant's `live` alias runs a version cut before anyone thought of a guardrail. Marketing's two agents
-share one role with AmazonBedrockFullAccess and run the weak marketing guardrail's version 1; their prompt, flow and
+share one role with AmazonBedrockFullAccess, which may also subscribe the account to any Marketplace product (the
+disputes role may subscribe to Claude only), and run the weak marketing guardrail's version 1; their prompt, flow and
 evaluation have no customer managed key. In eu-west-1 the recommendations team imported a model without a key,
 fine-tuned outside the VPC and reserved throughput nobody calls. An integration user holds an API key that never
 expires, with full Bedrock access; the data scientist's key lasts a week and may only invoke models.
@@ -33,6 +34,10 @@ ENVELOPE = {
     "Statement": [{"Effect": "Allow", "Action": ["bedrock:*", "s3:*", "kms:Decrypt", "aoss:*"], "Resource": "*"}],
 }
 """What the security team lets any Bedrock role do at most."""
+MODEL_ACCESS = ["aws-marketplace:Subscribe", "aws-marketplace:Unsubscribe", "aws-marketplace:ViewSubscriptions"]
+"""What subscribing to a third-party Bedrock model takes: the disputes role may subscribe to Claude only, marketing's
+to any Marketplace product."""
+CLAUDE_PRODUCT = "prod-m5ilt4siql27k"
 
 
 def _model_arn(region: Region) -> str:
@@ -57,6 +62,15 @@ def _roles(estate: Estate) -> None:
     iam.put_role_permissions_boundary(RoleName=DISPUTES_ROLE, PermissionsBoundary=boundary)
     iam.create_role(RoleName=MARKETING_ROLE, AssumeRolePolicyDocument=json.dumps(BEDROCK_TRUST), Path="/ml/")
     iam.attach_role_policy(RoleName=MARKETING_ROLE, PolicyArn=FULL_ACCESS)
+    for role, name, condition in (
+        (DISPUTES_ROLE, "acme-claude-model-access", {"aws-marketplace:ProductId": [CLAUDE_PRODUCT]}),
+        (MARKETING_ROLE, "acme-marketing-model-access", None),
+    ):
+        statement = {"Effect": "Allow", "Action": MODEL_ACCESS, "Resource": "*"}
+        scoped = {**statement, "Condition": {"ForAnyValue:StringEquals": condition}} if condition else statement
+        document = json.dumps({"Version": "2012-10-17", "Statement": [scoped]})
+        arn = iam.create_policy(PolicyName=name, PolicyDocument=document)["Policy"]["Arn"]
+        iam.attach_role_policy(RoleName=role, PolicyArn=arn)
 
 
 def _agent_id(estate: Estate, region: Region, name: str) -> str:
