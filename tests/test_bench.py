@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from faults import FaultKind, FaultRule
-from mlaudit.collect.engine.budget import ScopeLimit
+from mlaudit.collect.engine.budget import DOCUMENTED_RATES, CallBudget, ScopeLimit
 from mlaudit.demo.server import demo_session
 from mlaudit.scan import ScanOptions, run_scan
 from support import select
@@ -256,3 +256,19 @@ def test_the_boto3_ceiling_is_measured_against_a_server_that_waits_the_latency()
     assert result["alone_ms"] >= 20  # every call waited the latency
     assert 0 < result["calls_per_second"] <= 4 / 0.02 * 1.05  # 4 threads can wait for no more than 200 a second
     assert result["cpu_ms_per_call"] > 0
+
+
+def test_an_operation_with_a_documented_rate_is_paced_at_it_from_the_first_call() -> None:
+    """LookupEvents' quota is 2 calls a second per account and region: its scope starts paced at that rate and
+    successes never raise it above."""
+    scope = CallBudget(max_workers=8).limit(("123456789012", "us-east-1", "LookupEvents"))
+    assert scope.rate == DOCUMENTED_RATES["LookupEvents"] == 2.0
+    sent = []
+    for _ in range(3):
+        scope.pace()
+        sent.append(time.monotonic())
+        scope.acquire()
+        scope.release(throttled=False, seconds=0.01)
+    assert sent[-1] - sent[0] >= 2 / 2.0 - 0.05, "sends are spaced at the documented rate"
+    assert scope.rate == 2.0, "successes do not raise it above the documented rate"
+    assert CallBudget(max_workers=8).limit(("123456789012", "us-east-1", "ListTrails")).rate is None

@@ -8,7 +8,9 @@ share one role with AmazonBedrockFullAccess, which may also subscribe the accoun
 disputes role may subscribe to Claude only), and run the weak marketing guardrail's version 1; their prompt, flow and
 evaluation have no customer managed key. In eu-west-1 the recommendations team imported a model without a key,
 fine-tuned outside the VPC and reserved throughput nobody calls. An integration user holds an API key that never
-expires, with full Bedrock access; the data scientist's key lasts a week and may only invoke models.
+expires, with full Bedrock access; the data scientist's key lasts a week and may only invoke models. CloudTrail's
+event history shows the data scientist listing and invoking models, and, this morning in us-west-2 (a region the
+estate does not use), the integration user's key running through an LLMjacking playbook.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 from mlaudit.demo.estate.base import Estate, Region, role_arn
 from mlaudit.demo.estate.bedrock import BEDROCK_TRUST, DISPUTES_ROLE, MODEL_ID, RECS_BEDROCK_ROLE
 from mlaudit.demo.moto_extensions.bedrock import age_throughput
+from mlaudit.demo.moto_extensions.cloudtrail_events import record_event
 from mlaudit.demo.server import DEMO_ACCOUNT_ID
 
 AFTER = ("bedrock",)
@@ -53,6 +56,7 @@ def seed(estate: Estate) -> None:
     _assets(estate, estate.east, kms_key=None, team="campaign", role=MARKETING_ROLE)
     _recommendations(estate, estate.west)
     _api_keys(estate)
+    _event_history()
 
 
 def _roles(estate: Estate) -> None:
@@ -198,3 +202,34 @@ def _api_keys(estate: Estate) -> None:
     iam.create_user(UserName="acme-crm-integration")
     iam.attach_user_policy(UserName="acme-crm-integration", PolicyArn=FULL_ACCESS)
     iam.create_service_specific_credential(UserName="acme-crm-integration", ServiceName="bedrock.amazonaws.com")
+
+
+def _event_history() -> None:
+    """The data scientist's ordinary calls, and the integration key's LLMjacking run in a region nobody uses."""
+    explorer, integration = "acme-ds-explorer", "acme-crm-integration"
+    now = datetime.now(UTC)
+    for region, user, events in (
+        ("us-east-1", explorer, ("ListFoundationModels", "InvokeModel", "InvokeModelWithResponseStream")),
+        (
+            "us-west-2",
+            integration,
+            (
+                "ListFoundationModels",
+                "GetFoundationModelAvailability",
+                "GetModelInvocationLoggingConfiguration",
+                "GetUseCaseForModelAccess",
+                "PutUseCaseForModelAccess",
+                "ListFoundationModelAgreementOffers",
+                "CreateFoundationModelAgreement",
+                "InvokeModel",
+            ),
+        ),
+    ):
+        identity = {
+            "type": "IAMUser",
+            "arn": f"arn:aws:iam::{DEMO_ACCOUNT_ID}:user/{user}",
+            "accountId": DEMO_ACCOUNT_ID,
+            "userName": user,
+        }
+        for minutes, event in enumerate(events):
+            record_event(DEMO_ACCOUNT_ID, region, event, identity, now - timedelta(hours=3, minutes=-minutes))
