@@ -1,14 +1,17 @@
-"""The account's own IAM policies, beyond the roles ML workloads run as: who may subscribe the account to the
-Marketplace models Bedrock serves."""
+"""The account's own IAM identities and policies, beyond the roles ML workloads run as: who may subscribe the
+account to the Marketplace models Bedrock serves, and who holds Bedrock permissions they do not use."""
 
 from __future__ import annotations
 
-from mlaudit.inventory.iam import CustomerManagedPolicy, InlinePolicy
+from datetime import UTC, datetime, timedelta
+
+from mlaudit.inventory.iam import CustomerManagedPolicy, InlinePolicy, RoleBedrockAccess, UserBedrockAccess
 from mlaudit.sdk import (
     CheckContext,
     Outcome,
     Pillar,
     Remediation,
+    Setting,
     Severity,
     check,
     failed,
@@ -68,3 +71,63 @@ def policy_allows_marketplace_subscribe_everywhere(
         how = sorted({", ".join(s.actions) if s.actions else "NotAction " + ", ".join(s.not_actions) for s in grants})
         return failed(f"allows {MARKETPLACE_SUBSCRIBE} on every product ({'; '.join(how)} on every resource)")
     return passed(f"does not allow {MARKETPLACE_SUBSCRIBE} on every product")
+
+
+TRACKING_DAYS = 400
+"""How far back IAM's service last accessed data reaches."""
+
+
+@check(
+    id="IAM-ML-009",
+    name="bedrock-access-unused",
+    title="Users and roles that may use Bedrock should have used it recently",
+    severity=Severity.MEDIUM,
+    pillar=Pillar.SECURITY,
+    resource=(RoleBedrockAccess, UserBedrockAccess),
+    settings={
+        "max_unused_days": Setting(
+            default=60,
+            description="days without Bedrock use after which an identity's Bedrock permissions are stale",
+            minimum=1,
+            maximum=TRACKING_DAYS,
+        )
+    },
+    rationale="""A Bedrock permission nobody uses is all risk: a leaked access key or an assumable role that may
+    invoke models is what LLMjacking needs (CT-ML-002), and it costs the account whatever the thief runs. IAM keeps,
+    for every user and role, when it last authenticated to each service its policies allow; Bedrock permissions
+    unused for max_unused_days (Prowler's default: 60) should go. The data comes from IAM's service last accessed
+    jobs (GenerateServiceLastAccessedDetails, then GetServiceLastAccessedDetails): starting a job is classified Read
+    by IAM, changes nothing and is in AWS's SecurityAudit policy, so it is the one IAM call of this kind mlaudit
+    makes. IAM Access Analyzer's unused-access findings would say the same without it, but only in accounts that pay
+    for an unused-access analyzer, so they are not used.""",
+    judges="""Every IAM user and role of the scanned account whose policies allow Bedrock (IAM lists Bedrock among the
+    services they allow), service-linked roles aside. FAIL when it never used Bedrock in IAM's 400-day tracking
+    period, or last used it more than max_unused_days ago; PASS otherwise. Identities created less than
+    max_unused_days ago are too new to judge and get no finding, nor do identities whose policies allow no Bedrock
+    action. Whether it may use Bedrock through a permissions boundary or an SCP is not read.""",
+    remediation=Remediation(
+        text="Remove the Bedrock statements (or the Bedrock managed policy) from the identity's policies, or the "
+        "identity itself if it is no longer used; IAM Access Analyzer can generate a policy from what it really used.",
+        cli="aws iam detach-role-policy --role-name <role> --policy-arn arn:aws:iam::aws:policy/AmazonBedrockFullAccess",
+        url="https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_last-accessed.html",
+    ),
+    references=(
+        ml_lens("MLSEC-03"),
+        prowler("iam_role_access_not_stale_to_bedrock"),
+        prowler("iam_user_access_not_stale_to_bedrock"),
+    ),
+)
+def bedrock_access_unused(access: RoleBedrockAccess | UserBedrockAccess, ctx: CheckContext) -> Outcome | None:
+    if not access.bedrock_allowed:
+        return None
+    days = ctx.setting("max_unused_days")
+    now = datetime.now(UTC)
+    if access.created is not None and access.created > now - timedelta(days=days):
+        return None
+    if access.last_authenticated is None:
+        return failed(f"may use Bedrock but never did in IAM's {TRACKING_DAYS}-day tracking period")
+    age = (now - access.last_authenticated).days
+    where = f" (in {access.last_region})" if access.last_region else ""
+    if age > days:
+        return failed(f"last used Bedrock {age} days ago{where}, more than {days}")
+    return passed(f"last used Bedrock {age} days ago{where}")

@@ -22,6 +22,8 @@ READ_OPERATION = re.compile(r"^(List|Describe|Get|Head)[A-Z]")
 """The names of the operations that read (the only ones mlaudit may call, with READ_ONLY_EXCEPTIONS)."""
 READ_ONLY_EXCEPTIONS = {
     "cloudtrail:LookupEvents": "reads CloudTrail's event history: IAM's access level Read, it starts and changes nothing",
+    "iam:GenerateServiceLastAccessedDetails": "starts a report job over the last accessed data IAM keeps anyway: IAM's "
+    "access level Read, it changes no identity, policy or setting (AWS's SecurityAudit policy grants it)",
 }
 """Operations (`service:Operation`) that read without a read-like name; each needs its reason beside it."""
 

@@ -1,14 +1,19 @@
 """IAM-ML-008 against the customer managed and inline policies of IAM users, groups and roles created in moto (read
-through GetAccountAuthorizationDetails, which moto implements)."""
+through GetAccountAuthorizationDetails, which moto implements); IAM-ML-009 against their last use of Bedrock (IAM's
+service last accessed data, through mlaudit's moto extension)."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
+import pytest
+from moto.iam.models import iam_backends
 
 from mlaudit.core.taxonomy import Status
+from mlaudit.demo.moto_extensions.iam_last_accessed import record_service_access
 from support import ACCOUNT_ID, refuse, scan, verdicts
 
 SUBSCRIBE = "aws-marketplace:Subscribe"
@@ -96,3 +101,82 @@ def test_refused_authorization_details_are_errors(aws: boto3.Session) -> None:
     assert set(errors) == {"all customer managed policies", "all inline policies"}
     assert all("GetAccountAuthorizationDetails" in detail for detail in errors.values())
     assert [f for f in report.findings if f.status is not Status.ERROR] == []
+
+
+def _role(session: boto3.Session, name: str, action: str | None = "bedrock:InvokeModel", path: str = "/") -> str:
+    iam = session.client("iam")
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST, Path=path)["Role"]["Arn"]
+    if action:
+        iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=_document(_allow(action)))
+    return arn
+
+
+def _used(arn: str, days_ago: int) -> None:
+    record_service_access(ACCOUNT_ID, arn, "bedrock", datetime.now(UTC) - timedelta(days=days_ago), region="eu-west-1")
+
+
+def _aged(session: boto3.Session, kind: str, name: str, days: int) -> None:
+    """Make an identity `days` old, as IAM would report it long after its creation (moto stamps it now)."""
+    backend = iam_backends[ACCOUNT_ID]["aws"]
+    principal = backend.get_role(name) if kind == "role" else backend.get_user(name)
+    principal.create_date = datetime.now(UTC) - timedelta(days=days)
+
+
+def test_bedrock_access_unused_by_roles_and_users(aws: boto3.Session) -> None:
+    iam = aws.client("iam")
+    _used(_role(aws, "pass-recent"), days_ago=3)
+    _used(_role(aws, "fail-stale"), days_ago=90)
+    _role(aws, "fail-never", action="bedrock:*")
+    _role(aws, "na-no-bedrock", action="s3:GetObject")
+    _role(aws, "na-new")
+    _role(aws, "na-linked", path="/aws-service-role/bedrock.amazonaws.com/")
+    iam.create_user(UserName="fail-user-never")
+    iam.create_group(GroupName="ml")
+    iam.add_user_to_group(GroupName="ml", UserName="fail-user-never")
+    iam.put_group_policy(GroupName="ml", PolicyName="bedrock", PolicyDocument=_document(_allow("bedrock:Invoke*")))
+    iam.create_user(UserName="pass-user")
+    iam.put_user_policy(UserName="pass-user", PolicyName="all", PolicyDocument=_document(_allow("*")))
+    _used(iam.get_user(UserName="pass-user")["User"]["Arn"], days_ago=10)
+    for kind, name in [("role", n) for n in ("pass-recent", "fail-stale", "fail-never", "na-no-bedrock")] + [
+        ("user", "fail-user-never"),
+        ("user", "pass-user"),
+    ]:
+        _aged(aws, kind, name, days=200)
+
+    report = scan(aws, ["IAM-ML-009"])
+    lenient = scan(aws, ["IAM-ML-009"], settings={"IAM-ML-009": {"max_unused_days": 120}})
+
+    assert verdicts(report, "IAM-ML-009") == {
+        "pass-recent": Status.PASS,
+        "fail-stale": Status.FAIL,
+        "fail-never": Status.FAIL,
+        "fail-user-never": Status.FAIL,
+        "pass-user": Status.PASS,
+    }
+    assert verdicts(lenient, "IAM-ML-009")["fail-stale"] is Status.PASS
+    details = {f.resource_name: f.status_detail for f in report.findings}
+    assert details["fail-stale"] == "last used Bedrock 90 days ago (in eu-west-1), more than 60"
+    assert details["fail-never"] == "may use Bedrock but never did in IAM's 400-day tracking period"
+    assert details["pass-recent"] == "last used Bedrock 3 days ago (in eu-west-1)"
+    calls = report.scan.statistics.by_operation
+    assert calls["iam:GenerateServiceLastAccessedDetails"] == calls["iam:GetServiceLastAccessedDetails"] == 7
+    assert "na-linked" not in {f.resource_name for f in report.findings}
+
+
+@pytest.mark.parametrize(
+    "operation", ["ListRoles", "ListUsers", "GenerateServiceLastAccessedDetails", "GetServiceLastAccessedDetails"]
+)
+def test_refused_last_accessed_reads_are_errors(aws: boto3.Session, operation: str) -> None:
+    _role(aws, "ml-role")
+    aws.client("iam").create_user(UserName="ml-user")
+    refuse(aws, "iam", operation)
+
+    report = scan(aws, ["IAM-ML-009"])
+
+    expected = {
+        "ListRoles": {"all roles' Bedrock access"},
+        "ListUsers": {"all users' Bedrock access"},
+    }.get(operation, {"ml-role", "ml-user"})
+    errors = {f.resource_name: f.status_detail for f in report.findings if f.status is Status.ERROR}
+    assert set(errors) == expected
+    assert all(operation in detail for detail in errors.values())

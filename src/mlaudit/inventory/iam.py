@@ -135,3 +135,34 @@ class InlinePolicy(Record):
     """`user`, `group` or `role`."""
     policy_name: str
     statements: tuple[PolicyStatement, ...] = ()
+
+
+class BedrockLastAccess(Record):
+    """When an IAM user or role last used Bedrock, from IAM's service last accessed data (its tracking period is
+    400 days): whether its policies allow Bedrock at all, and when it last authenticated to it (None: never in the
+    tracking period)."""
+
+    service: ClassVar[str] = "iam"
+    scope: ClassVar[PartScope] = PartScope.GLOBAL
+
+    created: datetime | None = None
+    bedrock_allowed: bool = False
+    """Whether IAM lists Bedrock among the services the identity's policies allow (with its groups', for a user)."""
+    last_authenticated: datetime | None = None
+    last_region: str | None = None
+
+
+class RoleBedrockAccess(BedrockLastAccess):
+    """A role of the account (service-linked roles aside) and its last use of Bedrock."""
+
+    part: ClassVar[str] = "iam.role_bedrock_access"
+    resource_type: ClassVar[str] = "AWS::IAM::Role"
+    label: ClassVar[str] = "roles' Bedrock access"
+
+
+class UserBedrockAccess(BedrockLastAccess):
+    """An IAM user of the account and its last use of Bedrock."""
+
+    part: ClassVar[str] = "iam.user_bedrock_access"
+    resource_type: ClassVar[str] = "AWS::IAM::User"
+    label: ClassVar[str] = "users' Bedrock access"
