@@ -10,10 +10,9 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.iam.models import iam_backends
 
 from mlaudit.core.taxonomy import Status
-from mlaudit.demo.moto_extensions.iam_last_accessed import record_service_access
+from mlaudit.demo.moto_extensions.iam_last_accessed import age_identity, record_service_access
 from support import ACCOUNT_ID, refuse, scan, verdicts
 
 SUBSCRIBE = "aws-marketplace:Subscribe"
@@ -115,13 +114,6 @@ def _used(arn: str, days_ago: int) -> None:
     record_service_access(ACCOUNT_ID, arn, "bedrock", datetime.now(UTC) - timedelta(days=days_ago), region="eu-west-1")
 
 
-def _aged(session: boto3.Session, kind: str, name: str, days: int) -> None:
-    """Make an identity `days` old, as IAM would report it long after its creation (moto stamps it now)."""
-    backend = iam_backends[ACCOUNT_ID]["aws"]
-    principal = backend.get_role(name) if kind == "role" else backend.get_user(name)
-    principal.create_date = datetime.now(UTC) - timedelta(days=days)
-
-
 def test_bedrock_access_unused_by_roles_and_users(aws: boto3.Session) -> None:
     iam = aws.client("iam")
     _used(_role(aws, "pass-recent"), days_ago=3)
@@ -141,7 +133,7 @@ def test_bedrock_access_unused_by_roles_and_users(aws: boto3.Session) -> None:
         ("user", "fail-user-never"),
         ("user", "pass-user"),
     ]:
-        _aged(aws, kind, name, days=200)
+        age_identity(ACCOUNT_ID, kind, name, datetime.now(UTC) - timedelta(days=200))
 
     report = scan(aws, ["IAM-ML-009"])
     lenient = scan(aws, ["IAM-ML-009"], settings={"IAM-ML-009": {"max_unused_days": 120}})

@@ -10,7 +10,9 @@ evaluation have no customer managed key. In eu-west-1 the recommendations team i
 fine-tuned outside the VPC and reserved throughput nobody calls. An integration user holds an API key that never
 expires, with full Bedrock access; the data scientist's key lasts a week and may only invoke models. CloudTrail's
 event history shows the data scientist listing and invoking models, and, this morning in us-west-2 (a region the
-estate does not use), the integration user's key running through an LLMjacking playbook.
+estate does not use), the integration user's key running through an LLMjacking playbook. IAM's last accessed data
+shows the disputes role and the data scientist using Bedrock this week, and the marketing role, half a year old,
+never.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from mlaudit.demo.estate.base import Estate, Region, role_arn
 from mlaudit.demo.estate.bedrock import BEDROCK_TRUST, DISPUTES_ROLE, MODEL_ID, RECS_BEDROCK_ROLE
 from mlaudit.demo.moto_extensions.bedrock import age_throughput
 from mlaudit.demo.moto_extensions.cloudtrail_events import record_event
+from mlaudit.demo.moto_extensions.iam_last_accessed import age_identity, record_service_access
 from mlaudit.demo.server import DEMO_ACCOUNT_ID
 
 AFTER = ("bedrock",)
@@ -57,6 +60,7 @@ def seed(estate: Estate) -> None:
     _recommendations(estate, estate.west)
     _api_keys(estate)
     _event_history()
+    _bedrock_use()
 
 
 def _roles(estate: Estate) -> None:
@@ -233,3 +237,18 @@ def _event_history() -> None:
         }
         for minutes, event in enumerate(events):
             record_event(DEMO_ACCOUNT_ID, region, event, identity, now - timedelta(hours=3, minutes=-minutes))
+
+
+def _bedrock_use() -> None:
+    """Half a year of IAM history: the disputes role and the data scientist used Bedrock lately, marketing's role
+    never has."""
+    now = datetime.now(UTC)
+    explorer = f"arn:aws:iam::{DEMO_ACCOUNT_ID}:user/acme-ds-explorer"
+    for kind, name, arn in (
+        ("role", DISPUTES_ROLE, role_arn(DISPUTES_ROLE)),
+        ("user", "acme-ds-explorer", explorer),
+        ("role", MARKETING_ROLE, None),
+    ):
+        age_identity(DEMO_ACCOUNT_ID, kind, name, now - timedelta(days=180))
+        if arn is not None:
+            record_service_access(DEMO_ACCOUNT_ID, arn, "bedrock", now - timedelta(days=2))

@@ -1,7 +1,9 @@
 """IAM's service last accessed data (GenerateServiceLastAccessedDetails, GetServiceLastAccessedDetails), which moto
 (5.2) does not implement.
 
-moto records no authentication, so an identity's last access of a service is what `record_service_access` says.
+moto records no authentication, so an identity's last access of a service is what `record_service_access` says,
+and stamps identities with the time they were seeded, so `age_identity` gives one the creation date AWS would report
+long after.
 
 - generate_service_last_accessed_details: a job for an existing user or role (NoSuchEntity otherwise), at the
   default SERVICE_LEVEL granularity; it completes at once.
@@ -44,6 +46,13 @@ def record_service_access(account_id: str, arn: str, namespace: str, when: datet
     KeyError outside this process's moto."""
     access = backend_state(iam_backends[account_id]["aws"], _ACCESS)
     access[(arn, namespace)] = {"LastAuthenticated": when, "LastAuthenticatedRegion": region}
+
+
+def age_identity(account_id: str, kind: str, name: str, created: datetime) -> None:
+    """Give a `role` or `user` the creation date AWS would report after the fact. Raises KeyError (or moto's
+    NoSuchEntity) outside this process's moto."""
+    backend = iam_backends[account_id]["aws"]
+    (backend.get_role(name) if kind == "role" else backend.get_user(name)).create_date = created
 
 
 def _documents(backend: Any, arn: str) -> Iterator[str]:
