@@ -298,7 +298,7 @@ def _customer_managed_policies(ctx: CollectContext) -> Iterator[CustomerManagedP
     for page in ctx.pages(GET_AUTHORIZATION_DETAILS, Filter=["LocalManagedPolicy"]):
         for policy in page.get("Policies") or ():
             versions = policy.get("PolicyVersionList") or ()
-            default = next((v for v in versions if v.get("IsDefaultVersion")), {})
+            default: dict[str, Any] = next((v for v in versions if v.get("IsDefaultVersion")), {})
             yield CustomerManagedPolicy(
                 **ctx.identity(policy.get("PolicyName") or policy["Arn"].rsplit("/", 1)[-1], arn=policy["Arn"]),
                 attachment_count=policy.get("AttachmentCount") or 0,

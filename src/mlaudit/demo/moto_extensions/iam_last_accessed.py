@@ -45,7 +45,7 @@ def record_service_access(account_id: str, arn: str, namespace: str, when: datet
     """Say that the identity `arn` last authenticated to the service `namespace` at `when`, in `region`. Raises
     KeyError outside this process's moto."""
     access = backend_state(iam_backends[account_id]["aws"], _ACCESS)
-    access[(arn, namespace)] = {"LastAuthenticated": when, "LastAuthenticatedRegion": region}
+    access[f"{arn} {namespace}"] = {"LastAuthenticated": when, "LastAuthenticatedRegion": region}
 
 
 def age_identity(account_id: str, kind: str, name: str, created: datetime) -> None:
@@ -91,7 +91,7 @@ def generate_service_last_accessed_details(self: IamResponse) -> ActionResult:
 
 
 def _service(response: IamResponse, arn: str, namespace: str) -> dict[str, Any]:
-    used = backend_state(response.backend, _ACCESS).get((arn, namespace))
+    used = backend_state(response.backend, _ACCESS).get(f"{arn} {namespace}")
     service = {"ServiceName": SERVICE_NAMES.get(namespace, namespace), "ServiceNamespace": namespace}
     if used is None:
         return {**service, "TotalAuthenticatedEntities": 0}
