@@ -5,12 +5,14 @@ service last accessed data, through mlaudit's moto extension)."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
 import pytest
 
+from mlaudit.collect.services import iam_last_access
 from mlaudit.core.taxonomy import Status
 from mlaudit.demo.moto_extensions.iam_last_accessed import age_identity, record_service_access
 from support import ACCOUNT_ID, refuse, scan, verdicts
@@ -172,3 +174,55 @@ def test_refused_last_accessed_reads_are_errors(aws: boto3.Session, operation: s
     errors = {f.resource_name: f.status_detail for f in report.findings if f.status is Status.ERROR}
     assert set(errors) == expected
     assert all(operation in detail for detail in errors.values())
+
+
+def _answer_first_reads(session: boto3.Session, reads: int, status: str, error: dict[str, str] | None = None) -> None:
+    """Make IAM answer the first `reads` GetServiceLastAccessedDetails of each job with `status`, as it does while a
+    job runs (IN_PROGRESS) or once it failed (FAILED, with its Error)."""
+    seen: Counter[str] = Counter()
+    operation = "iam.GetServiceLastAccessedDetails"
+
+    def remember(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        context["job_id"] = params.get("JobId")
+
+    def answer(parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        seen[context["job_id"]] += 1
+        if seen[context["job_id"]] <= reads:
+            parsed.update({"JobStatus": status, "ServicesLastAccessed": [], "IsTruncated": False})
+            if error:
+                parsed["Error"] = error
+
+    session.events.register(f"provide-client-params.{operation}", remember)
+    session.events.register(f"after-call.{operation}", answer)
+
+
+def test_a_job_in_progress_is_polled_until_it_completes(aws: boto3.Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(iam_last_access, "POLL_SECONDS", 0.01)
+    _used(_role(aws, "fail-stale"), days_ago=90)
+    age_identity(ACCOUNT_ID, "role", "fail-stale", datetime.now(UTC) - timedelta(days=200))
+    _answer_first_reads(aws, reads=2, status="IN_PROGRESS")
+
+    report = scan(aws, ["IAM-ML-009"])
+
+    assert verdicts(report, "IAM-ML-009") == {"fail-stale": Status.FAIL}
+    assert report.scan.statistics.by_operation["iam:GetServiceLastAccessedDetails"] == 3
+
+
+@pytest.mark.parametrize(
+    ("status", "detail"),
+    [("FAILED", "(InternalError): the job failed"), ("IN_PROGRESS", "(JobTimeout): the last accessed job was still")],
+)
+def test_a_failed_or_endless_job_is_an_error_for_its_identity(
+    aws: boto3.Session, monkeypatch: pytest.MonkeyPatch, status: str, detail: str
+) -> None:
+    monkeypatch.setattr(iam_last_access, "POLL_SECONDS", 0.01)
+    monkeypatch.setattr(iam_last_access, "MAX_POLLS", 3)
+    _role(aws, "ml-role")
+    aws.client("iam").create_user(UserName="ml-user")
+    error = {"Code": "InternalError", "Message": "the job failed"} if status == "FAILED" else None
+    _answer_first_reads(aws, reads=100, status=status, error=error)
+
+    report = scan(aws, ["IAM-ML-009"])
+
+    assert verdicts(report, "IAM-ML-009") == {"ml-role": Status.ERROR, "ml-user": Status.ERROR}
+    assert all(detail in f.status_detail for f in report.findings), [f.status_detail for f in report.findings]
