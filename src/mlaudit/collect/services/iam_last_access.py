@@ -71,28 +71,45 @@ def _services(ctx: CollectContext, arn: str) -> list[dict[str, Any]]:
     raise _job_failure(ctx, arn, "JobTimeout", f"the last accessed job was still in progress after {MAX_POLLS} polls")
 
 
+Principal = tuple[str, str, Any]
+"""An identity as listed: its name, its ARN and its creation date."""
+
+
+def _roles(ctx: CollectContext) -> list[Principal]:
+    """The account's roles, service-linked roles aside."""
+    roles = ctx.paginate(LIST_ROLES, "Roles")
+    return [
+        (r["RoleName"], r["Arn"], r.get("CreateDate"))
+        for r in roles
+        if SERVICE_LINKED_PATH not in (r.get("Path") or "")
+    ]
+
+
+def _users(ctx: CollectContext) -> list[Principal]:
+    return [(u["UserName"], u["Arn"], u.get("CreateDate")) for u in ctx.paginate(LIST_USERS, "Users")]
+
+
 def _collector(
-    record: type[BedrockLastAccess], listing: Operation, items_key: str, name_key: str
+    record: type[BedrockLastAccess], listing: Callable[[CollectContext], list[Principal]]
 ) -> Callable[[CollectContext], Iterator[BedrockLastAccess]]:
     """Every identity of a kind (roles or users) of the account, with its last use of Bedrock."""
 
     def collect(ctx: CollectContext) -> Iterator[BedrockLastAccess]:
-        def identity(principal: dict[str, Any]) -> Identity:
-            return ctx.identity(principal[name_key], arn=principal["Arn"])
+        def identity(principal: Principal) -> Identity:
+            return ctx.identity(principal[0], arn=principal[1])
 
-        def describe(principal: dict[str, Any]) -> BedrockLastAccess:
-            services = _services(ctx, principal["Arn"])
+        def describe(principal: Principal) -> BedrockLastAccess:
+            services = _services(ctx, principal[1])
             bedrock = next((s for s in services if s.get("ServiceNamespace") == BEDROCK), None)
             return record(
                 **identity(principal),
-                created=principal.get("CreateDate"),
+                created=principal[2],
                 bedrock_allowed=bedrock is not None,
                 last_authenticated=(bedrock or {}).get("LastAuthenticated"),
                 last_region=(bedrock or {}).get("LastAuthenticatedRegion"),
             )
 
-        principals = [p for p in ctx.paginate(listing, items_key) if SERVICE_LINKED_PATH not in (p.get("Path") or "")]
-        yield from ctx.fan_out(principals, describe, identity, admit=GENERATE)
+        yield from ctx.fan_out(listing(ctx), describe, identity, admit=GENERATE)
 
     return collect
 
@@ -111,13 +128,13 @@ def _minimum(record: type[BedrockLastAccess], listing: Operation) -> Callable[[C
 COLLECTORS = (
     PartCollector(
         RoleBedrockAccess,
-        _collector(RoleBedrockAccess, LIST_ROLES, "Roles", "RoleName"),
+        _collector(RoleBedrockAccess, _roles),
         calls=(LIST_ROLES, GENERATE, GET_DETAILS),
         minimum=_minimum(RoleBedrockAccess, LIST_ROLES),
     ),
     PartCollector(
         UserBedrockAccess,
-        _collector(UserBedrockAccess, LIST_USERS, "Users", "UserName"),
+        _collector(UserBedrockAccess, _users),
         calls=(LIST_USERS, GENERATE, GET_DETAILS),
         minimum=_minimum(UserBedrockAccess, LIST_USERS),
     ),
