@@ -1,9 +1,10 @@
 """Bedrock's other assets: keys on prompts, flows, imported models and evaluation jobs, customization jobs in a VPC,
-and provisioned throughput nobody invokes."""
+and provisioned throughput nobody invokes; regions that use Bedrock without Prompt management."""
 
 from __future__ import annotations
 
 from mlaudit.inventory import KmsKey
+from mlaudit.inventory.bedrock import BedrockUsage
 from mlaudit.inventory.bedrock_assets import (
     EvaluationJob,
     Flow,
@@ -29,6 +30,7 @@ from mlaudit.sdk import (
 )
 from mlaudit.sdk.endpoints import metrics_window_start
 from mlaudit.sdk.kms import customer_managed_key
+from mlaudit.sdk.wording import names
 
 
 @check(
@@ -55,6 +57,43 @@ from mlaudit.sdk.kms import customer_managed_key
 )
 def bedrock_prompt_not_cmk(prompt: Prompt, ctx: CheckContext) -> Outcome | None:
     return customer_managed_key(prompt, prompt.kms_key_arn, ctx, "the prompt")
+
+
+@check(
+    id="BR-PROMPT-002",
+    name="bedrock-no-managed-prompts",
+    title="Regions that use Bedrock should keep their prompts in Prompt management",
+    severity=Severity.LOW,
+    pillar=Pillar.OPERATIONAL_EXCELLENCE,
+    resource=BedrockUsage,
+    uses=(Prompt,),
+    service="bedrock",
+    rationale="""A prompt is part of a generative application as much as its code: a changed system instruction
+    changes every answer. Kept in Prompt management, prompts are versioned, reviewed and encrypted with a key the
+    account controls (BR-PROMPT-001), and an application names the version it runs; hard-coded in application code or
+    notebooks, nobody can say which prompt produced an answer, roll a bad one back or evaluate a new one before it
+    ships. Prowler checks that managed prompts exist in every region; mlaudit asks it only of regions that use
+    Bedrock.""",
+    judges="""One finding per region that uses Bedrock (CloudWatch lists AWS/Bedrock Invocations metrics, or the region
+    holds agents, knowledge bases, custom models or provisioned throughput): PASS when Prompt management holds at
+    least one prompt, whatever its versions or key, FAIL when it holds none. Regions without that evidence get no
+    finding, where Prowler fails every region without prompts.""",
+    remediation=Remediation(
+        text="Move the application's prompts into Bedrock Prompt management (with a customer managed key), create a "
+        "version for each release, and have the application run the prompt version it names.",
+        cli="aws bedrock-agent create-prompt --name <name> --customer-encryption-key-arn <key-arn> "
+        "--variants file://prompt-variants.json && aws bedrock-agent create-prompt-version --prompt-identifier <id>",
+        url="https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management.html",
+    ),
+    references=(ml_lens("MLOE-11"), prowler("bedrock_prompt_management_exists")),
+)
+def bedrock_no_managed_prompts(usage: BedrockUsage, ctx: CheckContext) -> Outcome | None:
+    if not usage.in_use:
+        return None
+    prompts = sorted(prompt.name for prompt in ctx.all(Prompt))
+    if prompts:
+        return passed(f"{len(prompts)} prompt(s) in Prompt management: " + names(prompts))
+    return failed("Bedrock is in use (" + "; ".join(usage.evidence) + ") but Prompt management holds no prompt")
 
 
 @check(

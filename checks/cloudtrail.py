@@ -1,14 +1,18 @@
-"""CloudTrail: the account-wide record of who did what to ML resources."""
+"""CloudTrail: the account-wide record of who did what to ML resources, and what its event history shows of
+LLMjacking."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from mlaudit.inventory import AccountScope
-from mlaudit.inventory.cloudtrail import CloudTrailTrail
+from mlaudit.inventory.cloudtrail import LLM_JACKING_EVENTS, BedrockCaller, CloudTrailTrail
 from mlaudit.sdk import (
     CheckContext,
     Outcome,
     Pillar,
     Remediation,
+    Setting,
     Severity,
     check,
     config_rule,
@@ -77,3 +81,60 @@ def no_multi_region_cloudtrail(account: AccountScope, ctx: CheckContext) -> Outc
     if not shortfalls:
         return failed("the account has no CloudTrail trail")
     return failed("no trail qualifies: " + names([f"{name} is {', '.join(missing)}" for name, missing in shortfalls]))
+
+
+@check(
+    id="CT-ML-002",
+    name="bedrock-llm-jacking-activity",
+    title="No identity should call the Bedrock actions of an LLMjacking run",
+    severity=Severity.CRITICAL,
+    pillar=Pillar.SECURITY,
+    resource=BedrockCaller,
+    service="cloudtrail",
+    settings={
+        "window_days": Setting(
+            default=1,
+            description="days of CloudTrail event history judged",
+            lookback=True,
+            minimum=1,
+            maximum=90,
+        ),
+        "min_events": Setting(
+            default=6,
+            description=f"distinct LLMjacking events (of {len(LLM_JACKING_EVENTS)}) one identity must call to fail",
+            minimum=2,
+            maximum=len(LLM_JACKING_EVENTS),
+        ),
+    },
+    rationale="""LLMjacking is the theft of an account's model access with stolen credentials: the thief lists the
+    foundation models, checks which are available, accepts their agreements and use case form, reads or turns off
+    invocation logging, then invokes them (or resells the access) at the account's expense, often in a region the
+    account does not use. Each step is an ordinary Bedrock call; one identity making many different ones in a short
+    window is the pattern, which Sysdig's research and Prowler's cloudtrail_threat_detection_llm_jacking look for in
+    CloudTrail's event history (LookupEvents, the 90 days of management events every account has).""",
+    judges=f"""Each identity that called at least one of the {len(LLM_JACKING_EVENTS)} LLMjacking events
+    ({", ".join(LLM_JACKING_EVENTS)}) in a scanned region, over the scan's --since window (at most 90 days): FAIL when,
+    within the last window_days days, it called min_events or more of them (default 6, Prowler's share of 0.4),
+    PASS otherwise; regions and identities without such calls get no finding, and neither do AWS services acting for
+    the account. A role's sessions count as the role. Each event name is read to its newest 500 events per region;
+    a PASS says which events were read only in part. Data events and other accounts' trails are not read.""",
+    remediation=Remediation(
+        text="Investigate the identity's recent activity: if the calls are not its owner's, deactivate its access "
+        "keys (or revoke the role's sessions), delete unexpected Marketplace subscriptions and provisioned "
+        "throughput, restore invocation logging, and deny Bedrock with an SCP in the regions the account does not use.",
+        cli="aws iam update-access-key --user-name <user> --access-key-id <key-id> --status Inactive",
+        url="https://docs.aws.amazon.com/bedrock/latest/userguide/logging-using-cloudtrail.html",
+    ),
+    references=(ml_lens("MLSEC-13"), ml_lens("MLSEC-08"), prowler("cloudtrail_threat_detection_llm_jacking")),
+)
+def bedrock_llm_jacking_activity(caller: BedrockCaller, ctx: CheckContext) -> Outcome | None:
+    days = ctx.setting("window_days")
+    start = datetime.now(UTC) - timedelta(days=days)
+    called = caller.called_since(start)
+    if not called:
+        return None
+    share = f"{len(called)} of the {len(LLM_JACKING_EVENTS)} LLMjacking events in the last {days} day(s)"
+    if len(called) >= ctx.setting("min_events"):
+        return failed(f"{caller.identity_type} called {share}: {', '.join(called)}")
+    partly = f"; read in part (the newest 500 events only): {', '.join(caller.unread)}" if caller.unread else ""
+    return passed(f"{caller.identity_type} called {share} ({', '.join(called)}){partly}")

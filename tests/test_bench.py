@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from faults import FaultKind, FaultRule
-from mlaudit.collect.engine.budget import ScopeLimit
+from mlaudit.collect.engine.budget import DOCUMENTED_RATES, CallBudget, ScopeLimit
 from mlaudit.demo.server import demo_session
 from mlaudit.scan import ScanOptions, run_scan
 from support import select
@@ -283,3 +283,19 @@ def test_the_rendering_benchmark_writes_every_format_and_prints_a_line_for_each(
     assert all(float(m["file"]) > 0 and int(m["process"]) > 0 for m in measured.values())
     files = sum(float(m["file"]) for name, m in measured.items() if name != "all")
     assert abs(float(measured["all"]["file"]) - files) <= 0.01 * len(FORMATS), "all nine write the same files"
+
+
+def test_an_operation_with_a_documented_rate_is_paced_at_it_from_the_first_call() -> None:
+    """LookupEvents' quota is 2 calls a second per account and region: its scope starts paced at that rate and
+    successes never raise it above."""
+    scope = CallBudget(max_workers=8).limit(("123456789012", "us-east-1", "LookupEvents"))
+    assert scope.rate == DOCUMENTED_RATES["LookupEvents"] == 2.0
+    sent = []
+    for _ in range(3):
+        scope.pace()
+        sent.append(time.monotonic())
+        scope.acquire()
+        scope.release(throttled=False, seconds=0.01)
+    assert sent[-1] - sent[0] >= 2 / 2.0 - 0.05, "sends are spaced at the documented rate"
+    assert scope.rate == 2.0, "successes do not raise it above the documented rate"
+    assert CallBudget(max_workers=8).limit(("123456789012", "us-east-1", "ListTrails")).rate is None

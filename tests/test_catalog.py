@@ -21,7 +21,7 @@ from mlaudit.core.taxonomy import Severity, Status
 from mlaudit.sdk import Check, ReferenceType
 from mlaudit.sdk.references import PEERS
 from peers import PEER_CONTROLS, control_of, covering, is_ml_control, uncovered_controls
-from support import READ_OPERATION, scan, verdicts
+from support import reads, scan, verdicts
 
 TESTS = Path(__file__).resolve().parent
 BUILTIN = load_catalog(include_entry_points=False)
@@ -113,7 +113,7 @@ def test_every_check_has_tests_and_collectors(check: Check) -> None:
 def test_collectors_declare_only_read_operations() -> None:
     for collector in COLLECTORS.values():
         for operation in collector.operations:
-            assert READ_OPERATION.match(operation.name), operation
+            assert reads(str(operation)), operation
 
 
 def test_selection_by_id_name_glob_exclusion_and_severity() -> None:

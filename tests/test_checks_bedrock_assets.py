@@ -225,3 +225,33 @@ def test_refused_describe_calls_are_errors_for_that_resource(aws: boto3.Session)
     }
     assert all(f.status is Status.ERROR for f in report.findings)
     assert "GetMetricData" in _errors(report, "BR-THROUGHPUT-001")["throughput"]
+
+
+def test_regions_that_use_bedrock_keep_prompts_in_prompt_management(aws: boto3.Session) -> None:
+    for region in ("us-east-1", "eu-west-1"):
+        aws.client("cloudwatch", region_name=region).put_metric_data(
+            Namespace="AWS/Bedrock", MetricData=[{"MetricName": "Invocations", "Value": 1}]
+        )
+    aws.client("bedrock-agent", region_name="us-east-1").create_prompt(name="case-summary")
+    aws.client("bedrock-agent", region_name="us-west-2").create_prompt(name="unused")  # no Bedrock use there
+
+    report = scan(aws, ["BR-PROMPT-002"], regions=("us-east-1", "eu-west-1", "us-west-2"))
+
+    assert verdicts(report, "BR-PROMPT-002") == {"us-east-1": Status.PASS, "eu-west-1": Status.FAIL}
+    details = {f.resource_name: f.status_detail for f in report.findings}
+    assert details["us-east-1"] == "1 prompt(s) in Prompt management: case-summary"
+    assert details["eu-west-1"] == (
+        "Bedrock is in use (model invocations in the last two weeks) but Prompt management holds no prompt"
+    )
+
+
+def test_refused_prompt_listing_is_an_error_for_the_region(aws: boto3.Session) -> None:
+    aws.client("cloudwatch").put_metric_data(
+        Namespace="AWS/Bedrock", MetricData=[{"MetricName": "Invocations", "Value": 1}]
+    )
+    refuse(aws, "bedrock-agent", "ListPrompts")
+
+    report = scan(aws, ["BR-PROMPT-002"])
+
+    assert verdicts(report, "BR-PROMPT-002") == {"us-east-1": Status.ERROR}
+    assert "ListPrompts" in report.findings[0].status_detail

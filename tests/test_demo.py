@@ -19,10 +19,7 @@ from mlaudit.inventory import AccountScope
 from mlaudit.report.diffing import diff_reports
 from mlaudit.report.saved import load_report
 from mlaudit.scan import ScanResult
-from support import READ_OPERATION, Recorder
-
-READ_ONLY_EXCEPTIONS = frozenset()
-"""Operations that read without a read-like name (none yet); adding one needs a reason beside it."""
+from support import Recorder, reads
 
 
 def test_every_check_passes_and_fails_somewhere_and_never_errors(demo_scan: tuple[ScanResult, Recorder]) -> None:
@@ -52,10 +49,7 @@ def test_moto_answers_as_the_service_models_say(demo_scan: tuple[ScanResult, Rec
 def test_the_scan_only_reads(demo_scan: tuple[ScanResult, Recorder]) -> None:
     _, recorder = demo_scan
     assert recorder.calls, "the recorder saw no calls"
-    writes = {
-        op for op in recorder.calls if not READ_OPERATION.match(op.split(":", 1)[1]) and op not in READ_ONLY_EXCEPTIONS
-    }
-    assert writes == set()
+    assert {op for op in recorder.calls if not reads(op)} == set()
 
 
 def test_call_statistics_match_what_botocore_saw(demo_scan: tuple[ScanResult, Recorder]) -> None:

@@ -32,7 +32,7 @@ from mlaudit.scan import ScanResult
 from reports import finding as report_finding
 from reports import report_of
 from service_models import FieldWalk, decode, protocol, unknown_in_answer, unknown_members
-from support import READ_OPERATION, ROLE_ARN, RawAnswer, Recorder
+from support import ROLE_ARN, RawAnswer, Recorder, reads
 
 WALKED_PROTOCOLS = frozenset({"json", "rest-json", "smithy-rpc-v2-cbor"})
 """Answers walked field by field: JSON and CBOR (XML ones, S3's or older botocores' CloudWatch's, are not)."""
@@ -210,7 +210,8 @@ def _unknown(recorder: Recorder) -> list[str]:
         {
             f"{answer.operation.service_model.service_name}:{answer.operation.name} {where}"
             for answer, body in _json_answers(recorder)
-            if READ_OPERATION.match(answer.operation.name) or _method(answer) in extended
+            if reads(f"{answer.operation.service_model.service_name}:{answer.operation.name}")
+            or _method(answer) in extended
             for where in unknown_in_answer(answer.operation, body)
         }
         - MOTO_EXTRAS

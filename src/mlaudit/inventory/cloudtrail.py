@@ -1,4 +1,5 @@
-"""CloudTrail trails, with their logging status and event selectors: what the account records of API activity.
+"""CloudTrail trails, with their logging status and event selectors: what the account records of API activity; and
+the identities whose recent Bedrock calls, in the event history, are those of LLMjacking.
 
 What a trail records is answered here (management events, S3 object-level reads of a bucket), from basic and
 advanced event selectors alike, so checks do not re-implement selector semantics.
@@ -6,11 +7,32 @@ advanced event selectors alike, so checks do not re-implement selector semantics
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from mlaudit.inventory.base import PartScope, Record, Value
 
 S3_OBJECT = "AWS::S3::Object"
+LLM_JACKING_EVENTS = (
+    "InvokeModel",
+    "InvokeModelWithResponseStream",
+    "ListFoundationModels",
+    "GetFoundationModelAvailability",
+    "ListFoundationModelAgreementOffers",
+    "CreateFoundationModelAgreement",
+    "PutFoundationModelEntitlement",
+    "GetUseCaseForModelAccess",
+    "PutUseCaseForModelAccess",
+    "GetModelInvocationLoggingConfiguration",
+    "PutModelInvocationLoggingConfiguration",
+    "ListProvisionedModelThroughputs",
+    "SearchAgreements",
+    "AcceptAgreementRequest",
+)
+"""The CloudTrail event names of an LLMjacking run with stolen credentials (Sysdig's research, which Prowler's
+cloudtrail_threat_detection_llm_jacking follows): listing models and checking their availability, accepting their
+Marketplace agreements and use case, reading or switching off invocation logging, and invoking. One identity calling
+many of them in a short window is the pattern; any one alone is ordinary use."""
 
 
 class DataResource(Value):
@@ -121,3 +143,37 @@ def _object_reads(selector: AdvancedEventSelector, objects: str) -> bool:
         return False
     arn = selector.field("resources.ARN")
     return arn is None or _covers_objects(arn, objects)
+
+
+class CalledEvent(Value):
+    """One LLMjacking event an identity called: how often, and when last (events are read newest first)."""
+
+    name: str
+    calls: int
+    last_called: datetime
+
+
+class BedrockCaller(Record):
+    """An identity that called at least one of the LLMjacking events (`LLM_JACKING_EVENTS`) in a region since the
+    window's start, as CloudTrail's event history (LookupEvents) records them: which of them, and how often.
+
+    An IAM user, the root user or a federated user is its ARN; the sessions of one role are the role (its session
+    issuer), so that a role used from many sessions counts once. Events without an identity ARN (AWS services)
+    are left out. CloudTrail answers events newest first; where an event's lookup stopped at the collector's page
+    limit, `unread` names it: older calls of that event are not counted."""
+
+    part: ClassVar[str] = "cloudtrail.bedrock_caller"
+    service: ClassVar[str] = "cloudtrail"
+    resource_type: ClassVar[str] = "AWS::IAM::Principal"
+    label: ClassVar[str] = "Bedrock callers"
+
+    identity_type: str
+    """CloudTrail's userIdentity.type: IAMUser, AssumedRole, Root, FederatedUser..."""
+    events: tuple[CalledEvent, ...] = ()
+    """The LLMjacking events it called, in `LLM_JACKING_EVENTS` order."""
+    unread: tuple[str, ...] = ()
+    """The events whose lookup stopped at the page limit in this region (the same for every caller of the region)."""
+
+    def called_since(self, start: datetime) -> list[str]:
+        """The events it called last at `start` or later."""
+        return [event.name for event in self.events if event.last_called >= start]

@@ -1,5 +1,6 @@
-"""IAM records for the roles that ML workloads run as, and the Bedrock API keys of IAM users with the permissions
-of the users who hold them."""
+"""IAM records for the roles that ML workloads run as, the Bedrock API keys of IAM users with the permissions
+of the users who hold them, and the account's own policies (customer managed and inline), which decide who may
+subscribe the account to Marketplace models."""
 
 from __future__ import annotations
 
@@ -102,3 +103,66 @@ class ApiKeyHolder(Record):
     policies: tuple[RolePolicy, ...] = ()
     """Inline policies of the user and its groups, and the default version of each customer managed policy."""
     permissions_boundary_arn: str | None = None
+
+
+class CustomerManagedPolicy(Record):
+    """A customer managed policy of the account, with the statements of its default version and how many users,
+    groups and roles it is attached to (every one, not only those of ML workloads: see IAM-ML-008)."""
+
+    part: ClassVar[str] = "iam.customer_managed_policy"
+    service: ClassVar[str] = "iam"
+    resource_type: ClassVar[str] = "AWS::IAM::ManagedPolicy"
+    label: ClassVar[str] = "customer managed policies"
+    scope: ClassVar[PartScope] = PartScope.GLOBAL
+    arn_resource: ClassVar[str] = "policy/{id}"
+
+    attachment_count: int = 0
+    statements: tuple[PolicyStatement, ...] = ()
+
+
+class InlinePolicy(Record):
+    """An inline policy of an IAM user, group or role of the account. Inline policies have no ARN: the record's is
+    its holder's ARN followed by `/inline-policy/<name>`, its name `<kind>/<holder>/<policy>` (`role/etl/s3`)."""
+
+    part: ClassVar[str] = "iam.inline_policy"
+    service: ClassVar[str] = "iam"
+    resource_type: ClassVar[str] = "AWS::IAM::Policy"
+    label: ClassVar[str] = "inline policies"
+    scope: ClassVar[PartScope] = PartScope.GLOBAL
+
+    holder_arn: str
+    holder_kind: str
+    """`user`, `group` or `role`."""
+    policy_name: str
+    statements: tuple[PolicyStatement, ...] = ()
+
+
+class BedrockLastAccess(Record):
+    """When an IAM user or role last used Bedrock, from IAM's service last accessed data (its tracking period is
+    400 days): whether its policies allow Bedrock at all, and when it last authenticated to it (None: never in the
+    tracking period)."""
+
+    service: ClassVar[str] = "iam"
+    scope: ClassVar[PartScope] = PartScope.GLOBAL
+
+    created: datetime | None = None
+    bedrock_allowed: bool = False
+    """Whether IAM lists Bedrock among the services the identity's policies allow (with its groups', for a user)."""
+    last_authenticated: datetime | None = None
+    last_region: str | None = None
+
+
+class RoleBedrockAccess(BedrockLastAccess):
+    """A role of the account (service-linked roles aside) and its last use of Bedrock."""
+
+    part: ClassVar[str] = "iam.role_bedrock_access"
+    resource_type: ClassVar[str] = "AWS::IAM::Role"
+    label: ClassVar[str] = "roles' Bedrock access"
+
+
+class UserBedrockAccess(BedrockLastAccess):
+    """An IAM user of the account and its last use of Bedrock."""
+
+    part: ClassVar[str] = "iam.user_bedrock_access"
+    resource_type: ClassVar[str] = "AWS::IAM::User"
+    label: ClassVar[str] = "users' Bedrock access"

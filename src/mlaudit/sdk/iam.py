@@ -33,3 +33,25 @@ def wildcard_grants(statement: PolicyStatement) -> list[str]:
     if statement.not_actions:
         return ["every action except " + names(list(statement.not_actions), limit=3)]
     return [a for a in statement.actions if a == "*" or (a.endswith(":*") and "*" not in a[:-2])]
+
+
+def on_every_resource(statement: PolicyStatement) -> bool:
+    """`"Resource": "*"`, or a NotResource (every resource but those it names)."""
+    return "*" in statement.resources or bool(statement.not_resources)
+
+
+def grants_everywhere(
+    statements: tuple[PolicyStatement, ...], action: str, scoping_keys: frozenset[str] = frozenset()
+) -> list[PolicyStatement]:
+    """The Allow statements of one policy that grant `action` on every resource, by name, wildcard or NotAction.
+
+    An Allow whose condition tests one of `scoping_keys` (lower-cased) names what it allows and does not count; any
+    other condition depends on the request and does not narrow the resources, so the Allow counts. An unconditional
+    Deny of the action on `*` in the same policy cancels every Allow."""
+    if any(s.denies and not s.conditions and "*" in s.resources and s.covers_action(action) for s in statements):
+        return []
+    return [
+        s
+        for s in statements
+        if s.allows and on_every_resource(s) and s.covers_action(action) and not (s.condition_keys() & scoping_keys)
+    ]

@@ -31,6 +31,10 @@ STANDARD_MAX_ATTEMPTS = 3
 
 Scope = tuple[str, str, str]
 """(account id, region, operation): the calls AWS throttles together."""
+DOCUMENTED_RATES: dict[str, float] = {"LookupEvents": 2.0}
+"""Operations (by name) whose quota AWS documents as a fixed rate per account and region, in calls a second: they
+are paced at it from the first call, never faster, instead of learning it from throttles (CloudTrail's LookupEvents:
+2 a second)."""
 
 
 class ScopeLimit:
@@ -56,10 +60,12 @@ class ScopeLimit:
     """Calls a second the rate grows by for every second of successes at that rate."""
     MIN_RATE = 0.5
 
-    def __init__(self, ceiling: int) -> None:
+    def __init__(self, ceiling: int, documented_rate: float | None = None) -> None:
         self.ceiling = ceiling
-        self.rate: float | None = None
+        self.rate: float | None = documented_rate
         """Calls a second (None: never throttled, not paced)."""
+        self.max_rate = documented_rate or math.inf
+        """The rate AWS documents for the operation, which successes never raise the rate above."""
         self.in_flight = self.admitted = 0
         self.epoch = 0
         """Counts the decreases: a throttle of a call sent before the last decrease does not decrease again."""
@@ -117,7 +123,7 @@ class ScopeLimit:
                 self._since_throttle += 1
                 self._latency = seconds if not self._latency else 0.9 * self._latency + 0.1 * seconds
                 if self.rate is not None:
-                    self.rate += self.GROWTH / self.rate
+                    self.rate = min(self.max_rate, self.rate + self.GROWTH / self.rate)
             grown = max(0, self.slots - slots)
             self._slot_freed.notify(1 + grown)
             if grown:
@@ -214,7 +220,7 @@ class CallBudget:
         """The adaptive limit of one (account, region, operation)."""
         with self._lock:
             if scope not in self._scopes:
-                self._scopes[scope] = ScopeLimit(self.ceiling)
+                self._scopes[scope] = ScopeLimit(self.ceiling, DOCUMENTED_RATES.get(scope[2]))
             return self._scopes[scope]
 
     def _service(self, scope: Scope) -> Any:

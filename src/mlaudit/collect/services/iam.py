@@ -1,5 +1,6 @@
-"""IAM collectors: only the roles that ML records run as, in the scanned account, and their policies; and the
-account's Bedrock API keys with the permissions of the users who hold active ones."""
+"""IAM collectors: only the roles that ML records run as, in the scanned account, and their policies; the
+account's Bedrock API keys with the permissions of the users who hold active ones; and the account's customer
+managed and inline policies, each kind in one GetAccountAuthorizationDetails listing."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ from mlaudit.inventory.bedrock import agent_arn_of
 from mlaudit.inventory.iam import (
     ApiKeyHolder,
     BedrockApiKey,
+    CustomerManagedPolicy,
     IamRolePolicies,
+    InlinePolicy,
     RolePolicy,
     is_aws_managed_policy_arn,
 )
@@ -42,6 +45,7 @@ LIST_GROUPS_FOR_USER = Operation("iam:ListGroupsForUser")
 LIST_ATTACHED_GROUP_POLICIES = Operation("iam:ListAttachedGroupPolicies")
 LIST_GROUP_POLICIES = Operation("iam:ListGroupPolicies")
 GET_GROUP_POLICY = Operation("iam:GetGroupPolicy")
+GET_AUTHORIZATION_DETAILS = Operation("iam:GetAccountAuthorizationDetails")
 BEDROCK_SERVICE = "bedrock.amazonaws.com"
 """The service name of Bedrock API keys among IAM service-specific credentials."""
 ATTACHED = "iam-attached-policies"
@@ -288,6 +292,56 @@ def _holders_minimum(census: Census, account_id: str, region: str) -> Counter[st
     return Counter({str(op): count for op, count in calls.items() if count})
 
 
+def _customer_managed_policies(ctx: CollectContext) -> Iterator[CustomerManagedPolicy]:
+    """Every customer managed policy of the account with its default version's document, in one listing (a page
+    holds 1000 policies with every version's document)."""
+    for page in ctx.pages(GET_AUTHORIZATION_DETAILS, Filter=["LocalManagedPolicy"]):
+        for policy in page.get("Policies") or ():
+            versions = policy.get("PolicyVersionList") or ()
+            default: dict[str, Any] = next((v for v in versions if v.get("IsDefaultVersion")), {})
+            yield CustomerManagedPolicy(
+                **ctx.identity(policy.get("PolicyName") or policy["Arn"].rsplit("/", 1)[-1], arn=policy["Arn"]),
+                attachment_count=policy.get("AttachmentCount") or 0,
+                statements=parse_policy(default.get("Document")),
+            )
+
+
+HOLDERS = (
+    ("user", "UserDetailList", "UserName", "UserPolicyList"),
+    ("group", "GroupDetailList", "GroupName", "GroupPolicyList"),
+    ("role", "RoleDetailList", "RoleName", "RolePolicyList"),
+)
+"""Where GetAccountAuthorizationDetails lists each kind of holder of inline policies, its name and its policies."""
+
+
+def _inline_policies(ctx: CollectContext) -> Iterator[InlinePolicy]:
+    """Every inline policy of the account's users, groups and roles, in one listing of the three."""
+    for page in ctx.pages(GET_AUTHORIZATION_DETAILS, Filter=["User", "Group", "Role"]):
+        for kind, items, name_key, policies in HOLDERS:
+            for holder in page.get(items) or ():
+                for policy in holder.get(policies) or ():
+                    name = f"{kind}/{holder.get(name_key)}/{policy['PolicyName']}"
+                    yield InlinePolicy(
+                        **ctx.identity(name, arn=f"{holder['Arn']}/inline-policy/{policy['PolicyName']}"),
+                        holder_arn=holder["Arn"],
+                        holder_kind=kind,
+                        policy_name=policy["PolicyName"],
+                        statements=parse_policy(policy.get("PolicyDocument")),
+                    )
+
+
+def _customer_managed_minimum(census: Census, account_id: str, region: str) -> Counter[str]:
+    """One listing of the account's customer managed policies (a page holds 1000)."""
+    policies = len(census.records(CustomerManagedPolicy, account_id, region))
+    return Counter({str(GET_AUTHORIZATION_DETAILS): census.pages(GET_AUTHORIZATION_DETAILS, policies)})
+
+
+def _inline_minimum(census: Census, account_id: str, region: str) -> Counter[str]:
+    """One listing of the users, groups and roles that hold inline policies (a page holds 1000)."""
+    holders = len({p.holder_arn for p in census.records(InlinePolicy, account_id, region)})
+    return Counter({str(GET_AUTHORIZATION_DETAILS): census.pages(GET_AUTHORIZATION_DETAILS, holders)})
+
+
 COLLECTORS = (
     PartCollector(
         IamRole,
@@ -333,4 +387,11 @@ COLLECTORS = (
         depends_on=(BedrockApiKey,),
         minimum=_holders_minimum,
     ),
+    PartCollector(
+        CustomerManagedPolicy,
+        _customer_managed_policies,
+        calls=(GET_AUTHORIZATION_DETAILS,),
+        minimum=_customer_managed_minimum,
+    ),
+    PartCollector(InlinePolicy, _inline_policies, calls=(GET_AUTHORIZATION_DETAILS,), minimum=_inline_minimum),
 )

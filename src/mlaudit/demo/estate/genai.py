@@ -4,10 +4,15 @@ agents, prompts, flows, evaluations, imported and customized models, reserved ca
 The dispute assistant's `live` alias runs version 1, cut with its guardrail; its prompts, flow, evaluation and
 imported model use the fraud team's key, its fine-tuning runs in the VPC and its reserved throughput is busy. The
 shopping assistant's `live` alias runs a version cut before anyone thought of a guardrail. Marketing's two agents
-share one role with AmazonBedrockFullAccess and run the weak marketing guardrail's version 1; their prompt, flow and
+share one role with AmazonBedrockFullAccess, which may also subscribe the account to any Marketplace product (the
+disputes role may subscribe to Claude only), and run the weak marketing guardrail's version 1; their prompt, flow and
 evaluation have no customer managed key. In eu-west-1 the recommendations team imported a model without a key,
 fine-tuned outside the VPC and reserved throughput nobody calls. An integration user holds an API key that never
-expires, with full Bedrock access; the data scientist's key lasts a week and may only invoke models.
+expires, with full Bedrock access; the data scientist's key lasts a week and may only invoke models. CloudTrail's
+event history shows the data scientist listing and invoking models, and, this morning in us-west-2 (a region the
+estate does not use), the integration user's key running through an LLMjacking playbook. IAM's last accessed data
+shows the disputes role and the data scientist using Bedrock this week, and the marketing role, half a year old,
+never.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from typing import Any
 from mlaudit.demo.estate.base import Estate, Region, role_arn
 from mlaudit.demo.estate.bedrock import BEDROCK_TRUST, DISPUTES_ROLE, MODEL_ID, RECS_BEDROCK_ROLE
 from mlaudit.demo.moto_extensions.bedrock import age_throughput
+from mlaudit.demo.moto_extensions.cloudtrail_events import record_event
+from mlaudit.demo.moto_extensions.iam_last_accessed import age_identity, record_service_access
 from mlaudit.demo.server import DEMO_ACCOUNT_ID
 
 AFTER = ("bedrock",)
@@ -33,6 +40,10 @@ ENVELOPE = {
     "Statement": [{"Effect": "Allow", "Action": ["bedrock:*", "s3:*", "kms:Decrypt", "aoss:*"], "Resource": "*"}],
 }
 """What the security team lets any Bedrock role do at most."""
+MODEL_ACCESS = ["aws-marketplace:Subscribe", "aws-marketplace:Unsubscribe", "aws-marketplace:ViewSubscriptions"]
+"""What subscribing to a third-party Bedrock model takes: the disputes role may subscribe to Claude only, marketing's
+to any Marketplace product."""
+CLAUDE_PRODUCT = "prod-m5ilt4siql27k"
 
 
 def _model_arn(region: Region) -> str:
@@ -48,6 +59,8 @@ def seed(estate: Estate) -> None:
     _assets(estate, estate.east, kms_key=None, team="campaign", role=MARKETING_ROLE)
     _recommendations(estate, estate.west)
     _api_keys(estate)
+    _event_history()
+    _bedrock_use()
 
 
 def _roles(estate: Estate) -> None:
@@ -57,6 +70,15 @@ def _roles(estate: Estate) -> None:
     iam.put_role_permissions_boundary(RoleName=DISPUTES_ROLE, PermissionsBoundary=boundary)
     iam.create_role(RoleName=MARKETING_ROLE, AssumeRolePolicyDocument=json.dumps(BEDROCK_TRUST), Path="/ml/")
     iam.attach_role_policy(RoleName=MARKETING_ROLE, PolicyArn=FULL_ACCESS)
+    for role, name, condition in (
+        (DISPUTES_ROLE, "acme-claude-model-access", {"aws-marketplace:ProductId": [CLAUDE_PRODUCT]}),
+        (MARKETING_ROLE, "acme-marketing-model-access", None),
+    ):
+        statement = {"Effect": "Allow", "Action": MODEL_ACCESS, "Resource": "*"}
+        scoped = {**statement, "Condition": {"ForAnyValue:StringEquals": condition}} if condition else statement
+        document = json.dumps({"Version": "2012-10-17", "Statement": [scoped]})
+        arn = iam.create_policy(PolicyName=name, PolicyDocument=document)["Policy"]["Arn"]
+        iam.attach_role_policy(RoleName=role, PolicyArn=arn)
 
 
 def _agent_id(estate: Estate, region: Region, name: str) -> str:
@@ -184,3 +206,49 @@ def _api_keys(estate: Estate) -> None:
     iam.create_user(UserName="acme-crm-integration")
     iam.attach_user_policy(UserName="acme-crm-integration", PolicyArn=FULL_ACCESS)
     iam.create_service_specific_credential(UserName="acme-crm-integration", ServiceName="bedrock.amazonaws.com")
+
+
+def _event_history() -> None:
+    """The data scientist's ordinary calls, and the integration key's LLMjacking run in a region nobody uses."""
+    explorer, integration = "acme-ds-explorer", "acme-crm-integration"
+    now = datetime.now(UTC)
+    for region, user, events in (
+        ("us-east-1", explorer, ("ListFoundationModels", "InvokeModel", "InvokeModelWithResponseStream")),
+        (
+            "us-west-2",
+            integration,
+            (
+                "ListFoundationModels",
+                "GetFoundationModelAvailability",
+                "GetModelInvocationLoggingConfiguration",
+                "GetUseCaseForModelAccess",
+                "PutUseCaseForModelAccess",
+                "ListFoundationModelAgreementOffers",
+                "CreateFoundationModelAgreement",
+                "InvokeModel",
+            ),
+        ),
+    ):
+        identity = {
+            "type": "IAMUser",
+            "arn": f"arn:aws:iam::{DEMO_ACCOUNT_ID}:user/{user}",
+            "accountId": DEMO_ACCOUNT_ID,
+            "userName": user,
+        }
+        for minutes, event in enumerate(events):
+            record_event(DEMO_ACCOUNT_ID, region, event, identity, now - timedelta(hours=3, minutes=-minutes))
+
+
+def _bedrock_use() -> None:
+    """Half a year of IAM history: the disputes role and the data scientist used Bedrock lately, marketing's role
+    never has."""
+    now = datetime.now(UTC)
+    explorer = f"arn:aws:iam::{DEMO_ACCOUNT_ID}:user/acme-ds-explorer"
+    for kind, name, arn in (
+        ("role", DISPUTES_ROLE, role_arn(DISPUTES_ROLE)),
+        ("user", "acme-ds-explorer", explorer),
+        ("role", MARKETING_ROLE, None),
+    ):
+        age_identity(DEMO_ACCOUNT_ID, kind, name, now - timedelta(days=180))
+        if arn is not None:
+            record_service_access(DEMO_ACCOUNT_ID, arn, "bedrock", now - timedelta(days=2))
