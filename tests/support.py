@@ -18,7 +18,7 @@ from mlaudit.scan import ScanOptions, run_scan
 from mlaudit.sdk import Check
 
 ACCOUNT_ID = "123456789012"
-READ_OPERATION = re.compile(r"^(List|Describe|Get|Head)[A-Z]")
+READ_OPERATION = re.compile(r"^((List|Describe|Get|Head)[A-Z]|Search$)")
 """The names of the operations that read (the only ones mlaudit may call)."""
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/test-execution"
 

@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.operation import Operation
+from mlaudit.collect.engine.search import SEARCH, searched
 from mlaudit.collect.engine.spec import Census
 from mlaudit.inventory import RECORD_TYPES, Identity, Record, RefKind
 
@@ -78,6 +79,58 @@ class ListThenDescribe:
     def minimum_calls(self, census: Census, record: type[Record], account_id: str, region: str) -> Counter[str]:
         described = len(census.records(record, account_id, region))
         return Counter({str(self.list): census.pages(self.list, described), str(self.describe): described})
+
+
+@dataclass(frozen=True)
+class ListThenSearch:
+    """List resources (what exists), then read their records from `sagemaker:Search`, 100 a page, instead of one
+    describe each. Only for a kind of resource whose Search record holds every field `build` reads and whose fields
+    cannot change after creation (a model): Search's record is then its description, whatever the index's lag. A
+    listed resource Search does not return yet is described; one Search returns but the list did not (created
+    since) is left out, as a later list would have it. A failed Search fails the part's scope, as a failed list
+    does. `build` takes the description or the Search record (the same shape, as botocore's models say). What
+    Search calls the resource is its record type's `search_resource`."""
+
+    list: Operation
+    items: str
+    describe: Operation
+    listed: Listed
+    build: Builder
+
+    reads: tuple[type[Record], ...] = ()
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return (self.list, SEARCH, self.describe)
+
+    def __call__(self, ctx: CollectContext) -> Iterator[Record]:
+        summaries = list(ctx.paginate(self.list, self.items))
+        resource = ctx.collector.record.search_resource
+        if resource is None:
+            raise AssertionError(f"{ctx.collector.part}: Search does not index its resources")
+        records = searched(ctx, resource) if summaries else {}
+        missing = []
+        for summary in summaries:
+            found = records.get(summary[self.listed.arn]) if self.listed.arn else None
+            if found is None:
+                missing.append(summary)
+            else:
+                yield self.build(self.listed.identity(ctx, summary), found)
+
+        def describe(summary: dict[str, Any]) -> Record:
+            response = ctx.call(self.describe, **{self.listed.id: summary[self.listed.id]})
+            return self.build(self.listed.identity(ctx, summary), response or {})
+
+        yield from ctx.fan_out(
+            missing, describe, identify=lambda summary: self.listed.identity(ctx, summary), admit=self.describe
+        )
+
+    def minimum_calls(self, census: Census, record: type[Record], account_id: str, region: str) -> Counter[str]:
+        listed = len(census.records(record, account_id, region))
+        calls = Counter({str(self.list): census.pages(self.list, listed)})
+        if listed:
+            calls[str(SEARCH)] = census.pages(SEARCH, listed)
+        return calls
 
 
 @dataclass(frozen=True)
