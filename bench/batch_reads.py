@@ -20,7 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the field walk is test scaffolding
 from mlaudit.collect.engine.operation import Operation
-from mlaudit.collect.engine.patterns import ListOnly, ListPerRecord, ListThenDescribe
+from mlaudit.collect.engine.patterns import ListOnly, ListPerRecord, ListThenDescribe, ListThenSearch
 from mlaudit.collect.engine.service_model import service_model
 from mlaudit.collect.registry import COLLECTORS, collector_modules
 from service_models import FieldWalk, Key, reaches
@@ -74,7 +74,7 @@ def _leaves(paths: set[tuple[Key, ...]]) -> list[tuple[Key, ...]]:
 def _source(collector: Any) -> tuple[Operation, str | None] | None:
     """The operation a pattern builds its records from, and the list key holding its summaries (None: a describe)."""
     pattern = collector.collect
-    if isinstance(pattern, ListThenDescribe):
+    if isinstance(pattern, ListThenDescribe | ListThenSearch):
         return pattern.describe, None
     if isinstance(pattern, ListPerRecord):
         return (pattern.describe, None) if pattern.describe else (pattern.list, pattern.items)

@@ -256,3 +256,16 @@ def test_the_boto3_ceiling_is_measured_against_a_server_that_waits_the_latency()
     assert result["alone_ms"] >= 20  # every call waited the latency
     assert 0 < result["calls_per_second"] <= 4 / 0.02 * 1.05  # 4 threads can wait for no more than 200 a second
     assert result["cpu_ms_per_call"] > 0
+
+
+def test_the_parts_read_from_search_are_those_whose_search_record_has_every_field_read() -> None:
+    """bench/batch_reads.py's table, derived from the collectors and botocore's models, is what the collectors do:
+    a part is read from Search's records only where they hold every field its collector reads."""
+    from mlaudit.collect.engine.patterns import ListThenSearch
+    from mlaudit.collect.registry import COLLECTORS
+
+    table = {row.part: row for row in _load_bench("batch_reads").rows()}
+    searched = {c.part for c in COLLECTORS.values() if isinstance(c.collect, ListThenSearch)}
+    assert searched == {"sagemaker.model", "sagemaker.hyper_parameter_tuning_job", "sagemaker.feature_group"}
+    assert all(table[part].replaceable for part in searched)
+    assert not table["sagemaker.training_job"].replaceable and not table["sagemaker.endpoint"].replaceable

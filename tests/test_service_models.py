@@ -292,3 +292,18 @@ def test_every_extension_operation_answers_as_the_model_says(
     assert _unknown(here) == []
     answered = {_method(answer) for recorder in (demo, here) for answer, _ in _json_answers(recorder)}
     assert sorted(_extended() - answered) == []
+
+
+def test_every_searched_kind_is_a_search_record_with_its_arn_and_tags() -> None:
+    """What Search calls a record type (`search_resource`) is a SearchRecord member holding the resource's ARN, and
+    its tags where the part is taggable; the demo's Search answers every such kind."""
+    from mlaudit.collect.engine.search import arn_key, record_shape
+    from mlaudit.demo.moto_extensions.sagemaker_search import BACKEND_STORES
+    from mlaudit.inventory import RECORD_TYPES
+
+    searched = {t: t.search_resource for t in RECORD_TYPES if t.search_resource}
+    assert {
+        resource: (arn_key(resource) in record_shape(resource).members, "Tags" in record_shape(resource).members)
+        for resource in searched.values()
+    } == dict.fromkeys(searched.values(), (True, True))
+    assert set(BACKEND_STORES) == set(searched.values())

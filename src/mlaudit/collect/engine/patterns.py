@@ -84,18 +84,21 @@ class ListThenDescribe:
 @dataclass(frozen=True)
 class ListThenSearch:
     """List resources (what exists), then read their records from `sagemaker:Search`, 100 a page, instead of one
-    describe each. Only for a kind of resource whose Search record holds every field `build` reads and whose fields
-    cannot change after creation (a model): Search's record is then its description, whatever the index's lag. A
-    listed resource Search does not return yet is described; one Search returns but the list did not (created
-    since) is left out, as a later list would have it. A failed Search fails the part's scope, as a failed list
-    does. `build` takes the description or the Search record (the same shape, as botocore's models say). What
-    Search calls the resource is its record type's `search_resource`."""
+    describe each: for a kind of resource whose Search record holds every field `build` reads (as botocore's
+    `SearchRecord` says), and whose fields change after creation only in the summary fields named in `fresh` (a
+    status, a modification time). Search's index lags behind the resources: a record is taken only when it agrees
+    with the list on those fields, and a listed resource Search does not return yet, or returns as it was, is
+    described. One Search returns that the list did not (created since) is left out, as a later list would have it.
+    A failed Search fails the part's scope, as a failed list does. `lookback`: list and search only what was created
+    within the scan's lookback window. What Search calls the resource is its record type's `search_resource`."""
 
     list: Operation
     items: str
     describe: Operation
     listed: Listed
     build: Builder
+    fresh: tuple[str, ...] = ()
+    lookback: bool = False
 
     reads: tuple[type[Record], ...] = ()
 
@@ -103,19 +106,24 @@ class ListThenSearch:
     def operations(self) -> tuple[Operation, ...]:
         return (self.list, SEARCH, self.describe)
 
+    def _current(self, summary: dict[str, Any], record: dict[str, Any]) -> bool:
+        """Whether Search's record agrees with the list on what can change after creation."""
+        return all(record.get(key) == summary.get(key) for key in self.fresh)
+
     def __call__(self, ctx: CollectContext) -> Iterator[Record]:
-        summaries = list(ctx.paginate(self.list, self.items))
         resource = ctx.collector.record.search_resource
-        if resource is None:
-            raise AssertionError(f"{ctx.collector.part}: Search does not index its resources")
-        records = searched(ctx, resource) if summaries else {}
+        if resource is None or self.listed.arn is None:
+            raise AssertionError(f"{ctx.collector.part}: Search does not index its resources by ARN")
+        arn = self.listed.arn
+        summaries = list(ctx.paginate(self.list, self.items, **(created_since(ctx) if self.lookback else {})))
+        records = searched(ctx, resource, created_from=ctx.since if self.lookback else None) if summaries else {}
         missing = []
         for summary in summaries:
-            found = records.get(summary[self.listed.arn]) if self.listed.arn else None
-            if found is None:
-                missing.append(summary)
+            record = records.get(summary[arn])
+            if record is not None and self._current(summary, record):
+                yield self.build(self.listed.identity(ctx, summary), record)
             else:
-                yield self.build(self.listed.identity(ctx, summary), found)
+                missing.append(summary)
 
         def describe(summary: dict[str, Any]) -> Record:
             response = ctx.call(self.describe, **{self.listed.id: summary[self.listed.id]})

@@ -18,6 +18,7 @@ from moto.core.responses import ActionResult
 from moto.sagemaker.responses import SageMakerResponse
 
 from mlaudit.collect.engine.search import record_path, record_shape
+from mlaudit.demo.moto_extensions import sagemaker_features
 from mlaudit.demo.moto_extensions.paging import page
 
 RESPONSE_CLASS = SageMakerResponse
@@ -28,11 +29,19 @@ BACKEND_STORES = {
     "Model": "_models",
     "Endpoint": "endpoints",
     "TrainingJob": "training_jobs",
+    "HyperParameterTuningJob": "hyper_parameter_tuning_jobs",
     "ModelPackageGroup": "model_package_groups",
     "Pipeline": "pipelines",
     "FeatureGroup": "feature_groups",
 }
 """Where moto's backend keeps each kind of resource mlaudit searches."""
+
+DESCRIBED: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "HyperParameterTuningJob": lambda job: job.describe(),
+    "FeatureGroup": lambda group: sagemaker_features.as_described(group, group.describe()),
+}
+"""What the resource's describe answers, where that is not moto's `response_object` (and what our extensions
+change in it)."""
 
 COMPARISONS: dict[str, Callable[[datetime, datetime], bool]] = {
     "GreaterThanOrEqualTo": lambda value, bound: value >= bound,
@@ -61,7 +70,7 @@ def as_shape(value: Any, shape: Any) -> Any:
 
 
 def _record(resource: str, found: Any) -> dict[str, Any]:
-    answer = dict(found.response_object)
+    answer = dict(DESCRIBED[resource](found) if resource in DESCRIBED else found.response_object)
     answer["Tags"] = list(getattr(found, "tags", None) or [])
     record: dict[str, Any] = as_shape(answer, record_shape(resource))
     for member in reversed(record_path(resource)):
