@@ -264,8 +264,12 @@ def test_the_parts_read_from_search_are_those_whose_search_record_has_every_fiel
     from mlaudit.collect.engine.patterns import ListThenSearch
     from mlaudit.collect.registry import COLLECTORS
 
-    table = {row.part: row for row in _load_bench("batch_reads").rows()}
+    batch_reads = _load_bench("batch_reads")
+    table = {row.part: row for row in batch_reads.rows()}
     searched = {c.part for c in COLLECTORS.values() if isinstance(c.collect, ListThenSearch)}
     assert searched == {"sagemaker.model", "sagemaker.hyper_parameter_tuning_job", "sagemaker.feature_group"}
     assert all(table[part].replaceable for part in searched)
     assert not table["sagemaker.training_job"].replaceable and not table["sagemaker.endpoint"].replaceable
+    assert batch_reads.table() in (BENCH.parent / "docs" / "benchmark.md").read_text(encoding="utf-8"), (
+        "docs/benchmark.md shows another table than `python bench/batch_reads.py` prints"
+    )
