@@ -30,7 +30,8 @@ from typing import Any
 
 from mlaudit.collect.engine.answers import dig, first
 from mlaudit.collect.engine.operation import Operation
-from mlaudit.collect.engine.patterns import DescribeNamed, ListOnly, ListPerRecord, ListThenDescribe
+from mlaudit.collect.engine.patterns import DescribeNamed, ListOnly, ListPerRecord, ListThenDescribe, ListThenSearch
+from mlaudit.collect.engine.search import SEARCH, record_path
 from mlaudit.collect.engine.service_model import operation_model
 from mlaudit.collect.engine.spec import PartCollector
 
@@ -220,10 +221,17 @@ class FieldWalk:
         """The summary fields a pattern declares it reads, and the answers it gives its functions."""
         pattern = collector.collect
         where = f"{collector.part} (declaration)"
-        if isinstance(pattern, ListThenDescribe | ListOnly | ListPerRecord):
+        if isinstance(pattern, ListThenDescribe | ListOnly | ListPerRecord | ListThenSearch):
             summary = Path(pattern.list, (pattern.items,))
             self.declared.add(Read(where, module, summary))
-        if isinstance(pattern, ListThenDescribe | ListOnly):
+        if isinstance(pattern, ListThenSearch):
+            for key in (pattern.listed.id, pattern.listed.name, pattern.listed.arn):
+                if key:
+                    self.declared.add(Read(where, module, summary / key))
+            resource = collector.record.search_resource or ""
+            self._seed(pattern.build, 1, Path(SEARCH, ("Results", *record_path(resource))))
+            self._seed(pattern.build, 1, Path(pattern.describe))
+        elif isinstance(pattern, ListThenDescribe | ListOnly):
             keys = getattr(pattern, "keys", {}).values()
             for key in (pattern.listed.id, pattern.listed.name, pattern.listed.arn, *keys):
                 if key:

@@ -18,7 +18,7 @@ from mlaudit.scan import ScanOptions, run_scan
 from mlaudit.sdk import Check
 
 ACCOUNT_ID = "123456789012"
-READ_OPERATION = re.compile(r"^(List|Describe|Get|Head)[A-Z]")
+READ_OPERATION = re.compile(r"^((List|Describe|Get|Head)[A-Z]|Search$)")
 """The names of the operations that read (the only ones mlaudit may call, with READ_ONLY_EXCEPTIONS)."""
 READ_ONLY_EXCEPTIONS = {
     "cloudtrail:LookupEvents": "reads CloudTrail's event history: IAM's access level Read, it starts and changes nothing",

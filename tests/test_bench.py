@@ -299,3 +299,20 @@ def test_an_operation_with_a_documented_rate_is_paced_at_it_from_the_first_call(
     assert sent[-1] - sent[0] >= 2 / 2.0 - 0.05, "sends are spaced at the documented rate"
     assert scope.rate == 2.0, "successes do not raise it above the documented rate"
     assert CallBudget(max_workers=8).limit(("123456789012", "us-east-1", "ListTrails")).rate is None
+
+
+def test_the_parts_read_from_search_are_those_whose_search_record_has_every_field_read() -> None:
+    """bench/batch_reads.py's table, derived from the collectors and botocore's models, is what the collectors do:
+    a part is read from Search's records only where they hold every field its collector reads."""
+    from mlaudit.collect.engine.patterns import ListThenSearch
+    from mlaudit.collect.registry import COLLECTORS
+
+    batch_reads = _load_bench("batch_reads")
+    table = {row.part: row for row in batch_reads.rows()}
+    searched = {c.part for c in COLLECTORS.values() if isinstance(c.collect, ListThenSearch)}
+    assert searched == {"sagemaker.model", "sagemaker.hyper_parameter_tuning_job", "sagemaker.feature_group"}
+    assert all(table[part].replaceable for part in searched)
+    assert not table["sagemaker.training_job"].replaceable and not table["sagemaker.endpoint"].replaceable
+    assert batch_reads.table() in (BENCH.parent / "docs" / "benchmark.md").read_text(encoding="utf-8"), (
+        "docs/benchmark.md shows another table than `python bench/batch_reads.py` prints"
+    )

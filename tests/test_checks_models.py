@@ -10,7 +10,7 @@ from mlaudit.catalog.loader import load_catalog
 from mlaudit.core.taxonomy import Status
 from mlaudit.demo.moto_extensions.sagemaker_inference import set_endpoint_state
 from mlaudit.scan import ScanOptions, run_scan
-from support import ACCOUNT_ID, ROLE_ARN, create_endpoint, create_model, scan, select, verdicts
+from support import ACCOUNT_ID, ROLE_ARN, create_endpoint, create_model, refuse, scan, select, verdicts
 
 IMAGE = f"{ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/model:1"
 PACKAGE = f"arn:aws:sagemaker:us-east-1:{ACCOUNT_ID}:model-package/fraud-detection/3"
@@ -109,3 +109,15 @@ def test_environment_secrets_are_reported_by_name_and_never_kept(aws: boto3.Sess
     kept = result.inventory.to_snapshot("test").model_dump_json() + result.report.model_dump_json()
     assert "DB_PASSWORD" in kept
     assert not [value for value in secrets.values() if value in kept]
+
+
+def test_models_are_read_from_search_pages_and_a_failed_search_is_an_error(aws: boto3.Session) -> None:
+    create_model(aws, "pass-in-vpc", in_vpc=True)
+    calls: list[str] = []
+    aws.events.register("before-call.sagemaker", lambda model, **_: calls.append(model.name))
+
+    assert verdicts(scan(aws, ["SM-MODEL-002"]), "SM-MODEL-002") == {"pass-in-vpc": Status.PASS}
+    assert "DescribeModel" not in calls and calls.count("Search") == 1
+
+    refuse(aws, "sagemaker", "Search")
+    assert verdicts(scan(aws, ["SM-MODEL-002"]), "SM-MODEL-002") == {"all models": Status.ERROR}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import boto3
 
 from mlaudit.catalog.loader import load_catalog
@@ -89,15 +91,82 @@ def test_every_taggable_part_is_judged() -> None:
     assert check is not None and set(check.resources) == set(TAGGED_PARTS)
 
 
+def _notebook(aws: boto3.Session, name: str) -> None:
+    aws.client("sagemaker").create_notebook_instance(
+        NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=ROLE_ARN
+    )
+
+
 def test_tags_that_cannot_be_listed_are_an_error_for_that_resource_alone(aws: boto3.Session) -> None:
-    create_model(aws, "readable")
-    create_model(aws, "hidden")
-    refuse(aws, "sagemaker", "ListTags", only_for="model/hidden")
+    """Notebook instances are not in Search's index: one ListTags each."""
+    _notebook(aws, "readable")
+    _notebook(aws, "hidden")
+    refuse(aws, "sagemaker", "ListTags", only_for="notebook-instance/hidden")
 
     report = scan(aws, ["SM-TAG-001"])
 
     assert verdicts(report, "SM-TAG-001") == {"readable": Status.FAIL, "hidden": Status.ERROR}
     assert "ListTags" in next(f.status_detail for f in report.findings if f.status is Status.ERROR)
+
+
+def test_tags_of_indexed_resources_come_from_search_pages(aws: boto3.Session) -> None:
+    for n in range(3):
+        _owned_model(aws, f"model-{n}")
+    calls: list[str] = []
+    aws.events.register("before-call.sagemaker", lambda model, **_: calls.append(model.name))
+
+    report = scan(aws, ["SM-TAG-001"])
+
+    assert verdicts(report, "SM-TAG-001") == {f"model-{n}": Status.PASS for n in range(3)}
+    assert "ListTags" not in calls and "DescribeModel" not in calls
+    assert calls.count("Search") == 2  # the models, and their tags: one page each
+
+
+def test_a_failed_search_is_an_error_for_every_resource_it_was_to_tag(aws: boto3.Session) -> None:
+    create_model(aws, "served")
+    create_endpoint(aws, "first", "served")
+    create_endpoint(aws, "second", "served")
+    refuse(aws, "sagemaker", "Search", only_for='"Endpoint"')
+
+    report = scan(aws, ["SM-TAG-001"])
+
+    endpoints = {f.resource_name: f.status for f in report.findings if f.resource_type == "AWS::SageMaker::Endpoint"}
+    assert endpoints == {"first": Status.ERROR, "second": Status.ERROR}
+    assert all("Search" in f.status_detail for f in report.findings if f.status is Status.ERROR)
+
+
+def test_a_resource_search_does_not_return_yet_has_its_tags_listed(aws: boto3.Session) -> None:
+    """Search's index lags behind the resources: what it leaves out is read with ListTags."""
+    _owned_model(aws, "indexed")
+    _owned_model(aws, "fresh")
+    calls: list[str] = []
+    aws.events.register("before-call.sagemaker", lambda model, **_: calls.append(model.name))
+    aws.events.register("after-call.sagemaker.Search", _leave_out("fresh"))
+
+    report = scan(aws, ["SM-TAG-001"])
+
+    assert verdicts(report, "SM-TAG-001") == {"indexed": Status.PASS, "fresh": Status.PASS}
+    assert calls.count("ListTags") == calls.count("DescribeModel") == 1
+
+
+def _owned_model(aws: boto3.Session, name: str) -> None:
+    create_model(aws, name)
+    arn = aws.client("sagemaker").describe_model(ModelName=name)["ModelArn"]
+    aws.client("sagemaker").add_tags(
+        ResourceArn=arn, Tags=_tags({"owner": "a", "cost-center": "b", "environment": "c"})
+    )
+
+
+def _leave_out(name: str) -> Callable[..., None]:
+    """An after-call handler dropping the records of resources named `name` from Search's answer (as its index
+    does for a resource created moments ago)."""
+
+    def drop(parsed: dict[str, object], **_: object) -> None:
+        results = parsed.get("Results")
+        if isinstance(results, list):
+            results[:] = [r for r in results if f"/{name}" not in repr(r)]
+
+    return drop
 
 
 def test_app_image_configs_that_cannot_be_listed_are_an_error(aws: boto3.Session) -> None:

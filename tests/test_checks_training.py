@@ -195,6 +195,19 @@ def test_spot_training_without_checkpoints(aws: boto3.Session) -> None:
     }
 
 
+def test_tuning_jobs_are_read_from_search_and_a_failed_search_is_an_error(aws: boto3.Session) -> None:
+    _tuning_job(aws, "fail-tuning-no-checkpoint", _definition(EnableManagedSpotTraining=True))
+    calls: list[str] = []
+    aws.events.register("before-call.sagemaker", lambda model, **_: calls.append(model.name))
+
+    assert verdicts(scan(aws, ["SM-TRAINING-006"]), "SM-TRAINING-006") == {"fail-tuning-no-checkpoint": Status.FAIL}
+    assert "DescribeHyperParameterTuningJob" not in calls and calls.count("Search") == 1
+
+    refuse(aws, "sagemaker", "Search", only_for='"HyperParameterTuningJob"')
+    report = scan(aws, ["SM-TRAINING-006"])
+    assert verdicts(report, "SM-TRAINING-006") == {"all hyperparameter tuning jobs": Status.ERROR}
+
+
 def test_training_tracked_in_an_experiment_or_mlflow(aws: boto3.Session) -> None:
     _job(aws, "pass-experiment", ExperimentConfig={"ExperimentName": "churn", "TrialName": "churn-2026-11"})
     _job(aws, "pass-mlflow")

@@ -82,6 +82,10 @@ class Record(FrozenModel):
     """The kinds of reference `references()` can yield; dependent collectors are wired from this."""
     taggable: ClassVar[bool] = False
     """Tags are collected for this part when a check needs them (sagemaker:ListTags for SageMaker records)."""
+    search_resource: ClassVar[str | None] = None
+    """What `sagemaker:Search` calls this kind of resource (its `Resource` and `SearchRecord` member), where Search
+    indexes it: its tags, and its records where Search's holds every field read (`ListThenSearch`), are then read
+    100 a page (`collect/engine/search.py`)."""
     arn_resource: ClassVar[str] = ""
     """The resource part of AWS's ARN for this part's resources, from the resource's id: `knowledge-base/{id}`
     (`{lower_id}` where AWS lowercases the name, as SageMaker does). Empty: the records carry ARNs AWS gives,

@@ -72,6 +72,7 @@ class Model(Record):
     label: ClassVar[str] = "models"
     arn_resource: ClassVar[str] = "model/{lower_id}"
     taggable: ClassVar[bool] = True
+    search_resource: ClassVar[str | None] = "Model"
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset(
         {RefKind.IAM_ROLE, RefKind.S3, RefKind.SUBNET, RefKind.SECURITY_GROUP, RefKind.ECR_REPOSITORY}
     )
@@ -194,6 +195,7 @@ class Endpoint(Record):
     label: ClassVar[str] = "endpoints"
     arn_resource: ClassVar[str] = "endpoint/{lower_id}"
     taggable: ClassVar[bool] = True
+    search_resource: ClassVar[str | None] = "Endpoint"
 
     status: str
     config_name: str | None = None
@@ -246,6 +248,7 @@ class ModelPackageGroup(Record):
     label: ClassVar[str] = "model package groups"
     arn_resource: ClassVar[str] = "model-package-group/{lower_id}"
     taggable: ClassVar[bool] = True
+    search_resource: ClassVar[str | None] = "ModelPackageGroup"
 
     status: str | None = None
     creation_time: datetime | None = None
@@ -353,6 +356,7 @@ class TrainingJob(TrainingConfiguration, Record):
     label: ClassVar[str] = "training jobs"
     arn_resource: ClassVar[str] = "training-job/{lower_id}"
     taggable: ClassVar[bool] = True
+    search_resource: ClassVar[str | None] = "TrainingJob"
     reference_kinds: ClassVar[frozenset[RefKind]] = TRAINING_REFERENCES
 
     status: str

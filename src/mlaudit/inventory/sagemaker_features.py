@@ -16,6 +16,7 @@ class FeatureGroup(Record):
     label: ClassVar[str] = "feature groups"
     arn_resource: ClassVar[str] = "feature-group/{lower_id}"
     taggable: ClassVar[bool] = True
+    search_resource: ClassVar[str | None] = "FeatureGroup"
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE, RefKind.S3, RefKind.KMS_KEY})
 
     status: str

@@ -113,6 +113,7 @@ class HyperParameterTuningJob(Record):
     label: ClassVar[str] = "hyperparameter tuning jobs"
     arn_resource: ClassVar[str] = "hyper-parameter-tuning-job/{lower_id}"
     reference_kinds: ClassVar[frozenset[RefKind]] = TRAINING_REFERENCES
+    search_resource: ClassVar[str | None] = "HyperParameterTuningJob"
 
     status: str
     creation_time: datetime | None = None

@@ -16,6 +16,7 @@ class Pipeline(Record):
     label: ClassVar[str] = "pipelines"
     arn_resource: ClassVar[str] = "pipeline/{lower_id}"
     taggable: ClassVar[bool] = True
+    search_resource: ClassVar[str | None] = "Pipeline"
     reference_kinds: ClassVar[frozenset[RefKind]] = frozenset({RefKind.IAM_ROLE})
 
     role_arn: str | None = None

@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.operation import Operation
+from mlaudit.collect.engine.search import SEARCH, searched
 from mlaudit.collect.engine.spec import Census
 from mlaudit.inventory import RECORD_TYPES, Identity, Record, RefKind
 
@@ -78,6 +79,66 @@ class ListThenDescribe:
     def minimum_calls(self, census: Census, record: type[Record], account_id: str, region: str) -> Counter[str]:
         described = len(census.records(record, account_id, region))
         return Counter({str(self.list): census.pages(self.list, described), str(self.describe): described})
+
+
+@dataclass(frozen=True)
+class ListThenSearch:
+    """List resources (what exists), then read their records from `sagemaker:Search`, 100 a page, instead of one
+    describe each: for a kind of resource whose Search record holds every field `build` reads (as botocore's
+    `SearchRecord` says), and whose fields change after creation only in the summary fields named in `fresh` (a
+    status, a modification time). Search's index lags behind the resources: a record is taken only when it agrees
+    with the list on those fields, and a listed resource Search does not return yet, or returns as it was, is
+    described. One Search returns that the list did not (created since) is left out, as a later list would have it.
+    A failed Search fails the part's scope, as a failed list does. `lookback`: list and search only what was created
+    within the scan's lookback window. What Search calls the resource is its record type's `search_resource`."""
+
+    list: Operation
+    items: str
+    describe: Operation
+    listed: Listed
+    build: Builder
+    fresh: tuple[str, ...] = ()
+    lookback: bool = False
+
+    reads: tuple[type[Record], ...] = ()
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return (self.list, SEARCH, self.describe)
+
+    def _current(self, summary: dict[str, Any], record: dict[str, Any]) -> bool:
+        """Whether Search's record agrees with the list on what can change after creation."""
+        return all(record.get(key) == summary.get(key) for key in self.fresh)
+
+    def __call__(self, ctx: CollectContext) -> Iterator[Record]:
+        resource = ctx.collector.record.search_resource
+        if resource is None or self.listed.arn is None:
+            raise AssertionError(f"{ctx.collector.part}: Search does not index its resources by ARN")
+        arn = self.listed.arn
+        summaries = list(ctx.paginate(self.list, self.items, **(created_since(ctx) if self.lookback else {})))
+        records = searched(ctx, resource, created_from=ctx.since if self.lookback else None) if summaries else {}
+        missing = []
+        for summary in summaries:
+            record = records.get(summary[arn])
+            if record is not None and self._current(summary, record):
+                yield self.build(self.listed.identity(ctx, summary), record)
+            else:
+                missing.append(summary)
+
+        def describe(summary: dict[str, Any]) -> Record:
+            response = ctx.call(self.describe, **{self.listed.id: summary[self.listed.id]})
+            return self.build(self.listed.identity(ctx, summary), response or {})
+
+        yield from ctx.fan_out(
+            missing, describe, identify=lambda summary: self.listed.identity(ctx, summary), admit=self.describe
+        )
+
+    def minimum_calls(self, census: Census, record: type[Record], account_id: str, region: str) -> Counter[str]:
+        listed = len(census.records(record, account_id, region))
+        calls = Counter({str(self.list): census.pages(self.list, listed)})
+        if listed:
+            calls[str(SEARCH)] = census.pages(SEARCH, listed)
+        return calls
 
 
 @dataclass(frozen=True)

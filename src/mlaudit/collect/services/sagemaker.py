@@ -10,7 +10,14 @@ from typing import Any
 from mlaudit.collect.engine.answers import dig, first
 from mlaudit.collect.engine.context import CollectContext
 from mlaudit.collect.engine.operation import Operation
-from mlaudit.collect.engine.patterns import Listed, ListOnly, ListPerRecord, ListThenDescribe, created_since
+from mlaudit.collect.engine.patterns import (
+    Listed,
+    ListOnly,
+    ListPerRecord,
+    ListThenDescribe,
+    ListThenSearch,
+    created_since,
+)
 from mlaudit.collect.engine.spec import LOOKBACK, PartCollector
 from mlaudit.core.secrets import variable_kind
 from mlaudit.inventory import (
@@ -304,7 +311,8 @@ COLLECTORS = (
     ),
     PartCollector(
         Model,
-        ListThenDescribe(
+        # A model cannot change once created, and Search's record of it has every field read: 100 a page.
+        ListThenSearch(
             Operation("sagemaker:ListModels"),
             "Models",
             Operation("sagemaker:DescribeModel"),

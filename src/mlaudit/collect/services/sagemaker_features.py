@@ -1,11 +1,12 @@
-"""Feature Store collector: feature groups, listed then described (the list does not say how stores are encrypted)."""
+"""Feature Store collector: feature groups, listed, then read from Search's records (the list does not say how stores
+are encrypted)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from mlaudit.collect.engine.operation import Operation
-from mlaudit.collect.engine.patterns import Listed, ListThenDescribe
+from mlaudit.collect.engine.patterns import Listed, ListThenSearch
 from mlaudit.collect.engine.spec import PartCollector
 from mlaudit.inventory import Identity
 from mlaudit.inventory.sagemaker_features import FeatureGroup
@@ -31,12 +32,15 @@ def _feature_group(identity: Identity, d: dict[str, Any]) -> FeatureGroup:
 COLLECTORS = (
     PartCollector(
         FeatureGroup,
-        ListThenDescribe(
+        # Its stores, keys and role cannot change once created; its status can, and Search's record is taken only
+        # when it agrees with the list's.
+        ListThenSearch(
             Operation("sagemaker:ListFeatureGroups"),
             "FeatureGroupSummaries",
             Operation("sagemaker:DescribeFeatureGroup"),
             Listed(id="FeatureGroupName", arn="FeatureGroupArn"),
             _feature_group,
+            fresh=("FeatureGroupStatus",),
         ),
     ),
 )

@@ -1,5 +1,6 @@
 """Collectors for processing, batch transform and hyperparameter tuning jobs: listed within the scan's lookback
-window (`CreationTimeAfter`), then described one by one. The job history is never walked."""
+window (`CreationTimeAfter`), then described one by one (tuning jobs: read from Search's records, 100 a page). The
+job history is never walked."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from mlaudit.collect.engine.answers import dig, first
 from mlaudit.collect.engine.operation import Operation
-from mlaudit.collect.engine.patterns import Listed, ListThenDescribe, created_since
+from mlaudit.collect.engine.patterns import Listed, ListThenDescribe, ListThenSearch, created_since
 from mlaudit.collect.engine.spec import LOOKBACK, PartCollector
 from mlaudit.collect.services.sagemaker import environment_fields, training_cluster, training_configuration
 from mlaudit.inventory import Identity
@@ -127,13 +128,16 @@ COLLECTORS = (
     ),
     PartCollector(
         HyperParameterTuningJob,
-        ListThenDescribe(
+        # Its configuration cannot change once created; its status can, and Search's record is taken only when it
+        # agrees with the list's.
+        ListThenSearch(
             Operation("sagemaker:ListHyperParameterTuningJobs"),
             "HyperParameterTuningJobSummaries",
             Operation("sagemaker:DescribeHyperParameterTuningJob"),
             Listed(id="HyperParameterTuningJobName", arn="HyperParameterTuningJobArn"),
             _tuning_job,
-            list_params=created_since,
+            fresh=("HyperParameterTuningJobStatus", "LastModifiedTime"),
+            lookback=True,
         ),
         history=LOOKBACK,
     ),

@@ -60,16 +60,22 @@ def _create_feature_group(create: Operation) -> Operation:
     return create_keeping_online_store
 
 
+def as_described(group: Any, description: dict[str, Any]) -> dict[str, Any]:
+    """moto's description of a feature group with the stores AWS keeps (DescribeFeatureGroup and Search answer
+    this)."""
+    description = dict(description)
+    if getattr(group, _ONLINE_ONLY, False):
+        description.pop("OfflineStoreConfig", None)
+    if getattr(group, _ONLINE_STORE, None):
+        description["OnlineStoreConfig"] = getattr(group, _ONLINE_STORE)
+    return description
+
+
 def _describe_feature_group(describe: Operation) -> Operation:
     def describe_with_online_store(self: SageMakerResponse) -> ActionResult:
-        result = describe(self)
-        description: dict[str, Any] = dict(result.result)  # type: ignore[call-overload]
+        description: dict[str, Any] = dict(describe(self).result)  # type: ignore[call-overload]
         group = self.sagemaker_backend.feature_groups[description["FeatureGroupArn"]]
-        if getattr(group, _ONLINE_ONLY, False):
-            description.pop("OfflineStoreConfig", None)
-        if getattr(group, _ONLINE_STORE, None):
-            description["OnlineStoreConfig"] = getattr(group, _ONLINE_STORE)
-        return ActionResult(description)
+        return ActionResult(as_described(group, description))
 
     return describe_with_online_store
 
