@@ -273,7 +273,7 @@ def test_the_rendering_benchmark_writes_every_format_and_prints_a_line_for_each(
     )
 
     pattern = re.compile(
-        r"^(?P<name>\w+) +200 findings +(?P<seconds>[\d.]+) s  peak RSS \+ *(?P<added>[\d.]+) MB above the built "
+        r"^(?P<name>[\w-]+) +200 findings +(?P<seconds>[\d.]+) s  peak RSS \+ *(?P<added>[\d.]+) MB above the built "
         r"report \(process (?P<process>\d+) MB\)  file +(?P<file>[\d.]+) MB  within the target$"
     )
     lines = [pattern.match(line) for line in done.stdout.splitlines()]

@@ -338,7 +338,7 @@ def test_shell_completion_completes_check_ids_and_names_and_is_documented() -> N
     assert complete("mlaudit explain SM-ENDPOINT-00") == [f"SM-ENDPOINT-00{i}" for i in range(1, 10)]
     assert complete("mlaudit scan --checks SM-NOTEBOOK-001,notebook-roo") == ["SM-NOTEBOOK-001,notebook-root-access"]
     assert complete("mlaudit scan --exclude-checks endpoint-no-auto") == ["endpoint-no-autoscaling"]
-    assert complete("mlaudit policy --checks IAM-ML-00") == [f"IAM-ML-00{i}" for i in range(1, 8)]
+    assert complete("mlaudit policy --checks IAM-ML-00") == [f"IAM-ML-00{i}" for i in range(1, 10)]
     readme = (ROOT / "README.md").read_text()
     for shell in ("bash_source", "zsh_source", "fish_source"):
         assert f"_MLAUDIT_COMPLETE={shell} mlaudit" in readme
