@@ -190,6 +190,22 @@ def test_an_operation_keeps_to_the_rate_its_calls_got_through_at_once_throttled(
     assert scope.rate > rate, "successes raise the rate again"
 
 
+def test_a_throttled_call_waiting_to_be_resent_keeps_a_describe_admitted_for_the_others() -> None:
+    """A call throttled and not yet resent holds its describe thread, so the scope admits one more describe until
+    it is resent (or botocore gives up on it): the operation always has a call ready at its turn."""
+    scope = ScopeLimit(ceiling=8)
+    epoch = scope.acquire()
+    scope.throttled(epoch)
+    admitted = scope.admissions
+    scope.release(throttled=True)
+    assert scope.backing_off == 1 and scope.admissions == admitted + 1
+    scope.acquire(resend=True)
+    assert scope.backing_off == 0 and scope.admissions == admitted
+    scope.release(throttled=True)
+    scope.gave_up()
+    assert scope.backing_off == 0 and scope.admissions == admitted
+
+
 def test_a_replayed_scan_is_answered_from_the_recording_alone(estate: tuple[str, Any]) -> None:
     url, faults = estate
     checks = ["SM-NOTEBOOK-001", "SM-TRAINING-001", "IAM-ML-001"]

@@ -5,8 +5,8 @@ must not slow the others (ListTrainingJobs at its limit leaves DescribeEndpoint 
 
 A call takes its operation's slot, then its service's (when capped), then a global one, so a call waiting for its
 operation never holds a global slot. A throttled call gives its slots back and is resent at its turn at the
-operation's rate, which replaces botocore's random backoff (botocore still bounds the attempts). An operation's limit starts at its ceiling (the whole budget unless told
-otherwise: an unthrottled scan is not slowed), halves when a call of that operation is throttled and grows back by
+operation's rate, which replaces botocore's random backoff (botocore still bounds the attempts). An operation's
+limit starts at its ceiling (the whole budget unless told otherwise: an unthrottled scan is not slowed), halves when a call of that operation is throttled and grows back by
 one for every `limit` calls that succeed without a throttle (additive increase, multiplicative decrease, as TCP
 does). Per-resource describes are admitted to the describe pool within the limit of the operation they call, so
 that a throttled operation's backlog does not occupy every describe thread.
@@ -35,6 +35,11 @@ DOCUMENTED_RATES: dict[str, float] = {"LookupEvents": 2.0}
 """Operations (by name) whose quota AWS documents as a fixed rate per account and region, in calls a second: they
 are paced at it from the first call, never faster, instead of learning it from throttles (CloudTrail's LookupEvents:
 2 a second)."""
+
+
+def _error_code(response: Any) -> str | None:
+    """The error code of an attempt's parsed answer (botocore's `(http, parsed)` pair), if it has one."""
+    return ((response[1] or {}).get("Error") or {}).get("Code") if response else None
 
 
 class ScopeLimit:
@@ -278,7 +283,7 @@ class CallBudget:
         every thread asleep after a burst of throttles while the operation's rate went unused. Any other retry,
         and the last retry, are botocore's to decide (the first answer of a needs-retry hook wins): a call throttled
         at every turn still ends with botocore's longest backoff before its last attempt."""
-        code = ((response[1] or {}).get("Error") or {}).get("Code") if response else None
+        code = _error_code(response)
         last_retry = attempts >= max_attempts - 1
         if getattr(self._current, "call", None) is None or code not in THROTTLING_CODES or last_retry:
             return None
@@ -289,7 +294,7 @@ class CallBudget:
         call: _Call | None = getattr(self._current, "call", None)
         if call is None or not response:
             return
-        code = ((response[1] or {}).get("Error") or {}).get("Code")
+        code = _error_code(response)
         if code in THROTTLING_CODES and call.holds_slot:
             call.throttled = True
             call.scope.throttled(call.epoch)
