@@ -17,6 +17,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import jsonschema
+import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 from py_ocsf_models.events.findings.detection_finding import DetectionFinding
@@ -143,6 +144,12 @@ def test_every_free_text_string_of_the_report_carries_one(saved: tuple[Path, Rep
     assert LONE in report.scan.errors[0].message and LONE in report.checks[0].source
 
 
+def _parquet_events(path: Path) -> list[dict[str, Any]]:
+    """The events of one Parquet object, as Security Lake reads them (Parquet strings are UTF-8 by definition)."""
+    rows: list[dict[str, Any]] = pq.read_table(path).to_pylist()
+    return rows
+
+
 def _valid(name: str, text: str, report: Report) -> None:
     """The file is what its consumer reads: parsed (and validated against its schema where it has one)."""
     findings = len(report.findings)
@@ -180,6 +187,10 @@ def test_every_format_is_written_to_its_file_with_the_replacement_character(
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f.filename for f in FORMATS.values())
     for fmt in FORMATS.values():
+        if fmt.write_tree is not None:
+            events = [row for part in (tmp_path / fmt.filename).rglob("*.parquet") for row in _parquet_events(part)]
+            assert len(events) == len(report.findings) and REPLACED in json.dumps(events, ensure_ascii=False)
+            continue
         text = (tmp_path / fmt.filename).read_bytes().decode("utf-8")  # strict: valid UTF-8
         assert REPLACED in text, fmt.name
         _valid(fmt.name, text, report)

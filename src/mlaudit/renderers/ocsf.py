@@ -41,7 +41,7 @@ ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 def event_uid(scan_id: str, finding_id: str) -> str:
     """One scan's event about one finding (a digest of both ids, as long as a finding id): unique within the scan,
     and different in every other scan."""
-    return hashlib.sha256(f"{scan_id}\x1f{finding_id}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{scan_id}\x1f{finding_id}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def event_time(report: Report) -> int:
