@@ -317,6 +317,21 @@ def test_an_operation_with_a_documented_rate_is_paced_at_it_from_the_first_call(
     assert CallBudget(max_workers=8).limit(("123456789012", "us-east-1", "ListTrails")).rate is None
 
 
+def test_a_paginator_that_sends_no_request_takes_no_turn(aws: Any) -> None:
+    """The last `next()` of a paginator after a page without a next token sends nothing, so it waits for no turn at
+    the operation's rate: four one-page lookups at 2 a second take three turns' spacing (1.5 s), not seven."""
+    budget = CallBudget(max_workers=8)
+    client = aws.client("cloudtrail")
+    started = time.monotonic()
+    for _ in range(4):
+        pages = iter(client.get_paginator("lookup_events").paginate())
+        for _ in range(2):  # the one page, then the end
+            with budget.slot(client, "123456789012", "LookupEvents"):
+                next(pages, None)
+    elapsed = time.monotonic() - started
+    assert 3 / 2.0 - 0.05 <= elapsed < 6 / 2.0, f"{elapsed:.2f} s"
+
+
 def test_the_parts_read_from_search_are_those_whose_search_record_has_every_field_read() -> None:
     """bench/batch_reads.py's table, derived from the collectors and botocore's models, is what the collectors do:
     a part is read from Search's records only where they hold every field its collector reads."""

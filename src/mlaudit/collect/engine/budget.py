@@ -115,14 +115,16 @@ class ScopeLimit:
         if send_at > now:
             time.sleep(send_at - now)
 
-    def release(self, throttled: bool, seconds: float = 0.0) -> None:
+    def release(self, throttled: bool, seconds: float = 0.0, sent: bool = True) -> None:
+        """A call is done: throttled (it waits to be resent), answered in `seconds`, or over without a request
+        (`sent` False: a paginator's end, which measures nothing)."""
         with self._slot_freed:
             self.in_flight -= 1
             slots = self.slots
             if throttled:
                 self.backing_off += 1
                 self._admission_freed.notify()
-            else:
+            elif sent:
                 now = time.monotonic()
                 self._successes.append(now)
                 self._since_throttle += 1
@@ -182,14 +184,19 @@ class ScopeLimit:
 
 @dataclass
 class _Call:
-    """The call a thread is making: its scope, the epoch it was sent in, and whether it holds its slots (a throttled
-    call gives them back until it is resent)."""
+    """The call a thread is making: its scope, the epoch it was sent in, and which slots it holds. It takes its
+    turn at the operation's rate, its service's cap and a global slot only when botocore sends a request (the
+    last `next()` of a paginator sends none), and a throttled call gives them back until it is resent."""
 
     scope: ScopeLimit
+    capped: Any
     epoch: int
     holds_global: bool = False
+    holds_capped: bool = False
     holds_slot: bool = True
     throttled: bool = False
+    sent_at: float | None = None
+    """When its first request was sent (after its turn): the start of the latency measured."""
 
 
 class _Unlimited:
@@ -239,29 +246,27 @@ class CallBudget:
 
     @contextmanager
     def slot(self, client: Any, account_id: str, operation: str) -> Iterator[None]:
-        """Hold a slot of the operation's scope, of its service's cap and a global one, for one call (or one page)
-        and its retries."""
+        """Hold a slot of the operation's scope for one call (or one page) and its retries; each request it sends
+        also takes its turn, its service's cap and a global slot (`_on_request`)."""
         if id(client) not in self._watched:
             self._watch(client)
         region, service = client.meta.region_name, client.meta.service_model.service_name
         scope = self.limit((account_id, region, operation))
-        capped = self._service((account_id, region, service))
-        call = _Call(scope, scope.acquire())
-        scope.pace()
-        capped.acquire()
-        started = time.monotonic()
+        call = _Call(scope, self._service((account_id, region, service)), scope.acquire())
         try:
-            self._global.acquire()
-            call.holds_global = True
             self._current.call = call
             yield
         finally:
             self._current.call = None
             if call.holds_global:
                 self._global.release()
-            capped.release()
+            if call.holds_capped:
+                call.capped.release()
             if call.holds_slot:
-                scope.release(call.throttled, time.monotonic() - started)
+                if call.sent_at is None:
+                    scope.release(call.throttled, sent=False)
+                else:
+                    scope.release(call.throttled, time.monotonic() - call.sent_at)
             else:
                 scope.gave_up()
 
@@ -274,12 +279,12 @@ class CallBudget:
                     attempts = retries.get("total_max_attempts", STANDARD_MAX_ATTEMPTS)
                     client.meta.events.register_first("needs-retry.*.*", partial(self._resend_at_turn, attempts))
                 client.meta.events.register("needs-retry.*.*", self._on_attempt)
-                client.meta.events.register("request-created.*.*", self._on_resend)
+                client.meta.events.register("request-created.*.*", self._on_request)
                 self._watched[id(client)] = client
 
     def _resend_at_turn(self, max_attempts: int, response: Any = None, attempts: int = 0, **_: Any) -> float | None:
         """A throttled call is resent without botocore's random backoff: its turn at the operation's rate is its
-        backoff (`_on_resend`). Sleeping up to 2**attempt seconds on a describe thread, as botocore would, left
+        backoff (`_on_request`). Sleeping up to 2**attempt seconds on a describe thread, as botocore would, left
         every thread asleep after a burst of throttles while the operation's rate went unused. Any other retry,
         and the last retry, are botocore's to decide (the first answer of a needs-retry hook wins): a call throttled
         at every turn still ends with botocore's longest backoff before its last attempt."""
@@ -298,20 +303,34 @@ class CallBudget:
         if code in THROTTLING_CODES and call.holds_slot:
             call.throttled = True
             call.scope.throttled(call.epoch)
-            if call.holds_global:
-                self._global.release()
-                call.holds_global = False
+            self._release_shared(call)
             call.scope.release(throttled=True)
             call.holds_slot = False
         return
 
-    def _on_resend(self, **_: Any) -> None:
-        """A retry of a throttled call is about to be sent: it takes a slot of its operation again, waits for its
-        turn at the operation's rate, and takes a global slot."""
+    def _on_request(self, **_: Any) -> None:
+        """A request is about to be sent: it waits for its turn at the operation's rate, then takes its service's
+        cap and a global slot. A throttled call's retry first takes a slot of its operation again."""
         call: _Call | None = getattr(self._current, "call", None)
-        if call is not None and not call.holds_slot:
+        if call is None:
+            return
+        if not call.holds_slot:
             call.epoch = call.scope.acquire(resend=True)
             call.holds_slot, call.throttled = True, False
+        if not call.holds_global:
             call.scope.pace()
+            call.capped.acquire()
+            call.holds_capped = True
             self._global.acquire()
             call.holds_global = True
+            if call.sent_at is None:
+                call.sent_at = time.monotonic()
+
+    def _release_shared(self, call: _Call) -> None:
+        """A throttled call gives back its global slot and its service's cap while it waits to be resent."""
+        if call.holds_global:
+            self._global.release()
+            call.holds_global = False
+        if call.holds_capped:
+            call.capped.release()
+            call.holds_capped = False
