@@ -10,6 +10,8 @@ Where moto implements an operation but drops a field mlaudit reads, a module may
 (method name -> a function that takes moto's method and returns a wrapped one), applied once. For a service that
 routes requests by URL path (REST protocols such as RAM's), a module declares the paths of its operations in
 `URL_PATHS` (moto's `url_paths` format), added to the service's routes.
+
+`install()` also makes moto parse its AWS managed IAM policies once per process (`managed_policies`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from types import ModuleType
+
+from mlaudit.demo.moto_extensions import managed_policies
 
 
 def extensions() -> list[ModuleType]:
@@ -30,6 +34,7 @@ def extensions() -> list[ModuleType]:
 
 def install() -> None:
     """Add the missing operations to moto's response classes, and wrap the lossy ones (idempotent)."""
+    managed_policies.parse_once()
     for extension in extensions():
         for name, operation in extension.OPERATIONS.items():
             if not hasattr(extension.RESPONSE_CLASS, name):
