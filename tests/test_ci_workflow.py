@@ -160,20 +160,23 @@ def test_baseline_round_trip() -> None:
 
 
 def test_baseline_gated_ci_run_on_the_demo(tmp_path: Path) -> None:
+    """The demo collected once; its first evaluation fails and is baselined, the next one (the CI run, configured
+    by its file) is gated by that baseline."""
+    snapshot, checks = tmp_path / "inventory.json.gz", "SM-NOTEBOOK-*,SM-REGISTRY-002"
+    code, _, err = run("collect", "--demo", "--checks", checks, "-o", str(snapshot))
+    assert code == 0, err
     first = tmp_path / "first"
-    code, _, _ = run(
-        "scan", "--demo", "--checks", "SM-NOTEBOOK-*,SM-REGISTRY-002", "--output-dir", str(first), "--quiet"
-    )
+    code, _, _ = run("evaluate", str(snapshot), "--checks", checks, "--output-dir", str(first), "--quiet")
     assert code == 1
     code, out, _ = run("baseline", "create", str(first / "mlaudit.json"), "-o", str(tmp_path / "baseline.json"))
     assert code == 0 and "failing findings" in out
     config = tmp_path / ".mlaudit.yaml"
     config.write_text(f"baseline: {tmp_path / 'baseline.json'}\nfail_on: low\nformats: [json, junit]\n")
     code, _, err = run(
-        "scan",
-        "--demo",
+        "evaluate",
+        str(snapshot),
         "--checks",
-        "SM-NOTEBOOK-*,SM-REGISTRY-002",
+        checks,
         "--config",
         str(config),
         "--output-dir",

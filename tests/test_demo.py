@@ -82,36 +82,34 @@ def mlaudit(*args: str) -> tuple[int, str, str]:
 
 def test_two_demo_runs_are_the_same_account(tmp_path: Path) -> None:
     """moto's random source is seeded, so keys, VPCs, security groups, agents, guardrails and knowledge bases get
-    the same ids every run: two scans diff to nothing, the README's baseline flow passes, a merge adds nothing."""
+    the same ids every run: a second demo (`collect --demo`, the snapshot workflow's, with no AWS) diffs to nothing
+    against the first, the README's baseline flow passes on it, a merge of the two adds nothing."""
     first, second, third = tmp_path / "first", tmp_path / "second", tmp_path / "third"
     code, out, _ = mlaudit("scan", "--demo", "--format", "json", "--output-dir", str(first))
     assert code == 1, "the demo has failing findings"
     assert re.search(r"^seeded foundation: \d+ calls$", out, flags=re.M), "seeding shows its progress"
     seeded = re.findall(r"^seeded (\w+): ", out, flags=re.M)
     assert seeded == [area.__name__.rsplit(".", 1)[-1] for area in areas()]
-
     baseline = tmp_path / "baseline.json"
     assert mlaudit("baseline", "create", str(first / "mlaudit.json"), "-o", str(baseline))[0] == 0
-    code, _, err = mlaudit(
-        "scan", "--demo", "--format", "json", "--output-dir", str(second), "--baseline", str(baseline)
-    )
-    assert code == 0, err
 
-    code, out, _ = mlaudit("diff", str(first / "mlaudit.json"), str(second / "mlaudit.json"))
-    assert code == 0 and out.splitlines()[0].startswith("0 new, 0 fixed, 0 still failing")
-
-    merged = tmp_path / "merged.json"
-    assert mlaudit("merge", str(first / "mlaudit.json"), str(second / "mlaudit.json"), "-o", str(merged))[0] == 0
-    count = len(load_report(first / "mlaudit.json").findings)
-    assert len(load_report(merged).findings) == count
-
-    # `collect --demo` gives the snapshot workflow the same account, with no AWS.
     snapshot = tmp_path / "inventory.json.gz"
     code, out, _ = mlaudit("collect", "--demo", "-o", str(snapshot))
     assert code == 0 and "seeded foundation" in out and f"wrote {snapshot}" in out
+    code, _, err = mlaudit(
+        "evaluate", str(snapshot), "--format", "json", "--output-dir", str(second), "--baseline", str(baseline)
+    )
+    assert code == 0, err
     code, _, _ = mlaudit("evaluate", str(snapshot), "--format", "json", "--output-dir", str(third), "--fail-on", "none")
     assert code == 0
+
+    code, out, _ = mlaudit("diff", str(first / "mlaudit.json"), str(second / "mlaudit.json"))
+    assert code == 0 and out.splitlines()[0].startswith("0 new, 0 fixed, 0 still failing")
     code, out, _ = mlaudit("diff", str(first / "mlaudit.json"), str(third / "mlaudit.json"))
     failing = len(diff_reports(load_report(first / "mlaudit.json"), load_report(third / "mlaudit.json")).still_failing)
     assert code == 0 and out.splitlines()[0] == f"0 new, 0 fixed, {failing} still failing, 0 changed severity"
     assert failing == load_report(first / "mlaudit.json").summary.by_status[Status.FAIL]
+
+    merged = tmp_path / "merged.json"
+    assert mlaudit("merge", str(first / "mlaudit.json"), str(third / "mlaudit.json"), "-o", str(merged))[0] == 0
+    assert len(load_report(merged).findings) == len(load_report(first / "mlaudit.json").findings)
