@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import importlib
 import pkgutil
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def test_every_record_type_has_exactly_one_collector() -> None:
 
 def test_every_collector_module_and_extension_module_is_discovered() -> None:
     """A module in the collectors' or the moto extensions' folder is either discovered or a shared helper that a
-    discovered module imports (named with a leading `_` for collectors)."""
+    discovered module (or the extensions' `install`) imports (named with a leading `_` for collectors)."""
     service_modules = {info.name for info in pkgutil.iter_modules(services.__path__)}
     discovered = {module.__name__.rsplit(".", 1)[-1] for module in collector_modules()}
     assert service_modules - discovered == {name for name in service_modules if name.startswith("_")}
@@ -42,11 +43,12 @@ def test_every_collector_module_and_extension_module_is_discovered() -> None:
     extension_names = {info.name for info in pkgutil.iter_modules(moto_extensions.__path__)}
     found = {module.__name__.rsplit(".", 1)[-1] for module in moto_extensions.extensions()}
     helpers = extension_names - found
+    users = [*moto_extensions.extensions(), moto_extensions]
     used = {
         name
-        for module in moto_extensions.extensions()
+        for module in users
         for name in helpers
-        if f"mlaudit.demo.moto_extensions.{name}" in Path(module.__file__ or "").read_text()
+        if re.search(rf"mlaudit\.demo\.moto_extensions(\.| import ){name}\b", Path(module.__file__ or "").read_text())
     }
     assert helpers == used, "an extension module without RESPONSE_CLASS that no extension uses"
 
