@@ -12,8 +12,9 @@ from datetime import UTC, date, datetime
 
 from mlaudit.catalog.loader import load_catalog
 from mlaudit.core.taxonomy import Status
+from mlaudit.evaluate import Location, new_finding
 from mlaudit.inventory import AccountInfo
-from mlaudit.report.findings import Finding, FindingRemediation, Suppression, finding_id
+from mlaudit.report.findings import Finding, Suppression
 from mlaudit.report.model import CallStatistics, Report, ScanInfo, ScanStatus, sort_findings, summarise
 from mlaudit.sdk import CheckMetadata
 
@@ -53,25 +54,7 @@ def _finding(check: CheckMetadata, index: int, rng: random.Random) -> Finding:
         if status is Status.MUTED
         else None
     )
-    return Finding(
-        id=finding_id(check.id, account, region, arn),
-        check_id=check.id,
-        check_name=check.name,
-        title=check.title,
-        status=status,
-        status_detail=detail,
-        severity=check.severity,
-        pillar=check.pillar,
-        service=check.service,
-        resource_type=check.resource_type,
-        resource_arn=arn,
-        resource_name=name,
-        account_id=account,
-        region=region,
-        remediation=FindingRemediation(text=check.remediation.text, url=check.remediation.url),
-        references=list(check.references),
-        suppression=suppression,
-    )
+    return new_finding(check, status, detail, Location(account, region, arn, name), suppression=suppression)
 
 
 def synthetic_report(count: int, seed: int = 7) -> Report:

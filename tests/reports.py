@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 from mlaudit.catalog.loader import load_catalog
 from mlaudit.core.taxonomy import Status
+from mlaudit.evaluate import Location, new_finding
 from mlaudit.inventory import AccountInfo
-from mlaudit.report.findings import Finding, FindingRemediation, finding_id
+from mlaudit.report.findings import Finding
 from mlaudit.report.model import CallStatistics, Report, ScanInfo, ScanStatus, sort_findings, summarise
 
 CHECK = load_catalog(include_entry_points=False).checks[0].metadata
@@ -15,24 +16,7 @@ CHECK = load_catalog(include_entry_points=False).checks[0].metadata
 
 def finding(name: str, status: Status = Status.FAIL, detail: str = "detail", region: str = "us-east-1") -> Finding:
     arn = f"arn:aws:sagemaker:{region}:123456789012:endpoint/{name}"
-    return Finding(
-        id=finding_id(CHECK.id, "123456789012", region, arn),
-        check_id=CHECK.id,
-        check_name=CHECK.name,
-        title=CHECK.title,
-        status=status,
-        status_detail=detail,
-        severity=CHECK.severity,
-        pillar=CHECK.pillar,
-        service=CHECK.service,
-        resource_type=CHECK.resource_type,
-        resource_arn=arn,
-        resource_name=name,
-        account_id="123456789012",
-        region=region,
-        remediation=FindingRemediation(text=CHECK.remediation.text, url=CHECK.remediation.url),
-        references=list(CHECK.references),
-    )
+    return new_finding(CHECK, status, detail, Location("123456789012", region, arn, name))
 
 
 def report_of(findings: list[Finding], status: ScanStatus = ScanStatus.COMPLETE) -> Report:

@@ -18,10 +18,11 @@ from browser import CHROMIUM_ARGS, chromium_path
 from hostile import HOSTILE_STRINGS
 from mlaudit.catalog.loader import load_catalog
 from mlaudit.core.taxonomy import Status
+from mlaudit.evaluate import Location, new_finding
 from mlaudit.inventory import AccountInfo
 from mlaudit.renderers import RenderOptions
 from mlaudit.renderers.html import render_html
-from mlaudit.report.findings import Finding, FindingRemediation, Suppression, finding_id
+from mlaudit.report.findings import Finding, Suppression
 from mlaudit.report.model import CallStatistics, Report, ScanInfo, ScanStatus, sort_findings, summarise
 from mlaudit.report.ranking import fix_first
 from mlaudit.sdk import CheckMetadata, Remediation
@@ -181,24 +182,8 @@ def finding_of(
     suppression: Suppression | None = None,
 ) -> Finding:
     arn = f"arn:aws:{check.service}:{region}:{ACCOUNT}:thing/{name}"
-    return Finding(
-        id=finding_id(check.id, ACCOUNT, region, arn),
-        check_id=check.id,
-        check_name=check.name,
-        title=check.title,
-        status=status,
-        status_detail=f"detail of {name}",
-        severity=check.severity,
-        pillar=check.pillar,
-        service=check.service,
-        resource_type=check.resource_type,
-        resource_arn=arn,
-        resource_name=name,
-        account_id=ACCOUNT,
-        region=region,
-        remediation=FindingRemediation(text=check.remediation.text, url=check.remediation.url),
-        references=list(check.references),
-        suppression=suppression,
+    return new_finding(
+        check, status, f"detail of {name}", Location(ACCOUNT, region, arn, name), suppression=suppression
     )
 
 

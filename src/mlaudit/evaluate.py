@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from mlaudit.core.taxonomy import Severity, Status
 from mlaudit.inventory import GLOBAL_REGION, AccountScope, CollectionError, Inventory, PartScope, Record
-from mlaudit.report.findings import Finding, FindingRemediation, finding_id
-from mlaudit.sdk import Check, CheckContext, DataUnavailable, Outcome
+from mlaudit.report.findings import Finding, FindingRemediation, Suppression, finding_id
+from mlaudit.sdk import Check, CheckContext, CheckMetadata, DataUnavailable, Outcome
 
 
 def evaluate(
@@ -145,9 +145,40 @@ def _build(
     name: str,
     severity: Severity | None = None,
 ) -> Finding:
-    meta = check.metadata
+    return new_finding(
+        check.metadata,
+        status,
+        detail,
+        Location(account_id, region, arn, name),
+        resource_type=record_type.resource_type,
+        severity=severity,
+    )
+
+
+class Location(NamedTuple):
+    """Where a finding is: its resource's account, region, ARN and display name."""
+
+    account_id: str
+    region: str
+    arn: str
+    name: str
+
+
+def new_finding(
+    meta: CheckMetadata,
+    status: Status,
+    detail: str,
+    where: Location,
+    *,
+    resource_type: str | None = None,
+    severity: Severity | None = None,
+    suppression: Suppression | None = None,
+) -> Finding:
+    """A finding of one check on one resource (`resource_type`: the record's, where the check judges several
+    kinds; `severity`: where the check raised it for this resource). Also builds the benchmark's and the tests'
+    findings, so that they are made as a scan makes them."""
     return Finding(
-        id=finding_id(meta.id, account_id, region, arn),
+        id=finding_id(meta.id, where.account_id, where.region, where.arn),
         check_id=meta.id,
         check_name=meta.name,
         title=meta.title,
@@ -156,11 +187,12 @@ def _build(
         severity=severity or meta.severity,
         pillar=meta.pillar,
         service=meta.service,
-        resource_type=record_type.resource_type,
-        resource_arn=arn,
-        resource_name=name,
-        account_id=account_id,
-        region=region,
+        resource_type=resource_type or meta.resource_type,
+        resource_arn=where.arn,
+        resource_name=where.name,
+        account_id=where.account_id,
+        region=where.region,
         remediation=_remediation(meta.remediation.text, meta.remediation.url),
         references=list(meta.references),
+        suppression=suppression,
     )
