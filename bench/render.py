@@ -4,7 +4,7 @@
 
 Builds a synthetic report of N findings (bench/synthetic.py: every built-in check, 12 accounts, 6 regions,
 realistic field sizes), then writes each format to its file in a fresh child process, the way `mlaudit report`
-writes files (`write_reports`), and last all nine formats together in one. A child measures the wall time of the
+writes files (`write_reports`), and last every format together in one. A child measures the wall time of the
 writing and the peak RSS it adds above the report itself: its resident memory once the report is built, against
 `ru_maxrss` after writing (the peak is reset after building where Linux allows it, `/proc/self/clear_refs`).
 Prints one line per format; docs/benchmark.md records the numbers ("Rendering 100,000 findings").
@@ -30,7 +30,7 @@ from synthetic import synthetic_report
 ALL = "all"
 TARGET_SECONDS = 5.0
 TARGET_ALL_MB = 500.0
-"""Issue 15's targets at 100,000 findings: each format within 5 s, all nine within 500 MB above the findings."""
+"""Issue 15's targets at 100,000 findings: each format within 5 s, all of them within 500 MB above the findings."""
 NAME_WIDTH = max(len(name) for name in FORMATS)
 
 
@@ -88,7 +88,7 @@ def line(name: str, findings: int, result: dict[str, float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--findings", type=int, default=100_000)
-    parser.add_argument("--formats", default=",".join(FORMATS), help="comma-separated (default: all nine)")
+    parser.add_argument("--formats", default=",".join(FORMATS), help="comma-separated (default: every format)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--directory", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
