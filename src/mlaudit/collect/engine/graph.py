@@ -45,9 +45,11 @@ class TaskGraph:
         return bool(self._unfinished)
 
     def ready(self) -> list[Work]:
-        """The work that became ready since the last call (each item once)."""
+        """The work that became ready since the last call (each item once), the work of most operations first: a
+        part that describes (and tags) each resource it lists makes calls that multiply with the resources, so its
+        queue is among the scan's longest, and it starts before the parts that only list."""
         ready, self._ready = self._ready, []
-        return ready
+        return sorted(ready, key=lambda work: -sum(len(task.collector.operations) for task in work))
 
     def finish(self, task: Task) -> None:
         del self._unfinished[task.key]
