@@ -17,9 +17,10 @@ from sqlglot import exp
 
 from mlaudit.catalog.loader import load_catalog
 from mlaudit.core.taxonomy import Status
+from mlaudit.evaluate import Location, new_finding
 from mlaudit.inventory import AccountInfo
 from mlaudit.renderers import FORMATS, RenderOptions
-from mlaudit.report.findings import Finding, FindingRemediation, Suppression, finding_id
+from mlaudit.report.findings import Finding, Suppression
 from mlaudit.report.model import Report, summarise
 from mlaudit.report.output import write_reports
 from reports import report_of
@@ -58,23 +59,12 @@ def arn(check_id: str, account: str, name: str) -> str:
 def made(check_id: str, account: str, name: str, status: Status) -> Finding:
     check = CHECKS[check_id]
     suppression = Suppression(source="config", muted_status=FAIL, reason="accepted") if status is MUTED else None
-    return Finding(
-        id=finding_id(check.id, account, "us-east-1", arn(check_id, account, name)),
-        check_id=check.id,
-        check_name=check.name,
-        title=check.title,
-        status=status,
-        status_detail="detail",
-        severity=check.severity,
-        pillar=check.pillar,
-        service=check.service,
+    return new_finding(
+        check,
+        status,
+        "detail",
+        Location(account, "us-east-1", arn(check_id, account, name), name),
         resource_type=check.resource_type.split(",")[0],
-        resource_arn=arn(check_id, account, name),
-        resource_name=name,
-        account_id=account,
-        region="us-east-1",
-        remediation=FindingRemediation(text=check.remediation.text, url=check.remediation.url),
-        references=list(check.references),
         suppression=suppression,
     )
 

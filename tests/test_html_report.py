@@ -15,6 +15,7 @@ from mlaudit.catalog.loader import load_catalog
 from mlaudit.cli.console import Terminal
 from mlaudit.core.taxonomy import Status
 from mlaudit.core.text import UNSAFE_CHARACTERS
+from mlaudit.evaluate import Location, new_finding
 from mlaudit.inventory import AccountInfo, CollectionError
 from mlaudit.renderers import FORMATS, RenderOptions
 from mlaudit.renderers.html import ROWS_PER_WRITE, render_html, script_json, write_html
@@ -145,23 +146,13 @@ CHECKS = {c.metadata.id: c.metadata for c in load_catalog(include_entry_points=F
 def failing(check_id: str, count: int, status: Status = Status.FAIL) -> list[Finding]:
     check = CHECKS[check_id]
     return [
-        Finding(
-            id=finding_id(check.id, "123456789012", "us-east-1", f"arn:aws:x:us-east-1:123456789012:r/{check_id}-{i}"),
-            check_id=check.id,
-            check_name=check.name,
-            title=check.title,
-            status=status,
-            status_detail="detail",
-            severity=check.severity,
-            pillar=check.pillar,
-            service=check.service,
-            resource_type=check.resource_type,
-            resource_arn=f"arn:aws:x:us-east-1:123456789012:r/{check_id}-{i}",
-            resource_name=f"{check_id}-{i}",
-            account_id="123456789012",
-            region="us-east-1",
-            remediation=FindingRemediation(text=check.remediation.text, url=check.remediation.url),
-            references=list(check.references),
+        new_finding(
+            check,
+            status,
+            "detail",
+            Location(
+                "123456789012", "us-east-1", f"arn:aws:x:us-east-1:123456789012:r/{check_id}-{i}", f"{check_id}-{i}"
+            ),
         )
         for i in range(count)
     ]
