@@ -15,6 +15,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import boto3
 import pytest
 
 from faults import FaultKind, FaultRule
@@ -317,7 +318,7 @@ def test_an_operation_with_a_documented_rate_is_paced_at_it_from_the_first_call(
     assert CallBudget(max_workers=8).limit(("123456789012", "us-east-1", "ListTrails")).rate is None
 
 
-def test_a_paginator_that_sends_no_request_takes_no_turn(aws: Any) -> None:
+def test_a_paginator_that_sends_no_request_takes_no_turn(aws: boto3.Session) -> None:
     """The last `next()` of a paginator after a page without a next token sends nothing, so it waits for no turn at
     the operation's rate: four one-page lookups at 2 a second take three turns' spacing (1.5 s), not seven."""
     budget = CallBudget(max_workers=8)
