@@ -29,6 +29,7 @@ from click.testing import CliRunner
 from faults import FaultInjector, FaultKind, FaultRule
 from mlaudit.cli import cli
 from mlaudit.collect.accounts.failures import DENIED_CODES
+from mlaudit.collect.engine.budget import THROTTLE_ATTEMPTS_FACTOR
 from mlaudit.collect.engine.processes import ProcessRunner
 from mlaudit.core.taxonomy import Status
 from mlaudit.demo.server import demo_session, moto_server
@@ -213,11 +214,12 @@ RETRIED = [fault for fault in FAULTS if fault.name != "access-denied"]
 
 def assert_retries_bounded_and_counted(report: Report, faults: FaultInjector, retried: bool) -> None:
     """Every attempt the server saw beyond a call's first is a retry in the statistics, at most MAX_ATTEMPTS - 1
-    per call; a denied call is not retried."""
+    per call (a throttled call: MAX_ATTEMPTS * THROTTLE_ATTEMPTS_FACTOR - 1); a denied call is not retried."""
     statistics = report.scan.statistics
     assert sum(faults.requests.values()) - statistics.api_calls == statistics.retries
+    per_call = MAX_ATTEMPTS * (THROTTLE_ATTEMPTS_FACTOR if faults.count(FaultKind.THROTTLE) else 1)
     for (service, operation, _), attempts in faults.requests.items():
-        assert attempts <= MAX_ATTEMPTS * statistics.by_operation[f"{service}:{operation}"]
+        assert attempts <= per_call * statistics.by_operation[f"{service}:{operation}"]
     assert (statistics.retries > 0) is retried
     assert statistics.throttles == faults.count(FaultKind.THROTTLE)
 
@@ -277,7 +279,21 @@ def test_a_fault_on_a_list_call_is_error_for_the_whole_scope(
     assert_error_for_exactly(report, baseline, in_west_notebooks, "ThrottlingException")
     west = {f.resource_name for f in report.findings if in_west_notebooks((f.check_id, f.region, f.resource_name))}
     assert west == {"all notebook instances"}
-    assert report.scan.statistics.throttles == MAX_ATTEMPTS
+    assert report.scan.statistics.throttles == MAX_ATTEMPTS * THROTTLE_ATTEMPTS_FACTOR
+
+
+def test_a_call_throttled_at_more_turns_than_botocores_attempts_still_gets_through(
+    faults: FaultInjector, estate: Estate, baseline: dict[Key, Status]
+) -> None:
+    """A throttled attempt costs only its turn, so a call throttled beyond botocore's attempts is still resent."""
+    throttles = MAX_ATTEMPTS + 1
+    faults.rules = [
+        FAULTS[0].on(service="sagemaker", operation="ListNotebookInstances", region="eu-west-1", times=throttles)
+    ]
+    report = estate.scan()
+    assert {key: f.status for key, f in by_key(report).items()} == baseline
+    assert report.scan.status is ScanStatus.COMPLETE
+    assert report.scan.statistics.throttles == throttles
 
 
 def test_a_throttled_service_is_error_only_for_its_checks(

@@ -28,6 +28,10 @@ from mlaudit.collect.accounts.calls import THROTTLING_CODES
 
 STANDARD_MAX_ATTEMPTS = 3
 """botocore's attempts in its standard retry mode when the client's configuration names none."""
+THROTTLE_ATTEMPTS_FACTOR = 2
+"""A call throttled at its turn may be sent this many times botocore's attempts: a throttled attempt costs AWS
+nothing and waits only for its operation's rate, and at a low rate a call can be throttled at several turns in a row
+(one in 9,910 calls at 2 a second, five times running), which would turn its resource into ERROR findings."""
 
 Scope = tuple[str, str, str]
 """(account id, region, operation): the calls AWS throttles together."""
@@ -285,13 +289,14 @@ class CallBudget:
     def _resend_at_turn(self, max_attempts: int, response: Any = None, attempts: int = 0, **_: Any) -> float | None:
         """A throttled call is resent without botocore's random backoff: its turn at the operation's rate is its
         backoff (`_on_request`). Sleeping up to 2**attempt seconds on a describe thread, as botocore would, left
-        every thread asleep after a burst of throttles while the operation's rate went unused. Any other retry,
-        and the last retry, are botocore's to decide (the first answer of a needs-retry hook wins): a call throttled
-        at every turn still ends with botocore's longest backoff before its last attempt."""
+        every thread asleep after a burst of throttles while the operation's rate went unused. A call throttled at
+        every turn is sent up to THROTTLE_ATTEMPTS_FACTOR times botocore's attempts; any other retry is botocore's
+        to decide (the first answer of a needs-retry hook wins), within botocore's attempts."""
         code = _error_code(response)
-        last_retry = attempts >= max_attempts - 1
-        if getattr(self._current, "call", None) is None or code not in THROTTLING_CODES or last_retry:
+        if getattr(self._current, "call", None) is None or code not in THROTTLING_CODES:
             return None
+        if attempts >= max_attempts * THROTTLE_ATTEMPTS_FACTOR:
+            return None  # botocore ends it: its attempts are spent
         return 0.0
 
     def _on_attempt(self, response: Any = None, **_: Any) -> None:
