@@ -26,7 +26,7 @@ from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the fault injector is test scaffolding
-from faults import Call, FaultInjector, FaultRule, fault_answer, identify, signed_scope
+from faults import Call, FaultInjector, FaultRule, fault_answer, identify, load_routes, signed_scope
 
 Answer = tuple[str, list[tuple[str, str]], bytes]
 """An HTTP answer: status line ("200 OK"), headers, body."""
@@ -196,6 +196,7 @@ class ReplayServer(KeepAliveServer):
         self._encoded: dict[RequestKey, bytes] = {}
         """Each recorded answer as the bytes sent."""
         self._forwarder = ThreadPoolExecutor(8, thread_name_prefix="replay-miss")
+        load_routes()
 
     async def answer(self, method: str, target: str, headers: dict[str, str], body: bytes) -> bytes | None:
         url = urlsplit(target)

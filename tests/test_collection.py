@@ -55,6 +55,21 @@ def test_the_clients_and_the_page_sizes_read_one_parsed_model(aws: boto3.Session
     assert service_model("sagemaker")._service_description is parsed
 
 
+def test_a_client_has_read_its_paginators_once_made(aws: boto3.Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paging a client reads nothing more from botocore's loader: the paginator models are read as the client is
+    made, under the clients' lock, not by every thread at its first page (the loader's caches take no lock, and a
+    scan's threads at once each listed botocore's data directories again)."""
+    client = AwsClients(aws, home_region="us-east-1").client("sagemaker", "eu-west-1")
+    loader = client._loader  # the loader botocore's client reads its paginators with
+    read: list[tuple[object, ...]] = []
+    original = loader.load_service_model
+    monkeypatch.setattr(loader, "load_service_model", lambda *args, **kw: read.append(args) or original(*args, **kw))
+
+    client.get_paginator("list_training_jobs")
+
+    assert read == []
+
+
 def test_training_jobs_are_bounded_by_the_lookback_window(aws: boto3.Session) -> None:
     sent: list[dict[str, object]] = []
     aws.events.register(

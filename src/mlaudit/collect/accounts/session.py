@@ -94,6 +94,10 @@ class AwsClients:
         )
 
     def client(self, service: str, region: str | None = None) -> Any:
+        """The client for a service and region, made once. Making it reads its models (and its paginators', which
+        botocore would read at its first page): botocore's loader caches what it reads but takes no lock, so at a
+        scan's start every thread paging a new client listed botocore's data directories again (a third of a
+        second of the scan's start on two cores)."""
         key = (service, region or self.home_region)
         client = self._clients.get(key)  # every call asks: no lock once the client exists
         if client is not None:
@@ -107,5 +111,8 @@ class AwsClients:
                 if custom_endpoint:
                     keep_s3control_on(client, custom_endpoint)
                 self.stats.attach(client)
+                for method in client.meta.method_to_api_mapping:
+                    client.can_paginate(method)  # reads the paginator models here, under the lock
+                    break
                 self._clients[key] = client
             return client
