@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future
+from concurrent.futures import Future
 from datetime import datetime
 from functools import partial
 from typing import Any, Protocol, TypeVar
@@ -22,6 +22,7 @@ from mlaudit.collect.accounts.failures import CallFailed, error_code, error_mess
 from mlaudit.collect.accounts.session import AwsClients
 from mlaudit.collect.engine.anomalies import ShapeAudit, Sighting
 from mlaudit.collect.engine.budget import CallBudget
+from mlaudit.collect.engine.longest_first import LongestFirst
 from mlaudit.collect.engine.once import Once
 from mlaudit.collect.engine.operation import Operation
 from mlaudit.collect.engine.service_model import largest_page
@@ -89,7 +90,7 @@ class CollectContext:
         region: str,
         clients: AwsClients,
         inventory: Inventory,
-        describe_pool: Executor,
+        describe_pool: LongestFirst,
         since: datetime,
         budget: CallBudget,
         shared: Once[tuple[str, str, str, str], Any],
@@ -293,7 +294,7 @@ class CollectContext:
             futures: list[Future[tuple[V | None, BaseException | None]]] = []
             for item in items:
                 scope.admit()
-                future = self._describe_pool.submit(partial(self._guarded, describe, item))
+                future = self._describe_pool.submit(len(items), partial(self._guarded, describe, item))
                 future.add_done_callback(lambda _: scope.dismiss())  # also when cancelled (an interrupted scan)
                 futures.append(future)
             results = [f.result() for f in futures]

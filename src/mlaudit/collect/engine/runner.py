@@ -16,6 +16,7 @@ from mlaudit.collect.accounts.targets import AccountTarget
 from mlaudit.collect.engine.budget import CallBudget
 from mlaudit.collect.engine.collection import Collection
 from mlaudit.collect.engine.context import CollectContext, internal_error
+from mlaudit.collect.engine.longest_first import LongestFirst
 from mlaudit.collect.engine.once import Once
 from mlaudit.collect.engine.spec import PartCollector
 from mlaudit.collect.engine.tasks import PartResult, Task, Work
@@ -48,7 +49,8 @@ class CollectionWorkers:
     def __init__(self, max_workers: int, max_calls_per_service: int | None = None, global_slots: Any = None) -> None:
         threads = max_workers * THREADS_PER_CALL
         self.parts = ThreadPoolExecutor(threads, thread_name_prefix="mlaudit-part")
-        self.describes = ThreadPoolExecutor(threads, thread_name_prefix="mlaudit-describe")
+        self._describe_threads = ThreadPoolExecutor(threads, thread_name_prefix="mlaudit-describe")
+        self.describes = LongestFirst(self._describe_threads)
         self.streams = ThreadPoolExecutor(max_workers, thread_name_prefix="mlaudit-stream")
         """Streaming parts wait for their inputs on threads of their own: never on those the inputs need."""
         self.budget = CallBudget(max_workers, max_calls_per_service, global_slots)
@@ -57,11 +59,12 @@ class CollectionWorkers:
 
     def cancel(self) -> None:
         """An interrupted scan: nothing more starts; parts already running finish their current call."""
-        for pool in (self.streams, self.parts, self.describes):
+        self.describes.cancel()
+        for pool in (self.streams, self.parts, self._describe_threads):
             pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        for pool in (self.streams, self.parts, self.describes):
+        for pool in (self.streams, self.parts, self._describe_threads):
             pool.shutdown(wait=True)
 
 
