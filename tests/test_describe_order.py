@@ -48,9 +48,11 @@ def test_an_interrupted_scan_starts_nothing_more() -> None:
     try:
         held = HeldThread(pool)
         waiting = [pool.submit(3, partial(str, "never")) for _ in range(3)]
-        pool.cancel()
+        pool.shutdown(wait=False, cancel_futures=True)
         held.released.set()
         assert held.future.result() == "held", "what had started finishes"
+        with pytest.raises(RuntimeError, match="interrupted"):
+            pool.submit(3, partial(str, "after"))
     finally:
         threads.shutdown()
 

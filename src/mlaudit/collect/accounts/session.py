@@ -111,8 +111,13 @@ class AwsClients:
                 if custom_endpoint:
                     keep_s3control_on(client, custom_endpoint)
                 self.stats.attach(client)
-                for method in client.meta.method_to_api_mapping:
-                    client.can_paginate(method)  # reads the paginator models here, under the lock
-                    break
+                _read_paginators(client)
                 self._clients[key] = client
             return client
+
+
+def _read_paginators(client: Any) -> None:
+    """botocore reads a client's paginator models at its first `can_paginate` (of any method) and keeps them."""
+    method = next(iter(client.meta.method_to_api_mapping), None)
+    if method is not None:
+        client.can_paginate(method)

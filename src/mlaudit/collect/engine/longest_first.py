@@ -17,27 +17,34 @@ from typing import Any
 
 
 class LongestFirst:
-    """Runs callables on `pool`'s threads, those of the largest batch first (a batch's size is its `rank`)."""
+    """Runs callables on `pool`'s threads, those submitted with the largest batch size first (in the order they
+    came among equals); shut down as the executor it wraps."""
 
     def __init__(self, pool: Executor) -> None:
         self._pool = pool
         self._waiting: list[tuple[int, int, Callable[[], Any], Future[Any]]] = []
         self._order = itertools.count()
         self._lock = threading.Lock()
+        self._cancelled = False
 
     def submit(self, batch_size: int, fn: Callable[[], Any]) -> Future[Any]:
         future: Future[Any] = Future()
         with self._lock:
+            if self._cancelled:
+                raise RuntimeError("cannot schedule new describes after the scan was interrupted")
             heapq.heappush(self._waiting, (-batch_size, next(self._order), fn, future))
         self._pool.submit(self._run_next)
         return future
 
-    def cancel(self) -> None:
-        """An interrupted scan: what has not started never will (its futures are cancelled)."""
-        with self._lock:
-            waiting, self._waiting = self._waiting, []
-        for *_, future in waiting:
-            future.cancel()
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        """With `cancel_futures` (an interrupted scan), what has not started never will: its futures are
+        cancelled, and nothing more is accepted."""
+        if cancel_futures:
+            with self._lock:
+                self._cancelled, waiting, self._waiting = True, self._waiting, []
+            for *_, future in waiting:
+                future.cancel()
+        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
     def _run_next(self) -> None:
         with self._lock:

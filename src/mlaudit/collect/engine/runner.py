@@ -49,8 +49,7 @@ class CollectionWorkers:
     def __init__(self, max_workers: int, max_calls_per_service: int | None = None, global_slots: Any = None) -> None:
         threads = max_workers * THREADS_PER_CALL
         self.parts = ThreadPoolExecutor(threads, thread_name_prefix="mlaudit-part")
-        self._describe_threads = ThreadPoolExecutor(threads, thread_name_prefix="mlaudit-describe")
-        self.describes = LongestFirst(self._describe_threads)
+        self.describes = LongestFirst(ThreadPoolExecutor(threads, thread_name_prefix="mlaudit-describe"))
         self.streams = ThreadPoolExecutor(max_workers, thread_name_prefix="mlaudit-stream")
         """Streaming parts wait for their inputs on threads of their own: never on those the inputs need."""
         self.budget = CallBudget(max_workers, max_calls_per_service, global_slots)
@@ -59,12 +58,11 @@ class CollectionWorkers:
 
     def cancel(self) -> None:
         """An interrupted scan: nothing more starts; parts already running finish their current call."""
-        self.describes.cancel()
-        for pool in (self.streams, self.parts, self._describe_threads):
+        for pool in (self.streams, self.parts, self.describes):
             pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        for pool in (self.streams, self.parts, self._describe_threads):
+        for pool in (self.streams, self.parts, self.describes):
             pool.shutdown(wait=True)
 
 
