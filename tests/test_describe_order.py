@@ -4,6 +4,7 @@ longest queue, so a free thread takes a describe of the largest batch still wait
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from functools import partial
 
@@ -40,6 +41,25 @@ def test_a_free_thread_takes_a_describe_of_the_largest_batch_waiting() -> None:
         threads.shutdown()
 
     assert ran == ["5 resources"] * 5 + ["2 resources"] * 2
+
+
+def test_a_describe_that_waited_too_long_goes_before_larger_batches() -> None:
+    """The roles and buckets found region by region come in small batches: ordered by size alone, they waited for
+    every regional describe and ran alone at the end of the scan."""
+    threads = ThreadPoolExecutor(1)
+    pool = LongestFirst(threads, max_wait=0.05)
+    ran: list[str] = []
+    try:
+        held = HeldThread(pool)
+        batches = [pool.submit(1, partial(ran.append, "waited"))]
+        time.sleep(0.1)
+        batches += [pool.submit(5, partial(ran.append, "5 resources")) for _ in range(2)]
+        held.released.set()
+        wait(batches)
+    finally:
+        threads.shutdown()
+
+    assert ran == ["waited", "5 resources", "5 resources"]
 
 
 def test_an_interrupted_scan_starts_nothing_more() -> None:
