@@ -1,5 +1,6 @@
 """The order of the describe pool (`collect/engine/longest_first.py`): under rate limits a scan ends with its
-longest queue, so a free thread takes a describe of the largest batch still waiting."""
+longest queue, so a free thread takes a describe of the largest batch still waiting, unless one has waited too
+long."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ class HeldThread:
 
 def test_a_free_thread_takes_a_describe_of_the_largest_batch_waiting() -> None:
     threads = ThreadPoolExecutor(1)
-    pool = LongestFirst(threads)
+    pool = LongestFirst(threads, max_wait=60)  # none waits that long here, however slow the machine
     ran: list[str] = []
     try:
         held = HeldThread(pool)
