@@ -64,8 +64,12 @@ def test_units_spread_each_part_over_the_regions_and_account_wide_parts_wait_for
     assert roles in streaming and keys not in streaming
     ready = graph.ready()
     assert set(ready) == {*regional, *streaming}, "the regional units and the streaming parts start at once"
-    operations = [sum(len(task.collector.operations) for task in work) for work in ready]
-    assert operations == sorted(operations, reverse=True), "the work of most operations first"
+    order = [
+        (not any(task.collector.history for task in work), -sum(len(task.collector.operations) for task in work))
+        for work in ready
+    ]
+    assert order == sorted(order), "the parts with a bounded history (jobs) first, then the work of most operations"
+    assert TrainingJob.part in {task.collector.part for task in ready[0]}
     for work in [*regional, *streaming]:
         for task in work:
             graph.finish(task)

@@ -45,11 +45,13 @@ class TaskGraph:
         return bool(self._unfinished)
 
     def ready(self) -> list[Work]:
-        """The work that became ready since the last call (each item once), the work of most operations first: a
-        part that describes (and tags) each resource it lists makes calls that multiply with the resources, so its
-        queue is among the scan's longest, and it starts before the parts that only list."""
+        """The work that became ready since the last call (each item once), the queues likely longest first: the
+        parts whose history is bounded (jobs: every run adds one, so they outnumber the rest of an ML estate), then
+        the work of most operations (a part that describes, and tags, each resource it lists makes calls that
+        multiply with the resources). At a scan's start some 60 lists go out at once; the training jobs' was among
+        the last, and a region's training jobs are the queue a rate-limited scan waits for."""
         ready, self._ready = self._ready, []
-        return sorted(ready, key=lambda work: -sum(len(task.collector.operations) for task in work))
+        return sorted(ready, key=_likely_longest_first)
 
     def finish(self, task: Task) -> None:
         del self._unfinished[task.key]
@@ -60,3 +62,7 @@ class TaskGraph:
 
     def unfinished(self) -> list[Task]:
         return list(self._unfinished.values())
+
+
+def _likely_longest_first(work: Work) -> tuple[bool, int]:
+    return not any(task.collector.history for task in work), -sum(len(task.collector.operations) for task in work)
