@@ -5,11 +5,11 @@ must not slow the others (ListTrainingJobs at its limit leaves DescribeEndpoint 
 
 A call takes its operation's slot, then its service's (when capped), then a global one, so a call waiting for its
 operation never holds a global slot. A throttled call gives its slots back and is resent at its turn at the
-operation's rate, which replaces botocore's random backoff (botocore still bounds the attempts). An operation's
-limit starts at its ceiling (the whole budget unless told otherwise: an unthrottled scan is not slowed), halves when a call of that operation is throttled and grows back by
-one for every `limit` calls that succeed without a throttle (additive increase, multiplicative decrease, as TCP
-does). Per-resource describes are admitted to the describe pool within the limit of the operation they call, so
-that a throttled operation's backlog does not occupy every describe thread.
+operation's rate, which replaces botocore's random backoff. Until a throttle an operation is not held back (an
+unthrottled scan is not slowed); a throttle sets its send rate just under the rate its calls got through at, and
+successes raise it again a little at a time (`ScopeLimit`). Per-resource describes are admitted to the describe
+pool within the limit of the operation they call, so that a throttled operation's backlog does not occupy every
+describe thread.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ class ScopeLimit:
 
     Until a throttle, nothing is held back: up to `ceiling` calls go at once. A throttle sets a send rate just under
     the rate calls got through at (AWS's token bucket refills at its rate, so what got through is the rate to keep
-    to), once for all the calls sent under the old rate; each success then raises the rate a little, so the limit
-    is probed again (additive increase, multiplicative decrease). A throttle means the bucket is empty, so the
+    to), once for all the calls sent under the old rate; each success then raises the rate by `GROWTH`, so the
+    limit is probed again, by the same share of the rate whatever it is. A throttle means the bucket is empty, so the
     successes between two throttles at least `MIN_SPAN` apart measure its rate exactly (while calls are sent faster
     than it refills); before a second throttle, the successes of the last `WINDOW` seconds are the measure. The
     calls in flight are then as many as that rate needs at the latency measured, so that a throttled operation's
@@ -65,8 +65,11 @@ class ScopeLimit:
     """Seconds between two throttles for the successes between them to measure the rate."""
     BETA = 0.95
     """The share of the measured rate kept after a throttle."""
-    GROWTH = 0.25
-    """Calls a second the rate grows by for every second of successes at that rate."""
+    GROWTH = 0.05
+    """The share of its rate the rate grows by for every second of successes at it (each success adds GROWTH
+    calls a second). Grown by a quarter of a call a second each second whatever the rate, a rate measured low in
+    a scan's first busy second (8 a second for a bucket of 10) took the rest of a 10 s queue to grow back, while
+    at 2 a second growing by twice that overshot into a throttle every few seconds."""
     MIN_RATE = 0.5
 
     def __init__(self, ceiling: int, documented_rate: float | None = None) -> None:
@@ -134,7 +137,7 @@ class ScopeLimit:
                 self._since_throttle += 1
                 self._latency = seconds if not self._latency else 0.9 * self._latency + 0.1 * seconds
                 if self.rate is not None:
-                    self.rate = min(self.max_rate, self.rate + self.GROWTH / self.rate)
+                    self.rate = min(self.max_rate, self.rate + self.GROWTH)
             grown = max(0, self.slots - slots)
             self._slot_freed.notify(1 + grown)
             if grown:
