@@ -146,7 +146,7 @@ def test_a_throttled_service_is_slowed_alone_and_the_verdicts_do_not_change(esta
     url, faults = estate
     baseline, _ = _verdicts(url, SCOPED_CHECKS, max_workers=8)
     faults.rules = [
-        FaultRule(FaultKind.THROTTLE, service="sagemaker", region="us-east-1", rate=10, burst=2),
+        FaultRule(FaultKind.THROTTLE, service="sagemaker", region="us-east-1", rate=5, burst=1),
         FaultRule(FaultKind.LATENCY, seconds=0.02),
     ]
     faults.reset_counts()
@@ -233,7 +233,7 @@ def test_the_replay_server_applies_the_fault_rules_and_sends_what_was_not_record
     try:
         bench.record(url, faults, ["SM-NOTEBOOK-001"], workers=4)
         faults.rules = [
-            FaultRule(FaultKind.THROTTLE, service="sagemaker", region="us-east-1", rate=10, burst=2),
+            FaultRule(FaultKind.THROTTLE, service="sagemaker", region="us-east-1", rate=5, burst=1),
             FaultRule(FaultKind.LATENCY, seconds=0.02),
         ]
         faults.reset_counts()
