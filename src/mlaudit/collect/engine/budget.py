@@ -295,12 +295,8 @@ class CallBudget:
         every thread asleep after a burst of throttles while the operation's rate went unused. A call throttled at
         every turn is sent up to THROTTLE_ATTEMPTS_FACTOR times botocore's attempts; any other retry is botocore's
         to decide (the first answer of a needs-retry hook wins), within botocore's attempts."""
-        code = _error_code(response)
-        if getattr(self._current, "call", None) is None or code not in THROTTLING_CODES:
-            return None
-        if attempts >= max_attempts * THROTTLE_ATTEMPTS_FACTOR:
-            return None  # botocore ends it: its attempts are spent
-        return 0.0
+        throttled = getattr(self._current, "call", None) is not None and _error_code(response) in THROTTLING_CODES
+        return 0.0 if throttled and attempts < max_attempts * THROTTLE_ATTEMPTS_FACTOR else None
 
     def _on_attempt(self, response: Any = None, **_: Any) -> None:
         """botocore judged an attempt: a throttle slows the operation down and frees its slots during the backoff."""
